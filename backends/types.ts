@@ -1,0 +1,112 @@
+/**
+ * What a backend is, as data. Every backend module answers the same questions: what kind must be
+ * told, how the CNI is installed, what the nodes need first, what NetworkPolicy it enforces, what
+ * its datapath looks like and what it cannot do. Nothing here imports Pulumi.
+ */
+
+export const BACKENDS = [
+  "kindnet",
+  "flannel-vxlan",
+  "flannel-vxlan-directrouting",
+  "flannel-host-gw",
+  "calico-ipip",
+  "calico-vxlan",
+  "calico-bgp",
+  "macvlan",
+  "ipvlan-l2",
+  "ipvlan-l3",
+] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const KUBE_PROXY_MODES = ["iptables", "ipvs", "nftables"] as const;
+export type KubeProxyMode = (typeof KUBE_PROXY_MODES)[number];
+
+/** Which NetworkPolicy features the backend's dataplane enforces. */
+export interface Enforcement {
+  ingress: boolean;
+  egress: boolean;
+  ipBlock: boolean;
+  /** Why, in one sentence a learner can read next to an unexpected "allowed". */
+  why: string;
+}
+
+export type Encapsulation = "none" | "vxlan" | "ipip";
+
+/** How a packet from a pod on node A reaches a pod on node B. */
+export type CrossNodePath =
+  /** Node-to-node plain IP routes: "10.244.2.0/24 via <node B>" (host-gw, BGP). */
+  | "routes-via-node"
+  /** An overlay device encapsulates the packet to the peer node's underlay address. */
+  | "overlay"
+  /** The pod's interface sits on the node's uplink; frames leave on the shared L2 directly. */
+  | "shared-l2";
+
+export interface DatapathFacts {
+  encapsulation: Encapsulation;
+  /** Bytes the encapsulation adds to every packet (IPv4 outer headers). */
+  overheadBytes: number;
+  crossNode: CrossNodePath;
+  /** Name of the overlay device on a node (flannel.1, tunl0, vxlan.calico), when there is one. */
+  device?: string;
+  vxlan?: { vni: number; port: number };
+  /** What `ip route` on a node shows for a peer node's pod subnet; `<peer-subnet>`, `<peer-node>` are placeholders. */
+  peerRoute: string;
+  /**
+   * What the learner should know about this mode on kind: all kind nodes share one Docker bridge,
+   * so modes that only encapsulate across subnets do not encapsulate here.
+   */
+  onKind?: string;
+}
+
+/** A connection the backend cannot make, by design; assertions expect these to fail. */
+export const LIMITATIONS = [
+  "pod-to-own-node",
+  "pod-to-clusterip",
+  "pod-to-hostnetwork-same-node",
+  "no-broadcast",
+] as const;
+export type LimitationId = (typeof LIMITATIONS)[number];
+
+export interface Limitation {
+  id: LimitationId;
+  /** The networking reason, shown beside the expected failure. */
+  why: string;
+}
+
+export const CNI_PLUGINS = [
+  "bridge",
+  "host-local",
+  "loopback",
+  "portmap",
+  "ptp",
+  "macvlan",
+  "ipvlan",
+  "flannel",
+  "static",
+  "tuning",
+] as const;
+export type CniPlugin = (typeof CNI_PLUGINS)[number];
+
+/** What must exist on every node before the CNI can work. */
+export interface NodePrerequisites {
+  /** CNI plugin binaries the backend calls, beyond what it installs itself. */
+  cniPlugins: readonly CniPlugin[];
+  /** Kernel modules on the host (kind nodes share the host kernel). */
+  kernelModules: readonly string[];
+}
+
+export type BackendFamily = "kindnet" | "flannel" | "calico" | "multiplex";
+
+export interface BackendFacts {
+  name: Backend;
+  family: BackendFamily;
+  title: string;
+  /** One line: what this stack shows a learner. */
+  shows: string;
+  /** kind's own CNI stays on only for kindnet. */
+  disableDefaultCNI: boolean;
+  enforcement: Enforcement;
+  datapath: DatapathFacts;
+  limitations: readonly Limitation[];
+  prerequisites: NodePrerequisites;
+}
