@@ -61,8 +61,8 @@ export interface DatapathFacts {
 /** A connection the backend cannot make, by design; assertions expect these to fail. */
 export const LIMITATIONS = [
   "pod-to-own-node",
+  "pod-to-other-node",
   "pod-to-clusterip",
-  "pod-to-hostnetwork-same-node",
   "no-broadcast",
 ] as const;
 export type LimitationId = (typeof LIMITATIONS)[number];

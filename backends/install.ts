@@ -1,0 +1,62 @@
+import type { KubeProxyMode } from "./types";
+
+/**
+ * The CNI install as data: Kubernetes objects to apply, an optional Helm release, and what readiness
+ * means for this backend. Components only register what this says.
+ */
+
+/** A Kubernetes object as the API takes it; builders elsewhere give it a precise type. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+export interface HelmRelease {
+  releaseName: string;
+  namespace: string;
+  chart: string;
+  version: string;
+  repo: string;
+  values: Record<string, unknown>;
+}
+
+export interface Readiness {
+  /** DaemonSets that must be rolled out on every node. */
+  daemonSets: readonly { namespace: string; name: string }[];
+  /** TigeraStatus objects that must report condition Available (calico's operator). */
+  tigeraStatus: readonly string[];
+}
+
+export interface CniInstall {
+  /** Applied before the Helm release (namespaces with their Pod Security labels, prerequisites). */
+  objects: readonly K8sObject[];
+  helm?: HelmRelease;
+  readiness: Readiness;
+}
+
+export type NodeRole = "control-plane" | "worker";
+
+/** A kind node as the plan knows it before the cluster exists: kind names nodes predictably. */
+export interface PlannedNode {
+  name: string;
+  role: NodeRole;
+  /** The node's own pod range (kubeadm gives each node a /24 of the pod subnet in creation order). */
+  podRange: string;
+}
+
+export interface InstallContext {
+  clusterName: string;
+  podSubnet: string;
+  serviceSubnet: string;
+  kubeProxyMode: KubeProxyMode;
+  /** The lab's Docker network subnet, where the nodes' eth0 addresses live. */
+  nodeSubnet: string;
+  nodes: readonly PlannedNode[];
+}

@@ -1,0 +1,140 @@
+import { host, mustParseCidr } from "../plan/cidr";
+import type { CniInstall, InstallContext, PlannedNode } from "./install";
+import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
+import type { BackendFacts, Enforcement, Limitation } from "./types";
+
+/**
+ * macvlan and ipvlan as the primary CNI: each pod gets a sub-interface of the node's eth0 (its link on
+ * the lab's Docker network), addressed by host-local from a per-node range. No bridge, no overlay, no
+ * kube-proxy on the pod's path: fast, and the lab shows exactly what that costs.
+ */
+export type MultiplexVariant = "macvlan" | "ipvlan-l2" | "ipvlan-l3";
+
+const ENFORCEMENT: Enforcement = {
+  ingress: false,
+  egress: false,
+  ipBlock: false,
+  why: "no policy controller runs with a plain macvlan/ipvlan CNI, and pod traffic leaves through eth0 without passing the node's netfilter",
+};
+
+const OWN_NODE: Limitation = {
+  id: "pod-to-own-node",
+  // The kernel does not deliver between a macvlan/ipvlan sub-interface and its parent (k8s#41736).
+  why: "the kernel never delivers traffic between a macvlan/ipvlan sub-interface and its parent eth0, so a pod cannot reach its own node",
+};
+const CLUSTER_IP: Limitation = {
+  id: "pod-to-clusterip",
+  // k8s#53089: kube-proxy's DNAT lives in the node netns; the pod's packets (and for L3 the replies) skip it.
+  why: "pod traffic leaves via eth0 without traversing the node's iptables, where kube-proxy translates the ClusterIP",
+};
+const OTHER_NODE_L2: Limitation = {
+  id: "pod-to-other-node",
+  why: "pods are on-link only with the pod subnet; they have no route to node addresses (10.x pods on a 172.x Docker network)",
+};
+const NO_BROADCAST: Limitation = {
+  id: "no-broadcast",
+  why: "ipvlan L3 mode has no ARP, broadcast or multicast: every peer subnet needs a route",
+};
+
+const PLUGIN: Record<MultiplexVariant, { type: "macvlan" | "ipvlan"; mode: string }> = {
+  macvlan: { type: "macvlan", mode: "bridge" },
+  "ipvlan-l2": { type: "ipvlan", mode: "l2" },
+  "ipvlan-l3": { type: "ipvlan", mode: "l3" },
+};
+
+function facts(variant: MultiplexVariant, title: string, shows: string, limitations: Limitation[]): BackendFacts {
+  const l3 = variant === "ipvlan-l3";
+  return {
+    name: variant,
+    family: "multiplex",
+    title,
+    shows,
+    disableDefaultCNI: true,
+    enforcement: ENFORCEMENT,
+    datapath: {
+      encapsulation: "none",
+      overheadBytes: 0,
+      crossNode: l3 ? "routes-via-node" : "shared-l2",
+      peerRoute: l3 ? "<peer-subnet> via <peer-node> dev eth0" : "(none: pods share the L2 of eth0)",
+    },
+    limitations,
+    prerequisites: {
+      cniPlugins: [PLUGIN[variant].type, "host-local", "loopback", "portmap"],
+      kernelModules: [PLUGIN[variant].type],
+    },
+  };
+}
+
+export const multiplexFacts: Record<MultiplexVariant, BackendFacts> = {
+  macvlan: facts("macvlan", "macvlan (bridge mode)", "each pod a MAC of its own on the node's L2; no bridge, no NAT, no kube-proxy in the path", [
+    OWN_NODE,
+    OTHER_NODE_L2,
+    CLUSTER_IP,
+  ]),
+  "ipvlan-l2": facts("ipvlan-l2", "ipvlan, L2 mode", "pods share the node's MAC and switch on the node's L2", [OWN_NODE, OTHER_NODE_L2, CLUSTER_IP]),
+  "ipvlan-l3": facts("ipvlan-l3", "ipvlan, L3 mode", "the node routes for its pods: one /24 per node and a route per peer, no ARP", [
+    OWN_NODE,
+    CLUSTER_IP,
+    NO_BROADCAST,
+  ]),
+};
+
+/**
+ * One conflist per node. L2 modes: every pod is on-link in the whole pod subnet, each node allocating
+ * from its own /24 so host-local (per-host state) never hands one address out twice. L3 mode: each node
+ * owns its /24 and routes reach the rest of the pod subnet and the nodes.
+ */
+export function multiplexConflist(variant: MultiplexVariant, node: PlannedNode, ctx: InstallContext): string {
+  const range = mustParseCidr(node.podRange);
+  const l3 = variant === "ipvlan-l3";
+  const plugin = PLUGIN[variant];
+  const ipam = {
+    type: "host-local",
+    ranges: [
+      [
+        {
+          subnet: l3 ? node.podRange : ctx.podSubnet,
+          rangeStart: host(range, 10),
+          rangeEnd: host(range, 250),
+          ...(l3 ? {} : { gateway: host(range, 1) }),
+        },
+      ],
+    ],
+    // L3 has no ARP, so routes via the interface reach the other nodes' pods and the nodes themselves.
+    routes: l3 ? [{ dst: ctx.podSubnet }, { dst: ctx.nodeSubnet }] : [],
+  };
+  return JSON.stringify({
+    cniVersion: "1.0.0",
+    name: `cnilab-${variant}`,
+    plugins: [
+      { type: plugin.type, master: "eth0", mode: plugin.mode, ipam },
+      { type: "portmap", capabilities: { portMappings: true } },
+    ],
+  });
+}
+
+/**
+ * ipvlan L3: node A must route node B's pod range via B. Node addresses come from Docker at create time,
+ * so each node resolves its peers' names through Docker's embedded DNS (kind nodes are containers named
+ * after the node) and installs the routes.
+ */
+export function l3RoutesScript(nodes: readonly PlannedNode[]): string {
+  const lines = nodes.map(
+    (n) =>
+      `[ "$NODE_NAME" = "${n.name}" ] || { ip=$(nslookup ${n.name} | awk '/^Address: /{a=$2} END{print a}'); ` +
+      `[ -n "$ip" ] || { echo "cannot resolve ${n.name}"; exit 1; }; ip route replace ${n.podRange} via "$ip" dev eth0; }`,
+  );
+  return ["set -e", ...lines, "ip route"].join("\n");
+}
+
+export function installMultiplex(variant: MultiplexVariant, ctx: InstallContext): CniInstall {
+  const conflists = Object.fromEntries(ctx.nodes.map((n) => [n.name, multiplexConflist(variant, n, ctx)]));
+  return {
+    objects: prerequisitesObjects({
+      plugins: multiplexFacts[variant].prerequisites.cniPlugins,
+      conflists,
+      ...(variant === "ipvlan-l3" ? { nodeScript: l3RoutesScript(ctx.nodes) } : {}),
+    }),
+    readiness: { daemonSets: [{ namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME }], tigeraStatus: [] },
+  };
+}
