@@ -40,3 +40,26 @@ export const IMAGES = {
   kubectl:
     "registry.k8s.io/kubectl:v1.34.1@sha256:59bafa07ff3a6d4b417e7633ddb9d79a9606ca98bf64bac080b3e65748669250",
 } as const;
+
+/**
+ * Images the lab workloads name by key (`image: agnhost` in a lab file). A full image reference is
+ * also accepted there, for users who mirror images.
+ */
+export const WORKLOAD_IMAGES = {
+  /**
+   * Kubernetes' e2e test server (agnhost 2.53): `netexec` serves HTTP and answers UDP on the ports it is
+   * given, `porter` serves several ports at once; upstream's NetworkPolicy e2e uses it.
+   */
+  agnhost: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+  nginx: "docker.io/library/nginx:1.28.0",
+  /**
+   * The guestbook PHP frontend of seed 002. Its publisher only tags `latest` (and `localredis`), so
+   * this is the one unpinnable image; workshops preload it with the rest (`cnilab plan --images`).
+   */
+  "guestbook-frontend": "docker.io/kubeguide/guestbook-php-frontend:latest",
+} as const;
+export type WorkloadImage = keyof typeof WORKLOAD_IMAGES;
+
+export function resolveImage(image: string): string {
+  return image in WORKLOAD_IMAGES ? WORKLOAD_IMAGES[image as WorkloadImage] : image;
+}

@@ -1,0 +1,37 @@
+import { SpecError } from "./errors";
+import { loadLab, LABS_DIR } from "./lab";
+import type { Lab } from "./schema";
+import { parseStack, readStackFile, type Stack } from "./stack";
+
+export { SpecError, formatProblem, type SpecProblem } from "./errors";
+export { loadLab, parseLab, LABS_DIR } from "./lab";
+export { parseStack, readStackFile, type Stack } from "./stack";
+export type * from "./schema";
+
+/** A validated lab spec: the stack's settings and the lab's content, with the chosen scenarios. */
+export interface Spec {
+  stack: Stack;
+  lab: Lab;
+}
+
+/** Stack settings (raw `cnilab:` config) + the lab file they name → one validated spec. */
+export async function loadSpec(rawStack: Record<string, unknown>, source: string, labsDir = LABS_DIR): Promise<Spec> {
+  const stack = parseStack(rawStack, source);
+  const lab = await loadLab(stack.lab, labsDir);
+  if (stack.scenarios) {
+    const known = lab.scenarios.map((s) => s.name);
+    const unknown = stack.scenarios.filter((s) => !known.includes(s));
+    if (unknown.length > 0) {
+      throw new SpecError(
+        unknown.map((name) => ({ source, path: "cnilab:scenarios", message: `lab '${lab.name}' has no scenario '${name}'; scenarios: ${known.join(", ")}` })),
+      );
+    }
+    lab.scenarios = lab.scenarios.filter((s) => stack.scenarios!.includes(s.name));
+  }
+  return { stack, lab };
+}
+
+/** Loads stacks/Pulumi.<name>.yaml and its lab: what `cnilab plan <stack>` and the tests use. */
+export async function loadStackSpec(stackFile: string, labsDir = LABS_DIR): Promise<Spec> {
+  return loadSpec(readStackFile(stackFile), stackFile, labsDir);
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { WORKLOAD_IMAGES } from "../plan/pins";
+import { SpecError, type SpecProblem } from "./errors";
+import { labSchema, type Lab, type NetworkPolicyObject } from "./schema";
+import { zodProblems } from "./zod-problems";
+
+/** The folder of the lab files: labs/ beside this module. */
+export const LABS_DIR = path.resolve(__dirname);
+
+export function labFile(name: string, labsDir = LABS_DIR): string {
+  return path.join(labsDir, `${name}.yaml`);
+}
+
+/** Loads and validates labs/<name>.yaml; every problem is reported at once, each with its path. */
+export async function loadLab(name: string, labsDir = LABS_DIR): Promise<Lab> {
+  const file = labFile(name, labsDir);
+  const source = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new SpecError([{ source, path: "", message: `no such lab file (cnilab:lab '${name}' names labs/${name}.yaml)` }]);
+  }
+  return parseLab(text, source);
+}
+
+export async function parseLab(text: string, source: string): Promise<Lab> {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new SpecError(doc.errors.map((e) => ({ source, path: "", message: `YAML: ${e.message.split("\n")[0]}` })));
+  }
+  const parsed = labSchema.safeParse(doc.toJS(), { reportInput: true });
+  if (!parsed.success) throw new SpecError(zodProblems(labSchema, parsed.error.issues, source));
+  const lab = parsed.data as Lab;
+  const problems = [...checkReferences(lab, source), ...(await checkPolicies(lab, source))];
+  if (problems.length > 0) throw new SpecError(problems);
+  return lab;
+}
+
+function duplicates(names: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  return new Set(names.filter((n) => (seen.has(n) ? true : (seen.add(n), false))));
+}
+
+function checkReferences(lab: Lab, source: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const at = (p: string, message: string) => problems.push({ source, path: p, message });
+  // "default" always exists in a cluster; every other namespace must be declared so it gets created.
+  const namespaces = new Set(["default", ...lab.namespaces.map((n) => n.name)]);
+  const workloads = new Map(lab.workloads.map((w) => [w.name, w]));
+  const clients = new Set(lab.clients.map((c) => c.name));
+  const checkNs = (p: string, ns: string) => {
+    if (!namespaces.has(ns)) at(p, `namespace '${ns}' is not declared; declared: ${[...namespaces].join(", ")}`);
+  };
+  for (const dup of duplicates(lab.workloads.map((w) => w.name))) at("workloads", `two workloads are named '${dup}'`);
+  for (const dup of duplicates(lab.clients.map((c) => c.name))) at("clients", `two clients are named '${dup}'`);
+  for (const dup of duplicates(lab.scenarios.map((s) => s.name))) at("scenarios", `two scenarios are named '${dup}'`);
+  lab.workloads.forEach((w, i) => {
+    checkNs(`workloads[${i}].namespace`, w.namespace);
+    if (!(w.image in WORKLOAD_IMAGES) && !/[/:]/.test(w.image)) {
+      at(`workloads[${i}].image`, `'${w.image}' is neither a pinned image key (${Object.keys(WORKLOAD_IMAGES).join(", ")}) nor a full image reference`);
+    }
+  });
+  lab.clients.forEach((c, i) => checkNs(`clients[${i}].namespace`, c.namespace));
+  lab.scenarios.forEach((s, i) => {
+    s.traffic.forEach((t, j) => {
+      if (!clients.has(t.from)) at(`scenarios[${i}].traffic[${j}].from`, `no client named '${t.from}'; clients: ${[...clients].join(", ") || "(none)"}`);
+      const target = workloads.get(t.to);
+      if (!target) at(`scenarios[${i}].traffic[${j}].to`, `no workload named '${t.to}'; workloads: ${[...workloads.keys()].join(", ") || "(none)"}`);
+      else if (typeof t.port === "string" && !target.ports.some((p) => p.name === t.port)) {
+        at(`scenarios[${i}].traffic[${j}].port`, `workload '${t.to}' has no container port named '${t.port}'`);
+      }
+    });
+    s.policies.forEach((p, j) => {
+      const ns = (p.metadata as { namespace?: string } | undefined)?.namespace ?? "default";
+      checkNs(`scenarios[${i}].policies[${j}].metadata.namespace`, ns);
+    });
+  });
+  return problems;
+}
+
+/** Validates every policy against the Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34). */
+async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
+  const { NetworkPolicy } = await import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy");
+  const problems: SpecProblem[] = [];
+  lab.scenarios.forEach((s, i) => {
+    s.policies.forEach((raw, j) => {
+      const where = `scenarios[${i}].policies[${j}]`;
+      const p = raw as Partial<NetworkPolicyObject>;
+      if (p.apiVersion !== "networking.k8s.io/v1" || p.kind !== "NetworkPolicy") {
+        problems.push({ source, path: where, message: `expected apiVersion networking.k8s.io/v1 and kind NetworkPolicy, got ${p.apiVersion}/${p.kind}` });
+        return;
+      }
+      try {
+        new NetworkPolicy(raw as never).validate();
+      } catch (err) {
+        const errors = (err as { errors?: { instancePath: string; message?: string; params?: { allowedValues?: unknown[] } }[] }).errors ?? [];
+        for (const e of errors) {
+          const fieldPath = e.instancePath.split("/").filter(Boolean).map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
+          const allowed = e.params?.allowedValues ? ` (allowed: ${e.params.allowedValues.join(", ")})` : "";
+          problems.push({ source, path: `${where}${fieldPath}`, message: `${e.message ?? "invalid"}${allowed}` });
+        }
+        if (errors.length === 0) problems.push({ source, path: where, message: (err as Error).message });
+      }
+    });
+  });
+  return problems;
+}

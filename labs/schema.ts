@@ -1,0 +1,123 @@
+import { z } from "zod";
+import { BACKENDS, KUBE_PROXY_MODES } from "../backends/types";
+
+/**
+ * The lab spec's schemas. Strict objects everywhere: an unknown key is an error (a typo must never be
+ * silently ignored). Defaults carry their reason in a comment.
+ */
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
+  .max(63);
+const labels = z.record(z.string(), z.string());
+
+// ---- stack config (Pulumi.<stack>.yaml, keys under the `cnilab:` namespace) ----
+
+export const stackSchema = z.strictObject({
+  /** The lab file: labs/<lab>.yaml. */
+  lab: dnsLabel,
+  backend: z.enum(BACKENDS),
+  /** 1 control-plane + 2 workers: the smallest shape with same-node and cross-node paths on workers. */
+  workers: z.coerce.number().int().min(0).max(10).default(2),
+  /** iptables is kind's default and what every CNI here supports. */
+  kubeProxyMode: z.enum(KUBE_PROXY_MODES).default("iptables"),
+  /** kind's default pod subnet (10.244.0.0/16), which flannel's chart also defaults to. */
+  podSubnet: z.string().default("10.244.0.0/16"),
+  /** kind's default service subnet. */
+  serviceSubnet: z.string().default("10.96.0.0/16"),
+  /** The lab's own Docker network; each stack file sets a distinct one so labs never collide. */
+  nodeSubnet: z.string().default("172.30.0.0/24"),
+  nodeImage: z.string().min(1).optional(),
+  /** Defaults to cnilab-<backend>. */
+  clusterName: dnsLabel.max(40).optional(),
+  /** Policy scenarios to apply; absent = all scenarios of the lab. */
+  scenarios: z.array(dnsLabel).optional(),
+});
+export type StackInput = z.input<typeof stackSchema>;
+export type StackSettings = z.output<typeof stackSchema>;
+
+// ---- lab file (labs/<name>.yaml) ----
+
+const containerPort = z.strictObject({
+  name: dnsLabel.max(15).optional(),
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+  hostPort: z.number().int().min(1).max(65535).optional(),
+});
+
+const servicePort = z.strictObject({
+  name: dnsLabel.max(15).optional(),
+  port: z.number().int().min(1).max(65535),
+  targetPort: z.union([z.number().int().min(1).max(65535), dnsLabel.max(15)]).optional(),
+  protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+  nodePort: z.number().int().min(30000).max(32767).optional(),
+});
+
+export const workloadSchema = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel.default("default"),
+  /** The guestbook seed uses a ReplicationController; the other apps are Deployments. */
+  kind: z.enum(["Deployment", "ReplicationController"]).default("Deployment"),
+  labels,
+  replicas: z.number().int().min(0).max(20).default(1),
+  /** A key of the pinned image table (plan/pins.ts WORKLOAD_IMAGES). */
+  image: z.string().min(1),
+  args: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  ports: z.array(containerPort).min(1),
+  service: z
+    .strictObject({
+      type: z.enum(["ClusterIP", "NodePort"]).default("ClusterIP"),
+      ports: z.array(servicePort).min(1),
+    })
+    .optional(),
+});
+export type Workload = z.output<typeof workloadSchema>;
+
+/** A source identity: the namespace and labels policies select on; one assertion Job each. */
+export const clientSchema = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel.default("default"),
+  labels,
+});
+export type Client = z.output<typeof clientSchema>;
+
+export const trafficSchema = z.strictObject({
+  from: dnsLabel,
+  /** A workload name: its pods are probed by IP, its Service by name. */
+  to: dnsLabel,
+  port: z.union([z.number().int().min(1).max(65535), dnsLabel.max(15)]),
+  protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+});
+export type Traffic = z.output<typeof trafficSchema>;
+
+export const scenarioSchema = z.strictObject({
+  name: dnsLabel,
+  /** What the scenario teaches, in a sentence. */
+  about: z.string().min(1),
+  /** networking.k8s.io/v1 NetworkPolicy objects, validated against the Kubernetes schema on load. */
+  policies: z.array(z.record(z.string(), z.unknown())),
+  /** The connections the scenario is about. */
+  traffic: z.array(trafficSchema).min(1),
+});
+export type Scenario = z.output<typeof scenarioSchema> & { policies: NetworkPolicyObject[] };
+
+export interface NetworkPolicyObject {
+  apiVersion: "networking.k8s.io/v1";
+  kind: "NetworkPolicy";
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec: Record<string, unknown>;
+}
+
+export const labSchema = z.strictObject({
+  name: dnsLabel,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  namespaces: z.array(z.strictObject({ name: dnsLabel, labels: labels.optional() })).default([]),
+  workloads: z.array(workloadSchema).default([]),
+  clients: z.array(clientSchema).default([]),
+  scenarios: z.array(scenarioSchema).default([]),
+});
+export type LabInput = z.input<typeof labSchema>;
+export type Lab = Omit<z.output<typeof labSchema>, "scenarios"> & { scenarios: Scenario[] };
