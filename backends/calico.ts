@@ -25,6 +25,9 @@ const NETWORK: Record<CalicoVariant, { encapsulation: "IPIP" | "VXLAN" | "None";
   "calico-bgp": { encapsulation: "None", bgp: "Enabled" },
 };
 
+/** IPAM block size of the pool; each node routes its peers' blocks of this size. */
+const BLOCK_SIZE = 26;
+
 export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
   "calico-ipip": {
     name: "calico-ipip",
@@ -35,6 +38,8 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "ipip",
+      podAttachment: "proxy-arp",
+      routeBlockPrefix: BLOCK_SIZE,
       overheadBytes: 20,
       crossNode: "overlay",
       device: "tunl0",
@@ -52,6 +57,8 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "vxlan",
+      podAttachment: "proxy-arp",
+      routeBlockPrefix: BLOCK_SIZE,
       overheadBytes: 50,
       crossNode: "overlay",
       device: "vxlan.calico",
@@ -70,6 +77,8 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "none",
+      podAttachment: "proxy-arp",
+      routeBlockPrefix: BLOCK_SIZE,
       overheadBytes: 0,
       crossNode: "routes-via-node",
       peerRoute: "<peer-block> via <peer-node> dev eth0 proto bird",
@@ -100,7 +109,7 @@ export function calicoValues(variant: CalicoVariant, podSubnet: string): Record<
             encapsulation: net.encapsulation,
             natOutgoing: "Enabled",
             nodeSelector: "all()",
-            blockSize: 26,
+            blockSize: BLOCK_SIZE,
           },
         ],
       },

@@ -40,6 +40,8 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "vxlan",
+      podAttachment: "bridge",
+      routeBlockPrefix: 24,
       overheadBytes: 50,
       crossNode: "overlay",
       device: "flannel.1",
@@ -58,6 +60,8 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "none",
+      podAttachment: "bridge",
+      routeBlockPrefix: 24,
       overheadBytes: 0,
       crossNode: "routes-via-node",
       device: "flannel.1",
@@ -77,6 +81,8 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "none",
+      podAttachment: "bridge",
+      routeBlockPrefix: 24,
       overheadBytes: 0,
       crossNode: "routes-via-node",
       peerRoute: "<peer-subnet> via <peer-node> dev eth0",

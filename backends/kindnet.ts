@@ -18,6 +18,9 @@ export const kindnet: BackendFacts = {
   },
   datapath: {
     encapsulation: "none",
+    // kindnetd's CNI config uses the ptp plugin with one /24 podCIDR per node (kind v0.27).
+    podAttachment: "ptp",
+    routeBlockPrefix: 24,
     overheadBytes: 0,
     crossNode: "routes-via-node",
     peerRoute: "<peer-subnet> via <peer-node> dev eth0",

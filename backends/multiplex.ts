@@ -53,6 +53,8 @@ function facts(variant: MultiplexVariant, title: string, shows: string, limitati
     enforcement: ENFORCEMENT,
     datapath: {
       encapsulation: "none",
+      podAttachment: variant,
+      routeBlockPrefix: 24,
       overheadBytes: 0,
       crossNode: l3 ? "routes-via-node" : "shared-l2",
       peerRoute: l3 ? "<peer-subnet> via <peer-node> dev eth0" : "(none: pods share the L2 of eth0)",

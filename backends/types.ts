@@ -41,8 +41,26 @@ export type CrossNodePath =
   /** The pod's interface sits on the node's uplink; frames leave on the shared L2 directly. */
   | "shared-l2";
 
+/** How a pod's interface attaches to its node (what the CNI plugin creates per pod). */
+export type PodAttachment =
+  /** veth into a node bridge (cni0) holding the pod gateway address: the bridge plugin (flannel). */
+  | "bridge"
+  /** veth per pod, a /32 host route per pod, the gateway address on each host-side veth: the ptp plugin (kindnet). */
+  | "ptp"
+  /** veth per pod (cali*), a /32 host route per pod, proxy ARP answering for the pod's gateway 169.254.1.1 (calico). */
+  | "proxy-arp"
+  /** a macvlan sub-interface (bridge mode) of the node's uplink. */
+  | "macvlan"
+  /** an ipvlan sub-interface (L2 mode) of the node's uplink. */
+  | "ipvlan-l2"
+  /** an ipvlan sub-interface (L3 mode) of the node's uplink: the node routes, no ARP. */
+  | "ipvlan-l3";
+
 export interface DatapathFacts {
   encapsulation: Encapsulation;
+  podAttachment: PodAttachment;
+  /** Prefix length of the per-node blocks that routes to peer nodes cover (node podCIDR /24; calico IPAM blocks /26). */
+  routeBlockPrefix: number;
   /** Bytes the encapsulation adds to every packet (IPv4 outer headers). */
   overheadBytes: number;
   crossNode: CrossNodePath;
