@@ -33,7 +33,8 @@ export async function parseLab(text: string, source: string): Promise<Lab> {
   }
   const parsed = labSchema.safeParse(doc.toJS(), { reportInput: true });
   if (!parsed.success) throw new SpecError(zodProblems(labSchema, parsed.error.issues, source));
-  const lab = parsed.data as Lab;
+  // The policies are narrowed to NetworkPolicyObject by checkPolicies below, which rejects anything else.
+  const lab = parsed.data as unknown as Lab;
   const problems = [...checkReferences(lab, source), ...(await checkPolicies(lab, source))];
   if (problems.length > 0) throw new SpecError(problems);
   return lab;

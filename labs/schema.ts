@@ -101,7 +101,7 @@ export const scenarioSchema = z.strictObject({
   /** The connections the scenario is about. */
   traffic: z.array(trafficSchema).min(1),
 });
-export type Scenario = z.output<typeof scenarioSchema> & { policies: NetworkPolicyObject[] };
+export type Scenario = Omit<z.output<typeof scenarioSchema>, "policies"> & { policies: NetworkPolicyObject[] };
 
 export interface NetworkPolicyObject {
   apiVersion: "networking.k8s.io/v1";

@@ -1,0 +1,41 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { K8sObject } from "../../backends";
+
+/**
+ * Registers a planned Kubernetes object as the provider's typed resource for its kind. The plan builds
+ * objects as data; this is the one place that maps kinds to resource classes, so an object of a kind we
+ * never planned for is an error here rather than a silent generic resource.
+ */
+type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+const KINDS: Record<string, Ctor> = {
+  "v1/Namespace": k8s.core.v1.Namespace,
+  "v1/ConfigMap": k8s.core.v1.ConfigMap,
+  "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+  "v1/Service": k8s.core.v1.Service,
+  "v1/ReplicationController": k8s.core.v1.ReplicationController,
+  "apps/v1/DaemonSet": k8s.apps.v1.DaemonSet,
+  "apps/v1/Deployment": k8s.apps.v1.Deployment,
+  "batch/v1/Job": k8s.batch.v1.Job,
+  "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
+  "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+};
+
+/** Resource name inside the stack: unique per kind, namespace and object name. */
+export function resourceName(prefix: string, obj: K8sObject): string {
+  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}-` : "";
+  return `${prefix}-${obj.kind.toLowerCase()}-${ns}${obj.metadata.name}`;
+}
+
+export function registerObject(prefix: string, obj: K8sObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const ctor = KINDS[`${obj.apiVersion}/${obj.kind}`];
+  if (!ctor) throw new Error(`cnilab cannot register ${obj.apiVersion} ${obj.kind} '${obj.metadata.name}': no resource class for that kind`);
+  const { apiVersion: _apiVersion, kind: _kind, ...args } = obj;
+  return new ctor(resourceName(prefix, obj), args, opts);
+}
+
+export function registerObjects(prefix: string, objs: readonly K8sObject[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
+  return objs.map((o) => registerObject(prefix, o, opts));
+}

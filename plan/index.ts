@@ -1,0 +1,67 @@
+import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8sObject, type PlannedNode } from "../backends";
+import type { Spec } from "../labs";
+import { host, mustParseCidr } from "./cidr";
+import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
+import { planNodes } from "./nodes";
+import { IMAGES } from "./pins";
+import { planReadiness } from "./readiness";
+import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
+
+/** Everything a lab stack will build, as plain data: printable, diffable, testable. */
+export interface LabPlan {
+  backend: BackendFacts;
+  nodes: PlannedNode[];
+  kindConfig: KindClusterConfig;
+  kindConfigYaml: string;
+  /** The lab's own Docker network (kind reads KIND_EXPERIMENTAL_DOCKER_NETWORK). */
+  network: { name: string; subnet: string; gateway: string };
+  cni: CniInstall;
+  readiness: K8sObject[];
+  namespaces: K8sObject[];
+  workloads: K8sObject[];
+  policies: K8sObject[];
+}
+
+export function planLab(spec: Spec): LabPlan {
+  const { stack, lab } = spec;
+  const nodes = planNodes(stack.clusterName, stack.workers, stack.podSubnet);
+  const kindConfig = planKindConfig(stack, nodes);
+  const cni = installCni(stack.backend, {
+    clusterName: stack.clusterName,
+    podSubnet: stack.podSubnet,
+    serviceSubnet: stack.serviceSubnet,
+    kubeProxyMode: stack.kubeProxyMode,
+    nodeSubnet: stack.nodeSubnet,
+    nodes,
+  });
+  return {
+    backend: BACKEND_FACTS[stack.backend],
+    nodes,
+    kindConfig,
+    kindConfigYaml: renderKindConfig(kindConfig),
+    network: { name: stack.clusterName, subnet: stack.nodeSubnet, gateway: host(mustParseCidr(stack.nodeSubnet), 1) },
+    cni,
+    readiness: planReadiness(cni.readiness),
+    namespaces: planNamespaces(lab),
+    workloads: planWorkloads(lab),
+    policies: planPolicies(lab),
+  };
+}
+
+/** Every image a plan runs (node image, CNI helpers, workloads): what a workshop preloads or mirrors. */
+export function planImages(spec: Spec, plan: LabPlan): string[] {
+  const images = new Set<string>([spec.stack.nodeImage]);
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === "image" && typeof v === "string") images.add(v);
+        else visit(v);
+      }
+    }
+  };
+  visit([plan.cni.objects, plan.readiness, plan.workloads]);
+  if (plan.cni.helm) images.add(`${plan.cni.helm.chart} chart ${plan.cni.helm.version} (${plan.cni.helm.repo}) and the images it pulls`);
+  images.add(IMAGES.kubectl);
+  return [...images].sort();
+}
