@@ -1,4 +1,9 @@
 import type { Command } from "./command";
+import { policyCommand } from "./policy";
+import { probeCommand } from "./probe";
 
 /** Every subcommand, in the order `cnilab --help` lists them. Register a new one with one line here. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  probeCommand,
+  policyCommand,
+];

@@ -1,0 +1,35 @@
+import { buildSync } from "esbuild";
+import { join } from "node:path";
+
+/** The bundled probe's target: the Node of the in-cluster image (probe/image.ts) is newer, never older. */
+export const PROBE_BUNDLE_TARGET = "node20";
+
+export interface ProbeBundle {
+  /** One CommonJS file, run as `node probe.js --plan plan.json`. */
+  code: string;
+  /** Source files that went in, relative to the repository root; all under probe/. */
+  inputs: string[];
+}
+
+/** Bundles probe/main.ts into one CommonJS file string for a ConfigMap. */
+export function bundleProbe(): string {
+  return buildProbeBundle().code;
+}
+
+export function buildProbeBundle(): ProbeBundle {
+  const result = buildSync({
+    entryPoints: [join(__dirname, "main.ts")],
+    absWorkingDir: join(__dirname, ".."),
+    bundle: true,
+    platform: "node",
+    target: PROBE_BUNDLE_TARGET,
+    format: "cjs",
+    write: false,
+    metafile: true,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error("esbuild produced no output for probe/main.ts");
+  return { code: file.text, inputs: Object.keys(result.metafile.inputs).sort() };
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { formatResult, formatSummary } from "./output";
+import { parsePlanText } from "./plan";
+import { runPlan } from "./run";
+import { DEFAULT_CONCURRENCY, OUTCOME_MEANING, PROBE_OUTCOMES } from "./types";
+
+/** The streams the probe writes to; `cnilab`'s Io satisfies it, and so does the bundled entry point. */
+export interface ProbeIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+export const PROBE_USAGE = "probe --plan FILE [--concurrency N]";
+
+export const PROBE_HELP = [
+  `Usage: cnilab ${PROBE_USAGE}`,
+  "",
+  "Runs every probe of a probe plan (JSON) and prints one JSON line per probe as it finishes,",
+  'then a summary line {"summary":true,...}. Exit 0 when the probes ran, whatever they found;',
+  "exit 2 on a bad plan or bad options.",
+  "",
+  "Options:",
+  "  --plan FILE         the probe plan: { concurrency?, probes: [{ id, to, port, protocol, timeoutMs, attempts }] }",
+  `  --concurrency N     probes in flight at once (default: the plan's, else ${DEFAULT_CONCURRENCY})`,
+  "",
+  "Outcomes:",
+  ...PROBE_OUTCOMES.map((o) => `  ${o.padEnd(10)}  ${OUTCOME_MEANING[o]}`),
+  "",
+  "Example:",
+  "  cnilab probe --plan probes.json --concurrency 50",
+].join("\n");
+
+/** The probe program: parse options, read and validate the plan, run it, print the lines. */
+export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<number> {
+  const usage = (message: string): number => {
+    io.stderr(`probe: ${message}\nusage: ${PROBE_USAGE}\n`);
+    return 2;
+  };
+  let values: { plan?: string; concurrency?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { plan: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  if (values.help) {
+    io.stdout(`${PROBE_HELP}\n`);
+    return 0;
+  }
+  if (values.plan === undefined) return usage("--plan FILE is required");
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency);
+    if (!/^\d+$/.test(values.concurrency) || concurrency < 1 || concurrency > 1024) {
+      return usage(`--concurrency must be an integer 1..1024, got "${values.concurrency}"`);
+    }
+  }
+  const file = resolve(io.cwd, values.plan);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return usage(`cannot read plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const check = parsePlanText(text, file);
+  if (!check.ok) {
+    io.stderr(`probe: invalid plan ${file}:\n${check.problems.map((p) => `  ${p}`).join("\n")}\n`);
+    return 2;
+  }
+  const options = concurrency === undefined ? {} : { concurrency };
+  const { summary } = await runPlan(check.plan, { ...options, onResult: (r) => io.stdout(formatResult(r)) });
+  io.stdout(formatSummary(summary));
+  return 0;
+}

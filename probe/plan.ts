@@ -1,0 +1,112 @@
+import { isIP } from "node:net";
+import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "./types";
+import type { ProbeOutcome, ProbePlan, ProbeProtocol, ProbeSpec } from "./types";
+
+export type PlanCheck = { ok: true; plan: ProbePlan } | { ok: false; problems: string[] };
+
+const PLAN_FIELDS = ["concurrency", "probes"] as const;
+const PROBE_FIELDS = ["id", "to", "port", "protocol", "timeoutMs", "attempts", "expect"] as const;
+/** One attempt longer than ten minutes is a mistake, not a probe. */
+const MAX_TIMEOUT_MS = 600_000;
+const MAX_ATTEMPTS = 100;
+const MAX_CONCURRENCY = 1024;
+/** RFC 1123 labels joined by dots; a trailing dot (fully qualified) is allowed. */
+const DNS_NAME = /^(?=.{1,253}\.?$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** Parses and validates a plan file's text, collecting every problem (each names its path). */
+export function parsePlanText(text: string, source = "plan"): PlanCheck {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, problems: [`${source}: not valid JSON (${(err as Error).message})`] };
+  }
+  return validatePlan(json);
+}
+
+export function validatePlan(input: unknown): PlanCheck {
+  const problems: string[] = [];
+  if (!isRecord(input)) return { ok: false, problems: [`plan: must be an object with "probes", got ${show(input)}`] };
+  unknownFields(input, PLAN_FIELDS, "plan", problems);
+  const plan: ProbePlan = { probes: [] };
+  if (input.concurrency !== undefined) {
+    if (isIntegerIn(input.concurrency, 1, MAX_CONCURRENCY)) plan.concurrency = input.concurrency;
+    else problems.push(`plan.concurrency: must be an integer 1..${MAX_CONCURRENCY}, got ${show(input.concurrency)}`);
+  }
+  if (!Array.isArray(input.probes)) {
+    problems.push(`plan.probes: must be an array of probes, got ${show(input.probes)}`);
+    return { ok: false, problems };
+  }
+  const seen = new Map<string, number>();
+  input.probes.forEach((raw: unknown, index: number) => {
+    const probe = validateProbe(raw, `probes[${index}]`, problems);
+    if (!probe) return;
+    const first = seen.get(probe.id);
+    if (first !== undefined) {
+      problems.push(`probes[${index}].id: "${probe.id}" is already the id of probes[${first}]; ids must be unique`);
+      return;
+    }
+    seen.set(probe.id, index);
+    plan.probes.push(probe);
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, plan };
+}
+
+function validateProbe(raw: unknown, path: string, problems: string[]): ProbeSpec | undefined {
+  if (!isRecord(raw)) {
+    problems.push(`${path}: must be an object, got ${show(raw)}`);
+    return undefined;
+  }
+  const before = problems.length;
+  unknownFields(raw, PROBE_FIELDS, path, problems);
+  const { id, to, port, protocol, timeoutMs, attempts, expect } = raw;
+  // The log parser finds the id of a garbled line by its text, so an id must read the same inside JSON.
+  if (typeof id !== "string" || id.length === 0 || /[\s"\\\p{Cc}]/u.test(id)) {
+    problems.push(`${path}.id: must be a non-empty string without spaces, quotes or backslashes, got ${show(id)}`);
+  }
+  if (typeof to !== "string" || (isIP(to) === 0 && !DNS_NAME.test(to))) {
+    problems.push(`${path}.to: must be an IPv4/IPv6 address or a DNS name, got ${show(to)}`);
+  }
+  if (!isIntegerIn(port, 1, 65535)) problems.push(`${path}.port: must be an integer 1..65535, got ${show(port)}`);
+  if (!(PROBE_PROTOCOLS as readonly unknown[]).includes(protocol)) {
+    problems.push(`${path}.protocol: must be one of ${PROBE_PROTOCOLS.join(", ")}, got ${show(protocol)}`);
+  }
+  if (!isIntegerIn(timeoutMs, 1, MAX_TIMEOUT_MS)) {
+    problems.push(`${path}.timeoutMs: must be an integer 1..${MAX_TIMEOUT_MS}, got ${show(timeoutMs)}`);
+  }
+  if (!isIntegerIn(attempts, 1, MAX_ATTEMPTS)) {
+    problems.push(`${path}.attempts: must be an integer 1..${MAX_ATTEMPTS}, got ${show(attempts)}`);
+  }
+  if (expect !== undefined && !(PROBE_OUTCOMES as readonly unknown[]).includes(expect)) {
+    problems.push(`${path}.expect: must be one of ${PROBE_OUTCOMES.join(", ")} when given, got ${show(expect)}`);
+  }
+  if (problems.length > before) return undefined;
+  const probe: ProbeSpec = {
+    id: id as string,
+    to: to as string,
+    port: port as number,
+    protocol: protocol as ProbeProtocol,
+    timeoutMs: timeoutMs as number,
+    attempts: attempts as number,
+  };
+  if (expect !== undefined) probe.expect = expect as ProbeOutcome;
+  return probe;
+}
+
+function unknownFields(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) problems.push(`${path}.${key}: unknown field (allowed: ${allowed.join(", ")})`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}

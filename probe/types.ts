@@ -1,0 +1,65 @@
+/**
+ * The probe program's contract: the plan it reads and the lines it prints. Other code (assertion
+ * Jobs, `cnilab verify`) builds plans and reads logs against exactly these shapes.
+ */
+
+export const PROBE_PROTOCOLS = ["tcp", "udp", "http"] as const;
+export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
+
+export const PROBE_OUTCOMES = ["connected", "refused", "timeout", "dns-error", "no-route", "error"] as const;
+export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+
+/** What each outcome means on the wire, for help texts and mismatch explanations. */
+export const OUTCOME_MEANING: Record<ProbeOutcome, string> = {
+  connected: "TCP handshake completed, a UDP reply arrived, or an HTTP response came back (any status)",
+  refused: "the target answered no: TCP RST, or ICMP port-unreachable (iptables REJECT, nothing listening)",
+  timeout: "nothing came back within timeoutMs: packets dropped (iptables DROP, a NetworkPolicy) or lost",
+  "dns-error": "the name did not resolve (NXDOMAIN, resolver unreachable, or no answer within timeoutMs)",
+  "no-route": "the kernel had no route or no neighbour for the target (ENETUNREACH, EHOSTUNREACH)",
+  error: "anything else, including a result line that is missing or unreadable",
+};
+
+/** Probes running at once when neither the plan nor `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 32;
+
+export interface ProbeSpec {
+  /** Unique within the plan; the result line carries it back. */
+  id: string;
+  /** An IPv4/IPv6 address or a DNS name (resolved with the system resolver, so search domains apply). */
+  to: string;
+  port: number;
+  protocol: ProbeProtocol;
+  /** Bound of one attempt, name resolution included. */
+  timeoutMs: number;
+  /** Tries until one connects; at least 1. */
+  attempts: number;
+  /** What the plan's author expects; carried for readers of the plan, ignored by the runner. */
+  expect?: ProbeOutcome;
+}
+
+export interface ProbePlan {
+  /** Probes running at once; @default DEFAULT_CONCURRENCY */
+  concurrency?: number;
+  probes: ProbeSpec[];
+}
+
+export interface ProbeResult {
+  id: string;
+  /** True exactly when outcome is "connected". */
+  ok: boolean;
+  outcome: ProbeOutcome;
+  /** Duration of the last attempt (the one whose outcome is reported), in whole milliseconds. */
+  latencyMs: number;
+  /** Attempts used; 0 when the result was reconstructed from a log that had no line for it. */
+  attempts: number;
+  /** Why, for error and dns-error; the HTTP status or the UDP reply for a connection. */
+  detail?: string;
+}
+
+export interface ProbeSummary {
+  summary: true;
+  total: number;
+  connected: number;
+  failed: number;
+  durationMs: number;
+}
