@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { BACKENDS, BACKEND_FACTS } from "../../backends";
+import { containsCidr, mustParseCidr, overlaps } from "../../plan/cidr";
+import { planLab } from "../../plan";
+import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../plan/pins";
+import { clusterStackNames, loadStack } from "../helpers/stacks";
+
+const stacks = clusterStackNames();
+
+describe("stack files", () => {
+  it("there is one cluster stack per backend, named after it", () => {
+    expect(stacks).toEqual([...BACKENDS].sort());
+  });
+
+  it("every stack has its own Docker network subnet", async () => {
+    const subnets = await Promise.all(stacks.map(async (s) => (await loadStack(s)).stack.nodeSubnet));
+    expect(new Set(subnets).size).toBe(subnets.length);
+    const cidrs = subnets.map(mustParseCidr);
+    cidrs.forEach((a, i) => cidrs.slice(i + 1).forEach((b) => expect(overlaps(a, b)).toBe(false)));
+  });
+});
+
+describe.each(stacks)("plan of stack %s", (name) => {
+  it("kind config: 1 control-plane + 2 workers on the pinned image, networking from the stack", async () => {
+    const spec = await loadStack(name);
+    const plan = planLab(spec);
+    expect(plan.kindConfig).toEqual({
+      kind: "Cluster",
+      apiVersion: "kind.x-k8s.io/v1alpha4",
+      name: `cnilab-${name}`,
+      nodes: [
+        { role: "control-plane", image: KIND_NODE_IMAGE },
+        { role: "worker", image: KIND_NODE_IMAGE },
+        { role: "worker", image: KIND_NODE_IMAGE },
+      ],
+      networking: {
+        disableDefaultCNI: name !== "kindnet",
+        podSubnet: spec.stack.podSubnet,
+        serviceSubnet: "10.96.0.0/16",
+        kubeProxyMode: "iptables",
+      },
+    });
+    expect(plan.nodes.map((n) => n.name)).toEqual([`cnilab-${name}-control-plane`, `cnilab-${name}-worker`, `cnilab-${name}-worker2`]);
+    expect(plan.network.name).toBe(`cnilab-${name}`);
+    expect(plan.network.gateway).toBe(spec.stack.nodeSubnet.replace(/0\/24$/, "1"));
+  });
+
+  it("readiness waits for the backend's DaemonSets and TigeraStatus", async () => {
+    const plan = planLab(await loadStack(name));
+    const job = plan.readiness.find((o) => o.kind === "Job")!;
+    const script = JSON.stringify(job);
+    expect(script).toContain("kubectl wait --for=condition=Ready nodes --all");
+    for (const ds of plan.cni.readiness.daemonSets) expect(script).toContain(`-n ${ds.namespace} rollout status ds/${ds.name}`);
+    expect(script.includes("tigerastatus/calico")).toBe(BACKEND_FACTS[plan.backend.name].family === "calico");
+  });
+});
+
+describe("CNI install plans", () => {
+  it("flannel: pinned chart, pod CIDR = kind podSubnet, backend per variant, privileged namespace, bridge plugin installed", async () => {
+    const expected = {
+      "flannel-vxlan": { backend: "vxlan" },
+      "flannel-vxlan-directrouting": { backend: "vxlan", directRouting: true },
+      "flannel-host-gw": { backend: "host-gw" },
+    } as const;
+    for (const [name, flannel] of Object.entries(expected)) {
+      const plan = planLab(await loadStack(name));
+      expect(plan.cni.helm).toEqual({
+        releaseName: "flannel",
+        namespace: "kube-flannel",
+        chart: "flannel",
+        version: FLANNEL_CHART.version,
+        repo: "https://flannel-io.github.io/flannel/",
+        values: { podCidr: "10.244.0.0/16", flannel: { ...flannel, args: ["--ip-masq", "--kube-subnet-mgr", "--iface=eth0"] } },
+      });
+      const ns = plan.cni.objects.find((o) => o.kind === "Namespace")!;
+      expect(ns.metadata).toEqual({ name: "kube-flannel", labels: { "pod-security.kubernetes.io/enforce": "privileged" } });
+      const ds = JSON.stringify(plan.cni.objects.find((o) => o.kind === "DaemonSet"));
+      expect(ds).toContain("cp -f /opt/cni/bin/bridge /opt/cni/bin/host-local /opt/cni/bin/loopback /opt/cni/bin/portmap /host/opt/cni/bin/");
+    }
+  });
+
+  it("calico: Installation per variant, pool = pod subnet, BGP only where the encapsulation needs it", async () => {
+    const expected = {
+      "calico-ipip": { encapsulation: "IPIP", bgp: "Enabled" },
+      "calico-vxlan": { encapsulation: "VXLAN", bgp: "Disabled" },
+      "calico-bgp": { encapsulation: "None", bgp: "Enabled" },
+    } as const;
+    for (const [name, want] of Object.entries(expected)) {
+      const spec = await loadStack(name);
+      const helm = planLab(spec).cni.helm!;
+      expect([helm.chart, helm.version, helm.repo]).toEqual(["tigera-operator", CALICO_CHART.version, "https://docs.tigera.io/calico/charts"]);
+      const installation = helm.values.installation as { calicoNetwork: Record<string, unknown> };
+      expect(installation.calicoNetwork).toEqual({
+        bgp: want.bgp,
+        linuxDataplane: "Iptables",
+        nodeAddressAutodetectionV4: { kubernetes: "NodeInternalIP" },
+        ipPools: [{ cidr: spec.stack.podSubnet, encapsulation: want.encapsulation, natOutgoing: "Enabled", nodeSelector: "all()", blockSize: 26 }],
+      });
+      expect(containsCidr(mustParseCidr(spec.stack.podSubnet), mustParseCidr((installation.calicoNetwork.ipPools as { cidr: string }[])[0]!.cidr))).toBe(true);
+      expect(helm.values).toMatchObject({ apiServer: { enabled: false }, goldmane: { enabled: false }, whisker: { enabled: false } });
+    }
+  });
+
+  it("kindnet installs nothing and waits for kind's own DaemonSet", async () => {
+    const plan = planLab(await loadStack("kindnet"));
+    expect(plan.cni.objects).toEqual([]);
+    expect(plan.cni.helm).toBeUndefined();
+    expect(plan.cni.readiness.daemonSets).toEqual([{ namespace: "kube-system", name: "kindnet" }]);
+  });
+});
+
+describe.each(["macvlan", "ipvlan-l2", "ipvlan-l3"])("per-node conflists of %s", (name) => {
+  it("one per node, ranges unique, inside the pod subnet, outside the service subnet", async () => {
+    const spec = await loadStack(name);
+    const plan = planLab(spec);
+    const cm = plan.cni.objects.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
+    expect(Object.keys(cm.data).sort()).toEqual(plan.nodes.map((n) => `${n.name}.conflist`).sort());
+    const pod = mustParseCidr(spec.stack.podSubnet);
+    const svc = mustParseCidr(spec.stack.serviceSubnet);
+    const ranges = Object.values(cm.data).map((text) => {
+      const conf = JSON.parse(text);
+      const main = conf.plugins[0];
+      expect(main.master).toBe("eth0");
+      expect(main.type).toBe(name === "macvlan" ? "macvlan" : "ipvlan");
+      expect(main.mode).toBe({ macvlan: "bridge", "ipvlan-l2": "l2", "ipvlan-l3": "l3" }[name]);
+      const r = main.ipam.ranges[0][0];
+      return { start: r.rangeStart as string, end: r.rangeEnd as string };
+    });
+    const starts = ranges.map((r) => mustParseCidr(`${r.start}/32`));
+    const ends = ranges.map((r) => mustParseCidr(`${r.end}/32`));
+    starts.forEach((s, i) => {
+      expect(containsCidr(pod, s) && containsCidr(pod, ends[i]!)).toBe(true);
+      expect(overlaps(svc, s) || overlaps(svc, ends[i]!)).toBe(false);
+      starts.forEach((t, j) => {
+        if (i !== j) expect(s.base > ends[j]!.base || ends[i]!.base < t.base).toBe(true);
+      });
+    });
+  });
+});
