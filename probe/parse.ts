@@ -1,5 +1,6 @@
 import { PROBE_OUTCOMES } from "./types";
 import type { ProbeOutcome, ProbeResult, ProbeSummary } from "./types";
+import { isRecord, show } from "./json";
 
 /** What a probe log says, read with suspicion: nothing unreadable ever counts as a connection. */
 export interface ProbeLogReading {
@@ -111,14 +112,6 @@ function tryJson(line: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
 function clip(line: string): string {

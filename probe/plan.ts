@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "./types";
 import type { ProbeOutcome, ProbePlan, ProbeProtocol, ProbeSpec } from "./types";
+import { isRecord, show } from "./json";
 
 export type PlanCheck = { ok: true; plan: ProbePlan } | { ok: false; problems: string[] };
 
@@ -99,14 +100,7 @@ function unknownFields(obj: Record<string, unknown>, allowed: readonly string[],
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isIntegerIn(value: unknown, min: number, max: number): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
 
-function show(value: unknown): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
-}
