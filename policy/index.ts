@@ -1,0 +1,9 @@
+/** The NetworkPolicy reachability engine: pure, no Pulumi, no I/O. */
+export { evaluatePolicies, PolicyMatrix, type MatrixOptions } from "./engine";
+export { expectations, ExpectationMatrix, type EnforcedFeature, type ExpectationExplanation } from "./enforcement";
+export { readKubernetesObjects, type LoadedObjects } from "./objects";
+export { describeDirection, describeVerdict } from "./reason";
+export { matrixResults, renderTruthTable, renderTruthTables, type MatrixResultRow } from "./render";
+export { formatQuery } from "./ports";
+export { portNameProblem } from "./parse-policy";
+export * from "./types";

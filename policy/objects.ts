@@ -1,0 +1,167 @@
+/**
+ * Kubernetes objects from YAML or JSON text (multi-document YAML, `kind: List` and `*List` as
+ * `kubectl get ns,pods,networkpolicies -A -o yaml` prints them) → the engine's input. Pure: the
+ * caller reads the file. Every problem names the file, the object and the field.
+ */
+import { parseAllDocuments } from "yaml";
+import { parseIp } from "./ip";
+import { DEFAULT_NAMESPACE, isPortNumber, parseNetworkPolicy, portNameProblem } from "./parse-policy";
+import { PROTOCOLS, type ContainerPortInput, type NamespaceInput, type NetworkPolicy, type PodInput, type Protocol } from "./types";
+
+export interface LoadedObjects {
+  namespaces: NamespaceInput[];
+  pods: PodInput[];
+  policies: NetworkPolicy[];
+  /** Things worth telling on stderr that are not errors (ignored kinds, defaulted namespaces). */
+  notes: string[];
+  /** "file: object: field: message" lines; any problem makes the input unusable. */
+  problems: string[];
+}
+
+const READ_KINDS = ["Namespace", "Pod", "NetworkPolicy"] as const;
+type ReadKind = (typeof READ_KINDS)[number];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function readKubernetesObjects(text: string, file: string): LoadedObjects {
+  const out: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
+  const ignored = new Map<string, number>();
+  const docs = parseAllDocuments(text);
+  if (!Array.isArray(docs)) return out;
+  docs.forEach((doc, d) => {
+    const where = docs.length > 1 ? `${file}: document ${d + 1}` : file;
+    if (doc.errors.length > 0) {
+      out.problems.push(...doc.errors.map((e) => `${where}: not valid YAML or JSON: ${e.message.split("\n")[0]}`));
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    visit(value, where, out, ignored);
+  });
+  if (ignored.size > 0) {
+    const kinds = [...ignored].map(([kind, n]) => `${n} ${kind}`).join(", ");
+    out.notes.push(`${file}: ignored ${kinds} (only ${READ_KINDS.join(", ")} are read)`);
+  }
+  return out;
+}
+
+function visit(value: unknown, where: string, out: LoadedObjects, ignored: Map<string, number>): void {
+  if (!isObj(value)) {
+    out.problems.push(`${where}: must be a Kubernetes object (a mapping with kind), got ${Array.isArray(value) ? "a list" : typeof value}`);
+    return;
+  }
+  const kind = value.kind;
+  if (typeof kind !== "string" || kind === "") {
+    out.problems.push(`${where}: kind: required`);
+    return;
+  }
+  if (kind === "List" || (kind.endsWith("List") && Array.isArray(value.items))) {
+    if (!Array.isArray(value.items)) out.problems.push(`${where}: ${kind}.items: must be a list`);
+    else value.items.forEach((item, i) => visit(item, `${where}: items[${i}]`, out, ignored));
+    return;
+  }
+  if (!READ_KINDS.includes(kind as ReadKind)) {
+    ignored.set(kind, (ignored.get(kind) ?? 0) + 1);
+    return;
+  }
+  const metadata = isObj(value.metadata) ? value.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "(unnamed)";
+  const ns = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
+  const object = `${where}: ${kind} ${kind === "Namespace" ? name : `${ns ?? DEFAULT_NAMESPACE}/${name}`}`;
+  const problems: string[] = [];
+  READERS[kind as ReadKind](value, metadata, problems, out);
+  out.problems.push(...problems.map((p) => `${object}: ${p}`));
+  if (problems.length === 0 && kind !== "Namespace" && ns === undefined) {
+    out.notes.push(`${object}: no metadata.namespace; using "${DEFAULT_NAMESPACE}" as kubectl would with the default context`);
+  }
+}
+
+const API_VERSIONS: Record<ReadKind, string> = { Namespace: "v1", Pod: "v1", NetworkPolicy: "networking.k8s.io/v1" };
+
+const READERS: Record<ReadKind, (o: Obj, metadata: Obj, problems: string[], out: LoadedObjects) => void> = {
+  Namespace(o, metadata, problems, out) {
+    checkApiVersion(o, "Namespace", problems);
+    const name = requireName(metadata, problems);
+    const labels = readLabels(metadata.labels, "metadata.labels", problems);
+    if (problems.length === 0) out.namespaces.push({ name: name!, labels });
+  },
+  Pod(o, metadata, problems, out) {
+    checkApiVersion(o, "Pod", problems);
+    const name = requireName(metadata, problems);
+    const namespace = metadata.namespace ?? DEFAULT_NAMESPACE;
+    if (typeof namespace !== "string") problems.push("metadata.namespace: must be a string");
+    const labels = readLabels(metadata.labels, "metadata.labels", problems);
+    const ports = readContainerPorts(isObj(o.spec) ? o.spec.containers : undefined, problems);
+    const status = isObj(o.status) ? o.status : {};
+    const ip = status.podIP;
+    if (ip !== undefined && ip !== null && (typeof ip !== "string" || !parseIp(ip))) {
+      problems.push(`status.podIP: ${JSON.stringify(ip)} is not an IPv4 or IPv6 address`);
+    }
+    if (problems.length > 0) return;
+    out.pods.push({ namespace: namespace as string, name: name!, labels, ports, ...(typeof ip === "string" ? { ip } : {}) });
+  },
+  NetworkPolicy(o, _metadata, problems, out) {
+    checkApiVersion(o, "NetworkPolicy", problems);
+    const parsed = parseNetworkPolicy(o);
+    if ("problems" in parsed) problems.push(...parsed.problems);
+    if (problems.length === 0) out.policies.push(o as unknown as NetworkPolicy);
+  },
+};
+
+function checkApiVersion(o: Obj, kind: ReadKind, problems: string[]): void {
+  const want = API_VERSIONS[kind];
+  if (o.apiVersion !== undefined && o.apiVersion !== want) {
+    problems.push(`apiVersion: ${JSON.stringify(o.apiVersion)} is not supported for ${kind}; only ${want}`);
+  }
+}
+
+function requireName(metadata: Obj, problems: string[]): string | undefined {
+  if (typeof metadata.name === "string" && metadata.name !== "") return metadata.name;
+  problems.push("metadata.name: required");
+  return undefined;
+}
+
+function readLabels(value: unknown, path: string, problems: string[]): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isObj(value)) {
+    problems.push(`${path}: must be a map of label key to value`);
+    return {};
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") problems.push(`${path}.${k}: must be a string, got ${JSON.stringify(v)} (quote it)`);
+  }
+  return value as Record<string, string>;
+}
+
+/** Named ports resolve against `spec.containers` only, like the API's port lookup (init containers serve nothing). */
+function readContainerPorts(containers: unknown, problems: string[]): ContainerPortInput[] {
+  if (containers === undefined || containers === null) return [];
+  if (!Array.isArray(containers)) {
+    problems.push("spec.containers: must be a list");
+    return [];
+  }
+  const ports: ContainerPortInput[] = [];
+  containers.forEach((c: unknown, ci) => {
+    const list = isObj(c) ? c.ports : undefined;
+    if (list === undefined || list === null) return;
+    if (!Array.isArray(list)) {
+      problems.push(`spec.containers[${ci}].ports: must be a list`);
+      return;
+    }
+    list.forEach((p: unknown, pi) => {
+      const path = `spec.containers[${ci}].ports[${pi}]`;
+      const port = isObj(p) ? p : {};
+      const before = problems.length;
+      if (!isPortNumber(port.containerPort)) problems.push(`${path}.containerPort: ${JSON.stringify(port.containerPort)} is not a port number 1..65535`);
+      const protocol = port.protocol ?? "TCP";
+      if (!PROTOCOLS.includes(protocol as Protocol)) problems.push(`${path}.protocol: ${JSON.stringify(protocol)} is not one of ${PROTOCOLS.join(", ")}`);
+      const name = port.name;
+      const nameIssue = typeof name === "string" ? portNameProblem(name) : name === undefined || name === null ? undefined : "must be a string";
+      if (nameIssue) problems.push(`${path}.name: ${nameIssue}`);
+      if (problems.length > before) return;
+      ports.push({ containerPort: port.containerPort as number, protocol: protocol as Protocol, ...(typeof name === "string" ? { name } : {}) });
+    });
+  });
+  return ports;
+}
