@@ -1,4 +1,7 @@
 import { IMAGES } from "../plan/pins";
+import type { IDaemonSet } from "kubernetes-models/apps/v1/DaemonSet" with { "resolution-mode": "import" };
+import type { IContainer } from "kubernetes-models/v1/Container" with { "resolution-mode": "import" };
+import type { IVolume } from "kubernetes-models/v1/Volume" with { "resolution-mode": "import" };
 import type { K8sObject } from "./install";
 import type { CniPlugin } from "./types";
 
@@ -27,11 +30,11 @@ const LABELS = { "app.kubernetes.io/name": PREREQUISITES_NAME, "app.kubernetes.i
 
 export function prerequisitesObjects(opts: PrerequisitesOptions): K8sObject[] {
   const objects: K8sObject[] = [];
-  const volumes: Record<string, unknown>[] = [
+  const volumes: IVolume[] = [
     { name: "cni-bin", hostPath: { path: "/opt/cni/bin", type: "DirectoryOrCreate" } },
   ];
   const copyPlugins = opts.plugins.map((p) => `/opt/cni/bin/${p}`).join(" ");
-  const initContainers: Record<string, unknown>[] = [
+  const initContainers: IContainer[] = [
     {
       name: "install-plugins",
       image: IMAGES.cniPlugins,
@@ -71,7 +74,7 @@ export function prerequisitesObjects(opts: PrerequisitesOptions): K8sObject[] {
       securityContext: { privileged: true },
     });
   }
-  objects.push({
+  const daemonSet = {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
     metadata: { name: PREREQUISITES_NAME, namespace: PREREQUISITES_NAMESPACE, labels: LABELS },
@@ -91,6 +94,7 @@ export function prerequisitesObjects(opts: PrerequisitesOptions): K8sObject[] {
         },
       },
     },
-  });
+  } satisfies IDaemonSet;
+  objects.push(daemonSet as K8sObject);
   return objects;
 }

@@ -1,4 +1,5 @@
 import type { K8sObject, Readiness } from "../backends";
+import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { IMAGES } from "./pins";
 
 /**
@@ -56,7 +57,7 @@ export function planReadiness(r: Readiness): K8sObject[] {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: READINESS_NAME },
       subjects: [{ kind: "ServiceAccount", name: READINESS_NAME, namespace: NAMESPACE }],
     },
-    {
+    ({
       apiVersion: "batch/v1",
       kind: "Job",
       metadata: { ...meta, annotations: { "pulumi.com/timeoutSeconds": String(READINESS_TIMEOUT_SECONDS) } },
@@ -74,6 +75,6 @@ export function planReadiness(r: Readiness): K8sObject[] {
           },
         },
       },
-    },
+    } satisfies IJob) as K8sObject,
   ];
 }

@@ -1,5 +1,9 @@
 import type { K8sObject } from "../backends";
 import type { Lab, Workload } from "../labs";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec" with { "resolution-mode": "import" };
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment" with { "resolution-mode": "import" };
+import type { IReplicationController } from "kubernetes-models/v1/ReplicationController" with { "resolution-mode": "import" };
+import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import { resolveImage } from "./pins";
 
 /** Kubernetes objects of a lab's namespaces, workloads and Services, as plain data. */
@@ -12,7 +16,7 @@ export function planNamespaces(lab: Lab): K8sObject[] {
   }));
 }
 
-function podTemplate(w: Workload) {
+function podTemplate(w: Workload): IPodTemplateSpec {
   return {
     metadata: { labels: w.labels },
     spec: {
@@ -36,13 +40,13 @@ function podTemplate(w: Workload) {
 
 export function planWorkload(w: Workload): K8sObject[] {
   const metadata = { name: w.name, namespace: w.namespace, labels: w.labels };
-  const controller: K8sObject =
+  const controller =
     w.kind === "ReplicationController"
       ? // A ReplicationController's selector is a plain label map (seed 002's frontend).
-        { apiVersion: "v1", kind: "ReplicationController", metadata, spec: { replicas: w.replicas, selector: w.labels, template: podTemplate(w) } }
-      : { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { replicas: w.replicas, selector: { matchLabels: w.labels }, template: podTemplate(w) } };
-  if (!w.service) return [controller];
-  const service: K8sObject = {
+        ({ apiVersion: "v1", kind: "ReplicationController", metadata, spec: { replicas: w.replicas, selector: w.labels, template: podTemplate(w) } } satisfies IReplicationController)
+      : ({ apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { replicas: w.replicas, selector: { matchLabels: w.labels }, template: podTemplate(w) } } satisfies IDeployment);
+  if (!w.service) return [controller as K8sObject];
+  const service = {
     apiVersion: "v1",
     kind: "Service",
     metadata,
@@ -57,8 +61,8 @@ export function planWorkload(w: Workload): K8sObject[] {
         ...(p.nodePort ? { nodePort: p.nodePort } : {}),
       })),
     },
-  };
-  return [controller, service];
+  } satisfies IService;
+  return [controller as K8sObject, service as K8sObject];
 }
 
 export function planWorkloads(lab: Lab): K8sObject[] {
