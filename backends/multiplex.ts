@@ -17,22 +17,31 @@ const ENFORCEMENT: Enforcement = {
   why: "no policy controller runs with a plain macvlan/ipvlan CNI, and pod traffic leaves through eth0 without passing the node's netfilter",
 };
 
-const OWN_NODE: Limitation = {
+const OWN_NODE_L2: Limitation = {
   id: "pod-to-own-node",
+  outcome: "no-route",
   // The kernel does not deliver between a macvlan/ipvlan sub-interface and its parent (k8s#41736).
-  why: "the kernel never delivers traffic between a macvlan/ipvlan sub-interface and its parent eth0, so a pod cannot reach its own node",
+  why: "the kernel never delivers traffic between a macvlan/ipvlan sub-interface and its parent eth0, so a pod cannot reach its own node (and these pods have no route to node addresses at all)",
+};
+const OWN_NODE_L3: Limitation = {
+  id: "pod-to-own-node",
+  outcome: "timeout",
+  why: "the kernel never delivers traffic between an ipvlan sub-interface and its parent eth0: the route to the node subnet exists, but packets to the own node vanish",
 };
 const CLUSTER_IP: Limitation = {
   id: "pod-to-clusterip",
+  outcome: "no-route",
   // k8s#53089: kube-proxy's DNAT lives in the node netns; the pod's packets (and for L3 the replies) skip it.
-  why: "pod traffic leaves via eth0 without traversing the node's iptables, where kube-proxy translates the ClusterIP",
+  why: "pods have no route to the service subnet: their traffic leaves via eth0 without traversing the node's iptables, where kube-proxy translates the ClusterIP",
 };
 const OTHER_NODE_L2: Limitation = {
   id: "pod-to-other-node",
+  outcome: "no-route",
   why: "pods are on-link only with the pod subnet; they have no route to node addresses (10.x pods on a 172.x Docker network)",
 };
 const NO_BROADCAST: Limitation = {
   id: "no-broadcast",
+  outcome: "timeout",
   why: "ipvlan L3 mode has no ARP, broadcast or multicast: every peer subnet needs a route",
 };
 
@@ -69,13 +78,13 @@ function facts(variant: MultiplexVariant, title: string, shows: string, limitati
 
 export const multiplexFacts: Record<MultiplexVariant, BackendFacts> = {
   macvlan: facts("macvlan", "macvlan (bridge mode)", "each pod a MAC of its own on the node's L2; no bridge, no NAT, no kube-proxy in the path", [
-    OWN_NODE,
+    OWN_NODE_L2,
     OTHER_NODE_L2,
     CLUSTER_IP,
   ]),
-  "ipvlan-l2": facts("ipvlan-l2", "ipvlan, L2 mode", "pods share the node's MAC and switch on the node's L2", [OWN_NODE, OTHER_NODE_L2, CLUSTER_IP]),
+  "ipvlan-l2": facts("ipvlan-l2", "ipvlan, L2 mode", "pods share the node's MAC and switch on the node's L2", [OWN_NODE_L2, OTHER_NODE_L2, CLUSTER_IP]),
   "ipvlan-l3": facts("ipvlan-l3", "ipvlan, L3 mode", "the node routes for its pods: one /24 per node and a route per peer, no ARP", [
-    OWN_NODE,
+    OWN_NODE_L3,
     CLUSTER_IP,
     NO_BROADCAST,
   ]),

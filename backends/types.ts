@@ -89,6 +89,12 @@ export interface Limitation {
   id: LimitationId;
   /** The networking reason, shown beside the expected failure. */
   why: string;
+  /**
+   * The exact failure a probe sees (probe outcome names): "no-route" when the pod has no route at all,
+   * "timeout" when packets leave and nothing comes back. A DNS lookup through a ClusterIP that the
+   * pod cannot reach fails as "dns-error".
+   */
+  outcome: "no-route" | "timeout";
 }
 
 export const CNI_PLUGINS = [
