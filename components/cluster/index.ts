@@ -1,0 +1,83 @@
+/**
+ * A kind cluster on a Docker network of the lab's own. The network has a fixed subnet per lab so
+ * two labs never collide, and kind is pointed at it with KIND_EXPERIMENTAL_DOCKER_NETWORK.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { kindClusterProvider } from "./provider";
+import type { KindNode } from "./types";
+
+export type { KindClusterInputs, KindClusterOutputs, KindNode, KindNodeRole } from "./types";
+export { kindClusterProvider } from "./provider";
+
+export interface KindClusterArgs {
+  /** kind's cluster name (a DNS-1123 label of at most 50 characters). */
+  clusterName: string;
+  /** The rendered kind `kind.x-k8s.io/v1alpha4` Cluster document. */
+  config: string;
+  /** The lab's Docker bridge network; subnet and gateway are fixed per lab. */
+  network: { name: string; subnet: string; gateway: string };
+}
+
+/** Labels on the Docker network, so `docker network ls --filter label=…` finds cnilab's. */
+export const NETWORK_LABELS = { cluster: "io.cnilab.cluster", managedBy: "io.cnilab.managed-by" } as const;
+
+/** The dynamic resource running kind; its type is `pulumi-nodejs:dynamic/cnilab:KindCluster`. */
+export class KindClusterResource extends pulumi.dynamic.Resource {
+  declare readonly kubeconfig: pulumi.Output<string>;
+  declare readonly nodes: pulumi.Output<KindNode[]>;
+
+  constructor(
+    name: string,
+    args: { clusterName: pulumi.Input<string>; config: pulumi.Input<string>; network: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    // The output names must be present (undefined) for Pulumi to expose them on this object.
+    const props = { ...args, kubeconfig: undefined, nodes: undefined };
+    // The kubeconfig holds the cluster admin's client key: a secret in the state and in outputs.
+    super(kindClusterProvider, name, props, { ...opts, additionalSecretOutputs: ["kubeconfig"] }, "cnilab", "KindCluster");
+  }
+}
+
+export class KindCluster extends pulumi.ComponentResource {
+  /** `kind get kubeconfig` of the cluster (a Pulumi secret). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Every node container with its role and its IP on the lab network, sorted by name. */
+  readonly nodes: pulumi.Output<KindNode[]>;
+  readonly networkName: pulumi.Output<string>;
+
+  constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnilab:cluster:KindCluster", name, {}, opts);
+
+    const network = new docker.Network(
+      `${name}-network`,
+      {
+        name: args.network.name,
+        driver: "bridge",
+        ipamConfigs: [{ subnet: args.network.subnet, gateway: args.network.gateway }],
+        // As kind's own "kind" network: nodes reach the outside (image pulls) through NAT.
+        options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
+        labels: [
+          { label: NETWORK_LABELS.cluster, value: args.clusterName },
+          { label: NETWORK_LABELS.managedBy, value: "pulumi" },
+        ],
+      },
+      // The name is fixed, so a replacement can only be created once the old network is gone.
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    // The network's name output (not args.network.name) makes the cluster wait for the network.
+    const cluster = new KindClusterResource(
+      `${name}-kind`,
+      { clusterName: args.clusterName, config: args.config, network: network.name },
+      { parent: this },
+    );
+
+    // additionalSecretOutputs makes the engine store and return it as a secret; wrapping it here
+    // too keeps it secret for every consumer of this component whatever engine answers (mocks).
+    this.kubeconfig = pulumi.secret(cluster.kubeconfig);
+    this.nodes = cluster.nodes;
+    this.networkName = network.name;
+    this.registerOutputs({ kubeconfig: this.kubeconfig, nodes: this.nodes, networkName: this.networkName });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * KindCluster under Pulumi mocks: what it registers, under which parent, with which inputs, and
+ * that the kubeconfig comes out as a secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { KindCluster as KindClusterClass } from "../../components/cluster";
+import { installMocks, type RecordedResource, settled } from "../helpers/mocks";
+
+const KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: kind-netpol\n";
+const NODES = [
+  { name: "netpol-control-plane", role: "control-plane", internalIP: "172.30.7.2" },
+  { name: "netpol-worker", role: "worker", internalIP: "172.30.7.3" },
+];
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
+
+let recorded: RecordedResource[];
+let lab: KindClusterClass;
+let byType: (type: string) => RecordedResource;
+
+beforeAll(async () => {
+  // Mocks first, then the import: the component module must see the mock runtime.
+  recorded = await installMocks({
+    outputs: (args) => (args.type === DYNAMIC_TYPE ? { kubeconfig: KUBECONFIG, nodes: NODES } : {}),
+  });
+  const { KindCluster } = await import("../../components/cluster");
+  lab = new KindCluster("netpol", {
+    clusterName: "netpol",
+    config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+    network: { name: "cnilab-netpol", subnet: "172.30.7.0/24", gateway: "172.30.7.1" },
+  });
+  await Promise.all([settled(lab.nodes), settled(lab.kubeconfig), settled(lab.networkName)]);
+  byType = (type) => {
+    const hits = recorded.filter((r) => r.type === type);
+    expect(hits, `one ${type} registered`).toHaveLength(1);
+    return hits[0]!;
+  };
+});
+
+describe("KindCluster", () => {
+  it("registers the component, a docker network and the kind resource, children of the component", async () => {
+    const component = byType("cnilab:cluster:KindCluster");
+    expect(component.urn).toBe(await settled(lab.urn));
+    expect(recorded.map((r) => [r.type, r.name])).toEqual([
+      ["cnilab:cluster:KindCluster", "netpol"],
+      ["docker:index/network:Network", "netpol-network"],
+      [DYNAMIC_TYPE, "netpol-kind"],
+    ]);
+    expect(byType("docker:index/network:Network").parent).toBe(component.urn);
+    expect(byType(DYNAMIC_TYPE).parent).toBe(component.urn);
+  });
+
+  it("creates the lab's bridge network with its fixed subnet, replaced delete-first", () => {
+    const network = byType("docker:index/network:Network");
+    expect(network.inputs).toEqual({
+      name: "cnilab-netpol",
+      driver: "bridge",
+      ipamConfigs: [{ subnet: "172.30.7.0/24", gateway: "172.30.7.1" }],
+      options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
+      labels: [
+        { label: "io.cnilab.cluster", value: "netpol" },
+        { label: "io.cnilab.managed-by", value: "pulumi" },
+      ],
+    });
+    expect(network.deleteBeforeReplace).toBe(true);
+  });
+
+  it("gives the kind resource its inputs, the network by data edge, and a secret kubeconfig", () => {
+    const network = byType("docker:index/network:Network");
+    const cluster = byType(DYNAMIC_TYPE);
+    expect(cluster.inputs).toMatchObject({
+      clusterName: "netpol",
+      config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+      network: "cnilab-netpol",
+    });
+    expect(typeof cluster.inputs.__provider, "the serialized provider travels with the inputs").toBe("string");
+    expect(cluster.dependencies).toEqual([network.urn]);
+    expect(cluster.additionalSecretOutputs).toEqual(["kubeconfig"]);
+  });
+
+  it("exposes kubeconfig (secret), nodes and the network name", async () => {
+    expect(await pulumi.isSecret(lab.kubeconfig)).toBe(true);
+    expect(await settled(lab.kubeconfig)).toBe(KUBECONFIG);
+    expect(await pulumi.isSecret(lab.nodes)).toBe(false);
+    expect(await settled(lab.nodes)).toEqual(NODES);
+    expect(await settled(lab.networkName)).toBe("cnilab-netpol");
+  });
+});
