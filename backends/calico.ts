@@ -63,7 +63,8 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
       crossNode: "overlay",
       device: "vxlan.calico",
       vxlan: { vni: 4096, port: 4789 },
-      peerRoute: "<peer-block> via <peer-vtep> dev vxlan.calico onlink",
+      // Felix (no BIRD in VXLAN mode) tags its routes with protocol 80 (libcalico-go#1116, felix#2696).
+      peerRoute: "<peer-block> via <peer-vtep> dev vxlan.calico proto 80 onlink",
     },
     limitations: [],
     prerequisites: { ...PREREQUISITES, kernelModules: ["vxlan"] },
