@@ -5,7 +5,7 @@ import { isRecord, show } from "./json";
 
 export type PlanCheck = { ok: true; plan: ProbePlan } | { ok: false; problems: string[] };
 
-const PLAN_FIELDS = ["concurrency", "probes"] as const;
+const PLAN_FIELDS = ["concurrency", "retryDelayMs", "probes"] as const;
 const PROBE_FIELDS = ["id", "to", "port", "protocol", "timeoutMs", "attempts", "expect"] as const;
 /** One attempt longer than ten minutes is a mistake, not a probe. */
 const MAX_TIMEOUT_MS = 600_000;
@@ -33,6 +33,10 @@ export function validatePlan(input: unknown): PlanCheck {
   if (input.concurrency !== undefined) {
     if (isIntegerIn(input.concurrency, 1, MAX_CONCURRENCY)) plan.concurrency = input.concurrency;
     else problems.push(`plan.concurrency: must be an integer 1..${MAX_CONCURRENCY}, got ${show(input.concurrency)}`);
+  }
+  if (input.retryDelayMs !== undefined) {
+    if (isIntegerIn(input.retryDelayMs, 0, MAX_TIMEOUT_MS)) plan.retryDelayMs = input.retryDelayMs;
+    else problems.push(`plan.retryDelayMs: must be an integer 0..${MAX_TIMEOUT_MS}, got ${show(input.retryDelayMs)}`);
   }
   if (!Array.isArray(input.probes)) {
     problems.push(`plan.probes: must be an array of probes, got ${show(input.probes)}`);

@@ -3,17 +3,22 @@ import { attemptOnce } from "./attempt";
 import { DEFAULT_CONCURRENCY } from "./types";
 import type { ProbePlan, ProbeResult, ProbeSpec, ProbeSummary } from "./types";
 
-/** Retries until the probe connects or its attempts are used up; reports the last attempt. */
-export async function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
+/**
+ * Retries until the outcome is the expected one (connected when the probe names no expectation) or
+ * its attempts are used up, pausing `retryDelayMs` before each retry; reports the last attempt.
+ */
+export async function runProbe(spec: ProbeSpec, retryDelayMs = 0): Promise<ProbeResult> {
+  const wanted = spec.expect ?? "connected";
   let attempt = 0;
   let result: ProbeResult;
   do {
+    if (attempt > 0 && retryDelayMs > 0) await new Promise((r) => setTimeout(r, retryDelayMs));
     attempt++;
     const started = performance.now();
     const { outcome, detail } = await attemptOnce(spec);
     result = { id: spec.id, ok: outcome === "connected", outcome, latencyMs: Math.round(performance.now() - started), attempts: attempt };
     if (detail !== undefined) result.detail = detail;
-  } while (!result.ok && attempt < spec.attempts);
+  } while (result.outcome !== wanted && attempt < spec.attempts);
   return result;
 }
 
@@ -42,7 +47,7 @@ export async function runPlan(plan: ProbePlan, options: RunOptions = {}): Promis
   async function worker(): Promise<void> {
     while (next < plan.probes.length) {
       const index = next++;
-      const result = await runProbe(plan.probes[index] as ProbeSpec);
+      const result = await runProbe(plan.probes[index] as ProbeSpec, plan.retryDelayMs ?? 0);
       results[index] = result;
       options.onResult?.(result);
     }

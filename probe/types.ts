@@ -31,15 +31,21 @@ export interface ProbeSpec {
   protocol: ProbeProtocol;
   /** Bound of one attempt, name resolution included. */
   timeoutMs: number;
-  /** Tries until one connects; at least 1. */
+  /** Tries until the outcome is the expected one (connected, when no `expect` is given); at least 1. */
   attempts: number;
-  /** What the plan's author expects; carried for readers of the plan, ignored by the runner. */
+  /**
+   * The outcome the plan's author expects. A probe that disagrees is tried again, up to `attempts`:
+   * NetworkPolicy takes effect asynchronously, so a connection expected to be blocked may still pass
+   * for a moment (upstream e2e re-polls every probe for up to 10 s for the same reason).
+   */
   expect?: ProbeOutcome;
 }
 
 export interface ProbePlan {
   /** Probes running at once; @default DEFAULT_CONCURRENCY */
   concurrency?: number;
+  /** Pause before each retry of a probe, so a changing datapath can settle; @default 0 */
+  retryDelayMs?: number;
   probes: ProbeSpec[];
 }
 

@@ -35,7 +35,7 @@ describe("validatePlan", () => {
     expect(check).toEqual({
       ok: false,
       problems: [
-        "plan.extra: unknown field (allowed: concurrency, probes)",
+        "plan.extra: unknown field (allowed: concurrency, retryDelayMs, probes)",
         "plan.concurrency: must be an integer 1..1024, got 0",
         "probes[1].color: unknown field (allowed: id, to, port, protocol, timeoutMs, attempts, expect)",
         "probes[1].port: must be an integer 1..65535, got 70000",
