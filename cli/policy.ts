@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   evaluatePolicies,
+  formatQuery,
   matrixResults,
   NAMESPACE_NAME_LABEL,
   PolicyInputError,
@@ -16,6 +17,7 @@ import {
   renderTruthTables,
   type LoadedObjects,
   type PodInput,
+  type PolicyMatrix,
   type PortQuery,
   type Protocol,
 } from "../policy";
@@ -112,7 +114,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   const ports = explicitPorts.length > 0 ? explicitPorts : declaredPorts(pods);
   if (ports.length === 0) return fail(io, ["no pod declares a container port; give the ports to evaluate with --port (e.g. --port 80/TCP)"]);
 
-  let matrix;
+  let matrix: PolicyMatrix;
   try {
     matrix = evaluatePolicies({ namespaces: loaded.namespaces, pods, policies: loaded.policies }, ports);
   } catch (err) {
@@ -122,6 +124,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   for (const ns of matrix.impliedNamespaces) {
     io.stderr(`note: namespace ${ns} has pods but no Namespace object; taking it as labelled only ${NAMESPACE_NAME_LABEL}=${ns}\n`);
   }
+  noteMissingNamedPorts(matrix, io);
   if (output === "table") io.stdout(renderTruthTables(matrix));
   else writeJson(matrix, io);
   return 0;
@@ -174,7 +177,7 @@ function declaredPorts(pods: readonly PodInput[]): PortQuery[] {
   return [...seen.values()].sort((a, b) => (a.port as number) - (b.port as number) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol));
 }
 
-function writeJson(matrix: ReturnType<typeof evaluatePolicies>, io: Io): void {
+function writeJson(matrix: PolicyMatrix, io: Io): void {
   const CHUNK = 2000;
   let buffer: string[] = [];
   let first = true;
@@ -188,6 +191,16 @@ function writeJson(matrix: ReturnType<typeof evaluatePolicies>, io: Io): void {
     }
   }
   io.stdout(`${buffer.join("")}\n]}\n`);
+}
+
+/** A named port some destinations do not declare: their pairs have nothing to connect to. */
+function noteMissingNamedPorts(matrix: PolicyMatrix, io: Io): void {
+  matrix.ports.forEach((query, q) => {
+    const missing = matrix.pods.filter((_, d) => matrix.port(d, q) === undefined);
+    if (missing.length === 0) return;
+    const shown = missing.length > 5 ? `${missing.slice(0, 5).join(", ")} and ${missing.length - 5} more` : missing.join(", ");
+    io.stderr(`note: ${formatQuery(query)}: no such port on ${shown}; connections to them are left out\n`);
+  });
 }
 
 function fail(io: Io, problems: readonly string[]): number {

@@ -32,7 +32,8 @@ export function readKubernetesObjects(text: string, file: string): LoadedObjects
   docs.forEach((doc, d) => {
     const where = docs.length > 1 ? `${file}: document ${d + 1}` : file;
     if (doc.errors.length > 0) {
-      out.problems.push(...doc.errors.map((e) => `${where}: not valid YAML or JSON: ${e.message.split("\n")[0]}`));
+      // The first error says where the text goes wrong; the ones after it are consequences.
+      out.problems.push(`${where}: not valid YAML or JSON: ${doc.errors[0]!.message.split("\n")[0]!.replace(/:$/, "")}`);
       return;
     }
     const value: unknown = doc.toJS();
