@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { datapathCommand } from "./datapath";
 import { policyCommand } from "./policy";
 import { probeCommand } from "./probe";
 
@@ -6,4 +7,5 @@ import { probeCommand } from "./probe";
 export const COMMANDS: readonly Command[] = [
   probeCommand,
   policyCommand,
+  datapathCommand,
 ];

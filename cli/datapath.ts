@@ -1,0 +1,195 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BACKEND_FACTS } from "../backends";
+import { BACKENDS } from "../backends/types";
+import type { Backend } from "../backends/types";
+import { BENCH_DEFAULTS, missingTools, runBench } from "../datapath/bench";
+import { gatherSections, sideBySide } from "../datapath/explain";
+import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
+import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
+import { markdownTable } from "../datapath/results";
+import { readLabState, stateDir } from "../datapath/state";
+import { LAB_DEFAULTS, labTopology, validateLabOptions } from "../datapath/topology";
+import type { LabOptions, LabTopology } from "../datapath/topology";
+import type { Command, Io } from "./command";
+import { UsageError } from "./command";
+
+const VERBS = ["up", "probe", "bench", "explain", "down"] as const;
+type Verb = (typeof VERBS)[number];
+
+/** What `bench` runs without backends named: the three the issue compares. */
+const BENCH_BACKENDS: readonly Backend[] = ["flannel-host-gw", "flannel-vxlan", "macvlan"];
+
+const HELP = `Usage: cnilab datapath <up|probe|bench|explain|down> <backend>... [options]
+
+Builds a backend's datapath by hand in network namespaces on this machine — a "switch" namespace
+with a bridge (kind's Docker network), N node namespaces with pods — exactly as the backend programs
+its nodes (routes, overlay devices, FDB/neighbour entries, kube-proxy's iptables chains), then
+probes, measures, or shows it. Needs root; touches nothing outside namespaces named cnilab-dp-*.
+
+Verbs:
+  up        build the lab (a kernel feature the backend needs and this machine lacks is reported
+            as "not available here", exit 2)
+  probe     pod→pod same node and across nodes, pod→own node, pod→other node, pod→ClusterIP with
+            the probe program; prints expected vs observed (exit 1 on a mismatch)
+  bench     for each backend: build, iperf3 (1 and 4 streams) and sockperf latency, remove;
+            node↔node baseline first; Markdown table + JSON (default backends: ${BENCH_BACKENDS.join(", ")})
+  explain   per node ip route, the overlay device (ip -d link), FDB and neighbours; several
+            backends side by side
+  down      remove the lab's namespaces (every cnilab-dp-* namespace when no backend is named)
+
+Backends: ${BACKENDS.join(", ")}
+
+Options:
+  --nodes N        node namespaces (default ${LAB_DEFAULTS.nodes}, 2..8)
+  --reps N         bench: measured repetitions per test (default ${BENCH_DEFAULTS.reps}; 5 for a full run)
+  --duration S     bench: seconds per repetition (default ${BENCH_DEFAULTS.durationSeconds})
+  --warmup N       bench: discarded runs first (default ${BENCH_DEFAULTS.warmup})
+  --json FILE      bench: where the JSON results go (default <state>/datapath-bench.json)
+
+State: $CNILAB_STATE or ./.cnilab records what is up; cleanup never depends on it.
+
+Example:
+  sudo cnilab datapath up flannel-vxlan && sudo cnilab datapath probe flannel-vxlan
+  sudo cnilab datapath explain flannel-host-gw flannel-vxlan
+  sudo cnilab datapath bench flannel-host-gw flannel-vxlan macvlan --reps 3`;
+
+function positiveInt(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function parseBackends(names: string[]): Backend[] {
+  const unknown = names.filter((n) => !(BACKENDS as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new UsageError(`unknown backend ${unknown.map((u) => `'${u}'`).join(", ")} (backends: ${BACKENDS.join(", ")})`);
+  return names as Backend[];
+}
+
+export const datapathCommand: Command = {
+  name: "datapath",
+  summary: "build a backend's datapath in network namespaces; probe, benchmark, explain it (root)",
+  help: HELP,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { nodes: { type: "string" }, reps: { type: "string" }, duration: { type: "string" }, warmup: { type: "string" }, json: { type: "string" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [verb, ...names] = positionals;
+    if (!(VERBS as readonly (string | undefined)[]).includes(verb)) {
+      throw new UsageError(`expected a verb (${VERBS.join("|")}), got ${verb === undefined ? "nothing" : `'${verb}'`}`);
+    }
+    const backends = parseBackends(names);
+    if (backends.length === 0 && verb !== "down" && verb !== "bench") throw new UsageError(`datapath ${verb} needs at least one backend`);
+    const lab: LabOptions = { ...LAB_DEFAULTS, nodes: positiveInt("--nodes", values.nodes, LAB_DEFAULTS.nodes) };
+    const problems = validateLabOptions(lab);
+    if (problems.length > 0) throw new UsageError(problems.join("; "));
+    if (process.getuid?.() !== 0) {
+      io.stderr(`cnilab datapath: needs root (it creates network namespaces, veth pairs, bridges and iptables rules); run it as root, e.g. with sudo\n`);
+      return 2;
+    }
+    const dir = stateDir(io.cwd, io.env);
+    switch (verb as Verb) {
+      case "up":
+        return up(backends, lab, dir, io);
+      case "down":
+        return down(backends, dir, io);
+      case "probe":
+        return probe(backends, dir, io);
+      case "explain":
+        return explain(backends, dir, io);
+      case "bench":
+        return bench(backends.length > 0 ? backends : BENCH_BACKENDS, lab, values, dir, io);
+    }
+  },
+};
+
+async function up(backends: Backend[], lab: LabOptions, dir: string, io: Io): Promise<number> {
+  let code = 0;
+  for (const backend of backends) {
+    const result = await labUp(backend, lab, dir);
+    if (result.status === "not-available") {
+      io.stderr(`${backend}: not available here: ${result.reasons.join("; ")} (this kernel lacks it; the backend itself is fine)\n`);
+      code = 2;
+      continue;
+    }
+    const { topology, steps, podMtu } = result.plan;
+    io.stdout(`${backend}: up — ${topology.nodes.length} nodes, ${topology.nodes[0]!.pods.length} pods each, pod MTU ${podMtu}, ${steps.length} commands (namespaces ${topology.prefix}*)\n`);
+  }
+  return code;
+}
+
+async function down(backends: Backend[], dir: string, io: Io): Promise<number> {
+  const targets: (Backend | undefined)[] = backends.length > 0 ? backends : [undefined];
+  for (const b of targets) {
+    const removed = await labDown(b, dir);
+    io.stdout(`${b ?? "all datapath labs"}: removed ${removed.length} namespaces\n`);
+  }
+  return 0;
+}
+
+/** The running lab's shape: its recorded options, else the node namespaces that exist. */
+async function runningTopology(backend: Backend, dir: string): Promise<LabTopology | undefined> {
+  const namespaces = await listLabNamespaces(backend);
+  if (namespaces.length === 0) return undefined;
+  const state = readLabState(dir, backend);
+  const nodes = namespaces.filter((n) => /\.n\d+$/.test(n)).length;
+  const pods = namespaces.filter((n) => /\.n1\.p\d+$/.test(n)).length;
+  const options = state?.complete ? state.options : { ...LAB_DEFAULTS, nodes, podsPerNode: pods };
+  return labTopology(backend, BACKEND_FACTS[backend].datapath.routeBlockPrefix, options);
+}
+
+async function requireUp(backend: Backend, dir: string, io: Io): Promise<LabTopology | undefined> {
+  const topo = await runningTopology(backend, dir);
+  if (!topo) io.stderr(`${backend}: not up (run: cnilab datapath up ${backend})\n`);
+  return topo;
+}
+
+async function probe(backends: Backend[], dir: string, io: Io): Promise<number> {
+  let code = 0;
+  for (const backend of backends) {
+    const topo = await requireUp(backend, dir, io);
+    if (!topo) return 2;
+    const report = await runLabProbes(BACKEND_FACTS[backend], topo);
+    io.stdout(formatProbeReport(backend, report));
+    if (report.rows.some((r) => !r.matches)) code = 1;
+  }
+  return code;
+}
+
+async function explain(backends: Backend[], dir: string, io: Io): Promise<number> {
+  const columns = [];
+  for (const backend of backends) {
+    const topo = await requireUp(backend, dir, io);
+    if (!topo) return 2;
+    columns.push({ title: backend, sections: await gatherSections(BACKEND_FACTS[backend], topo) });
+  }
+  io.stdout(`${sideBySide(columns)}\n`);
+  return 0;
+}
+
+async function bench(backends: readonly Backend[], lab: LabOptions, values: { reps?: string; duration?: string; warmup?: string; json?: string }, dir: string, io: Io): Promise<number> {
+  const missing = await missingTools();
+  if (missing.length > 0) {
+    io.stderr(`cnilab datapath bench: missing ${missing.join(", ")} (Debian: apt-get install -y ${missing.join(" ")})\n`);
+    return 2;
+  }
+  const result = await runBench(backends, {
+    lab,
+    durationSeconds: positiveInt("--duration", values.duration, BENCH_DEFAULTS.durationSeconds),
+    reps: positiveInt("--reps", values.reps, BENCH_DEFAULTS.reps),
+    warmup: values.warmup === "0" ? 0 : positiveInt("--warmup", values.warmup, BENCH_DEFAULTS.warmup),
+    stateDir: dir,
+    progress: (line) => io.stderr(`bench: ${line}\n`),
+  });
+  const file = resolve(io.cwd, values.json ?? `${dir}/datapath-bench.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  io.stdout(markdownTable(result.summary));
+  for (const s of result.skipped) io.stdout(`skipped ${s.backend}: ${s.reason}\n`);
+  io.stdout(`JSON: ${file}\n`);
+  return 0;
+}

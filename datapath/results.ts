@@ -1,0 +1,118 @@
+/**
+ * Datapath benchmark results as data, for the Markdown table here and for a comparison report.
+ * One sample = one measured repetition of one metric (perfdash-style labels, research/benchmarks.md
+ * §6.10); the summary is medians, min–max and ratios to the node↔node baseline of the same run. Pure.
+ */
+import type { Backend } from "../backends/types";
+
+export const BENCH_PAIRS = ["node-node", "pod-pod-same-node", "pod-pod-cross-node"] as const;
+export type BenchPair = (typeof BENCH_PAIRS)[number];
+
+/** tcp-1: one iperf3 stream; tcp-4: `-P 4`; tcp-rr: sockperf ping-pong, 64-byte messages. */
+export const BENCH_TESTS = ["tcp-1", "tcp-4", "tcp-rr"] as const;
+export type BenchTest = (typeof BENCH_TESTS)[number];
+
+export const BENCH_METRICS = ["throughput", "cpu-per-gbit", "latency-p50", "latency-p99"] as const;
+export type BenchMetric = (typeof BENCH_METRICS)[number];
+
+export const METRIC_UNIT: Record<BenchMetric, string> = {
+  throughput: "Gbit/s",
+  "cpu-per-gbit": "CPU-s/Gbit",
+  "latency-p50": "us",
+  "latency-p99": "us",
+};
+
+/** Higher is better only for throughput; ratios of the others read "× the baseline's cost". */
+export const HIGHER_IS_BETTER: Record<BenchMetric, boolean> = {
+  throughput: true,
+  "cpu-per-gbit": false,
+  "latency-p50": false,
+  "latency-p99": false,
+};
+
+/** The node↔node baseline runs once per bench run, on the underlay, whichever lab hosts it. */
+export const BASELINE = "underlay";
+export type BenchSubject = Backend | typeof BASELINE;
+
+export interface BenchSample {
+  labels: { backend: BenchSubject; pair: BenchPair; test: BenchTest; metric: BenchMetric; rep: number };
+  value: number;
+  unit: string;
+}
+
+export interface BenchSummaryRow {
+  backend: BenchSubject;
+  pair: BenchPair;
+  test: BenchTest;
+  metric: BenchMetric;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  reps: number;
+  /** median / the baseline's median for the same test and metric; 1 for the baseline itself. */
+  ratio: number | null;
+  /** (max − min) / median above 15 % (research/benchmarks.md §6.5). */
+  noisy: boolean;
+}
+
+export interface BenchRun {
+  /** Machine fingerprint: CPU model and count, kernel, tool versions. */
+  host: Record<string, string>;
+  settings: { durationSeconds: number; reps: number; warmup: number; underlayMtu: number };
+  /** Backends skipped because the kernel lacks a feature, with the reason. */
+  skipped: { backend: Backend; reason: string }[];
+  samples: BenchSample[];
+  summary: BenchSummaryRow[];
+}
+
+export const NOISY_SPREAD = 0.15;
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function summarize(samples: readonly BenchSample[]): BenchSummaryRow[] {
+  const groups = new Map<string, BenchSample[]>();
+  for (const s of samples) {
+    const key = [s.labels.backend, s.labels.pair, s.labels.test, s.labels.metric].join("|");
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  const rows = [...groups.values()].map((group) => {
+    const { backend, pair, test, metric } = group[0]!.labels;
+    const values = group.map((s) => s.value);
+    const m = median(values);
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    return { backend, pair, test, metric, unit: group[0]!.unit, median: m, min, max, reps: values.length, ratio: null, noisy: m > 0 && (max - min) / m > NOISY_SPREAD } as BenchSummaryRow;
+  });
+  for (const row of rows) {
+    const base = rows.find((r) => r.backend === BASELINE && r.test === row.test && r.metric === row.metric);
+    row.ratio = base && base.median > 0 ? row.median / base.median : null;
+  }
+  return rows;
+}
+
+function fmt(value: number, metric: BenchMetric): string {
+  return metric === "cpu-per-gbit" ? value.toFixed(3) : value.toFixed(metric === "throughput" ? 2 : 1);
+}
+
+/** One row per (subject, pair, test): throughput or latency with min–max, ratio, CPU per Gbit. */
+export function markdownTable(summary: readonly BenchSummaryRow[]): string {
+  const header = "| backend | pair | test | median (min–max) | ratio to node↔node | CPU-s per Gbit | p99 µs |";
+  const lines = [header, "|---|---|---|---|---|---|---|"];
+  const main = summary.filter((r) => r.metric === "throughput" || r.metric === "latency-p50");
+  for (const r of main) {
+    const find = (metric: BenchMetric) => summary.find((o) => o.backend === r.backend && o.pair === r.pair && o.test === r.test && o.metric === metric);
+    const cpu = find("cpu-per-gbit");
+    const p99 = find("latency-p99");
+    const cell = `${fmt(r.median, r.metric)} (${fmt(r.min, r.metric)}–${fmt(r.max, r.metric)}) ${r.unit}${r.noisy ? " ⚠ noisy" : ""}`;
+    lines.push(
+      `| ${r.backend} | ${r.pair} | ${r.test} | ${cell} | ${r.ratio === null ? "–" : r.ratio.toFixed(2)} | ${cpu ? fmt(cpu.median, "cpu-per-gbit") : "–"} | ${p99 ? fmt(p99.median, "latency-p99") : "–"} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
