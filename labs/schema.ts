@@ -33,6 +33,8 @@ export const stackSchema = z.strictObject({
   clusterName: dnsLabel.max(40).optional(),
   /** Policy scenarios to apply; absent = all scenarios of the lab. */
   scenarios: z.array(dnsLabel).optional(),
+  /** The health suite's pod→internet probe; off, since labs often run offline. */
+  probeInternet: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
 });
 export type StackInput = z.input<typeof stackSchema>;
 export type StackSettings = z.output<typeof stackSchema>;

@@ -47,10 +47,11 @@ export const IMAGES = {
  */
 export const WORKLOAD_IMAGES = {
   /**
-   * Kubernetes' e2e test server (agnhost 2.53): `netexec` serves HTTP and answers UDP on the ports it is
-   * given, `porter` serves several ports at once; upstream's NetworkPolicy e2e uses it.
+   * Kubernetes' e2e test server (agnhost 2.53): `netexec --http-port=P --udp-port=Q` serves HTTP and
+   * answers the UDP datagram "hostname" with the pod's hostname (what the probe sends). The digest is the
+   * one kubernetes-sigs/kueue's e2e script pins for this tag (found with the code index).
    */
-  agnhost: "registry.k8s.io/e2e-test-images/agnhost:2.53",
+  agnhost: "registry.k8s.io/e2e-test-images/agnhost:2.53@sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85",
   nginx: "docker.io/library/nginx:1.28.0",
   /**
    * The guestbook PHP frontend of seed 002. Its publisher only tags `latest` (and `localredis`), so

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { clientProbePlan, planAssertions, resolveProbes, type ClusterFacts } from "../../assertions";
+import { jobName, planAssertionJob } from "../../assertions/jobs";
+import { planLab } from "../../plan";
+import { validatePlan } from "../../probe/plan";
+import { schemaErrors } from "../helpers/k8s-schema";
+import { loadStack } from "../helpers/stacks";
+
+async function assertionsOf(stack: string) {
+  const spec = await loadStack(stack);
+  const plan = planLab(spec);
+  return { spec, plan, assertions: planAssertions(spec, plan) };
+}
+
+const expectOf = (probes: { id: string; expect: string }[]) => Object.fromEntries(probes.map((p) => [p.id, p.expect]));
+
+describe("expected outcomes of the netpol lab", () => {
+  it("calico enforces: the union of all six policies decides each connection", async () => {
+    const { assertions } = await assertionsOf("calico-ipip");
+    const e = expectOf(assertions.probes);
+    // nginx is selected by deny-nginx, access-nginx, default-deny and deny-namespace: same-namespace pods pass.
+    expect(e["access-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
+    expect(e["access-nginx/other-nginx-80-tcp-pod"]).toBe("connected");
+    expect(e["access-nginx/prod-client-nginx-80-tcp-pod"]).toBe("timeout");
+    expect(e["access-namespace/prod-client-myapp-80-tcp-pod"]).toBe("connected");
+    expect(e["access-namespace/dev-client-myapp-80-tcp-pod"]).toBe("timeout");
+    expect(e["web-allow-external/dev-client-web-80-tcp-pod"]).toBe("connected");
+    // Port 81/UDP is not in web-allow-external, but deny-namespace admits demo (same namespace) on any port.
+    expect(e["web-allow-external/demo-web-81-udp-pod"]).toBe("connected");
+    const why = assertions.probes.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!.why;
+    expect(why).toMatch(/deny-nginx/);
+    expect(why).toMatch(/access-nginx/);
+  });
+
+  it("flannel enforces nothing: every policy probe expects a connection, and says why", async () => {
+    const { assertions } = await assertionsOf("flannel-vxlan");
+    const policy = assertions.probes.filter((p) => p.group !== "health");
+    expect(policy.length).toBeGreaterThan(20);
+    expect(new Set(policy.map((p) => p.expect))).toEqual(new Set(["connected"]));
+    const blockedOnCalico = policy.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!;
+    expect(blockedOnCalico.basis).toEqual({ kind: "policy", verdict: "allowed", notEnforced: ["ingress"] });
+    expect(blockedOnCalico.why).toMatch(/not enforced: flannel only programs routes/);
+  });
+
+  it("macvlan: Service names fail as DNS errors (cluster DNS is a ClusterIP), pod IPs connect", async () => {
+    const { assertions } = await assertionsOf("macvlan");
+    const e = expectOf(assertions.probes);
+    expect(e["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("dns-error");
+    expect(e["deny-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
+    expect(e["health/pod-to-own-node"]).toBe("no-route");
+    expect(e["health/pod-to-pod-same-node"]).toBe("connected");
+    expect(e["health/cluster-dns"]).toBe("dns-error");
+    expect(e["health/service-clusterip"]).toBe("no-route");
+  });
+
+  it("ipvlan L3 reaches other nodes but not its own", async () => {
+    const e = expectOf((await assertionsOf("ipvlan-l3")).assertions.probes);
+    expect([e["health/pod-to-own-node"], e["health/pod-to-other-node"], e["health/nodeport"]]).toEqual(["timeout", "connected", "connected"]);
+  });
+
+  it("the health suite expects every path to connect on a full-featured backend; internet is off by default", async () => {
+    const { assertions } = await assertionsOf("kindnet");
+    const health = assertions.probes.filter((p) => p.group === "health");
+    expect(health.map((p) => p.id)).toEqual([
+      "health/pod-to-pod-same-node",
+      "health/pod-to-pod-cross-node",
+      "health/pod-to-pod-cross-node-udp",
+      "health/cluster-dns",
+      "health/service-clusterip",
+      "health/nodeport",
+      "health/pod-to-apiserver",
+      "health/pod-to-own-node",
+      "health/pod-to-other-node",
+    ]);
+    expect(new Set(health.map((p) => p.expect))).toEqual(new Set(["connected"]));
+    expect(assertions.skipped.filter((s) => s.group === "health")).toEqual([expect.objectContaining({ id: "health/pod-to-internet", reason: expect.stringMatching(/cnilab:probeInternet/) })]);
+  });
+});
+
+describe("resolving targets and building the Jobs", () => {
+  const facts: ClusterFacts = {
+    podIps: {
+      "cnilab-health/echo-same-node": ["10.244.1.5"],
+      "cnilab-health/echo-other-node": ["10.244.2.7"],
+      "default/nginx": ["10.244.1.9", "10.244.2.9"],
+      "default/myapp": ["10.244.2.10"],
+      "default/web": ["10.244.1.11"],
+    },
+    serviceIps: { "cnilab-health/echo-same-node": "10.96.0.50" },
+    nodeIps: { "cnilab-calico-ipip-worker": "172.30.5.3", "cnilab-calico-ipip-worker2": "172.30.5.4" },
+  };
+
+  it("one probe per pod, addresses filled in, every plan valid for the probe program", async () => {
+    const { assertions } = await assertionsOf("calico-ipip");
+    const { probes, unresolved } = resolveProbes(assertions.probes, facts);
+    expect(unresolved.filter((u) => !u.id.startsWith("health/"))).toEqual([]);
+    const byId = Object.fromEntries(probes.map((p) => [p.id, p.to]));
+    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@0"]).toBe("10.244.1.9");
+    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@1"]).toBe("10.244.2.9");
+    expect(byId["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("nginx.default.svc.cluster.local");
+    expect(byId["health/pod-to-own-node"]).toBe("172.30.5.3");
+    expect(byId["health/pod-to-apiserver"]).toBe("10.96.0.1");
+    expect(byId["health/service-clusterip"]).toBe("10.96.0.50");
+    for (const c of assertions.clients) {
+      const plan = clientProbePlan(c.name, probes);
+      expect(validatePlan(JSON.parse(JSON.stringify(plan)))).toEqual({ ok: true, plan });
+    }
+  });
+
+  it("a target without an address is reported, never silently dropped", async () => {
+    const { assertions } = await assertionsOf("calico-ipip");
+    const { unresolved } = resolveProbes(assertions.probes, { ...facts, podIps: {} });
+    expect(unresolved.map((u) => u.id)).toContain("deny-nginx/demo-nginx-80-tcp-pod");
+  });
+
+  it("each Job's pod carries exactly the client's labels, on the chosen node, schema-valid", async () => {
+    const { assertions, plan } = await assertionsOf("calico-ipip");
+    const { probes } = resolveProbes(assertions.probes, facts);
+    const worker = plan.nodes.find((n) => n.role === "worker")!.name;
+    expect(assertions.clients.map((c) => [c.name, c.namespace, c.labels, c.node])).toEqual([
+      ["health-client", "cnilab-health", { app: "health-client" }, worker],
+      ["demo", "default", { app: "demo" }, worker],
+      ["other", "default", { app: "other" }, worker],
+      ["prod-client", "prod", { app: "client" }, worker],
+      ["dev-client", "dev", { app: "client" }, worker],
+    ]);
+    for (const client of assertions.clients) {
+      const objects = planAssertionJob(client, clientProbePlan(client.name, probes), "console.log('probe')");
+      expect(objects.flatMap(schemaErrors)).toEqual([]);
+      const job = objects.find((o) => o.kind === "Job") as unknown as { metadata: { name: string; namespace: string }; spec: { template: { metadata: { labels: unknown }; spec: { nodeSelector: unknown } } } };
+      expect(job.metadata).toMatchObject({ name: jobName(client.name), namespace: client.namespace });
+      expect(job.spec.template.metadata.labels).toEqual(client.labels);
+      expect(job.spec.template.spec.nodeSelector).toEqual({ "kubernetes.io/hostname": worker });
+      const cm = objects.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
+      expect(JSON.parse(cm.data["plan.json"]!)).toEqual(clientProbePlan(client.name, probes));
+    }
+  });
+});
