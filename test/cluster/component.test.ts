@@ -23,7 +23,8 @@ beforeAll(async () => {
   recorded = await installMocks({
     outputs: (args) => (args.type === DYNAMIC_TYPE ? { kubeconfig: KUBECONFIG, nodes: NODES } : {}),
   });
-  const { KindCluster } = await import("../../components/cluster");
+  // The ".js" is TypeScript's spelling of a dynamic import under nodenext; vitest resolves it to index.ts.
+  const { KindCluster } = await import("../../components/cluster/index.js");
   lab = new KindCluster("netpol", {
     clusterName: "netpol",
     config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",

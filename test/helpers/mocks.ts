@@ -2,7 +2,7 @@
  * One recording mock for every component test.
  *
  *   const recorded = await installMocks();                       // before importing the program
- *   const { KindCluster } = await import("../../components/cluster");
+ *   const { KindCluster } = await import("../../components/cluster/index.js");
  *   const lab = new KindCluster("lab", args);
  *   await settled(lab.nodes);                                    // let registrations finish
  *   recorded.find((r) => r.type === "docker:index/network:Network")
@@ -11,6 +11,8 @@
  * told the parent, the dependencies or the resource options, which are what component tests
  * assert. So the mock monitor's `registerResource` is wrapped to read them off the request.
  * Each `setMocks` replaces the previous one (vitest runs every test file in its own process).
+ * The dynamic import needs the ".js": TypeScript's nodenext rule for `import()` in a CommonJS
+ * file; vitest resolves it to the .ts file.
  */
 import * as pulumi from "@pulumi/pulumi";
 
