@@ -9,6 +9,9 @@
  * destination's ingress ("should support denying of egress traffic on the client side (even if the
  * server explicitly allows this traffic)").
  *
+ * Traffic from a pod to itself is kept and evaluated by the same rules; it is flagged `loopback`
+ * in explanations because upstream e2e does not judge it (see VerdictExplanation.loopback).
+ *
  * Results are one byte per cell; reasons are built only when `explain` asks for one.
  */
 import { hasBit, orMaskedRow, orRow, setBit } from "./bitset";

@@ -5,5 +5,5 @@ export { readKubernetesObjects, type LoadedObjects } from "./objects";
 export { describeDirection, describeVerdict } from "./reason";
 export { matrixResults, renderTruthTable, renderTruthTables, type MatrixResultRow } from "./render";
 export { formatQuery } from "./ports";
-export { portNameProblem } from "./parse-policy";
+export { portNameProblem } from "./parse-port";
 export * from "./types";

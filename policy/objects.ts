@@ -5,7 +5,9 @@
  */
 import { parseAllDocuments } from "yaml";
 import { parseIp } from "./ip";
-import { DEFAULT_NAMESPACE, isPortNumber, parseNetworkPolicy, portNameProblem } from "./parse-policy";
+import { isObj, type Obj } from "./guards";
+import { DEFAULT_NAMESPACE, parseNetworkPolicy } from "./parse-policy";
+import { isPortNumber, portNameProblem } from "./parse-port";
 import { PROTOCOLS, type ContainerPortInput, type NamespaceInput, type NetworkPolicy, type PodInput, type Protocol } from "./types";
 
 export interface LoadedObjects {
@@ -21,8 +23,6 @@ export interface LoadedObjects {
 const READ_KINDS = ["Namespace", "Pod", "NetworkPolicy"] as const;
 type ReadKind = (typeof READ_KINDS)[number];
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function readKubernetesObjects(text: string, file: string): LoadedObjects {
   const out: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };

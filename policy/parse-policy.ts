@@ -1,25 +1,19 @@
 /**
  * A `networking.k8s.io/v1` NetworkPolicy object → the engine's normalized form, refusing what the
- * API server's validation refuses (pkg/apis/networking/validation/validation.go,
+ * API server's validation refuses (pkg/apis/networking/validation/validation.go @019c5dc,
  * ValidateNetworkPolicySpec/Port/Peer/IPBlock) and collecting every problem with its field path.
  * Absent and `null` fields read as Go's decoder reads them: as not set.
  */
+import { isObj, isSet, type Obj } from "./guards";
 import { parseIpBlockRange, strictlyInside, type IpBlockRange } from "./ip";
 import { selectorProblems, type LabelSelectorInput } from "./selector";
-import { PROTOCOLS, type Protocol } from "./types";
-
-export interface ParsedPort {
-  protocol: Protocol;
-  /** A numeric port, alone or as the start of an endPort range; absent with `name` or for "all ports". */
-  port?: number;
-  endPort?: number;
-  /** A named port, resolved against the destination pod's container ports. */
-  name?: string;
-}
+import { parsePort, type ParsedPort } from "./parse-port";
 
 export type ParsedPeer =
   | { kind: "pods"; podSelector?: LabelSelectorInput; namespaceSelector?: LabelSelectorInput }
   | { kind: "ipBlock"; cidr: IpBlockRange; except: readonly IpBlockRange[] };
+
+export type { ParsedPort };
 
 export interface ParsedRule {
   /** `null`: `from`/`to` empty or absent, which matches every peer. */
@@ -42,9 +36,6 @@ export const DEFAULT_NAMESPACE = "default";
 
 const POLICY_TYPES = ["Ingress", "Egress"] as const;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const isSet = (v: unknown) => v !== undefined && v !== null;
 
 export function parseNetworkPolicy(value: unknown): ParsedPolicy | { problems: string[] } {
   const problems: string[] = [];
@@ -72,7 +63,7 @@ export function parseNetworkPolicy(value: unknown): ParsedPolicy | { problems: s
 }
 
 /**
- * policyTypes as written, else the API's default (pkg/apis/networking/v1/defaults.go,
+ * policyTypes as written, else the API's default (pkg/apis/networking/v1/defaults.go @030880a,
  * SetDefaults_NetworkPolicy): Ingress always, Egress when `egress` has at least one rule — so
  * `egress: []` without policyTypes does not isolate for egress.
  */
@@ -105,7 +96,7 @@ function rules(value: unknown, path: string, peerField: "from" | "to", problems:
       return { peers: null, ports: null };
     }
     const peers = list(rule[peerField], `${rulePath}.${peerField}`, problems, peer);
-    const ports = list(rule.ports, `${rulePath}.ports`, problems, port);
+    const ports = list(rule.ports, `${rulePath}.ports`, problems, parsePort);
     return { peers: peers.length > 0 ? peers : null, ports: ports.length > 0 ? ports : null };
   });
 }
@@ -174,53 +165,4 @@ function ipBlockPeer(value: unknown, path: string, problems: string[]): ParsedPe
     return undefined;
   });
   return { kind: "ipBlock", cidr, except };
-}
-
-function port(value: unknown, path: string, problems: string[]): ParsedPort | undefined {
-  if (!isObj(value)) {
-    problems.push(`${path}: must be a mapping with protocol, port and endPort`);
-    return undefined;
-  }
-  const before = problems.length;
-  // Protocol defaults to TCP (pkg/apis/networking/v1/defaults.go, SetDefaults_NetworkPolicyPort).
-  const protocol = value.protocol ?? "TCP";
-  if (!PROTOCOLS.includes(protocol as Protocol)) {
-    problems.push(`${path}.protocol: ${JSON.stringify(protocol)} is not one of ${PROTOCOLS.join(", ")}`);
-  }
-  const out: ParsedPort = { protocol: protocol as Protocol };
-  const { port: p, endPort } = value;
-  if (typeof p === "number") {
-    if (!isPortNumber(p)) problems.push(`${path}.port: ${p} is not a port number 1..65535`);
-    out.port = p;
-    if (isSet(endPort)) {
-      if (typeof endPort !== "number" || !isPortNumber(endPort)) problems.push(`${path}.endPort: ${JSON.stringify(endPort)} is not a port number 1..65535`);
-      else if (endPort < p) problems.push(`${path}.endPort: ${endPort} must be greater than or equal to port ${p}`);
-      else out.endPort = endPort;
-    }
-  } else if (typeof p === "string") {
-    const issue = portNameProblem(p);
-    if (issue) problems.push(`${path}.port: ${issue}`);
-    if (isSet(endPort)) problems.push(`${path}.endPort: may not be specified when port is a name`);
-    out.name = p;
-  } else if (isSet(p)) {
-    problems.push(`${path}.port: must be a number or a container port name`);
-  } else if (isSet(endPort)) {
-    problems.push(`${path}.endPort: may not be specified when port is not specified`);
-  }
-  return problems.length === before ? out : undefined;
-}
-
-export function isPortNumber(n: unknown): n is number {
-  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
-/** IANA_SVC_NAME as apimachinery's IsValidPortName checks it; undefined when valid. */
-export function portNameProblem(name: string): string | undefined {
-  if (/^\d+$/.test(name)) return `${JSON.stringify(name)} is a string; write ${name} without quotes for a port number`;
-  if (name.length > 15) return `${JSON.stringify(name)} is longer than 15 characters`;
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) || name.includes("--")) {
-    return `${JSON.stringify(name)} must be lowercase letters, digits and single inner hyphens`;
-  }
-  if (!/[a-z]/.test(name)) return `${JSON.stringify(name)} must contain at least one letter`;
-  return undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * The matrix as people and scripts read it: truth tables in the style of upstream e2e's
- * TruthTable.PrettyPrint (truthtable.go: "-" corner, `.` connected, `X` blocked), and result rows
+ * TruthTable.PrettyPrint (test/e2e/network/netpol/truthtable.go @8b0e1d0: "-" corner, `.` connected, `X` blocked), and result rows
  * for `--output json`.
  */
 import type { PolicyMatrix } from "./engine";

@@ -7,6 +7,18 @@ import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/Netw
 
 export type NetworkPolicy = INetworkPolicy;
 
+/**
+ * What the engine accepts as a policy: any object of the v1 shape, typed or not (a lab file's
+ * policies are plain records). The engine validates every field itself and throws
+ * PolicyInputError naming it, so a loose type loses no safety here.
+ */
+export interface NetworkPolicyLike {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  spec?: unknown;
+}
+
 export const PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
@@ -49,7 +61,7 @@ export interface PortQuery {
 export interface PolicyUniverse {
   namespaces: readonly NamespaceInput[];
   pods: readonly PodInput[];
-  policies: readonly NetworkPolicy[];
+  policies: readonly NetworkPolicyLike[];
 }
 
 export type Direction = "ingress" | "egress";

@@ -65,7 +65,7 @@ export function referenceVerdict(u: PolicyUniverse, from: PodInput, to: PodInput
     return port >= p.port && port <= (p.endPort ?? p.port);
   };
   const passes = (type: "Ingress" | "Egress", subject: PodInput, other: PodInput) => {
-    const selecting = u.policies.filter(
+    const selecting = (u.policies as NetworkPolicy[]).filter(
       (p) => typesOf(p).includes(type) && nsOf(p) === subject.namespace && labelsMatch((p.spec?.podSelector ?? {}) as Selector, subject.labels ?? {}),
     );
     if (selecting.length === 0) return true;
