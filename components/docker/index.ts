@@ -1,0 +1,112 @@
+/**
+ * A Docker-only lab: the plan's networks and containers registered with @pulumi/docker, and the
+ * assertion containers' logs read back into a report of expected against observed reachability.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { planDockerLab, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
+import { bundleProbe } from "../../probe/bundle";
+
+export interface DockerLabArgs {
+  plan: DockerLabPlan;
+}
+
+export class DockerLab extends pulumi.ComponentResource {
+  /** Every probe with its expectation (from the driver's facts), its observed result and whether they agree. */
+  readonly report: pulumi.Output<DockerLabReport>;
+  /** The Docker networks' names, in creation order. */
+  readonly networkNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnilab:docker:DockerLab", name, {}, opts);
+    const { plan } = args;
+
+    // Pinned images are shared by every lab on the engine: pull them, never delete them on destroy.
+    const images = new Map(
+      plan.images.map((ref, i) => [ref, new docker.RemoteImage(`${name}-image-${i}`, { name: ref, keepLocally: true }, { parent: this })]),
+    );
+
+    // The lab-made parent is a Docker bridge network whose Linux bridge (named by the
+    // com.docker.network.bridge.name option) becomes the macvlan/ipvlan parent. That keeps the whole
+    // lab inside Docker: no host command creates a device, and destroying the network removes it.
+    const networks = new Map<string, docker.Network>();
+    const parentNetwork = plan.networks.find((n) => n.role === "parent");
+    for (const n of plan.networks) {
+      const network = new docker.Network(
+        n.name,
+        {
+          name: n.name,
+          driver: n.driver,
+          options: n.options,
+          internal: n.internal,
+          ipamConfigs: n.ipamConfigs,
+          labels: n.labels,
+        },
+        // The `parent` option names the bridge device by a string, so no data edge orders the two.
+        { parent: this, dependsOn: n.role === "lab" && parentNetwork ? [networks.get(parentNetwork.name)!] : [] },
+      );
+      networks.set(n.name, network);
+    }
+
+    const containers = new Map<string, docker.Container>();
+    const steady = plan.containers.filter((c) => c.role !== "client").map((c) => c.name);
+    for (const c of plan.containers) {
+      const container = new docker.Container(
+        c.name,
+        {
+          name: c.name,
+          image: images.get(c.image)!.imageId,
+          command: c.command,
+          networksAdvanced: c.networksAdvanced.map((a) => ({ name: networks.get(a.name)!.name, ipv4Address: a.ipv4Address })),
+          labels: c.labels,
+          init: c.init,
+          tty: c.tty,
+          attach: c.attach,
+          logs: c.logs,
+          mustRun: c.mustRun,
+          ...(c.uploads.length > 0 ? { uploads: c.uploads } : {}),
+        },
+        // Clients reach servers by fixed address (no data edge), and need the wire up for the
+        // parent's carrier, so they start after every steady container.
+        { parent: this, dependsOn: c.role === "client" ? steady.map((s) => containers.get(s)!) : [] },
+      );
+      containers.set(c.name, container);
+    }
+
+    const clientLogs: Record<string, pulumi.Output<string>> = {};
+    for (const c of plan.containers.filter((c) => c.role === "client")) {
+      clientLogs[c.labName] = containers.get(c.name)!.containerLogs.apply((text) => text ?? "");
+    }
+    this.report = pulumi.all(clientLogs).apply((logs) => reportDockerLab(plan, logs));
+    this.networkNames = pulumi.all(plan.networks.map((n) => networks.get(n.name)!.name));
+    this.registerOutputs({ report: this.report, networkNames: this.networkNames });
+  }
+}
+
+/** The stack outputs of a Docker-only lab. */
+export interface DockerLabOutputs {
+  lab: string;
+  driver: string;
+  /** Where macvlan/ipvlan containers hang off; `note` says whether lab traffic can reach the uplink. */
+  parent: ParentPlan;
+  networks: pulumi.Output<string[]>;
+  containers: string[];
+  results: pulumi.Output<DockerLabReport>;
+}
+
+/**
+ * What index.ts runs when the stack's lab is a Docker lab (docker/lab.ts isDockerLab):
+ * spec → plan → DockerLab → outputs.
+ */
+export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleProbe()): DockerLabOutputs {
+  const plan = planDockerLab(spec, probeBundle);
+  const lab = new DockerLab(plan.name, { plan });
+  return {
+    lab: plan.lab,
+    driver: plan.driver,
+    parent: plan.parent,
+    networks: lab.networkNames,
+    containers: plan.containers.map((c) => c.name),
+    results: lab.report,
+  };
+}

@@ -1,0 +1,10 @@
+/** Docker-only labs: spec, driver facts, pure plan, Engine API mapping and the results report. */
+export { DOCKER_DRIVERS, DRIVER_FACTS, PATH_KINDS, type DockerDriver, type DriverFacts, type PathFact, type PathKind } from "./drivers";
+export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from "./lab";
+export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
+export { planDockerLab, planParent, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan, type ParentPlan } from "./plan";
+export type { PlannedProbe, SkippedProbe } from "./probes";
+export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
+export { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
+export { DOCKER_LAB_IMAGES } from "./pins";
+export type * from "./schema";

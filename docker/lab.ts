@@ -1,0 +1,166 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { closest, SpecError, type SpecProblem } from "../labs/errors";
+import { LABS_DIR } from "../labs/lab";
+import { zodProblems } from "../labs/zod-problems";
+import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, size, type Cidr } from "../plan/cidr";
+import { dockerLabSchema, type DockerLab } from "./schema";
+
+/** The probe target that means "the host's own address" rather than a server. */
+export const HOST_TARGET = "host";
+
+/** Reads labs/<name>.yaml's top-level `type`: Docker-only labs say `type: docker`, cluster labs say nothing. */
+export function isDockerLab(name: string, labsDir = LABS_DIR): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(labsDir, `${name}.yaml`), "utf8");
+  } catch {
+    return false;
+  }
+  const doc = parseDocument(text).toJS() as { type?: unknown } | null;
+  return doc?.type === "docker";
+}
+
+export function loadDockerLab(name: string, labsDir = LABS_DIR): DockerLab {
+  const file = path.join(labsDir, `${name}.yaml`);
+  const source = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new SpecError([{ source, path: "", message: `no such lab file (cnilab:lab '${name}' names labs/${name}.yaml)` }]);
+  }
+  return parseDockerLab(text, source);
+}
+
+/** Strict parse, then every cross-field rule; all problems are reported at once. */
+export function parseDockerLab(text: string, source: string): DockerLab {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new SpecError(doc.errors.map((e) => ({ source, path: "", message: `YAML: ${e.message.split("\n")[0]}` })));
+  }
+  const parsed = dockerLabSchema.safeParse(doc.toJS(), { reportInput: true });
+  if (!parsed.success) throw new SpecError(zodProblems(dockerLabSchema, parsed.error.issues, source));
+  const problems = checkDockerLab(parsed.data, source);
+  if (problems.length > 0) throw new SpecError(problems);
+  return parsed.data;
+}
+
+interface SubnetAt {
+  cidr: Cidr;
+  path: string;
+}
+
+export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const at = (p: string, message: string) => problems.push({ source, path: p, message });
+
+  // Subnets: valid, gateways inside, and no two overlapping (Docker refuses overlapping pools).
+  const subnets: SubnetAt[] = [];
+  const checkSubnet = (where: string, s: { subnet: string; gateway?: string | undefined }): Cidr | undefined => {
+    const cidr = parseCidr(s.subnet);
+    if (typeof cidr === "string") return void at(`${where}.subnet`, cidr);
+    if (cidr.prefix > 29) at(`${where}.subnet`, `${s.subnet} is too small for a gateway and containers; use at most a /29`);
+    for (const other of subnets) {
+      if (overlaps(cidr, other.cidr)) at(`${where}.subnet`, `${s.subnet} overlaps ${formatCidr(other.cidr)} (${other.path}); Docker refuses overlapping subnets`);
+    }
+    subnets.push({ cidr, path: `${where}.subnet` });
+    if (s.gateway !== undefined) {
+      const why = hostProblem(cidr, s.gateway);
+      if (why) at(`${where}.gateway`, why);
+    }
+    return cidr;
+  };
+  checkSubnet("parentNetwork", lab.parentNetwork);
+  const networkSubnets = new Map<string, { cidr: Cidr; gateway?: string | undefined }[]>();
+  lab.networks.forEach((n, i) => {
+    const list = n.subnets.flatMap((s, j) => {
+      const cidr = checkSubnet(`networks[${i}].subnets[${j}]`, s);
+      return cidr ? [{ cidr, gateway: s.gateway }] : [];
+    });
+    networkSubnets.set(n.name, list);
+  });
+  for (const dup of duplicates(lab.networks.map((n) => n.name))) at("networks", `two networks are named '${dup}'`);
+
+  // Containers: unique names, a declared network, an address inside it that nothing else has.
+  const containers = [
+    ...lab.servers.map((c, i) => ({ ...c, path: `servers[${i}]` })),
+    ...lab.clients.map((c, i) => ({ ...c, path: `clients[${i}]` })),
+  ];
+  const names = new Map<string, string>();
+  const owners = new Map<string, string>();
+  for (const c of containers) {
+    if (c.name === HOST_TARGET) at(`${c.path}.name`, `'${HOST_TARGET}' is reserved: probes use it for the host's own address`);
+    const first = names.get(c.name);
+    if (first) at(`${c.path}.name`, `'${c.name}' is already the name of ${first}; container names must be unique`);
+    else names.set(c.name, c.path);
+    const list = networkSubnets.get(c.network);
+    if (!list) {
+      const known = [...networkSubnets.keys()];
+      const hint = closest(c.network, known);
+      at(`${c.path}.network`, `no network named '${c.network}'${hint ? ` (did you mean '${hint}'?)` : ""}; networks: ${known.join(", ")}`);
+      continue;
+    }
+    const ip = parseIp(c.address);
+    if (ip === undefined) {
+      at(`${c.path}.address`, `'${c.address}' is not an IPv4 address`);
+      continue;
+    }
+    const home = list.find((s) => containsIp(s.cidr, ip));
+    if (!home) {
+      at(`${c.path}.address`, `${c.address} is outside network '${c.network}' (subnets: ${list.map((s) => formatCidr(s.cidr)).join(", ")})`);
+      continue;
+    }
+    // Docker takes the subnet's first address as gateway when none is given, and keeps it off limits.
+    const gateway = home.gateway ?? formatIp(home.cidr.base + 1);
+    const why = hostProblem(home.cidr, c.address) ?? (gateway === c.address ? `${c.address} is the gateway of ${formatCidr(home.cidr)}` : undefined);
+    if (why) at(`${c.path}.address`, why);
+    const owner = owners.get(c.address);
+    if (owner) at(`${c.path}.address`, `${c.address} is already the address of ${owner}; two containers cannot share one address`);
+    else owners.set(c.address, `${c.path} (${c.name})`);
+  }
+
+  // Probes: from a client, to a server or the host, each pair once.
+  const clients = lab.clients.map((c) => c.name);
+  const servers = lab.servers.map((s) => s.name);
+  const ids = new Map<string, number>();
+  lab.probes.forEach((p, i) => {
+    if (!clients.includes(p.from)) at(`probes[${i}].from`, unknownName("client", p.from, clients));
+    if (p.to === HOST_TARGET) {
+      if (p.port === undefined) at(`probes[${i}].port`, `a probe to '${HOST_TARGET}' needs a port (nothing in the lab decides which one the host serves)`);
+    } else if (!servers.includes(p.to)) {
+      at(`probes[${i}].to`, `${unknownName("server", p.to, servers)} (or '${HOST_TARGET}' for the host's own address)`);
+    }
+    const id = probeId(p.from, p.to, p.port ?? lab.servers.find((s) => s.name === p.to)?.port ?? 0, p.protocol);
+    const first = ids.get(id);
+    if (first !== undefined) at(`probes[${i}]`, `probes[${first}] already probes ${p.protocol} from ${p.from} to ${p.to} on that port`);
+    else ids.set(id, i);
+  });
+  return problems;
+}
+
+/** The id a probe's result line carries: `client-a->web-b:80/tcp`. */
+export function probeId(from: string, to: string, port: number, protocol: string): string {
+  return `${from}->${to}:${port}/${protocol}`;
+}
+
+/** Why an address cannot be a host address of the subnet (outside, network or broadcast address). */
+function hostProblem(cidr: Cidr, address: string): string | undefined {
+  const ip = parseIp(address);
+  if (ip === undefined) return `'${address}' is not an IPv4 address`;
+  if (!containsIp(cidr, ip)) return `${address} is outside ${formatCidr(cidr)}`;
+  if (ip === cidr.base) return `${address} is the network address of ${formatCidr(cidr)}`;
+  if (ip === cidr.base + size(cidr) - 1) return `${address} is the broadcast address of ${formatCidr(cidr)}`;
+  return undefined;
+}
+
+function unknownName(kind: string, name: string, known: readonly string[]): string {
+  const hint = closest(name, known);
+  return `no ${kind} named '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; ${kind}s: ${known.join(", ") || "(none)"}`;
+}
+
+function duplicates(names: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  return new Set(names.filter((n) => (seen.has(n) ? true : (seen.add(n), false))));
+}

@@ -1,0 +1,222 @@
+import { containsIp, formatIp, mustParseCidr, parseIp, size, type Cidr } from "../plan/cidr";
+import { DRIVER_FACTS, type DockerDriver } from "./drivers";
+import { DOCKER_LAB_IMAGES, PROBE_FILES } from "./pins";
+import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
+import { PARENT_BRIDGE_SUFFIX, type DockerSpec } from "./spec";
+
+/**
+ * Docker-only lab spec → the Docker networks and containers, as the plain data @pulumi/docker takes
+ * (docker.Network / docker.Container argument shapes). Pure: no Pulumi here.
+ */
+
+export interface Label {
+  label: string;
+  value: string;
+}
+
+export interface NetworkPlan {
+  /** Docker's network name; also the Pulumi resource name. */
+  name: string;
+  /** `parent`: the Linux bridge the lab makes to hang macvlan/ipvlan containers off. */
+  role: "lab" | "parent";
+  driver: "bridge" | "macvlan" | "ipvlan";
+  options: Record<string, string>;
+  internal: boolean;
+  ipamConfigs: { subnet: string; gateway?: string }[];
+  labels: Label[];
+}
+
+export interface ContainerPlan {
+  /** Docker's container name: `<stack name>-<labName>`. */
+  name: string;
+  /** Its name in the lab file (the wire's is `wire`). */
+  labName: string;
+  /** server: the probes' target; client: an assertion container running the probe; wire: see planParent. */
+  role: "server" | "client" | "wire";
+  image: string;
+  command: string[];
+  networksAdvanced: { name: string; ipv4Address: string }[];
+  labels: Label[];
+  /** Docker's tiny init as PID 1, so a stop is immediate (busybox and node ignore SIGTERM as PID 1). */
+  init: boolean;
+  /**
+   * The provider reads `containerLogs` as the raw log stream, which without a TTY carries Docker's
+   * 8-byte stdout/stderr frame headers; with a TTY the log is plain text (lines end in \r\n).
+   */
+  tty: boolean;
+  /** Run to completion and keep the logs: `attach` waits for the exit, `mustRun: false` accepts it. */
+  attach: boolean;
+  logs: boolean;
+  mustRun: boolean;
+  /** Files written into the container before it starts. */
+  uploads: { file: string; content: string }[];
+}
+
+export type ParentPlan =
+  | { kind: "none"; note: string }
+  | { kind: "lab-made"; device: string; network: string; address: string; note: string }
+  | { kind: "host"; device: string; address?: string; note: string };
+
+export interface DockerLabPlan {
+  /** The prefix of every Docker object's name. */
+  name: string;
+  lab: string;
+  driver: DockerDriver;
+  parent: ParentPlan;
+  /** In creation order: the parent network (if any) first. */
+  networks: NetworkPlan[];
+  /** In creation order: wire, servers, then clients (which probe the others). */
+  containers: ContainerPlan[];
+  probes: PlannedProbe[];
+  skipped: SkippedProbe[];
+  /** Every image the lab pulls, for mirroring. */
+  images: string[];
+}
+
+/** Docker's option naming the Linux bridge a bridge network creates (libnetwork bridge driver). */
+export const BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
+
+/** `probeBundle`: the bundled probe program (probe/bundle.ts bundleProbe()), uploaded into every client. */
+export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabPlan {
+  const { stack, lab } = spec;
+  const facts = DRIVER_FACTS[stack.dockerDriver];
+  const labels = (role: string): Label[] => [
+    { label: "cnilab.name", value: stack.name },
+    { label: "cnilab.lab", value: lab.name },
+    { label: "cnilab.role", value: role },
+  ];
+  const parent = planParent(spec);
+  const networks: NetworkPlan[] = [];
+  const containers: ContainerPlan[] = [];
+  if (parent.kind === "lab-made") {
+    const parentCidr = mustParseCidr(lab.parentNetwork.subnet);
+    const gateway = parent.address;
+    networks.push({
+      name: parent.network,
+      role: "parent",
+      driver: "bridge",
+      options: { [BRIDGE_NAME_OPTION]: parent.device },
+      // Nothing on the lab's own wire is forwarded or NATed off the machine.
+      internal: true,
+      ipamConfigs: [{ subnet: lab.parentNetwork.subnet, gateway }],
+      labels: labels("parent"),
+    });
+    // A Linux bridge has carrier only while a port is up, and macvlan/ipvlan children of a parent
+    // without carrier drop every frame. One idle container on the bridge network is that port.
+    containers.push(
+      container(stack.name, "wire", "wire", ["sleep", "2147483647"], parent.network, firstFreeHost(parentCidr, gateway), labels("wire")),
+    );
+  }
+
+  const homes = new Map<string, string>();
+  for (const n of lab.networks) {
+    const subnets = n.subnets.map((s) => ({
+      subnet: s.subnet,
+      ...(facts.gateway !== "ignored" && s.gateway !== undefined ? { gateway: s.gateway } : {}),
+    }));
+    const groups = facts.subnetsPerNetwork === "many" ? [subnets] : subnets.map((s) => [s]);
+    groups.forEach((group, j) => {
+      const name = groups.length === 1 ? `${stack.name}-${n.name}` : `${stack.name}-${n.name}-${j}`;
+      networks.push({
+        name,
+        role: "lab",
+        driver: facts.docker,
+        options: parent.kind === "none" ? { ...facts.modeOptions } : { ...facts.modeOptions, parent: parent.device },
+        internal: false,
+        ipamConfigs: group,
+        labels: labels("lab"),
+      });
+      for (const s of group) homes.set(s.subnet, name);
+    });
+  }
+  const dockerNetworkOf = (networkName: string, address: string): string => {
+    const subnet = lab.networks.find((n) => n.name === networkName)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIp(address)!))!;
+    return homes.get(subnet.subnet)!;
+  };
+
+  for (const s of lab.servers) {
+    const cmd = ["httpd", "-f", "-p", String(s.port), "-h", "/"];
+    containers.push(container(stack.name, s.name, "server", cmd, dockerNetworkOf(s.network, s.address), s.address, labels("server")));
+  }
+  const { probes, skipped, plans } = planProbes(spec, parent, dockerNetworkOf);
+  for (const c of lab.clients) {
+    const client = container(
+      stack.name,
+      c.name,
+      "client",
+      ["node", PROBE_FILES.bundle, "--plan", PROBE_FILES.plan],
+      dockerNetworkOf(c.network, c.address),
+      c.address,
+      labels("client"),
+    );
+    client.image = DOCKER_LAB_IMAGES.probe;
+    Object.assign(client, { tty: true, attach: true, logs: true, mustRun: false });
+    client.uploads = [
+      { file: PROBE_FILES.bundle, content: probeBundle },
+      { file: PROBE_FILES.plan, content: `${JSON.stringify(plans.get(c.name) ?? { probes: [] }, null, 2)}\n` },
+    ];
+    containers.push(client);
+  }
+  return {
+    name: stack.name,
+    lab: lab.name,
+    driver: stack.dockerDriver,
+    parent,
+    networks,
+    containers,
+    probes,
+    skipped,
+    images: [...new Set(containers.map((c) => c.image))],
+  };
+}
+
+/** Where macvlan/ipvlan containers hang off, and what the stack output says about it. */
+export function planParent(spec: DockerSpec): ParentPlan {
+  const { stack, lab } = spec;
+  if (!DRIVER_FACTS[stack.dockerDriver].parent) {
+    return { kind: "none", note: `the ${stack.dockerDriver} driver needs no parent: each network is its own Linux bridge on the host` };
+  }
+  if (stack.parent !== undefined) {
+    return {
+      kind: "host",
+      device: stack.parent,
+      ...(stack.parentAddress !== undefined ? { address: stack.parentAddress } : {}),
+      note: `containers hang off the host's ${stack.parent} (cnilab:parent): lab traffic goes onto that link and whatever it connects to`,
+    };
+  }
+  const device = `${stack.name}${PARENT_BRIDGE_SUFFIX}`;
+  return {
+    kind: "lab-made",
+    device,
+    network: `${stack.name}-parent`,
+    address: lab.parentNetwork.gateway ?? formatIp(mustParseCidr(lab.parentNetwork.subnet).base + 1),
+    note: `the lab made its own parent, the Linux bridge ${device} (Docker network ${stack.name}-parent, internal): no lab traffic touches the host's uplink`,
+  };
+}
+
+function container(prefix: string, labName: string, role: ContainerPlan["role"], command: string[], network: string, address: string, labels: Label[]): ContainerPlan {
+  return {
+    name: `${prefix}-${labName}`,
+    labName,
+    role,
+    image: DOCKER_LAB_IMAGES.busybox,
+    command,
+    networksAdvanced: [{ name: network, ipv4Address: address }],
+    labels,
+    init: true,
+    tty: false,
+    attach: false,
+    logs: false,
+    mustRun: true,
+    uploads: [],
+  };
+}
+
+/** The lowest host address of the subnet that is not the gateway. */
+function firstFreeHost(cidr: Cidr, gateway: string): string {
+  const gw = parseIp(gateway);
+  const ip = cidr.base + 1 === gw ? cidr.base + 2 : cidr.base + 1;
+  if (ip >= cidr.base + size(cidr) - 1) throw new Error(`no free address in the parent subnet for the wire container`);
+  return formatIp(ip);
+}
+

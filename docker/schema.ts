@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { DOCKER_DRIVERS } from "./drivers";
+
+/**
+ * Schemas of a Docker-only lab: the stack settings (`cnilab:` keys of Pulumi.docker-*.yaml) and the
+ * lab file (labs/<name>.yaml with `type: docker`). Strict objects everywhere, as in labs/schema.ts:
+ * an unknown key is an error. Cross-field rules (addresses inside subnets, …) are in docker/lab.ts.
+ */
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
+  .max(63);
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address like 192.168.214.10");
+/** Linux interface names: at most 15 bytes (IFNAMSIZ - 1), no '/', ':' or whitespace. */
+const ifname = z.string().regex(/^[^\s/:]{1,15}$/, "must be a Linux interface name: 1-15 characters, no '/', ':' or spaces");
+
+export const dockerStackSchema = z.strictObject({
+  /** The lab file: labs/<lab>.yaml, which must say `type: docker`. */
+  lab: dnsLabel,
+  dockerDriver: z.enum(DOCKER_DRIVERS),
+  /**
+   * An existing host interface to hang macvlan/ipvlan containers off. Absent = the lab makes its own
+   * Linux bridge as parent, so no lab traffic touches the host's uplink.
+   */
+  parent: ifname.optional(),
+  /** The host's address on `parent`, so probes to "host" know where to go; only with `parent`. */
+  parentAddress: ipv4.optional(),
+  /** Prefix of every Docker object's name; defaults to cnilab-<driver short name> (docker/drivers.ts). */
+  name: dnsLabel.max(40).optional(),
+});
+export type DockerStackSettings = z.output<typeof dockerStackSchema>;
+
+const subnetSchema = z.strictObject({
+  subnet: z.string(),
+  /** The containers' default route next hop; Docker's default is the subnet's first address. */
+  gateway: ipv4.optional(),
+});
+
+const networkSchema = z.strictObject({
+  name: dnsLabel.max(20),
+  subnets: z.array(subnetSchema).min(1),
+});
+
+const serverSchema = z.strictObject({
+  name: dnsLabel.max(20),
+  network: dnsLabel,
+  address: ipv4,
+  /** The TCP port its HTTP server listens on. */
+  port: z.number().int().min(1).max(65535).default(80),
+});
+
+const clientSchema = z.strictObject({
+  name: dnsLabel.max(20),
+  network: dnsLabel,
+  address: ipv4,
+});
+
+const probeSchema = z.strictObject({
+  from: dnsLabel,
+  /** A server's name, or `host`: the host's own address (the bridge gateway, or the parent's address). */
+  to: dnsLabel,
+  /** Defaults to the server's port; required for `host`. */
+  port: z.number().int().min(1).max(65535).optional(),
+  /** The servers speak HTTP over TCP; nothing in the lab answers UDP. */
+  protocol: z.enum(["tcp", "http"]).default("tcp"),
+  about: z.string().optional(),
+});
+
+export const dockerLabSchema = z.strictObject({
+  type: z.literal("docker"),
+  name: dnsLabel,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  /**
+   * The subnet of the Linux bridge the lab makes as macvlan/ipvlan parent when the stack names none;
+   * its gateway is the host's address on that bridge.
+   */
+  parentNetwork: subnetSchema,
+  networks: z.array(networkSchema).min(1),
+  servers: z.array(serverSchema).min(1),
+  clients: z.array(clientSchema).min(1),
+  probes: z.array(probeSchema).min(1),
+});
+export type DockerLab = z.output<typeof dockerLabSchema>;
+export type DockerLabNetwork = DockerLab["networks"][number];
+export type DockerLabServer = DockerLab["servers"][number];
+export type DockerLabClient = DockerLab["clients"][number];
+export type DockerLabProbe = DockerLab["probes"][number];

@@ -1,0 +1,92 @@
+import { SpecError, type SpecProblem } from "../labs/errors";
+import { LABS_DIR } from "../labs/lab";
+import { readStackFile } from "../labs/stack";
+import { zodProblems } from "../labs/zod-problems";
+import { containsIp, formatCidr, mustParseCidr, parseIp } from "../plan/cidr";
+import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";
+import { isDockerLab, loadDockerLab } from "./lab";
+import { dockerStackSchema, type DockerLab, type DockerStackSettings } from "./schema";
+
+/** Linux keeps interface names to 15 bytes; the lab-made parent bridge is `<name>-br`. */
+const IFNAME_MAX = 15;
+export const PARENT_BRIDGE_SUFFIX = "-br";
+
+/** The stack settings after defaults. */
+export interface DockerStack extends Omit<DockerStackSettings, "name"> {
+  dockerDriver: DockerDriver;
+  /** Prefix of every Docker object's name. */
+  name: string;
+  /** Where the settings came from, for messages. */
+  source: string;
+}
+
+/** A validated Docker-only lab: the stack's settings and the lab file they name. */
+export interface DockerSpec {
+  stack: DockerStack;
+  lab: DockerLab;
+}
+
+export function parseDockerStack(raw: Record<string, unknown>, source: string): DockerStack {
+  const parsed = dockerStackSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw new SpecError(zodProblems(dockerStackSchema, parsed.error.issues, source).map((p) => ({ ...p, path: `cnilab:${p.path}` })));
+  }
+  const s = parsed.data;
+  const stack: DockerStack = { ...s, name: s.name ?? `cnilab-${DRIVER_FACTS[s.dockerDriver].short}`, source };
+  const problems: SpecProblem[] = [];
+  const at = (key: string, message: string) => problems.push({ source, path: `cnilab:${key}`, message });
+  const facts = DRIVER_FACTS[stack.dockerDriver];
+  const parentDrivers = driversWhere((f) => f.parent).join(", ");
+  if (!facts.parent && stack.parent !== undefined) at("parent", `the ${stack.dockerDriver} driver has no parent interface; cnilab:parent applies to ${parentDrivers}`);
+  if (stack.parentAddress !== undefined && stack.parent === undefined) {
+    at("parentAddress", "cnilab:parentAddress is the host's address on cnilab:parent; set cnilab:parent too, or drop it (the lab-made parent's address comes from the lab file)");
+  }
+  if (stack.parentAddress !== undefined && parseIp(stack.parentAddress) === undefined) at("parentAddress", `'${stack.parentAddress}' has an octet above 255`);
+  if (facts.parent && stack.parent === undefined && stack.name.length + PARENT_BRIDGE_SUFFIX.length > IFNAME_MAX) {
+    at("name", `'${stack.name}' makes the lab's parent bridge '${stack.name}${PARENT_BRIDGE_SUFFIX}', longer than Linux's ${IFNAME_MAX}-character interface names; use at most ${IFNAME_MAX - PARENT_BRIDGE_SUFFIX.length} characters`);
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return stack;
+}
+
+/** Stack settings (raw `cnilab:` config, prefix stripped) + the Docker lab file they name → one spec. */
+export function loadDockerSpec(raw: Record<string, unknown>, source: string, labsDir = LABS_DIR): DockerSpec {
+  const stack = parseDockerStack(raw, source);
+  if (!isDockerLab(stack.lab, labsDir)) {
+    throw new SpecError([{ source, path: "cnilab:lab", message: `labs/${stack.lab}.yaml is not a Docker lab (it must exist and say 'type: docker')` }]);
+  }
+  const lab = loadDockerLab(stack.lab, labsDir);
+  const problems = checkDriverFit(stack, lab);
+  if (problems.length > 0) throw new SpecError(problems);
+  return { stack, lab };
+}
+
+/** Loads stacks/Pulumi.docker-<x>.yaml and its lab. */
+export function loadDockerStackSpec(stackFile: string, labsDir = LABS_DIR): DockerSpec {
+  return loadDockerSpec(readStackFile(stackFile), stackFile, labsDir);
+}
+
+/** What the chosen driver cannot do with this lab. */
+function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const facts = DRIVER_FACTS[stack.dockerDriver];
+  if (facts.parent && lab.networks.length > 1) {
+    problems.push({
+      source: stack.source,
+      path: "cnilab:dockerDriver",
+      message: `lab '${lab.name}' has ${lab.networks.length} networks, but ${stack.dockerDriver} allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use ${driversWhere((f) => !f.parent).join(" or ")}`,
+    });
+  }
+  if (stack.dockerDriver === "ipvlan-l3" && stack.parentAddress !== undefined) {
+    const ip = parseIp(stack.parentAddress);
+    const inside = lab.networks.flatMap((n) => n.subnets).find((s) => ip !== undefined && containsIp(mustParseCidr(s.subnet), ip));
+    if (inside) {
+      problems.push({
+        source: stack.source,
+        path: "cnilab:parentAddress",
+        message: `${stack.parentAddress} is inside the lab subnet ${formatCidr(mustParseCidr(inside.subnet))}; in L3 mode the parent routes, so its address must be on another subnet`,
+      });
+    }
+  }
+  return problems;
+}
