@@ -22,7 +22,11 @@ export interface KindClusterArgs {
 /** Labels on the Docker network, so `docker network ls --filter label=…` finds cnilab's. */
 export const NETWORK_LABELS = { cluster: "io.cnilab.cluster", managedBy: "io.cnilab.managed-by" } as const;
 
-/** The dynamic resource running kind; its type is `pulumi-nodejs:dynamic/cnilab:KindCluster`. */
+/**
+ * The dynamic resource running kind. Its type is `pulumi-nodejs:dynamic/cnilab:KindCluster`
+ * rather than the generic `pulumi-nodejs:dynamic:Resource` (module/type arguments,
+ * pulumi/pulumi#11873), so state, previews and policies can tell it apart.
+ */
 export class KindClusterResource extends pulumi.dynamic.Resource {
   declare readonly kubeconfig: pulumi.Output<string>;
   declare readonly nodes: pulumi.Output<KindNode[]>;
