@@ -31,16 +31,16 @@ function base32(bytes: Uint8Array): string {
 }
 
 /** kube-proxy's chain-name hash: base32(sha256(text)), first 16 characters. */
-function hash16(text: string): string {
+export function kubeProxyHash(text: string): string {
   return base32(createHash("sha256").update(text).digest()).slice(0, 16);
 }
 
 export function serviceChain(): string {
-  return `KUBE-SVC-${hash16(`${SERVICE_PORT_NAME}tcp`)}`;
+  return `KUBE-SVC-${kubeProxyHash(`${SERVICE_PORT_NAME}tcp`)}`;
 }
 
 export function endpointChain(endpoint: string): string {
-  return `KUBE-SEP-${hash16(`${SERVICE_PORT_NAME}tcp${endpoint}`)}`;
+  return `KUBE-SEP-${kubeProxyHash(`${SERVICE_PORT_NAME}tcp${endpoint}`)}`;
 }
 
 /** kube-proxy's probability(n): 1/n printed with %0.10f; the last endpoint takes what is left. */

@@ -1,0 +1,186 @@
+/**
+ * Real datapath labs in network namespaces (root): for every backend this kernel supports, up →
+ * the devices, routes, MTU and entries exist (read back with `ip -j`) → the probes give the expected
+ * outcomes → down leaves nothing. Only addresses inside the lab's own namespaces are contacted.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { BACKEND_FACTS } from "../../backends";
+import { BACKENDS } from "../../backends/types";
+import type { Backend } from "../../backends/types";
+import { runIn, runSteps, startIn } from "../../datapath/exec";
+import { detectKernelFeatures, missingFeatures } from "../../datapath/kernel";
+import type { FeatureCheck } from "../../datapath/kernel";
+import { labDown, labUp, listLabNamespaces } from "../../datapath/lab";
+import { deviceMtu } from "../../datapath/mtu";
+import { planLab } from "../../datapath/plan";
+import { runLabProbes } from "../../datapath/probe-run";
+import { LISTENER_JS } from "../../datapath/scripts";
+import { serviceChain } from "../../datapath/service";
+import { LAB_DEFAULTS, POD_CIDR, UNDERLAY_CIDR } from "../../datapath/topology";
+import type { LabTopology } from "../../datapath/topology";
+import { bundleProbe } from "../../probe/bundle";
+import { parseProbeLog } from "../../probe/parse";
+
+function unavailableReason(): string | undefined {
+  if (process.platform !== "linux") return `needs Linux network namespaces, this is ${process.platform}`;
+  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create network namespaces";
+  const check = `cnilab-dp-testcheck.${process.pid}`;
+  try {
+    execFileSync("iptables", ["--version"], { stdio: "pipe" });
+    execFileSync("ip", ["netns", "add", check], { stdio: "pipe" });
+    execFileSync("ip", ["netns", "del", check], { stdio: "pipe" });
+  } catch (err) {
+    return `ip netns / iptables unusable: ${(err as Error).message.split("\n")[0]}`;
+  }
+  return undefined;
+}
+
+const unavailable = unavailableReason();
+if (unavailable) console.warn(`[skip] datapath lab tests: ${unavailable}`);
+const features: FeatureCheck | undefined = unavailable ? undefined : await detectKernelFeatures();
+const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
+
+function notHere(backend: Backend): string | undefined {
+  if (!features) return undefined;
+  const missing = missingFeatures(BACKEND_FACTS[backend], features);
+  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features.reasons[f]})`).join(", ");
+}
+
+async function json<T>(netns: string, argv: string[]): Promise<T> {
+  const r = await runIn(netns, argv);
+  if (r.code !== 0) throw new Error(`${argv.join(" ")} in ${netns}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+interface JRoute { dst: string; gateway?: string; dev?: string; protocol?: string; flags?: string[]; type?: string }
+interface JLink { ifname: string; mtu: number; address?: string; linkinfo?: { info_kind: string; info_data?: Record<string, unknown> } }
+
+/** Asserts, from the kernel's own JSON, what the backend's facts say node n1 must have. */
+async function assertNodeState(backend: Backend, topo: LabTopology, podMtu: number): Promise<void> {
+  const facts = BACKEND_FACTS[backend];
+  const [n1, n2] = [topo.nodes[0]!, topo.nodes[1]!];
+  const routes = await json<JRoute[]>(n1.netns, ["ip", "-j", "route", "show"]);
+  const peer = routes.find((r) => r.dst === n2.routeBlock);
+  const device = facts.datapath.device;
+  switch (facts.datapath.crossNode) {
+    case "shared-l2":
+      expect(peer, `${backend}: no route to the peer's pods, they are on-link`).toBeUndefined();
+      break;
+    case "routes-via-node":
+      expect(peer).toMatchObject({ gateway: n2.address, dev: device === "tunl0" ? "tunl0" : "eth0" });
+      break;
+    case "overlay":
+      expect(peer).toMatchObject({ dev: device });
+      expect(peer!.flags).toContain("onlink");
+      break;
+  }
+  if (facts.datapath.peerRoute.includes("proto bird")) expect(["bird", "12"]).toContain(peer!.protocol);
+  if (facts.datapath.peerRoute.includes("proto 80")) expect(peer!.protocol).toBe("80");
+
+  const pod = await json<JLink[]>(n1.pods[0]!.netns, ["ip", "-j", "link", "show", "dev", "eth0"]);
+  expect(pod[0]!.mtu).toBe(podMtu);
+  if (device === undefined) return;
+  const [link] = await json<JLink[]>(n1.netns, ["ip", "-j", "-d", "link", "show", "dev", device]);
+  expect(link!.mtu).toBe(deviceMtu(facts.datapath, topo.underlayMtu));
+  const vxlan = facts.datapath.vxlan;
+  if (vxlan === undefined) return;
+  expect(link!.linkinfo?.info_kind).toBe("vxlan");
+  expect(link!.linkinfo?.info_data).toMatchObject({ id: vxlan.vni, port: vxlan.port, learning: false, local: n1.address });
+  const fdb = await json<{ mac: string; dst?: string }[]>(n1.netns, ["bridge", "-j", "fdb", "show", "dev", device]);
+  const neigh = await json<{ dst: string; lladdr: string; state: string[] }[]>(n1.netns, ["ip", "-j", "neigh", "show", "dev", device]);
+  if (facts.datapath.crossNode === "overlay") {
+    expect(fdb).toContainEqual(expect.objectContaining({ mac: n2.vtepMac, dst: n2.address }));
+    expect(neigh).toContainEqual(expect.objectContaining({ dst: n2.podNetwork, lladdr: n2.vtepMac, state: ["PERMANENT"] }));
+  } else {
+    // DirectRouting on one L2: the device exists, but nothing is sent through it.
+    expect(neigh).toEqual([]);
+  }
+}
+
+describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces", () => {
+  afterAll(async () => {
+    for (const backend of BACKENDS) await labDown(backend, state);
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  for (const backend of BACKENDS) {
+    const missing = notHere(backend);
+    if (missing) console.warn(`[skip] ${backend}: not available here: ${missing}`);
+    it.skipIf(missing !== undefined)(`${backend}: up → devices, routes, MTU → expected probe outcomes → down leaves nothing`, async () => {
+      try {
+        const up = await labUp(backend, LAB_DEFAULTS, state);
+        if (up.status !== "up") throw new Error(`expected ${backend} up, got ${JSON.stringify(up)}`);
+        await assertNodeState(backend, up.plan.topology, up.plan.podMtu);
+        const chain = await runIn(up.plan.topology.nodes[0]!.netns, ["iptables", "-w", "-t", "nat", "-S", serviceChain()]);
+        expect(chain.stdout).toContain("--mode random --probability 0.5");
+
+        const report = await runLabProbes(BACKEND_FACTS[backend], up.plan.topology);
+        const mismatches = report.rows.filter((r) => !r.matches).map((r) => `${r.probe.path}: expected ${r.probe.expect}, got ${r.observed.outcome} ${r.observed.detail ?? ""}`);
+        expect(mismatches).toEqual([]);
+        if (report.rows.find((r) => r.probe.path === "pod-service")!.probe.expect === "connected") {
+          // Both endpoints answer through the ClusterIP: P(one endpoint 40 times) = 2 × 0.5^40.
+          expect(report.service).toMatchObject({ failures: 0, count: 40 });
+          expect(Object.keys(report.service!.replies).sort()).toEqual(up.plan.topology.endpoints.map((p) => p.name).sort());
+        } else {
+          expect(report.service).toBeUndefined();
+        }
+      } finally {
+        await labDown(backend, state);
+      }
+      expect(await listLabNamespaces(backend)).toEqual([]);
+    }, 60_000);
+  }
+
+  const ipipMissing = notHere("calico-ipip");
+  it.skipIf(ipipMissing === undefined)("a backend the kernel cannot build is reported as not available here, and nothing is made", async () => {
+    const up = await labUp("calico-ipip", LAB_DEFAULTS, state);
+    expect(up).toMatchObject({ status: "not-available", missing: ["ipip"] });
+    expect(await listLabNamespaces("calico-ipip")).toEqual([]);
+  });
+
+  it("down removes a lab that crashed midway, whatever was made", async () => {
+    const plan = planLab(BACKEND_FACTS["flannel-vxlan"]);
+    const half = plan.steps.findIndex((s) => s.phase === "backend") + 3;
+    await runSteps(plan.steps.slice(0, half));
+    expect((await listLabNamespaces("flannel-vxlan")).length).toBe(1 + 2 + 4);
+    const removed = await labDown("flannel-vxlan", state);
+    expect(removed).toContain("cnilab-dp-flannel-vxlan.n1");
+    expect(await listLabNamespaces("flannel-vxlan")).toEqual([]);
+  });
+
+  it.skipIf(notHere("macvlan") !== undefined)(
+    "macvlan: with a route to the node subnet, a pod reaches the other node but never its own (the kernel isolates the parent)",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "cnilab-dp-macvlan-"));
+      const listeners: ReturnType<typeof startIn>[] = [];
+      try {
+        const up = await labUp("macvlan", LAB_DEFAULTS, state);
+        if (up.status !== "up") throw new Error("macvlan not up");
+        const [n1, n2] = up.plan.topology.nodes as [LabTopology["nodes"][0], LabTopology["nodes"][0]];
+        const client = n1.pods[0]!;
+        // Routes both ways on the shared L2, so that only the macvlan/parent isolation can stop a packet.
+        await runIn(client.netns, ["ip", "route", "add", UNDERLAY_CIDR, "dev", "eth0"]);
+        for (const n of [n1, n2]) await runIn(n.netns, ["ip", "route", "add", POD_CIDR, "dev", "eth0"]);
+        writeFileSync(join(dir, "listener.js"), LISTENER_JS);
+        writeFileSync(join(dir, "probe.js"), bundleProbe());
+        for (const n of [n1, n2]) listeners.push(startIn(n.netns, [process.execPath, join(dir, "listener.js"), n.name, "8080", "30000"]));
+        await Promise.all(listeners.map((l) => l.waitFor("listening", 10_000)));
+        const plan = { probes: [n1, n2].map((n) => ({ id: `to-${n.name}`, to: n.address, port: 8080, protocol: "tcp", timeoutMs: 1000, attempts: 1 })) };
+        writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+        const out = await runIn(client.netns, [process.execPath, join(dir, "probe.js"), "--plan", join(dir, "plan.json")]);
+        const [own, other] = parseProbeLog(out.stdout, ["to-n1", "to-n2"]);
+        expect(own!.outcome).toBe("timeout");
+        expect(other!.outcome).toBe("connected");
+      } finally {
+        await Promise.all(listeners.map((l) => l.stop()));
+        await labDown("macvlan", state);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
+});
