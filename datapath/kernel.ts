@@ -3,7 +3,7 @@
  * (module autoloading included), never by reading module lists, which miss built-ins and autoload.
  */
 import type { BackendFacts } from "../backends/types";
-import { runIn, run } from "./exec";
+import { spawnSync } from "node:child_process";
 import { tunnelKind } from "./mtu";
 import { NETNS_PREFIX } from "./topology";
 
@@ -40,22 +40,28 @@ export interface FeatureCheck {
 
 let cached: FeatureCheck | undefined;
 
-export async function detectKernelFeatures(): Promise<FeatureCheck> {
+function ip(...args: string[]): { code: number; stderr: string } {
+  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
+  return { code: r.status ?? 1, stderr: r.stderr ?? r.error?.message ?? "" };
+}
+
+/** Synchronous (a dozen `ip` calls, milliseconds), so tests can decide what to skip while collecting. */
+export function detectKernelFeatures(): FeatureCheck {
   if (cached) return cached;
   const ns = `${NETNS_PREFIX}featcheck.${process.pid}`;
-  const made = await run(["ip", "netns", "add", ns]);
+  const made = ip("netns", "add", ns);
   if (made.code !== 0) throw new Error(`cannot create namespace ${ns} to probe kernel features: ${made.stderr.trim()}`);
   const available = {} as Record<KernelFeature, boolean>;
   const reasons: Partial<Record<KernelFeature, string>> = {};
   try {
-    const parent = await runIn(ns, ["ip", "link", "add", "fparent", "type", "bridge"]);
+    const parent = ip("-n", ns, "link", "add", "fparent", "type", "bridge");
     for (const feature of KERNEL_FEATURES) {
-      const r = await runIn(ns, ["ip", "link", "add", `f${feature}`, ...TRY[feature]]);
+      const r = ip("-n", ns, "link", "add", `f${feature}`, ...TRY[feature]);
       available[feature] = r.code === 0;
       if (r.code !== 0) reasons[feature] = (parent.code === 0 ? r.stderr : `no bridge to hang it on: ${parent.stderr}`).trim();
     }
   } finally {
-    await run(["ip", "netns", "del", ns]);
+    ip("netns", "del", ns);
   }
   cached = { available, reasons };
   return cached;

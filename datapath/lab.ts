@@ -21,7 +21,7 @@ export type UpResult =
 
 export async function labUp(backend: Backend, options: LabOptions, stateDir: string): Promise<UpResult> {
   const facts = BACKEND_FACTS[backend];
-  const check = await detectKernelFeatures();
+  const check = detectKernelFeatures();
   const missing = missingFeatures(facts, check);
   if (missing.length > 0) {
     return { status: "not-available", missing, reasons: missing.map((f) => `${f}: ${check.reasons[f] ?? "unknown"}`) };

@@ -41,7 +41,7 @@ function unavailableReason(): string | undefined {
 
 const unavailable = unavailableReason();
 if (unavailable) console.warn(`[skip] datapath lab tests: ${unavailable}`);
-const features: FeatureCheck | undefined = unavailable ? undefined : await detectKernelFeatures();
+const features: FeatureCheck | undefined = unavailable ? undefined : detectKernelFeatures();
 const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
 
 function notHere(backend: Backend): string | undefined {
