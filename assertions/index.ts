@@ -1,5 +1,8 @@
 import type { Spec } from "../labs";
 import type { LabPlan } from "../plan";
+
+/** What planAssertions reads of a lab plan (it is called while the plan is being built). */
+type PlanForAssertions = Pick<LabPlan, "nodes" | "backend">;
 import type { ProbePlan, ProbeSpec } from "../probe/types";
 import { healthClient, planHealthProbes } from "./health";
 import { planPolicyProbes, trafficClients } from "./policy-probes";
@@ -16,7 +19,7 @@ export const PROBE_RETRY_DELAY_MS = 1000;
 export const PROBE_CONCURRENCY = 16;
 
 /** Every probe of the stack with its expected outcome, and the Jobs (source identities) that run them. */
-export function planAssertions(spec: Spec, plan: LabPlan): AssertionPlan {
+export function planAssertions(spec: Spec, plan: PlanForAssertions): AssertionPlan {
   const health = planHealthProbes(plan.nodes, spec.stack.serviceSubnet, plan.backend, { internet: spec.stack.probeInternet });
   const policy = planPolicyProbes(spec.lab, plan.backend);
   const node = healthClient(plan.nodes).node;
@@ -88,11 +91,4 @@ export function clientProbePlan(client: string, probes: readonly ResolvedProbe[]
         (p): ProbeSpec => ({ id: p.id, to: p.to, port: p.port, protocol: p.protocol, timeoutMs: PROBE_TIMEOUT_MS, attempts: PROBE_ATTEMPTS, expect: p.expect }),
       ),
   };
-}
-
-/** Worst-case run time of a plan: ceil(n / concurrency) rounds of every attempt timing out. */
-export function planBoundSeconds(plan: ProbePlan): number {
-  const rounds = Math.ceil(plan.probes.length / (plan.concurrency ?? PROBE_CONCURRENCY));
-  const perProbe = PROBE_ATTEMPTS * PROBE_TIMEOUT_MS + (PROBE_ATTEMPTS - 1) * PROBE_RETRY_DELAY_MS;
-  return Math.ceil((rounds * perProbe) / 1000);
 }

@@ -1,62 +1,73 @@
-import type { K8sObject } from "../backends";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { PROBE_NODE_IMAGE } from "../probe/image";
-import type { ProbePlan } from "../probe/types";
-import { planBoundSeconds } from ".";
+import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
 import type { ProbeClient } from "./types";
 
 /**
  * One Job per source identity. Its pod carries exactly the client's labels (the ones the policies
  * select on; Kubernetes adds only its job-name/controller-uid labels), runs on the chosen node, and
- * runs our probe program from a pinned Node image with the bundled program and the plan mounted from a
- * ConfigMap: no image of our own to build or push.
+ * runs our probe program from a pinned Node image, with the bundled program and the plan mounted from
+ * a ConfigMap: no image of our own to build or push.
  */
 export const JOB_PREFIX = "cnilab-probe-";
-/** Pulumi waits for the Job beyond the plan's own bound: image pull and scheduling. */
+/** Pulumi waits for the Job beyond the probes' own bound: image pull and scheduling. */
 const STARTUP_ALLOWANCE_SECONDS = 180;
+/** Annotation on the pod template carrying the plan's hash: a new plan replaces (re-runs) the Job. */
+export const PLAN_HASH_ANNOTATION = "cnilab.io/plan-sha256";
 
 export function jobName(client: string): string {
   return `${JOB_PREFIX}${client}`.slice(0, 63).replace(/-+$/, "");
 }
 
-export function planAssertionJob(client: ProbeClient, plan: ProbePlan, probeBundle: string): K8sObject[] {
+/** Worst case for `probes` probes: ceil(n / concurrency) rounds of every attempt timing out. */
+export function probeBoundSeconds(probes: number): number {
+  const rounds = Math.ceil(probes / PROBE_CONCURRENCY);
+  const perProbe = PROBE_ATTEMPTS * PROBE_TIMEOUT_MS + (PROBE_ATTEMPTS - 1) * PROBE_RETRY_DELAY_MS;
+  return Math.ceil((rounds * perProbe) / 1000);
+}
+
+export interface AssertionJobObjects {
+  /** Without `plan.json`: the plan holds addresses known only at deploy time, merged in by the component. */
+  configMap: IConfigMap & { metadata: { name: string; namespace: string } };
+  job: IJob & { metadata: { name: string; namespace: string } };
+}
+
+/** `maxProbes` bounds the wait: the client's probes once every target's pods are counted. */
+export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBundle: string, planHash: string): AssertionJobObjects {
   const name = jobName(client.name);
-  const bound = planBoundSeconds(plan) + STARTUP_ALLOWANCE_SECONDS;
-  const configMap: K8sObject = {
-    apiVersion: "v1",
-    kind: "ConfigMap",
-    metadata: { name, namespace: client.namespace },
-    data: { "probe.js": probeBundle, "plan.json": JSON.stringify(plan, null, 1) },
-  };
-  const job = {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
-      name,
-      namespace: client.namespace,
-      // Pulumi awaits Complete and fails fast on Failed; this bounds the wait with a clear error.
-      annotations: { "pulumi.com/timeoutSeconds": String(bound) },
-    },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: bound,
-      template: {
-        metadata: { labels: client.labels },
-        spec: {
-          restartPolicy: "Never",
-          nodeSelector: { "kubernetes.io/hostname": client.node },
-          containers: [
-            {
-              name: "probe",
-              image: PROBE_NODE_IMAGE,
-              command: ["node", "/cnilab/probe.js", "--plan", "/cnilab/plan.json"],
-              volumeMounts: [{ name: "probe", mountPath: "/cnilab", readOnly: true }],
-            },
-          ],
-          volumes: [{ name: "probe", configMap: { name } }],
+  const bound = probeBoundSeconds(maxProbes) + STARTUP_ALLOWANCE_SECONDS;
+  return {
+    configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: client.namespace }, data: { "probe.js": probeBundle } },
+    job: {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: {
+        name,
+        namespace: client.namespace,
+        // Pulumi awaits Complete and fails fast on Failed; this bounds the wait with a clear error.
+        annotations: { "pulumi.com/timeoutSeconds": String(bound) },
+      },
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: bound,
+        template: {
+          metadata: { labels: client.labels, annotations: { [PLAN_HASH_ANNOTATION]: planHash } },
+          spec: {
+            restartPolicy: "Never",
+            nodeSelector: { "kubernetes.io/hostname": client.node },
+            containers: [
+              {
+                name: "probe",
+                image: PROBE_NODE_IMAGE,
+                command: ["node", "/cnilab/probe.js", "--plan", "/cnilab/plan.json"],
+                volumeMounts: [{ name: "probe", mountPath: "/cnilab", readOnly: true }],
+              },
+            ],
+            volumes: [{ name: "probe", configMap: { name } }],
+          },
         },
       },
     },
-  } satisfies IJob;
-  return [configMap, job as K8sObject];
+  };
 }

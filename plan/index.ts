@@ -1,8 +1,10 @@
+import { planAssertions, planHealthObjects, type AssertionPlan } from "../assertions";
 import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8sObject, type PlannedNode } from "../backends";
 import type { Spec } from "../labs";
 import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { planNodes } from "./nodes";
+import { PROBE_NODE_IMAGE } from "../probe/image";
 import { IMAGES } from "./pins";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
@@ -20,6 +22,10 @@ export interface LabPlan {
   namespaces: K8sObject[];
   workloads: K8sObject[];
   policies: K8sObject[];
+  /** Every probe with its expected outcome, and the source identities that run them. */
+  assertions: AssertionPlan;
+  /** The health suite's echo servers (pinned to the first two workers) and their Services. */
+  healthObjects: K8sObject[];
 }
 
 export function planLab(spec: Spec): LabPlan {
@@ -34,7 +40,7 @@ export function planLab(spec: Spec): LabPlan {
     nodeSubnet: stack.nodeSubnet,
     nodes,
   });
-  return {
+  const plan: Omit<LabPlan, "assertions"> = {
     backend: BACKEND_FACTS[stack.backend],
     nodes,
     kindConfig,
@@ -45,7 +51,9 @@ export function planLab(spec: Spec): LabPlan {
     namespaces: planNamespaces(lab),
     workloads: planWorkloads(lab),
     policies: planPolicies(lab),
+    healthObjects: planHealthObjects(nodes),
   };
+  return { ...plan, assertions: planAssertions(spec, plan) };
 }
 
 /** Every image a plan runs (node image, CNI helpers, workloads): what a workshop preloads or mirrors. */
@@ -60,7 +68,8 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
       }
     }
   };
-  visit([plan.cni.objects, plan.readiness, plan.workloads]);
+  visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
+  images.add(PROBE_NODE_IMAGE);
   if (plan.cni.helm) images.add(`${plan.cni.helm.chart} chart ${plan.cni.helm.version} (${plan.cni.helm.repo}) and the images it pulls`);
   images.add(IMAGES.kubectl);
   return [...images].sort();

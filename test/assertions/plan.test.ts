@@ -125,14 +125,18 @@ describe("resolving targets and building the Jobs", () => {
       ["dev-client", "dev", { app: "client" }, worker],
     ]);
     for (const client of assertions.clients) {
-      const objects = planAssertionJob(client, clientProbePlan(client.name, probes), "console.log('probe')");
-      expect(objects.flatMap(schemaErrors)).toEqual([]);
-      const job = objects.find((o) => o.kind === "Job") as unknown as { metadata: { name: string; namespace: string }; spec: { template: { metadata: { labels: unknown }; spec: { nodeSelector: unknown } } } };
+      const plan = clientProbePlan(client.name, probes);
+      const { configMap, job } = planAssertionJob(client, plan.probes.length, "console.log('probe')", "abc123");
+      const filled = { ...configMap, data: { ...configMap.data, "plan.json": JSON.stringify(plan) } };
+      expect([filled, job].flatMap((o) => schemaErrors(o as never))).toEqual([]);
       expect(job.metadata).toMatchObject({ name: jobName(client.name), namespace: client.namespace });
-      expect(job.spec.template.metadata.labels).toEqual(client.labels);
-      expect(job.spec.template.spec.nodeSelector).toEqual({ "kubernetes.io/hostname": worker });
-      const cm = objects.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
-      expect(JSON.parse(cm.data["plan.json"]!)).toEqual(clientProbePlan(client.name, probes));
+      expect(job.spec!.template.metadata!.labels).toEqual(client.labels);
+      expect(job.spec!.template.metadata!.annotations).toEqual({ "cnilab.io/plan-sha256": "abc123" });
+      expect(job.spec!.template.spec!.nodeSelector).toEqual({ "kubernetes.io/hostname": worker });
+      // Bounded: the worst case of every probe timing out on every attempt, plus start-up.
+      expect(Number(job.metadata.annotations!["pulumi.com/timeoutSeconds"])).toBe(job.spec!.activeDeadlineSeconds);
+      expect(job.spec!.activeDeadlineSeconds).toBeGreaterThan(180);
+      expect(job.spec!.activeDeadlineSeconds).toBeLessThan(900);
     }
   });
 });

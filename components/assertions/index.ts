@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
+import { jobName, planAssertionJob } from "../../assertions/jobs";
+import type { K8sObject } from "../../backends";
+import type { KindNode } from "../cluster";
+import { registerObject, registerObjects } from "../k8s/objects";
+
+export interface AssertionsArgs {
+  plan: AssertionPlan;
+  /** The health suite's namespace, echo servers and Services (assertions/health.ts). */
+  healthObjects: readonly K8sObject[];
+  nodes: pulumi.Input<KindNode[]>;
+  /** The bundled probe program (probe/bundle.ts). */
+  probeBundle: string;
+  /** Most pods any probed workload runs: bounds how many probes a Job may get once pods are counted. */
+  maxReplicas: number;
+  /** What must exist before probing: the lab's workloads and policies. */
+  after: pulumi.Resource[];
+}
+
+/** What `verify` reads back: every probe with its address and expectation, and where its Job is. */
+export interface AssertionsOutput {
+  probes: ResolvedProbe[];
+  skipped: SkippedProbe[];
+  jobs: { client: string; namespace: string; name: string }[];
+}
+
+/**
+ * The assertion Jobs: the health suite's servers, then one Job per source identity whose probe plan
+ * is completed with the addresses the cluster assigned (pod IPs from each Service's endpoints,
+ * ClusterIPs, node IPs). Pulumi waits for every Job to complete, within a bound.
+ */
+export class Assertions extends pulumi.ComponentResource {
+  readonly result: pulumi.Output<AssertionsOutput>;
+
+  constructor(name: string, args: AssertionsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cnilab:assertions:Assertions", name, {}, opts);
+    const child = { parent: this };
+    const namespaces = args.healthObjects.filter((o) => o.kind === "Namespace");
+    const nsResources = registerObjects(name, namespaces, child);
+    const healthResources = args.healthObjects
+      .filter((o) => o.kind !== "Namespace")
+      .map((o) => ({ obj: o, res: registerObject(name, o, { ...child, dependsOn: nsResources }) }));
+    const ready = [...healthResources.map((h) => h.res), ...args.after];
+
+    // Pod IPs: the endpoints of each probed workload's Service, read once its pods are up.
+    const endpointKeys = [...new Set(args.plan.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])))];
+    const podIps = endpointKeys.map((key) => {
+      const ep = k8s.core.v1.Endpoints.get(`${name}-endpoints-${key.replace("/", "-")}`, key, { ...child, dependsOn: ready });
+      return ep.subsets.apply((subsets) => [key, (subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip))] as const);
+    });
+    const serviceIps = healthResources
+      .filter((h) => h.obj.kind === "Service")
+      .map((h) => (h.res as k8s.core.v1.Service).spec.clusterIP.apply((ip) => [`${h.obj.metadata.namespace}/${h.obj.metadata.name}`, ip] as const));
+    const facts: pulumi.Output<ClusterFacts> = pulumi
+      .all([pulumi.all(podIps), pulumi.all(serviceIps), pulumi.output(args.nodes)])
+      .apply(([pods, services, nodes]) => ({
+        podIps: Object.fromEntries(pods),
+        serviceIps: Object.fromEntries(services),
+        nodeIps: Object.fromEntries(nodes.map((n) => [n.name, n.internalIP])),
+      }));
+    const resolved = facts.apply((f) => resolveProbes(args.plan.probes, f));
+
+    const jobs = args.plan.clients.map((client) => {
+      const planJson = resolved.apply((r) => JSON.stringify(clientProbePlan(client.name, r.probes), null, 1));
+      const ownProbes = args.plan.probes.filter((p) => p.client === client.name).length;
+      const hash = planJson.apply((text) => createHash("sha256").update(text).digest("hex").slice(0, 32));
+      const objects = hash.apply((h) => planAssertionJob(client, ownProbes * Math.max(1, args.maxReplicas), args.probeBundle, h));
+      const configMap = new k8s.core.v1.ConfigMap(
+        `${name}-configmap-${client.namespace}-${jobName(client.name)}`,
+        {
+          metadata: objects.configMap.metadata,
+          data: pulumi.all([objects.configMap.data, planJson]).apply(([data, plan]) => ({ ...data, "plan.json": plan })),
+        },
+        { ...child, dependsOn: [...nsResources, ...ready] },
+      );
+      const job = new k8s.batch.v1.Job(
+        `${name}-job-${client.namespace}-${jobName(client.name)}`,
+        // kubernetes-models' types are structurally the API's; the provider's input types differ only in Input<> wrappers.
+        { metadata: objects.job.metadata, spec: objects.job.spec as pulumi.Output<k8s.types.input.batch.v1.JobSpec> },
+        // The Job mounts the ConfigMap by name and must probe only once the policies are in place.
+        { ...child, dependsOn: [configMap, ...ready] },
+      );
+      return { client: client.name, namespace: client.namespace, name: job.metadata.name };
+    });
+
+    this.result = pulumi.all([resolved, pulumi.all(jobs.map((j) => pulumi.all([j.client, j.namespace, j.name])))]).apply(([r, js]) => ({
+      probes: r.probes,
+      skipped: [...args.plan.skipped, ...r.unresolved],
+      jobs: js.map(([client, namespace, jobNameValue]) => ({ client, namespace, name: jobNameValue })),
+    }));
+    this.registerOutputs({ result: this.result });
+  }
+}

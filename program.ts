@@ -1,0 +1,22 @@
+import { Lab } from "./components/lab";
+import { loadSpec } from "./labs";
+import { planLab } from "./plan";
+import { bundleProbe } from "./probe/bundle";
+
+/**
+ * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → Lab.
+ * Returns the stack outputs. index.ts calls it with the stack's configuration; tests call it directly.
+ */
+export async function labProgram(raw: Record<string, unknown>, source: string) {
+  const spec = await loadSpec(raw, source);
+  const plan = planLab(spec);
+  const lab = new Lab(spec.stack.clusterName, plan, bundleProbe());
+  return {
+    backend: spec.stack.backend,
+    clusterName: spec.stack.clusterName,
+    kubeconfig: lab.kubeconfig,
+    nodes: lab.nodes,
+    kindConfig: plan.kindConfigYaml,
+    assertions: lab.assertions,
+  };
+}

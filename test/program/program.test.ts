@@ -1,0 +1,131 @@
+/**
+ * The whole Pulumi program under mocks, once per stack file: what it registers, under which parent,
+ * through which provider, in which order, and that the kubeconfig stays secret.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { readStackFile } from "../../labs";
+import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
+import { clusterStackNames, STACKS_DIR } from "../helpers/stacks";
+import * as path from "node:path";
+
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
+const stacks = clusterStackNames();
+
+type Outputs = Awaited<ReturnType<typeof import("../../program")["labProgram"]>>;
+let recorded: RecordedResource[];
+const outputs = new Map<string, Outputs>();
+
+beforeAll(async () => {
+  recorded = await installMocks({
+    outputs: (args) => {
+      if (args.type === DYNAMIC_TYPE) {
+        const name = args.inputs.clusterName as string;
+        return {
+          kubeconfig: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\n`,
+          nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${name}-${n}`, role: i ? "worker" : "control-plane", internalIP: `172.30.9.${i + 2}` })),
+        };
+      }
+      if (args.type === "kubernetes:core/v1:Endpoints") return { subsets: [{ addresses: [{ ip: "10.244.1.20" }] }] };
+      if (args.type === "kubernetes:core/v1:Service") return { spec: { ...(args.inputs.spec ?? {}), clusterIP: "10.96.0.77" } };
+      return {};
+    },
+  });
+  const { labProgram } = await import("../../program.js");
+  for (const stack of stacks) {
+    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    const out = await labProgram(readStackFile(file), file);
+    await Promise.all([settled(out.nodes), settled(out.kubeconfig), settled(out.assertions)]);
+    outputs.set(stack, out);
+  }
+}, 120_000);
+
+/** The resources of one stack: every name starts with the stack's cluster name. */
+function ofStack(stack: string): RecordedResource[] {
+  return recorded.filter((r) => r.name === `cnilab-${stack}` || r.name.startsWith(`cnilab-${stack}-`) && !stacks.some((s) => s !== stack && s.startsWith(stack) && r.name.startsWith(`cnilab-${s}`)));
+}
+
+describe.each(stacks)("the program for stack %s", (stack) => {
+  it("registers the components, each child under its component", () => {
+    const rs = ofStack(stack);
+    const lab = rs.find((r) => r.type === "cnilab:lab:Lab")!;
+    expect(lab.name).toBe(`cnilab-${stack}`);
+    const components = rs.filter((r) => r.type.startsWith("cnilab:") && r.type !== "cnilab:lab:Lab");
+    expect(components.map((c) => c.type).sort()).toEqual(
+      ["cnilab:assertions:Assertions", "cnilab:cluster:KindCluster", "cnilab:cni:Cni", "cnilab:policy:Policies", "cnilab:workloads:Workloads"].sort(),
+    );
+    for (const c of components) expect(c.parent, c.type).toBe(lab.urn);
+    const provider = rs.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.parent).toBe(lab.urn);
+    const cluster = components.find((c) => c.type === "cnilab:cluster:KindCluster")!;
+    expect(rs.find((r) => r.type === DYNAMIC_TYPE)!.parent).toBe(cluster.urn);
+    const componentUrns = new Set([lab.urn, ...components.map((c) => c.urn)]);
+    for (const r of rs.filter((r) => r.type.startsWith("kubernetes:"))) expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("every Kubernetes resource goes through the cluster's provider, built from the kubeconfig", () => {
+    const rs = ofStack(stack);
+    const provider = rs.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    // A secret on the wire: Pulumi's secret signature wrapping the value.
+    expect(provider.inputs.kubeconfig).toEqual({
+      [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+      value: `apiVersion: v1\nkind: Config\ncurrent-context: kind-cnilab-${stack}\n`,
+    });
+    expect(provider.inputs.deleteUnreachable).toBe("true");
+    const k8s = rs.filter((r) => r.type.startsWith("kubernetes:") && r.custom);
+    expect(k8s.length).toBeGreaterThan(15);
+    for (const r of k8s) expect(r.provider?.startsWith(`${provider.urn}::`), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("orders cluster → CNI → readiness Job → workloads → policies → assertion Jobs", () => {
+    const rs = ofStack(stack);
+    const readiness = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name === "cnilab-cni-ready")!;
+    const release = rs.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    if (stack.startsWith("flannel") || stack.startsWith("calico")) {
+      expect(release, "a Helm release").toBeDefined();
+      expect(readiness.dependencies).toContain(release!.urn);
+      // The chart waits for its namespace / the CNI plugin binaries.
+      const prereq = rs.filter((r) => r.type === "kubernetes:core/v1:Namespace" || r.type === "kubernetes:apps/v1:DaemonSet").map((r) => r.urn);
+      expect(release!.dependencies.some((d) => prereq.includes(d))).toBe(true);
+    } else {
+      expect(release).toBeUndefined();
+    }
+    const workloads = rs.find((r) => r.type === "cnilab:workloads:Workloads")!;
+    expect(workloads.dependencies).toContain(readiness.urn);
+    // dependsOn a component reaches every resource inside it: the Jobs wait for each NetworkPolicy.
+    const policies = rs.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.urn);
+    expect(policies).toHaveLength(6);
+    const probeJobs = rs.filter((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name?.startsWith("cnilab-probe-"));
+    expect(probeJobs.map((j) => j.inputs.metadata.name).sort()).toEqual(
+      ["cnilab-probe-demo", "cnilab-probe-dev-client", "cnilab-probe-health-client", "cnilab-probe-other", "cnilab-probe-prod-client"],
+    );
+    for (const j of probeJobs) expect(j.dependencies).toEqual(expect.arrayContaining(policies));
+  });
+
+  it("the kubeconfig output is a secret; the assertions output lists every probe with an address", async () => {
+    const out = outputs.get(stack)!;
+    expect(await pulumi.isSecret(out.kubeconfig)).toBe(true);
+    const assertions = await settled(out.assertions);
+    expect(assertions.jobs).toHaveLength(5);
+    expect(assertions.probes.length).toBeGreaterThan(25);
+    for (const p of assertions.probes) expect(p.to, p.id).toMatch(/^(\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.svc\.cluster\.local)$/);
+  });
+
+  it("the assertion Jobs' probe plans carry the resolved addresses and the expectations", () => {
+    const rs = ofStack(stack);
+    const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === "cnilab-probe-health-client")!;
+    const plan = JSON.parse(cm.inputs.data["plan.json"]);
+    const own = plan.probes.find((p: { id: string }) => p.id === "health/pod-to-own-node");
+    expect(own).toMatchObject({ to: "172.30.9.3", port: 10250, protocol: "tcp" });
+    expect(cm.inputs.data["probe.js"]).toContain("--plan");
+  });
+});
+
+describe("the entry point", () => {
+  it("index.ts reads the stack's cnilab: config and fails on a typo'd key with the file and the key", async () => {
+    const { labProgram } = await import("../../program.js");
+    await expect(labProgram({ lab: "netpol", backend: "kindnet", wokers: "2" }, "stacks/Pulumi.x.yaml")).rejects.toThrow(
+      /stacks\/Pulumi\.x\.yaml: cnilab:wokers: unknown key 'wokers' \(did you mean 'workers'\?\)/,
+    );
+  });
+});
