@@ -74,11 +74,14 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
   };
   checkSubnet("parentNetwork", lab.parentNetwork);
   const networkSubnets = new Map<string, { cidr: Cidr; gateway?: string | undefined }[]>();
+  // A network with a bad subnet has its own problem; its containers' addresses are not judged against it.
+  const unsure = new Set<string>();
   lab.networks.forEach((n, i) => {
     const list = n.subnets.flatMap((s, j) => {
       const cidr = checkSubnet(`networks[${i}].subnets[${j}]`, s);
       return cidr ? [{ cidr, gateway: s.gateway }] : [];
     });
+    if (list.length < n.subnets.length) unsure.add(n.name);
     networkSubnets.set(n.name, list);
   });
   for (const dup of duplicates(lab.networks.map((n) => n.name))) at("networks", `two networks are named '${dup}'`);
@@ -103,6 +106,7 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
       continue;
     }
     const ip = parseIp(c.address);
+    if (unsure.has(c.network)) continue;
     if (ip === undefined) {
       at(`${c.path}.address`, `'${c.address}' is not an IPv4 address`);
       continue;
