@@ -1,0 +1,77 @@
+/**
+ * What the real Docker tests need from the machine, each check answering with the reason it cannot
+ * run (undefined = fine): a Docker engine on the socket, the kernel's macvlan/ipvlan link types, and
+ * a root filesystem from Debian's busybox-static (no registry is reachable, so no image is pulled).
+ * The checks are synchronous so the test file can decide what to skip while it is collected.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { DOCKER_SOCKET } from "./engine-client";
+
+const BOUND_MS = 15_000;
+
+export function dockerEngineUnavailable(): string | undefined {
+  const ping = `require("http").get({ socketPath: ${JSON.stringify(DOCKER_SOCKET)}, path: "/_ping", timeout: 5000 },
+    (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1)).on("timeout", () => process.exit(1));`;
+  const run = spawnSync(process.execPath, ["-e", ping], { timeout: BOUND_MS });
+  return run.status === 0 ? undefined : `no Docker engine answers on ${DOCKER_SOCKET} (as root: bash .ci/start-dockerd.sh)`;
+}
+
+/**
+ * Tries to create a `type` link on a veth inside a scratch network namespace (removed again), which
+ * is the kernel feature the driver needs, without touching any host interface.
+ */
+export function linkTypeUnavailable(type: "veth" | "macvlan" | "ipvlan"): string | undefined {
+  if (type === "veth") return undefined;
+  if (process.getuid?.() !== 0) return `not root: cannot check whether the kernel has ${type}`;
+  const ns = `cnilab-dkcheck-${process.pid}`;
+  const ip = (...args: string[]) => execFileSync("ip", args, { timeout: BOUND_MS, stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    ip("netns", "add", ns);
+    ip("-n", ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1");
+    ip("-n", ns, "link", "add", "v0", "link", "p0", "type", type, "mode", type === "ipvlan" ? "l2" : "bridge");
+    return undefined;
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
+    return `this kernel cannot create ${type} links (ip link add … type ${type}: ${stderr})`;
+  } finally {
+    spawnSync("ip", ["netns", "del", ns], { timeout: BOUND_MS });
+  }
+}
+
+export interface BusyboxRootfs {
+  /** A folder with bin/busybox and a link per applet: `tar -C dir -c .` is the image. */
+  dir: string;
+  /** Removes the download and the folder. */
+  remove(): void;
+}
+
+/** Downloads busybox-static with apt-get (no install) and lays out a root filesystem from it. */
+export function busyboxRootfs(): BusyboxRootfs | string {
+  const work = mkdtempSync(path.join(tmpdir(), "cnilab-busybox-"));
+  const remove = () => rmSync(work, { recursive: true, force: true });
+  try {
+    const download = () => execFileSync("apt-get", ["download", "-q", "busybox-static"], { cwd: work, timeout: 120_000, stdio: "pipe" });
+    try {
+      download();
+    } catch {
+      // A fresh machine may have no package lists yet.
+      execFileSync("apt-get", ["update", "-q"], { timeout: 300_000, stdio: "pipe" });
+      download();
+    }
+    const deb = readdirSync(work).find((f) => f.endsWith(".deb"));
+    if (!deb) throw new Error("apt-get download left no .deb");
+    execFileSync("dpkg", ["-x", deb, "pkg"], { cwd: work, timeout: BOUND_MS });
+    const dir = path.join(work, "rootfs");
+    for (const d of ["bin", "tmp", "proc", "sys", "dev", "etc"]) mkdirSync(path.join(dir, d), { recursive: true });
+    execFileSync("cp", [path.join(work, "pkg/bin/busybox"), path.join(dir, "bin/busybox")]);
+    const applets = execFileSync(path.join(dir, "bin/busybox"), ["--list"], { timeout: BOUND_MS }).toString().split("\n").filter(Boolean);
+    for (const applet of applets) if (applet !== "busybox") symlinkSync("busybox", path.join(dir, "bin", applet));
+    return { dir, remove };
+  } catch (err) {
+    remove();
+    return `cannot build a busybox image from Debian's busybox-static: ${(err as Error).message.split("\n")[0]}`;
+  }
+}
