@@ -1,5 +1,5 @@
 import type { BackendFacts } from "../backends/types";
-import type { Client, Lab, Traffic, Workload } from "../labs";
+import { workloadPorts, type Client, type Lab, type Traffic, type Workload } from "../labs";
 import { evaluatePolicies, expectations, type NetworkPolicy, type PodInput, type PortQuery } from "../policy";
 import type { AssertedProbe, SkippedProbe } from "./types";
 
@@ -21,7 +21,7 @@ export function policyUniverse(lab: Lab): { pods: PodInput[]; policies: NetworkP
       namespace: w.namespace,
       name: w.name,
       labels: w.labels,
-      ports: w.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
+      ports: workloadPorts(w).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
     })),
     ...lab.clients.map((c) => ({ namespace: c.namespace, name: c.name, labels: c.labels })),
   ];
@@ -31,7 +31,7 @@ export function policyUniverse(lab: Lab): { pods: PodInput[]; policies: NetworkP
 
 /** The Service port that reaches a container port (by targetPort number or name, else by port). */
 function servicePortFor(w: Workload, containerPort: number, protocol: string): number | undefined {
-  const named = w.ports.find((p) => p.containerPort === containerPort && p.protocol === protocol)?.name;
+  const named = workloadPorts(w).find((p) => p.containerPort === containerPort && p.protocol === protocol)?.name;
   const port = w.service?.ports.find((sp) => {
     if (sp.protocol !== protocol) return false;
     if (sp.targetPort === undefined) return sp.port === containerPort;

@@ -7,6 +7,7 @@ export { SpecError, formatProblem, type SpecProblem } from "./errors";
 export { loadLab, parseLab, LABS_DIR } from "./lab";
 export { parseStack, readStackFile, type Stack } from "./stack";
 export type * from "./schema";
+export { workloadPorts } from "./schema";
 
 /** A validated lab spec: the stack's settings and the lab's content, with the chosen scenarios. */
 export interface Spec {

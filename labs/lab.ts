@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../plan/pins";
 import { SpecError, type SpecProblem } from "./errors";
-import { labSchema, type Lab, type NetworkPolicyObject } from "./schema";
+import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject } from "./schema";
 import { zodProblems } from "./zod-problems";
 
 /** The folder of the lab files: labs/ beside this module. */
@@ -60,9 +60,11 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
   for (const dup of duplicates(lab.scenarios.map((s) => s.name))) at("scenarios", `two scenarios are named '${dup}'`);
   lab.workloads.forEach((w, i) => {
     checkNs(`workloads[${i}].namespace`, w.namespace);
-    if (!(w.image in WORKLOAD_IMAGES) && !/[/:]/.test(w.image)) {
-      at(`workloads[${i}].image`, `'${w.image}' is neither a pinned image key (${Object.keys(WORKLOAD_IMAGES).join(", ")}) nor a full image reference`);
-    }
+    w.containers.forEach((c, j) => {
+      if (c.image in WORKLOAD_IMAGES || /[/:]/.test(c.image)) return;
+      const where = w.containers.length === 1 && c.name === w.name ? `workloads[${i}].image` : `workloads[${i}].containers[${j}].image`;
+      at(where, `'${c.image}' is neither a pinned image key (${Object.keys(WORKLOAD_IMAGES).join(", ")}) nor a full image reference`);
+    });
   });
   lab.clients.forEach((c, i) => checkNs(`clients[${i}].namespace`, c.namespace));
   lab.scenarios.forEach((s, i) => {
@@ -70,7 +72,7 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
       if (!clients.has(t.from)) at(`scenarios[${i}].traffic[${j}].from`, `no client named '${t.from}'; clients: ${[...clients].join(", ") || "(none)"}`);
       const target = workloads.get(t.to);
       if (!target) at(`scenarios[${i}].traffic[${j}].to`, `no workload named '${t.to}'; workloads: ${[...workloads.keys()].join(", ") || "(none)"}`);
-      else if (typeof t.port === "string" && !target.ports.some((p) => p.name === t.port)) {
+      else if (typeof t.port === "string" && !workloadPorts(target).some((p) => p.name === t.port)) {
         at(`scenarios[${i}].traffic[${j}].port`, `workload '${t.to}' has no container port named '${t.port}'`);
       }
     });

@@ -56,26 +56,59 @@ const servicePort = z.strictObject({
   nodePort: z.number().int().min(30000).max(32767).optional(),
 });
 
-export const workloadSchema = z.strictObject({
+const containerSchema = z.strictObject({
   name: dnsLabel,
-  namespace: dnsLabel.default("default"),
-  /** The guestbook seed uses a ReplicationController; the other apps are Deployments. */
-  kind: z.enum(["Deployment", "ReplicationController"]).default("Deployment"),
-  labels,
-  replicas: z.number().int().min(0).max(20).default(1),
-  /** A key of the pinned image table (plan/pins.ts WORKLOAD_IMAGES). */
+  /** A key of the pinned image table (plan/pins.ts WORKLOAD_IMAGES), or a full image reference. */
   image: z.string().min(1),
   args: z.array(z.string()).optional(),
   env: z.record(z.string(), z.string()).optional(),
   ports: z.array(containerPort).min(1),
-  service: z
+});
+export type Container = z.output<typeof containerSchema>;
+
+/**
+ * A workload runs one container (the shorthand: `image`, `args`, `env`, `ports` on the workload, the
+ * container named after it) or several (`containers`, as upstream's policy e2e runs one server per
+ * port and protocol). Either way it comes out with `containers`.
+ */
+export const workloadSchema = z
+  .strictObject({
+    name: dnsLabel,
+    namespace: dnsLabel.default("default"),
+    /** The guestbook seed uses a ReplicationController; the other apps are Deployments. */
+    kind: z.enum(["Deployment", "ReplicationController"]).default("Deployment"),
+    labels,
+    replicas: z.number().int().min(0).max(20).default(1),
+    image: z.string().min(1).optional(),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    ports: z.array(containerPort).min(1).optional(),
+    containers: z.array(containerSchema).min(1).optional(),
+    service: z
     .strictObject({
       type: z.enum(["ClusterIP", "NodePort"]).default("ClusterIP"),
       ports: z.array(servicePort).min(1),
     })
     .optional(),
-});
+  })
+  .superRefine((w, ctx) => {
+    const single = w.image !== undefined || w.args !== undefined || w.env !== undefined || w.ports !== undefined;
+    if (w.containers && single) {
+      ctx.addIssue({ code: "custom", path: ["containers"], message: "give either containers, or image/args/env/ports for a single container, not both" });
+    } else if (!w.containers && (w.image === undefined || w.ports === undefined)) {
+      ctx.addIssue({ code: "custom", path: [w.image === undefined ? "image" : "ports"], message: "a workload needs image and ports (or a containers list)" });
+    }
+  })
+  .transform(({ image, args, env, ports, containers, ...rest }) => ({
+    ...rest,
+    containers: containers ?? [{ name: rest.name, image: image!, ...(args ? { args } : {}), ...(env ? { env } : {}), ports: ports! }],
+  }));
 export type Workload = z.output<typeof workloadSchema>;
+
+/** Every container port of a workload. */
+export function workloadPorts(w: Workload): Container["ports"] {
+  return w.containers.flatMap((c) => c.ports);
+}
 
 /** A source identity: the namespace and labels policies select on; one assertion Job each. */
 export const clientSchema = z.strictObject({

@@ -37,6 +37,9 @@ export function zodProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue
         const got = input === undefined ? "nothing (the field is required)" : `${typeName(input)} ${JSON.stringify(input)}`;
         return [{ source, path, message: `expected ${issue.expected}, got ${got}` }];
       }
+      case "custom":
+        // Our own cross-field rules: the message says it all (the input is the whole object).
+        return [{ source, path, message: issue.message }];
       default: {
         const input = "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
         return [{ source, path, message: `${issue.message}${input}` }];

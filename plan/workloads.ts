@@ -20,20 +20,18 @@ function podTemplate(w: Workload): IPodTemplateSpec {
   return {
     metadata: { labels: w.labels },
     spec: {
-      containers: [
-        {
-          name: w.name,
-          image: resolveImage(w.image),
-          ...(w.args ? { args: w.args } : {}),
-          ...(w.env ? { env: Object.entries(w.env).map(([name, value]) => ({ name, value })) } : {}),
-          ports: w.ports.map((p) => ({
-            ...(p.name ? { name: p.name } : {}),
-            containerPort: p.containerPort,
-            protocol: p.protocol,
-            ...(p.hostPort ? { hostPort: p.hostPort } : {}),
-          })),
-        },
-      ],
+      containers: w.containers.map((c) => ({
+        name: c.name,
+        image: resolveImage(c.image),
+        ...(c.args ? { args: c.args } : {}),
+        ...(c.env ? { env: Object.entries(c.env).map(([name, value]) => ({ name, value })) } : {}),
+        ports: c.ports.map((p) => ({
+          ...(p.name ? { name: p.name } : {}),
+          containerPort: p.containerPort,
+          protocol: p.protocol,
+          ...(p.hostPort ? { hostPort: p.hostPort } : {}),
+        })),
+      })),
     },
   };
 }

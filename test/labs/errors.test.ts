@@ -105,4 +105,14 @@ describe("lab file errors", () => {
       "labs/p.yaml: scenarios[1].policies[0].spec.policyTypes[0]: must be equal to one of the allowed values (allowed: Egress, Ingress)",
     ]);
   });
+
+  it("a workload gives either one container's fields or a containers list", async () => {
+    const base = "name: w\ntitle: t\nworkloads:\n  - name: web\n    labels: { app: web }\n";
+    expect(await problems(() => parseLab(`${base}    image: agnhost\n    ports: [{ containerPort: 80 }]\n    containers: [{ name: a, image: agnhost, ports: [{ containerPort: 81 }] }]\n`, "labs/w.yaml"))).toBe(
+      "labs/w.yaml: workloads[0].containers: give either containers, or image/args/env/ports for a single container, not both",
+    );
+    expect(await problems(() => parseLab(`${base}    ports: [{ containerPort: 80 }]\n`, "labs/w.yaml"))).toBe(
+      "labs/w.yaml: workloads[0].image: a workload needs image and ports (or a containers list)",
+    );
+  });
 });
