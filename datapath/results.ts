@@ -5,14 +5,21 @@
  */
 import type { Backend } from "../backends/types";
 
+/** The pairs the datapath lab measures. */
 export const BENCH_PAIRS = ["node-node", "pod-pod-same-node", "pod-pod-cross-node"] as const;
 export type BenchPair = (typeof BENCH_PAIRS)[number];
+/** Every pair a result can carry: the in-cluster run (perf/) adds pod→ClusterIP across nodes, kube-proxy on the path. */
+export const MEASURED_PAIRS = [...BENCH_PAIRS, "pod-clusterip-cross-node"] as const;
+export type MeasuredPair = (typeof MEASURED_PAIRS)[number];
 
-/** tcp-1: one iperf3 stream; tcp-4: `-P 4`; tcp-rr: sockperf ping-pong, 64-byte messages. */
-export const BENCH_TESTS = ["tcp-1", "tcp-4", "tcp-rr"] as const;
+/**
+ * tcp-1: one iperf3 stream; tcp-4: `-P 4`; tcp-rr: ping-pong on one connection (sockperf, 64-byte
+ * messages, in the datapath lab; perf/rr in a cluster); tcp-crr: a new connection per transaction.
+ */
+export const BENCH_TESTS = ["tcp-1", "tcp-4", "tcp-rr", "tcp-crr"] as const;
 export type BenchTest = (typeof BENCH_TESTS)[number];
 
-export const BENCH_METRICS = ["throughput", "cpu-per-gbit", "latency-p50", "latency-p99"] as const;
+export const BENCH_METRICS = ["throughput", "cpu-per-gbit", "latency-p50", "latency-p99", "connect-rate"] as const;
 export type BenchMetric = (typeof BENCH_METRICS)[number];
 
 export const METRIC_UNIT: Record<BenchMetric, string> = {
@@ -20,11 +27,13 @@ export const METRIC_UNIT: Record<BenchMetric, string> = {
   "cpu-per-gbit": "CPU-s/Gbit",
   "latency-p50": "us",
   "latency-p99": "us",
+  "connect-rate": "conn/s",
 };
 
-/** Higher is better only for throughput; ratios of the others read "× the baseline's cost". */
+/** Higher is better for throughput and connection rate; ratios of the others read "× the baseline's cost". */
 export const HIGHER_IS_BETTER: Record<BenchMetric, boolean> = {
   throughput: true,
+  "connect-rate": true,
   "cpu-per-gbit": false,
   "latency-p50": false,
   "latency-p99": false,
@@ -35,14 +44,14 @@ export const BASELINE = "underlay";
 export type BenchSubject = Backend | typeof BASELINE;
 
 export interface BenchSample {
-  labels: { backend: BenchSubject; pair: BenchPair; test: BenchTest; metric: BenchMetric; rep: number };
+  labels: { backend: BenchSubject; pair: MeasuredPair; test: BenchTest; metric: BenchMetric; rep: number };
   value: number;
   unit: string;
 }
 
 export interface BenchSummaryRow {
   backend: BenchSubject;
-  pair: BenchPair;
+  pair: MeasuredPair;
   test: BenchTest;
   metric: BenchMetric;
   unit: string;
@@ -64,6 +73,15 @@ export interface BenchRun {
   skipped: { backend: Backend; reason: string }[];
   samples: BenchSample[];
   summary: BenchSummaryRow[];
+  /** Idle footprint of each kind node container (in-cluster runs only). */
+  nodes?: NodeFootprint[];
+}
+
+/** One node container at idle, from `docker stats --no-stream`. */
+export interface NodeFootprint {
+  container: string;
+  memoryBytes: number;
+  cpuPercent: number;
 }
 
 export const NOISY_SPREAD = 0.15;
@@ -96,7 +114,8 @@ export function summarize(samples: readonly BenchSample[]): BenchSummaryRow[] {
   return rows;
 }
 
-function fmt(value: number, metric: BenchMetric): string {
+export function fmt(value: number, metric: BenchMetric): string {
+  if (metric === "connect-rate") return value.toFixed(0);
   return metric === "cpu-per-gbit" ? value.toFixed(3) : value.toFixed(metric === "throughput" ? 2 : 1);
 }
 
@@ -104,7 +123,7 @@ function fmt(value: number, metric: BenchMetric): string {
 export function markdownTable(summary: readonly BenchSummaryRow[]): string {
   const header = "| backend | pair | test | median (min–max) | ratio to node↔node | CPU-s per Gbit | p99 µs |";
   const lines = [header, "|---|---|---|---|---|---|---|"];
-  const main = summary.filter((r) => r.metric === "throughput" || r.metric === "latency-p50");
+  const main = summary.filter((r) => r.metric === "throughput" || r.metric === "latency-p50" || r.metric === "connect-rate");
   for (const r of main) {
     const find = (metric: BenchMetric) => summary.find((o) => o.backend === r.backend && o.pair === r.pair && o.test === r.test && o.metric === metric);
     const cpu = find("cpu-per-gbit");
