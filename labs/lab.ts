@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../plan/pins";
 import { SpecError, type SpecProblem } from "./errors";
-import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject } from "./schema";
+import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
 import { zodProblems } from "./zod-problems";
 
 /** The folder of the lab files: labs/ beside this module. */
@@ -35,9 +35,17 @@ export async function parseLab(text: string, source: string): Promise<Lab> {
   if (!parsed.success) throw new SpecError(zodProblems(labSchema, parsed.error.issues, source));
   // The policies are narrowed to NetworkPolicyObject by checkPolicies below, which rejects anything else.
   const lab = parsed.data as unknown as Lab;
+  for (const s of lab.scenarios) if ((s.traffic as unknown) === "all-pairs") s.traffic = allPairs(lab);
   const problems = [...checkReferences(lab, source), ...(await checkPolicies(lab, source))];
   if (problems.length > 0) throw new SpecError(problems);
   return lab;
+}
+
+/** Every client to every workload on every container port, by number and protocol. */
+function allPairs(lab: Lab): Traffic[] {
+  return lab.clients.flatMap((c) =>
+    lab.workloads.flatMap((w) => workloadPorts(w).map((p) => ({ from: c.name, to: w.name, port: p.containerPort, protocol: p.protocol }))),
+  );
 }
 
 function duplicates(names: readonly string[]): Set<string> {

@@ -133,10 +133,17 @@ export const scenarioSchema = z.strictObject({
   about: z.string().min(1),
   /** networking.k8s.io/v1 NetworkPolicy objects, validated against the Kubernetes schema on load. */
   policies: z.array(z.record(z.string(), z.unknown())),
-  /** The connections the scenario is about. */
-  traffic: z.array(trafficSchema).min(1),
+  /**
+   * The connections the scenario is about, or "all-pairs": every client to every workload on every
+   * container port (upstream e2e's full truth table).
+   */
+  traffic: z.union([z.array(trafficSchema).min(1), z.literal("all-pairs")]),
 });
-export type Scenario = Omit<z.output<typeof scenarioSchema>, "policies"> & { policies: NetworkPolicyObject[] };
+export type Scenario = Omit<z.output<typeof scenarioSchema>, "policies" | "traffic"> & {
+  policies: NetworkPolicyObject[];
+  /** After loading, always the explicit list ("all-pairs" expanded). */
+  traffic: Traffic[];
+};
 
 export interface NetworkPolicyObject {
   apiVersion: "networking.k8s.io/v1";

@@ -37,6 +37,18 @@ export function zodProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue
         const got = input === undefined ? "nothing (the field is required)" : `${typeName(input)} ${JSON.stringify(input)}`;
         return [{ source, path, message: `expected ${issue.expected}, got ${got}` }];
       }
+      case "invalid_union": {
+        // Name each alternative by what its branch expected: "an array or 'all-pairs'".
+        const alternatives = issue.errors.map((branch) => {
+          const first = branch[0];
+          if (first?.code === "invalid_type") return first.expected;
+          if (first?.code === "invalid_value") return first.values.map((v) => `'${String(v)}'`).join(" or ");
+          return first?.message ?? "another shape";
+        });
+        const input = "input" in issue ? issue.input : undefined;
+        const got = input === undefined ? "nothing (the field is required)" : `${typeName(input)} ${JSON.stringify(input)}`;
+        return [{ source, path, message: `expected ${[...new Set(alternatives)].join(" or ")}, got ${got}` }];
+      }
       case "custom":
         // Our own cross-field rules: the message says it all (the input is the whole object).
         return [{ source, path, message: issue.message }];

@@ -77,6 +77,21 @@ describe("expected outcomes of the netpol lab", () => {
   });
 });
 
+describe("the upstream universe (x/y/z × a/b/c), one scenario per stack", () => {
+  it("pod-and-namespace: one peer with both selectors admits only y/b into x/a, on every port", async () => {
+    const { assertions } = await assertionsOf("calico-ipip-universe");
+    const pod = assertions.probes.filter((p) => p.id.endsWith("-pod"));
+    // all-pairs: 9 clients × 9 workloads × 4 ports (80/81 × TCP/UDP).
+    expect(pod).toHaveLength(324);
+    const into = (from: string, port: string) => pod.find((p) => p.id === `pod-and-namespace/${from}-x-a-${port}-pod`)!.expect;
+    for (const port of ["80-tcp", "80-udp", "81-tcp", "81-udp"]) {
+      expect([into("from-y-b", port), into("from-y-a", port), into("from-x-b", port), into("from-z-b", port)]).toEqual(["connected", "timeout", "timeout", "timeout"]);
+    }
+    // Pods no policy selects stay open to everyone.
+    expect(pod.filter((p) => p.toLabel !== "x/x-a").every((p) => p.expect === "connected")).toBe(true);
+  });
+});
+
 describe("resolving targets and building the Jobs", () => {
   const facts: ClusterFacts = {
     podIps: {

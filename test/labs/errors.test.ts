@@ -82,7 +82,7 @@ describe("lab file errors", () => {
   it("a policy field of the wrong type, with its full path, and a missing field", async () => {
     const lines = (await problems(() => load("invalid-policy-field.yaml"))).split("\n");
     expect(lines).toEqual([
-      "labs/invalid-policy-field.yaml: scenarios[0].traffic: expected array, got nothing (the field is required)",
+      "labs/invalid-policy-field.yaml: scenarios[0].traffic: expected array or 'all-pairs', got nothing (the field is required)",
     ]);
   });
 

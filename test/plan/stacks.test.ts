@@ -8,8 +8,8 @@ import { clusterStackNames, loadStack } from "../helpers/stacks";
 const stacks = clusterStackNames();
 
 describe("stack files", () => {
-  it("there is one cluster stack per backend, named after it", () => {
-    expect(stacks).toEqual([...BACKENDS].sort());
+  it("every backend has a stack named after it (more stacks may vary the lab)", () => {
+    expect(stacks).toEqual(expect.arrayContaining([...BACKENDS]));
   });
 
   it("every stack has its own Docker network subnet", async () => {
@@ -27,7 +27,7 @@ describe.each(stacks)("plan of stack %s", (name) => {
     expect(plan.kindConfig).toEqual({
       kind: "Cluster",
       apiVersion: "kind.x-k8s.io/v1alpha4",
-      name: `cnilab-${name}`,
+      name: spec.stack.clusterName,
       nodes: [
         { role: "control-plane", image: KIND_NODE_IMAGE },
         { role: "worker", image: KIND_NODE_IMAGE },
@@ -40,8 +40,10 @@ describe.each(stacks)("plan of stack %s", (name) => {
         kubeProxyMode: "iptables",
       },
     });
-    expect(plan.nodes.map((n) => n.name)).toEqual([`cnilab-${name}-control-plane`, `cnilab-${name}-worker`, `cnilab-${name}-worker2`]);
-    expect(plan.network.name).toBe(`cnilab-${name}`);
+    const c = spec.stack.clusterName;
+    expect(c).toBe(name === "calico-ipip-universe" ? "cnilab-universe" : `cnilab-${name}`);
+    expect(plan.nodes.map((n) => n.name)).toEqual([`${c}-control-plane`, `${c}-worker`, `${c}-worker2`]);
+    expect(plan.network.name).toBe(c);
     expect(plan.network.gateway).toBe(spec.stack.nodeSubnet.replace(/0\/24$/, "1"));
   });
 
