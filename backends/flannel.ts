@@ -1,7 +1,7 @@
 import { FLANNEL_CHART } from "../plan/pins";
 import type { CniInstall, InstallContext, K8sObject } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
-import type { BackendFacts, Enforcement, NodePrerequisites } from "./types";
+import type { BackendFacts, DatapathFacts, Enforcement, NodePrerequisites } from "./types";
 
 export type FlannelVariant = "flannel-vxlan" | "flannel-vxlan-directrouting" | "flannel-host-gw";
 
@@ -29,6 +29,16 @@ const PREREQUISITES: NodePrerequisites = {
 const ON_ONE_L2 =
   "all kind nodes share one Docker bridge, so DirectRouting always finds the peer on the same subnet and " +
   "sends plain routed packets: on kind this behaves exactly like host-gw";
+
+/** host-gw: pods on cni0, one route per peer node's /24 via that node. */
+const HOST_GW_DATAPATH: DatapathFacts = {
+  encapsulation: "none",
+  podAttachment: "bridge",
+  routeBlockPrefix: 24,
+  overheadBytes: 0,
+  crossNode: "routes-via-node",
+  peerRoute: "<peer-subnet> via <peer-node> dev eth0",
+};
 
 export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
   "flannel-vxlan": {
@@ -58,17 +68,8 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     shows: "VXLAN only between subnets; peers on the same L2 get plain routes",
     disableDefaultCNI: true,
     enforcement: ENFORCEMENT,
-    datapath: {
-      encapsulation: "none",
-      podAttachment: "bridge",
-      routeBlockPrefix: 24,
-      overheadBytes: 0,
-      crossNode: "routes-via-node",
-      device: "flannel.1",
-      vxlan: { vni: 1, port: 8472 },
-      peerRoute: "<peer-subnet> via <peer-node> dev eth0",
-      onKind: ON_ONE_L2,
-    },
+    // flannel.1 still exists, but on one L2 every peer is reached by a plain route.
+    datapath: { ...HOST_GW_DATAPATH, device: "flannel.1", vxlan: { vni: 1, port: 8472 }, onKind: ON_ONE_L2 },
     limitations: [],
     prerequisites: PREREQUISITES,
   },
@@ -79,14 +80,7 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     shows: "no overlay: one route per peer node's pod subnet via that node (needs a shared L2, which kind has)",
     disableDefaultCNI: true,
     enforcement: ENFORCEMENT,
-    datapath: {
-      encapsulation: "none",
-      podAttachment: "bridge",
-      routeBlockPrefix: 24,
-      overheadBytes: 0,
-      crossNode: "routes-via-node",
-      peerRoute: "<peer-subnet> via <peer-node> dev eth0",
-    },
+    datapath: HOST_GW_DATAPATH,
     limitations: [],
     prerequisites: PREREQUISITES,
   },
