@@ -2,7 +2,8 @@
 export { DOCKER_DRIVERS, DRIVER_FACTS, PATH_KINDS, type DockerDriver, type DriverFacts, type PathFact, type PathKind } from "./drivers";
 export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from "./lab";
 export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
-export { planDockerLab, planParent, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan, type ParentPlan } from "./plan";
+export { planDockerLab, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
+export { planParent, type ParentPlan } from "./parent";
 export type { PlannedProbe, SkippedProbe } from "./probes";
 export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
 export { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";

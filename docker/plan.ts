@@ -2,7 +2,8 @@ import { containsIp, formatIp, mustParseCidr, parseIp, size, type Cidr } from ".
 import { DRIVER_FACTS, type DockerDriver } from "./drivers";
 import { DOCKER_LAB_IMAGES, PROBE_FILES } from "./pins";
 import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
-import { PARENT_BRIDGE_SUFFIX, type DockerSpec } from "./spec";
+import { planParent, type ParentPlan } from "./parent";
+import type { DockerSpec } from "./spec";
 
 /**
  * Docker-only lab spec → the Docker networks and containers, as the plain data @pulumi/docker takes
@@ -51,11 +52,6 @@ export interface ContainerPlan {
   /** Files written into the container before it starts. */
   uploads: { file: string; content: string }[];
 }
-
-export type ParentPlan =
-  | { kind: "none"; note: string }
-  | { kind: "lab-made"; device: string; network: string; address: string; note: string }
-  | { kind: "host"; device: string; address?: string; note: string };
 
 export interface DockerLabPlan {
   /** The prefix of every Docker object's name. */
@@ -167,30 +163,6 @@ export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabP
     probes,
     skipped,
     images: [...new Set(containers.map((c) => c.image))],
-  };
-}
-
-/** Where macvlan/ipvlan containers hang off, and what the stack output says about it. */
-export function planParent(spec: DockerSpec): ParentPlan {
-  const { stack, lab } = spec;
-  if (!DRIVER_FACTS[stack.dockerDriver].parent) {
-    return { kind: "none", note: `the ${stack.dockerDriver} driver needs no parent: each network is its own Linux bridge on the host` };
-  }
-  if (stack.parent !== undefined) {
-    return {
-      kind: "host",
-      device: stack.parent,
-      ...(stack.parentAddress !== undefined ? { address: stack.parentAddress } : {}),
-      note: `containers hang off the host's ${stack.parent} (cnilab:parent): lab traffic goes onto that link and whatever it connects to`,
-    };
-  }
-  const device = `${stack.name}${PARENT_BRIDGE_SUFFIX}`;
-  return {
-    kind: "lab-made",
-    device,
-    network: `${stack.name}-parent`,
-    address: lab.parentNetwork.gateway ?? formatIp(mustParseCidr(lab.parentNetwork.subnet).base + 1),
-    note: `the lab made its own parent, the Linux bridge ${device} (Docker network ${stack.name}-parent, internal): no lab traffic touches the host's uplink`,
   };
 }
 

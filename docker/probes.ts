@@ -2,7 +2,7 @@ import { formatIp, mustParseCidr, parseIp, containsIp } from "../plan/cidr";
 import type { ProbeOutcome, ProbePlan, ProbeProtocol } from "../probe/types";
 import { DRIVER_FACTS, type PathKind } from "./drivers";
 import { HOST_TARGET, probeId } from "./lab";
-import type { ParentPlan } from "./plan";
+import type { ParentPlan } from "./parent";
 import { PROBE_ATTEMPTS, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./pins";
 import type { DockerSpec } from "./spec";
 

@@ -1,7 +1,8 @@
 import { parseProbeLog } from "../probe/parse";
 import type { ProbeResult } from "../probe/types";
 import type { DockerDriver } from "./drivers";
-import type { DockerLabPlan, ParentPlan } from "./plan";
+import type { ParentPlan } from "./parent";
+import type { DockerLabPlan } from "./plan";
 import type { PlannedProbe, SkippedProbe } from "./probes";
 
 /** One probe: what the driver's facts expected, what the assertion container saw, and whether they agree. */
