@@ -1,10 +1,18 @@
 import type { Command } from "./command";
 import { datapathCommand } from "./datapath";
+import { doctorCommand } from "./doctor";
+import { downCommand } from "./down";
+import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
 import { probeCommand } from "./probe";
+import { upCommand } from "./up";
 
 /** Every subcommand, in the order `cnilab --help` lists them. Register a new one with one line here. */
 export const COMMANDS: readonly Command[] = [
+  doctorCommand,
+  planCommand,
+  upCommand,
+  downCommand,
   probeCommand,
   policyCommand,
   datapathCommand,

@@ -1,0 +1,126 @@
+/**
+ * What the doctor (and the preflight of `up`/`down`) may look at on the machine, behind one
+ * interface so tests point it at a fixture tree and at fake tools: every kernel file is read below
+ * `root`, every executable is found on `env.PATH` and run through `run`, free space comes from
+ * `statfs`.
+ */
+import { spawn } from "node:child_process";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { statfs } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+
+export interface RunResult {
+  /** null when the process could not start or was killed. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why it did not run to completion, when it did not. */
+  failure?: "not-found" | "timeout" | "spawn-error";
+}
+
+export interface DiskSpace {
+  freeBytes: number;
+  totalBytes: number;
+}
+
+export interface Host {
+  /** Where /proc, /sys, /lib/modules, /boot and /opt are read from: "/" on a real machine. */
+  root: string;
+  /** PATH (tool lookup), HOME (~/.pulumi/bin), CNILAB_KIND, DOCKER_HOST. */
+  env: NodeJS.ProcessEnv;
+  /** Directory for the free-disk fallback when Docker's data root is unknown. */
+  cwd: string;
+  /** Runs a tool with `env` plus `extraEnv`. */
+  run(file: string, args: readonly string[], timeoutMs: number, extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>;
+  statfs(path: string): Promise<DiskSpace>;
+}
+
+/** The real machine, with the environment and working directory of the command's Io. */
+export function systemHost(env: NodeJS.ProcessEnv, cwd: string): Host {
+  return {
+    root: "/",
+    env,
+    cwd,
+    run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, timeoutMs),
+    statfs: async (path) => {
+      const s = await statfs(path);
+      return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+    },
+  };
+}
+
+/** Runs a tool with the given environment; never throws, never waits past the timeout. */
+export function runProcess(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      resolve({ code: null, stdout: "", stderr: e.message, failure: e.code === "ENOENT" ? "not-found" : "spawn-error" }),
+    );
+    child.on("close", (code, signal) => {
+      const result: RunResult = { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+      resolve(signal ? { ...result, failure: "timeout" } : result);
+    });
+  });
+}
+
+/** The first executable file named `name` on the host's PATH, like `command -v`. */
+export function which(host: Host, name: string): string | undefined {
+  for (const dir of (host.env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A machine path (such as "/proc/modules") below the host's root. */
+export function hostPath(host: Host, path: string): string {
+  return join(host.root, path);
+}
+
+/** The file's text, or undefined when it is missing or unreadable (the check then says so). */
+export function readHostFile(host: Host, path: string): string | undefined {
+  try {
+    return readFileSync(hostPath(host, path), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function readHostBytes(host: Host, path: string): Buffer | undefined {
+  try {
+    return readFileSync(hostPath(host, path));
+  } catch {
+    return undefined;
+  }
+}
+
+export function hostPathExists(host: Host, path: string): boolean {
+  try {
+    statSync(hostPath(host, path));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A sysctl-style file holding one integer, e.g. /proc/sys/net/ipv4/ip_forward. */
+export function readHostNumber(host: Host, path: string): number | undefined {
+  const text = readHostFile(host, path)?.trim();
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
+}

@@ -1,0 +1,126 @@
+/**
+ * `cnilab doctor`: can this machine run a lab? Every check is a line with pass / warn / fail and the
+ * fix. The same checks guard `up` and `down` (`preflight`), so a missing prerequisite stops them
+ * with one line before anything is created.
+ */
+import { parseArgs } from "node:util";
+import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
+import { closest } from "../labs/errors";
+import { stackSchema } from "../labs/schema";
+import { KIND_VERSION, KUBERNETES_VERSION } from "../plan/pins";
+import { UsageError, type Command, type Io } from "./command";
+import { formatVersion, type Check } from "./doctor-check";
+import { checkCgroup, checkDocker } from "./doctor-docker";
+import { systemHost, type Host } from "./doctor-host";
+import { checkKernel } from "./doctor-kernel";
+import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
+import { checkKind, checkPulumi, KIND_FALLBACK_PATH, PULUMI_MIN_VERSION } from "./doctor-tools";
+
+export interface DoctorOptions {
+  /** The backends the lab may use: the kernel checks cover what they need. */
+  backends: readonly Backend[];
+  workers: number;
+  /** Kubernetes minor version of the node image (cgroup v2 is required from 1.35). */
+  kubernetesMinor: number;
+}
+
+export interface DoctorReport {
+  checks: Check[];
+  /** The executables found, for `up`/`down` to run exactly what was checked. */
+  kindPath?: string;
+  pulumiPath?: string;
+}
+
+/** The stacks' default worker count (labs/schema.ts), which `doctor` sizes memory and disk for. */
+export const DEFAULT_WORKERS: number = stackSchema.shape.workers.parse(undefined);
+export const DEFAULT_KUBERNETES_MINOR = Number(KUBERNETES_VERSION.split(".")[1]);
+
+export async function runChecks(host: Host, opts: DoctorOptions): Promise<DoctorReport> {
+  const [docker, kind, pulumi] = await Promise.all([checkDocker(host), checkKind(host), checkPulumi(host)]);
+  const shape = { workers: opts.workers, families: [...new Set(opts.backends.map((b) => BACKEND_FACTS[b].family))] };
+  const checks = [
+    docker.check,
+    checkCgroup(host, docker.info, opts.kubernetesMinor),
+    kind.check,
+    pulumi.check,
+    ...checkKernel(host, opts.backends),
+    checkInotify(host),
+    checkMemory(host, shape),
+    await checkDisk(host, shape, docker.info?.rootDir),
+  ];
+  return { checks, kindPath: kind.path, pulumiPath: pulumi.path };
+}
+
+export function renderChecks(checks: readonly Check[]): string {
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines: string[] = [];
+  for (const c of checks) {
+    lines.push(`${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.message}`);
+    if (c.fix) lines.push(`${" ".repeat(width + 8)}fix: ${c.fix}`);
+  }
+  const count = (s: Check["status"]) => checks.filter((c) => c.status === s).length;
+  lines.push("", `${count("pass")} pass, ${count("warn")} warn, ${count("fail")} fail`);
+  return lines.join("\n") + "\n";
+}
+
+export const DOCTOR_HELP = `Usage: cnilab doctor [--backend BACKEND] [--json]
+
+Checks that this machine can run a lab, one line per check: pass, warn or fail, with the fix.
+
+  docker         the Docker daemon answers \`docker info\`; its cgroup version (kind node images
+                 for Kubernetes ≥ 1.35 need cgroup v2; the pinned one is v${KUBERNETES_VERSION})
+  kind           $CNILAB_KIND, else kind on PATH, else ${KIND_FALLBACK_PATH}; v0.27.0 or later,
+                 ${KIND_VERSION} recommended
+  pulumi         pulumi on PATH (or ~/.pulumi/bin), ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
+  kernel-<m>     each kernel module the backend needs (kind nodes share the host kernel):
+                 loaded or built in = pass; loadable but not loaded = warn (modprobe);
+                 not in the kernel = fail for a backend that needs it
+  ip-forward     net.ipv4.ip_forward = 1
+  inotify        fs.inotify.max_user_watches ≥ ${INOTIFY_MIN.max_user_watches}, max_user_instances ≥ ${INOTIFY_MIN.max_user_instances}
+  memory         MemAvailable against 1 control plane + ${DEFAULT_WORKERS} workers and the CNI agent per node
+  disk           free space on Docker's data root for the node image and images
+
+Options
+  --backend BACKEND  check for one backend: ${BACKENDS.join(", ")}.
+                     Default: all of them; a module some backends lack then warns and names
+                     the backends it affects, and fails only if every backend needs it.
+  --json             print {"checks":[{"id","status","message","fix"}, …]} instead
+  -h, --help         this text
+
+Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 bad usage.
+
+Example
+  cnilab doctor --backend flannel-vxlan
+`;
+
+/** `doctor` with a given host: what the command runs, and what tests point at fixtures. */
+export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(io.env, io.cwd)): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { backend: { type: "string" }, json: { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const backends = values.backend === undefined ? BACKENDS : [parseBackend(values.backend)];
+  const report = await runChecks(host, { backends, workers: DEFAULT_WORKERS, kubernetesMinor: DEFAULT_KUBERNETES_MINOR });
+  if (values.json) {
+    io.stdout(JSON.stringify({ checks: report.checks }, null, 2) + "\n");
+  } else {
+    const scope = values.backend ?? "all backends";
+    io.stdout(`cnilab doctor — ${scope}, 1 control plane + ${DEFAULT_WORKERS} workers\n\n${renderChecks(report.checks)}`);
+  }
+  return report.checks.some((c) => c.status === "fail") ? 1 : 0;
+}
+
+export function parseBackend(value: string): Backend {
+  if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
+  const hint = closest(value, BACKENDS);
+  throw new UsageError(`unknown backend '${value}'${hint ? ` (did you mean '${hint}'?)` : ""}; backends: ${BACKENDS.join(", ")}`);
+}
+
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "check Docker, kind, Pulumi, kernel modules and host limits for a lab",
+  help: DOCTOR_HELP,
+  run: (argv, io) => runDoctor(argv, io),
+};

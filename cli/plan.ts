@@ -1,0 +1,166 @@
+/**
+ * `cnilab plan <stack>`: what `up` would build, printed from the pure plan without touching Docker.
+ * The text is a list of sections; a new part of the plan (the probe plan, say) is one more entry
+ * in PLAN_SECTIONS.
+ */
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import type { K8sObject } from "../backends";
+import type { Spec } from "../labs";
+import { planImages, planLab, type LabPlan } from "../plan";
+import { UsageError, type Command, type Io } from "./command";
+import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
+
+export interface PlanView {
+  ref: StackRef;
+  spec: Spec;
+  plan: LabPlan;
+}
+
+export interface PlanSection {
+  title: string;
+  lines(view: PlanView): string[];
+}
+
+/** Every Kubernetes object the stack applies, in the order the lab creates them. */
+export function plannedObjects(plan: LabPlan): K8sObject[] {
+  return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies];
+}
+
+/**
+ * The resources the lab registers with Pulumi, components and providers aside: the Docker network,
+ * the kind cluster, the Helm release if any, and every Kubernetes object (components/lab.ts).
+ */
+export function plannedResourceCount(plan: LabPlan): number {
+  return 2 + (plan.cni.helm ? 1 : 0) + plannedObjects(plan).length;
+}
+
+const yes = (b: boolean) => (b ? "yes" : "no");
+const indent = (text: string) => text.trimEnd().split("\n").map((l) => `  ${l}`);
+const objectName = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+
+const summary: PlanSection = {
+  title: "Stack",
+  lines: ({ ref, spec, plan }) => [
+    `  ${ref.name} (${ref.source}): lab '${spec.lab.name}', backend ${spec.stack.backend}`,
+    `  cluster ${plan.kindConfig.name}: ${plan.nodes.map((n) => `${n.name} (${n.role}, pods ${n.podRange})`).join(", ")}`,
+    `  kube-proxy ${spec.stack.kubeProxyMode}, pods ${spec.stack.podSubnet}, services ${spec.stack.serviceSubnet}`,
+    `  Docker network ${plan.network.name}: ${plan.network.subnet}, gateway ${plan.network.gateway}`,
+  ],
+};
+
+const backend: PlanSection = {
+  title: "Backend",
+  lines: ({ plan: { backend: b } }) => {
+    const d = b.datapath;
+    const encap = d.encapsulation === "none" ? "no encapsulation" : `${d.encapsulation} (+${d.overheadBytes} bytes per packet)`;
+    const lines = [
+      `  ${b.name}: ${b.title}`,
+      `  shows: ${b.shows}`,
+      `  NetworkPolicy: ingress ${yes(b.enforcement.ingress)}, egress ${yes(b.enforcement.egress)}, ipBlock ${yes(b.enforcement.ipBlock)} — ${b.enforcement.why}`,
+      `  datapath: ${encap}; pods attach by ${d.podAttachment}; cross-node ${d.crossNode}${d.device ? ` via ${d.device}` : ""}` +
+        `${d.vxlan ? ` (VNI ${d.vxlan.vni}, UDP ${d.vxlan.port})` : ""}; per-node /${d.routeBlockPrefix} blocks`,
+      `  route to a peer node's pods: ${d.peerRoute}`,
+    ];
+    if (d.onKind) lines.push(`  on kind: ${d.onKind}`);
+    lines.push(
+      `  node prerequisites: CNI plugins ${b.prerequisites.cniPlugins.join(", ") || "none"}; kernel modules ${b.prerequisites.kernelModules.join(", ") || "none"}`,
+    );
+    if (b.limitations.length === 0) lines.push("  limitations: none");
+    else lines.push("  limitations (expected failures):", ...b.limitations.map((l) => `    ${l.id}: ${l.why}`));
+    return lines;
+  },
+};
+
+const kindConfig: PlanSection = {
+  title: "kind config",
+  lines: ({ plan }) => indent(plan.kindConfigYaml),
+};
+
+const cni: PlanSection = {
+  title: "CNI install",
+  lines: ({ plan: { cni: c } }) => {
+    const lines: string[] = [];
+    if (c.helm) {
+      const h = c.helm;
+      lines.push(`  Helm chart ${h.chart} ${h.version} from ${h.repo}, release ${h.namespace}/${h.releaseName}, values:`, ...indent(stringify(h.values)).map((l) => `  ${l}`));
+    } else {
+      lines.push("  no Helm chart");
+    }
+    lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
+    const ready = [
+      ...c.readiness.daemonSets.map((d) => `DaemonSet ${d.namespace}/${d.name} rolled out`),
+      ...c.readiness.tigeraStatus.map((t) => `TigeraStatus ${t} Available`),
+    ];
+    lines.push(`  ready when: ${ready.join(", ") || "the nodes are Ready"}`);
+    return lines;
+  },
+};
+
+const objects: PlanSection = {
+  title: "Objects",
+  lines: ({ plan }) => {
+    const counts = new Map<string, number>();
+    for (const o of plannedObjects(plan)) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+    const width = Math.max(...[...counts.keys()].map((k) => k.length));
+    const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `  ${kind.padEnd(width)}  ${n}`);
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    return [...rows, `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.helm ? ", Helm release" : ""})`];
+  },
+};
+
+/** The sections of `cnilab plan`, in order. */
+export const PLAN_SECTIONS: readonly PlanSection[] = [summary, backend, kindConfig, cni, objects];
+
+export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PLAN_SECTIONS): string {
+  return sections.map((s) => [`${s.title}:`, ...s.lines(view)].join("\n")).join("\n\n") + "\n";
+}
+
+export const PLAN_HELP = `Usage: cnilab plan <stack> [--images] [--json]
+
+Prints what \`cnilab up <stack>\` would build, without touching Docker or Pulumi: the stack and its
+nodes, the backend's facts (NetworkPolicy enforcement, datapath, limitations), the kind config,
+the CNI install (Helm chart, version and values, objects applied first, readiness), and the
+number of Kubernetes objects per kind.
+
+Arguments
+  <stack>       a stack name (stacks/Pulumi.<stack>.yaml) or a path to a stack file
+
+Options
+  --images      list every image the lab runs, one per line: what a workshop preloads or mirrors
+  --json        print the whole plan as JSON (with --images: a JSON array of the images)
+  -h, --help    this text
+
+Exit status: 0 printed; 2 unknown stack or invalid stack/lab file (every problem on its own line).
+
+Examples
+  cnilab plan flannel-vxlan
+  cnilab plan calico-bgp --images
+`;
+
+export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { images: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new UsageError(`expected one <stack>, got ${positionals.length}: ${positionals.join(" ")}`);
+  const ref = resolveStack(positionals[0], root, io.cwd);
+  const spec = await loadStackSpecOrReport(ref, io, "plan");
+  if (typeof spec === "number") return spec;
+  const plan = planLab(spec);
+  if (values.images) {
+    const images = planImages(spec, plan);
+    io.stdout(values.json ? `${JSON.stringify(images, null, 2)}\n` : images.map((i) => `${i}\n`).join(""));
+  } else {
+    io.stdout(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan }));
+  }
+  return 0;
+}
+
+export const planCommand: Command = {
+  name: "plan",
+  summary: "print what a stack builds (kind config, CNI install, objects, images) without Docker",
+  help: PLAN_HELP,
+  run: (argv, io) => runPlan(argv, io),
+};

@@ -1,0 +1,85 @@
+/**
+ * The `<stack>` argument of plan/up/down: a stack name (stacks/Pulumi.<name>.yaml) or a path to a
+ * stack file. Bad input ends in one readable message, never a stack trace.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
+import { closest } from "../labs/errors";
+import { UsageError, type Io } from "./command";
+
+/** The project root: Pulumi.yaml, stacks/ and labs/ live here (this file is <root>/cli/stack-arg.ts). */
+export const PROJECT_ROOT = resolve(__dirname, "..");
+/** Pulumi.yaml's `stackConfigDir`. */
+export const STACKS_DIR = "stacks";
+
+export interface StackRef {
+  /** The Pulumi stack name. */
+  name: string;
+  /** Absolute path of the stack file. */
+  file: string;
+  /** The file as messages name it: relative to the project root when it is inside it. */
+  source: string;
+  /** True when it is <root>/stacks/Pulumi.<name>.yaml, the file Pulumi itself reads for the stack. */
+  inStacksDir: boolean;
+}
+
+const FILE_NAME = /^Pulumi\.(.+)\.ya?ml$/;
+/** Pulumi's stack name characters (https://www.pulumi.com/docs/iac/concepts/stacks/). */
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
+export function listStacks(root: string): string[] {
+  const dir = resolve(root, STACKS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => FILE_NAME.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .sort();
+}
+
+export function resolveStack(arg: string | undefined, root: string, cwd: string): StackRef {
+  if (arg === undefined || arg === "") throw new UsageError(`missing <stack>; stacks: ${listStacks(root).join(", ")}`);
+  const stacksDir = resolve(root, STACKS_DIR);
+  const looksLikePath = arg.includes("/") || /\.ya?ml$/.test(arg);
+  if (looksLikePath) {
+    const file = resolve(cwd, arg);
+    if (!existsSync(file)) throw new UsageError(`no stack file '${arg}' (resolved to ${file})`);
+    const name = FILE_NAME.exec(basename(file))?.[1] ?? basename(file).replace(/\.ya?ml$/, "");
+    const inStacksDir = dirname(file) === stacksDir && FILE_NAME.test(basename(file));
+    return { name, file, source: sourceName(file, root), inStacksDir };
+  }
+  const file = resolve(stacksDir, `Pulumi.${arg}.yaml`);
+  if (!STACK_NAME.test(arg) || !existsSync(file)) {
+    const stacks = listStacks(root);
+    const hint = closest(arg, stacks);
+    throw new UsageError(`unknown stack '${arg}'${hint ? ` (did you mean '${hint}'?)` : ""}; stacks in ${STACKS_DIR}/: ${stacks.join(", ")}`);
+  }
+  return { name: arg, file, source: sourceName(file, root), inStacksDir: true };
+}
+
+function sourceName(file: string, root: string): string {
+  const rel = relative(root, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+/**
+ * The validated spec, or the exit code after printing why there is none: every problem of a
+ * SpecError on its own line, exit 2.
+ */
+export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: string): Promise<Spec | number> {
+  let raw: Record<string, unknown>;
+  try {
+    raw = readStackFile(ref.file);
+  } catch (err) {
+    io.stderr(`cnilab ${command}: cannot read ${ref.source}: ${(err as Error).message.split("\n")[0]}\n`);
+    return 2;
+  }
+  try {
+    return await loadSpec(raw, ref.source);
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    io.stderr(`cnilab ${command}: ${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}\n`).join("")}`);
+    return 2;
+  }
+}
+

@@ -1,0 +1,115 @@
+/**
+ * A fake machine for the CLI tests: `pulumi`, `docker` and `kind` stand-ins in a temp bin/ (the only
+ * thing on the PATH given to the command), their shared state and call log, and a copy of the
+ * project (Pulumi.yaml + stacks/) for `up`/`down` to run in, so nothing is written to the real one.
+ */
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Host } from "../../../cli/doctor-host";
+import { runProcess } from "../../../cli/doctor-host";
+
+export const REPO_ROOT = resolve(__dirname, "../../..");
+export type FakeTool = "pulumi" | "docker" | "kind";
+
+export interface FakeConfig {
+  pulumiVersion?: string;
+  kindVersion?: string;
+  docker?: "up" | "down" | "denied" | "hang";
+  dockerVersion?: string;
+  cgroupVersion?: string;
+  rootDir?: string;
+  /** What `pulumi up` "creates" and the outputs it sets. */
+  program?: { resources: { type: string; name: string; custom: boolean }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
+  /** `pulumi up` fails after creating this many resources. */
+  failUpAfter?: number;
+  /** `pulumi destroy` fails this many times. */
+  failDestroyTimes?: number;
+  /** `stack init` leaves the stack locked, as a killed `up` does. */
+  lockOnInit?: boolean;
+}
+
+export interface Call {
+  tool: FakeTool;
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  settingsFile?: string;
+  config?: Record<string, string>;
+}
+
+export interface FakeMachine {
+  dir: string;
+  bin: string;
+  /** A copy of Pulumi.yaml and stacks/: the project root up/down run in. */
+  project: string;
+  /** PATH = the fakes only; HOME = the temp dir. */
+  env: NodeJS.ProcessEnv;
+  configure(config: FakeConfig): void;
+  calls(tool?: FakeTool): Call[];
+  addCluster(name: string): void;
+  addNetwork(name: string, subnet: string): void;
+  clusters(): string[];
+  networks(): string[];
+  /** A Host on this machine: kernel files below `root`, tools from the fake PATH, ample disk. */
+  host(root: string): Host;
+  cleanup(): void;
+}
+
+export function installFakes(tools: readonly FakeTool[] = ["pulumi", "docker", "kind"]): FakeMachine {
+  const dir = mkdtempSync(join(tmpdir(), "cnilab-cli-"));
+  const bin = join(dir, "bin");
+  const state = join(dir, "state");
+  const project = join(dir, "project");
+  mkdirSync(bin);
+  mkdirSync(state);
+  mkdirSync(project);
+  cpSync(join(REPO_ROOT, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
+  cpSync(join(REPO_ROOT, "stacks"), join(project, "stacks"), { recursive: true });
+  // The scripts find their state as <bin>/../state, so copies live in bin/.
+  for (const script of ["pulumi.js", "tools.js"]) writeFileSync(join(bin, script), readFileSync(join(__dirname, script)));
+  for (const tool of tools) {
+    const script = tool === "pulumi" ? "pulumi.js" : "tools.js";
+    // The very node running the tests; NODE_PATH lets the fake pulumi load yaml and grpc from the project.
+    const toolArg = tool === "pulumi" ? "" : ` ${tool}`;
+    const wrapper = `#!/bin/sh\nNODE_PATH='${join(REPO_ROOT, "node_modules")}' exec '${process.execPath}' '${join(bin, script)}'${toolArg} "$@"\n`;
+    writeFileSync(join(bin, tool), wrapper);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  const configFile = join(state, "config.json");
+  const env: NodeJS.ProcessEnv = { PATH: bin, HOME: dir };
+  const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
+  const names = (sub: string) => (existsSync(join(state, sub)) ? readdirSync(join(state, sub)).map((f) => f.replace(/\.json$/, "")).sort() : []);
+  return {
+    dir,
+    bin,
+    project,
+    env,
+    configure: (config) => writeFileSync(configFile, JSON.stringify({ ...JSON.parse(read(configFile) || "{}"), ...config })),
+    calls: (tool) =>
+      read(join(state, "calls.jsonl"))
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Call)
+        .filter((c) => tool === undefined || c.tool === tool),
+    addCluster: (name) => {
+      mkdirSync(join(state, "clusters"), { recursive: true });
+      writeFileSync(join(state, "clusters", name), "");
+    },
+    addNetwork: (name, subnet) => {
+      mkdirSync(join(state, "networks"), { recursive: true });
+      writeFileSync(join(state, "networks", `${name}.json`), JSON.stringify({ subnet, gateway: subnet.replace(/0\/\d+$/, "1") }));
+    },
+    clusters: () => names("clusters"),
+    networks: () => names("networks"),
+    host: (root) => ({
+      root,
+      env,
+      cwd: dir,
+      // Capped so a hanging fake answers as a timeout within the test's time.
+      run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, Math.min(timeoutMs, 3000)),
+      statfs: async () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 200 * 2 ** 30 }),
+    }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * `up` and `down` through the real Automation API (@pulumi/pulumi 3.270) against a fake `pulumi`
+ * that records every call: the stack, backend URL, config dir, passphrase and kind it gets, the
+ * engine events it streams back (gRPC, as CLIs after 3.205 do), and recovery after a failed `up`.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runDown } from "../../cli/down";
+import { plannedObjects, plannedResourceCount } from "../../cli/plan";
+import { main } from "../../cli/main";
+import { runUp, type LabCommandDeps } from "../../cli/up";
+import type { Spec } from "../../labs";
+import { planLab, type LabPlan } from "../../plan";
+import { loadStack } from "../helpers/stacks";
+import { installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
+import { HEALTHY, makeRoot } from "./fakes/root";
+import { captureIo } from "./io";
+
+const STACK = "flannel-vxlan";
+const CLUSTER = "cnilab-flannel-vxlan";
+const SUBNET = "172.30.2.0/24";
+
+/** What the Pulumi program registers for a plan, as the fake's "program": plus components and a provider, which do not count. */
+function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
+  const resources = [
+    { type: "pulumi:pulumi:Stack", name: `cnilab-${STACK}`, custom: false },
+    { type: "cnilab:lab:Lab", name: CLUSTER, custom: false },
+    { type: "docker:index/network:Network", name: `${CLUSTER}-cluster-network`, custom: true },
+    { type: "pulumi-nodejs:dynamic:Resource", name: `${CLUSTER}-cluster-kind`, custom: true },
+    { type: "pulumi:providers:kubernetes", name: `${CLUSTER}-k8s`, custom: true },
+    { type: "kubernetes:helm.sh/v3:Release", name: `${CLUSTER}-cni-flannel`, custom: true },
+    ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),
+  ];
+  const outputs = {
+    backend: { value: STACK, secret: false },
+    kubeconfig: { value: "apiVersion: v1\nkind: Config\n", secret: true },
+    nodes: { value: [{ name: `${CLUSTER}-control-plane`, role: "control-plane", internalIP: "172.30.2.2" }], secret: false },
+  };
+  return { resources, outputs };
+}
+
+describe("cnilab up / down with the Automation API", () => {
+  let m: FakeMachine;
+  let spec: Spec;
+  let plan: LabPlan;
+  let deps: LabCommandDeps;
+  const run = async (fn: typeof runUp, argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const io = captureIo({ ...m.env, ...env }, m.dir);
+    const code = await fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } });
+    return { code, out: io.out(), err: io.err() };
+  };
+  const pulumiCalls = (): Call[] => m.calls("pulumi").filter((c) => c.argv[0] !== "version");
+  const argvOf = (calls: Call[]) => calls.map((c) => c.argv.filter((a) => !a.startsWith("tcp://")).join(" "));
+
+  beforeEach(async () => {
+    m = installFakes();
+    spec = await loadStack(STACK);
+    plan = planLab(spec);
+    m.configure({ program: programFor(plan) });
+    deps = { host: m.host(makeRoot(HEALTHY)), root: m.project, tty: false };
+  });
+  afterEach(() => m.cleanup());
+
+  it("creates the stack in the project's file backend with the default passphrase, settings from stacks/", async () => {
+    const { code, out, err } = await run(runUp, [STACK]);
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    expect(argvOf(pulumiCalls())).toEqual([
+      `stack select --stack ${STACK}`,
+      `stack init ${STACK}`,
+      `up --yes --skip-preview --exec-kind auto.local --event-log --stack ${STACK}`,
+      `stack output --json --stack ${STACK}`,
+      `stack output --json --show-secrets --stack ${STACK}`,
+      `stack history --json --show-secrets --page-size 1 --page 1 --stack ${STACK}`,
+    ]);
+    for (const call of pulumiCalls()) {
+      expect(call.cwd).toBe(m.project);
+      expect(call.env).toEqual({
+        PULUMI_BACKEND_URL: `file://${m.project}/.cnilab/state`,
+        PULUMI_CONFIG_PASSPHRASE: "cnilab",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_AUTOMATION_API: "true",
+        CNILAB_KIND: join(m.bin, "kind"),
+      });
+    }
+    const up = pulumiCalls().find((c) => c.argv[0] === "up")!;
+    expect(up.argv).toContainEqual(expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/));
+    expect(up.settingsFile).toBe(join(m.project, "stacks", `Pulumi.${STACK}.yaml`));
+    expect(up.config).toMatchObject({ "cnilab:backend": STACK, "cnilab:lab": "netpol", "cnilab:nodeSubnet": SUBNET });
+    // Pulumi's passphrase provider keeps its salt in the stack's settings file (stacks/, not the root).
+    expect(readFileSync(join(m.project, "stacks", `Pulumi.${STACK}.yaml`), "utf8")).toMatch(/^encryptionsalt: v1:/m);
+    expect(existsSync(join(m.project, `Pulumi.${STACK}.yaml`))).toBe(false);
+    expect(existsSync(join(m.project, ".cnilab/state/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
+
+    const total = plannedResourceCount(plan);
+    expect(out).toContain(`creating lab ${STACK} (${total} resources)`);
+    expect(out).toContain(`${total}/${total} created kubernetes:networking.k8s.io/v1:NetworkPolicy`);
+    expect(out).not.toMatch(/created (pulumi:providers|cnilab:lab|pulumi:pulumi)/);
+    expect(out).toMatch(new RegExp(`Lab ${STACK} is up \\(\\d+s\\)`));
+    expect(out).toMatch(/ {2}kubeconfig {2}\[secret\]/);
+    expect(out).toContain(`${CLUSTER}-control-plane  control-plane  172.30.2.2`);
+    expect(out).toContain(`kubectl --context kind-${CLUSTER} get pods -A`);
+  });
+
+  it("re-runs idempotently: selects the existing stack, every resource unchanged", async () => {
+    expect((await run(runUp, [STACK])).code).toBe(0);
+    const before = pulumiCalls().length;
+    const again = await run(runUp, [STACK]);
+    expect(again.code).toBe(0);
+    const calls = argvOf(pulumiCalls().slice(before));
+    expect(calls[0]).toBe(`stack select --stack ${STACK}`);
+    expect(calls.some((c) => c.startsWith("stack init"))).toBe(false);
+    const total = plannedResourceCount(plan);
+    expect(again.out).toContain(`${total}/${total} unchanged`);
+    expect(again.out).not.toMatch(/ created /);
+  });
+
+  it("passes the user's passphrase, and a different one later fails like Pulumi does", async () => {
+    expect((await run(runUp, [STACK], { PULUMI_CONFIG_PASSPHRASE: "s3cret" })).code).toBe(0);
+    expect(pulumiCalls().every((c) => c.env?.PULUMI_CONFIG_PASSPHRASE === "s3cret")).toBe(true);
+    const wrong = await run(runUp, [STACK]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain("incorrect passphrase");
+    expect(wrong.err).toContain(`cnilab down ${STACK}`);
+  });
+
+  it("leaves PULUMI_CONFIG_PASSPHRASE unset when the user points PULUMI_CONFIG_PASSPHRASE_FILE at one", async () => {
+    const file = join(m.dir, "passphrase");
+    writeFileSync(file, "from-a-file\n");
+    const r = await run(runUp, [STACK], { PULUMI_CONFIG_PASSPHRASE_FILE: file });
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    for (const call of pulumiCalls()) {
+      expect(call.env?.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+      expect(call.env?.PULUMI_CONFIG_PASSPHRASE_FILE).toBe(file);
+    }
+  });
+
+  it("uses PULUMI_BACKEND_URL when the user set one", async () => {
+    const url = `file://${join(m.dir, "elsewhere")}`;
+    expect((await run(runUp, [STACK], { PULUMI_BACKEND_URL: url })).code).toBe(0);
+    expect(pulumiCalls().every((c) => c.env?.PULUMI_BACKEND_URL === url)).toBe(true);
+    expect(existsSync(join(m.dir, "elsewhere/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
+  });
+
+  it("after an up that failed halfway, down destroys the stack and removes the cluster and network left behind", async () => {
+    m.configure({ failUpAfter: 6 });
+    const failed = await run(runUp, [STACK]);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/creating .* failed: fake failure/);
+    expect(failed.err).toContain(`'cnilab down ${STACK}'`);
+    expect(failed.out).toMatch(/\] failed: kubernetes:/);
+    // What the kind provider had made before the crash, beyond what Pulumi recorded.
+    m.addCluster(CLUSTER);
+    m.addNetwork(CLUSTER, SUBNET);
+
+    const down = await run(runDown, [STACK]);
+    expect(down.err).toBe("");
+    expect(down.code).toBe(0);
+    expect(argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"))).toEqual([`destroy --yes --skip-preview --event-log --exec-kind auto.local --stack ${STACK}`]);
+    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (3 resources).`);
+    expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
+    expect(down.out).toContain(`Removed the leftover Docker network ${CLUSTER}.`);
+    expect(m.clusters()).toEqual([]);
+    expect(m.networks()).toEqual([]);
+    expect(m.calls("kind").map((c) => c.argv.join(" "))).toContain(`delete cluster --name ${CLUSTER}`);
+
+    // Nothing left: a second down is fine and says so.
+    const again = await run(runDown, [STACK]);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`No kind cluster ${CLUSTER} left.`);
+    expect(again.out).toContain(`No Docker network ${CLUSTER} left.`);
+  });
+
+  it("when destroy fails, removes the leftovers and destroys again with a refresh", async () => {
+    expect((await run(runUp, [STACK])).code).toBe(0);
+    m.addCluster(CLUSTER);
+    m.configure({ failDestroyTimes: 1 });
+    const down = await run(runDown, [STACK]);
+    expect(down.code).toBe(0);
+    const destroys = argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"));
+    expect(destroys).toHaveLength(2);
+    expect(destroys[1]).toContain("--refresh");
+    expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
+    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} on the second attempt (${plannedResourceCount(plan)} resources).`);
+  });
+
+  it("reports a destroy that keeps failing, exit 1", async () => {
+    expect((await run(runUp, [STACK])).code).toBe(0);
+    m.configure({ failDestroyTimes: 2 });
+    const down = await run(runDown, [STACK]);
+    expect(down.code).toBe(1);
+    expect(down.out).toContain(`Pulumi: destroying stack ${STACK} failed:`);
+    expect(down.out).toContain("deleting cnilab-cluster failed: fake failure");
+  });
+
+  it("down of a stack never brought up still clears leftovers by name, and leaves another subnet's network alone", async () => {
+    m.addCluster(CLUSTER);
+    m.addNetwork(CLUSTER, "10.99.0.0/24");
+    const down = await run(runDown, [STACK]);
+    expect(down.code).toBe(0);
+    expect(argvOf(pulumiCalls())).toEqual([`stack select --stack ${STACK}`]);
+    expect(down.out).toContain(`Pulumi: no stack ${STACK} in file://${m.project}/.cnilab/state, nothing recorded to destroy.`);
+    expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
+    expect(down.out).toContain(`Docker network ${CLUSTER} exists with subnet 10.99.0.0/24, not this stack's ${SUBNET}: left alone.`);
+    expect(m.networks()).toEqual([CLUSTER]);
+  });
+
+  it("a stack locked by a killed up: down says to use --force, which cancels the lock first", async () => {
+    m.configure({ lockOnInit: true, failUpAfter: 0 });
+    expect((await run(runUp, [STACK])).code).toBe(1);
+    m.addCluster(CLUSTER);
+    const locked = await run(runDown, [STACK]);
+    expect(locked.code).toBe(1);
+    expect(locked.err).toContain(`'cnilab down ${STACK} --force'`);
+    expect(m.clusters()).toEqual([CLUSTER]);
+    const forced = await run(runDown, [STACK, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(argvOf(pulumiCalls())).toContain(`cancel --yes --stack ${STACK}`);
+    expect(m.clusters()).toEqual([]);
+  });
+
+  it("stops before Pulumi with one line and exit 2 when a prerequisite is missing", async () => {
+    m.configure({ docker: "down" });
+    const up = await run(runUp, [STACK]);
+    expect(up.code).toBe(2);
+    expect(up.err.trim().split("\n")).toEqual([
+      "cnilab up: missing prerequisite: cannot reach the Docker daemon at unix:///var/run/docker.sock (no socket at /var/run/docker.sock): " +
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. " +
+        "Fix: start it: sudo systemctl start docker (Docker Desktop: start the app; without systemd: sudo dockerd &)",
+    ]);
+    expect(pulumiCalls()).toEqual([]);
+    expect((await run(runDown, [STACK])).code).toBe(2);
+    expect(pulumiCalls()).toEqual([]);
+  });
+
+  it("stops when the backend's kernel module is missing (ipvlan), naming the module and the fix", async () => {
+    const root = makeRoot({ ...HEALTHY, procModules: ["vxlan"], dep: ["vxlan"], builtin: [], config: { CONFIG_IPVLAN: "n" } });
+    const io = captureIo(m.env, m.dir);
+    const code = await runUp(["ipvlan-l2"], io, { ...deps, host: m.host(root) });
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      "cnilab up: missing prerequisite: ipvlan (for ipvlan-l2): not in this kernel (CONFIG_IPVLAN is not set in /proc/config.gz). " +
+        "Fix: use a kernel built with CONFIG_IPVLAN (=y or =m)\n",
+    );
+    expect(pulumiCalls()).toEqual([]);
+  });
+
+  it("validates the stack before anything runs: every problem on its own line, exit 2", async () => {
+    writeFileSync(join(m.project, "stacks", "Pulumi.broken.yaml"), "config:\n  cnilab:lab: netpol\n  cnilab:backend: flanel\n  cnilab:workers: \"99\"\n");
+    const { code, err } = await run(runUp, ["broken"]);
+    expect(code).toBe(2);
+    const lines = err.trim().split("\n");
+    expect(lines[0]).toBe("cnilab up: stacks/Pulumi.broken.yaml is not a valid lab stack:");
+    expect(lines.slice(1).every((l) => l.startsWith("  stacks/Pulumi.broken.yaml: cnilab:"))).toBe(true);
+    expect(lines.some((l) => l.includes("cnilab:backend"))).toBe(true);
+    expect(lines.some((l) => l.includes("cnilab:workers"))).toBe(true);
+    expect(m.calls()).toEqual([]);
+  });
+
+  it("refuses a stack file outside stacks/, which Pulumi would not read", async () => {
+    const file = join(m.dir, "Pulumi.mine.yaml");
+    writeFileSync(file, readFileSync(join(m.project, "stacks", `Pulumi.${STACK}.yaml`)));
+    await expect(run(runUp, [file])).rejects.toThrow(/Pulumi reads stack settings only from stacks\/Pulumi.<name>.yaml; copy .* to stacks\/Pulumi.mine.yaml/);
+    const io = captureIo(m.env, m.dir);
+    expect(await main(["up", file], io)).toBe(2);
+    expect(io.err()).toContain("(see 'cnilab up --help')");
+  });
+});
