@@ -75,6 +75,8 @@ export interface BenchRun {
   summary: BenchSummaryRow[];
   /** Idle footprint of each kind node container (in-cluster runs only). */
   nodes?: NodeFootprint[];
+  /** Runs or steps that failed while the rest went on, one sentence each. */
+  problems?: string[];
 }
 
 /** One node container at idle, from `docker stats --no-stream`. */

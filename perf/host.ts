@@ -1,0 +1,64 @@
+/**
+ * What the measurement asks the machine running kind: the node containers' idle footprint
+ * (`docker stats`), one node's routes and devices (`docker exec <node> ip …`; kind's node image has
+ * iproute2), and the versions for the fingerprint. `docker` and `kind` are taken from PATH, or from
+ * $CNILAB_DOCKER / $CNILAB_KIND.
+ */
+import { execFile } from "node:child_process";
+import { cpus } from "node:os";
+import type { NodeFootprint } from "../datapath/results";
+import { parseDockerStats } from "./docker-stats";
+import { parseLinks, parseRoutes, type ObservedDevice } from "./facts";
+
+const TIMEOUT_MS = 60_000;
+/** kind labels every node container with its cluster (kind pkg/cluster/constants, v0.30). */
+export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
+
+export interface HostTools {
+  footprint(cluster: string): Promise<NodeFootprint[]>;
+  nodeNetwork(node: string): Promise<{ routes: string[]; devices: ObservedDevice[]; podInterfaces: number }>;
+  kubeconfig(cluster: string): Promise<string>;
+  /** CPU model and count, Docker and kind versions. */
+  fingerprint(): Promise<Record<string, string>>;
+}
+
+function output(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const said = (stderr.trim() || stdout.trim()).split("\n").slice(-3).join(" | ");
+        reject(new Error(`\`${[file, ...args].join(" ")}\` failed: ${said || err.message}`));
+      } else resolve(stdout);
+    });
+  });
+}
+
+export function hostTools(env: NodeJS.ProcessEnv): HostTools {
+  const docker = env.CNILAB_DOCKER || "docker";
+  const kind = env.CNILAB_KIND || "kind";
+  const settle = async <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
+  return {
+    async footprint(cluster) {
+      const names = (await output(docker, ["ps", "--filter", `label=${KIND_CLUSTER_LABEL}=${cluster}`, "--format", "{{.Names}}"], env)).split("\n").filter((n) => n.trim() !== "");
+      if (names.length === 0) throw new Error(`no running container has the label ${KIND_CLUSTER_LABEL}=${cluster}`);
+      return parseDockerStats(await output(docker, ["stats", "--no-stream", "--format", "{{json .}}", ...names], env));
+    },
+    async nodeNetwork(node) {
+      const routes = parseRoutes(await output(docker, ["exec", node, "ip", "route", "show"], env));
+      return { routes, ...parseLinks(await output(docker, ["exec", node, "ip", "-j", "-d", "link", "show"], env)) };
+    },
+    async kubeconfig(cluster) {
+      return output(kind, ["get", "kubeconfig", "--name", cluster], env);
+    },
+    async fingerprint() {
+      const cpu = cpus();
+      return {
+        cpu: cpu[0]?.model.trim() ?? "unknown",
+        cpus: String(cpu.length),
+        docker: (await settle(output(docker, ["version", "--format", "{{.Server.Version}}"], env), "unknown")).trim(),
+        // "kind v0.30.0 go1.24.6 linux/amd64"
+        kind: (await settle(output(kind, ["version"], env), "unknown")).trim().split(/\s+/)[1] ?? "unknown",
+      };
+    },
+  };
+}
