@@ -18,8 +18,10 @@ export function isDockerLab(name: string, labsDir = LABS_DIR): boolean {
   } catch {
     return false;
   }
-  const doc = parseDocument(text).toJS() as { type?: unknown } | null;
-  return doc?.type === "docker";
+  // An unreadable file is not claimed: the cluster loader reports its YAML errors.
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) return false;
+  return (doc.toJS() as { type?: unknown } | null)?.type === "docker";
 }
 
 export function loadDockerLab(name: string, labsDir = LABS_DIR): DockerLab {

@@ -5,7 +5,7 @@
  * The checks are synchronous so the test file can decide what to skip while it is collected.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DOCKER_SOCKET } from "./engine-client";
@@ -48,25 +48,14 @@ export interface BusyboxRootfs {
   remove(): void;
 }
 
-/** Downloads busybox-static with apt-get (no install) and lays out a root filesystem from it. */
+/** A root filesystem from Debian's busybox-static: the installed package's binary, else a download. */
 export function busyboxRootfs(): BusyboxRootfs | string {
   const work = mkdtempSync(path.join(tmpdir(), "cnilab-busybox-"));
   const remove = () => rmSync(work, { recursive: true, force: true });
   try {
-    const download = () => execFileSync("apt-get", ["download", "-q", "busybox-static"], { cwd: work, timeout: 120_000, stdio: "pipe" });
-    try {
-      download();
-    } catch {
-      // A fresh machine may have no package lists yet.
-      execFileSync("apt-get", ["update", "-q"], { timeout: 300_000, stdio: "pipe" });
-      download();
-    }
-    const deb = readdirSync(work).find((f) => f.endsWith(".deb"));
-    if (!deb) throw new Error("apt-get download left no .deb");
-    execFileSync("dpkg", ["-x", deb, "pkg"], { cwd: work, timeout: BOUND_MS });
     const dir = path.join(work, "rootfs");
     for (const d of ["bin", "tmp", "proc", "sys", "dev", "etc"]) mkdirSync(path.join(dir, d), { recursive: true });
-    execFileSync("cp", [path.join(work, "pkg/bin/busybox"), path.join(dir, "bin/busybox")]);
+    execFileSync("cp", [installedBusybox() ?? downloadBusybox(work), path.join(dir, "bin/busybox")]);
     const applets = execFileSync(path.join(dir, "bin/busybox"), ["--list"], { timeout: BOUND_MS }).toString().split("\n").filter(Boolean);
     for (const applet of applets) if (applet !== "busybox") symlinkSync("busybox", path.join(dir, "bin", applet));
     return { dir, remove };
@@ -74,4 +63,26 @@ export function busyboxRootfs(): BusyboxRootfs | string {
     remove();
     return `cannot build a busybox image from Debian's busybox-static: ${(err as Error).message.split("\n")[0]}`;
   }
+}
+
+/** The static busybox of the installed busybox-static package (.ci/setup.sh installs it), if any. */
+function installedBusybox(): string | undefined {
+  const installed = spawnSync("dpkg-query", ["-W", "-f=${Status}", "busybox-static"], { timeout: BOUND_MS }).stdout?.toString();
+  return installed === "install ok installed" && existsSync("/bin/busybox") ? "/bin/busybox" : undefined;
+}
+
+/** Fetches busybox-static with `apt-get download` (nothing is installed) and unpacks its binary. */
+function downloadBusybox(work: string): string {
+  const download = () => execFileSync("apt-get", ["download", "-q", "busybox-static"], { cwd: work, timeout: 120_000, stdio: "pipe" });
+  try {
+    download();
+  } catch {
+    // A fresh machine may have no package lists yet.
+    execFileSync("apt-get", ["update", "-q"], { timeout: 300_000, stdio: "pipe" });
+    download();
+  }
+  const deb = readdirSync(work).find((f) => f.endsWith(".deb"));
+  if (!deb) throw new Error("apt-get download left no .deb");
+  execFileSync("dpkg", ["-x", deb, "pkg"], { cwd: work, timeout: BOUND_MS });
+  return path.join(work, "pkg/bin/busybox");
 }
