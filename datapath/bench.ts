@@ -123,19 +123,29 @@ async function measure(subject: BenchSubject, pair: BenchPair, test: BenchTest, 
   return samples;
 }
 
+/** iperf3 3.12 now and then never finishes a run (the client waits for results the server never sends). */
+const IPERF_TRIES = 3;
+
 async function iperf(ends: Endpoints, seconds: number, streams: number, hz: number): Promise<{ gbitPerSecond: number; cpuPerGbit: number }> {
-  const server = startIn(ends.toNetns, ["iperf3", "-s", "-1", "-p", IPERF_PORT, "--forceflush"]);
-  try {
-    await server.waitFor("Server listening", 5000);
-    const before = busyJiffies(readFileSync("/proc/stat", "utf8"));
-    const started = process.hrtime.bigint();
-    const out = await runIn(ends.fromNetns, ["iperf3", "-c", ends.to, "-p", IPERF_PORT, "-t", String(seconds), "-O", "1", "-J", "-P", String(streams)], (seconds + 30) * 1000);
-    const wall = Number(process.hrtime.bigint() - started) / 1e9;
-    const after = busyJiffies(readFileSync("/proc/stat", "utf8"));
-    const reading = parseIperfJson(out.stdout);
-    return { gbitPerSecond: reading.gbitPerSecond, cpuPerGbit: cpuSecondsPerGbit(after - before, hz, wall, reading.gbitPerSecond) };
-  } finally {
-    await server.stop();
+  for (let attempt = 1; ; attempt++) {
+    const server = startIn(ends.toNetns, ["iperf3", "-s", "-1", "-p", IPERF_PORT, "--forceflush"]);
+    try {
+      await server.waitFor("Server listening", 5000);
+      const before = busyJiffies(readFileSync("/proc/stat", "utf8"));
+      const started = process.hrtime.bigint();
+      const argv = ["iperf3", "-c", ends.to, "-p", IPERF_PORT, "-t", String(seconds), "-O", "1", "-J", "-P", String(streams), "--connect-timeout", "3000"];
+      const out = await runIn(ends.fromNetns, argv, (seconds + 15) * 1000);
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      const after = busyJiffies(readFileSync("/proc/stat", "utf8"));
+      if (out.code !== 0 && attempt < IPERF_TRIES) continue;
+      if (out.code !== 0) {
+        throw new Error(`iperf3 to ${ends.to} failed ${IPERF_TRIES} times, last exit ${out.code}: ${out.stderr.trim()} ${out.stdout.slice(-300)}`);
+      }
+      const reading = parseIperfJson(out.stdout);
+      return { gbitPerSecond: reading.gbitPerSecond, cpuPerGbit: cpuSecondsPerGbit(after - before, hz, wall, reading.gbitPerSecond) };
+    } finally {
+      await server.stop();
+    }
   }
 }
 
