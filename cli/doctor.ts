@@ -3,7 +3,7 @@
  * fix. The same checks guard `up` and `down` (`preflight`), so a missing prerequisite stops them
  * with one line before anything is created.
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args";
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
 import { closest } from "../labs/errors";
 import { stackSchema } from "../labs/schema";
@@ -95,7 +95,7 @@ Example
 
 /** `doctor` with a given host: what the command runs, and what tests point at fixtures. */
 export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(io.env, io.cwd)): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { backend: { type: "string" }, json: { type: "boolean", default: false } },
     allowPositionals: true,

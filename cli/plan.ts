@@ -3,7 +3,7 @@
  * The text is a list of sections; a new part of the plan (the probe plan, say) is one more entry
  * in PLAN_SECTIONS.
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
@@ -139,7 +139,7 @@ Examples
 `;
 
 export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { images: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
     allowPositionals: true,

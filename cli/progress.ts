@@ -92,9 +92,12 @@ export class Progress {
 
   /** A line that stays (a failure, a note) without breaking the redrawn status line. */
   line(text: string): void {
-    if (this.opts.tty) this.opts.write(`\r\x1b[2K${text}\n`);
-    else this.opts.write(`[${this.elapsed()}] ${text}\n`);
-    if (this.opts.tty) this.redraw();
+    if (this.opts.tty) {
+      this.opts.write(`\r\x1b[2K${text}\n`);
+      this.redraw();
+    } else {
+      this.opts.write(`[${this.elapsed()}] ${text}\n`);
+    }
   }
 
   /** Resources done in the current step. */

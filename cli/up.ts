@@ -3,7 +3,7 @@
  * Automation API with progress, and print what came up. Re-running it is safe: Pulumi compares with
  * the recorded state and changes only what differs.
  */
-import { parseArgs } from "node:util";
+import { parseCommandArgs } from "./args";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { kubernetesMinor } from "../labs/stack";
 import { planLab, type LabPlan } from "../plan";
@@ -32,7 +32,7 @@ export function defaultDeps(io: Io): LabCommandDeps {
 
 /** The stack argument of up/down: Pulumi reads stack settings only from stacks/, so it must be there. */
 export function parseLabArgs(command: string, argv: string[], io: Io, root: string, extra: Record<string, { type: "boolean" }> = {}) {
-  const { values, positionals } = parseArgs({ args: argv, options: extra, allowPositionals: true });
+  const { values, positionals } = parseCommandArgs({ args: argv, options: extra, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError(`expected one <stack>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], root, io.cwd);
   if (!ref.inStacksDir) {

@@ -1,0 +1,78 @@
+/** The CLI surface of doctor, plan, up and down: registration, help text, argument parsing, exit codes. */
+import { describe, expect, it } from "vitest";
+import { BACKENDS } from "../../backends";
+import { COMMANDS } from "../../cli/commands";
+import { main, topLevelHelp } from "../../cli/main";
+import { DEFAULT_PASSPHRASE, STATE_DIR } from "../../cli/pulumi";
+import { ROOT } from "../helpers/stacks";
+import { captureIo } from "./io";
+
+const OURS = ["doctor", "plan", "up", "down"] as const;
+
+async function cli(...argv: string[]) {
+  const io = captureIo({ PATH: "/nonexistent" }, ROOT);
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe("registration and help", () => {
+  it("lists doctor, plan, up and down in `cnilab --help`", () => {
+    const help = topLevelHelp();
+    for (const name of OURS) expect(help).toMatch(new RegExp(`\\n  ${name} +\\S`));
+    expect(COMMANDS.filter((c) => (OURS as readonly string[]).includes(c.name)).map((c) => c.name)).toEqual([...OURS]);
+  });
+
+  it.each(OURS)("`cnilab %s --help` prints usage, options, exit status and an example; exit 0", async (name) => {
+    for (const flag of ["--help", "-h"]) {
+      const { code, out, err } = await cli(name, flag);
+      expect([code, err]).toEqual([0, ""]);
+      expect(out).toMatch(new RegExp(`^Usage: cnilab ${name}\\b`));
+      expect(out).toContain("Exit status: 0");
+      expect(out).toMatch(/\nExamples?\n {2}cnilab /);
+    }
+  });
+
+  it("doctor's help names every check and every backend", async () => {
+    const { out } = await cli("doctor", "--help");
+    for (const id of ["docker", "kind", "pulumi", "kernel-<m>", "ip-forward", "inotify", "memory", "disk"]) expect(out).toMatch(new RegExp(`\\n  ${id} `));
+    for (const b of BACKENDS) expect(out).toContain(b);
+  });
+
+  it("up's help documents the state directory, the default passphrase and how to override both", async () => {
+    const { out } = await cli("up", "--help");
+    expect(out).toContain(`${STATE_DIR}/ in the project`);
+    expect(out).toContain(`default "${DEFAULT_PASSPHRASE}"`);
+    expect(out).toContain("PULUMI_CONFIG_PASSPHRASE");
+    expect(out).toContain("PULUMI_BACKEND_URL");
+  });
+});
+
+describe("argument errors exit 2 with one message and a pointer to --help", () => {
+  it.each<[string[], string]>([
+    [["up"], "cnilab up: expected one <stack>, got none"],
+    [["down"], "cnilab down: expected one <stack>, got none"],
+    [["up", "kindnet", "macvlan"], "cnilab up: expected one <stack>, got kindnet macvlan"],
+    [["down", "kindnet", "--purge"], "cnilab down: Unknown option '--purge'"],
+    [["up", "no-such-stack"], "cnilab up: unknown stack 'no-such-stack'"],
+    [["plan"], "cnilab plan: missing <stack>; stacks: "],
+    [["plan", "kindnet", "--yaml"], "cnilab plan: Unknown option '--yaml'"],
+    [["doctor", "--backend"], "cnilab doctor: Option '--backend <value>' argument missing"],
+  ])("cnilab %j", async (argv, message) => {
+    const { code, out, err } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err.startsWith(message)).toBe(true);
+    expect(err).toContain(`(see 'cnilab ${argv[0]} --help')`);
+  });
+
+  it("a missing prerequisite is one line and exit 2, not a stack trace (no tools on PATH)", async () => {
+    const { code, err } = await cli("down", "kindnet");
+    expect(code).toBe(2);
+    const lines = err.trimEnd().split("\n");
+    expect(lines.every((l) => l.startsWith("cnilab down: missing prerequisite: ") && l.includes(". Fix: "))).toBe(true);
+    // kind may still be found in /opt/kind, where .ci/install-kind.sh puts it.
+    expect(lines[0]).toMatch(/^cnilab down: missing prerequisite: the docker CLI is not on PATH\. Fix: install Docker/);
+    expect(lines.at(-1)).toMatch(/^cnilab down: missing prerequisite: the Pulumi CLI is not on PATH \(nor in ~\/.pulumi\/bin\)\. Fix: install the Pulumi CLI/);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,108 @@
+/** Kernel feature detection over /proc, /sys, /lib/modules and kernel-config fixtures: every source of evidence and status. */
+import { afterAll, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { BACKENDS } from "../../backends";
+import type { Check } from "../../cli/doctor-check";
+import type { Host } from "../../cli/doctor-host";
+import { checkKernel, detectFeature, readKernelInventory, type FeatureEvidence } from "../../cli/doctor-kernel";
+import { makeRoot, type RootSpec } from "./fakes/root";
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function hostOn(spec: RootSpec): Host {
+  const root = makeRoot(spec);
+  roots.push(root);
+  return { root, env: {}, cwd: root, run: async () => ({ code: null, stdout: "", stderr: "", failure: "not-found" }), statfs: async () => ({ freeBytes: 0, totalBytes: 0 }) };
+}
+
+function detect(spec: RootSpec, module: string): FeatureEvidence {
+  const host = hostOn(spec);
+  return detectFeature(host, readKernelInventory(host), module);
+}
+
+const R = "6.1.0-test-amd64";
+
+describe("detectFeature: where the evidence comes from", () => {
+  it.each<[string, RootSpec, string, FeatureEvidence]>([
+    ["listed in /proc/modules", { procModules: ["vxlan"] }, "vxlan", { state: "loaded", evidence: "/proc/modules" }],
+    ["/sys/module with initstate (a loaded module)", { sysModules: { ipvlan: "loaded" } }, "ipvlan", { state: "loaded", evidence: "/sys/module/ipvlan" }],
+    ["/sys/module without initstate (built in, with parameters)", { sysModules: { vxlan: "builtin" } }, "vxlan", { state: "builtin", evidence: "/sys/module/vxlan" }],
+    ["br_netfilter's sysctl exists", { bridgeNf: true }, "br_netfilter", { state: "loaded", evidence: "/proc/sys/net/bridge/bridge-nf-call-iptables exists" }],
+    ["modules.builtin", { builtin: ["macvlan"], dep: [] }, "macvlan", { state: "builtin", evidence: `modules.builtin of ${R}` }],
+    ["CONFIG_…=y in /proc/config.gz", { config: { CONFIG_MACVLAN: "y" } }, "macvlan", { state: "builtin", evidence: "CONFIG_MACVLAN=y in /proc/config.gz" }],
+    ["CONFIG_…=y in /boot/config-<release>", { config: { CONFIG_VXLAN: "y" }, configAt: "/boot" }, "vxlan", { state: "builtin", evidence: `CONFIG_VXLAN=y in /boot/config-${R}` }],
+    ["modules.dep (loadable, not loaded)", { procModules: [], builtin: [], dep: ["ipip"] }, "ipip", { state: "loadable", evidence: `modules.dep of ${R}` }],
+    ["CONFIG_…=m without modules.dep", { procModules: [], config: { CONFIG_IPVLAN: "m" } }, "ipvlan", { state: "loadable", evidence: "CONFIG_IPVLAN=m in /proc/config.gz" }],
+    [
+      "CONFIG_…=m but the module file is not installed",
+      { procModules: [], dep: ["vxlan"], config: { CONFIG_IPVLAN: "m" } },
+      "ipvlan",
+      { state: "absent", evidence: `CONFIG_IPVLAN=m in /proc/config.gz, but modules.dep of ${R} has no ipvlan.ko (modules package not installed?)` },
+    ],
+    ["CONFIG_… is not set", { config: { CONFIG_NET_IPIP: "n" } }, "ipip", { state: "absent", evidence: "CONFIG_NET_IPIP is not set in /proc/config.gz" }],
+    ["neither modules.builtin nor modules.dep lists it", { procModules: [], builtin: ["bridge"], dep: ["vxlan"] }, "ipvlan", { state: "absent", evidence: `neither modules.builtin nor modules.dep of ${R} lists ipvlan` }],
+    ["nothing readable", {}, "vxlan", { state: "unknown", evidence: "no /proc/modules, /sys/module entry, modules.dep or kernel config says" }],
+  ])("%s", (_why, spec, module, expected) => {
+    expect(detect(spec, module)).toEqual(expected);
+  });
+
+  it("treats '-' and '_' in module file names alike, as modprobe does", () => {
+    expect(detect({ procModules: [], builtin: [], dep: ["br-netfilter"] }, "br_netfilter").state).toBe("loadable");
+  });
+
+  it("prefers 'loaded' over what the config says", () => {
+    expect(detect({ procModules: ["ipvlan"], config: { CONFIG_IPVLAN: "m" } }, "ipvlan").state).toBe("loaded");
+  });
+});
+
+describe("checkKernel: statuses and fixes", () => {
+  const byId = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c]));
+
+  it("one backend: a missing module fails, a loadable one warns with modprobe", () => {
+    const host = hostOn({ procModules: [], builtin: [], dep: ["br_netfilter"], config: { CONFIG_VXLAN: "n", CONFIG_BRIDGE_NETFILTER: "m" }, ipForward: 1 });
+    const checks = byId(checkKernel(host, ["flannel-vxlan"]));
+    expect(Object.keys(checks)).toEqual(["kernel-br_netfilter", "kernel-vxlan", "ip-forward"]);
+    expect(checks["kernel-vxlan"]).toEqual({
+      id: "kernel-vxlan",
+      status: "fail",
+      message: "vxlan (for flannel-vxlan): not in this kernel (CONFIG_VXLAN is not set in /proc/config.gz)",
+      fix: "use a kernel built with CONFIG_VXLAN (=y or =m)",
+    });
+    expect(checks["kernel-br_netfilter"]).toEqual({
+      id: "kernel-br_netfilter",
+      status: "warn",
+      message: `br_netfilter (for flannel-vxlan): a module that is not loaded (modules.dep of ${R})`,
+      fix: "sudo modprobe br_netfilter (list it in /etc/modules-load.d/ to keep it after a reboot)",
+    });
+    expect(checks["ip-forward"]!.status).toBe("pass");
+  });
+
+  it("all backends: a module some backends lack warns and names them; present ones pass", () => {
+    const host = hostOn({ sysModules: { vxlan: "builtin" }, bridgeNf: true, config: { CONFIG_MACVLAN: "y", CONFIG_IPVLAN: "n", CONFIG_NET_IPIP: "n" }, ipForward: 1 });
+    const checks = byId(checkKernel(host, BACKENDS));
+    expect(checks["kernel-ipvlan"]).toMatchObject({ status: "warn", message: expect.stringMatching(/^ipvlan \(for ipvlan-l2, ipvlan-l3\): not in this kernel/), fix: expect.stringContaining("or use a backend that does not need it") });
+    expect(checks["kernel-ipip"]).toMatchObject({ status: "warn", message: expect.stringMatching(/^ipip \(for calico-ipip\)/) });
+    expect(checks["kernel-vxlan"]).toMatchObject({ status: "pass", message: "vxlan (for flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-vxlan): built into the kernel (/sys/module/vxlan)" });
+    expect(checks["kernel-macvlan"]).toMatchObject({ status: "pass" });
+    expect(checks["kernel-br_netfilter"]).toMatchObject({ status: "pass" });
+  });
+
+  it("a backend that needs no module checks only ip_forward", () => {
+    expect(checkKernel(hostOn({ ipForward: 1 }), ["kindnet"]).map((c) => c.id)).toEqual(["ip-forward"]);
+  });
+
+  it("unknown evidence warns with a modprobe to try", () => {
+    const [check] = checkKernel(hostOn({ ipForward: 1 }), ["macvlan"]);
+    expect(check).toMatchObject({ id: "kernel-macvlan", status: "warn", fix: "sudo modprobe macvlan; if that fails, the kernel lacks it" });
+  });
+
+  it("ip_forward = 0 fails for every backend; unreadable warns", () => {
+    expect(checkKernel(hostOn({ ipForward: 0 }), ["kindnet"])[0]).toMatchObject({
+      id: "ip-forward",
+      status: "fail",
+      fix: "sudo sysctl -w net.ipv4.ip_forward=1 (dockerd sets it when it starts, unless run with --ip-forward=false)",
+    });
+    expect(checkKernel(hostOn({}), ["kindnet"])[0]).toMatchObject({ id: "ip-forward", status: "warn" });
+  });
+});

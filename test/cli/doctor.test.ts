@@ -1,0 +1,296 @@
+/**
+ * The doctor's tool and resource checks against fake docker/kind/pulumi and /proc fixtures: every
+ * pass / warn / fail branch, the JSON shape and the exit codes.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BACKENDS } from "../../backends";
+import { runChecks, runDoctor } from "../../cli/doctor";
+import type { Check } from "../../cli/doctor-check";
+import { checkCgroup, checkDocker } from "../../cli/doctor-docker";
+import type { Host } from "../../cli/doctor-host";
+import { checkDisk, checkInotify, checkMemory, memoryEstimateGib } from "../../cli/doctor-resources";
+import { checkKind, checkPulumi } from "../../cli/doctor-tools";
+import { main } from "../../cli/main";
+import { installFakes, type FakeMachine } from "./fakes/install";
+import { HEALTHY, makeRoot, type RootSpec } from "./fakes/root";
+import { captureIo } from "./io";
+
+let m: FakeMachine;
+const roots: string[] = [];
+beforeEach(() => {
+  m = installFakes();
+});
+afterEach(() => {
+  m.cleanup();
+  roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true }));
+});
+function host(spec: RootSpec = HEALTHY, tools = m): Host {
+  const root = makeRoot(spec);
+  roots.push(root);
+  return tools.host(root);
+}
+const GIB = 2 ** 30;
+
+describe("docker", () => {
+  it("passes when the daemon answers, with version, endpoint and data root", async () => {
+    m.configure({ dockerVersion: "27.3.1", rootDir: "/srv/docker" });
+    const { check, info } = await checkDocker(host());
+    expect(check).toEqual({ id: "docker", status: "pass", message: "Docker 27.3.1 is reachable (unix:///var/run/docker.sock, data root /srv/docker)", fix: "" });
+    expect(info).toEqual({ serverVersion: "27.3.1", cgroupVersion: "2", rootDir: "/srv/docker" });
+  });
+
+  it("fails with how to start it when the daemon is down, noting a missing socket", async () => {
+    m.configure({ docker: "down" });
+    const { check, info } = await checkDocker(host());
+    expect(info).toBeUndefined();
+    expect(check.status).toBe("fail");
+    expect(check.message).toMatch(/^cannot reach the Docker daemon at unix:\/\/\/var\/run\/docker.sock \(no socket at \/var\/run\/docker.sock\): Cannot connect/);
+    expect(check.fix).toContain("sudo systemctl start docker");
+  });
+
+  it("fails with the docker group fix on permission denied", async () => {
+    m.configure({ docker: "denied" });
+    const { check } = await checkDocker(host());
+    expect(check).toMatchObject({ status: "fail", message: "cannot reach the Docker daemon at unix:///var/run/docker.sock: permission denied" });
+    expect(check.fix).toContain('sudo usermod -aG docker "$USER"');
+  });
+
+  it("fails when docker info hangs, saying it timed out", async () => {
+    m.configure({ docker: "hang" });
+    const { check } = await checkDocker(host());
+    expect(check).toMatchObject({ status: "fail", message: "`docker info` did not answer within 20 s (unix:///var/run/docker.sock)" });
+  });
+
+  it("warns on a Docker older than 20.10", async () => {
+    m.configure({ dockerVersion: "19.03.15" });
+    expect((await checkDocker(host())).check).toMatchObject({ status: "warn", fix: "upgrade Docker Engine to 20.10 or later" });
+  });
+
+  it("fails when the docker CLI is not on PATH", async () => {
+    const noDocker = installFakes(["kind", "pulumi"]);
+    try {
+      const { check } = await checkDocker(host(HEALTHY, noDocker));
+      expect(check).toMatchObject({ status: "fail", message: "the docker CLI is not on PATH" });
+    } finally {
+      noDocker.cleanup();
+    }
+  });
+});
+
+describe("cgroup version", () => {
+  it.each<[string, string | undefined, boolean, number, Check["status"], RegExp]>([
+    ["Docker on cgroup v2", "2", false, 34, "pass", /^cgroup v2 \(Docker's CgroupVersion\)$/],
+    ["Docker on cgroup v1 with the pinned 1.34 node image", "1", false, 34, "warn", /^cgroup v1 \(Docker's CgroupVersion\): works with the Kubernetes v1.34 node image/],
+    ["Docker on cgroup v1 with a 1.35 node image", "1", false, 35, "fail", /the Kubernetes v1.35 node image needs cgroup v2/],
+    ["Docker unreachable, host on cgroup v2", undefined, true, 34, "pass", /^cgroup v2 \(the host's \/sys\/fs\/cgroup, Docker not reachable\)$/],
+    ["Docker unreachable, host on cgroup v1", undefined, false, 34, "warn", /^cgroup v1 \(the host's/],
+  ])("%s", (_why, dockerSays, hostV2, minor, status, message) => {
+    const info = dockerSays ? { serverVersion: "27.0.0", cgroupVersion: dockerSays } : undefined;
+    const check = checkCgroup(host({ ...HEALTHY, cgroup2: hostV2 }), info, minor);
+    expect(check.status).toBe(status);
+    expect(check.message).toMatch(message);
+  });
+});
+
+describe("kind", () => {
+  it.each<[string, string, Check["status"]]>([
+    ["v0.30.0, the recommended release", "0.30.0", "pass"],
+    ["v0.31.1, newer", "0.31.1", "pass"],
+    ["v0.27.0, works but older than recommended", "0.27.0", "warn"],
+    ["v0.26.0, older than the oldest tested", "0.26.0", "fail"],
+    ["a binary whose `kind version` fails", "broken", "fail"],
+  ])("%s", async (_why, version, status) => {
+    m.configure({ kindVersion: version });
+    const { check, path } = await checkKind(host());
+    expect(check.status).toBe(status);
+    expect(path).toBe(join(m.bin, "kind"));
+  });
+
+  it("fails with how to install when kind is nowhere", async () => {
+    const noKind = installFakes(["docker", "pulumi"]);
+    try {
+      const { check, path } = await checkKind(host(HEALTHY, noKind));
+      expect(path).toBeUndefined();
+      expect(check).toMatchObject({ status: "fail", message: "kind is not on PATH (nor CNILAB_KIND set)" });
+      expect(check.fix).toMatch(/^install kind v0.30.0: `go install sigs.k8s.io\/kind@v0.30.0`/);
+    } finally {
+      noKind.cleanup();
+    }
+  });
+
+  it("finds the kind .ci/install-kind.sh unpacked in /opt/kind when it is not on PATH", async () => {
+    const noKind = installFakes(["docker", "pulumi"]);
+    try {
+      const h = host({ ...HEALTHY, optKind: "#!/bin/sh\necho 'kind v0.27.0 go1.24.4 linux/amd64'\n" }, noKind);
+      const { check, path } = await checkKind(h);
+      expect(path).toBe(join(h.root, "/opt/kind/usr/bin/kind"));
+      expect(check.status).toBe("warn");
+      expect(check.message).toMatch(/^kind v0.27.0 at \/opt\/kind\/usr\/bin\/kind \(not on PATH; cnilab up passes it on as CNILAB_KIND/);
+    } finally {
+      noKind.cleanup();
+    }
+  });
+
+  it("uses CNILAB_KIND first, and fails when it is not executable", async () => {
+    const other = join(m.dir, "my-kind");
+    writeFileSync(other, "#!/bin/sh\necho 'kind v0.30.0 go1.24.6 linux/amd64'\n");
+    chmodSync(other, 0o755);
+    const h = host();
+    const pinned = await checkKind({ ...h, env: { ...h.env, CNILAB_KIND: other } });
+    expect(pinned).toEqual({ path: other, check: { id: "kind", status: "pass", message: `kind v0.30.0 at ${other} (from CNILAB_KIND)`, fix: "" } });
+    const missing = await checkKind({ ...h, env: { ...h.env, CNILAB_KIND: join(m.dir, "nope") } });
+    expect(missing.check).toMatchObject({ status: "fail", message: `CNILAB_KIND=${join(m.dir, "nope")} is not an executable file` });
+  });
+});
+
+describe("pulumi", () => {
+  it.each<[string, string, Check["status"], RegExp]>([
+    ["3.270.0", "3.270.0", "pass", /^Pulumi v3.270.0 at /],
+    ["3.61.0, the oldest with project-scoped file backends", "3.61.0", "pass", /^Pulumi v3.61.0/],
+    ["3.60.1, older", "3.60.1", "fail", /is older than v3.61.0 \(project-scoped file backends\)$/],
+    ["4.0.0, a major the Automation API 3.x refuses", "4.0.0", "fail", /needs a 3.x CLI$/],
+  ])("%s", async (_why, version, status, message) => {
+    m.configure({ pulumiVersion: version });
+    const { check } = await checkPulumi(host());
+    expect(check.status).toBe(status);
+    expect(check.message).toMatch(message);
+    // `pulumi version` would otherwise ask the network whether a newer CLI exists.
+    expect(m.calls("pulumi")[0]!.env).toMatchObject({ PULUMI_SKIP_UPDATE_CHECK: "true" });
+  });
+
+  it("looks in ~/.pulumi/bin when pulumi is not on PATH", async () => {
+    const noPulumi = installFakes(["docker", "kind"]);
+    try {
+      const h = host(HEALTHY, noPulumi);
+      expect((await checkPulumi(h)).check).toMatchObject({ status: "fail", message: "the Pulumi CLI is not on PATH (nor in ~/.pulumi/bin)" });
+      mkdirSync(join(noPulumi.dir, ".pulumi/bin"), { recursive: true });
+      writeFileSync(join(noPulumi.dir, ".pulumi/bin/pulumi"), "#!/bin/sh\necho v3.200.0\n");
+      chmodSync(join(noPulumi.dir, ".pulumi/bin/pulumi"), 0o755);
+      const { check, path } = await checkPulumi(h);
+      expect(path).toBe(join(noPulumi.dir, ".pulumi/bin/pulumi"));
+      expect(check).toMatchObject({ status: "pass", message: `Pulumi v3.200.0 at ${path} (not on PATH; cnilab uses it from there)` });
+    } finally {
+      noPulumi.cleanup();
+    }
+  });
+});
+
+describe("host resources", () => {
+  const shape = { workers: 2, families: ["flannel"] as const };
+
+  it("inotify: pass at kind's recommended limits, warn below with the sysctl, warn when unreadable", () => {
+    expect(checkInotify(host()).status).toBe("pass");
+    const low = checkInotify(host({ ...HEALTHY, inotify: { watches: 8192, instances: 128 } }));
+    expect(low).toEqual({
+      id: "inotify",
+      status: "warn",
+      message: 'max_user_watches = 8192, max_user_instances = 128: below 524288 / 512; multi-node kind clusters fail with "too many open files"',
+      fix: "sudo sysctl -w fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512 (persist in /etc/sysctl.d/99-cnilab.conf)",
+    });
+    expect(checkInotify(host({ ...HEALTHY, inotify: null })).status).toBe("warn");
+  });
+
+  it("memory estimate: control plane 1 GB, worker 0.4 GB, calico 0.3 GB per node more than flannel's 0.1", () => {
+    expect(memoryEstimateGib({ workers: 2, families: ["flannel"] })).toBeCloseTo(1.0 + 0.8 + 0.3 + 0.2);
+    expect(memoryEstimateGib({ workers: 2, families: ["calico"] })).toBeCloseTo(1.0 + 0.8 + 0.9 + 0.2);
+    expect(memoryEstimateGib({ workers: 2, families: ["flannel", "calico"] })).toBeCloseTo(memoryEstimateGib({ workers: 2, families: ["calico"] }));
+  });
+
+  it.each<[string, number | null, Check["status"]]>([
+    ["plenty", 8 * 1024 * 1024, "pass"],
+    ["tight (under 1.5× the estimate)", 3 * 1024 * 1024, "warn"],
+    ["too little", 1 * 1024 * 1024, "fail"],
+    ["unreadable /proc/meminfo", null, "warn"],
+  ])("memory: %s", (_why, kb, status) => {
+    expect(checkMemory(host({ ...HEALTHY, memAvailableKb: kb }), shape).status).toBe(status);
+  });
+
+  it.each<[string, number, number, Check["status"]]>([
+    ["plenty", 100, 200, "pass"],
+    ["less than the node image and images need", 2, 200, "fail"],
+    ["enough, but leaving under 15% free (kubelet evicts)", 20, 200, "warn"],
+  ])("disk: %s", async (_why, freeGib, totalGib, status) => {
+    const h = { ...host(), statfs: async () => ({ freeBytes: freeGib * GIB, totalBytes: totalGib * GIB }) };
+    expect((await checkDisk(h, shape, "/var/lib/docker")).status).toBe(status);
+  });
+
+  it("disk: measures Docker's root-only data root through its nearest readable parent", async () => {
+    const asked: string[] = [];
+    const h = {
+      ...host(),
+      statfs: async (p: string) => {
+        asked.push(p);
+        if (p.endsWith("/docker")) throw Object.assign(new Error("EACCES"), { code: "EACCES" });
+        return { freeBytes: 50 * GIB, totalBytes: 100 * GIB };
+      },
+    };
+    const check = await checkDisk(h, shape, "/var/lib/docker");
+    expect(asked).toEqual([join(h.root, "/var/lib/docker"), join(h.root, "/var/lib")]);
+    expect(check).toMatchObject({ status: "pass", message: "50.0 GiB free on the filesystem of /var/lib/docker; the node image and 3 nodes' images need about 2.5 GiB" });
+  });
+
+  it("disk: without Docker's data root, measures the working directory", async () => {
+    const h = host();
+    const seen: string[] = [];
+    await checkDisk({ ...h, statfs: async (p) => (seen.push(p), { freeBytes: 50 * GIB, totalBytes: 100 * GIB }) }, shape, undefined);
+    expect(seen).toEqual([h.cwd]);
+  });
+});
+
+describe("runDoctor", () => {
+  it("all good: exit 0, every check passes, in the documented order", async () => {
+    const report = await runChecks(host(), { backends: ["flannel-vxlan"], workers: 2, kubernetesMinor: 34 });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["docker", "pass"],
+      ["docker-cgroup", "pass"],
+      ["kind", "pass"],
+      ["pulumi", "pass"],
+      ["kernel-br_netfilter", "pass"],
+      ["kernel-vxlan", "pass"],
+      ["ip-forward", "pass"],
+      ["inotify", "pass"],
+      ["memory", "pass"],
+      ["disk", "pass"],
+    ]);
+    const io = captureIo(m.env);
+    expect(await runDoctor(["--backend", "flannel-vxlan"], io, host())).toBe(0);
+    expect(io.out()).toMatch(/^cnilab doctor — flannel-vxlan, 1 control plane \+ 2 workers\n\npass  docker {15}Docker 28.2.2 is reachable/);
+    expect(io.out()).toMatch(/\n10 pass, 0 warn, 0 fail\n$/);
+  });
+
+  it("--json prints {checks:[{id,status,message,fix}]} and exits 1 on a failure", async () => {
+    m.configure({ pulumiVersion: "3.10.0" });
+    const io = captureIo(m.env);
+    expect(await runDoctor(["--json"], io, host({ ...HEALTHY, ipForward: 0 }))).toBe(1);
+    const { checks } = JSON.parse(io.out()) as { checks: Check[] };
+    for (const c of checks) expect(Object.keys(c)).toEqual(["id", "status", "message", "fix"]);
+    expect(checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["pulumi", "ip-forward"]);
+    // Without --backend every backend's modules are checked.
+    expect(checks.filter((c) => c.id.startsWith("kernel-")).map((c) => c.id).sort()).toEqual(
+      ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-vxlan"],
+    );
+    expect(BACKENDS.length).toBe(10);
+  });
+
+  it("warnings alone exit 0 and print their fixes", async () => {
+    m.configure({ kindVersion: "0.27.0" });
+    const io = captureIo(m.env);
+    expect(await runDoctor([], io, host())).toBe(0);
+    expect(io.out()).toMatch(/\nwarn  kind +kind v0.27.0 at .* works; v0.30.0 is recommended/);
+    expect(io.out()).toMatch(/\n +fix: install kind v0.30.0/);
+  });
+
+  it("bad usage exits 2: unknown backend (with a suggestion), stray argument, unknown option", async () => {
+    for (const [argv, message] of [
+      [["doctor", "--backend", "flannel-vxlam"], "unknown backend 'flannel-vxlam' (did you mean 'flannel-vxlan'?)"],
+      [["doctor", "extra"], "unexpected argument 'extra'"],
+      [["doctor", "--verbose"], "Unknown option '--verbose'"],
+    ] as const) {
+      const io = captureIo(m.env);
+      expect(await main([...argv], io)).toBe(2);
+      expect(io.err()).toContain(message);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+/** `cnilab plan` for two stacks of different families, --images, --json, and bad stacks. */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/main";
+import { plannedObjects, plannedResourceCount, runPlan } from "../../cli/plan";
+import { planImages, planLab } from "../../plan";
+import { IMAGES, KIND_NODE_IMAGE } from "../../plan/pins";
+import { loadStack, ROOT, STACKS_DIR } from "../helpers/stacks";
+import { captureIo } from "./io";
+
+const tmp = mkdtempSync(join(tmpdir(), "cnilab-plan-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function plan(...argv: string[]) {
+  const io = captureIo({}, ROOT);
+  const code = await runPlan(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe("cnilab plan <stack>", () => {
+  it("flannel-vxlan: overlay facts, the flannel chart and its values, the kind config, object counts", async () => {
+    const { code, out, err } = await plan("flannel-vxlan");
+    expect([code, err]).toEqual([0, ""]);
+    const sections = out.split("\n").filter((l) => /^\S.*:$/.test(l));
+    expect(sections).toEqual(["Stack:", "Backend:", "kind config:", "CNI install:", "Objects:"]);
+    expect(out).toContain("  flannel-vxlan (stacks/Pulumi.flannel-vxlan.yaml): lab 'netpol', backend flannel-vxlan\n");
+    expect(out).toContain("  Docker network cnilab-flannel-vxlan: 172.30.2.0/24, gateway 172.30.2.1\n");
+    expect(out).toContain("  NetworkPolicy: ingress no, egress no, ipBlock no — flannel only programs routes");
+    expect(out).toContain("  datapath: vxlan (+50 bytes per packet); pods attach by bridge; cross-node overlay via flannel.1 (VNI 1, UDP 8472); per-node /24 blocks\n");
+    expect(out).toContain("  node prerequisites: CNI plugins bridge, host-local, loopback, portmap; kernel modules br_netfilter, vxlan\n");
+    expect(out).toContain("  Helm chart flannel v0.28.9 from https://flannel-io.github.io/flannel/, release kube-flannel/flannel, values:\n    podCidr: 10.244.0.0/16\n");
+    expect(out).toContain("      backend: vxlan\n");
+    expect(out).toContain(`    - role: worker\n      image: ${KIND_NODE_IMAGE}\n`);
+    expect(out).toContain("    disableDefaultCNI: true\n");
+    expect(out).toContain("  ready when: DaemonSet kube-system/cnilab-cni-prerequisites rolled out, DaemonSet kube-flannel/kube-flannel-ds rolled out\n");
+
+    const spec = await loadStack("flannel-vxlan");
+    const objects = plannedObjects(planLab(spec));
+    expect(out).toMatch(new RegExp(`\\n  NetworkPolicy +${objects.filter((o) => o.kind === "NetworkPolicy").length}\\n`));
+    expect(out).toMatch(new RegExp(`\\n  DaemonSet +1\\n`));
+    expect(out).toMatch(new RegExp(`\\n  total +${objects.length} \\(\\+ 3 more Pulumi resources: Docker network, kind cluster, Helm release\\)\\n$`));
+  });
+
+  it("macvlan: no chart, its limitations as expected failures, no DaemonSet of a chart to wait for", async () => {
+    const { code, out } = await plan("macvlan");
+    expect(code).toBe(0);
+    expect(out).toContain("  datapath: no encapsulation; pods attach by macvlan; cross-node shared-l2");
+    expect(out).toContain("  node prerequisites: CNI plugins");
+    expect(out).toContain("kernel modules macvlan\n");
+    expect(out).toContain("  limitations (expected failures):\n    pod-to-own-node: ");
+    expect(out).toContain("  no Helm chart\n");
+    const spec = await loadStack("macvlan");
+    const p = planLab(spec);
+    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ 2 more Pulumi resources: Docker network, kind cluster\\)\\n$`));
+    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2);
+  });
+
+  it("--images lists what planImages lists, one per line; with --json as an array", async () => {
+    const spec = await loadStack("calico-bgp");
+    const images = planImages(spec, planLab(spec));
+    const text = await plan("calico-bgp", "--images");
+    expect(text.out).toBe(images.map((i) => `${i}\n`).join(""));
+    expect(images).toContain(IMAGES.kubectl);
+    const json = await plan("calico-bgp", "--images", "--json");
+    expect(JSON.parse(json.out)).toEqual(images);
+  });
+
+  it("--json prints the whole LabPlan", async () => {
+    const spec = await loadStack("calico-bgp");
+    const { out } = await plan("calico-bgp", "--json");
+    expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(planLab(spec))));
+  });
+
+  it("takes a path to a stack file, named relative to the working directory", async () => {
+    const file = join(tmp, "Pulumi.mine.yaml");
+    copyFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), file);
+    const io = captureIo({}, tmp);
+    expect(await runPlan(["./Pulumi.mine.yaml"], io)).toBe(0);
+    expect(io.out()).toContain(`  mine (${file}): lab 'netpol', backend kindnet\n`);
+  });
+
+  it("an unknown stack exits 2 and lists the stacks, suggesting the closest", async () => {
+    const io = captureIo({}, ROOT);
+    expect(await main(["plan", "calico-bgpp"], io)).toBe(2);
+    expect(io.err()).toMatch(/^cnilab plan: unknown stack 'calico-bgpp' \(did you mean 'calico-bgp'\?\); stacks in stacks\/: calico-bgp, calico-ipip, .*flannel-vxlan.*\n\(see 'cnilab plan --help'\)\n$/);
+  });
+
+  it("an invalid stack prints every problem on its own line, exit 2, no stack trace", async () => {
+    const file = join(tmp, "Pulumi.bad.yaml");
+    writeFileSync(file, 'config:\n  cnilab:lab: netpol\n  cnilab:backend: flannel-vxlan\n  cnilab:workers: "99"\n  cnilab:colour: blue\n');
+    const io = captureIo({}, tmp);
+    expect(await main(["plan", file], io)).toBe(2);
+    const lines = io.err().trimEnd().split("\n");
+    expect(lines[0]).toBe(`cnilab plan: ${file} is not a valid lab stack:`);
+    expect(lines.slice(1).sort()).toEqual([
+      expect.stringMatching(new RegExp(`^  ${file}: cnilab:colour: unknown key 'colour'`)),
+      expect.stringMatching(new RegExp(`^  ${file}: cnilab:workers: .*99`)),
+    ]);
+    expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it("a second positional is bad usage", async () => {
+    const io = captureIo({}, ROOT);
+    expect(await main(["plan", "kindnet", "macvlan"], io)).toBe(2);
+    expect(io.err()).toContain("expected one <stack>, got 2: kindnet macvlan");
+  });
+});
