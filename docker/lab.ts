@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { closest, SpecError, type SpecProblem } from "../labs/errors";
-import { LABS_DIR } from "../labs/lab";
+import { labFile, LABS_DIR } from "../labs/lab";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, size, type Cidr } from "../plan/cidr";
 import { dockerLabSchema, type DockerLab } from "./schema";
@@ -14,7 +14,7 @@ export const HOST_TARGET = "host";
 export function isDockerLab(name: string, labsDir = LABS_DIR): boolean {
   let text: string;
   try {
-    text = readFileSync(path.join(labsDir, `${name}.yaml`), "utf8");
+    text = readFileSync(labFile(name, labsDir), "utf8");
   } catch {
     return false;
   }
@@ -25,7 +25,7 @@ export function isDockerLab(name: string, labsDir = LABS_DIR): boolean {
 }
 
 export function loadDockerLab(name: string, labsDir = LABS_DIR): DockerLab {
-  const file = path.join(labsDir, `${name}.yaml`);
+  const file = labFile(name, labsDir);
   const source = path.relative(process.cwd(), file) || file;
   let text: string;
   try {

@@ -32,6 +32,7 @@ import {
 } from "../../docker";
 import { readStackFile } from "../../labs";
 import { bundleProbe } from "../../probe/bundle";
+import type { ProbeOutcome } from "../../probe/types";
 import { STACKS_DIR } from "../helpers/stacks";
 import { Engine } from "./engine-client";
 import { busyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
@@ -50,6 +51,35 @@ const kernelMissing = Object.fromEntries(
 for (const d of DOCKER_DRIVERS) {
   if (kernelMissing[d]) console.warn(`[skip] docker-${d} for real: ${kernelMissing[d]}; its plan is checked under mocks (component.test.ts)`);
 }
+
+const TITLES: Record<DockerDriver, string> = {
+  bridge: "same subnet connects, the other subnet's network is dropped (timeout), the host's bridge address answers",
+  macvlan: "on the lab-made bridge, same subnet connects; across subnets and to the host's parent address there is no route",
+  "ipvlan-l2": "every probe as the driver's facts say",
+  "ipvlan-l3": "every probe as the driver's facts say",
+};
+
+/**
+ * What this machine showed, written down apart from the facts table so a wrong fact cannot pass
+ * unnoticed. The host probes find the test's own listener, so a failure there is the driver's doing.
+ * ipvlan was never observed here (the kernel lacks it); on a kernel with it, the facts alone judge.
+ */
+const OBSERVED: Partial<Record<DockerDriver, Record<string, ProbeOutcome>>> = {
+  bridge: {
+    "client-a->web-a:80/tcp": "connected",
+    "client-a->web-b:80/tcp": "timeout",
+    "client-b->web-a:80/tcp": "timeout",
+    "client-b->web-b:80/http": "connected",
+    "client-a->host:7411/tcp": "connected",
+  },
+  macvlan: {
+    "client-a->web-a:80/tcp": "connected",
+    "client-a->web-b:80/tcp": "no-route",
+    "client-b->web-a:80/tcp": "no-route",
+    "client-b->web-b:80/http": "connected",
+    "client-a->host:7411/tcp": "no-route",
+  },
+};
 
 const engine = new Engine();
 let bundle: string;
@@ -135,53 +165,19 @@ describe.skipIf(setupMissing !== undefined)("Docker-only labs on the real engine
     if (typeof rootfs === "object") rootfs.remove();
   }, 60_000);
 
-  it.skipIf(kernelMissing.bridge !== undefined)(
-    "bridge: same subnet connects, the other subnet's network is dropped (timeout), the host's bridge address answers",
-    async () => {
-      const run = await runLab("bridge");
-      printReport(run);
-      expect(run.exitCodes).toEqual({ "client-a": 0, "client-b": 0 });
-      expect(Object.fromEntries(run.report.probes.map((p) => [p.id, p.observed.outcome]))).toEqual({
-        "client-a->web-a:80/tcp": "connected",
-        "client-a->web-b:80/tcp": "timeout",
-        "client-b->web-a:80/tcp": "timeout",
-        "client-b->web-b:80/http": "connected",
-        "client-a->host:7411/tcp": "connected",
-      });
-      expect(run.report.summary.mismatched).toBe(0);
-    },
-    120_000,
-  );
-
-  it.skipIf(kernelMissing.macvlan !== undefined)(
-    "macvlan on the lab-made bridge: same subnet connects; across subnets and to the host's parent address there is no route",
-    async () => {
-      const run = await runLab("macvlan");
-      printReport(run);
-      expect(run.parentSeen).toBe(true);
-      expect(existsSync(`/sys/class/net/${testName("macvlan")}-br`)).toBe(false); // removed with its network
-      expect(run.exitCodes).toEqual({ "client-a": 0, "client-b": 0 });
-      expect(Object.fromEntries(run.report.probes.map((p) => [p.id, p.observed.outcome]))).toEqual({
-        "client-a->web-a:80/tcp": "connected",
-        "client-a->web-b:80/tcp": "no-route",
-        "client-b->web-a:80/tcp": "no-route",
-        "client-b->web-b:80/http": "connected",
-        // The test listens on the parent's address, so this is the driver, not an empty port.
-        "client-a->host:7411/tcp": "no-route",
-      });
-      expect(run.report.summary.mismatched).toBe(0);
-    },
-    120_000,
-  );
-
-  for (const driver of ["ipvlan-l2", "ipvlan-l3"] as const) {
-    it.skipIf(kernelMissing[driver] !== undefined)(`${driver}: every probe as the driver's facts say`, async () => {
+  for (const driver of DOCKER_DRIVERS) {
+    it.skipIf(kernelMissing[driver] !== undefined)(`docker-${driver}: ${TITLES[driver]}`, async () => {
       const run = await runLab(driver);
       printReport(run);
-      expect(run.parentSeen).toBe(true);
       expect(run.exitCodes).toEqual({ "client-a": 0, "client-b": 0 });
+      if (run.plan.parent.kind === "lab-made") {
+        expect(run.parentSeen).toBe(true);
+        expect(existsSync(`/sys/class/net/${run.plan.parent.device}`)).toBe(false); // removed with its network
+      }
+      const observed = OBSERVED[driver];
+      if (observed) expect(Object.fromEntries(run.report.probes.map((p) => [p.id, p.observed.outcome]))).toEqual(observed);
       expect(run.report.probes.filter((p) => !p.matches)).toEqual([]);
-      expect(run.report.summary.total).toBe(driver === "ipvlan-l3" ? 4 : 5);
     }, 120_000);
   }
 });
+
