@@ -2,6 +2,7 @@ import type { Command } from "./command";
 import { datapathCommand } from "./datapath";
 import { doctorCommand } from "./doctor";
 import { downCommand } from "./down";
+import { perfCommand } from "./perf";
 import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
 import { probeCommand } from "./probe";
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   upCommand,
   downCommand,
+  perfCommand,
   probeCommand,
   policyCommand,
   datapathCommand,
