@@ -14,7 +14,7 @@ import { checkCgroup, checkDocker } from "./doctor-docker";
 import { systemHost, type Host } from "./doctor-host";
 import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
-import { checkKind, checkPulumi, KIND_FALLBACK_PATH, PULUMI_MIN_VERSION } from "./doctor-tools";
+import { checkKind, checkPulumi, KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION } from "./doctor-tools";
 
 export interface DoctorOptions {
   /** The backends the lab may use: the kernel checks cover what they need. */
@@ -69,7 +69,7 @@ Checks that this machine can run a lab, one line per check: pass, warn or fail, 
 
   docker         the Docker daemon answers \`docker info\`; its cgroup version (kind node images
                  for Kubernetes ≥ 1.35 need cgroup v2; the pinned one is v${KUBERNETES_VERSION})
-  kind           $CNILAB_KIND, else kind on PATH, else ${KIND_FALLBACK_PATH}; v0.27.0 or later,
+  kind           $CNILAB_KIND, else kind on PATH, else ${KIND_FALLBACK_PATH}; ${formatVersion(KIND_MIN_VERSION)} or later,
                  ${KIND_VERSION} recommended
   pulumi         pulumi on PATH (or ~/.pulumi/bin), ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
   kernel-<m>     each kernel module the backend needs (kind nodes share the host kernel):

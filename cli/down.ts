@@ -40,7 +40,6 @@ Example
 `;
 
 interface DownContext {
-  io: Io;
   host: Host;
   progress: Progress;
   plan: LabPlan;
@@ -59,7 +58,7 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
     progress.finish();
     return 2;
   }
-  const ctx: DownContext = { io, host: deps.host, progress, plan, kindPath: pre.kindPath! };
+  const ctx: DownContext = { host: deps.host, progress, plan, kindPath: pre.kindPath! };
   const url = backendUrl(deps.root, deps.host.env);
   const report: string[] = [];
   try {

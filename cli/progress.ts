@@ -31,7 +31,9 @@ export function formatElapsed(ms: number): string {
 
 /**
  * A resource the lab counts: providers and components (the stack, Lab, Cni, …) are bookkeeping,
- * the count is of what gets created — the same set `plannedResourceCount` counts.
+ * the count is of what gets created — the same set `plannedResourceCount` counts. The engine sends a
+ * ResOutputsEvent after every successful step of a custom resource, deletes included
+ * (pulumi/pulumi pkg/engine/update.go, OnResourceStepPost), so one count serves up and destroy.
  */
 function counts(meta: StepEventMetadata): boolean {
   const custom = meta.new?.custom ?? meta.old?.custom ?? false;
