@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { closest, SpecError, type SpecProblem } from "../labs/errors";
-import { labFile, LABS_DIR } from "../labs/lab";
+import { labFile, LABS_DIR, parseLabYaml, readLabFile } from "../labs/lab";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, size, type Cidr } from "../plan/cidr";
 import { dockerLabSchema, type DockerLab } from "./schema";
@@ -25,24 +24,13 @@ export function isDockerLab(name: string, labsDir = LABS_DIR): boolean {
 }
 
 export function loadDockerLab(name: string, labsDir = LABS_DIR): DockerLab {
-  const file = labFile(name, labsDir);
-  const source = path.relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new SpecError([{ source, path: "", message: `no such lab file (cnilab:lab '${name}' names labs/${name}.yaml)` }]);
-  }
+  const { text, source } = readLabFile(name, labsDir);
   return parseDockerLab(text, source);
 }
 
 /** Strict parse, then every cross-field rule; all problems are reported at once. */
 export function parseDockerLab(text: string, source: string): DockerLab {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new SpecError(doc.errors.map((e) => ({ source, path: "", message: `YAML: ${e.message.split("\n")[0]}` })));
-  }
-  const parsed = dockerLabSchema.safeParse(doc.toJS(), { reportInput: true });
+  const parsed = dockerLabSchema.safeParse(parseLabYaml(text, source), { reportInput: true });
   if (!parsed.success) throw new SpecError(zodProblems(dockerLabSchema, parsed.error.issues, source));
   const problems = checkDockerLab(parsed.data, source);
   if (problems.length > 0) throw new SpecError(problems);

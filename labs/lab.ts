@@ -13,25 +13,34 @@ export function labFile(name: string, labsDir = LABS_DIR): string {
   return path.join(labsDir, `${name}.yaml`);
 }
 
-/** Loads and validates labs/<name>.yaml; every problem is reported at once, each with its path. */
-export async function loadLab(name: string, labsDir = LABS_DIR): Promise<Lab> {
+/** The text of labs/<name>.yaml and the path to name it by in messages; a missing file is a SpecError. */
+export function readLabFile(name: string, labsDir = LABS_DIR): { text: string; source: string } {
   const file = labFile(name, labsDir);
   const source = path.relative(process.cwd(), file) || file;
-  let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    return { text: readFileSync(file, "utf8"), source };
   } catch {
     throw new SpecError([{ source, path: "", message: `no such lab file (cnilab:lab '${name}' names labs/${name}.yaml)` }]);
   }
-  return parseLab(text, source);
 }
 
-export async function parseLab(text: string, source: string): Promise<Lab> {
+/** One YAML document as plain data; YAML syntax errors are SpecErrors naming the file. */
+export function parseLabYaml(text: string, source: string): unknown {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     throw new SpecError(doc.errors.map((e) => ({ source, path: "", message: `YAML: ${e.message.split("\n")[0]}` })));
   }
-  const parsed = labSchema.safeParse(doc.toJS(), { reportInput: true });
+  return doc.toJS();
+}
+
+/** Loads and validates labs/<name>.yaml; every problem is reported at once, each with its path. */
+export async function loadLab(name: string, labsDir = LABS_DIR): Promise<Lab> {
+  const { text, source } = readLabFile(name, labsDir);
+  return parseLab(text, source);
+}
+
+export async function parseLab(text: string, source: string): Promise<Lab> {
+  const parsed = labSchema.safeParse(parseLabYaml(text, source), { reportInput: true });
   if (!parsed.success) throw new SpecError(zodProblems(labSchema, parsed.error.issues, source));
   // The policies are narrowed to NetworkPolicyObject by checkPolicies below, which rejects anything else.
   const lab = parsed.data as unknown as Lab;
