@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { labProgram } from "./program";
+import { stackProgram } from "./program";
 
 /**
  * The Pulumi entry point. Configuration is read once, here: every `cnilab:` key of the stack (an
- * unknown key is an error, not ignored), validated and turned into the lab by program.ts.
+ * unknown key is an error, not ignored), validated and turned into the lab by program.ts (a kind
+ * lab, or a Docker-only lab).
  */
 const raw = Object.fromEntries(
   Object.entries(pulumi.runtime.allConfig())
@@ -11,4 +12,4 @@ const raw = Object.fromEntries(
     .map(([key, value]) => [key.slice("cnilab:".length), value]),
 );
 
-export = labProgram(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+export = stackProgram(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);

@@ -1,12 +1,21 @@
+import { dockerLabProgram } from "./components/docker";
 import { Lab } from "./components/lab";
+import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { planLab } from "./plan";
 import { bundleProbe } from "./probe/bundle";
 
 /**
- * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → Lab.
- * Returns the stack outputs. index.ts calls it with the stack's configuration; tests call it directly.
+ * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → Lab, or
+ * the Docker-only lab when the stack's lab file says `type: docker`. Returns the stack outputs.
+ * index.ts calls it with the stack's configuration; tests call it directly.
  */
+export async function stackProgram(raw: Record<string, unknown>, source: string) {
+  if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return dockerLabProgram(loadDockerSpec(raw, source));
+  return labProgram(raw, source);
+}
+
+/** A kind lab: cluster, CNI, workloads, policies, assertion Jobs. */
 export async function labProgram(raw: Record<string, unknown>, source: string) {
   const spec = await loadSpec(raw, source);
   const plan = planLab(spec);

@@ -34,7 +34,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    // Every node:util parseArgs failure (unknown option, missing value, unexpected positional) is usage.
+    if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) {
       io.stderr(`cnilab ${name}: ${(err as Error).message}\n(see 'cnilab ${name} --help')\n`);
       return 2;
     }

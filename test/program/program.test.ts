@@ -134,3 +134,17 @@ describe("the entry point", () => {
     );
   });
 });
+
+describe("Docker-only stacks through the same entry point", () => {
+  it.each(["docker-bridge", "docker-macvlan"])("%s runs the Docker lab, not a cluster", async (stack) => {
+    const { stackProgram } = await import("../../program.js");
+    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+    const before = recorded.length;
+    const out = (await stackProgram(readStackFile(file), file)) as { driver: string; networks: pulumi.Output<unknown> };
+    expect(out.driver).toBe(stack.slice("docker-".length));
+    await settled(out.networks);
+    const added = recorded.slice(before).map((r) => r.type);
+    expect(added).toContain("cnilab:docker:DockerLab");
+    expect(added).not.toContain("cnilab:lab:Lab");
+  });
+});
