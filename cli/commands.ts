@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { compareCommand } from "./compare";
 import { datapathCommand } from "./datapath";
 import { doctorCommand } from "./doctor";
 import { downCommand } from "./down";
@@ -7,6 +8,7 @@ import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
 import { probeCommand } from "./probe";
 import { upCommand } from "./up";
+import { verifyCommand } from "./verify";
 
 /** Every subcommand, in the order `cnilab --help` lists them. Register a new one with one line here. */
 export const COMMANDS: readonly Command[] = [
@@ -14,7 +16,9 @@ export const COMMANDS: readonly Command[] = [
   planCommand,
   upCommand,
   downCommand,
+  verifyCommand,
   perfCommand,
+  compareCommand,
   probeCommand,
   policyCommand,
   datapathCommand,

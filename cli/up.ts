@@ -9,26 +9,15 @@ import { kubernetesMinor } from "../labs/stack";
 import { planLab, type LabPlan } from "../plan";
 import { UsageError, type Command, type Io } from "./command";
 import { DEFAULT_KUBERNETES_MINOR } from "./doctor";
-import { systemHost, type Host } from "./doctor-host";
 import { preflightUp, reportPreflight } from "./doctor-preflight";
 import { plannedResourceCount } from "./plan";
 import { Progress } from "./progress";
 import { backendUrl, createOrSelectLabStack, DEFAULT_PASSPHRASE, pulumiFailure, STATE_DIR } from "./pulumi";
-import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
+import { defaultDeps, type LabCommandDeps } from "./deps";
+import { loadStackSpecOrReport, resolveStack, type StackRef } from "./stack-arg";
+import { showVerify, verifyFromOutputs } from "./verify";
 
-/** What `up` and `down` run against; tests replace the machine and the project. */
-export interface LabCommandDeps {
-  host: Host;
-  /** The project root (Pulumi.yaml, stacks/, .cnilab/). */
-  root: string;
-  /** Redraw progress on one line. */
-  tty: boolean;
-  now?: () => number;
-}
-
-export function defaultDeps(io: Io): LabCommandDeps {
-  return { host: systemHost(io.env, io.cwd), root: PROJECT_ROOT, tty: process.stdout.isTTY === true && io.env.TERM !== "dumb" };
-}
+export { defaultDeps, type LabCommandDeps } from "./deps";
 
 /** The stack argument of up/down: Pulumi reads stack settings only from stacks/, so it must be there. */
 export function parseLabArgs(command: string, argv: string[], io: Io, root: string, extra: Record<string, { type: "boolean" }> = {}) {
@@ -59,8 +48,12 @@ kind       $CNILAB_KIND, else kind on PATH, else /opt/kind/usr/bin/kind; passed 
 Progress   step, resources done/total and elapsed time: one updating line on a terminal, plain lines
            otherwise.
 
-Exit status: 0 the lab is up; 1 \`pulumi up\` failed (what was created stays: fix and re-run, or
-\`cnilab down <stack>\`); 2 bad usage, invalid stack, or a missing prerequisite.
+It ends with \`cnilab verify <stack>\`'s table: every probe of the assertion Jobs, expected against
+observed.
+
+Exit status: 0 the lab is up and behaves as expected; 1 \`pulumi up\` failed (what was created stays:
+fix and re-run, or \`cnilab down <stack>\`), or a probe did not behave as expected; 2 bad usage,
+invalid stack, or a missing prerequisite.
 
 Example
   cnilab up flannel-vxlan
@@ -91,7 +84,14 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
     const result = await stack.up({ onEvent: progress.onEvent });
     progress.finish();
     finishUp({ ref, plan, outputs: result.outputs, elapsed: progress.elapsed() }, io);
-    return 0;
+    // The lab proves itself: the assertion Jobs ran during the update; show what they found.
+    const report = await verifyFromOutputs(ref.name, plan.backend, result.outputs, deps.readLogs);
+    if (typeof report === "string") {
+      io.stdout(`\nverify: ${report}\n`);
+      return 0;
+    }
+    io.stdout("\n");
+    return showVerify(report, io, deps.root, {});
   } catch (err) {
     progress.finish();
     const lines = pulumiFailure(err, progress.errors);

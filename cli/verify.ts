@@ -1,0 +1,107 @@
+/**
+ * `cnilab verify <stack>`: reads the assertion Jobs' logs back from the cluster, compares every probe
+ * with its expected outcome, explains each mismatch, and saves the report for `cnilab compare`.
+ * `up` ends with the same table (showVerify).
+ */
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { OutputMap } from "@pulumi/pulumi/automation";
+import { renderJUnit, renderReport } from "../assertions/render";
+import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify";
+import type { BackendFacts } from "../backends";
+import type { AssertionsOutput } from "../components/assertions";
+import { planLab } from "../plan";
+import { stateDir } from "../datapath/state";
+import { saveVerifyReport } from "../report/results-store";
+import { parseCommandArgs } from "./args";
+import { UsageError, type Command, type Io } from "./command";
+import { preflightDown, reportPreflight } from "./doctor-preflight";
+import { readJobLogs, type JobLogs } from "./job-logs";
+import { selectLabStack } from "./pulumi";
+import { loadStackSpecOrReport, resolveStack } from "./stack-arg";
+import { defaultDeps, type LabCommandDeps } from "./deps";
+
+export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
+
+Reads the results of the lab's assertion Jobs (one per source identity: the health suite and the
+clients of the policy scenarios) from the cluster, and prints expected against observed for every
+probe: truth tables per scenario and port (. connected, X blocked, ? no result), then each mismatch
+with the reason it was expected (the policy and rule, the backend's enforcement, its limitations)
+and what the observation means. A result line that is missing or unreadable is an error, never a
+pass. The report is saved in .cnilab/results/<stack>/verify.json for 'cnilab compare'.
+
+Options
+  --json        print the report as JSON instead of tables
+  --junit FILE  also write a JUnit XML file (one testsuite per scenario) for CI systems
+
+Exit status: 0 everything as expected; 1 a mismatch or an error; 2 bad usage, invalid stack, the lab
+is not up, or a missing prerequisite (the Pulumi CLI reads the stack's outputs).
+
+Example
+  cnilab verify calico-ipip --junit results.xml
+`;
+
+export interface VerifyOptions {
+  json?: boolean;
+  junit?: string;
+}
+
+/** The report from a stack's outputs: the probes and Jobs are in `assertions`, the kubeconfig reads the logs. */
+export async function verifyFromOutputs(
+  stack: string,
+  backend: BackendFacts,
+  outputs: OutputMap,
+  readLogs: (kubeconfig: string, jobs: AssertionsOutput["jobs"]) => Promise<JobLogs> = readJobLogs,
+): Promise<VerifyReport | string> {
+  const assertions = outputs.assertions?.value as AssertionsOutput | undefined;
+  const kubeconfig = outputs.kubeconfig?.value as string | undefined;
+  if (!assertions || !kubeconfig) return `the stack has no ${!assertions ? "assertions" : "kubeconfig"} output: run 'cnilab up ${stack}' first`;
+  const logs = await readLogs(kubeconfig, assertions.jobs);
+  return verify({ stack, backend, probes: assertions.probes, skipped: assertions.skipped, logs });
+}
+
+/** Prints (and saves, under the state directory of `root`) a report; returns verify's exit code. */
+export function showVerify(report: VerifyReport, io: Io, root: string, options: VerifyOptions): number {
+  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  const saved = saveVerifyReport(stateDir(root, io.env), report.stack, report);
+  if (!options.json) io.stdout(`saved ${saved}\n`);
+  if (options.junit) {
+    const file = resolve(io.cwd, options.junit);
+    writeFileSync(file, renderJUnit(report));
+    if (!options.json) io.stdout(`JUnit: ${file}\n`);
+  }
+  return verifyExitCode(report);
+}
+
+export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    args: argv,
+    options: { json: { type: "boolean" }, junit: { type: "string" } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(`expected one <stack>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
+  const ref = resolveStack(positionals[0], deps.root, io.cwd);
+  const spec = await loadStackSpecOrReport(ref, io, "verify");
+  if (typeof spec === "number") return spec;
+  const pre = await preflightDown(deps.host);
+  const pulumiMissing = pre.failures.filter((f) => f.id === "pulumi");
+  if (!reportPreflight({ failures: pulumiMissing, warnings: [] }, io, "verify")) return 2;
+  const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath! });
+  if (!stack) {
+    io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
+    return 2;
+  }
+  const report = await verifyFromOutputs(ref.name, planLab(spec).backend, await stack.outputs(), deps.readLogs);
+  if (typeof report === "string") {
+    io.stderr(`cnilab verify: ${report}\n`);
+    return 2;
+  }
+  return showVerify(report, io, deps.root, { json: values.json === true, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
+}
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "expected against observed for every probe of a lab that is up; mismatches explained",
+  help: VERIFY_HELP,
+  run: (argv, io) => runVerify(argv, io),
+};
