@@ -146,11 +146,11 @@ export function planHealthProbes(
       viaDns: true,
     },
     { check: "service-clusterip", toLabel: `ClusterIP of ${echoName(1)}`, target: { kind: "service-ip", namespace: HEALTH_NAMESPACE, service: echoName(1) }, port: 80, protocol: "tcp", limitedBy: "pod-to-clusterip" },
-    { check: "nodeport", toLabel: `${other?.name}:${HEALTH_NODEPORT}`, target: { kind: "node", node: other?.name ?? "" }, port: HEALTH_NODEPORT, protocol: "tcp", limitedBy: "pod-to-other-node", needs: "two-workers" },
-    { check: "pod-to-apiserver", toLabel: `kubernetes Service ${apiServer}:443`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", limitedBy: "pod-to-clusterip" },
+    { check: "nodeport", toLabel: `NodePort on ${other?.name}`, target: { kind: "node", node: other?.name ?? "" }, port: HEALTH_NODEPORT, protocol: "tcp", limitedBy: "pod-to-other-node", needs: "two-workers" },
+    { check: "pod-to-apiserver", toLabel: `API server (Service ${apiServer})`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", limitedBy: "pod-to-clusterip" },
     { check: "pod-to-own-node", toLabel: `${client.node} kubelet`, target: { kind: "node", node: client.node }, port: KUBELET_PORT, protocol: "tcp", limitedBy: "pod-to-own-node" },
     { check: "pod-to-other-node", toLabel: `${other?.name} kubelet`, target: { kind: "node", node: other?.name ?? "" }, port: KUBELET_PORT, protocol: "tcp", limitedBy: "pod-to-other-node", needs: "two-workers" },
-    { check: "pod-to-internet", toLabel: "1.1.1.1:443", target: { kind: "address", address: "1.1.1.1" }, port: 443, protocol: "tcp", needs: "internet" },
+    { check: "pod-to-internet", toLabel: "internet (1.1.1.1)", target: { kind: "address", address: "1.1.1.1" }, port: 443, protocol: "tcp", needs: "internet" },
   ];
   const probes: AssertedProbe[] = [];
   const skipped: SkippedProbe[] = [];

@@ -7,7 +7,7 @@ import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
-import { planImages, planLab, type LabPlan } from "../plan";
+import { planCharts, planImages, planLab, type LabPlan } from "../plan";
 import { UsageError, type Command, type Io } from "./command";
 import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
 
@@ -22,17 +22,24 @@ export interface PlanSection {
   lines(view: PlanView): string[];
 }
 
-/** Every Kubernetes object the stack applies, in the order the lab creates them. */
+/** Every Kubernetes object the stack applies from the plan, in the order the lab creates them. */
 export function plannedObjects(plan: LabPlan): K8sObject[] {
-  return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies];
+  return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies, ...plan.healthObjects];
+}
+
+/** The assertion Jobs' resources: a ConfigMap and a Job per source identity, one Endpoints read per probed Service. */
+function assertionResourceCount(plan: LabPlan): number {
+  const reads = new Set(plan.assertions.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])));
+  return 2 * plan.assertions.clients.length + reads.size;
 }
 
 /**
  * The resources the lab registers with Pulumi, components and providers aside: the Docker network,
- * the kind cluster, the Helm release if any, and every Kubernetes object (components/lab.ts).
+ * the kind cluster, the Helm release if any, every Kubernetes object, and the assertion Jobs
+ * (components/lab.ts).
  */
 export function plannedResourceCount(plan: LabPlan): number {
-  return 2 + (plan.cni.helm ? 1 : 0) + plannedObjects(plan).length;
+  return 2 + (plan.cni.helm ? 1 : 0) + plannedObjects(plan).length + assertionResourceCount(plan);
 }
 
 const yes = (b: boolean) => (b ? "yes" : "no");
@@ -105,12 +112,38 @@ const objects: PlanSection = {
     const width = Math.max(...[...counts.keys()].map((k) => k.length));
     const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, n]) => `  ${kind.padEnd(width)}  ${n}`);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    return [...rows, `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.helm ? ", Helm release" : ""})`];
+    return [
+      ...rows,
+      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.helm ? ", Helm release" : ""}, assertion Jobs and their ConfigMaps, endpoint reads)`,
+    ];
+  },
+};
+
+/** Above this many probes a scenario is summarised by expected outcome instead of listed. */
+const LIST_PROBES_UP_TO = 30;
+
+const probes: PlanSection = {
+  title: "Probes (expected outcome, and why)",
+  lines: ({ plan: { assertions: a } }) => {
+    const lines = [`  ${a.probes.length} probes from ${a.clients.length} source identities: ${a.clients.map((c) => `${c.namespace}/${c.name} on ${c.node}`).join(", ")}`];
+    for (const group of [...new Set(a.probes.map((p) => p.group))]) {
+      const inGroup = a.probes.filter((p) => p.group === group);
+      lines.push(`  ${group}:`);
+      if (inGroup.length > LIST_PROBES_UP_TO) {
+        const by = new Map<string, number>();
+        for (const p of inGroup) by.set(p.expect, (by.get(p.expect) ?? 0) + 1);
+        lines.push(`    ${inGroup.length} probes: ${[...by].map(([o, n]) => `${n} expect ${o}`).join(", ")} (cnilab plan --json lists each)`);
+        continue;
+      }
+      for (const p of inGroup) lines.push(`    ${p.client} → ${p.toLabel}:${p.port}/${p.protocol}  expect ${p.expect}  — ${p.why}`);
+    }
+    if (a.skipped.length > 0) lines.push("  skipped:", ...a.skipped.map((s) => `    ${s.id}: ${s.reason}`));
+    return lines;
   },
 };
 
 /** The sections of `cnilab plan`, in order. */
-export const PLAN_SECTIONS: readonly PlanSection[] = [summary, backend, kindConfig, cni, objects];
+export const PLAN_SECTIONS: readonly PlanSection[] = [summary, backend, kindConfig, cni, objects, probes];
 
 export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PLAN_SECTIONS): string {
   return sections.map((s) => [`${s.title}:`, ...s.lines(view)].join("\n")).join("\n\n") + "\n";
@@ -120,14 +153,16 @@ export const PLAN_HELP = `Usage: cnilab plan <stack> [--images] [--json]
 
 Prints what \`cnilab up <stack>\` would build, without touching Docker or Pulumi: the stack and its
 nodes, the backend's facts (NetworkPolicy enforcement, datapath, limitations), the kind config,
-the CNI install (Helm chart, version and values, objects applied first, readiness), and the
-number of Kubernetes objects per kind.
+the CNI install (Helm chart, version and values, objects applied first, readiness), the number of
+Kubernetes objects per kind, and every probe of the assertion Jobs with its expected outcome and
+the reason (the policy verdict, the backend's enforcement and limitations).
 
 Arguments
   <stack>       a stack name (stacks/Pulumi.<stack>.yaml) or a path to a stack file
 
 Options
-  --images      list every image the lab runs, one per line: what a workshop preloads or mirrors
+  --images      list every image the lab runs, one per line (pipe into docker pull), then the Helm
+                charts as comments: what a workshop preloads or mirrors
   --json        print the whole plan as JSON (with --images: a JSON array of the images)
   -h, --help    this text
 
@@ -151,7 +186,8 @@ export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Prom
   const plan = planLab(spec);
   if (values.images) {
     const images = planImages(spec, plan);
-    io.stdout(values.json ? `${JSON.stringify(images, null, 2)}\n` : images.map((i) => `${i}\n`).join(""));
+    const charts = planCharts(plan).map((c) => `# Helm chart ${c} (pulls the images its version pins)`);
+    io.stdout(values.json ? `${JSON.stringify(images, null, 2)}\n` : [...images, ...charts].map((i) => `${i}\n`).join(""));
   } else {
     io.stdout(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan }));
   }

@@ -56,7 +56,11 @@ export function planLab(spec: Spec): LabPlan {
   return { ...plan, assertions: planAssertions(spec, plan) };
 }
 
-/** Every image a plan runs (node image, CNI helpers, workloads): what a workshop preloads or mirrors. */
+/**
+ * Every image a plan runs (node image, CNI helpers, workloads, probes): what a workshop preloads or
+ * mirrors; one reference per entry, so the list pipes into `docker pull`. A Helm chart pulls more
+ * images of its own: see planCharts.
+ */
 export function planImages(spec: Spec, plan: LabPlan): string[] {
   const images = new Set<string>([spec.stack.nodeImage]);
   const visit = (value: unknown): void => {
@@ -70,7 +74,11 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
   };
   visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
   images.add(PROBE_NODE_IMAGE);
-  if (plan.cni.helm) images.add(`${plan.cni.helm.chart} chart ${plan.cni.helm.version} (${plan.cni.helm.repo}) and the images it pulls`);
   images.add(IMAGES.kubectl);
   return [...images].sort();
+}
+
+/** The Helm charts a plan installs, as "<repo> <chart> <version>"; each pulls the images its version pins. */
+export function planCharts(plan: LabPlan): string[] {
+  return plan.cni.helm ? [`${plan.cni.helm.repo} ${plan.cni.helm.chart} ${plan.cni.helm.version}`] : [];
 }

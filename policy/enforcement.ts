@@ -55,8 +55,9 @@ export class ExpectationMatrix {
   private missing(src: number, dst: number, q: number): EnforcedFeature[] {
     const out: EnforcedFeature[] = [];
     const { ingress, egress, ipBlock } = this.enforcement;
-    if (!ingress && this.matrix.isIngressIsolated(dst)) out.push("ingress");
-    if (!egress && this.matrix.isEgressIsolated(src)) out.push("egress");
+    // Only a side that would have blocked matters: an allowed side needs no enforcement to pass.
+    if (!ingress && !this.matrix.ingressPasses(src, dst, q)) out.push("ingress");
+    if (!egress && !this.matrix.egressPasses(src, dst, q)) out.push("egress");
     if (!ipBlock && this.matrix.verdict(src, dst, q) !== this.effective.verdict(src, dst, q)) out.push("ipBlock");
     return out;
   }

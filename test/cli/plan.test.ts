@@ -24,7 +24,7 @@ describe("cnilab plan <stack>", () => {
     const { code, out, err } = await plan("flannel-vxlan");
     expect([code, err]).toEqual([0, ""]);
     const sections = out.split("\n").filter((l) => /^\S.*:$/.test(l));
-    expect(sections).toEqual(["Stack:", "Backend:", "kind config:", "CNI install:", "Objects:"]);
+    expect(sections).toEqual(["Stack:", "Backend:", "kind config:", "CNI install:", "Objects:", "Probes (expected outcome, and why):"]);
     expect(out).toContain("  flannel-vxlan (stacks/Pulumi.flannel-vxlan.yaml): lab 'netpol', backend flannel-vxlan\n");
     expect(out).toContain("  Docker network cnilab-flannel-vxlan: 172.30.2.0/24, gateway 172.30.2.1\n");
     expect(out).toContain("  NetworkPolicy: ingress no, egress no, ipBlock no — flannel only programs routes");
@@ -40,7 +40,16 @@ describe("cnilab plan <stack>", () => {
     const objects = plannedObjects(planLab(spec));
     expect(out).toMatch(new RegExp(`\\n  NetworkPolicy +${objects.filter((o) => o.kind === "NetworkPolicy").length}\\n`));
     expect(out).toMatch(new RegExp(`\\n  DaemonSet +1\\n`));
-    expect(out).toMatch(new RegExp(`\\n  total +${objects.length} \\(\\+ 3 more Pulumi resources: Docker network, kind cluster, Helm release\\)\\n$`));
+    const more = plannedResourceCount(planLab(spec)) - objects.length;
+    // The network, the cluster, the release, then a ConfigMap + Job per source identity (5) and one
+    // Endpoints read per probed Service (nginx, myapp, web; the 2 echo servers).
+    expect(more).toBe(3 + 2 * 5 + 5);
+    expect(out).toMatch(new RegExp(`\\n  total +${objects.length} \\(\\+ ${more} more Pulumi resources: Docker network, kind cluster, Helm release, assertion Jobs`));
+    // Every probe with its expectation: on flannel, policies are not enforced.
+    expect(out).toContain("  42 probes from 5 source identities: cnilab-health/health-client on cnilab-flannel-vxlan-worker, default/demo on");
+    expect(out).toMatch(/\n  access-nginx:\n    demo → default\/nginx:80\/tcp  expect connected  — allowed/);
+    expect(out).toMatch(/prod-client → default\/nginx:80\/tcp  expect connected  — expected allowed \(policy verdict denied: .*\); ingress not enforced: flannel only programs routes/);
+    expect(out).toContain("    health/pod-to-internet: off by default; set cnilab:probeInternet: true to probe 1.1.1.1:443\n");
   });
 
   it("macvlan: no chart, its limitations as expected failures, no DaemonSet of a chart to wait for", async () => {
@@ -53,15 +62,18 @@ describe("cnilab plan <stack>", () => {
     expect(out).toContain("  no Helm chart\n");
     const spec = await loadStack("macvlan");
     const p = planLab(spec);
-    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ 2 more Pulumi resources: Docker network, kind cluster\\)\\n$`));
-    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2);
+    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 5 + 5);
+    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ ${2 + 2 * 5 + 5} more Pulumi resources: Docker network, kind cluster, assertion Jobs`));
+    expect(out).toMatch(/    health-client → cnilab-macvlan-worker kubelet:10250\/tcp  expect no-route  — macvlan \(bridge mode\): the kernel never delivers/);
   });
 
   it("--images lists what planImages lists, one per line; with --json as an array", async () => {
     const spec = await loadStack("calico-bgp");
     const images = planImages(spec, planLab(spec));
     const text = await plan("calico-bgp", "--images");
-    expect(text.out).toBe(images.map((i) => `${i}\n`).join(""));
+    expect(text.out).toBe(`${images.join("\n")}\n# Helm chart https://docs.tigera.io/calico/charts tigera-operator v3.32.1 (pulls the images its version pins)\n`);
+    // Every entry is one image reference, so the list pipes into `docker pull`.
+    for (const i of images) expect(i).toMatch(/^[a-z0-9.-]+(\/[a-z0-9._-]+)+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/);
     expect(images).toContain(IMAGES.kubectl);
     const json = await plan("calico-bgp", "--images", "--json");
     expect(JSON.parse(json.out)).toEqual(images);

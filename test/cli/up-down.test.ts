@@ -31,6 +31,16 @@ function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
     { type: "pulumi:providers:kubernetes", name: `${CLUSTER}-k8s`, custom: true },
     { type: "kubernetes:helm.sh/v3:Release", name: `${CLUSTER}-cni-flannel`, custom: true },
     ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),
+    // The assertion Jobs: a ConfigMap and a Job per source identity, an Endpoints read per probed Service.
+    ...plan.assertions.clients.flatMap((c) => [
+      { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
+      { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
+    ]),
+    ...[...new Set(plan.assertions.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}-${p.target.service}`] : [])))].map((k) => ({
+      type: "kubernetes:core/v1:Endpoints",
+      name: `endpoints-${k}`,
+      custom: true,
+    })),
   ];
   const outputs = {
     backend: { value: STACK, secret: false },
@@ -95,7 +105,7 @@ describe("cnilab up / down with the Automation API", () => {
 
     const total = plannedResourceCount(plan);
     expect(out).toContain(`creating lab ${STACK} (${total} resources)`);
-    expect(out).toContain(`${total}/${total} created kubernetes:networking.k8s.io/v1:NetworkPolicy`);
+    expect(out).toContain(`${total}/${total} created kubernetes:core/v1:Endpoints`);
     expect(out).not.toMatch(/created (pulumi:providers|cnilab:lab|pulumi:pulumi)/);
     expect(out).toMatch(new RegExp(`Lab ${STACK} is up \\(\\d+s\\)`));
     expect(out).toMatch(/ {2}kubeconfig {2}\[secret\]/);
