@@ -78,6 +78,8 @@ describe.each(stacks)("the program for stack %s", (stack) => {
       value: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${specs.get(stack)!.stack.clusterName}\n`,
     });
     expect(provider.inputs.deleteUnreachable).toBe("true");
+    // cluster → provider: the kubeconfig is a data edge from the kind resource.
+    expect(provider.dependencies).toContain(rs.find((r) => r.type === DYNAMIC_TYPE)!.urn);
     const k8s = rs.filter((r) => r.type.startsWith("kubernetes:") && r.custom);
     expect(k8s.length).toBeGreaterThan(15);
     for (const r of k8s) expect(r.provider?.startsWith(`${provider.urn}::`), `${r.type} ${r.name}`).toBe(true);
