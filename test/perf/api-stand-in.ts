@@ -10,7 +10,7 @@ export interface StandIn {
   kubeconfig: string;
   requests: string[];
   /** Bodies of the objects created, in order. */
-  created: { kind: string; body: Record<string, unknown> }[];
+  created: { kind: string; body: Record<string, any> }[];
   /** Jobs that existed at the same time, at most (the runner must run one at a time). */
   maxConcurrentJobs: number;
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import { buildCharts } from "../../report/charts";
-import { scriptJson, scriptSource } from "../../report/html";
+import { renderHtml, scriptJson, scriptSource } from "../../report/html";
 import { buildComparison } from "../../report/model";
 import { loadStackResults } from "../../report/results-store";
 
@@ -42,7 +42,6 @@ describe("what the page inlines cannot break out of its script", () => {
     const state = join(dir, "state");
     const results = STACKS.map((s) => loadStackResults(state, s));
     results[0]!.verify!.probes[0]!.toLabel = "<img src=x onerror=alert(1)>";
-    const { renderHtml } = await import("../../report/html");
     const page = renderHtml(buildComparison(results, "2026-11-23T05:30:00.000Z"), "/* chart.js */");
     expect(page).not.toContain("<img src=x");
     expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -81,18 +80,16 @@ describe.skipIf(!hasChromium)("the HTML report in headless Chromium", () => {
       const url = pathToFileURL(join(out, "compare.html")).href;
       await page.goto(url, { waitUntil: "load", timeout: 20_000 });
 
-      const charts = await page.evaluate(() => {
-        const g = globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] }; getDatasetMeta(i: number): { data: unknown[] } } | undefined } };
-        return [...document.querySelectorAll("canvas")].map((canvas) => {
-          const chart = g.Chart.getChart(canvas);
-          return {
-            id: canvas.id,
-            width: canvas.width,
-            datasets: chart?.data.datasets.length ?? 0,
-            drawn: chart ? chart.data.datasets.map((_, i) => chart.getDatasetMeta(i).data.length) : [],
-          };
-        });
-      });
+      // Runs in the page (a string: this project's TypeScript has no DOM types).
+      const charts = (await page.evaluate(`[...document.querySelectorAll("canvas")].map((canvas) => {
+        const chart = Chart.getChart(canvas);
+        return {
+          id: canvas.id,
+          width: canvas.width,
+          datasets: chart ? chart.data.datasets.length : 0,
+          drawn: chart ? chart.data.datasets.map((_, i) => chart.getDatasetMeta(i).data.length) : [],
+        };
+      })`)) as { id: string; width: number; datasets: number; drawn: number[] }[];
       expect(charts.map((c) => c.id)).toEqual(expectedCharts);
       expect(charts.length).toBeGreaterThanOrEqual(6);
       for (const c of charts) {
