@@ -42,7 +42,8 @@ function perPair(c: Comparison, test: BenchTest, metric: BenchMetric, pick: (cel
       return cell ? pick(cell) : null;
     }),
   }));
-  return { labels: pairs as string[], datasets };
+  // A stack without this measurement gets no (empty) legend entry; colours stay tied to the stack.
+  return { labels: pairs as string[], datasets: datasets.filter((d) => d.data.some((v) => v !== null)) };
 }
 
 const hasData = (spec: ChartSpec) => spec.config.data.labels.length > 0 && spec.config.data.datasets.some((d) => d.data.some((v) => v !== null));
@@ -95,14 +96,16 @@ export function buildCharts(c: Comparison): ChartSpec[] {
       type: "bar",
       data: {
         labels: roles,
-        datasets: c.stacks.map((s, i) => ({
-          label: s.stack,
-          backgroundColor: colour(i),
-          data: roles.map((role) => {
-            const n = s.footprint?.find((f) => f.container.endsWith(`-${role}`) || f.container === role);
-            return n ? Math.round(n.memoryBytes / 1024 / 1024) : null;
-          }),
-        })),
+        datasets: c.stacks
+          .map((s, i) => ({
+            label: s.stack,
+            backgroundColor: colour(i),
+            data: roles.map((role) => {
+              const n = s.footprint?.find((f) => f.container.endsWith(`-${role}`) || f.container === role);
+              return n ? Math.round(n.memoryBytes / 1024 / 1024) : null;
+            }),
+          }))
+          .filter((d) => d.data.some((v) => v !== null)),
       },
       options: options("MiB"),
     },

@@ -57,8 +57,8 @@ h1{font-size:24px;margin:0 0 4px}h2{margin:32px 0 8px;font-size:19px;border-bott
 .caveat{background:#fff6dd;border-left:4px solid #e6a100;padding:10px 14px;margin:16px 0}
 .missing{background:#fdecea;border-left:4px solid #d55e00;padding:10px 14px}
 table{border-collapse:collapse;background:#fff;margin:8px 0;width:100%;font-size:13px}
-th,td{border:1px solid #dfe3ea;padding:4px 8px;text-align:left;vertical-align:top}
-thead th{background:#eef1f5}td.ok{color:#0b6e4f}td.bad{color:#b42318;font-weight:600}td.err{color:#6b7280;font-weight:600}
+th,td{border:1px solid #dfe3ea;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+thead th{background:#eef1f5}tbody th{white-space:nowrap;overflow-wrap:normal}td.ok{color:#0b6e4f}td.bad{color:#b42318;font-weight:600}td.err{color:#6b7280;font-weight:600}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:16px}
 figure{background:#fff;border:1px solid #dfe3ea;margin:0;padding:12px}figure h3{margin:0 0 6px;font-size:14px}
 figure .plot{position:relative;height:260px}figcaption{color:#5b6472;font-size:12px;margin-top:6px}

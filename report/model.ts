@@ -180,5 +180,7 @@ export function buildComparison(results: readonly StackResults[], generatedAt: s
 function factRowsFor(results: readonly StackResults[]): FactRow[] {
   const perStack = results.map((r) => stackFacts(r, resultsBackend(r)));
   const labels = [...new Set(perStack.flatMap((rows) => rows.map((row) => row.label)))];
-  return labels.map((label) => ({ label, values: perStack.map((rows) => rows.find((row) => row.label === label)?.values[0] ?? "–") }));
+  const rows = labels.map((label) => ({ label, values: perStack.map((rows) => rows.find((row) => row.label === label)?.values[0] ?? "–") }));
+  // A row no stack has a value for ("on kind" for most backends) says nothing.
+  return rows.filter((row) => row.values.some((v) => v !== "–"));
 }

@@ -86,7 +86,8 @@ describe("cnilab compare", () => {
   it("fingerprint in the report", () => {
     expect(md).toContain("| podMtu | 1450 | 1500 | – | – |\n");
     expect(md).toMatch(/\| kind \| v0\.30\.0 \| v0\.30\.0 \| – \| – \|/);
-    expect(md).toMatch(/\| cpu \| AMD EPYC/);
+    expect(md).toContain("| cpus | 2 | 2 | – | 2 |\n");
+    expect(md).toContain("| kubeProxyMode | iptables | iptables | – | – |\n");
   });
 
   it("JSON: the comparison as data", () => {
