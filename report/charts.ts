@@ -48,45 +48,23 @@ function perPair(c: Comparison, test: BenchTest, metric: BenchMetric, pick: (cel
 
 const hasData = (spec: ChartSpec) => spec.config.data.labels.length > 0 && spec.config.data.datasets.some((d) => d.data.some((v) => v !== null));
 
+/** The per-pair charts: id, title, what to read, which test and metric, median or ratio, y-axis title. */
+const PAIR_CHARTS: readonly [string, string, string, BenchTest, BenchMetric, "median" | "ratio", string][] = [
+  ["ratio-tcp-1", "Throughput as a ratio of node↔node (TCP, one stream)", "1.0 is the hostNetwork baseline of the same run; lower means the datapath costs more.", "tcp-1", "throughput", "ratio", "× node↔node"],
+  ["throughput-tcp-1", "Throughput, median Gbit/s (TCP, one stream)", "Absolute figures of this machine only: compare bars within a stack, not across machines.", "tcp-1", "throughput", "median", "Gbit/s"],
+  ["cpu-tcp-1", "Host CPU-seconds per Gbit (TCP, one stream)", "What each Gbit costs the whole machine; encapsulation shows up here first.", "tcp-1", "cpu-per-gbit", "median", "CPU-s per Gbit"],
+  ["latency-rr", "Request/response latency p50, µs (half round trip)", "One-byte ping-pong on one connection.", "tcp-rr", "latency-p50", "median", "µs"],
+  ["latency-rr-p99", "Request/response latency p99, µs (half round trip)", "The tail: where conntrack, policy and encapsulation add jitter.", "tcp-rr", "latency-p99", "median", "µs"],
+  ["connect-rate", "Connection setup rate, connections/s", "A new TCP connection per transaction: conntrack, NAT and policy cost.", "tcp-crr", "connect-rate", "median", "connections/s"],
+];
+
 export function buildCharts(c: Comparison): ChartSpec[] {
-  const specs: ChartSpec[] = [
-    {
-      id: "ratio-tcp-1",
-      title: "Throughput as a ratio of node↔node (TCP, one stream)",
-      note: "1.0 is the hostNetwork baseline of the same run; lower means the datapath costs more.",
-      config: { type: "bar", data: perPair(c, "tcp-1", "throughput", (x) => x.ratio), options: options("× node↔node") },
-    },
-    {
-      id: "throughput-tcp-1",
-      title: "Throughput, median Gbit/s (TCP, one stream)",
-      note: "Absolute figures of this machine only: compare bars within a stack, not across machines.",
-      config: { type: "bar", data: perPair(c, "tcp-1", "throughput", (x) => x.median), options: options("Gbit/s") },
-    },
-    {
-      id: "cpu-tcp-1",
-      title: "Host CPU-seconds per Gbit (TCP, one stream)",
-      note: "What each Gbit costs the whole machine; encapsulation shows up here first.",
-      config: { type: "bar", data: perPair(c, "tcp-1", "cpu-per-gbit", (x) => x.median), options: options("CPU-s per Gbit") },
-    },
-    {
-      id: "latency-rr",
-      title: "Request/response latency p50, µs (half round trip)",
-      note: "One-byte ping-pong on one connection.",
-      config: { type: "bar", data: perPair(c, "tcp-rr", "latency-p50", (x) => x.median), options: options("µs") },
-    },
-    {
-      id: "latency-rr-p99",
-      title: "Request/response latency p99, µs (half round trip)",
-      note: "The tail: where conntrack, policy and encapsulation add jitter.",
-      config: { type: "bar", data: perPair(c, "tcp-rr", "latency-p99", (x) => x.median), options: options("µs") },
-    },
-    {
-      id: "connect-rate",
-      title: "Connection setup rate, connections/s",
-      note: "A new TCP connection per transaction: conntrack, NAT and policy cost.",
-      config: { type: "bar", data: perPair(c, "tcp-crr", "connect-rate", (x) => x.median), options: options("connections/s") },
-    },
-  ];
+  const specs: ChartSpec[] = PAIR_CHARTS.map(([id, title, note, test, metric, value, yTitle]) => ({
+    id,
+    title,
+    note,
+    config: { type: "bar", data: perPair(c, test, metric, (x) => x[value]), options: options(yTitle) },
+  }));
   const roles = [...new Set(c.stacks.flatMap((s) => (s.footprint ?? []).map((n) => n.container.replace(/^.*-(control-plane|worker\d*)$/, "$1"))))];
   specs.push({
     id: "idle-memory",

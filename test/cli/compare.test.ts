@@ -1,23 +1,20 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import type { Comparison } from "../../report/model";
+import { fixtureState } from "../report/fixture-state";
 
 /**
  * `cnilab compare` from recorded results (test/report/fixtures, see its README): flannel-vxlan and
  * flannel-host-gw with verify, perf and facts; calico-ipip with verify only; the datapath lab's
  * flannel-host-gw bench imported from datapath-bench.json.
  */
-const fixtures = join(__dirname, "..", "report", "fixtures");
 const STACKS = ["flannel-vxlan", "flannel-host-gw", "calico-ipip", "datapath-flannel-host-gw"];
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cnilab-compare-"));
-  cpSync(join(fixtures, "results"), join(dir, "state", "results"), { recursive: true });
-  cpSync(join(fixtures, "datapath-bench.json"), join(dir, "state", "datapath-bench.json"));
+  dir = fixtureState("cnilab-compare-").dir;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

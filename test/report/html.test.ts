@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,6 +9,7 @@ import { buildCharts } from "../../report/charts";
 import { renderHtml, scriptJson, scriptSource } from "../../report/html";
 import { buildComparison } from "../../report/model";
 import { loadStackResults } from "../../report/results-store";
+import { fixtureState } from "./fixture-state";
 
 /**
  * The HTML report opened in headless Chromium (Debian's `chromium`): it renders, every chart drew
@@ -19,14 +20,11 @@ const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`skipping the headless-browser check: ${CHROMIUM} is not installed (apt-get install chromium; .ci/setup.sh does)`);
 
-const fixtures = join(__dirname, "fixtures");
 const STACKS = ["flannel-vxlan", "flannel-host-gw", "calico-ipip", "datapath-flannel-host-gw"];
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cnilab-html-"));
-  cpSync(join(fixtures, "results"), join(dir, "state", "results"), { recursive: true });
-  cpSync(join(fixtures, "datapath-bench.json"), join(dir, "state", "datapath-bench.json"));
+  dir = fixtureState("cnilab-html-").dir;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
