@@ -4,6 +4,7 @@ import type { Spec } from "../labs";
 import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { planNodes } from "./nodes";
+import { PERF_IMAGES } from "../perf/images";
 import { PROBE_NODE_IMAGE } from "../probe/image";
 import { IMAGES } from "./pins";
 import { planReadiness } from "./readiness";
@@ -75,6 +76,8 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
   visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
   images.add(PROBE_NODE_IMAGE);
   images.add(IMAGES.kubectl);
+  // `cnilab perf` runs these against the lab; a workshop offline needs them too.
+  for (const image of PERF_IMAGES) images.add(image);
   return [...images].sort();
 }
 

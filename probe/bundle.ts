@@ -17,8 +17,16 @@ export function bundleProbe(): string {
 }
 
 export function buildProbeBundle(): ProbeBundle {
+  return bundleEntry(join(__dirname, "main.ts"));
+}
+
+/**
+ * Bundles one entry point of this repository (and what it imports) into a single CommonJS file for
+ * the in-cluster Node image: the probe, and perf's request/response tool.
+ */
+export function bundleEntry(entry: string): ProbeBundle {
   const result = buildSync({
-    entryPoints: [join(__dirname, "main.ts")],
+    entryPoints: [entry],
     absWorkingDir: join(__dirname, ".."),
     bundle: true,
     platform: "node",
@@ -30,6 +38,6 @@ export function buildProbeBundle(): ProbeBundle {
     logLevel: "silent",
   });
   const file = result.outputFiles[0];
-  if (!file) throw new Error("esbuild produced no output for probe/main.ts");
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
   return { code: file.text, inputs: Object.keys(result.metafile.inputs).sort() };
 }
