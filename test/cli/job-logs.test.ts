@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJobLogs } from "../../cli/job-logs";
+import { loopbackKubeconfig } from "../helpers/kubeconfig";
 
 /**
  * readJobLogs against a small Kubernetes API stand-in on loopback: the real client library, real
@@ -42,15 +43,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  kubeconfig = [
-    "apiVersion: v1",
-    "kind: Config",
-    // The client refuses plain HTTP unless told to skip TLS checks; the stand-in speaks HTTP on loopback.
-    "clusters: [{name: lab, cluster: {server: 'http://127.0.0.1:" + port + "', insecure-skip-tls-verify: true}}]",
-    "users: [{name: admin, user: {token: t}}]",
-    "contexts: [{name: lab, context: {cluster: lab, user: admin}}]",
-    "current-context: lab",
-  ].join("\n");
+  kubeconfig = loopbackKubeconfig(port);
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { loopbackKubeconfig } from "../helpers/kubeconfig";
 
 /**
  * A small Kubernetes API on loopback for the perf runner: namespaces, ConfigMaps, Pods, Services,
@@ -135,14 +136,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as { port: number }).port;
-  const kubeconfig = [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters: [{name: lab, cluster: {server: 'http://127.0.0.1:" + port + "', insecure-skip-tls-verify: true}}]",
-    "users: [{name: admin, user: {token: t}}]",
-    "contexts: [{name: lab, context: {cluster: lab, user: admin}}]",
-    "current-context: lab",
-  ].join("\n");
+  const kubeconfig = loopbackKubeconfig(port);
   return {
     server,
     kubeconfig,
