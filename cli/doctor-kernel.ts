@@ -139,33 +139,36 @@ export function checkKernel(host: Host, backends: readonly Backend[]): Check[] {
   const inv = readKernelInventory(host);
   const checks: Check[] = [];
   for (const [module, users] of neededModules(backends)) {
-    const id = `kernel-${module}`;
-    const found = detectFeature(host, inv, module);
     const who = users.length === BACKENDS.length ? "every backend" : users.join(", ");
-    const what = `${module} (for ${who})`;
-    switch (found.state) {
-      case "loaded":
-        checks.push(pass(id, `${what}: loaded (${found.evidence})`));
-        break;
-      case "builtin":
-        checks.push(pass(id, `${what}: built into the kernel (${found.evidence})`));
-        break;
-      case "loadable":
-        checks.push(warn(id, `${what}: a module that is not loaded (${found.evidence})`, `sudo modprobe ${module} (list it in /etc/modules-load.d/ to keep it after a reboot)`));
-        break;
-      case "absent": {
-        const msg = `${what}: not in this kernel (${found.evidence})`;
-        const fix = `use a kernel built with ${KNOWN_FEATURES[module]?.config ?? module} (=y or =m)`;
-        checks.push(users.length === backends.length ? fail(id, msg, fix) : warn(id, msg, `${fix}, or use a backend that does not need it`));
-        break;
-      }
-      case "unknown":
-        checks.push(warn(id, `${what}: cannot tell whether the kernel has it (${found.evidence})`, `sudo modprobe ${module}; if that fails, the kernel lacks it`));
-        break;
-    }
+    checks.push(checkModule(host, inv, module, who, users.length === backends.length));
   }
   checks.push(checkIpForward(host));
   return checks;
+}
+
+/**
+ * One module's check, `who` naming what needs it. A missing module fails when `required` (nothing
+ * considered can do without it), else it warns.
+ */
+export function checkModule(host: Host, inv: KernelInventory, module: string, who: string, required: boolean): Check {
+  const id = `kernel-${module}`;
+  const found = detectFeature(host, inv, module);
+  const what = `${module} (for ${who})`;
+  switch (found.state) {
+    case "loaded":
+      return pass(id, `${what}: loaded (${found.evidence})`);
+    case "builtin":
+      return pass(id, `${what}: built into the kernel (${found.evidence})`);
+    case "loadable":
+      return warn(id, `${what}: a module that is not loaded (${found.evidence})`, `sudo modprobe ${module} (list it in /etc/modules-load.d/ to keep it after a reboot)`);
+    case "absent": {
+      const msg = `${what}: not in this kernel (${found.evidence})`;
+      const fix = `use a kernel built with ${KNOWN_FEATURES[module]?.config ?? module} (=y or =m)`;
+      return required ? fail(id, msg, fix) : warn(id, msg, `${fix}, or use a backend that does not need it`);
+    }
+    case "unknown":
+      return warn(id, `${what}: cannot tell whether the kernel has it (${found.evidence})`, `sudo modprobe ${module}; if that fails, the kernel lacks it`);
+  }
 }
 
 /**

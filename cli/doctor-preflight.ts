@@ -2,10 +2,12 @@
  * The doctor checks that `up` and `down` cannot do without. A failed one stops the command with one
  * line naming the cause and the fix (exit 2), before anything is created or deleted.
  */
+import { DRIVER_FACTS, type DockerDriver } from "../docker";
 import type { Io } from "./command";
 import type { Check } from "./doctor-check";
 import { checkDocker } from "./doctor-docker";
 import type { Host } from "./doctor-host";
+import { checkModule, readKernelInventory } from "./doctor-kernel";
 import { checkKind, checkPulumi } from "./doctor-tools";
 import { runChecks, type DoctorOptions } from "./doctor";
 
@@ -34,13 +36,33 @@ export async function preflightUp(host: Host, opts: DoctorOptions): Promise<Pref
 }
 
 /** `down` needs Pulumi to destroy the stack and Docker and kind to remove what is left. */
-export async function preflightDown(host: Host): Promise<Preflight> {
-  const [docker, kind, pulumi] = await Promise.all([checkDocker(host), checkKind(host), checkPulumi(host)]);
-  const checks = [docker.check, kind.check, pulumi.check];
+export function preflightDown(host: Host): Promise<Preflight> {
+  return preflightTools(host, { kind: true });
+}
+
+/** A Docker-only lab is destroyed and cleaned up with Docker and Pulumi; no kind. */
+export function preflightDockerDown(host: Host): Promise<Preflight> {
+  return preflightTools(host, { kind: false });
+}
+
+/**
+ * Bringing a Docker-only lab up also needs its driver's link type (macvlan, ipvlan) in the kernel.
+ * The bridge driver's veth pairs are what every Docker container network uses, so a working Docker
+ * already proves them.
+ */
+export function preflightDockerUp(host: Host, driver: DockerDriver): Promise<Preflight> {
+  const link = DRIVER_FACTS[driver].linkType;
+  const kernel = link === "veth" ? [] : [checkModule(host, readKernelInventory(host), link, `the ${driver} driver`, true)];
+  return preflightTools(host, { kind: false }, kernel);
+}
+
+async function preflightTools(host: Host, need: { kind: boolean }, more: Check[] = []): Promise<Preflight> {
+  const [docker, kind, pulumi] = await Promise.all([checkDocker(host), need.kind ? checkKind(host) : undefined, checkPulumi(host)]);
+  const checks = [docker.check, ...(kind ? [kind.check] : []), pulumi.check, ...more];
   return {
     failures: checks.filter((c) => c.status === "fail"),
     warnings: checks.filter((c) => c.status === "warn"),
-    kindPath: kind.path,
+    kindPath: kind?.path,
     pulumiPath: pulumi.path,
   };
 }

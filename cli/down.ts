@@ -1,21 +1,21 @@
 /**
  * `cnilab down <stack>`: destroy the stack, then make sure nothing of the lab is left, whatever state
  * an earlier `up` died in. Pulumi's state can miss what a killed `up` was creating, so after
- * `pulumi destroy` the kind cluster and the lab's Docker network are looked up by name and removed
- * if they still exist; a destroy that failed is retried once, refreshing the state first (a cluster
+ * `pulumi destroy` the kind cluster and the lab's Docker network (a Docker-only lab's containers and
+ * networks) are looked up by name and removed if they still exist; a destroy that failed is retried once, refreshing the state first (a cluster
  * that is gone then drops out of it).
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { planLab, type LabPlan } from "../plan";
+import type { Spec } from "../labs";
+import { planLab } from "../plan";
 import type { Command, Io } from "./command";
 import type { Host } from "./doctor-host";
-import { preflightDown, reportPreflight } from "./doctor-preflight";
+import { Leftovers, dockerDown } from "./docker-leftovers";
+import { preflightDown, reportPreflight, type Preflight } from "./doctor-preflight";
 import { Progress } from "./progress";
 import { backendUrl, isLockedError, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
-import { loadStackSpecOrReport } from "./stack-arg";
+import { loadLabStackOrReport } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
-
-const TOOL_TIMEOUT_MS = 5 * 60_000;
 
 export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
@@ -27,38 +27,43 @@ object in the cluster — also after an \`up\` that failed or was killed halfway
   3. if step 1 failed, \`pulumi destroy --refresh\` once more, now that the leftovers are gone.
 It says what it removed. Running it again when nothing is left is fine.
 
+A Docker-only stack (docker-*) has no cluster and needs no kind: step 2 removes its containers
+(\`docker rm -f\`, only those carrying the lab's labels) and then its networks, lab networks before
+the parent bridge they hang off.
+
 Options
   --force      the stack is locked by an \`up\` that was killed: clear the lock (\`pulumi cancel\`)
                first. Only when no other up/down of this stack is running.
   -h, --help   this text
 
 Exit status: 0 nothing of the lab is left; 1 something could not be removed (the message says what);
-2 bad usage, invalid stack, or a missing prerequisite (Docker, kind, Pulumi).
+2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi).
 
-Example
+Examples
   cnilab down flannel-vxlan
+  cnilab down docker-macvlan
 `;
 
-interface DownContext {
-  host: Host;
-  progress: Progress;
-  plan: LabPlan;
-  kindPath: string;
+/** What `down` does differently for a kind-cluster lab and a Docker-only lab. */
+export interface DownTarget {
+  /** The checks `down` cannot do without. */
+  preflight(host: Host): Promise<Preflight>;
+  /** Finds what of the lab is still there by name and removes it. */
+  removeLeftovers(left: Leftovers, pre: Preflight): Promise<void>;
 }
 
 export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref, flags } = parseLabArgs("down", argv, io, deps.root, { force: { type: "boolean" } });
-  const spec = await loadStackSpecOrReport(ref, io, "down");
-  if (typeof spec === "number") return spec;
-  const plan = planLab(spec);
+  const lab = await loadLabStackOrReport(ref, io, "down");
+  if (typeof lab === "number") return lab;
+  const target = lab.kind === "docker" ? dockerDown(lab.spec) : clusterDown(lab.spec);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
-  const pre = await preflightDown(deps.host);
+  const pre = await target.preflight(deps.host);
   if (!reportPreflight(pre, io, "down")) {
     progress.finish();
     return 2;
   }
-  const ctx: DownContext = { host: deps.host, progress, plan, kindPath: pre.kindPath! };
   const url = backendUrl(deps.root, deps.host.env);
   const report: string[] = [];
   try {
@@ -69,7 +74,7 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
       if (flags.force) await stack.cancel().catch(() => undefined);
-      failure = await destroy(stack, ctx, false);
+      failure = await destroy(stack, progress, false);
       if (failure && isLockedError(failure)) {
         progress.finish();
         io.stderr(
@@ -81,11 +86,12 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
       if (!failure) report.push(`Pulumi: destroyed stack ${ref.name} (${progress.resourcesDone} resources).`);
     }
     progress.step("removing leftovers");
-    const leftovers = await removeLeftovers(ctx);
+    const leftovers = new Leftovers(deps.host);
+    await target.removeLeftovers(leftovers, pre);
     report.push(...leftovers.lines);
     if (stack && failure) {
       progress.step(`destroying ${ref.name} again, refreshing its state first`);
-      failure = await destroy(stack, ctx, true);
+      failure = await destroy(stack, progress, true);
       if (failure) {
         const lines = pulumiFailure(failure, progress.errors);
         report.push(`Pulumi: destroying stack ${ref.name} failed:`, ...lines.map((l) => `  ${l}`));
@@ -104,10 +110,10 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
 }
 
 /** The destroy's error, or undefined when it succeeded. */
-async function destroy(stack: Stack, ctx: DownContext, refresh: boolean): Promise<unknown> {
-  ctx.progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, await recordedResources(stack));
+async function destroy(stack: Stack, progress: Progress, refresh: boolean): Promise<unknown> {
+  progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, await recordedResources(stack));
   try {
-    await stack.destroy({ onEvent: ctx.progress.onEvent, refresh });
+    await stack.destroy({ onEvent: progress.onEvent, refresh });
     return undefined;
   } catch (err) {
     return err;
@@ -125,37 +131,20 @@ async function recordedResources(stack: Stack): Promise<number> {
   }
 }
 
-/** What is still there after destroy: found by name, removed, and said. */
-async function removeLeftovers(ctx: DownContext): Promise<{ ok: boolean; lines: string[] }> {
-  const { host, plan, kindPath } = ctx;
-  const cluster = plan.kindConfig.name;
-  const network = plan.network.name;
-  const lines: string[] = [];
-  let ok = true;
-  const step = async (what: string, file: string, args: string[]) => {
-    const r = await host.run(file, args, TOOL_TIMEOUT_MS);
-    if (r.code === 0) lines.push(`Removed the leftover ${what}.`);
-    else {
-      ok = false;
-      lines.push(`Could not remove the leftover ${what}: \`${[file, ...args].join(" ")}\` said: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
-    }
+/** A kind lab: Docker, kind and Pulumi; the kind cluster and the lab's Docker network by name. */
+function clusterDown(spec: Spec): DownTarget {
+  const plan = planLab(spec);
+  return {
+    preflight: preflightDown,
+    removeLeftovers: async (left, pre) => {
+      const cluster = plan.kindConfig.name;
+      const clusters = await left.run(pre.kindPath!, ["get", "clusters"]);
+      const listed = clusters.stdout.split("\n").map((l) => l.trim());
+      if (listed.includes(cluster)) await left.remove(`kind cluster ${cluster}`, pre.kindPath!, ["delete", "cluster", "--name", cluster]);
+      else left.lines.push(`No kind cluster ${cluster} left.`);
+      await left.network(plan.network.name, plan.network.subnet);
+    },
   };
-
-  const clusters = await host.run(kindPath, ["get", "clusters"], TOOL_TIMEOUT_MS);
-  const listed = clusters.stdout.split("\n").map((l) => l.trim());
-  if (listed.includes(cluster)) await step(`kind cluster ${cluster}`, kindPath, ["delete", "cluster", "--name", cluster]);
-  else lines.push(`No kind cluster ${cluster} left.`);
-
-  // The lab's network is the one with this name and the stack's subnet; another is left alone.
-  const inspect = await host.run("docker", ["network", "inspect", network, "--format", "{{json .IPAM.Config}}"], TOOL_TIMEOUT_MS);
-  if (inspect.code !== 0) {
-    lines.push(`No Docker network ${network} left.`);
-  } else {
-    const subnets = ((JSON.parse(inspect.stdout.trim() || "null") ?? []) as { Subnet?: string }[]).map((c) => c.Subnet);
-    if (subnets.includes(plan.network.subnet)) await step(`Docker network ${network}`, "docker", ["network", "rm", network]);
-    else lines.push(`Docker network ${network} exists with subnet ${subnets.join(", ") || "none"}, not this stack's ${plan.network.subnet}: left alone.`);
-  }
-  return { ok, lines };
 }
 
 export const downCommand: Command = {

@@ -9,7 +9,9 @@ import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
 import { UsageError, type Command, type Io } from "./command";
-import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
+import type { DockerSpec } from "../docker";
+import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
+import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
 
 export interface PlanView {
   ref: StackRef;
@@ -17,9 +19,10 @@ export interface PlanView {
   plan: LabPlan;
 }
 
-export interface PlanSection {
+/** A titled part of the printed plan; `V` is what it reads (a kind-cluster plan by default). */
+export interface PlanSection<V = PlanView> {
   title: string;
-  lines(view: PlanView): string[];
+  lines(view: V): string[];
 }
 
 /** Every Kubernetes object the stack applies from the plan, in the order the lab creates them. */
@@ -145,8 +148,12 @@ const probes: PlanSection = {
 /** The sections of `cnilab plan`, in order. */
 export const PLAN_SECTIONS: readonly PlanSection[] = [summary, backend, kindConfig, cni, objects, probes];
 
-export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PLAN_SECTIONS): string {
+export function renderSections<V>(view: V, sections: readonly PlanSection<V>[]): string {
   return sections.map((s) => [`${s.title}:`, ...s.lines(view)].join("\n")).join("\n\n") + "\n";
+}
+
+export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PLAN_SECTIONS): string {
+  return renderSections(view, sections);
 }
 
 export const PLAN_HELP = `Usage: cnilab plan <stack> [--images] [--json]
@@ -156,6 +163,11 @@ nodes, the backend's facts (NetworkPolicy enforcement, datapath, limitations), t
 the CNI install (Helm chart, version and values, objects applied first, readiness), the number of
 Kubernetes objects per kind, and every probe of the assertion Jobs with its expected outcome and
 the reason (the policy verdict, the backend's enforcement and limitations).
+
+For a Docker-only stack (docker-bridge, docker-macvlan, docker-ipvlan-l2, docker-ipvlan-l3): the
+driver and its facts, the parent interface (and whether lab traffic can reach the host's uplink),
+the networks with their options, subnets and gateways, the containers at their fixed addresses, and
+every probe with the outcome the driver's facts expect and why.
 
 Arguments
   <stack>       a stack name (stacks/Pulumi.<stack>.yaml) or a path to a stack file
@@ -171,6 +183,7 @@ Exit status: 0 printed; 2 unknown stack or invalid stack/lab file (every problem
 Examples
   cnilab plan flannel-vxlan
   cnilab plan calico-bgp --images
+  cnilab plan docker-ipvlan-l3
 `;
 
 export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Promise<number> {
@@ -181,17 +194,32 @@ export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Prom
   });
   if (positionals.length > 1) throw new UsageError(`expected one <stack>, got ${positionals.length}: ${positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], root, io.cwd);
-  const spec = await loadStackSpecOrReport(ref, io, "plan");
-  if (typeof spec === "number") return spec;
-  const plan = planLab(spec);
-  if (values.images) {
-    const images = planImages(spec, plan);
-    const charts = planCharts(plan).map((c) => `# Helm chart ${c} (pulls the images its version pins)`);
-    io.stdout(values.json ? `${JSON.stringify(images, null, 2)}\n` : [...images, ...charts].map((i) => `${i}\n`).join(""));
-  } else {
-    io.stdout(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan }));
-  }
+  const stack = await loadLabStackOrReport(ref, io, "plan");
+  if (typeof stack === "number") return stack;
+  io.stdout(stack.kind === "docker" ? dockerPlanOutput(ref, stack.spec, values) : clusterPlanOutput(ref, stack.spec, values));
   return 0;
+}
+
+interface PlanFlags {
+  images: boolean;
+  json: boolean;
+}
+
+/** `--images`: one image per line (then `comments`), or a JSON array of the images. */
+function imageList(images: readonly string[], comments: readonly string[], json: boolean): string {
+  return json ? `${JSON.stringify(images, null, 2)}\n` : [...images, ...comments].map((i) => `${i}\n`).join("");
+}
+
+function clusterPlanOutput(ref: StackRef, spec: Spec, flags: PlanFlags): string {
+  const plan = planLab(spec);
+  if (flags.images) return imageList(planImages(spec, plan), planCharts(plan).map((c) => `# Helm chart ${c} (pulls the images its version pins)`), flags.json);
+  return flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan });
+}
+
+function dockerPlanOutput(ref: StackRef, spec: DockerSpec, flags: PlanFlags): string {
+  const plan = planDocker(spec);
+  if (flags.images) return imageList(plan.images, [], flags.json);
+  return flags.json ? `${JSON.stringify(dockerPlanJson(plan), null, 2)}\n` : renderSections({ ref, spec, plan }, DOCKER_PLAN_SECTIONS);
 }
 
 export const planCommand: Command = {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
+import { isDockerLab, loadDockerSpec, type DockerSpec } from "../docker";
 import { closest } from "../labs/errors";
 import { UsageError, type Io } from "./command";
 
@@ -63,10 +64,17 @@ function sourceName(file: string, root: string): string {
 }
 
 /**
- * The validated spec, or the exit code after printing why there is none: every problem of a
+ * A stack's validated spec, by the kind of lab it names: a kind cluster (labs/<lab>.yaml without a
+ * `type`) or a Docker-only lab (`type: docker`, docker/). Commands switch on `kind`; nothing else
+ * asks which loader applies.
+ */
+export type LabStack = { kind: "cluster"; spec: Spec } | { kind: "docker"; spec: DockerSpec };
+
+/**
+ * The validated stack, or the exit code after printing why there is none: every problem of a
  * SpecError on its own line, exit 2.
  */
-export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: string): Promise<Spec | number> {
+export async function loadLabStackOrReport(ref: StackRef, io: Io, command: string): Promise<LabStack | number> {
   let raw: Record<string, unknown>;
   try {
     raw = readStackFile(ref.file);
@@ -75,7 +83,9 @@ export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: stri
     return 2;
   }
   try {
-    return await loadSpec(raw, ref.source);
+    // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
+    if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return { kind: "docker", spec: loadDockerSpec(raw, ref.source) };
+    return { kind: "cluster", spec: await loadSpec(raw, ref.source) };
   } catch (err) {
     if (!(err instanceof SpecError)) throw err;
     io.stderr(`cnilab ${command}: ${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}\n`).join("")}`);
@@ -83,3 +93,11 @@ export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: stri
   }
 }
 
+/** For commands that work on kind clusters only: a Docker-only stack is named as such, exit 2. */
+export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: string): Promise<Spec | number> {
+  const stack = await loadLabStackOrReport(ref, io, command);
+  if (typeof stack === "number") return stack;
+  if (stack.kind === "cluster") return stack.spec;
+  io.stderr(`cnilab ${command}: ${ref.source} is a Docker-only lab (lab '${stack.spec.lab.name}', no Kubernetes); cnilab ${command} works on the kind-cluster stacks\n`);
+  return 2;
+}

@@ -6,16 +6,19 @@
 import { parseCommandArgs } from "./args";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { kubernetesMinor } from "../labs/stack";
-import { planLab, type LabPlan } from "../plan";
+import type { Spec } from "../labs";
+import { planLab } from "../plan";
 import { UsageError, type Command, type Io } from "./command";
 import { DEFAULT_KUBERNETES_MINOR } from "./doctor";
-import { preflightUp, reportPreflight } from "./doctor-preflight";
+import { preflightUp, reportPreflight, type Preflight } from "./doctor-preflight";
 import { plannedResourceCount } from "./plan";
 import { Progress } from "./progress";
 import { backendUrl, createOrSelectLabStack, DEFAULT_PASSPHRASE, pulumiFailure, STATE_DIR } from "./pulumi";
 import { defaultDeps, type LabCommandDeps } from "./deps";
-import { loadStackSpecOrReport, resolveStack, type StackRef } from "./stack-arg";
-import { showVerify, verifyFromOutputs } from "./verify";
+import { dockerUp } from "./docker-up";
+import type { Host } from "./doctor-host";
+import { loadLabStackOrReport, resolveStack, type StackRef } from "./stack-arg";
+import { showVerifyFromOutputs } from "./verify";
 
 export { defaultDeps, type LabCommandDeps } from "./deps";
 
@@ -51,27 +54,43 @@ Progress   step, resources done/total and elapsed time: one updating line on a t
 It ends with \`cnilab verify <stack>\`'s table: every probe of the assertion Jobs, expected against
 observed.
 
+A Docker-only stack (docker-bridge, docker-macvlan, docker-ipvlan-l2, docker-ipvlan-l3) builds Docker
+networks and containers, no cluster: the checks are Docker, the Pulumi CLI and the driver's kernel
+module (macvlan, ipvlan), and the table compares each probe of its assertion containers with what
+the driver's facts expect.
+
 Exit status: 0 the lab is up and behaves as expected; 1 \`pulumi up\` failed (what was created stays:
 fix and re-run, or \`cnilab down <stack>\`), or a probe did not behave as expected; 2 bad usage,
 invalid stack, or a missing prerequisite.
 
-Example
+Examples
   cnilab up flannel-vxlan
+  cnilab up docker-macvlan
 `;
+
+/** What `up` does differently for a kind-cluster lab and a Docker-only lab. */
+export interface UpTarget {
+  /** The checks the lab cannot come up without. */
+  preflight(host: Host): Promise<Preflight>;
+  /** The resources the program registers: the progress total. */
+  resources: number;
+  /** How to look at the lab, printed after its outputs. */
+  hints: string[];
+  /** The output the verify table shows, left out of the list of outputs. */
+  reportOutput?: string;
+  /** Prints expected against observed; its exit code, or why there is no report. */
+  verify(outputs: OutputMap): Promise<number | string>;
+}
 
 export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref } = parseLabArgs("up", argv, io, deps.root);
-  const spec = await loadStackSpecOrReport(ref, io, "up");
-  if (typeof spec === "number") return spec;
-  const plan = planLab(spec);
+  const lab = await loadLabStackOrReport(ref, io, "up");
+  if (typeof lab === "number") return lab;
+  const target = lab.kind === "docker" ? dockerUp(ref, lab.spec, io) : clusterUp(ref, lab.spec, io, deps);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
-  const pre = await preflightUp(deps.host, {
-    backends: [spec.stack.backend],
-    workers: spec.stack.workers,
-    kubernetesMinor: kubernetesMinor(spec.stack.nodeImage) ?? DEFAULT_KUBERNETES_MINOR,
-  });
+  const pre = await target.preflight(deps.host);
   if (!reportPreflight(pre, io, "up")) {
     progress.finish();
     return 2;
@@ -80,18 +99,21 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   try {
     progress.step(`selecting stack ${ref.name} in ${backendUrl(deps.root, deps.host.env)}`);
     const stack = await createOrSelectLabStack(opts);
-    progress.step(`creating lab ${ref.name}`, plannedResourceCount(plan));
+    progress.step(`creating lab ${ref.name}`, target.resources);
     const result = await stack.up({ onEvent: progress.onEvent });
     progress.finish();
-    finishUp({ ref, plan, outputs: result.outputs, elapsed: progress.elapsed() }, io);
-    // The lab proves itself: the assertion Jobs ran during the update; show what they found.
-    const report = await verifyFromOutputs(ref.name, plan.backend, result.outputs, deps.readLogs);
-    if (typeof report === "string") {
-      io.stdout(`\nverify: ${report}\n`);
+    const listed = Object.fromEntries(Object.entries(result.outputs).filter(([key]) => key !== target.reportOutput));
+    io.stdout(
+      `\nLab ${ref.name} is up (${progress.elapsed()}).\n${renderOutputs(listed)}\n` +
+        `${target.hints.map((h) => `${h}\n`).join("")}Remove it all: cnilab down ${ref.name}\n\n`,
+    );
+    // The lab proves itself: its assertions ran during the update; show what they found.
+    const verified = await target.verify(result.outputs);
+    if (typeof verified === "string") {
+      io.stdout(`verify: ${verified}\n`);
       return 0;
     }
-    io.stdout("\n");
-    return showVerify(report, io, deps.root, {});
+    return verified;
   } catch (err) {
     progress.finish();
     const lines = pulumiFailure(err, progress.errors);
@@ -103,21 +125,21 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   }
 }
 
-export interface UpResult {
-  ref: StackRef;
-  plan: LabPlan;
-  outputs: OutputMap;
-  elapsed: string;
-}
-
-/** The end of a successful `up`: the stack outputs and how to reach the cluster. */
-export function finishUp(result: UpResult, io: Io): void {
-  io.stdout(`\nLab ${result.ref.name} is up (${result.elapsed}).\n${renderOutputs(result.outputs)}`);
-  const cluster = result.plan.kindConfig.name;
-  io.stdout(
-    `\nkubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A\n` +
-      `Remove it all: cnilab down ${result.ref.name}\n`,
-  );
+/** A kind lab: every doctor check for its backend and size; the assertion Jobs' logs, read from the cluster. */
+function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpTarget {
+  const plan = planLab(spec);
+  const cluster = plan.kindConfig.name;
+  return {
+    preflight: (host) =>
+      preflightUp(host, {
+        backends: [spec.stack.backend],
+        workers: spec.stack.workers,
+        kubernetesMinor: kubernetesMinor(spec.stack.nodeImage) ?? DEFAULT_KUBERNETES_MINOR,
+      }),
+    resources: plannedResourceCount(plan),
+    hints: [`kubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A`],
+    verify: (outputs) => showVerifyFromOutputs(ref.name, plan.backend, outputs, io, deps, {}),
+  };
 }
 
 /** Stack outputs, one per line: secrets masked, tables for lists of records, long text summarised. */

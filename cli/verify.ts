@@ -18,7 +18,8 @@ import { UsageError, type Command, type Io } from "./command";
 import { preflightDown, reportPreflight } from "./doctor-preflight";
 import { readJobLogs, type JobLogs } from "./job-logs";
 import { selectLabStack } from "./pulumi";
-import { loadStackSpecOrReport, resolveStack } from "./stack-arg";
+import { showDockerResults } from "./docker-report";
+import { loadLabStackOrReport, resolveStack } from "./stack-arg";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 
 export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
@@ -30,6 +31,10 @@ with the reason it was expected (the policy and rule, the backend's enforcement,
 and what the observation means. A result line that is missing or unreadable is an error, never a
 pass. The report is saved in .cnilab/results/<stack>/verify.json for 'cnilab compare'.
 
+For a Docker-only stack (docker-*) it prints the lab's \`results\` output instead: each probe of its
+assertion containers, the outcome the driver's facts expect and why, and the one observed (the
+table \`cnilab up\` ends with). It is not saved, and --junit does not apply.
+
 Options
   --json        print the report as JSON instead of tables
   --junit FILE  also write a JUnit XML file (one testsuite per scenario) for CI systems
@@ -37,8 +42,9 @@ Options
 Exit status: 0 everything as expected; 1 a mismatch or an error; 2 bad usage, invalid stack, the lab
 is not up, or a missing prerequisite (the Pulumi CLI reads the stack's outputs).
 
-Example
+Examples
   cnilab verify calico-ipip --junit results.xml
+  cnilab verify docker-ipvlan-l2 --json
 `;
 
 export interface VerifyOptions {
@@ -73,6 +79,19 @@ export function showVerify(report: VerifyReport, io: Io, root: string, options: 
   return verifyExitCode(report);
 }
 
+/** verifyFromOutputs, then showVerify: the exit code, or why there is no report. */
+export async function showVerifyFromOutputs(
+  stack: string,
+  backend: BackendFacts,
+  outputs: OutputMap,
+  io: Io,
+  deps: Pick<LabCommandDeps, "root" | "readLogs">,
+  options: VerifyOptions,
+): Promise<number | string> {
+  const report = await verifyFromOutputs(stack, backend, outputs, deps.readLogs);
+  return typeof report === "string" ? report : showVerify(report, io, deps.root, options);
+}
+
 export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
@@ -81,8 +100,12 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   });
   if (positionals.length !== 1) throw new UsageError(`expected one <stack>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], deps.root, io.cwd);
-  const spec = await loadStackSpecOrReport(ref, io, "verify");
-  if (typeof spec === "number") return spec;
+  const lab = await loadLabStackOrReport(ref, io, "verify");
+  if (typeof lab === "number") return lab;
+  const json = values.json === true;
+  if (lab.kind === "docker" && values.junit !== undefined) {
+    throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
+  }
   const pre = await preflightDown(deps.host);
   const pulumiMissing = pre.failures.filter((f) => f.id === "pulumi");
   if (!reportPreflight({ failures: pulumiMissing, warnings: [] }, io, "verify")) return 2;
@@ -91,12 +114,16 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
     return 2;
   }
-  const report = await verifyFromOutputs(ref.name, planLab(spec).backend, await stack.outputs(), deps.readLogs);
-  if (typeof report === "string") {
-    io.stderr(`cnilab verify: ${report}\n`);
+  const outputs = await stack.outputs();
+  const verified =
+    lab.kind === "docker"
+      ? showDockerResults(ref.name, outputs, io, json)
+      : await showVerifyFromOutputs(ref.name, planLab(lab.spec).backend, outputs, io, deps, { json, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
+  if (typeof verified === "string") {
+    io.stderr(`cnilab verify: ${verified}\n`);
     return 2;
   }
-  return showVerify(report, io, deps.root, { json: values.json === true, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
+  return verified;
 }
 
 export const verifyCommand: Command = {

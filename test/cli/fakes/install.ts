@@ -49,8 +49,10 @@ export interface FakeMachine {
   calls(tool?: FakeTool): Call[];
   addCluster(name: string): void;
   addNetwork(name: string, subnet: string): void;
+  addContainer(name: string, labels: Record<string, string>): void;
   clusters(): string[];
   networks(): string[];
+  containers(): string[];
   /** A Host on this machine: kernel files below `root`, tools from the fake PATH, ample disk. */
   host(root: string): Host;
   cleanup(): void;
@@ -100,8 +102,13 @@ export function installFakes(tools: readonly FakeTool[] = ["pulumi", "docker", "
       mkdirSync(join(state, "networks"), { recursive: true });
       writeFileSync(join(state, "networks", `${name}.json`), JSON.stringify({ subnet, gateway: subnet.replace(/0\/\d+$/, "1") }));
     },
+    addContainer: (name, labels) => {
+      mkdirSync(join(state, "containers"), { recursive: true });
+      writeFileSync(join(state, "containers", `${name}.json`), JSON.stringify({ labels }));
+    },
     clusters: () => names("clusters"),
     networks: () => names("networks"),
+    containers: () => names("containers"),
     host: (root) => ({
       root,
       env,

@@ -6,6 +6,7 @@
  *                         rootDir, kindVersion ("broken" = `kind version` fails)
  *   clusters/<name>       a kind cluster that exists
  *   networks/<name>.json  a Docker network that exists: its subnet and gateway
+ *   containers/<name>.json a Docker container that exists: its labels
  *   calls.jsonl           every call: tool and argv
  * Messages copy Docker 28's and kind v0.27's.
  */
@@ -47,6 +48,18 @@ function docker() {
   if (argv[0] === "network" && argv[1] === "rm") {
     const file = path.join(dir("networks"), `${argv[2]}.json`);
     if (!fs.existsSync(file)) exit(1, "", `Error response from daemon: network ${argv[2]} not found\n`);
+    fs.rmSync(file);
+    return exit(0, `${argv[2]}\n`);
+  }
+  if (argv[0] === "container" && argv[1] === "inspect") {
+    const file = path.join(dir("containers"), `${argv[2]}.json`);
+    if (!fs.existsSync(file)) exit(1, "", `Error: No such container: ${argv[2]}\n`);
+    if (!argv.includes("{{json .Config.Labels}}")) exit(2, "", `fake docker: unsupported: ${argv.join(" ")}\n`);
+    return exit(0, JSON.stringify(JSON.parse(fs.readFileSync(file, "utf8")).labels) + "\n");
+  }
+  if (argv[0] === "rm" && argv[1] === "-f") {
+    const file = path.join(dir("containers"), `${argv[2]}.json`);
+    if (!fs.existsSync(file)) exit(1, "", `Error response from daemon: No such container: ${argv[2]}\n`);
     fs.rmSync(file);
     return exit(0, `${argv[2]}\n`);
   }

@@ -1,0 +1,26 @@
+/**
+ * `cnilab up` for a Docker-only stack: Docker, Pulumi and the driver's kernel module are checked (no
+ * kind), and the lab's `results` output is the expected-against-observed table it ends with.
+ */
+import type { DockerSpec } from "../docker";
+import type { Io } from "./command";
+import { dockerResourceCount, planDocker } from "./docker-plan";
+import { RESULTS_OUTPUT, showDockerResults } from "./docker-report";
+import { preflightDockerUp } from "./doctor-preflight";
+import type { StackRef } from "./stack-arg";
+import type { UpTarget } from "./up";
+
+export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
+  const plan = planDocker(spec);
+  const client = plan.containers.find((c) => c.role === "client");
+  return {
+    preflight: (host) => preflightDockerUp(host, spec.stack.dockerDriver),
+    resources: dockerResourceCount(plan),
+    hints: [
+      `docker: docker ps -a --filter name=${plan.name}-`,
+      ...(client ? [`an assertion container's probe results: docker logs ${client.name}`] : []),
+    ],
+    reportOutput: RESULTS_OUTPUT,
+    verify: async (outputs) => showDockerResults(ref.name, outputs, io, false),
+  };
+}
