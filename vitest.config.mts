@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Component tests each install Pulumi mocks for their own file; files run in separate workers.
     pool: "forks",
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
