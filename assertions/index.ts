@@ -32,6 +32,11 @@ export function planAssertions(spec: Spec, plan: PlanForAssertions): AssertionPl
   return { clients, probes: [...health.probes, ...policy.probes], skipped };
 }
 
+/** "namespace/service" of every Service whose endpoints give probe targets (one read each at deploy). */
+export function probedServices(probes: readonly AssertedProbe[]): string[] {
+  return [...new Set(probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])))];
+}
+
 /** Addresses known once the cluster runs: what symbolic targets resolve to. */
 export interface ClusterFacts {
   /** "namespace/service" → the IPs of the pods behind it (its endpoints). */

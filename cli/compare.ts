@@ -1,8 +1,8 @@
+import { parseCommandArgs } from "./args";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { BenchRun } from "../datapath/results";
-import { stateDir } from "../datapath/state";
+import { stateDir } from "../host/state";
 import { renderHtml } from "../report/html";
 import { renderMarkdown } from "../report/markdown";
 import { buildComparison } from "../report/model";
@@ -67,7 +67,7 @@ export const compareCommand: Command = {
   summary: "side-by-side report of stacks from their saved results: policy, health, datapath, performance",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args: argv,
       options: { out: { type: "string" }, format: { type: "string", default: COMPARE_FORMATS.join(",") } },
       allowPositionals: true,

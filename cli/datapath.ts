@@ -1,6 +1,6 @@
+import { parseCommandArgs } from "./args";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { BACKEND_FACTS } from "../backends";
 import { BACKENDS } from "../backends/types";
 import type { Backend } from "../backends/types";
@@ -9,7 +9,8 @@ import { gatherSections, sideBySide } from "../datapath/explain";
 import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
 import { markdownTable } from "../datapath/results";
-import { readLabState, stateDir } from "../datapath/state";
+import { readLabState } from "../datapath/state";
+import { stateDir } from "../host/state";
 import { LAB_DEFAULTS, labTopology, validateLabOptions } from "../datapath/topology";
 import type { LabOptions, LabTopology } from "../datapath/topology";
 import type { Command, Io } from "./command";
@@ -72,7 +73,7 @@ export const datapathCommand: Command = {
   summary: "build a backend's datapath in network namespaces; probe, benchmark, explain it (root)",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args: argv,
       options: { nodes: { type: "string" }, reps: { type: "string" }, duration: { type: "string" }, warmup: { type: "string" }, json: { type: "string" } },
       allowPositionals: true,

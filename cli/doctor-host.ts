@@ -4,19 +4,12 @@
  * `root`, every executable is found on `env.PATH` and run through `run`, free space comes from
  * `statfs`.
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { runProcess, type RunResult } from "../host/run";
 
-export interface RunResult {
-  /** null when the process could not start or was killed. */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Why it did not run to completion, when it did not. */
-  failure?: "not-found" | "timeout" | "spawn-error";
-}
+export type { RunResult } from "../host/run";
 
 export interface DiskSpace {
   freeBytes: number;
@@ -47,24 +40,6 @@ export function systemHost(env: NodeJS.ProcessEnv, cwd: string): Host {
       return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
     },
   };
-}
-
-/** Runs a tool with the given environment; never throws, never waits past the timeout. */
-export function runProcess(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", (e: NodeJS.ErrnoException) =>
-      resolve({ code: null, stdout: "", stderr: e.message, failure: e.code === "ENOENT" ? "not-found" : "spawn-error" }),
-    );
-    child.on("close", (code, signal) => {
-      const result: RunResult = { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
-      resolve(signal ? { ...result, failure: "timeout" } : result);
-    });
-  });
 }
 
 /** The first executable file named `name` on the host's PATH, like `command -v`. */

@@ -1,8 +1,8 @@
+import { parseCommandArgs } from "./args";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { markdownTable } from "../datapath/results";
-import { stateDir } from "../datapath/state";
+import { stateDir } from "../host/state";
 import { planNodes } from "../plan/nodes";
 import { hostTools } from "../perf/host";
 import { runPerf } from "../perf/run";
@@ -45,7 +45,7 @@ export const perfCommand: Command = {
   summary: "measure a running lab from inside the cluster: throughput, latency, connection rate, CPU, memory",
   help: HELP,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseCommandArgs({
       args: argv,
       options: { quick: { type: "boolean", default: false }, kubeconfig: { type: "string" }, timeout: { type: "string" } },
       allowPositionals: true,

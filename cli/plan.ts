@@ -5,6 +5,7 @@
  */
 import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
+import { probedServices } from "../assertions";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
@@ -32,8 +33,7 @@ export function plannedObjects(plan: LabPlan): K8sObject[] {
 
 /** The assertion Jobs' resources: a ConfigMap and a Job per source identity, one Endpoints read per probed Service. */
 function assertionResourceCount(plan: LabPlan): number {
-  const reads = new Set(plan.assertions.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])));
-  return 2 * plan.assertions.clients.length + reads.size;
+  return 2 * plan.assertions.clients.length + probedServices(plan.assertions.probes).length;
 }
 
 /**

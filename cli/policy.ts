@@ -2,9 +2,9 @@
  * `cnilab policy matrix`: the reachability engine over Kubernetes objects in files. A stable
  * interface other tools script against: the json shape and the exit codes are part of it.
  */
+import { parseCommandArgs } from "./args";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import {
   evaluatePolicies,
   formatQuery,
@@ -86,7 +86,7 @@ export const policyCommand: Command = {
 };
 
 async function runPolicy(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     options: {
       file: { type: "string", short: "f", multiple: true },

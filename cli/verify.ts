@@ -11,11 +11,12 @@ import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify"
 import type { BackendFacts } from "../backends";
 import type { AssertionsOutput } from "../components/assertions";
 import { planLab } from "../plan";
-import { stateDir } from "../datapath/state";
+import { stateDir } from "../host/state";
 import { saveVerifyReport } from "../report/results-store";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
-import { preflightDown, reportPreflight } from "./doctor-preflight";
+import { reportPreflight } from "./doctor-preflight";
+import { checkPulumi } from "./doctor-tools";
 import { readJobLogs, type JobLogs } from "./job-logs";
 import { selectLabStack } from "./pulumi";
 import { showDockerResults } from "./docker-report";
@@ -106,10 +107,10 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   if (lab.kind === "docker" && values.junit !== undefined) {
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
   }
-  const pre = await preflightDown(deps.host);
-  const pulumiMissing = pre.failures.filter((f) => f.id === "pulumi");
-  if (!reportPreflight({ failures: pulumiMissing, warnings: [] }, io, "verify")) return 2;
-  const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath! });
+  // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
+  const pulumi = await checkPulumi(deps.host);
+  if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [] }, io, "verify")) return 2;
+  const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pulumi.path! });
   if (!stack) {
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
     return 2;

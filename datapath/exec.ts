@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { runProcess } from "../host/run";
 import type { Step } from "./step";
 
 export interface CommandResult {
@@ -19,27 +20,13 @@ export function inNetns(netns: string | null, argv: readonly string[]): string[]
   return netns === null ? [...argv] : ["ip", "netns", "exec", netns, ...argv];
 }
 
-export function run(argv: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const [file, ...args] = argv;
-    const child = spawn(file!, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      stderr += `\n(killed after ${timeoutMs} ms)`;
-      child.kill("SIGKILL");
-    }, timeoutMs);
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      resolve({ code: 127, stdout, stderr: `${stderr}${err.message}` });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 137, stdout, stderr });
-    });
-  });
+/** Shell-style exit codes: 127 when the program could not start, 137 when it was killed. */
+export async function run(argv: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
+  const [file, ...args] = argv;
+  const r = await runProcess(file!, args, process.env, timeoutMs);
+  if (r.failure === "timeout") return { code: 137, stdout: r.stdout, stderr: `${r.stderr}\n(killed after ${timeoutMs} ms)` };
+  if (r.code === null) return { code: 127, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function runIn(netns: string | null, argv: readonly string[], timeoutMs?: number): Promise<CommandResult> {

@@ -3,7 +3,7 @@
  * built with. Never needed for cleanup: `down` finds everything by its namespace prefix.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Backend } from "../backends/types";
 import type { LabOptions } from "./topology";
 
@@ -17,10 +17,6 @@ export interface LabState {
   complete: boolean;
 }
 
-/** $CNILAB_STATE, else .cnilab/ in the working directory. */
-export function stateDir(cwd: string, env: NodeJS.ProcessEnv): string {
-  return resolve(cwd, env.CNILAB_STATE ?? ".cnilab");
-}
 
 function stateFile(dir: string, backend: Backend): string {
   return join(dir, `datapath-${backend}.json`);

@@ -4,8 +4,8 @@
  * iproute2), and the versions for the fingerprint. `docker` and `kind` are taken from PATH, or from
  * $CNILAB_DOCKER / $CNILAB_KIND.
  */
-import { execFile } from "node:child_process";
 import { cpus } from "node:os";
+import { runProcess } from "../host/run";
 import type { NodeFootprint } from "../datapath/results";
 import { parseDockerStats } from "./docker-stats";
 import { parseLinks, parseRoutes, type ObservedDevice } from "./facts";
@@ -22,15 +22,11 @@ export interface HostTools {
   fingerprint(): Promise<Record<string, string>>;
 }
 
-function output(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const said = (stderr.trim() || stdout.trim()).split("\n").slice(-3).join(" | ");
-        reject(new Error(`\`${[file, ...args].join(" ")}\` failed: ${said || err.message}`));
-      } else resolve(stdout);
-    });
-  });
+async function output(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runProcess(file, args, env, TIMEOUT_MS);
+  if (r.code === 0) return r.stdout;
+  const said = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-3).join(" | ");
+  throw new Error(`\`${[file, ...args].join(" ")}\` failed: ${said || r.failure || `exit ${r.code}`}`);
 }
 
 export function hostTools(env: NodeJS.ProcessEnv): HostTools {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
+import { clientProbePlan, probedServices, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
 import { jobName, planAssertionJob } from "../../assertions/jobs";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
@@ -46,8 +46,7 @@ export class Assertions extends pulumi.ComponentResource {
     const ready = [...healthResources.map((h) => h.res), ...args.after];
 
     // Pod IPs: the endpoints of each probed workload's Service, read once its pods are up.
-    const endpointKeys = [...new Set(args.plan.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])))];
-    const podIps = endpointKeys.map((key) => {
+    const podIps = probedServices(args.plan.probes).map((key) => {
       const ep = k8s.core.v1.Endpoints.get(`${name}-endpoints-${key.replace("/", "-")}`, key, { ...child, dependsOn: ready });
       return ep.subsets.apply((subsets) => [key, (subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip))] as const);
     });

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { probedServices } from "../../assertions";
 import { runDown } from "../../cli/down";
 import { plannedObjects, plannedResourceCount } from "../../cli/plan";
 import { main } from "../../cli/main";
@@ -36,9 +37,9 @@ function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
       { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
       { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
     ]),
-    ...[...new Set(plan.assertions.probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}-${p.target.service}`] : [])))].map((k) => ({
+    ...probedServices(plan.assertions.probes).map((k) => ({
       type: "kubernetes:core/v1:Endpoints",
-      name: `endpoints-${k}`,
+      name: `endpoints-${k.replace("/", "-")}`,
       custom: true,
     })),
   ];

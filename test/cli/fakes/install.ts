@@ -7,7 +7,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Host } from "../../../cli/doctor-host";
-import { runProcess } from "../../../cli/doctor-host";
+import { runProcess } from "../../../host/run";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
 export type FakeTool = "pulumi" | "docker" | "kind";
