@@ -8,9 +8,8 @@ import { resolve } from "node:path";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { renderJUnit, renderReport } from "../assertions/render";
 import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify";
-import type { BackendFacts } from "../backends";
 import type { AssertionsOutput } from "../components/assertions";
-import { planLab } from "../plan";
+import { BACKEND_FACTS, type BackendFacts } from "../backends";
 import { stateDir } from "../host/state";
 import { saveVerifyReport } from "../report/results-store";
 import { parseCommandArgs } from "./args";
@@ -119,7 +118,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   const verified =
     lab.kind === "docker"
       ? showDockerResults(ref.name, outputs, io, json)
-      : await showVerifyFromOutputs(ref.name, planLab(lab.spec).backend, outputs, io, deps, { json, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
+      : await showVerifyFromOutputs(ref.name, BACKEND_FACTS[lab.spec.stack.backend], outputs, io, deps, { json, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
   if (typeof verified === "string") {
     io.stderr(`cnilab verify: ${verified}\n`);
     return 2;

@@ -30,15 +30,6 @@ export const METRIC_UNIT: Record<BenchMetric, string> = {
   "connect-rate": "conn/s",
 };
 
-/** Higher is better for throughput and connection rate; ratios of the others read "× the baseline's cost". */
-export const HIGHER_IS_BETTER: Record<BenchMetric, boolean> = {
-  throughput: true,
-  "connect-rate": true,
-  "cpu-per-gbit": false,
-  "latency-p50": false,
-  "latency-p99": false,
-};
-
 /** The node↔node baseline runs once per bench run, on the underlay, whichever lab hosts it. */
 export const BASELINE = "underlay";
 export type BenchSubject = Backend | typeof BASELINE;
