@@ -3,6 +3,7 @@ import { compareCommand } from "./compare";
 import { datapathCommand } from "./datapath";
 import { doctorCommand } from "./doctor";
 import { downCommand } from "./down";
+import { e2eCommand } from "./e2e";
 import { perfCommand } from "./perf";
 import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   upCommand,
   downCommand,
   verifyCommand,
+  e2eCommand,
   perfCommand,
   compareCommand,
   probeCommand,

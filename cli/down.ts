@@ -14,7 +14,7 @@ import { Leftovers, dockerDown } from "./docker-leftovers";
 import { preflightDown, reportPreflight, type Preflight } from "./doctor-preflight";
 import { Progress } from "./progress";
 import { backendUrl, isLockedError, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
-import { loadLabStackOrReport } from "./stack-arg";
+import { loadLabStackOrReport, type LabStack, type StackRef } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
 
 export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
@@ -56,6 +56,11 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
   const { ref, flags } = parseLabArgs("down", argv, io, deps.root, { force: { type: "boolean" } });
   const lab = await loadLabStackOrReport(ref, io, "down");
   if (typeof lab === "number") return lab;
+  return downLab(ref, lab, io, deps, { force: flags.force === true });
+}
+
+/** Everything of a validated lab stack removed, as DOWN_HELP says; the exit code. */
+export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
   const target = lab.kind === "docker" ? dockerDown(lab.spec) : clusterDown(lab.spec);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
@@ -73,7 +78,7 @@ export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = def
     if (!stack) {
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
-      if (flags.force) await stack.cancel().catch(() => undefined);
+      if (options.force) await stack.cancel().catch(() => undefined);
       failure = await destroy(stack, progress, false);
       if (failure && isLockedError(failure)) {
         progress.finish();

@@ -4,7 +4,7 @@
  * the recorded state and changes only what differs.
  */
 import { parseCommandArgs } from "./args";
-import type { OutputMap } from "@pulumi/pulumi/automation";
+import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
 import { kubernetesMinor } from "../labs/stack";
 import type { Spec } from "../labs";
 import { planLab } from "../plan";
@@ -17,7 +17,7 @@ import { backendUrl, createOrSelectLabStack, DEFAULT_PASSPHRASE, pulumiFailure, 
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { dockerUp } from "./docker-up";
 import type { Host } from "./doctor-host";
-import { loadLabStackOrReport, resolveStack, type StackRef } from "./stack-arg";
+import { loadLabStackOrReport, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 import { showVerifyFromOutputs } from "./verify";
 
 export { defaultDeps, type LabCommandDeps } from "./deps";
@@ -86,7 +86,7 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   const { ref } = parseLabArgs("up", argv, io, deps.root);
   const lab = await loadLabStackOrReport(ref, io, "up");
   if (typeof lab === "number") return lab;
-  const target = lab.kind === "docker" ? dockerUp(ref, lab.spec, io) : clusterUp(ref, lab.spec, io, deps);
+  const target = upTarget(ref, lab, io, deps);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
@@ -95,25 +95,50 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
     progress.finish();
     return 2;
   }
+  const outputs = await deployLab(ref, target, pre, progress, io, deps);
+  if (!outputs) return 1;
+  // The lab proves itself: its assertions ran during the update; show what they found.
+  const verified = await target.verify(outputs);
+  if (typeof verified === "string") {
+    io.stdout(`verify: ${verified}\n`);
+    return 0;
+  }
+  return verified;
+}
+
+/**
+ * `pulumi up` of a lab whose prerequisites passed: progress while it runs, then its outputs (or the
+ * failure and what to do about it). Returns the stack outputs, undefined when the update failed.
+ * `listen` sees every engine event too (e2e times the phases from them).
+ */
+export async function deployLab(
+  ref: StackRef,
+  target: UpTarget,
+  pre: Preflight,
+  progress: Progress,
+  io: Io,
+  deps: LabCommandDeps,
+  listen?: (event: EngineEvent) => void,
+): Promise<OutputMap | undefined> {
   const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
   try {
     progress.step(`selecting stack ${ref.name} in ${backendUrl(deps.root, deps.host.env)}`);
     const stack = await createOrSelectLabStack(opts);
     progress.step(`creating lab ${ref.name}`, target.resources);
-    const result = await stack.up({ onEvent: progress.onEvent });
+    const onEvent = listen
+      ? (event: EngineEvent) => {
+          progress.onEvent(event);
+          listen(event);
+        }
+      : progress.onEvent;
+    const result = await stack.up({ onEvent });
     progress.finish();
     const listed = Object.fromEntries(Object.entries(result.outputs).filter(([key]) => key !== target.reportOutput));
     io.stdout(
       `\nLab ${ref.name} is up (${progress.elapsed()}).\n${renderOutputs(listed)}\n` +
         `${target.hints.map((h) => `${h}\n`).join("")}Remove it all: cnilab down ${ref.name}\n\n`,
     );
-    // The lab proves itself: its assertions ran during the update; show what they found.
-    const verified = await target.verify(result.outputs);
-    if (typeof verified === "string") {
-      io.stdout(`verify: ${verified}\n`);
-      return 0;
-    }
-    return verified;
+    return result.outputs;
   } catch (err) {
     progress.finish();
     const lines = pulumiFailure(err, progress.errors);
@@ -121,8 +146,13 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
       `cnilab up: ${ref.name} failed after ${progress.elapsed()}:\n${lines.map((l) => `  ${l}\n`).join("")}` +
         `What was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
     );
-    return 1;
+    return undefined;
   }
+}
+
+/** What `up` builds for the stack's kind of lab. */
+export function upTarget(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps): UpTarget {
+  return lab.kind === "docker" ? dockerUp(ref, lab.spec, io) : clusterUp(ref, lab.spec, io, deps);
 }
 
 /** A kind lab: every doctor check for its backend and size; the assertion Jobs' logs, read from the cluster. */

@@ -10,7 +10,7 @@ import type { Host } from "../../../cli/doctor-host";
 import { runProcess } from "../../../host/run";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
-export type FakeTool = "pulumi" | "docker" | "kind";
+export type FakeTool = "pulumi" | "docker" | "kind" | "kubectl";
 
 export interface FakeConfig {
   pulumiVersion?: string;
@@ -19,8 +19,10 @@ export interface FakeConfig {
   dockerVersion?: string;
   cgroupVersion?: string;
   rootDir?: string;
-  /** What `pulumi up` "creates" and the outputs it sets. */
-  program?: { resources: { type: string; name: string; custom: boolean }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
+  /** What `pulumi up` "creates" (`parents`: the component types above it, outermost first) and the outputs it sets. */
+  program?: { resources: { type: string; name: string; custom: boolean; parents?: string[] }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
+  /** What the fake kubectl reports of a cluster that exists: `kubectl get pods|jobs -A -o json` items. */
+  cluster?: { pods?: unknown[]; jobs?: unknown[] };
   /** `pulumi up` fails after creating this many resources. */
   failUpAfter?: number;
   /** `pulumi destroy` fails this many times. */

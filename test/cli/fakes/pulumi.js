@@ -116,7 +116,8 @@ async function eventSink(target) {
   };
 }
 
-const urnOf = (stack, proj, r) => `urn:pulumi:${stack}::${proj}::${r.type}::${r.name}`;
+// The engine's URN: the parent components' types, then the resource's own (the root Stack left out).
+const urnOf = (stack, proj, r) => `urn:pulumi:${stack}::${proj}::${[...(r.parents ?? []), r.type].join("$")}::${r.name}`;
 const step = (op, urn, r) => ({ op, urn, type: r.type, provider: "", new: { type: r.type, urn, custom: r.custom, id: "", parent: "", inputs: {}, outputs: {}, provider: "" } });
 
 async function up() {

@@ -1,13 +1,16 @@
 "use strict";
 /**
- * Stand-ins for `docker` and `kind`, as much as doctor, up and down ask of them. Called as
- * `node tools.js <docker|kind> <args…>`; state in <dir>/state next to the fake pulumi's:
+ * Stand-ins for `docker`, `kind` and `kubectl`, as much as doctor, up, down and e2e's diagnostics ask
+ * of them. Called as `node tools.js <docker|kind|kubectl> <args…>`; state in <dir>/state next to the
+ * fake pulumi's:
  *   config.json           docker: "up" | "down" | "denied" | "hang", dockerVersion, cgroupVersion,
  *                         rootDir, kindVersion ("broken" = `kind version` fails)
  *   clusters/<name>       a kind cluster that exists
  *   networks/<name>.json  a Docker network that exists: its subnet and gateway
  *   containers/<name>.json a Docker container that exists: its labels
+ *   config.json cluster   what kubectl reports of every cluster: { pods, jobs } as `-o json` items
  *   calls.jsonl           every call: tool and argv
+ * A cluster's nodes are <name>-control-plane, <name>-worker and <name>-worker2.
  * Messages copy Docker 28's and kind v0.27's.
  */
 const fs = require("node:fs");
@@ -63,7 +66,36 @@ function docker() {
     fs.rmSync(file);
     return exit(0, `${argv[2]}\n`);
   }
+  if (argv[0] === "exec") {
+    const [node, ...command] = argv.slice(1);
+    if (!list("clusters").some((c) => nodesOf(c).includes(node))) exit(1, "", `Error response from daemon: No such container: ${node}\n`);
+    if (command.join(" ") === "ip route") return exit(0, `default via 172.30.2.1 dev eth0\n10.244.1.0/24 via 172.30.2.3 dev eth0\n`);
+    if (command.join(" ") === "ip -d link") return exit(0, `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n2: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450\n    vxlan id 1 dstport 8472\n`);
+    return exit(127, "", `OCI runtime exec failed: exec: "${command[0]}": executable file not found in $PATH\n`);
+  }
   exit(2, "", `fake docker: unsupported: ${argv.join(" ")}\n`);
+}
+
+const nodesOf = (cluster) => [`${cluster}-control-plane`, `${cluster}-worker`, `${cluster}-worker2`];
+const flag = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const KUBECONFIG_MARK = "# fake kind kubeconfig of ";
+
+function kubectl() {
+  const file = flag("--kubeconfig");
+  const kubeconfig = file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const cluster = kubeconfig.startsWith(KUBECONFIG_MARK) ? kubeconfig.split("\n")[0].slice(KUBECONFIG_MARK.length) : undefined;
+  if (!cluster || !list("clusters").includes(cluster)) exit(1, "", `The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n`);
+  const words = argv.filter((a, i) => !a.startsWith("-") && !(argv[i - 1] ?? "").match(/^(--kubeconfig|-n|-o)$/));
+  const state = config.cluster ?? {};
+  const items = (kind) => state[kind] ?? [];
+  const [verb, kind, name] = words;
+  if (verb === "get" && argv.includes("json")) return exit(0, JSON.stringify({ apiVersion: "v1", kind: "List", items: items(kind) }) + "\n");
+  if (verb === "get" && kind === "events") return exit(0, "NAMESPACE     LAST SEEN   TYPE      REASON    OBJECT                 MESSAGE\nkube-system   1m          Warning   BackOff   pod/cnilab-cni-ready   Back-off restarting failed container\n");
+  if (verb === "get") return exit(0, `NAME  STATUS\n${items(kind).map((o) => o.metadata.name).join("\n")}\n`);
+  const named = items(kind === "job" ? "jobs" : "pods").find((o) => o.metadata.name === name);
+  if (verb === "describe") return named ? exit(0, `Name:         ${name}\nNamespace:    ${named.metadata.namespace}\n`) : exit(1, "", `Error from server (NotFound): ${kind}s "${name}" not found\n`);
+  if (verb === "logs") return exit(0, `[pod/${(kind ?? "").replace(/^job\//, "")}/wait] cnilab: NOT READY: the flannel DaemonSet\n`);
+  exit(2, "", `fake kubectl: unsupported: ${argv.join(" ")}\n`);
 }
 
 function kind() {
@@ -81,8 +113,24 @@ function kind() {
     // kind exits 0 whether or not the cluster existed.
     return exit(0, "", `Deleting cluster "${name}" ...\n`);
   }
+  const name = flag("--name") ?? "kind";
+  const exists = list("clusters").includes(name);
+  if (argv[0] === "get" && argv[1] === "nodes") return exists ? exit(0, nodesOf(name).join("\n") + "\n") : exit(0, "", `No kind nodes found for cluster "${name}".\n`);
+  if (argv[0] === "get" && argv[1] === "kubeconfig") {
+    if (!exists) exit(1, "", `ERROR: could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster\n`);
+    return exit(0, `${KUBECONFIG_MARK}${name}\napiVersion: v1\nkind: Config\n`);
+  }
+  if (argv[0] === "export" && argv[1] === "logs") {
+    if (!exists) exit(1, "", `ERROR: unknown cluster "${name}"\n`);
+    for (const node of nodesOf(name)) {
+      fs.mkdirSync(path.join(argv[2], node), { recursive: true });
+      fs.writeFileSync(path.join(argv[2], node, "journal.log"), "-- fake journal --\n");
+    }
+    return exit(0, `${argv[2]}\n`, "Exporting logs for cluster \"" + name + "\" to:\n");
+  }
   exit(2, "", `fake kind: unsupported: ${argv.join(" ")}\n`);
 }
 
 if (tool === "docker") docker();
+else if (tool === "kubectl") kubectl();
 else kind();
