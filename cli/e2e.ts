@@ -61,6 +61,11 @@ Examples
   cnilab e2e calico-ipip calico-vxlan --out /tmp/e2e
 `;
 
+/** .cnilab/e2e in the project (the state folder's e2e/); the e2e workflow uploads it. */
+export function defaultOutDir(root: string, env: NodeJS.ProcessEnv): string {
+  return join(stateDir(root, env), "e2e");
+}
+
 interface E2eStack {
   ref: StackRef;
   spec: Spec;
@@ -75,7 +80,7 @@ export async function runE2e(argv: string[], io: Io, deps: LabCommandDeps = defa
   const stacks = await loadStacks(positionals, io, deps);
   if (typeof stacks === "number") return stacks;
   const now = deps.now ?? Date.now;
-  const out = values.out !== undefined ? resolve(io.cwd, values.out) : join(stateDir(deps.root, io.env), "e2e");
+  const out = values.out !== undefined ? resolve(io.cwd, values.out) : defaultOutDir(deps.root, io.env);
   mkdirSync(out, { recursive: true });
   const summary: E2eSummary = { ok: true, startedAt: new Date(now()).toISOString(), finishedAt: "", stacks: [] };
   for (const [i, stack] of stacks.entries()) {
