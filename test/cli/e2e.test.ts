@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LabCommandDeps } from "../../cli/deps";
 import { runE2e } from "../../cli/e2e";
-import { PHASES } from "../../cli/e2e-phases";
+import { PHASES, PHASE_MILESTONES } from "../../cli/e2e-phases";
+import { main, topLevelHelp } from "../../cli/main";
 import type { E2eSummary } from "../../cli/e2e-summary";
 import type { JobLogs } from "../../cli/job-logs";
 import type { AssertionsOutput } from "../../components/assertions";
@@ -189,5 +190,19 @@ describe("cnilab e2e", { timeout: 120_000 }, () => {
     const io = captureIo(m.env, m.project);
     await expect(runE2e(argv, io, deps)).rejects.toThrow(message);
     expect(m.calls()).toEqual([]);
+  });
+});
+
+describe("cnilab e2e --help", () => {
+  it("is listed, and its help names every phase with what ends it, the files it writes and the exit status", async () => {
+    expect(topLevelHelp()).toMatch(/\n {2}e2e +doctor → up → verify → down/);
+    const io = captureIo({ PATH: "/nonexistent" }, REPO_ROOT);
+    expect(await main(["e2e", "--help"], io)).toBe(0);
+    const help = io.out();
+    expect(help).toMatch(/^Usage: cnilab e2e \[stack…\] \[--keep\] \[--out DIR\]/);
+    for (const phase of PHASES) expect(help).toContain(`  ${phase.padEnd(11)}${PHASE_MILESTONES[phase]}`);
+    for (const file of ["summary.md", "summary.json", "<stack>/run.log", "index.txt", "kind-logs/"]) expect(help).toContain(file);
+    expect(help).toContain("Exit status: 0");
+    expect(help).toMatch(/\nExamples\n {2}cnilab e2e /);
   });
 });

@@ -14,7 +14,7 @@ import { BACKEND_FACTS } from "../../backends";
 import { INOTIFY_MIN } from "../../cli/doctor-resources";
 import { defaultOutDir } from "../../cli/e2e";
 import { RUNNER_TOOLS } from "../../plan/pins";
-import { clusterStackNames, loadStack, ROOT } from "../helpers/stacks";
+import { clusterStackNames, loadStack, ROOT, stackNames } from "../helpers/stacks";
 
 const WORKFLOWS = ["ci.yml", "e2e.yml"] as const;
 const text = (name: string) => readFileSync(join(ROOT, ".github/workflows", name), "utf8");
@@ -125,5 +125,21 @@ describe("ci.yml runs what .ci/run runs", () => {
     const command = /```sh\n(bash \.ci\/setup\.sh && .+)\n```/.exec(readme)![1]!;
     const ciRun = readFileSync(join(ROOT, ".ci/run"), "utf8");
     for (const part of command.split(" && npx")) expect(ciRun).toContain(part.startsWith("bash") ? part : `npx${part}`);
+  });
+});
+
+describe("README: What has run for real", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## What has run for real"), readme.indexOf("## Benchmarks"));
+  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+
+  it("lists every stack exactly once", () => {
+    const listed = rows.flatMap((row) => [...row.split(" | ")[0]!.matchAll(/`([\w.-]+)`/g)].map((m) => m[1]!));
+    expect([...listed].sort()).toEqual(stackNames());
+  });
+
+  it("claims no real cluster run until e2e has passed one", () => {
+    for (const row of rows) expect(row.trimEnd().endsWith("| no |") || row.trimEnd().endsWith("| – |")).toBe(true);
+    expect(section).toContain("no stack has run on a real cluster yet");
   });
 });
