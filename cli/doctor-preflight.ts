@@ -15,6 +15,8 @@ export interface Preflight {
   failures: Check[];
   /** Checks that did not pass but do not stop the command: shown, then the command goes on. */
   warnings: Check[];
+  /** Every check that ran, passed ones included (what `cnilab doctor` would print). */
+  checks: Check[];
   kindPath?: string;
   pulumiPath?: string;
 }
@@ -30,6 +32,7 @@ export async function preflightUp(host: Host, opts: DoctorOptions): Promise<Pref
   return {
     failures: report.checks.filter((c) => c.status === "fail" && fatalForUp(c.id)),
     warnings: report.checks.filter((c) => c.status !== "pass" && !(c.status === "fail" && fatalForUp(c.id))),
+    checks: report.checks,
     kindPath: report.kindPath,
     pulumiPath: report.pulumiPath,
   };
@@ -62,6 +65,7 @@ async function preflightTools(host: Host, need: { kind: boolean }, more: Check[]
   return {
     failures: checks.filter((c) => c.status === "fail"),
     warnings: checks.filter((c) => c.status === "warn"),
+    checks,
     kindPath: kind?.path,
     pulumiPath: pulumi.path,
   };

@@ -12,6 +12,7 @@ import { planLab } from "../plan";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { defaultDeps, type LabCommandDeps } from "./deps";
+import { renderChecks } from "./doctor";
 import { which } from "./doctor-host";
 import { reportPreflight, type Preflight } from "./doctor-preflight";
 import { downLab } from "./down";
@@ -139,10 +140,11 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
   };
 
   say(`doctor: the prerequisites of backend ${spec.stack.backend}`);
-  let pre: Preflight = { failures: [], warnings: [] };
+  let pre: Preflight = { failures: [], warnings: [], checks: [] };
   record(
     await timed(now, "doctor", async () => {
       pre = await target.preflight(deps.host);
+      sio.stdout(renderChecks(pre.checks));
       return { ok: reportPreflight(pre, sio, "e2e"), note: pre.failures.map((f) => f.message).join("; ") || undefined };
     }),
   );

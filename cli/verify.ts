@@ -108,7 +108,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   }
   // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
   const pulumi = await checkPulumi(deps.host);
-  if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [] }, io, "verify")) return 2;
+  if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
   const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pulumi.path! });
   if (!stack) {
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);

@@ -107,6 +107,8 @@ describe("cnilab e2e", { timeout: 120_000 }, () => {
     expect(r.out).toMatch(/\] 7\/\d+ created kubernetes:batch\/v1:Job/);
     const log = readFileSync(stackDir("run.log"), "utf8");
     expect(log).toContain("[e2e flannel-vxlan] verify: pass");
+    // The whole doctor table, passed checks included, for whoever reads the log later.
+    expect(log).toMatch(/\npass {2}docker +Docker /);
     expect(log).toContain("Pulumi: destroyed stack flannel-vxlan");
     expect(destroys()).toBe(1);
   });
