@@ -181,7 +181,8 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
     record({ phase: "down", status: "skipped", note: `--keep: the lab stays up; 'cnilab down ${ref.name}' removes it` });
   } else {
     say("down: removing the lab");
-    record(await timed(now, "down", async () => ({ ok: (await downLab(ref, lab, sio, deps, { force: false })) === 0 })));
+    // Plain progress lines, as for up: the log file gets no terminal redraws.
+    record(await timed(now, "down", async () => ({ ok: (await downLab(ref, lab, sio, { ...deps, tty: false }, { force: false })) === 0 })));
   }
   return finish(diagnostics);
 }
