@@ -1,4 +1,4 @@
-import { CALICO_CHART } from "../plan/pins";
+import { CALICO_CHART, CALICO_CRDS_CHART } from "../plan/pins";
 import type { CniInstall, InstallContext } from "./install";
 import type { BackendFacts, Enforcement, NodePrerequisites } from "./types";
 
@@ -127,14 +127,28 @@ export function calicoValues(variant: CalicoVariant, podSubnet: string): Record<
 export function installCalico(variant: CalicoVariant, ctx: InstallContext): CniInstall {
   return {
     objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "tigera-operator" } }],
-    helm: {
-      releaseName: "calico",
-      namespace: "tigera-operator",
-      chart: CALICO_CHART.name,
-      version: CALICO_CHART.version,
-      repo: CALICO_CHART.repo,
-      values: calicoValues(variant, ctx.podSubnet),
-    },
+    charts: [
+      {
+        // The operator chart renders an Installation but ships no CRDs from v3.32 (plan/pins.ts): they
+        // come first, and Helm waits until they are Established so the next release can map its kinds.
+        releaseName: "calico-crds",
+        namespace: "tigera-operator",
+        chart: CALICO_CRDS_CHART.name,
+        version: CALICO_CRDS_CHART.version,
+        repo: CALICO_CRDS_CHART.repo,
+        values: {},
+        wait: true,
+      },
+      {
+        releaseName: "calico",
+        namespace: "tigera-operator",
+        chart: CALICO_CHART.name,
+        version: CALICO_CHART.version,
+        repo: CALICO_CHART.repo,
+        values: calicoValues(variant, ctx.podSubnet),
+        wait: false,
+      },
+    ],
     // calico-node is created by the operator, not by Helm, so nothing awaits it unless we wait on
     // tigerastatus/calico becoming Available.
     readiness: { daemonSets: [], tigeraStatus: ["calico"] },

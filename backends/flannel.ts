@@ -110,14 +110,17 @@ export function installFlannel(variant: FlannelVariant, ctx: InstallContext): Cn
   };
   return {
     objects: [namespace, ...prerequisitesObjects({ plugins: PREREQUISITES.cniPlugins })],
-    helm: {
-      releaseName: "flannel",
-      namespace: NAMESPACE,
-      chart: FLANNEL_CHART.name,
-      version: FLANNEL_CHART.version,
-      repo: FLANNEL_CHART.repo,
-      values: flannelValues(variant, ctx.podSubnet),
-    },
+    charts: [
+      {
+        releaseName: "flannel",
+        namespace: NAMESPACE,
+        chart: FLANNEL_CHART.name,
+        version: FLANNEL_CHART.version,
+        repo: FLANNEL_CHART.repo,
+        values: flannelValues(variant, ctx.podSubnet),
+        wait: false,
+      },
+    ],
     readiness: {
       daemonSets: [
         { namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME },

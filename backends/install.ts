@@ -25,6 +25,12 @@ export interface HelmRelease {
   version: string;
   repo: string;
   values: Record<string, unknown>;
+  /**
+   * Helm waits until what the release created is ready before the next step starts; a CRD counts as
+   * ready once Established (helm/helm pkg/kube/ready.go crdReady, Helm v3). Off where the readiness
+   * Job judges instead, with a message that says what is missing.
+   */
+  wait: boolean;
 }
 
 export interface Readiness {
@@ -35,9 +41,10 @@ export interface Readiness {
 }
 
 export interface CniInstall {
-  /** Applied before the Helm release (namespaces with their Pod Security labels, prerequisites). */
+  /** Applied before the Helm releases (namespaces with their Pod Security labels, prerequisites). */
   objects: readonly K8sObject[];
-  helm?: HelmRelease;
+  /** Helm releases in install order, each after the previous one finished (CRDs before what uses them). */
+  charts: readonly HelmRelease[];
   readiness: Readiness;
 }
 

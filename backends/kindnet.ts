@@ -31,5 +31,5 @@ export const kindnet: BackendFacts = {
 
 export function installKindnet(): CniInstall {
   // Nothing to install: kind applies kindnetd itself; readiness is the nodes becoming Ready.
-  return { objects: [], readiness: { daemonSets: [{ namespace: "kube-system", name: "kindnet" }], tigeraStatus: [] } };
+  return { objects: [], charts: [], readiness: { daemonSets: [{ namespace: "kube-system", name: "kindnet" }], tigeraStatus: [] } };
 }

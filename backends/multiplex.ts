@@ -146,6 +146,7 @@ export function installMultiplex(variant: MultiplexVariant, ctx: InstallContext)
       conflists,
       ...(variant === "ipvlan-l3" ? { nodeScript: l3RoutesScript(ctx.nodes) } : {}),
     }),
+    charts: [],
     readiness: { daemonSets: [{ namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME }], tigeraStatus: [] },
   };
 }

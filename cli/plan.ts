@@ -38,11 +38,11 @@ function assertionResourceCount(plan: LabPlan): number {
 
 /**
  * The resources the lab registers with Pulumi, components and providers aside: the Docker network,
- * the kind cluster, the Helm release if any, every Kubernetes object, and the assertion Jobs
+ * the kind cluster, the Helm releases, every Kubernetes object, and the assertion Jobs
  * (components/lab.ts).
  */
 export function plannedResourceCount(plan: LabPlan): number {
-  return 2 + (plan.cni.helm ? 1 : 0) + plannedObjects(plan).length + assertionResourceCount(plan);
+  return 2 + plan.cni.charts.length + plannedObjects(plan).length + assertionResourceCount(plan);
 }
 
 const yes = (b: boolean) => (b ? "yes" : "no");
@@ -91,12 +91,12 @@ const cni: PlanSection = {
   title: "CNI install",
   lines: ({ plan: { cni: c } }) => {
     const lines: string[] = [];
-    if (c.helm) {
-      const h = c.helm;
-      lines.push(`  Helm chart ${h.chart} ${h.version} from ${h.repo}, release ${h.namespace}/${h.releaseName}, values:`, ...indent(stringify(h.values)).map((l) => `  ${l}`));
-    } else {
-      lines.push("  no Helm chart");
+    for (const h of c.charts) {
+      const head = `  Helm chart ${h.chart} ${h.version} from ${h.repo}, release ${h.namespace}/${h.releaseName}${h.wait ? " (Helm waits until it is ready)" : ""}`;
+      if (Object.keys(h.values).length === 0) lines.push(`${head}, chart defaults`);
+      else lines.push(`${head}, values:`, ...indent(stringify(h.values)).map((l) => `  ${l}`));
     }
+    if (c.charts.length === 0) lines.push("  no Helm chart");
     lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
     const ready = [
       ...c.readiness.daemonSets.map((d) => `DaemonSet ${d.namespace}/${d.name} rolled out`),
@@ -117,7 +117,7 @@ const objects: PlanSection = {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     return [
       ...rows,
-      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.helm ? ", Helm release" : ""}, assertion Jobs and their ConfigMaps, endpoint reads)`,
+      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.charts.length > 0 ? `, Helm release${plan.cni.charts.length > 1 ? "s" : ""}` : ""}, assertion Jobs and their ConfigMaps, endpoint reads)`,
     ];
   },
 };
@@ -173,8 +173,8 @@ Arguments
   <stack>       a stack name (stacks/Pulumi.<stack>.yaml) or a path to a stack file
 
 Options
-  --images      list every image the lab runs, one per line (pipe into docker pull), then the Helm
-                charts as comments: what a workshop preloads or mirrors
+  --images      list every image the lab runs, one per line (pipe into docker pull), the images of
+                its Helm charts included, then the charts as comments: what a workshop preloads or mirrors
   --json        print the whole plan as JSON (with --images: a JSON array of the images)
   -h, --help    this text
 
@@ -212,7 +212,7 @@ function imageList(images: readonly string[], comments: readonly string[], json:
 
 function clusterPlanOutput(ref: StackRef, spec: Spec, flags: PlanFlags): string {
   const plan = planLab(spec);
-  if (flags.images) return imageList(planImages(spec, plan), planCharts(plan).map((c) => `# Helm chart ${c} (pulls the images its version pins)`), flags.json);
+  if (flags.images) return imageList(planImages(spec, plan), planCharts(plan).map((c) => `# Helm chart ${c} (its images are listed above)`), flags.json);
   return flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan });
 }
 

@@ -6,6 +6,7 @@ import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./clus
 import { planNodes } from "./nodes";
 import { PERF_IMAGES } from "../perf/images";
 import { PROBE_NODE_IMAGE } from "../probe/image";
+import { chartFacts } from "./chart-facts";
 import { IMAGES } from "./pins";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
@@ -58,9 +59,9 @@ export function planLab(spec: Spec): LabPlan {
 }
 
 /**
- * Every image a plan runs (node image, CNI helpers, workloads, probes): what a workshop preloads or
- * mirrors; one reference per entry, so the list pipes into `docker pull`. A Helm chart pulls more
- * images of its own: see planCharts.
+ * Every image a plan runs (node image, CNI helpers, workloads, probes, and what each Helm chart and the
+ * operator it deploys run, from plan/chart-facts.ts): what a workshop preloads or mirrors; one
+ * reference per entry, so the list pipes into `docker pull`.
  */
 export function planImages(spec: Spec, plan: LabPlan): string[] {
   const images = new Set<string>([spec.stack.nodeImage]);
@@ -76,6 +77,9 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
   visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
   images.add(PROBE_NODE_IMAGE);
   images.add(IMAGES.kubectl);
+  for (const h of plan.cni.charts) {
+    for (const i of chartFacts(h.chart, h.version).images) images.add(i.digest ? `${i.ref}@${i.digest}` : i.ref);
+  }
   // `cnilab perf` runs these against the lab; a workshop offline needs them too.
   for (const image of PERF_IMAGES) images.add(image);
   return [...images].sort();
@@ -83,5 +87,5 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
 
 /** The Helm charts a plan installs, as "<repo> <chart> <version>"; each pulls the images its version pins. */
 export function planCharts(plan: LabPlan): string[] {
-  return plan.cni.helm ? [`${plan.cni.helm.repo} ${plan.cni.helm.chart} ${plan.cni.helm.version}`] : [];
+  return plan.cni.charts.map((h) => `${h.repo} ${h.chart} ${h.version}`);
 }

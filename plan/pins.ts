@@ -25,6 +25,20 @@ export const CALICO_CHART = {
   version: "v3.32.1",
 } as const;
 
+/**
+ * The CRDs the tigera-operator chart needs, at the operator chart's version. From v3.32 the operator
+ * chart ships none (projectcalico/calico charts/tigera-operator/README.md at v3.32.1: "As of Calico
+ * v3.32, CRDs are no longer bundled in this chart and must be installed separately from the
+ * `crd.projectcalico.org.v1` chart"); v3.31.x still had charts/tigera-operator/crds/. The release
+ * tooling publishes this chart to the same repository at the same version
+ * (release/internal/utils/utils.go AllReleaseCharts, Makefile target `chart`, at v3.32.1).
+ */
+export const CALICO_CRDS_CHART = {
+  name: "crd.projectcalico.org.v1",
+  repo: CALICO_CHART.repo,
+  version: CALICO_CHART.version,
+} as const;
+
 export const IMAGES = {
   /**
    * The upstream CNI reference plugins v1.9.1 (bridge, macvlan, ipvlan, …) in /opt/cni/bin, the

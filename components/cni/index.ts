@@ -10,8 +10,8 @@ export interface CniArgs {
 }
 
 /**
- * Installs the backend's CNI as the plan says: prerequisite objects, then the Helm release, then the
- * readiness Job that Pulumi awaits. Later components depend on `ready`.
+ * Installs the backend's CNI as the plan says: prerequisite objects, then the Helm releases in order,
+ * then the readiness Job that Pulumi awaits. Later components depend on `ready`.
  */
 export class Cni extends pulumi.ComponentResource {
   /** Completes when the readiness Job has completed: the pod network works on every node. */
@@ -21,27 +21,29 @@ export class Cni extends pulumi.ComponentResource {
     super("cnilab:cni:Cni", name, {}, opts);
     const child = { parent: this };
     const prerequisites = registerObjects(name, args.install.objects, child);
-    const helm = args.install.helm;
-    const release = helm
-      ? new k8s.helm.v3.Release(
-          `${name}-${helm.releaseName}`,
-          {
-            name: helm.releaseName,
-            chart: helm.chart,
-            version: helm.version,
-            repositoryOpts: { repo: helm.repo },
-            namespace: helm.namespace,
-            values: helm.values,
-            // Readiness is judged by our Job, which says what is missing; Helm's wait would only time out.
-            skipAwait: true,
-          },
-          // The chart's namespace and the CNI plugin binaries must exist before its pods start.
-          { ...child, dependsOn: prerequisites },
-        )
-      : undefined;
-    // The Job checks what the release and the prerequisites create; there is no data edge to them.
-    const waitFor = release ? [release] : prerequisites;
-    this.ready = registerObjects(name, args.readiness, { ...child, dependsOn: waitFor });
+    // Each release after the one before (the CRDs chart before the chart whose resources use them); the
+    // first after the chart's namespace and the CNI plugin binaries, which its pods need.
+    let previous: pulumi.Resource[] = prerequisites;
+    for (const h of args.install.charts) {
+      const release = new k8s.helm.v3.Release(
+        `${name}-${h.releaseName}`,
+        {
+          name: h.releaseName,
+          chart: h.chart,
+          version: h.version,
+          repositoryOpts: { repo: h.repo },
+          namespace: h.namespace,
+          values: h.values,
+          // Where the plan does not ask Helm to wait, our readiness Job judges and says what is missing;
+          // Helm's wait would only time out (pulumi-kubernetes helm_release.go: Wait = !skipAwait).
+          skipAwait: !h.wait,
+        },
+        { ...child, dependsOn: previous },
+      );
+      previous = [release];
+    }
+    // The Job checks what the releases and the prerequisites create; there is no data edge to them.
+    this.ready = registerObjects(name, args.readiness, { ...child, dependsOn: previous });
     this.registerOutputs({});
   }
 }

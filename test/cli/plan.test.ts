@@ -67,11 +67,27 @@ describe("cnilab plan <stack>", () => {
     expect(out).toMatch(/    health-client → cnilab-macvlan-worker kubelet:10250\/tcp  expect no-route  — macvlan \(bridge mode\): the kernel never delivers/);
   });
 
+  it("calico: the CRDs chart first (Helm waits for it), then the operator chart with our values", async () => {
+    const { code, out } = await plan("calico-bgp");
+    expect(code).toBe(0);
+    expect(out).toContain(
+      "  Helm chart crd.projectcalico.org.v1 v3.32.1 from https://docs.tigera.io/calico/charts, release tigera-operator/calico-crds (Helm waits until it is ready), chart defaults\n" +
+        "  Helm chart tigera-operator v3.32.1 from https://docs.tigera.io/calico/charts, release tigera-operator/calico, values:\n",
+    );
+    expect(out).toMatch(/more Pulumi resources: Docker network, kind cluster, Helm releases, assertion Jobs/);
+  });
+
   it("--images lists what planImages lists, one per line; with --json as an array", async () => {
     const spec = await loadStack("calico-bgp");
     const images = planImages(spec, planLab(spec));
     const text = await plan("calico-bgp", "--images");
-    expect(text.out).toBe(`${images.join("\n")}\n# Helm chart https://docs.tigera.io/calico/charts tigera-operator v3.32.1 (pulls the images its version pins)\n`);
+    expect(text.out).toBe(
+      `${images.join("\n")}\n` +
+        "# Helm chart https://docs.tigera.io/calico/charts crd.projectcalico.org.v1 v3.32.1 (its images are listed above)\n" +
+        "# Helm chart https://docs.tigera.io/calico/charts tigera-operator v3.32.1 (its images are listed above)\n",
+    );
+    // What the operator chart and the operator deploy (tigera/operator v1.42.3), for a workshop to mirror.
+    expect(images).toEqual(expect.arrayContaining(["quay.io/tigera/operator:v1.42.3", "quay.io/calico/node:v3.32.1", "quay.io/calico/cni:v3.32.1"]));
     // Every entry is one image reference, so the list pipes into `docker pull`.
     for (const i of images) expect(i).toMatch(/^[a-z0-9.-]+(\/[a-z0-9._-]+)+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/);
     expect(images).toContain(IMAGES.kubectl);

@@ -66,13 +66,15 @@ describe("CNI install plans", () => {
     } as const;
     for (const [name, flannel] of Object.entries(expected)) {
       const plan = planLab(await loadStack(name));
-      expect(plan.cni.helm).toEqual({
+      expect(plan.cni.charts).toHaveLength(1);
+      expect(plan.cni.charts[0]).toEqual({
         releaseName: "flannel",
         namespace: "kube-flannel",
         chart: "flannel",
         version: FLANNEL_CHART.version,
         repo: "https://flannel-io.github.io/flannel/",
         values: { podCidr: "10.244.0.0/16", flannel: { ...flannel, args: ["--ip-masq", "--kube-subnet-mgr", "--iface=eth0"] } },
+        wait: false,
       });
       const ns = plan.cni.objects.find((o) => o.kind === "Namespace")!;
       expect(ns.metadata).toEqual({ name: "kube-flannel", labels: { "pod-security.kubernetes.io/enforce": "privileged" } });
@@ -89,7 +91,7 @@ describe("CNI install plans", () => {
     } as const;
     for (const [name, want] of Object.entries(expected)) {
       const spec = await loadStack(name);
-      const helm = planLab(spec).cni.helm!;
+      const helm = planLab(spec).cni.charts.find((c) => c.chart === "tigera-operator")!;
       expect([helm.chart, helm.version, helm.repo]).toEqual(["tigera-operator", CALICO_CHART.version, "https://docs.tigera.io/calico/charts"]);
       const installation = helm.values.installation as { calicoNetwork: Record<string, unknown> };
       expect(installation.calicoNetwork).toEqual({
@@ -106,7 +108,7 @@ describe("CNI install plans", () => {
   it("kindnet installs nothing and waits for kind's own DaemonSet", async () => {
     const plan = planLab(await loadStack("kindnet"));
     expect(plan.cni.objects).toEqual([]);
-    expect(plan.cni.helm).toBeUndefined();
+    expect(plan.cni.charts).toEqual([]);
     expect(plan.cni.readiness.daemonSets).toEqual([{ namespace: "kube-system", name: "kindnet" }]);
   });
 });

@@ -88,15 +88,18 @@ describe.each(stacks)("the program for stack %s", (stack) => {
   it("orders cluster → CNI → readiness Job → workloads → policies → assertion Jobs", () => {
     const rs = ofStack(stack);
     const readiness = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name === "cnilab-cni-ready")!;
-    const release = rs.find((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    if (stack.startsWith("flannel") || stack.startsWith("calico")) {
-      expect(release, "a Helm release").toBeDefined();
-      expect(readiness.dependencies).toContain(release!.urn);
-      // The chart waits for its namespace / the CNI plugin binaries.
+    const releases = rs.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+    const charts = specs.get(stack)!.stack.backend.startsWith("calico") ? ["crd.projectcalico.org.v1", "tigera-operator"] : stack.startsWith("flannel") ? ["flannel"] : [];
+    expect(releases.map((r) => r.inputs.chart)).toEqual(charts);
+    if (releases.length > 0) {
+      // The first chart waits for its namespace / the CNI plugin binaries, each next one for the one
+      // before (the operator's CRDs before the Installation), the readiness Job for the last.
       const prereq = rs.filter((r) => r.type === "kubernetes:core/v1:Namespace" || r.type === "kubernetes:apps/v1:DaemonSet").map((r) => r.urn);
-      expect(release!.dependencies.some((d) => prereq.includes(d))).toBe(true);
-    } else {
-      expect(release).toBeUndefined();
+      expect(releases[0]!.dependencies.some((d) => prereq.includes(d))).toBe(true);
+      releases.slice(1).forEach((r, i) => expect(r.dependencies).toContain(releases[i]!.urn));
+      expect(readiness.dependencies).toContain(releases.at(-1)!.urn);
+      // Helm waits only where the plan asks (the CRDs must be Established before the next release maps its kinds).
+      expect(releases.map((r) => r.inputs.skipAwait)).toEqual(charts.map((c) => c !== "crd.projectcalico.org.v1"));
     }
     const workloads = rs.find((r) => r.type === "cnilab:workloads:Workloads")!;
     expect(workloads.dependencies).toContain(readiness.urn);
