@@ -26,8 +26,13 @@ export const stackSchema = z.strictObject({
   podSubnet: z.string().default("10.244.0.0/16"),
   /** kind's default service subnet. */
   serviceSubnet: z.string().default("10.96.0.0/16"),
-  /** The lab's own Docker network; each stack file sets a distinct one so labs never collide. */
-  nodeSubnet: z.string().default("172.30.0.0/24"),
+  /**
+   * The lab's own Docker network; each stack file sets a distinct 172.16.N.0/24 so labs never collide.
+   * 172.16.0.0/16 lies outside Docker's default address pools (172.17.0.0/16 … 172.31.0.0/16 as /16s,
+   * 192.168.0.0/16 as /20s: moby libnetwork/ipamutils/utils.go, v20.10.24 to v28.5.2), so a network
+   * Docker numbered by itself (compose projects, kind's own "kind") never holds these addresses.
+   */
+  nodeSubnet: z.string().default("172.16.0.0/24"),
   nodeImage: z.string().min(1).optional(),
   /** Defaults to cnilab-<backend>. */
   clusterName: dnsLabel.max(40).optional(),

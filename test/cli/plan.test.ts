@@ -26,7 +26,7 @@ describe("cnilab plan <stack>", () => {
     const sections = out.split("\n").filter((l) => /^\S.*:$/.test(l));
     expect(sections).toEqual(["Stack:", "Backend:", "kind config:", "CNI install:", "Objects:", "Probes (expected outcome, and why):"]);
     expect(out).toContain("  flannel-vxlan (stacks/Pulumi.flannel-vxlan.yaml): lab 'netpol', backend flannel-vxlan\n");
-    expect(out).toContain("  Docker network cnilab-flannel-vxlan: 172.30.2.0/24, gateway 172.30.2.1\n");
+    expect(out).toContain("  Docker network cnilab-flannel-vxlan: 172.16.2.0/24, gateway 172.16.2.1\n");
     expect(out).toContain("  NetworkPolicy: ingress no, egress no, ipBlock no — flannel only programs routes");
     expect(out).toContain("  datapath: vxlan (+50 bytes per packet); pods attach by bridge; cross-node overlay via flannel.1 (VNI 1, UDP 8472); per-node /24 blocks\n");
     expect(out).toContain("  node prerequisites: CNI plugins bridge, host-local, loopback, portmap; kernel modules br_netfilter, vxlan\n");

@@ -20,7 +20,7 @@ import { captureIo } from "./io";
 
 const STACK = "flannel-vxlan";
 const CLUSTER = "cnilab-flannel-vxlan";
-const SUBNET = "172.30.2.0/24";
+const SUBNET = "172.16.2.0/24";
 
 /** What the Pulumi program registers for a plan, as the fake's "program": plus components and a provider, which do not count. */
 function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
@@ -46,7 +46,7 @@ function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
   const outputs = {
     backend: { value: STACK, secret: false },
     kubeconfig: { value: "apiVersion: v1\nkind: Config\n", secret: true },
-    nodes: { value: [{ name: `${CLUSTER}-control-plane`, role: "control-plane", internalIP: "172.30.2.2" }], secret: false },
+    nodes: { value: [{ name: `${CLUSTER}-control-plane`, role: "control-plane", internalIP: "172.16.2.2" }], secret: false },
   };
   return { resources, outputs };
 }
@@ -110,7 +110,7 @@ describe("cnilab up / down with the Automation API", () => {
     expect(out).not.toMatch(/created (pulumi:providers|cnilab:lab|pulumi:pulumi)/);
     expect(out).toMatch(new RegExp(`Lab ${STACK} is up \\(\\d+s\\)`));
     expect(out).toMatch(/ {2}kubeconfig {2}\[secret\]/);
-    expect(out).toContain(`${CLUSTER}-control-plane  control-plane  172.30.2.2`);
+    expect(out).toContain(`${CLUSTER}-control-plane  control-plane  172.16.2.2`);
     expect(out).toContain(`kubectl --context kind-${CLUSTER} get pods -A`);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BACKENDS, BACKEND_FACTS } from "../../backends";
-import { containsCidr, mustParseCidr, overlaps } from "../../plan/cidr";
+import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../plan/cidr";
+import { stackSchema } from "../../labs/schema";
 import { planLab } from "../../plan";
 import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../plan/pins";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
@@ -17,6 +18,22 @@ describe("stack files", () => {
     expect(new Set(subnets).size).toBe(subnets.length);
     const cidrs = subnets.map(mustParseCidr);
     cidrs.forEach((a, i) => cidrs.slice(i + 1).forEach((b) => expect(overlaps(a, b)).toBe(false)));
+  });
+
+  it("no node subnet (nor the default) lies in Docker's default address pools or in any stack's pod, service or Docker-lab subnets", async () => {
+    // moby libnetwork/ipamutils/utils.go localScopeDefaultNetworks (v20.10.24 … v28.5.2; docker-v29.7.2
+    // daemon/libnetwork/ipamutils): Docker numbers new networks from these, so a node subnet inside them
+    // fails with "Pool overlaps" once Docker has handed that range to another network.
+    const dockerPools = ["172.17.0.0/16", "172.18.0.0/16", "172.19.0.0/16", "172.20.0.0/14", "172.24.0.0/14", "172.28.0.0/14", "192.168.0.0/16"];
+    const specs = await Promise.all(stacks.map(loadStack));
+    // The docker-* stacks' networks (labs/docker-drivers.yaml) and the lab's parent bridge.
+    const dockerLab = ["192.168.214.0/24", "10.1.214.0/24", "10.255.214.0/24"];
+    const taken = [...dockerPools, ...dockerLab, ...specs.flatMap((s) => [s.stack.podSubnet, s.stack.serviceSubnet])].map(mustParseCidr);
+    const defaults = stackSchema.parse({ lab: "netpol", backend: "kindnet" });
+    for (const subnet of [...specs.map((s) => s.stack.nodeSubnet), defaults.nodeSubnet]) {
+      const hit = taken.find((t) => overlaps(t, mustParseCidr(subnet)));
+      expect(hit, `${subnet} overlaps ${hit && formatCidr(hit)}`).toBeUndefined();
+    }
   });
 });
 

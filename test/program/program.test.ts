@@ -24,7 +24,7 @@ beforeAll(async () => {
         const name = args.inputs.clusterName as string;
         return {
           kubeconfig: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\n`,
-          nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${name}-${n}`, role: i ? "worker" : "control-plane", internalIP: `172.30.9.${i + 2}` })),
+          nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${name}-${n}`, role: i ? "worker" : "control-plane", internalIP: `172.16.9.${i + 2}` })),
         };
       }
       if (args.type === "kubernetes:core/v1:Endpoints") return { subsets: [{ addresses: [{ ip: "10.244.1.20" }] }] };
@@ -126,7 +126,7 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     const cm = rs.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && r.inputs.metadata?.name === "cnilab-probe-health-client")!;
     const plan = JSON.parse(cm.inputs.data["plan.json"]);
     const own = plan.probes.find((p: { id: string }) => p.id === "health/pod-to-own-node");
-    expect(own).toMatchObject({ to: "172.30.9.3", port: 10250, protocol: "tcp" });
+    expect(own).toMatchObject({ to: "172.16.9.3", port: 10250, protocol: "tcp" });
     expect(cm.inputs.data["probe.js"]).toContain("--plan");
   });
 });
