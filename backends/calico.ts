@@ -27,6 +27,8 @@ const NETWORK: Record<CalicoVariant, { encapsulation: "IPIP" | "VXLAN" | "None";
 
 /** IPAM block size of the pool; each node routes its peers' blocks of this size. */
 const BLOCK_SIZE = 26;
+/** Calico IPAM (cni.ipam.type Calico, the chart's default) ignores the node's podCIDR. */
+const POD_ADDRESSES = `/${BLOCK_SIZE} blocks of the IP pool, each claimed by a node when it first needs addresses (calico IPAM); the node's podCIDR is not used`;
 
 export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
   "calico-ipip": {
@@ -40,6 +42,7 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
       encapsulation: "ipip",
       podAttachment: "proxy-arp",
       routeBlockPrefix: BLOCK_SIZE,
+      podAddresses: POD_ADDRESSES,
       overheadBytes: 20,
       crossNode: "overlay",
       device: "tunl0",
@@ -59,6 +62,7 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
       encapsulation: "vxlan",
       podAttachment: "proxy-arp",
       routeBlockPrefix: BLOCK_SIZE,
+      podAddresses: POD_ADDRESSES,
       overheadBytes: 50,
       crossNode: "overlay",
       device: "vxlan.calico",
@@ -80,6 +84,7 @@ export const calicoFacts: Record<CalicoVariant, BackendFacts> = {
       encapsulation: "none",
       podAttachment: "proxy-arp",
       routeBlockPrefix: BLOCK_SIZE,
+      podAddresses: POD_ADDRESSES,
       overheadBytes: 0,
       crossNode: "routes-via-node",
       peerRoute: "<peer-block> via <peer-node> dev eth0 proto bird",

@@ -1,7 +1,7 @@
 import { FLANNEL_CHART } from "../plan/pins";
 import type { CniInstall, InstallContext, K8sObject } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
-import type { BackendFacts, DatapathFacts, Enforcement, NodePrerequisites } from "./types";
+import { FROM_NODE_PODCIDR, type BackendFacts, type DatapathFacts, type Enforcement, type NodePrerequisites } from "./types";
 
 export type FlannelVariant = "flannel-vxlan" | "flannel-vxlan-directrouting" | "flannel-host-gw";
 
@@ -35,6 +35,7 @@ const HOST_GW_DATAPATH: DatapathFacts = {
   encapsulation: "none",
   podAttachment: "bridge",
   routeBlockPrefix: 24,
+  podAddresses: FROM_NODE_PODCIDR,
   overheadBytes: 0,
   crossNode: "routes-via-node",
   peerRoute: "<peer-subnet> via <peer-node> dev eth0",
@@ -52,6 +53,7 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
       encapsulation: "vxlan",
       podAttachment: "bridge",
       routeBlockPrefix: 24,
+      podAddresses: FROM_NODE_PODCIDR,
       overheadBytes: 50,
       crossNode: "overlay",
       device: "flannel.1",

@@ -45,17 +45,22 @@ export interface CniInstall {
   objects: readonly K8sObject[];
   /** Helm releases in install order, each after the previous one finished (CRDs before what uses them). */
   charts: readonly HelmRelease[];
+  /** Node name → pod range, where the CNI itself fixes each node's range; absent where the cluster decides. */
+  podRanges?: Readonly<Record<string, string>>;
   readiness: Readiness;
 }
 
 export type NodeRole = "control-plane" | "worker";
 
-/** A kind node as the plan knows it before the cluster exists: kind names nodes predictably. */
+/**
+ * A kind node as the plan knows it before the cluster exists: kind names nodes predictably. Its pod
+ * range is not known: kube-controller-manager gives each node a /24 of the pod subnet as it registers,
+ * and kind joins workers concurrently (kind v0.30.0 pkg/cluster/internal/create/actions/kubeadmjoin/
+ * join.go, joinWorkers), so which worker gets which /24 is decided at run time.
+ */
 export interface PlannedNode {
   name: string;
   role: NodeRole;
-  /** The node's own pod range (kubeadm gives each node a /24 of the pod subnet in creation order). */
-  podRange: string;
 }
 
 export interface InstallContext {

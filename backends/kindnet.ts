@@ -1,5 +1,5 @@
 import type { CniInstall } from "./install";
-import type { BackendFacts } from "./types";
+import { FROM_NODE_PODCIDR, type BackendFacts } from "./types";
 
 /** kind's own CNI: ptp veths, a route per peer node, masquerade; the baseline every lab compares with. */
 export const kindnet: BackendFacts = {
@@ -21,6 +21,7 @@ export const kindnet: BackendFacts = {
     // kindnetd's CNI config uses the ptp plugin with one /24 podCIDR per node (kind v0.27).
     podAttachment: "ptp",
     routeBlockPrefix: 24,
+    podAddresses: FROM_NODE_PODCIDR,
     overheadBytes: 0,
     crossNode: "routes-via-node",
     peerRoute: "<peer-subnet> via <peer-node> dev eth0",

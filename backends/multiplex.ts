@@ -1,4 +1,4 @@
-import { host, mustParseCidr } from "../plan/cidr";
+import { formatCidr, host, mustParseCidr, subnet } from "../plan/cidr";
 import type { CniInstall, InstallContext, PlannedNode } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
 import type { BackendFacts, Enforcement, Limitation } from "./types";
@@ -64,6 +64,7 @@ function facts(variant: MultiplexVariant, title: string, shows: string, limitati
       encapsulation: "none",
       podAttachment: variant,
       routeBlockPrefix: 24,
+      podAddresses: "a /24 of the pod subnet per node, fixed in the plan by node name (host-local in each node's own conflist); the node's podCIDR is not used",
       overheadBytes: 0,
       crossNode: l3 ? "routes-via-node" : "shared-l2",
       peerRoute: l3 ? "<peer-subnet> via <peer-node> dev eth0" : "(none: pods share the L2 of eth0)",
@@ -91,12 +92,23 @@ export const multiplexFacts: Record<MultiplexVariant, BackendFacts> = {
 };
 
 /**
+ * Each node's host-local range, by node name: the i-th /24 of the pod subnet for the plan's i-th node.
+ * Our own allocation, not the node's spec.podCIDR (which follows the order nodes register in, and kind
+ * joins workers concurrently): nothing here reads the podCIDR, and the conflist and the ipvlan L3 peer
+ * routes both look the range up by the node's name, so they always agree.
+ */
+export function hostLocalRanges(nodes: readonly PlannedNode[], podSubnet: string): Record<string, string> {
+  const pods = mustParseCidr(podSubnet);
+  return Object.fromEntries(nodes.map((n, i) => [n.name, formatCidr(subnet(pods, 24, i))]));
+}
+
+/**
  * One conflist per node. L2 modes: every pod is on-link in the whole pod subnet, each node allocating
  * from its own /24 so host-local (per-host state) never hands one address out twice. L3 mode: each node
  * owns its /24 and routes reach the rest of the pod subnet and the nodes.
  */
-export function multiplexConflist(variant: MultiplexVariant, node: PlannedNode, ctx: InstallContext): string {
-  const range = mustParseCidr(node.podRange);
+export function multiplexConflist(variant: MultiplexVariant, podRange: string, ctx: InstallContext): string {
+  const range = mustParseCidr(podRange);
   const l3 = variant === "ipvlan-l3";
   const plugin = PLUGIN[variant];
   const ipam = {
@@ -104,7 +116,7 @@ export function multiplexConflist(variant: MultiplexVariant, node: PlannedNode, 
     ranges: [
       [
         {
-          subnet: l3 ? node.podRange : ctx.podSubnet,
+          subnet: l3 ? podRange : ctx.podSubnet,
           rangeStart: host(range, 10),
           rangeEnd: host(range, 250),
           ...(l3 ? {} : { gateway: host(range, 1) }),
@@ -129,24 +141,26 @@ export function multiplexConflist(variant: MultiplexVariant, node: PlannedNode, 
  * so each node resolves its peers' names through Docker's embedded DNS (kind nodes are containers named
  * after the node) and installs the routes.
  */
-export function l3RoutesScript(nodes: readonly PlannedNode[]): string {
-  const lines = nodes.map(
-    (n) =>
-      `[ "$NODE_NAME" = "${n.name}" ] || { ip=$(nslookup ${n.name} | awk '/^Address: /{a=$2} END{print a}'); ` +
-      `[ -n "$ip" ] || { echo "cannot resolve ${n.name}"; exit 1; }; ip route replace ${n.podRange} via "$ip" dev eth0; }`,
+export function l3RoutesScript(podRanges: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(podRanges).map(
+    ([name, range]) =>
+      `[ "$NODE_NAME" = "${name}" ] || { ip=$(nslookup ${name} | awk '/^Address: /{a=$2} END{print a}'); ` +
+      `[ -n "$ip" ] || { echo "cannot resolve ${name}"; exit 1; }; ip route replace ${range} via "$ip" dev eth0; }`,
   );
   return ["set -e", ...lines, "ip route"].join("\n");
 }
 
 export function installMultiplex(variant: MultiplexVariant, ctx: InstallContext): CniInstall {
-  const conflists = Object.fromEntries(ctx.nodes.map((n) => [n.name, multiplexConflist(variant, n, ctx)]));
+  const podRanges = hostLocalRanges(ctx.nodes, ctx.podSubnet);
+  const conflists = Object.fromEntries(Object.entries(podRanges).map(([name, range]) => [name, multiplexConflist(variant, range, ctx)]));
   return {
     objects: prerequisitesObjects({
       plugins: multiplexFacts[variant].prerequisites.cniPlugins,
       conflists,
-      ...(variant === "ipvlan-l3" ? { nodeScript: l3RoutesScript(ctx.nodes) } : {}),
+      ...(variant === "ipvlan-l3" ? { nodeScript: l3RoutesScript(podRanges) } : {}),
     }),
     charts: [],
+    podRanges,
     readiness: { daemonSets: [{ namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME }], tigeraStatus: [] },
   };
 }

@@ -61,6 +61,8 @@ export interface DatapathFacts {
   podAttachment: PodAttachment;
   /** Prefix length of the per-node blocks that routes to peer nodes cover (node podCIDR /24; calico IPAM blocks /26). */
   routeBlockPrefix: number;
+  /** Where a node's pod addresses come from, in one sentence (which range, who decides it, when). */
+  podAddresses: string;
   /** Bytes the encapsulation adds to every packet (IPv4 outer headers). */
   overheadBytes: number;
   crossNode: CrossNodePath;
@@ -75,6 +77,14 @@ export interface DatapathFacts {
    */
   onKind?: string;
 }
+
+/**
+ * Backends that address pods from the node's spec.podCIDR: kube-controller-manager hands the /24s out
+ * as nodes register, and kind joins workers concurrently (kind v0.30.0 pkg/cluster/internal/create/
+ * actions/kubeadmjoin/join.go, joinWorkers), so no plan can say which worker gets which.
+ */
+export const FROM_NODE_PODCIDR =
+  "each node's spec.podCIDR, a /24 of the pod subnet that kube-controller-manager assigns as the node registers; kind joins workers concurrently, so which worker gets which /24 is known only once the cluster runs";
 
 /** A connection the backend cannot make, by design; assertions expect these to fail. */
 export const LIMITATIONS = [

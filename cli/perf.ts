@@ -65,7 +65,7 @@ export const perfCommand: Command = {
     const host = hostTools(io.env);
     const kubeconfig = await readKubeconfig(values.kubeconfig, s.clusterName, io, host.kubeconfig);
     if (kubeconfig === undefined) return 2;
-    const workers = planNodes(s.clusterName, s.workers, s.podSubnet).filter((n) => n.role === "worker");
+    const workers = planNodes(s.clusterName, s.workers).filter((n) => n.role === "worker");
     const settings = values.quick ? PERF_SETTINGS.quick : PERF_SETTINGS.full;
     let result;
     try {

@@ -53,7 +53,8 @@ const summary: PlanSection = {
   title: "Stack",
   lines: ({ ref, spec, plan }) => [
     `  ${ref.name} (${ref.source}): lab '${spec.lab.name}', backend ${spec.stack.backend}`,
-    `  cluster ${plan.kindConfig.name}: ${plan.nodes.map((n) => `${n.name} (${n.role}, pods ${n.podRange})`).join(", ")}`,
+    `  cluster ${plan.kindConfig.name}: ${plan.nodes.map((n) => `${n.name} (${n.role}${plan.cni.podRanges ? `, pods ${plan.cni.podRanges[n.name]}` : ""})`).join(", ")}`,
+    `  pod addresses: ${plan.backend.datapath.podAddresses}`,
     `  kube-proxy ${spec.stack.kubeProxyMode}, pods ${spec.stack.podSubnet}, services ${spec.stack.serviceSubnet}`,
     `  Docker network ${plan.network.name}: ${plan.network.subnet}, gateway ${plan.network.gateway}`,
   ],

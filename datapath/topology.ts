@@ -12,7 +12,10 @@ export const NETNS_PREFIX = "cnilab-dp-";
 
 /** Stand-in for kind's Docker network; only ever addressed inside the lab's own namespaces. */
 export const UNDERLAY_CIDR = "172.31.250.0/24";
-/** kind's default pod subnet; node i owns 10.244.i.0/24. */
+/**
+ * kind's default pod subnet. In this emulation node i owns 10.244.i.0/24; on a kind cluster which node
+ * gets which /24 is decided as nodes register (backends/types.ts FROM_NODE_PODCIDR).
+ */
 export const POD_CIDR = "10.244.0.0/16";
 /** Inside kind's default service subnet 10.96.0.0/12. */
 export const CLUSTER_IP = "10.96.0.10";
@@ -51,7 +54,7 @@ export interface LabNode {
   netns: string;
   /** Underlay address on eth0. */
   address: string;
-  /** The node's podCIDR, 10.244.<index>.0/24. */
+  /** The node's podCIDR in this emulation, 10.244.<index>.0/24. */
   podCidr: string;
   /** First address of the node's pod range, as the gateway (bridge, ptp) or the tunnel address (flannel, calico). */
   podNetwork: string;

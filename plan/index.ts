@@ -32,7 +32,7 @@ export interface LabPlan {
 
 export function planLab(spec: Spec): LabPlan {
   const { stack, lab } = spec;
-  const nodes = planNodes(stack.clusterName, stack.workers, stack.podSubnet);
+  const nodes = planNodes(stack.clusterName, stack.workers);
   const kindConfig = planKindConfig(stack, nodes);
   const cni = installCni(stack.backend, {
     clusterName: stack.clusterName,

@@ -27,6 +27,11 @@ describe("cnilab plan <stack>", () => {
     expect(sections).toEqual(["Stack:", "Backend:", "kind config:", "CNI install:", "Objects:", "Probes (expected outcome, and why):"]);
     expect(out).toContain("  flannel-vxlan (stacks/Pulumi.flannel-vxlan.yaml): lab 'netpol', backend flannel-vxlan\n");
     expect(out).toContain("  Docker network cnilab-flannel-vxlan: 172.16.2.0/24, gateway 172.16.2.1\n");
+    // flannel takes each node's podCIDR, assigned as nodes register (kind joins workers concurrently):
+    // no per-node range is a fact before the cluster runs.
+    expect(out).toContain("  cluster cnilab-flannel-vxlan: cnilab-flannel-vxlan-control-plane (control-plane), cnilab-flannel-vxlan-worker (worker), cnilab-flannel-vxlan-worker2 (worker)\n");
+    expect(out).toContain("  pod addresses: each node's spec.podCIDR, a /24 of the pod subnet that kube-controller-manager assigns as the node registers; kind joins workers concurrently");
+    expect(out).not.toMatch(/10\.244\.\d+\.0\/24/);
     expect(out).toContain("  NetworkPolicy: ingress no, egress no, ipBlock no — flannel only programs routes");
     expect(out).toContain("  datapath: vxlan (+50 bytes per packet); pods attach by bridge; cross-node overlay via flannel.1 (VNI 1, UDP 8472); per-node /24 blocks\n");
     expect(out).toContain("  node prerequisites: CNI plugins bridge, host-local, loopback, portmap; kernel modules br_netfilter, vxlan\n");
@@ -60,6 +65,10 @@ describe("cnilab plan <stack>", () => {
     expect(out).toContain("kernel modules macvlan\n");
     expect(out).toContain("  limitations (expected failures):\n    pod-to-own-node: ");
     expect(out).toContain("  no Helm chart\n");
+    // macvlan's ranges are ours, fixed by node name in each node's conflist: a fact the plan can print.
+    expect(out).toContain(
+      "  cluster cnilab-macvlan: cnilab-macvlan-control-plane (control-plane, pods 10.244.0.0/24), cnilab-macvlan-worker (worker, pods 10.244.1.0/24), cnilab-macvlan-worker2 (worker, pods 10.244.2.0/24)\n",
+    );
     const spec = await loadStack("macvlan");
     const p = planLab(spec);
     expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 5 + 5);

@@ -136,9 +136,18 @@ describe.each(["macvlan", "ipvlan-l2", "ipvlan-l3"])("per-node conflists of %s",
     const plan = planLab(spec);
     const cm = plan.cni.objects.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
     expect(Object.keys(cm.data).sort()).toEqual(plan.nodes.map((n) => `${n.name}.conflist`).sort());
+    // Each node's conflist allocates from the range the plan names for that node (keyed by name, never
+    // by the podCIDR kube-controller-manager assigns in join order).
+    const ranges = plan.cni.podRanges!;
+    expect(Object.keys(ranges).sort()).toEqual(plan.nodes.map((n) => n.name).sort());
+    for (const n of plan.nodes) {
+      const r = JSON.parse(cm.data[`${n.name}.conflist`]!).plugins[0].ipam.ranges[0][0];
+      expect(containsCidr(mustParseCidr(ranges[n.name]!), mustParseCidr(`${r.rangeStart}/32`)), n.name).toBe(true);
+      expect(containsCidr(mustParseCidr(ranges[n.name]!), mustParseCidr(`${r.rangeEnd}/32`)), n.name).toBe(true);
+    }
     const pod = mustParseCidr(spec.stack.podSubnet);
     const svc = mustParseCidr(spec.stack.serviceSubnet);
-    const ranges = Object.values(cm.data).map((text) => {
+    const allocations = Object.values(cm.data).map((text) => {
       const conf = JSON.parse(text);
       const main = conf.plugins[0];
       expect(main.master).toBe("eth0");
@@ -147,8 +156,8 @@ describe.each(["macvlan", "ipvlan-l2", "ipvlan-l3"])("per-node conflists of %s",
       const r = main.ipam.ranges[0][0];
       return { start: r.rangeStart as string, end: r.rangeEnd as string };
     });
-    const starts = ranges.map((r) => mustParseCidr(`${r.start}/32`));
-    const ends = ranges.map((r) => mustParseCidr(`${r.end}/32`));
+    const starts = allocations.map((r) => mustParseCidr(`${r.start}/32`));
+    const ends = allocations.map((r) => mustParseCidr(`${r.end}/32`));
     starts.forEach((s, i) => {
       expect(containsCidr(pod, s) && containsCidr(pod, ends[i]!)).toBe(true);
       expect(overlaps(svc, s) || overlaps(svc, ends[i]!)).toBe(false);
@@ -156,5 +165,19 @@ describe.each(["macvlan", "ipvlan-l2", "ipvlan-l3"])("per-node conflists of %s",
         if (i !== j) expect(s.base > ends[j]!.base || ends[i]!.base < t.base).toBe(true);
       });
     });
+  });
+});
+
+describe("ipvlan-l3 peer routes", () => {
+  it("route each peer's planned range via that peer, found by name; never the node's own range", async () => {
+    const plan = planLab(await loadStack("ipvlan-l3"));
+    const ds = plan.cni.objects.find((o) => o.kind === "DaemonSet") as unknown as {
+      spec: { template: { spec: { initContainers: { name: string; command: string[] }[] } } };
+    };
+    const script = ds.spec.template.spec.initContainers.find((c) => c.name === "node-setup")!.command[2]!;
+    for (const n of plan.nodes) {
+      expect(script).toContain(`[ "$NODE_NAME" = "${n.name}" ] || { ip=$(nslookup ${n.name} `);
+      expect(script).toContain(`ip route replace ${plan.cni.podRanges![n.name]} via "$ip" dev eth0; }`);
+    }
   });
 });
