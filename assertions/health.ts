@@ -39,8 +39,8 @@ interface Check {
   target: Target;
   port: number;
   protocol: "tcp" | "udp";
-  /** The limitation that breaks this path, if the backend has it. */
-  limitedBy?: LimitationId;
+  /** Limitations that break this path, in the order the packet meets them: the first the backend has decides. */
+  limitedBy?: readonly LimitationId[];
   /** Limited, but the failure shows as a DNS error (the resolver sits behind a ClusterIP). */
   viaDns?: boolean;
   needs?: "two-workers" | "internet";
@@ -142,14 +142,23 @@ export function planHealthProbes(
       target: { kind: "service-name", host: `${echoName(1)}.${HEALTH_NAMESPACE}.svc.cluster.local` },
       port: 80,
       protocol: "tcp",
-      limitedBy: "pod-to-clusterip",
+      limitedBy: ["pod-to-clusterip"],
       viaDns: true,
     },
-    { check: "service-clusterip", toLabel: `ClusterIP of ${echoName(1)}`, target: { kind: "service-ip", namespace: HEALTH_NAMESPACE, service: echoName(1) }, port: 80, protocol: "tcp", limitedBy: "pod-to-clusterip" },
-    { check: "nodeport", toLabel: `NodePort on ${other?.name}`, target: { kind: "node", node: other?.name ?? "" }, port: HEALTH_NODEPORT, protocol: "tcp", limitedBy: "pod-to-other-node", needs: "two-workers" },
-    { check: "pod-to-apiserver", toLabel: `API server (Service ${apiServer})`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", limitedBy: "pod-to-clusterip" },
-    { check: "pod-to-own-node", toLabel: `${client.node} kubelet`, target: { kind: "node", node: client.node }, port: KUBELET_PORT, protocol: "tcp", limitedBy: "pod-to-own-node" },
-    { check: "pod-to-other-node", toLabel: `${other?.name} kubelet`, target: { kind: "node", node: other?.name ?? "" }, port: KUBELET_PORT, protocol: "tcp", limitedBy: "pod-to-other-node", needs: "two-workers" },
+    { check: "service-clusterip", toLabel: `ClusterIP of ${echoName(1)}`, target: { kind: "service-ip", namespace: HEALTH_NAMESPACE, service: echoName(1) }, port: 80, protocol: "tcp", limitedBy: ["pod-to-clusterip"] },
+    // The NodePort lands on the node that hosts its endpoint: reaching that node, then its DNAT to its own pod.
+    {
+      check: "nodeport",
+      toLabel: `NodePort on ${other?.name} (endpoint on that node)`,
+      target: { kind: "node", node: other?.name ?? "" },
+      port: HEALTH_NODEPORT,
+      protocol: "tcp",
+      limitedBy: ["pod-to-other-node", "node-to-own-pods"],
+      needs: "two-workers",
+    },
+    { check: "pod-to-apiserver", toLabel: `API server (Service ${apiServer})`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", limitedBy: ["pod-to-clusterip"] },
+    { check: "pod-to-own-node", toLabel: `${client.node} kubelet`, target: { kind: "node", node: client.node }, port: KUBELET_PORT, protocol: "tcp", limitedBy: ["pod-to-own-node"] },
+    { check: "pod-to-other-node", toLabel: `${other?.name} kubelet`, target: { kind: "node", node: other?.name ?? "" }, port: KUBELET_PORT, protocol: "tcp", limitedBy: ["pod-to-other-node"], needs: "two-workers" },
     { check: "pod-to-internet", toLabel: "internet (1.1.1.1)", target: { kind: "address", address: "1.1.1.1" }, port: 443, protocol: "tcp", needs: "internet" },
   ];
   const probes: AssertedProbe[] = [];
@@ -164,7 +173,7 @@ export function planHealthProbes(
       skipped.push({ id, group: "health", reason: "off by default; set cnilab:probeInternet: true to probe 1.1.1.1:443" });
       continue;
     }
-    const limit = c.limitedBy ? backend.limitations.find((l) => l.id === c.limitedBy) : undefined;
+    const limit = c.limitedBy?.map((id) => backend.limitations.find((l) => l.id === id)).find((l) => l !== undefined);
     const expect: ProbeOutcome = limit ? (c.viaDns ? "dns-error" : limit.outcome) : "connected";
     probes.push({
       id,

@@ -32,7 +32,32 @@ const CLUSTER_IP: Limitation = {
   id: "pod-to-clusterip",
   outcome: "no-route",
   // k8s#53089: kube-proxy's DNAT lives in the node netns; the pod's packets (and for L3 the replies) skip it.
-  why: "pods have no route to the service subnet: their traffic leaves via eth0 without traversing the node's iptables, where kube-proxy translates the ClusterIP",
+  why:
+    "pods have no route to the service subnet: their traffic leaves via eth0 without traversing the node's iptables, where kube-proxy translates the ClusterIP. " +
+    "CoreDNS is such a pod too: it cannot reach the API server's ClusterIP and its node's kubelet cannot probe it, so it never becomes Ready and crash-loops",
+};
+/**
+ * Every path that starts in a node's own namespace and ends at a pod on that node: kubelet's HTTP/TCP/gRPC
+ * probes, a NodePort or hostPort whose DNAT (kube-proxy, portmap) happens on the node hosting the
+ * endpoint, a hostNetwork pod calling a pod beside it. Paths the node does not originate are unaffected:
+ * the readiness Job and the prerequisites DaemonSet use the host network and talk only to the API server;
+ * exec probes, logs and port-forward go through the container runtime, not the network.
+ */
+const NODE_TO_OWN_PODS_WHY =
+  "the node's own namespace cannot reach the pods on its eth0: the kernel never delivers from a macvlan/ipvlan parent to its own sub-interfaces " +
+  "(k8s#41736), so a NodePort or hostPort landing on the node that hosts the endpoint times out, and so do kubelet's network probes of its pods " +
+  "(a pod with a readinessProbe never becomes Ready, a livenessProbe restarts it)";
+const NODE_TO_OWN_PODS_L2: Limitation = {
+  id: "node-to-own-pods",
+  outcome: "timeout",
+  // Nodes keep Docker's routes only (the node subnet and a default route), so no node reaches any pod.
+  why: `${NODE_TO_OWN_PODS_WHY}; besides, nodes have no route to the pod subnet, so their packets to any pod leave by the default route`,
+};
+const NODE_TO_OWN_PODS_L3: Limitation = {
+  id: "node-to-own-pods",
+  outcome: "timeout",
+  // The peer routes cover the other nodes' ranges only; the own range falls to the default route.
+  why: `${NODE_TO_OWN_PODS_WHY}; a node routes its peers' pod ranges, but packets to its own range leave by the default route`,
 };
 const OTHER_NODE_L2: Limitation = {
   id: "pod-to-other-node",
@@ -82,11 +107,18 @@ export const multiplexFacts: Record<MultiplexVariant, BackendFacts> = {
     OWN_NODE_L2,
     OTHER_NODE_L2,
     CLUSTER_IP,
+    NODE_TO_OWN_PODS_L2,
   ]),
-  "ipvlan-l2": facts("ipvlan-l2", "ipvlan, L2 mode", "pods share the node's MAC and switch on the node's L2", [OWN_NODE_L2, OTHER_NODE_L2, CLUSTER_IP]),
+  "ipvlan-l2": facts("ipvlan-l2", "ipvlan, L2 mode", "pods share the node's MAC and switch on the node's L2", [
+    OWN_NODE_L2,
+    OTHER_NODE_L2,
+    CLUSTER_IP,
+    NODE_TO_OWN_PODS_L2,
+  ]),
   "ipvlan-l3": facts("ipvlan-l3", "ipvlan, L3 mode", "the node routes for its pods: one /24 per node and a route per peer, no ARP", [
     OWN_NODE_L3,
     CLUSTER_IP,
+    NODE_TO_OWN_PODS_L3,
     NO_BROADCAST,
   ]),
 };

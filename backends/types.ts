@@ -91,6 +91,8 @@ export const LIMITATIONS = [
   "pod-to-own-node",
   "pod-to-other-node",
   "pod-to-clusterip",
+  /** Traffic from a node's own namespace (kubelet, kube-proxy's DNAT, hostPort, hostNetwork pods) to its pods. */
+  "node-to-own-pods",
   "no-broadcast",
 ] as const;
 export type LimitationId = (typeof LIMITATIONS)[number];

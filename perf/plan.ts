@@ -61,20 +61,21 @@ const labels = (role: string) => ({ "app.kubernetes.io/name": "cnilab-perf", "ap
 const rrMount = { name: "rr", mountPath: MOUNT, readOnly: true };
 const rrVolume = { name: "rr", configMap: { name: CONFIG_MAP } };
 
-function serverPod(name: string, node: string, hostNetwork: boolean): Named<IPod> {
+/**
+ * kubelet's tcpSocket probes come from the node's own namespace. Where that cannot reach the node's
+ * pods (macvlan/ipvlan: backends' "node-to-own-pods"), a probed pod-network server would never become
+ * Ready, so it goes unprobed and is Ready once its containers run; both servers listen at once.
+ */
+function serverPod(name: string, node: string, hostNetwork: boolean, probed: boolean): Named<IPod> {
+  const probe = (port: number) => (probed ? { readinessProbe: { tcpSocket: { port }, periodSeconds: 2 } } : {});
   const containers: IContainer[] = [
-    {
-      name: "iperf3",
-      image: IPERF_IMAGE,
-      command: ["iperf3", "-s", "-p", String(PORTS.iperf)],
-      readinessProbe: { tcpSocket: { port: PORTS.iperf }, periodSeconds: 2 },
-    },
+    { name: "iperf3", image: IPERF_IMAGE, command: ["iperf3", "-s", "-p", String(PORTS.iperf)], ...probe(PORTS.iperf) },
     {
       name: "rr",
       image: RR_IMAGE,
       command: ["node", `${MOUNT}/rr.js`, "serve", "--rr-port", String(PORTS.rr), "--crr-port", String(PORTS.crr)],
       volumeMounts: [rrMount],
-      readinessProbe: { tcpSocket: { port: PORTS.rr }, periodSeconds: 2 },
+      ...probe(PORTS.rr),
     },
   ];
   return {
@@ -91,7 +92,8 @@ function serverPod(name: string, node: string, hostNetwork: boolean): Named<IPod
   };
 }
 
-export function planServers(nodes: PerfNodes, rrBundle: string): ServerObjects {
+/** `kubeletReachesPods`: false where the node's namespace cannot reach its own pods (see serverPod). */
+export function planServers(nodes: PerfNodes, rrBundle: string, kubeletReachesPods: boolean): ServerObjects {
   return {
     namespace: {
       apiVersion: "v1",
@@ -100,7 +102,7 @@ export function planServers(nodes: PerfNodes, rrBundle: string): ServerObjects {
       metadata: { name: PERF_NAMESPACE, labels: { ...labels("namespace"), "pod-security.kubernetes.io/enforce": "privileged" } },
     },
     configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: CONFIG_MAP, namespace: PERF_NAMESPACE }, data: { "rr.js": rrBundle } },
-    pods: [serverPod("perf-server", nodes.server, false), serverPod("perf-server-host", nodes.server, true)],
+    pods: [serverPod("perf-server", nodes.server, false, kubeletReachesPods), serverPod("perf-server-host", nodes.server, true, true)],
     service: {
       apiVersion: "v1",
       kind: "Service",

@@ -53,9 +53,27 @@ describe("expected outcomes of the netpol lab", () => {
     expect(e["health/service-clusterip"]).toBe("no-route");
   });
 
-  it("ipvlan L3 reaches other nodes but not its own", async () => {
-    const e = expectOf((await assertionsOf("ipvlan-l3")).assertions.probes);
-    expect([e["health/pod-to-own-node"], e["health/pod-to-other-node"], e["health/nodeport"]]).toEqual(["timeout", "connected", "connected"]);
+  it("ipvlan L3 reaches other nodes but not its own; a NodePort landing on its endpoint's node times out there", async () => {
+    const { assertions } = await assertionsOf("ipvlan-l3");
+    const e = expectOf(assertions.probes);
+    expect([e["health/pod-to-own-node"], e["health/pod-to-other-node"], e["health/nodeport"]]).toEqual(["timeout", "connected", "timeout"]);
+    // The client reaches worker2, whose kube-proxy DNATs to the echo pod on worker2 itself: the node's
+    // namespace cannot deliver to its own ipvlan pods.
+    const nodeport = assertions.probes.find((p) => p.id === "health/nodeport")!;
+    expect(nodeport.basis).toEqual({ kind: "limitation", limitation: "node-to-own-pods" });
+    expect(nodeport.toLabel).toBe("NodePort on cnilab-ipvlan-l3-worker2 (endpoint on that node)");
+    expect(nodeport.why).toMatch(/^ipvlan, L3 mode: the node's own namespace cannot reach the pods on its eth0/);
+  });
+
+  it.each(["macvlan", "ipvlan-l2"])("%s: the NodePort fails first at the client, which has no route to node addresses", async (name) => {
+    const nodeport = (await assertionsOf(name)).assertions.probes.find((p) => p.id === "health/nodeport")!;
+    expect([nodeport.expect, nodeport.basis]).toEqual(["no-route", { kind: "limitation", limitation: "pod-to-other-node" }]);
+  });
+
+  it.each(["macvlan", "ipvlan-l2", "ipvlan-l3"])("%s: DNS probes expect dns-error, and say CoreDNS crash-loops", async (name) => {
+    const dns = (await assertionsOf(name)).assertions.probes.find((p) => p.id === "health/cluster-dns")!;
+    expect(dns.expect).toBe("dns-error");
+    expect(dns.why).toContain("CoreDNS is such a pod too: it cannot reach the API server's ClusterIP");
   });
 
   it("the health suite expects every path to connect on a full-featured backend; internet is off by default", async () => {

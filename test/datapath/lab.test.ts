@@ -153,7 +153,7 @@ describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces"
   });
 
   it.skipIf(notHere("macvlan") !== undefined)(
-    "macvlan: with a route to the node subnet, a pod reaches the other node but never its own (the kernel isolates the parent)",
+    "macvlan: with routes both ways, a pod reaches the other node but never its own, and a node reaches the other node's pods but never its own (the kernel isolates the parent)",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "cnilab-dp-macvlan-"));
       const listeners: ReturnType<typeof startIn>[] = [];
@@ -163,18 +163,23 @@ describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces"
         const [n1, n2] = up.plan.topology.nodes as [LabTopology["nodes"][0], LabTopology["nodes"][0]];
         const client = n1.pods[0]!;
         // Routes both ways on the shared L2, so that only the macvlan/parent isolation can stop a packet.
-        await runIn(client.netns, ["ip", "route", "add", UNDERLAY_CIDR, "dev", "eth0"]);
+        const pods = [n1.pods[1]!, n2.pods[0]!];
+        for (const p of [client, ...pods]) await runIn(p.netns, ["ip", "route", "add", UNDERLAY_CIDR, "dev", "eth0"]);
         for (const n of [n1, n2]) await runIn(n.netns, ["ip", "route", "add", POD_CIDR, "dev", "eth0"]);
         writeFileSync(join(dir, "listener.js"), LISTENER_JS);
         writeFileSync(join(dir, "probe.js"), bundleProbe());
-        for (const n of [n1, n2]) listeners.push(startIn(n.netns, [process.execPath, join(dir, "listener.js"), n.name, "8080", "30000"]));
+        for (const p of [n1, n2, ...pods]) listeners.push(startIn(p.netns, [process.execPath, join(dir, "listener.js"), p.name, "8080", "30000"]));
         await Promise.all(listeners.map((l) => l.waitFor("listening", 10_000)));
-        const plan = { probes: [n1, n2].map((n) => ({ id: `to-${n.name}`, to: n.address, port: 8080, protocol: "tcp", timeoutMs: 1000, attempts: 1 })) };
-        writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
-        const out = await runIn(client.netns, [process.execPath, join(dir, "probe.js"), "--plan", join(dir, "plan.json")]);
-        const [own, other] = parseProbeLog(out.stdout, ["to-n1", "to-n2"]);
-        expect(own!.outcome).toBe("timeout");
-        expect(other!.outcome).toBe("connected");
+        const probeFrom = async (netns: string, targets: { name: string; address: string }[]) => {
+          const plan = { probes: targets.map((t) => ({ id: `to-${t.name}`, to: t.address, port: 8080, protocol: "tcp", timeoutMs: 1000, attempts: 1 })) };
+          writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+          const out = await runIn(netns, [process.execPath, join(dir, "probe.js"), "--plan", join(dir, "plan.json")]);
+          return parseProbeLog(out.stdout, targets.map((t) => `to-${t.name}`)).map((r) => r.outcome);
+        };
+        // pod → own node, pod → other node
+        expect(await probeFrom(client.netns, [n1, n2])).toEqual(["timeout", "connected"]);
+        // node → own pod (what kubelet's probes and a NodePort landing on the endpoint's node do), node → other node's pod
+        expect(await probeFrom(n1.netns, pods)).toEqual([BACKEND_FACTS.macvlan.limitations.find((l) => l.id === "node-to-own-pods")!.outcome, "connected"]);
       } finally {
         await Promise.all(listeners.map((l) => l.stop()));
         await labDown("macvlan", state);

@@ -16,7 +16,7 @@ const targets = { nodeIp: "172.30.4.3", podIp: "10.244.140.66", clusterIp: "10.9
 
 describe("the in-cluster measurement's objects", () => {
   it("servers: both on the second worker, one on hostNetwork; the Service selects only the pod-network one; all schema-valid", () => {
-    const o = planServers(nodes, "/* bundle */");
+    const o = planServers(nodes, "/* bundle */", true);
     expect(o.namespace.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(o.pods.map((p) => [p.metadata.name, p.spec?.nodeSelector?.["kubernetes.io/hostname"], p.spec?.hostNetwork])).toEqual([
       ["perf-server", "cnilab-calico-ipip-worker2", false],
@@ -33,6 +33,13 @@ describe("the in-cluster measurement's objects", () => {
     expect(o.pods[1].metadata.labels?.["cnilab.dev/perf-server"]).toBe("host");
     expect(o.service.spec?.ports?.map((p) => p.port)).toEqual([5201, 5300, 5301]);
     for (const obj of [o.namespace, o.configMap, o.service]) expect(schemaErrors(obj as never)).toEqual([]);
+  });
+
+  it("where the node cannot reach its own pods (macvlan/ipvlan), the pod-network server has no kubelet probe; the hostNetwork one keeps it", () => {
+    const probes = (kubeletReachesPods: boolean) =>
+      planServers(nodes, "/* bundle */", kubeletReachesPods).pods.map((p) => p.spec!.containers.map((c) => c.readinessProbe?.tcpSocket?.port ?? null));
+    expect(probes(true)).toEqual([[5201, 5300], [5201, 5300]]);
+    expect(probes(false)).toEqual([[null, null], [5201, 5300]]);
   });
 
   it("client Jobs: pinned by hostname, the right network and target per pair, bounded, schema-valid", () => {

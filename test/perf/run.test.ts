@@ -36,11 +36,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function perf(standIn: StandIn, state: string, extra: string[] = []) {
+async function perf(standIn: StandIn, state: string, extra: string[] = [], stack = "flannel-vxlan", mode = "--quick") {
   writeFileSync(join(dir, "kubeconfig"), standIn.kubeconfig);
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(["perf", "flannel-vxlan", "--quick", "--kubeconfig", join(dir, "kubeconfig"), ...extra], {
+  const code = await main(["perf", stack, ...(mode ? [mode] : []), "--kubeconfig", join(dir, "kubeconfig"), ...extra], {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     cwd: dir,
@@ -112,6 +112,22 @@ describe("cnilab perf against an API stand-in", () => {
       const calls = readFileSync(join(dir, "docker-calls"), "utf8");
       expect(calls).toContain("ps --filter label=io.x-k8s.kind.cluster=cnilab-flannel-vxlan --format {{.Names}}");
       expect(calls).toContain("exec cnilab-flannel-vxlan-worker ip -j -d link show");
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("macvlan: the pod-network server goes without a kubelet probe (its node cannot reach it) and the ClusterIP pair is skipped with the reason", async () => {
+    const standIn = await startStandIn({ logsFor: (_job, container) => fixture(container === "iperf3" ? "iperf-full.log" : "rr-full.log") });
+    try {
+      const r = await perf(standIn, join(dir, "state-macvlan"), [], "macvlan", "");
+      const pods = standIn.created.filter((c) => c.kind === "Pod").map((c) => [c.body.metadata.name, c.body.spec.containers.map((k: { readinessProbe?: unknown }) => k.readinessProbe !== undefined)]);
+      expect(pods).toEqual([
+        ["perf-server", [false, false]],
+        ["perf-server-host", [true, true]],
+      ]);
+      expect(standIn.created.filter((c) => c.kind === "Job").map((c) => c.body.metadata.name)).toEqual(["perf-node-node", "perf-pod-pod-same-node", "perf-pod-pod-cross-node"]);
+      expect(r.err).toContain("perf: pod-clusterip-cross-node: skipped — macvlan (bridge mode): pods have no route to the service subnet");
     } finally {
       await standIn.close();
     }
