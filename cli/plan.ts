@@ -9,6 +9,7 @@ import { probedServices } from "../assertions";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
+import { chartFacts } from "../plan/chart-facts";
 import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
@@ -96,6 +97,9 @@ const cni: PlanSection = {
       const head = `  Helm chart ${h.chart} ${h.version} from ${h.repo}, release ${h.namespace}/${h.releaseName}${h.wait ? " (Helm waits until it is ready)" : ""}`;
       if (Object.keys(h.values).length === 0) lines.push(`${head}, chart defaults`);
       else lines.push(`${head}, values:`, ...indent(stringify(h.values)).map((l) => `  ${l}`));
+      const facts = chartFacts(h.chart, h.version);
+      const renders = facts.renders(h.values).map((r) => `${r.kind} ${r.name} (${r.apiVersion})`);
+      lines.push(`    ships ${facts.crds.length} CRDs; renders ${renders.join(", ") || "no custom resource"} (${facts.source})`);
     }
     if (c.charts.length === 0) lines.push("  no Helm chart");
     lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
