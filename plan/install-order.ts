@@ -88,7 +88,11 @@ export function installSteps(plan: LabPlan): InstallStep[] {
   ];
 }
 
-/** Every use of a custom resource whose CRD no earlier step installed, as one sentence each. */
+/**
+ * Every use of a custom resource whose CRD no earlier step installed, as one sentence each. A CRD in the
+ * same step does not count: a chart's templates/ are applied together (Helm applies only a chart's
+ * crds/ directory first, and no pinned chart has one; see plan/chart-facts.ts).
+ */
 export function missingCrds(steps: readonly InstallStep[]): string[] {
   const problems: string[] = [];
   const installed: CrdRef[] = [];
