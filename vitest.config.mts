@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Component tests each install Pulumi mocks for their own file; files run in separate workers.
     pool: "forks",
+    // No test reaches past loopback, even through a command that would fetch a tool.
+    setupFiles: ["./test/helpers/loopback-only.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

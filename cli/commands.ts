@@ -8,12 +8,14 @@ import { perfCommand } from "./perf";
 import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
 import { probeCommand } from "./probe";
+import { setupCommand } from "./setup";
 import { upCommand } from "./up";
 import { verifyCommand } from "./verify";
 
 /** Every subcommand, in the order `cnilab --help` lists them. Register a new one with one line here. */
 export const COMMANDS: readonly Command[] = [
   doctorCommand,
+  setupCommand,
   planCommand,
   upCommand,
   downCommand,

@@ -14,7 +14,7 @@ export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   const plan = planDocker(spec);
   const client = plan.containers.find((c) => c.role === "client");
   return {
-    preflight: (host) => preflightDockerUp(host, spec.stack.dockerDriver),
+    preflight: (host, say) => preflightDockerUp(host, spec.stack.dockerDriver, say),
     resources: dockerResourceCount(plan),
     hints: [
       `docker: docker ps -a --filter name=${plan.name}-`,

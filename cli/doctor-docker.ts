@@ -3,7 +3,7 @@
  * node images for Kubernetes ≥ 1.35 need cgroup v2).
  */
 import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./doctor-check";
-import { hostPathExists, which, type Host } from "./doctor-host";
+import { hostOs, hostPathExists, which, type Host } from "./doctor-host";
 
 /** What `docker info` told us, for the checks that follow (cgroups, free disk on the data root). */
 export interface DockerInfo {
@@ -26,17 +26,23 @@ const DEFAULT_SOCKET = "/var/run/docker.sock";
 /** Kubernetes 1.35 node images drop cgroup v1 (kind v0.31.0/v0.32.0 release notes; provisioning.md §1.6). */
 const CGROUP_V2_FROM_MINOR = 35;
 
+/**
+ * Docker stays the user's to install; the fix names what fits the OS: Docker Engine on Linux, Docker
+ * Desktop or colima (a Linux VM running Docker Engine) on macOS.
+ */
+const INSTALL: Readonly<Record<string, string>> = {
+  linux: "install Docker Engine 20.10 or later (https://docs.docker.com/engine/install/; Debian/Ubuntu: sudo apt-get install docker.io) and start it: sudo systemctl enable --now docker",
+  darwin: "install Docker Desktop (https://docs.docker.com/desktop/setup/install/mac-install/) and start it, or colima: brew install colima docker && colima start --cpu 4 --memory 8",
+};
+const START: Readonly<Record<string, string>> = {
+  linux: "start it: sudo systemctl start docker (without systemd: sudo dockerd &)",
+  darwin: "start Docker Desktop, or colima: colima start",
+};
+const forOs = (host: Host, fixes: Readonly<Record<string, string>>) => fixes[hostOs(host).platform] ?? `${fixes.linux} (on macOS: ${fixes.darwin})`;
+
 export async function checkDocker(host: Host): Promise<DockerFindings> {
   const docker = which(host, "docker");
-  if (!docker) {
-    return {
-      check: fail(
-        "docker",
-        "the docker CLI is not on PATH",
-        "install Docker Engine 20.10 or later (https://docs.docker.com/engine/install/) or Docker Desktop, and start it",
-      ),
-    };
-  }
+  if (!docker) return { check: fail("docker", "the docker CLI is not on PATH", forOs(host, INSTALL)) };
   const endpoint = host.env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
   const result = await host.run(docker, ["info", "--format", "{{json .}}"], INFO_TIMEOUT_MS);
   if (result.failure === "timeout") {
@@ -79,7 +85,7 @@ function unreachable(host: Host, endpoint: string, said: string): Check {
   return fail(
     "docker",
     `cannot reach the Docker daemon at ${endpoint}${socketNote}: ${firstLine}`,
-    "start it: sudo systemctl start docker (Docker Desktop: start the app; without systemd: sudo dockerd &)",
+    forOs(host, START),
   );
 }
 
@@ -99,7 +105,10 @@ export function checkCgroup(host: Host, info: DockerInfo | undefined, kubernetes
   }
   if (version === "2") return pass("docker-cgroup", `cgroup v2 (${source})`);
   const image = `Kubernetes v1.${kubernetesMinor} node image`;
-  const fix = "boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1 on the kernel command line)";
+  const fix =
+    hostOs(host).platform === "darwin"
+      ? "the cgroup version is that of Docker's Linux VM: update Docker Desktop or colima to a release whose VM runs cgroup v2"
+      : "boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1 on the kernel command line)";
   if (kubernetesMinor >= CGROUP_V2_FROM_MINOR) {
     return fail("docker-cgroup", `cgroup v1 (${source}): the ${image} needs cgroup v2 (node images for Kubernetes ≥ 1.${CGROUP_V2_FROM_MINOR} dropped v1)`, fix);
   }

@@ -8,6 +8,9 @@ import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import { runProcess, type RunResult } from "../host/run";
+import { stateDir } from "../host/state";
+import type { ToolShelf } from "../host/tool-install";
+import { PROJECT_ROOT } from "./stack-arg";
 
 export type { RunResult } from "../host/run";
 
@@ -21,6 +24,10 @@ export interface Host {
   root: string;
   /** PATH (tool lookup), HOME (~/.pulumi/bin), CNILAB_KIND, DOCKER_HOST. */
   env: NodeJS.ProcessEnv;
+  /** process.platform and process.arch: the Docker fix and what `setup` fetches depend on them. Default: this process's. */
+  os?: { platform: string; arch: string };
+  /** Where `cnilab setup` keeps kind and Pulumi; absent, only the user's own installs count. */
+  tools?: ToolShelf;
   /** Directory for the free-disk fallback when Docker's data root is unknown. */
   cwd: string;
   /** Runs a tool with `env` plus `extraEnv`. */
@@ -28,18 +35,30 @@ export interface Host {
   statfs(path: string): Promise<DiskSpace>;
 }
 
-/** The real machine, with the environment and working directory of the command's Io. */
-export function systemHost(env: NodeJS.ProcessEnv, cwd: string): Host {
+/** The real machine, with the environment and working directory of the command's Io; tools in <state>/tools of `project`. */
+export function systemHost(env: NodeJS.ProcessEnv, cwd: string, project: string = PROJECT_ROOT): Host {
   return {
     root: "/",
     env,
     cwd,
+    os: { platform: process.platform, arch: process.arch },
+    tools: { dir: toolsDir(project, env) },
     run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, timeoutMs),
     statfs: async (path) => {
       const s = await statfs(path);
       return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
     },
   };
+}
+
+/** The tools folder of a project: <state>/tools ($CNILAB_STATE or .cnilab). */
+export function toolsDir(project: string, env: NodeJS.ProcessEnv): string {
+  return join(stateDir(project, env), "tools");
+}
+
+/** The machine's OS and architecture, as Node names them. */
+export function hostOs(host: Host): { platform: string; arch: string } {
+  return host.os ?? { platform: process.platform, arch: process.arch };
 }
 
 /** The first executable file named `name` on the host's PATH, like `command -v`. */

@@ -1,6 +1,8 @@
 /**
  * The doctor checks that `up` and `down` cannot do without. A failed one stops the command with one
- * line naming the cause and the fix (exit 2), before anything is created or deleted.
+ * line naming the cause and the fix (exit 2), before anything is created or deleted. First, a tool
+ * the command needs and that is found nowhere is fetched into the tools folder (`cnilab setup`),
+ * each step told through `say`.
  */
 import { DRIVER_FACTS, type DockerDriver } from "../docker";
 import type { Io } from "./command";
@@ -8,8 +10,13 @@ import type { Check } from "./doctor-check";
 import { checkDocker } from "./doctor-docker";
 import type { Host } from "./doctor-host";
 import { checkModule, readKernelInventory } from "./doctor-kernel";
-import { checkKind, checkPulumi } from "./doctor-tools";
+import { toolCheck } from "./doctor-tools";
 import { runChecks, type DoctorOptions } from "./doctor";
+import { ensureTools } from "./tools";
+import type { ToolName } from "../plan/tool-pins";
+
+/** Where progress lines go while a missing tool is fetched. */
+export type Say = (line: string) => void;
 
 export interface Preflight {
   failures: Check[];
@@ -27,8 +34,8 @@ function fatalForUp(id: string): boolean {
 }
 
 /** Every doctor check for the stack's backend and size; memory, disk and inotify only warn here. */
-export async function preflightUp(host: Host, opts: DoctorOptions): Promise<Preflight> {
-  const report = await runChecks(host, opts);
+export async function preflightUp(host: Host, opts: DoctorOptions, say: Say): Promise<Preflight> {
+  const report = await runChecks(host, opts, await ensureTools(host, ["kind", "pulumi"], say));
   return {
     failures: report.checks.filter((c) => c.status === "fail" && fatalForUp(c.id)),
     warnings: report.checks.filter((c) => c.status !== "pass" && !(c.status === "fail" && fatalForUp(c.id))),
@@ -39,13 +46,13 @@ export async function preflightUp(host: Host, opts: DoctorOptions): Promise<Pref
 }
 
 /** `down` needs Pulumi to destroy the stack and Docker and kind to remove what is left. */
-export function preflightDown(host: Host): Promise<Preflight> {
-  return preflightTools(host, { kind: true });
+export function preflightDown(host: Host, say: Say): Promise<Preflight> {
+  return preflightTools(host, ["kind", "pulumi"], say);
 }
 
 /** A Docker-only lab is destroyed and cleaned up with Docker and Pulumi; no kind. */
-export function preflightDockerDown(host: Host): Promise<Preflight> {
-  return preflightTools(host, { kind: false });
+export function preflightDockerDown(host: Host, say: Say): Promise<Preflight> {
+  return preflightTools(host, ["pulumi"], say);
 }
 
 /**
@@ -53,21 +60,25 @@ export function preflightDockerDown(host: Host): Promise<Preflight> {
  * The bridge driver's veth pairs are what every Docker container network uses, so a working Docker
  * already proves them.
  */
-export function preflightDockerUp(host: Host, driver: DockerDriver): Promise<Preflight> {
+export function preflightDockerUp(host: Host, driver: DockerDriver, say: Say): Promise<Preflight> {
   const link = DRIVER_FACTS[driver].linkType;
   const kernel = link === "veth" ? [] : [checkModule(host, readKernelInventory(host), link, `the ${driver} driver`, true)];
-  return preflightTools(host, { kind: false }, kernel);
+  return preflightTools(host, ["pulumi"], say, kernel);
 }
 
-async function preflightTools(host: Host, need: { kind: boolean }, more: Check[] = []): Promise<Preflight> {
-  const [docker, kind, pulumi] = await Promise.all([checkDocker(host), need.kind ? checkKind(host) : undefined, checkPulumi(host)]);
-  const checks = [docker.check, ...(kind ? [kind.check] : []), pulumi.check, ...more];
+/** Docker and the given tools (fetched when missing), plus `more`; every failure stops the command. */
+export async function preflightTools(host: Host, tools: readonly ToolName[], say: Say, more: Check[] = []): Promise<Preflight> {
+  const { located, failed } = await ensureTools(host, tools, say);
+  const docker = await checkDocker(host);
+  const found = tools.map((t) => toolCheck(host, located[t]!, failed[t]));
+  const byTool = Object.fromEntries(tools.map((t, i) => [t, found[i]!]));
+  const checks = [docker.check, ...found.map((f) => f.check), ...more];
   return {
     failures: checks.filter((c) => c.status === "fail"),
     warnings: checks.filter((c) => c.status === "warn"),
     checks,
-    kindPath: kind?.path,
-    pulumiPath: pulumi.path,
+    kindPath: byTool.kind?.path,
+    pulumiPath: byTool.pulumi?.path,
   };
 }
 

@@ -5,7 +5,7 @@
 import { dirname } from "node:path";
 import type { BackendFamily } from "../backends";
 import { fail, gib, pass, warn, type Check } from "./doctor-check";
-import { hostPath, hostPathExists, readHostFile, readHostNumber, type DiskSpace, type Host } from "./doctor-host";
+import { hostOs, hostPath, hostPathExists, readHostFile, readHostNumber, type DiskSpace, type Host } from "./doctor-host";
 
 /**
  * kind's known-issues page: distribution defaults (8192 watches, 128 instances) are "not enough to
@@ -52,8 +52,17 @@ export interface LabShape {
 
 export function checkInotify(host: Host): Check {
   const values = Object.entries(INOTIFY_MIN).map(([key, min]) => ({ key, min, value: readHostNumber(host, `/proc/sys/fs/inotify/${key}`) }));
+  const want = `want ≥ ${INOTIFY_MIN.max_user_watches} and ≥ ${INOTIFY_MIN.max_user_instances}`;
+  if (hostOs(host).platform === "darwin") {
+    // The kind nodes run in Docker's Linux VM: its kernel's limits are the ones that count.
+    return warn(
+      "inotify",
+      "macOS: the inotify limits that count are those of Docker's Linux VM, not readable from here",
+      `check them: docker run --rm busybox sysctl fs.inotify (${want}); colima: colima ssh -- sudo sysctl -w fs.inotify.max_user_watches=${INOTIFY_MIN.max_user_watches} fs.inotify.max_user_instances=${INOTIFY_MIN.max_user_instances}`,
+    );
+  }
   if (values.some((v) => v.value === undefined)) {
-    return warn("inotify", "cannot read /proc/sys/fs/inotify/max_user_watches and max_user_instances", `check them with: sysctl fs.inotify (want ≥ ${INOTIFY_MIN.max_user_watches} and ≥ ${INOTIFY_MIN.max_user_instances})`);
+    return warn("inotify", "cannot read /proc/sys/fs/inotify/max_user_watches and max_user_instances", `check them with: sysctl fs.inotify (${want})`);
   }
   const shown = values.map((v) => `${v.key} = ${v.value}`).join(", ");
   const low = values.filter((v) => v.value! < v.min);

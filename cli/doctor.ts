@@ -14,7 +14,9 @@ import { checkCgroup, checkDocker } from "./doctor-docker";
 import { systemHost, type Host } from "./doctor-host";
 import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
-import { checkKind, checkPulumi, KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION } from "./doctor-tools";
+import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION, renderSetupPlan, toolCheck } from "./doctor-tools";
+import { locateTool, type LocatedTool, type LocatedTools } from "./tools";
+import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
 
 export interface DoctorOptions {
   /** The backends the lab may use: the kernel checks cover what they need. */
@@ -29,26 +31,36 @@ export interface DoctorReport {
   /** The executables found, for `up`/`down` to run exactly what was checked. */
   kindPath?: string;
   pulumiPath?: string;
+  /** Where each tool was found, and what `setup` would fetch. */
+  tools: LocatedTool[];
+}
+
+/** Tools already located (and fetched) by `ensureTools`, with why a fetch failed. */
+export interface ToolsFound {
+  located: LocatedTools;
+  failed: Partial<Record<ToolName, string>>;
 }
 
 /** The stacks' default worker count (labs/schema.ts), which `doctor` sizes memory and disk for. */
 export const DEFAULT_WORKERS: number = stackSchema.shape.workers.parse(undefined);
 export const DEFAULT_KUBERNETES_MINOR = Number(KUBERNETES_VERSION.split(".")[1]);
 
-export async function runChecks(host: Host, opts: DoctorOptions): Promise<DoctorReport> {
-  const [docker, kind, pulumi] = await Promise.all([checkDocker(host), checkKind(host), checkPulumi(host)]);
+export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFound): Promise<DoctorReport> {
+  const locate = (t: ToolName) => found?.located[t] ?? locateTool(host, t);
+  const [docker, ...tools] = await Promise.all([checkDocker(host), ...TOOL_NAMES.map(locate)]);
+  const [kind, pulumi] = tools.map((l) => toolCheck(host, l, found?.failed[l.tool]));
   const shape = { workers: opts.workers, families: [...new Set(opts.backends.map((b) => BACKEND_FACTS[b].family))] };
   const checks = [
     docker.check,
     checkCgroup(host, docker.info, opts.kubernetesMinor),
-    kind.check,
-    pulumi.check,
+    kind!.check,
+    pulumi!.check,
     ...checkKernel(host, opts.backends),
     checkInotify(host),
     checkMemory(host, shape),
     await checkDisk(host, shape, docker.info?.rootDir),
   ];
-  return { checks, kindPath: kind.path, pulumiPath: pulumi.path };
+  return { checks, kindPath: kind!.path, pulumiPath: pulumi!.path, tools };
 }
 
 export function renderChecks(checks: readonly Check[]): string {
@@ -69,9 +81,12 @@ Checks that this machine can run a lab, one line per check: pass, warn or fail, 
 
   docker         the Docker daemon answers \`docker info\`; its cgroup version (kind node images
                  for Kubernetes ≥ 1.35 need cgroup v2; the pinned one is v${KUBERNETES_VERSION})
-  kind           $CNILAB_KIND, else kind on PATH, else ${KIND_FALLBACK_PATH}; ${formatVersion(KIND_MIN_VERSION)} or later,
-                 ${KIND_VERSION} recommended
-  pulumi         pulumi on PATH (or ~/.pulumi/bin), ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
+  kind           $CNILAB_KIND, else the first of kind on PATH, ${KIND_FALLBACK_PATH} and the
+                 tools folder at ${formatVersion(KIND_MIN_VERSION)} or later (${KIND_VERSION} recommended)
+  pulumi         the first of pulumi on PATH, ~/.pulumi/bin and the tools folder at
+                 ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
+                 A tool found nowhere warns: \`cnilab setup\` (or the first up) fetches the pinned one
+                 into the tools folder; the closing lines say what it fetches for this machine.
   kernel-<m>     each kernel module the backend needs (kind nodes share the host kernel):
                  loaded or built in = pass; loadable but not loaded = warn (modprobe);
                  not in the kernel = fail for a backend that needs it
@@ -84,7 +99,8 @@ Options
   --backend BACKEND  check for one backend: ${BACKENDS.join(", ")}.
                      Default: all of them; a module some backends lack then warns and names
                      the backends it affects, and fails only if every backend needs it.
-  --json             print {"checks":[{"id","status","message","fix"}, …]} instead
+  --json             print {"checks":[{"id","status","message","fix"}, …],
+                     "setup":[{"tool","version","platform","url","sha256","target"}, …]} instead
   -h, --help         this text
 
 Exit status: 0 no check failed (warnings allowed), 1 a check failed, 2 bad usage.
@@ -104,10 +120,11 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
   const backends = values.backend === undefined ? BACKENDS : [parseBackend(values.backend)];
   const report = await runChecks(host, { backends, workers: DEFAULT_WORKERS, kubernetesMinor: DEFAULT_KUBERNETES_MINOR });
   if (values.json) {
-    io.stdout(JSON.stringify({ checks: report.checks }, null, 2) + "\n");
+    const setup = report.tools.flatMap((l) => (l.fetch ? [{ tool: l.tool, ...l.fetch }] : []));
+    io.stdout(JSON.stringify({ checks: report.checks, setup }, null, 2) + "\n");
   } else {
     const scope = values.backend ?? "all backends";
-    io.stdout(`cnilab doctor — ${scope}, 1 control plane + ${DEFAULT_WORKERS} workers\n\n${renderChecks(report.checks)}`);
+    io.stdout(`cnilab doctor — ${scope}, 1 control plane + ${DEFAULT_WORKERS} workers\n\n${renderChecks(report.checks)}\n${renderSetupPlan(host, report.tools)}`);
   }
   return report.checks.some((c) => c.status === "fail") ? 1 : 0;
 }

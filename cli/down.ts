@@ -11,7 +11,7 @@ import { planLab } from "../plan";
 import type { Command, Io } from "./command";
 import type { Host } from "./doctor-host";
 import { Leftovers, dockerDown } from "./docker-leftovers";
-import { preflightDown, reportPreflight, type Preflight } from "./doctor-preflight";
+import { preflightDown, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { Progress } from "./progress";
 import { backendUrl, isLockedError, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
 import { loadLabStackOrReport, type LabStack, type StackRef } from "./stack-arg";
@@ -46,8 +46,8 @@ Examples
 
 /** What `down` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface DownTarget {
-  /** The checks `down` cannot do without. */
-  preflight(host: Host): Promise<Preflight>;
+  /** The checks `down` cannot do without (fetching a missing tool first, told through `say`). */
+  preflight(host: Host, say: Say): Promise<Preflight>;
   /** Finds what of the lab is still there by name and removes it. */
   removeLeftovers(left: Leftovers, pre: Preflight): Promise<void>;
 }
@@ -64,7 +64,7 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
   const target = lab.kind === "docker" ? dockerDown(lab.spec) : clusterDown(lab.spec);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
-  const pre = await target.preflight(deps.host);
+  const pre = await target.preflight(deps.host, (line) => progress.line(line));
   if (!reportPreflight(pre, io, "down")) {
     progress.finish();
     return 2;

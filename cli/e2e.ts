@@ -143,7 +143,7 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
   let pre: Preflight = { failures: [], warnings: [], checks: [] };
   record(
     await timed(now, "doctor", async () => {
-      pre = await target.preflight(deps.host);
+      pre = await target.preflight(deps.host, say);
       sio.stdout(renderChecks(pre.checks));
       return { ok: reportPreflight(pre, sio, "e2e"), note: pre.failures.map((f) => f.message).join("; ") || undefined };
     }),

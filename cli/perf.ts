@@ -11,6 +11,8 @@ import { saveFacts, savePerfRun } from "../report/results-store";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
+import { systemHost } from "./doctor-host";
+import { locateTool } from "./tools";
 
 const q = PERF_SETTINGS.quick;
 const f = PERF_SETTINGS.full;
@@ -62,7 +64,9 @@ export const perfCommand: Command = {
       io.stderr(`cnilab perf: ${ref.source} has ${s.workers} worker(s); the measurement needs 2 (same-node and cross-node pairs): set cnilab:workers to 2\n`);
       return 2;
     }
-    const host = hostTools(io.env);
+    // kind as every command finds it (the tools folder included), handed on the way `up` hands it to the program.
+    const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
+    const host = hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env);
     const kubeconfig = await readKubeconfig(values.kubeconfig, s.clusterName, io, host.kubeconfig);
     if (kubeconfig === undefined) return 2;
     const workers = planNodes(s.clusterName, s.workers).filter((n) => n.role === "worker");

@@ -10,7 +10,7 @@ import type { Spec } from "../labs";
 import { planLab } from "../plan";
 import { UsageError, type Command, type Io } from "./command";
 import { DEFAULT_KUBERNETES_MINOR } from "./doctor";
-import { preflightUp, reportPreflight, type Preflight } from "./doctor-preflight";
+import { preflightUp, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { plannedResourceCount } from "./plan";
 import { Progress } from "./progress";
 import { backendUrl, createOrSelectLabStack, DEFAULT_PASSPHRASE, pulumiFailure, STATE_DIR } from "./pulumi";
@@ -42,12 +42,15 @@ API; running it again changes only what differs.
 Before anything is created the stack is validated (as \`cnilab plan\` does) and the prerequisites are
 checked (as \`cnilab doctor --backend <its backend>\` does): Docker reachable, kind and the Pulumi CLI
 present, the kernel features the backend needs. A missing one stops here with the cause and the fix.
+kind or Pulumi found nowhere (or too old) is first fetched, pinned and sha256-verified, into the
+tools folder, as \`cnilab setup\` does.
 
 State      ${STATE_DIR}/ in the project (a Pulumi file backend: no account, no login), unless
            PULUMI_BACKEND_URL is set.
 Secrets    encrypted with the passphrase in PULUMI_CONFIG_PASSPHRASE (or the file in
            PULUMI_CONFIG_PASSPHRASE_FILE); default "${DEFAULT_PASSPHRASE}". Use the same one for up and down.
-kind       $CNILAB_KIND, else kind on PATH, else /opt/kind/usr/bin/kind; passed on as CNILAB_KIND.
+kind       $CNILAB_KIND, else kind on PATH, /opt/kind/usr/bin/kind or the tools folder (the first at a
+           supported version); passed on as CNILAB_KIND. Pulumi: PATH, ~/.pulumi/bin, the tools folder.
 Progress   step, resources done/total and elapsed time: one updating line on a terminal, plain lines
            otherwise.
 
@@ -70,8 +73,8 @@ Examples
 
 /** What `up` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface UpTarget {
-  /** The checks the lab cannot come up without. */
-  preflight(host: Host): Promise<Preflight>;
+  /** The checks the lab cannot come up without (fetching a missing tool first, told through `say`). */
+  preflight(host: Host, say: Say): Promise<Preflight>;
   /** The resources the program registers: the progress total. */
   resources: number;
   /** How to look at the lab, printed after its outputs. */
@@ -90,7 +93,7 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
-  const pre = await target.preflight(deps.host);
+  const pre = await target.preflight(deps.host, (line) => progress.line(line));
   if (!reportPreflight(pre, io, "up")) {
     progress.finish();
     return 2;
@@ -160,12 +163,12 @@ function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpT
   const plan = planLab(spec);
   const cluster = plan.kindConfig.name;
   return {
-    preflight: (host) =>
-      preflightUp(host, {
-        backends: [spec.stack.backend],
-        workers: spec.stack.workers,
-        kubernetesMinor: kubernetesMinor(spec.stack.nodeImage) ?? DEFAULT_KUBERNETES_MINOR,
-      }),
+    preflight: (host, say) =>
+      preflightUp(
+        host,
+        { backends: [spec.stack.backend], workers: spec.stack.workers, kubernetesMinor: kubernetesMinor(spec.stack.nodeImage) ?? DEFAULT_KUBERNETES_MINOR },
+        say,
+      ),
     resources: plannedResourceCount(plan),
     hints: [`kubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A`],
     verify: (outputs) => showVerifyFromOutputs(ref.name, plan.backend, outputs, io, deps, {}),

@@ -15,7 +15,8 @@ import { saveVerifyReport } from "../report/results-store";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { reportPreflight } from "./doctor-preflight";
-import { checkPulumi } from "./doctor-tools";
+import { toolCheck } from "./doctor-tools";
+import { ensureTools } from "./tools";
 import { readJobLogs, type JobLogs } from "./job-logs";
 import { selectLabStack } from "./pulumi";
 import { showDockerResults } from "./docker-report";
@@ -107,7 +108,8 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
   }
   // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
-  const pulumi = await checkPulumi(deps.host);
+  const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`${line}\n`));
+  const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
   if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
   const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pulumi.path! });
   if (!stack) {

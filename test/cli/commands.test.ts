@@ -1,4 +1,7 @@
 /** The CLI surface of doctor, plan, up and down: registration, help text, argument parsing, exit codes. */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BACKENDS } from "../../backends";
 import { COMMANDS } from "../../cli/commands";
@@ -7,7 +10,7 @@ import { DEFAULT_PASSPHRASE, STATE_DIR } from "../../cli/pulumi";
 import { ROOT } from "../helpers/stacks";
 import { captureIo } from "./io";
 
-const OURS = ["doctor", "plan", "up", "down"] as const;
+const OURS = ["doctor", "setup", "plan", "up", "down"] as const;
 
 async function cli(...argv: string[]) {
   const io = captureIo({ PATH: "/nonexistent" }, ROOT);
@@ -65,14 +68,23 @@ describe("argument errors exit 2 with one message and a pointer to --help", () =
     expect(err).toContain(`(see 'cnilab ${argv[0]} --help')`);
   });
 
-  it("a missing prerequisite is one line and exit 2, not a stack trace (no tools on PATH)", async () => {
-    const { code, err } = await cli("down", "kindnet");
+  it("a missing prerequisite is one line and exit 2, not a stack trace (no tools on PATH, no network)", async () => {
+    // A state folder of its own, so the tools folder is empty; fetching Pulumi meets no network
+    // (test/helpers/loopback-only.ts refuses every host but loopback).
+    const state = mkdtempSync(join(tmpdir(), "cnilab-nonet-"));
+    const io = captureIo({ PATH: "/nonexistent", CNILAB_STATE: state }, ROOT);
+    const code = await main(["down", "kindnet"], io);
+    const err = io.err();
+    expect(readdirSync(state)).toEqual([]);
+    rmSync(state, { recursive: true });
     expect(code).toBe(2);
     const lines = err.trimEnd().split("\n");
     expect(lines.every((l) => l.startsWith("cnilab down: missing prerequisite: ") && l.includes(". Fix: "))).toBe(true);
     // kind may still be found in /opt/kind, where .ci/install-kind.sh puts it.
     expect(lines[0]).toMatch(/^cnilab down: missing prerequisite: the docker CLI is not on PATH\. Fix: install Docker/);
-    expect(lines.at(-1)).toMatch(/^cnilab down: missing prerequisite: the Pulumi CLI is not on PATH \(nor in ~\/.pulumi\/bin\)\. Fix: install the Pulumi CLI/);
+    expect(lines.at(-1)).toMatch(
+      /^cnilab down: missing prerequisite: the Pulumi CLI is not on PATH, in ~\/.pulumi\/bin or the tools folder; cannot download pulumi v3\.259\.0 from https:\/\/github\.com\/pulumi\/pulumi\/releases\/download\/v3\.259\.0\/pulumi-v3\.259\.0-\S+\.tar\.gz: tests reach only loopback, not github\.com\. Fix: check the network and run `cnilab setup` again, or install the Pulumi CLI/,
+    );
     expect(err).not.toMatch(/\n\s+at /);
   });
 });

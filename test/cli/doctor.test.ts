@@ -99,22 +99,43 @@ describe("kind", () => {
     ["v0.30.0, the recommended release", "0.30.0", "pass"],
     ["v0.31.1, newer", "0.31.1", "pass"],
     ["v0.27.0, works but older than recommended", "0.27.0", "warn"],
-    ["v0.26.0, older than the oldest tested", "0.26.0", "fail"],
-    ["a binary whose `kind version` fails", "broken", "fail"],
-  ])("%s", async (_why, version, status) => {
+  ])("%s on PATH is used", async (_why, version, status) => {
     m.configure({ kindVersion: version });
     const { check, path } = await checkKind(host());
     expect(check.status).toBe(status);
+    expect(check.message).toBe(`kind v${version} at ${join(m.bin, "kind")} (PATH)${status === "warn" ? " works; v0.30.0 is recommended (the pinned node image is its default)" : ""}`);
     expect(path).toBe(join(m.bin, "kind"));
   });
 
-  it("fails with how to install when kind is nowhere", async () => {
+  it.each<[string, string, string]>([
+    ["v0.26.0, older than the oldest tested", "0.26.0", "v0.26.0 is older than v0.27.0, the oldest cnilab's kind config is tested with"],
+    ["a binary whose `kind version` fails", "broken", "`version` failed: kind: cannot execute binary file"],
+  ])("%s on PATH is passed over: setup would fetch the pinned one", async (_why, version, why) => {
+    m.configure({ kindVersion: version });
+    const { check, path } = await checkKind(host());
+    expect(path).toBeUndefined();
+    expect(check).toEqual({
+      id: "kind",
+      status: "warn",
+      message:
+        `${join(m.bin, "kind")}: ${why}; \`cnilab setup\` would fetch kind v0.30.0 (linux-amd64) from ` +
+        "https://github.com/kubernetes-sigs/kind/releases/download/v0.30.0/kind-linux-amd64 (sha256 517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889) " +
+        `to ${join(m.toolsDir, "kind/v0.30.0/kind")}`,
+      fix: "cnilab setup (up, down and verify run it themselves when a tool is missing)",
+    });
+  });
+
+  it("kind nowhere: warns with what setup would fetch; fails with how to install where no build is pinned", async () => {
     const noKind = installFakes(["docker", "pulumi"]);
     try {
-      const { check, path } = await checkKind(host(HEALTHY, noKind));
+      const h = host(HEALTHY, noKind);
+      const { check, path } = await checkKind(h);
       expect(path).toBeUndefined();
-      expect(check).toMatchObject({ status: "fail", message: "kind is not on PATH (nor CNILAB_KIND set)" });
-      expect(check.fix).toMatch(/^install kind v0.30.0: `go install sigs.k8s.io\/kind@v0.30.0`/);
+      expect(check.status).toBe("warn");
+      expect(check.message).toMatch(/^kind is not on PATH, in \/opt\/kind\/usr\/bin\/kind or the tools folder \(nor CNILAB_KIND set\); `cnilab setup` would fetch kind v0.30.0/);
+      const windows = await checkKind({ ...h, os: { platform: "win32", arch: "x64" } });
+      expect(windows.check).toMatchObject({ status: "fail", message: expect.stringMatching(/; cnilab pins no kind build for win32\/x64$/) });
+      expect(windows.check.fix).toMatch(/^install kind v0.30.0: `go install sigs.k8s.io\/kind@v0.30.0`/);
     } finally {
       noKind.cleanup();
     }
@@ -127,7 +148,7 @@ describe("kind", () => {
       const { check, path } = await checkKind(h);
       expect(path).toBe(join(h.root, "/opt/kind/usr/bin/kind"));
       expect(check.status).toBe("warn");
-      expect(check.message).toMatch(/^kind v0.27.0 at \/opt\/kind\/usr\/bin\/kind \(not on PATH; cnilab up passes it on as CNILAB_KIND/);
+      expect(check.message).toMatch(/^kind v0.27.0 at \/opt\/kind\/usr\/bin\/kind \(not on PATH; cnilab passes it on as CNILAB_KIND\)/);
     } finally {
       noKind.cleanup();
     }
@@ -149,8 +170,8 @@ describe("pulumi", () => {
   it.each<[string, string, Check["status"], RegExp]>([
     ["3.270.0", "3.270.0", "pass", /^Pulumi v3.270.0 at /],
     ["3.61.0, the oldest with project-scoped file backends", "3.61.0", "pass", /^Pulumi v3.61.0/],
-    ["3.60.1, older", "3.60.1", "fail", /is older than v3.61.0 \(project-scoped file backends\)$/],
-    ["4.0.0, a major the Automation API 3.x refuses", "4.0.0", "fail", /needs a 3.x CLI$/],
+    ["3.60.1, older: passed over", "3.60.1", "warn", /pulumi: v3.60.1 is older than v3.61.0 \(project-scoped file backends\); `cnilab setup` would fetch Pulumi v3.259.0/],
+    ["4.0.0, a major the Automation API 3.x refuses: passed over", "4.0.0", "warn", /pulumi: v4.0.0 is not a 3.x CLI, which the Automation API in @pulumi\/pulumi 3.x needs; `cnilab setup` would fetch/],
   ])("%s", async (_why, version, status, message) => {
     m.configure({ pulumiVersion: version });
     const { check } = await checkPulumi(host());
@@ -164,7 +185,7 @@ describe("pulumi", () => {
     const noPulumi = installFakes(["docker", "kind"]);
     try {
       const h = host(HEALTHY, noPulumi);
-      expect((await checkPulumi(h)).check).toMatchObject({ status: "fail", message: "the Pulumi CLI is not on PATH (nor in ~/.pulumi/bin)" });
+      expect((await checkPulumi(h)).check).toMatchObject({ status: "warn", message: expect.stringMatching(/^the Pulumi CLI is not on PATH, in ~\/.pulumi\/bin or the tools folder; `cnilab setup` would fetch/) });
       mkdirSync(join(noPulumi.dir, ".pulumi/bin"), { recursive: true });
       writeFileSync(join(noPulumi.dir, ".pulumi/bin/pulumi"), "#!/bin/sh\necho v3.200.0\n");
       chmodSync(join(noPulumi.dir, ".pulumi/bin/pulumi"), 0o755);
@@ -257,16 +278,23 @@ describe("runDoctor", () => {
     const io = captureIo(m.env);
     expect(await runDoctor(["--backend", "flannel-vxlan"], io, host())).toBe(0);
     expect(io.out()).toMatch(/^cnilab doctor — flannel-vxlan, 1 control plane \+ 2 workers\n\npass  docker {15}Docker 28.2.2 is reachable/);
-    expect(io.out()).toMatch(/\n10 pass, 0 warn, 0 fail\n$/);
+    expect(io.out()).toMatch(/\n10 pass, 0 warn, 0 fail\n\ncnilab setup fetches \(linux-amd64\):\n {2}kind {4}v0.30.0 {3}https:\/\/github.com\/kubernetes-sigs\/kind\/releases\/download\/v0.30.0\/kind-linux-amd64\n/);
+    expect(io.out()).toContain(`→ ${join(m.toolsDir, "pulumi/v3.259.0/bin/pulumi")} (not needed: ${join(m.bin, "pulumi")} is used)`);
   });
 
-  it("--json prints {checks:[{id,status,message,fix}]} and exits 1 on a failure", async () => {
+  it("--json prints {checks:[{id,status,message,fix}], setup:[…]} and exits 1 on a failure", async () => {
     m.configure({ pulumiVersion: "3.10.0" });
     const io = captureIo(m.env);
     expect(await runDoctor(["--json"], io, host({ ...HEALTHY, ipForward: 0 }))).toBe(1);
-    const { checks } = JSON.parse(io.out()) as { checks: Check[] };
+    const { checks, setup } = JSON.parse(io.out()) as { checks: Check[]; setup: Record<string, string>[] };
     for (const c of checks) expect(Object.keys(c)).toEqual(["id", "status", "message", "fix"]);
-    expect(checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["pulumi", "ip-forward"]);
+    // Too old a Pulumi is passed over: setup (or the next up) fetches the pinned one, so it only warns.
+    expect(checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["ip-forward"]);
+    expect(checks.find((c) => c.id === "pulumi")!.status).toBe("warn");
+    expect(setup.map((s) => [s.tool, s.version, s.platform, s.sha256])).toEqual([
+      ["kind", "v0.30.0", "linux-amd64", "517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889"],
+      ["pulumi", "v3.259.0", "linux-amd64", "94ba357acac23d01474084c4b00098dc0f7bc70ce13f34c777459254a5f718e5"],
+    ]);
     // Without --backend every backend's modules are checked.
     expect(checks.filter((c) => c.id.startsWith("kernel-")).map((c) => c.id).sort()).toEqual(
       ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-vxlan"],

@@ -55,7 +55,9 @@ export interface FakeMachine {
   clusters(): string[];
   networks(): string[];
   containers(): string[];
-  /** A Host on this machine: kernel files below `root`, tools from the fake PATH, ample disk. */
+  /** The tools folder of the fake machine's Host (empty until a test installs into it). */
+  toolsDir: string;
+  /** A Host on this machine (linux/x64): kernel files below `root`, tools from the fake PATH, ample disk. */
   host(root: string): Host;
   cleanup(): void;
 }
@@ -111,10 +113,13 @@ export function installFakes(tools: readonly FakeTool[] = ["pulumi", "docker", "
     clusters: () => names("clusters"),
     networks: () => names("networks"),
     containers: () => names("containers"),
+    toolsDir: join(dir, "tools"),
     host: (root) => ({
       root,
       env,
       cwd: dir,
+      os: { platform: "linux", arch: "x64" },
+      tools: { dir: join(dir, "tools") },
       // Capped so a hanging fake answers as a timeout within the test's time.
       run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, Math.min(timeoutMs, 3000)),
       statfs: async () => ({ freeBytes: 100 * 2 ** 30, totalBytes: 200 * 2 ** 30 }),
