@@ -239,7 +239,7 @@ describe("cnilab up / down with the Automation API", () => {
     expect(up.err.trim().split("\n")).toEqual([
       "cnilab up: missing prerequisite: cannot reach the Docker daemon at unix:///var/run/docker.sock (no socket at /var/run/docker.sock): " +
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. " +
-        "Fix: start it: sudo systemctl start docker (Docker Desktop: start the app; without systemd: sudo dockerd &)",
+        "Fix: start it: sudo systemctl start docker (without systemd: sudo dockerd &)",
     ]);
     expect(pulumiCalls()).toEqual([]);
     expect((await run(runDown, [STACK])).code).toBe(2);

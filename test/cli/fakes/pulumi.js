@@ -227,7 +227,8 @@ async function main() {
   const cmd = argv[0];
   if (cmd === "version") {
     record();
-    return exit(0, `v${config.pulumiVersion ?? "3.270.0"}\n`);
+    // FAKE_PULUMI_VERSION: the stand-in release archive `setup` installs says its own pinned version.
+    return exit(0, `v${env.FAKE_PULUMI_VERSION ?? config.pulumiVersion ?? "3.270.0"}\n`);
   }
   if (cmd === "stack") return stack();
   if (cmd === "up") return up();

@@ -4,7 +4,8 @@
  * of them. Called as `node tools.js <docker|kind|kubectl> <args…>`; state in <dir>/state next to the
  * fake pulumi's:
  *   config.json           docker: "up" | "down" | "denied" | "hang", dockerVersion, cgroupVersion,
- *                         rootDir, kindVersion ("broken" = `kind version` fails)
+ *                         rootDir, kindVersion ("broken" = `kind version` fails; FAKE_KIND_VERSION
+ *                         in the environment wins: the stand-in release binary says its own version)
  *   clusters/<name>       a kind cluster that exists
  *   networks/<name>.json  a Docker network that exists: its subnet and gateway
  *   containers/<name>.json a Docker container that exists: its labels
@@ -100,8 +101,10 @@ function kubectl() {
 
 function kind() {
   if (argv[0] === "version") {
-    if (config.kindVersion === "broken") exit(1, "", "kind: cannot execute binary file\n");
-    return exit(0, `kind v${config.kindVersion ?? "0.30.0"} go1.24.6 linux/amd64\n`);
+    // The stand-in release binary `setup` installs says its own pinned version (test/cli/fakes/tool-server.ts).
+    const version = process.env.FAKE_KIND_VERSION ?? config.kindVersion ?? "0.30.0";
+    if (version === "broken") exit(1, "", "kind: cannot execute binary file\n");
+    return exit(0, `kind v${version} go1.24.6 linux/amd64\n`);
   }
   if (argv[0] === "get" && argv[1] === "clusters") {
     const clusters = list("clusters");
