@@ -4,6 +4,7 @@
  */
 import { KIND_VERSION } from "../plan/pins";
 import { TOOLS, type ToolName } from "../plan/tool-pins";
+import { PROXY_HINT } from "../host/tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./doctor-check";
 import { hostOs, type Host } from "./doctor-host";
 import { describeUse, KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool } from "./tools";
@@ -45,7 +46,7 @@ export function toolCheck(host: Host, l: LocatedTool, failure?: string): ToolFin
     return { path: l.use.path, check: pass(id, at) };
   }
   const seen = l.passedOver.length ? l.passedOver.map((p) => `${p.shown}: ${p.why}`).join("; ") : NOWHERE[id];
-  if (failure) return { check: fail(id, `${seen}; ${failure}`, `check the network and run \`cnilab setup\` again, or ${MANUAL[id]}`) };
+  if (failure) return { check: fail(id, `${seen}; ${failure}`, `check the network (${PROXY_HINT}) and run \`cnilab setup\` again, or ${MANUAL[id]}`) };
   if (!l.fetch) {
     const os = hostOs(host);
     return { check: fail(id, `${seen}; cnilab pins no ${LABEL[id]} build for ${os.platform}/${os.arch}`, MANUAL[id]) };

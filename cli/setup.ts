@@ -3,7 +3,7 @@
  * each verified against its pinned sha256 — so a machine with Docker and Node needs nothing else.
  */
 import { PLATFORMS, TOOL_NAMES, TOOLS } from "../plan/tool-pins";
-import { installTool, SetupError } from "../host/tool-install";
+import { installTool, PROXY_HINT, SetupError } from "../host/tool-install";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { formatVersion } from "./doctor-check";
@@ -67,7 +67,7 @@ export async function runSetup(argv: string[], io: Io, host: Host = systemHost(i
       await installTool(host.tools, tool, f.platform, say);
     } catch (err) {
       if (!(err instanceof SetupError)) throw err;
-      io.stderr(`cnilab setup: ${err.message}\n`);
+      io.stderr(`cnilab setup: ${err.message}${err.reason === "download" ? ` (${PROXY_HINT})` : ""}\n`);
       return 2;
     }
   }

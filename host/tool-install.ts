@@ -8,7 +8,7 @@
  * on PATH, so the matching hosts are found). A version folder per pin: a bumped pin is a fresh install.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { TOOLS, type Platform, type ToolAsset, type ToolName, type ToolPin } from "../plan/tool-pins";
 import { ChecksumMismatch, DownloadError, downloadVerified } from "./download";
 import { runProcess } from "./run";
@@ -36,7 +36,17 @@ export function shelfPin(shelf: Pick<ToolShelf, "pins">, tool: ToolName): ToolPi
 /** Why `setup` could not install a tool: one line for the person at the terminal. */
 export class SetupError extends Error {
   override name = "SetupError";
+  constructor(
+    message: string,
+    /** "download": the network or the server; worth a retry (or a proxy setting). */
+    readonly reason: "download" | "checksum" | "unpack",
+  ) {
+    super(message);
+  }
 }
+
+/** Node's fetch ignores HTTPS_PROXY unless told (Node 24: --use-env-proxy / NODE_USE_ENV_PROXY=1, measured). */
+export const PROXY_HINT = "behind a proxy: export HTTPS_PROXY=<proxy> NODE_USE_ENV_PROXY=1";
 
 const UNPACK_TIMEOUT_MS = 120_000;
 
@@ -62,8 +72,8 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
   const asset = pin.assets[platform];
   const url = assetUrl(shelf, asset);
   const name = `${tool} ${pin.version}`;
-  const createdDir = !existsSync(shelf.dir);
-  mkdirSync(shelf.dir, { recursive: true });
+  // The first folder this call creates (the state folder itself on a fresh checkout), to take back on failure.
+  const created = mkdirSync(shelf.dir, { recursive: true });
   const staging = mkdtempSync(join(shelf.dir, `.staging-${tool}-`));
   try {
     const download = join(staging, basename(new URL(url).pathname));
@@ -76,9 +86,10 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
       if (err instanceof ChecksumMismatch) {
         throw new SetupError(
           `${basename(download)} from ${url} has sha256 ${err.actual}, but ${name} is pinned to sha256 ${err.expected} (plan/tool-pins.ts); refused, nothing installed`,
+          "checksum",
         );
       }
-      if (err instanceof DownloadError) throw new SetupError(`cannot download ${name} from ${url}: ${err.message}`);
+      if (err instanceof DownloadError) throw new SetupError(`cannot download ${name} from ${url}: ${err.message}`, "download");
       throw err;
     }
     const version = join(staging, pin.version);
@@ -92,7 +103,7 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
       const inside = join(unpacked, pin.archive.topDir);
       if (tar.code !== 0 || !existsSync(join(inside, tool))) {
         const said = (tar.stderr.trim() || tar.failure || `no ${pin.archive.topDir}/${tool} inside`).split("\n")[0];
-        throw new SetupError(`cannot unpack ${basename(download)} (${name}): ${said}`);
+        throw new SetupError(`cannot unpack ${basename(download)} (${name}): ${said}`, "unpack");
       }
       renameSync(inside, join(version, "bin"));
     }
@@ -108,6 +119,15 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
     return target;
   } finally {
     rmSync(staging, { recursive: true, force: true });
-    if (createdDir && readdirSync(shelf.dir).length === 0) rmdirSync(shelf.dir);
+    if (created) removeEmptyUpTo(shelf.dir, created);
+  }
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty (what a failed first install made). */
+function removeEmptyUpTo(dir: string, top: string): void {
+  for (let d = dir; d.startsWith(top); d = dirname(d)) {
+    if (readdirSync(d).length > 0) return;
+    rmdirSync(d);
+    if (d === top) return;
   }
 }

@@ -83,7 +83,7 @@ describe("argument errors exit 2 with one message and a pointer to --help", () =
     // kind may still be found in /opt/kind, where .ci/install-kind.sh puts it.
     expect(lines[0]).toMatch(/^cnilab down: missing prerequisite: the docker CLI is not on PATH\. Fix: install Docker/);
     expect(lines.at(-1)).toMatch(
-      /^cnilab down: missing prerequisite: the Pulumi CLI is not on PATH, in ~\/.pulumi\/bin or the tools folder; cannot download pulumi v3\.259\.0 from https:\/\/github\.com\/pulumi\/pulumi\/releases\/download\/v3\.259\.0\/pulumi-v3\.259\.0-\S+\.tar\.gz: tests reach only loopback, not github\.com\. Fix: check the network and run `cnilab setup` again, or install the Pulumi CLI/,
+      /^cnilab down: missing prerequisite: the Pulumi CLI is not on PATH, in ~\/.pulumi\/bin or the tools folder; cannot download pulumi v3\.259\.0 from https:\/\/github\.com\/pulumi\/pulumi\/releases\/download\/v3\.259\.0\/pulumi-v3\.259\.0-\S+\.tar\.gz: tests reach only loopback, not github\.com\. Fix: check the network \(behind a proxy: export HTTPS_PROXY=<proxy> NODE_USE_ENV_PROXY=1\) and run `cnilab setup` again, or install the Pulumi CLI/,
     );
     expect(err).not.toMatch(/\n\s+at /);
   });

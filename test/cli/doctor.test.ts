@@ -79,6 +79,34 @@ describe("docker", () => {
   });
 });
 
+describe("Docker stays the user's: the fix fits the OS", () => {
+  it("macOS: Docker Desktop or colima to install and start; cgroup and inotify live in Docker's Linux VM", async () => {
+    const mac = (h: Host): Host => ({ ...h, os: { platform: "darwin", arch: "arm64" } });
+    const noDocker = installFakes(["kind", "pulumi"]);
+    try {
+      const missing = await checkDocker(mac(host(HEALTHY, noDocker)));
+      expect(missing.check.fix).toBe(
+        "install Docker Desktop (https://docs.docker.com/desktop/setup/install/mac-install/) and start it, or colima: brew install colima docker && colima start --cpu 4 --memory 8",
+      );
+    } finally {
+      noDocker.cleanup();
+    }
+    m.configure({ docker: "down" });
+    expect((await checkDocker(mac(host()))).check.fix).toBe("start Docker Desktop, or colima: colima start");
+    expect(checkCgroup(mac(host()), { serverVersion: "27.0.0", cgroupVersion: "1" }, 34).fix).toMatch(/^before moving to a newer node image, the cgroup version is that of Docker's Linux VM: update Docker Desktop or colima/);
+    expect(checkInotify(mac(host()))).toMatchObject({ status: "warn", message: expect.stringMatching(/^macOS: the inotify limits that count are those of Docker's Linux VM/) });
+  });
+
+  it("Linux: Docker Engine to install, systemctl to start", async () => {
+    const noDocker = installFakes(["kind", "pulumi"]);
+    try {
+      expect((await checkDocker(host(HEALTHY, noDocker))).check.fix).toMatch(/^install Docker Engine 20.10 or later \(https:\/\/docs.docker.com\/engine\/install\/; Debian\/Ubuntu: sudo apt-get install docker.io\) and start it: sudo systemctl enable --now docker$/);
+    } finally {
+      noDocker.cleanup();
+    }
+  });
+});
+
 describe("cgroup version", () => {
   it.each<[string, string | undefined, boolean, number, Check["status"], RegExp]>([
     ["Docker on cgroup v2", "2", false, 34, "pass", /^cgroup v2 \(Docker's CgroupVersion\)$/],

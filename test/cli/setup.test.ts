@@ -44,6 +44,7 @@ const REAL: Record<string, { os: { platform: string; arch: string }; kind: [stri
   },
 };
 
+const PROXY = "behind a proxy: export HTTPS_PROXY=<proxy> NODE_USE_ENV_PROXY=1";
 let m: FakeMachine;
 let server: ToolServer;
 const cleanups: (() => unknown)[] = [];
@@ -100,23 +101,27 @@ describe("cnilab setup", () => {
         "517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889 (plan/tool-pins.ts); refused, nothing installed\n",
     );
     expect(leftInTools()).toEqual([]);
+    // On a fresh checkout the state folder itself is made for the install, and taken back with it.
+    const fresh = join(m.dir, "fresh");
+    expect(await runSetup([], captureIo(m.env), hostWith({ pins: undefined, dir: join(fresh, ".cnilab", "tools") }))).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it("a server that is down, a missing file, no network: one line, exit 2, nothing left", async () => {
     const port = await closedPort();
     const down = captureIo(m.env);
     expect(await runSetup([], down, hostWith({ mirror: `http://127.0.0.1:${port}` }))).toBe(2);
-    expect(down.err()).toBe(`cnilab setup: cannot download kind v0.30.0 from http://127.0.0.1:${port}/kind-linux-amd64: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+    expect(down.err()).toBe(`cnilab setup: cannot download kind v0.30.0 from http://127.0.0.1:${port}/kind-linux-amd64: connect ECONNREFUSED 127.0.0.1:${port} (${PROXY})\n`);
 
     const missing = captureIo(m.env);
     expect(await runSetup([], missing, hostWith({ mirror: `${server.url}/nothing-here` }))).toBe(2);
-    expect(missing.err()).toBe(`cnilab setup: cannot download kind v0.30.0 from ${server.url}/nothing-here/kind-linux-amd64: HTTP 404 Not Found\n`);
+    expect(missing.err()).toBe(`cnilab setup: cannot download kind v0.30.0 from ${server.url}/nothing-here/kind-linux-amd64: HTTP 404 Not Found (${PROXY})\n`);
 
     // No mirror: the real URL, which the tests' fetch refuses as a machine without network would.
     const offline = captureIo(m.env);
     expect(await runSetup([], offline, hostWith({ mirror: undefined, pins: undefined }))).toBe(2);
     expect(offline.err()).toBe(
-      "cnilab setup: cannot download kind v0.30.0 from https://github.com/kubernetes-sigs/kind/releases/download/v0.30.0/kind-linux-amd64: tests reach only loopback, not github.com\n",
+      "cnilab setup: cannot download kind v0.30.0 from https://github.com/kubernetes-sigs/kind/releases/download/v0.30.0/kind-linux-amd64: tests reach only loopback, not github.com (behind a proxy: export HTTPS_PROXY=<proxy> NODE_USE_ENV_PROXY=1)\n",
     );
     expect(leftInTools()).toEqual([]);
   });
