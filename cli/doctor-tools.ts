@@ -7,9 +7,7 @@ import { TOOLS, type ToolName } from "../plan/tool-pins";
 import { PROXY_HINT } from "../host/tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./doctor-check";
 import { hostOs, type Host } from "./doctor-host";
-import { describeUse, KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool } from "./tools";
-
-export { KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION } from "./tools";
+import { describeUse, KIND_FALLBACK_PATH, locateTool, PULUMI_MIN_VERSION, type LocatedTool } from "./tools";
 
 /** A tool's check line, and the executable to run when one qualifies. */
 export interface ToolFinding {

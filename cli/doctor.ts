@@ -14,8 +14,8 @@ import { checkCgroup, checkDocker } from "./doctor-docker";
 import { systemHost, type Host } from "./doctor-host";
 import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
-import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION, renderSetupPlan, toolCheck } from "./doctor-tools";
-import { locateTool, type LocatedTool, type LocatedTools } from "./tools";
+import { renderSetupPlan, toolCheck } from "./doctor-tools";
+import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools } from "./tools";
 import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
 
 export interface DoctorOptions {

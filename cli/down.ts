@@ -36,6 +36,8 @@ Options
                first. Only when no other up/down of this stack is running.
   -h, --help   this text
 
+kind and Pulumi are found as for up; one found nowhere is fetched first, as \`cnilab setup\` does.
+
 Exit status: 0 nothing of the lab is left; 1 something could not be removed (the message says what);
 2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi).
 

@@ -36,6 +36,9 @@ For a Docker-only stack (docker-*) it prints the lab's \`results\` output instea
 assertion containers, the outcome the driver's facts expect and why, and the one observed (the
 table \`cnilab up\` ends with). It is not saved, and --junit does not apply.
 
+It needs only the Pulumi CLI (found as for up; fetched first, as \`cnilab setup\` does, when it is
+found nowhere), which reads the stack's outputs.
+
 Options
   --json        print the report as JSON instead of tables
   --junit FILE  also write a JUnit XML file (one testsuite per scenario) for CI systems
