@@ -22,8 +22,10 @@ export interface ToolPin {
   version: string;
   /**
    * How the release asset holds the executable: kind publishes the bare binary; Pulumi a .tar.gz
-   * (also for darwin; only Windows gets a .zip) whose one top directory holds `pulumi` and the
-   * language hosts that must stay beside it.
+   * (also for darwin: the tap's darwin URLs below; only Windows gets a .zip) whose one top folder,
+   * pulumi/, holds `pulumi` and the language hosts that must stay beside it (installers unpack it with
+   * --strip-components=1, e.g. amkartashov/sshct-scripts install.pulumi.sh; setup names the archive
+   * if that folder is missing).
    */
   archive: { type: "binary" } | { type: "tar.gz"; topDir: string };
   assets: Readonly<Record<Platform, ToolAsset>>;
