@@ -52,7 +52,7 @@ export async function downloadVerified(opts: DownloadOptions): Promise<number> {
     timer = setTimeout(() => controller.abort(), stallMs);
   };
   const why = (err: unknown) =>
-    controller.signal.aborted ? `no data for ${Math.round(stallMs / 1000)} s` : describeFailure(err);
+    controller.signal.aborted ? `no data for ${stallMs / 1000} s` : describeFailure(err);
   try {
     let res: Response;
     try {

@@ -49,6 +49,7 @@ export class SetupError extends Error {
 export const PROXY_HINT = "behind a proxy: export HTTPS_PROXY=<proxy> NODE_USE_ENV_PROXY=1";
 
 const UNPACK_TIMEOUT_MS = 120_000;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 /** The executable a complete install of `tool` has in the tools folder. */
 export function toolTarget(shelf: Pick<ToolShelf, "dir" | "pins">, tool: ToolName): string {
@@ -81,7 +82,14 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
     const started = Date.now();
     let bytes: number;
     try {
-      bytes = await downloadVerified({ url, sha256: asset.sha256, file: download, fetch: shelf.fetch });
+      let quarter = 0;
+      // A line per quarter of a large download (Pulumi's archive is tens of MiB), none for the last.
+      const onBytes = (received: number, total: number | undefined) => {
+        const q = total ? Math.floor((4 * received) / total) : 0;
+        if (q > quarter && q < 4) say(`${name}: ${q * 25}% of ${mib(total!)} MiB`);
+        quarter = Math.max(quarter, q);
+      };
+      bytes = await downloadVerified({ url, sha256: asset.sha256, file: download, fetch: shelf.fetch, onBytes });
     } catch (err) {
       if (err instanceof ChecksumMismatch) {
         throw new SetupError(
@@ -115,7 +123,7 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
       // Another setup finished the same verified install first: use it.
       if (!existsSync(target)) throw err;
     }
-    say(`${name}: ${(bytes / 2 ** 20).toFixed(1)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 verified, installed at ${target}`);
+    say(`${name}: ${mib(bytes)} MiB in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 verified, installed at ${target}`);
     return target;
   } finally {
     rmSync(staging, { recursive: true, force: true });
