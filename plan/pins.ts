@@ -79,30 +79,3 @@ export function resolveImage(image: string): string {
   return image in WORKLOAD_IMAGES ? WORKLOAD_IMAGES[image as WorkloadImage] : image;
 }
 
-/**
- * The CLIs a GitHub-hosted runner (linux/amd64) installs for `cnilab e2e` (.github/workflows/e2e.yml),
- * each verified by its sha256 before it runs; a test keeps the workflow equal to this table.
- * kind: the release asset's sum as kind publishes it (kind-linux-amd64.sha256sum), the same in
- * f110/mono build/rules/kind/assets.bzl and other pin files found with the code index.
- * kubectl: matches the node image's minor, dl.k8s.io's kubectl.sha256, the same in several pin files
- * found with the code index. Pulumi: v3.253.0 is newer than v3.205, the first CLI that streams engine
- * events to the Automation API over gRPC; its sum was found in one toolchain pin file of the code
- * index only (no second source) — a wrong sum fails the install, it never runs an unverified CLI.
- */
-export const RUNNER_TOOLS = {
-  kind: {
-    version: KIND_VERSION,
-    url: `https://github.com/kubernetes-sigs/kind/releases/download/${KIND_VERSION}/kind-linux-amd64`,
-    sha256: "517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889",
-  },
-  pulumi: {
-    version: "v3.253.0",
-    url: "https://github.com/pulumi/pulumi/releases/download/v3.253.0/pulumi-v3.253.0-linux-x64.tar.gz",
-    sha256: "33161e521280e6c77395a46344dba5ff9c118a90df254801e662087143b4d1ac",
-  },
-  kubectl: {
-    version: "v1.34.1",
-    url: "https://dl.k8s.io/release/v1.34.1/bin/linux/amd64/kubectl",
-    sha256: "7721f265e18709862655affba5343e85e1980639395d5754473dafaadcaa69e3",
-  },
-} as const;

@@ -84,6 +84,23 @@ export const TOOLS: Readonly<Record<ToolName, ToolPin>> = {
   },
 };
 
+/**
+ * The CLIs a GitHub-hosted runner (linux/amd64) installs for `cnilab e2e` (.github/workflows/e2e.yml),
+ * each verified by its sha256 before it runs; a test keeps the workflow equal to this table. kind and
+ * Pulumi are the pins above, so the runner uses exactly what `cnilab setup` fetches. kubectl matches
+ * the node image's minor: dl.k8s.io's kubectl.sha256, the same in several pin files found with the
+ * code index.
+ */
+export const RUNNER_TOOLS = {
+  kind: { version: TOOLS.kind.version, ...TOOLS.kind.assets["linux-amd64"] },
+  pulumi: { version: TOOLS.pulumi.version, ...TOOLS.pulumi.assets["linux-amd64"] },
+  kubectl: {
+    version: "v1.34.1",
+    url: "https://dl.k8s.io/release/v1.34.1/bin/linux/amd64/kubectl",
+    sha256: "7721f265e18709862655affba5343e85e1980639395d5754473dafaadcaa69e3",
+  },
+} as const;
+
 /** Node's process.platform / process.arch as a release platform; undefined where no build is pinned. */
 export function releasePlatform(os: string, arch: string): Platform | undefined {
   const name = `${os}-${arch === "x64" ? "amd64" : arch}`;
