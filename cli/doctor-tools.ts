@@ -7,7 +7,7 @@ import { TOOLS, type ToolName } from "../plan/tool-pins";
 import { PROXY_HINT } from "../host/tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./doctor-check";
 import { hostOs, type Host } from "./doctor-host";
-import { describeUse, KIND_FALLBACK_PATH, locateTool, PULUMI_MIN_VERSION, type LocatedTool } from "./tools";
+import { describeUse, KIND_FALLBACK_PATH, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type ToolFailure } from "./tools";
 
 /** A tool's check line, and the executable to run when one qualifies. */
 export interface ToolFinding {
@@ -31,7 +31,7 @@ const LABEL: Readonly<Record<ToolName, string>> = { kind: "kind", pulumi: "Pulum
  * The check for a located tool. `failure` is why fetching it failed, when `up`/`down`/`verify`
  * tried. A tool that is missing but that `setup` can fetch only warns: the next `up` fetches it.
  */
-export function toolCheck(host: Host, l: LocatedTool, failure?: string): ToolFinding {
+export function toolCheck(host: Host, l: LocatedTool, failure?: ToolFailure): ToolFinding {
   const id = l.tool;
   if (l.refused) return { check: fail(id, l.refused, "point CNILAB_KIND at a kind binary (v0.27.0 or later), or unset it to let cnilab find or fetch one") };
   if (l.use) {
@@ -44,7 +44,10 @@ export function toolCheck(host: Host, l: LocatedTool, failure?: string): ToolFin
     return { path: l.use.path, check: pass(id, at) };
   }
   const seen = l.passedOver.length ? l.passedOver.map((p) => `${p.shown}: ${p.why}`).join("; ") : NOWHERE[id];
-  if (failure) return { check: fail(id, `${seen}; ${failure}`, `check the network (${PROXY_HINT}) and run \`cnilab setup\` again, or ${MANUAL[id]}`) };
+  if (failure) {
+    const fix = failure.retry ? `check the network (${PROXY_HINT}) and run \`cnilab setup\` again, or ${MANUAL[id]}` : MANUAL[id];
+    return { check: fail(id, `${seen}; ${failure.why}`, fix) };
+  }
   if (!l.fetch) {
     const os = hostOs(host);
     return { check: fail(id, `${seen}; cnilab pins no ${LABEL[id]} build for ${os.platform}/${os.arch}`, MANUAL[id]) };

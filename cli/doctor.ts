@@ -15,7 +15,7 @@ import { systemHost, type Host } from "./doctor-host";
 import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
 import { renderSetupPlan, toolCheck } from "./doctor-tools";
-import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools } from "./tools";
+import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
 import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
 
 export interface DoctorOptions {
@@ -38,7 +38,7 @@ export interface DoctorReport {
 /** Tools already located (and fetched) by `ensureTools`, with why a fetch failed. */
 export interface ToolsFound {
   located: LocatedTools;
-  failed: Partial<Record<ToolName, string>>;
+  failed: ToolFailures;
 }
 
 /** The stacks' default worker count (labs/schema.ts), which `doctor` sizes memory and disk for. */

@@ -121,6 +121,13 @@ export async function locateTool(host: Host, tool: ToolName): Promise<LocatedToo
 
 export type LocatedTools = Partial<Record<ToolName, LocatedTool>>;
 
+/** Why a tool could not be fetched; `retry` when it was the network or the server (worth another try). */
+export interface ToolFailure {
+  why: string;
+  retry: boolean;
+}
+export type ToolFailures = Partial<Record<ToolName, ToolFailure>>;
+
 export async function locateTools(host: Host, tools: readonly ToolName[]): Promise<LocatedTools> {
   const found = await Promise.all(tools.map((t) => locateTool(host, t)));
   return Object.fromEntries(found.map((l) => [l.tool, l]));
@@ -130,9 +137,9 @@ export async function locateTools(host: Host, tools: readonly ToolName[]): Promi
  * Finds each tool and fetches the missing ones into the tools folder (what `up`, `down` and
  * `verify` do first). A tool that cannot be fetched stays missing, with `failed` saying why in one line.
  */
-export async function ensureTools(host: Host, tools: readonly ToolName[], say: (line: string) => void): Promise<{ located: LocatedTools; failed: Partial<Record<ToolName, string>> }> {
+export async function ensureTools(host: Host, tools: readonly ToolName[], say: (line: string) => void): Promise<{ located: LocatedTools; failed: ToolFailures }> {
   const located = await locateTools(host, tools);
-  const failed: Partial<Record<ToolName, string>> = {};
+  const failed: ToolFailures = {};
   for (const tool of tools) {
     const l = located[tool]!;
     if (l.use || l.refused || !l.fetch || !host.tools) continue;
@@ -141,12 +148,14 @@ export async function ensureTools(host: Host, tools: readonly ToolName[], say: (
       await installTool(host.tools, tool, l.fetch.platform, say);
     } catch (err) {
       if (!(err instanceof SetupError)) throw err;
-      failed[tool] = err.message;
+      failed[tool] = { why: err.message, retry: err.reason === "download" };
       continue;
     }
     located[tool] = await locateTool(host, tool);
     const broken = located[tool]!.passedOver.find((p) => p.origin === "tools folder");
-    if (!located[tool]!.use && broken) failed[tool] = `the fetched ${broken.shown} does not run: ${broken.why}`;
+    if (!located[tool]!.use && broken) {
+      failed[tool] = { why: `${broken.shown} in the tools folder does not run (${broken.why}): remove ${join(host.tools.dir, tool)} and run \`cnilab setup\` again`, retry: false };
+    }
   }
   return { located, failed };
 }

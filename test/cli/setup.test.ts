@@ -5,7 +5,7 @@
  * kind on PATH wins, and --dry-run prints the real pinned URLs and sums and fetches nothing.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../cli/doctor-host";
@@ -196,6 +196,19 @@ describe("cnilab up on a machine with Docker and nothing else", () => {
     expect((await up(hostWith())).code).toBe(0);
     expect(server.requests).toHaveLength(2);
   }, 60_000);
+
+  it("a tools-folder kind that does not run is not fetched again: one line saying to remove it, exit 2", async () => {
+    expect(await runSetup([], captureIo(m.env), hostWith())).toBe(0);
+    writeFileSync(kindTarget(), "#!/bin/sh\necho 'exec format error' >&2\nexit 126\n");
+    const r = await up(hostWith());
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      `cnilab up: missing prerequisite: ${kindTarget()}: \`version\` failed: exec format error; ${kindTarget()} in the tools folder does not run ` +
+        `(\`version\` failed: exec format error): remove ${join(m.toolsDir, "kind")} and run \`cnilab setup\` again. ` +
+        `Fix: install kind v0.30.0: \`go install sigs.k8s.io/kind@v0.30.0\` or the release binary (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or point CNILAB_KIND at a kind binary\n`,
+    );
+    expect(server.requests).toHaveLength(2);
+  });
 
   it("with the download server down: one line naming the tool and the cause, exit 2, nothing created", async () => {
     const port = await closedPort();
