@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
+import { jobAwaitAnnotations } from "../plan/job-await";
 import { PROBE_NODE_IMAGE } from "../probe/image";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
 import type { ProbeClient } from "./types";
@@ -15,6 +17,17 @@ export const JOB_PREFIX = "cnilab-probe-";
 const STARTUP_ALLOWANCE_SECONDS = 180;
 /** Annotation on the pod template carrying the plan's hash: a new plan replaces (re-runs) the Job. */
 export const PLAN_HASH_ANNOTATION = "cnilab.io/plan-sha256";
+/**
+ * Annotation on the pod template carrying the probe program's hash. The program reaches the pod through
+ * the ConfigMap, which Kubernetes updates in place; a Job's template is what Pulumi replaces the Job
+ * for, so a new probe program re-runs the probes instead of leaving the old program's results to verify.
+ */
+export const PROBE_HASH_ANNOTATION = "cnilab.io/probe-sha256";
+
+/** The first 32 hex digits of a text's SHA-256: what the pod template annotations carry. */
+export function contentHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
 
 export function jobName(client: string): string {
   return `${JOB_PREFIX}${client}`.slice(0, 63).replace(/-+$/, "");
@@ -46,13 +59,13 @@ export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBu
         name,
         namespace: client.namespace,
         // Pulumi awaits Complete and fails fast on Failed; this bounds the wait with a clear error.
-        annotations: { "pulumi.com/timeoutSeconds": String(bound) },
+        annotations: jobAwaitAnnotations(bound),
       },
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: bound,
         template: {
-          metadata: { labels: client.labels, annotations: { [PLAN_HASH_ANNOTATION]: planHash } },
+          metadata: { labels: client.labels, annotations: { [PLAN_HASH_ANNOTATION]: planHash, [PROBE_HASH_ANNOTATION]: contentHash(probeBundle) } },
           spec: {
             restartPolicy: "Never",
             nodeSelector: { "kubernetes.io/hostname": client.node },

@@ -1,5 +1,6 @@
 import type { K8sObject, Readiness } from "../backends";
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
+import { jobAwaitAnnotations } from "./job-await";
 import { IMAGES } from "./pins";
 
 /**
@@ -60,7 +61,7 @@ export function planReadiness(r: Readiness): K8sObject[] {
     ({
       apiVersion: "batch/v1",
       kind: "Job",
-      metadata: { ...meta, annotations: { "pulumi.com/timeoutSeconds": String(READINESS_TIMEOUT_SECONDS) } },
+      metadata: { ...meta, annotations: jobAwaitAnnotations(READINESS_TIMEOUT_SECONDS) },
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: READINESS_TIMEOUT_SECONDS,

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clientProbePlan, probedServices, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
-import { jobName, planAssertionJob } from "../../assertions/jobs";
+import { contentHash, jobName, planAssertionJob } from "../../assertions/jobs";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects } from "../k8s/objects";
@@ -65,7 +64,7 @@ export class Assertions extends pulumi.ComponentResource {
     const jobs = args.plan.clients.map((client) => {
       const planJson = resolved.apply((r) => JSON.stringify(clientProbePlan(client.name, r.probes), null, 1));
       const ownProbes = args.plan.probes.filter((p) => p.client === client.name).length;
-      const hash = planJson.apply((text) => createHash("sha256").update(text).digest("hex").slice(0, 32));
+      const hash = planJson.apply(contentHash);
       const objects = hash.apply((h) => planAssertionJob(client, ownProbes * Math.max(1, args.maxReplicas), args.probeBundle, h));
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-configmap-${client.namespace}-${jobName(client.name)}`,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { clientProbePlan, planAssertions, resolveProbes, type ClusterFacts } from "../../assertions";
 import { jobName, planAssertionJob } from "../../assertions/jobs";
@@ -164,12 +165,30 @@ describe("resolving targets and building the Jobs", () => {
       expect([filled, job].flatMap((o) => schemaErrors(o as never))).toEqual([]);
       expect(job.metadata).toMatchObject({ name: jobName(client.name), namespace: client.namespace });
       expect(job.spec!.template.metadata!.labels).toEqual(client.labels);
-      expect(job.spec!.template.metadata!.annotations).toEqual({ "cnilab.io/plan-sha256": "abc123" });
+      expect(job.spec!.template.metadata!.annotations).toEqual({
+        "cnilab.io/plan-sha256": "abc123",
+        "cnilab.io/probe-sha256": createHash("sha256").update("console.log('probe')").digest("hex").slice(0, 32),
+      });
+      // A Job that failed in an earlier update is replaced, not awaited again (pulumi-kubernetes 4.34).
+      expect(job.metadata.annotations!["pulumi.com/replaceUnready"]).toBe("true");
       expect(job.spec!.template.spec!.nodeSelector).toEqual({ "kubernetes.io/hostname": worker });
       // Bounded: the worst case of every probe timing out on every attempt, plus start-up.
       expect(Number(job.metadata.annotations!["pulumi.com/timeoutSeconds"])).toBe(job.spec!.activeDeadlineSeconds);
       expect(job.spec!.activeDeadlineSeconds).toBeGreaterThan(180);
       expect(job.spec!.activeDeadlineSeconds).toBeLessThan(900);
     }
+  });
+});
+
+describe("a new probe program re-runs the probes", () => {
+  it("the bundle's hash is on the pod template, so the Job (not only the ConfigMap) changes with it", async () => {
+    const { assertions } = await assertionsOf("kindnet");
+    const client = assertions.clients[0]!;
+    const before = planAssertionJob(client, 10, "console.log('v1')", "same-plan");
+    const after = planAssertionJob(client, 10, "console.log('v2')", "same-plan");
+    expect(after.configMap.data!["probe.js"]).not.toBe(before.configMap.data!["probe.js"]);
+    // Kubernetes updates a ConfigMap in place; the pod template is what makes Pulumi replace the Job.
+    expect(after.job.spec!.template).not.toEqual(before.job.spec!.template);
+    expect(planAssertionJob(client, 10, "console.log('v1')", "same-plan").job).toEqual(before.job);
   });
 });
