@@ -1,10 +1,13 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { BACKENDS, BACKEND_FACTS } from "../../backends";
 import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../plan/cidr";
 import { stackSchema } from "../../labs/schema";
 import { planLab } from "../../plan";
 import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../plan/pins";
-import { clusterStackNames, loadStack } from "../helpers/stacks";
+import { clusterStackNames, loadStack, STACKS_DIR } from "../helpers/stacks";
 
 const stacks = clusterStackNames();
 
@@ -33,6 +36,15 @@ describe("stack files", () => {
     for (const subnet of [...specs.map((s) => s.stack.nodeSubnet), defaults.nodeSubnet]) {
       const hit = taken.find((t) => overlaps(t, mustParseCidr(subnet)));
       expect(hit, `${subnet} overlaps ${hit && formatCidr(hit)}`).toBeUndefined();
+    }
+  });
+
+  it("every cluster stack refuses a default kubernetes provider, and still loads", async () => {
+    for (const name of stacks) {
+      const doc = parse(readFileSync(path.join(STACKS_DIR, `Pulumi.${name}.yaml`), "utf8")) as { config: Record<string, unknown> };
+      // A list of package names (pulumi/pulumi#8829); a resource without the lab's provider fails.
+      expect(doc.config["pulumi:disable-default-providers"], name).toEqual(["kubernetes"]);
+      await expect(loadStack(name)).resolves.toBeDefined();
     }
   });
 });
