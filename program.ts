@@ -1,5 +1,5 @@
 import { dockerLabProgram } from "./components/docker";
-import { Lab } from "./components/lab";
+import { Lab, LAB_NAME } from "./components/lab";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { planLab } from "./plan";
@@ -19,7 +19,8 @@ export async function stackProgram(raw: Record<string, unknown>, source: string)
 export async function labProgram(raw: Record<string, unknown>, source: string) {
   const spec = await loadSpec(raw, source);
   const plan = planLab(spec);
-  const lab = new Lab(spec.stack.clusterName, plan, bundleProbe());
+  // States written before LAB_NAME named the Lab after the cluster.
+  const lab = new Lab(LAB_NAME, { plan, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {
     backend: spec.stack.backend,
     clusterName: spec.stack.clusterName,

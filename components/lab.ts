@@ -8,6 +8,24 @@ import { Policies } from "./policy";
 import { Workloads } from "./workloads";
 
 /**
+ * The Lab's logical name in every stack. It is constant so that URNs do not follow
+ * `cnilab:clusterName`: a new cluster name replaces the cluster and its network in place (the
+ * network delete-first, on the same subnet) instead of creating a second lab beside the first.
+ */
+export const LAB_NAME = "lab";
+
+export interface LabArgs {
+  plan: LabPlan;
+  /** The probe program as one JavaScript file (probe/bundle.ts), mounted into the assertion Jobs. */
+  probeBundle: string;
+  /**
+   * The Lab's logical name in states written before LAB_NAME (the cluster name). Every resource of
+   * the Lab gets an alias with that name in place of its own prefix, so those states carry on.
+   */
+  formerName?: string;
+}
+
+/**
  * A whole lab stack: the kind cluster on its own Docker network, a Kubernetes provider from its
  * kubeconfig, the CNI (ready before anything else), the workloads and the policies. It registers what
  * the plan says and nothing else.
@@ -18,14 +36,24 @@ export class Lab extends pulumi.ComponentResource {
   /** Every probe with its address and expected outcome, and the Jobs that ran them. */
   readonly assertions: pulumi.Output<AssertionsOutput>;
 
-  /** `probeBundle`: the probe program as one JavaScript file (probe/bundle.ts), mounted into the Jobs. */
-  constructor(name: string, plan: LabPlan, probeBundle: string, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:lab:Lab", name, {}, opts);
+  constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Set once the kind resource exists; every Kubernetes resource is registered after that.
+    let kind: pulumi.Resource | undefined;
+    super("cnilab:lab:Lab", name, {}, {
+      ...opts,
+      aliases: [...(opts?.aliases ?? []), ...(args.formerName ? [{ name: args.formerName }] : [])],
+      // SDK-side transformations reach every descendant and run under the test mocks; `transforms`
+      // is experimental in @pulumi/pulumi 3.270 and only the engine applies it (the mock monitor
+      // merely passes it on), so it could not be tested here.
+      transformations: [...(opts?.transformations ?? []), inClusterTransformation(name, args.formerName, () => kind)],
+    });
+    const plan = args.plan;
     const cluster = new KindCluster(
       `${name}-cluster`,
       { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, network: plan.network },
       { parent: this },
     );
+    kind = cluster.kind;
     const provider = new k8s.Provider(
       `${name}-k8s`,
       // deleteUnreachable: a cluster deleted by hand must not leave the stack stuck on refresh/destroy.
@@ -48,7 +76,7 @@ export class Lab extends pulumi.ComponentResource {
         plan: plan.assertions,
         healthObjects: plan.healthObjects,
         nodes: cluster.nodes,
-        probeBundle,
+        probeBundle: args.probeBundle,
         maxReplicas: Math.max(1, ...plan.workloads.map((w) => (w.spec as { replicas?: number } | undefined)?.replicas ?? 1)),
         after: [workloads, policies],
       },
@@ -60,4 +88,30 @@ export class Lab extends pulumi.ComponentResource {
     this.assertions = assertions.result;
     this.registerOutputs({ kubeconfig: this.kubeconfig, nodes: this.nodes, assertions: this.assertions });
   }
+}
+
+/** A Kubernetes object of the lab (not the provider, which is a `pulumi:providers:` resource). */
+function inCluster(type: string, custom: boolean): boolean {
+  return custom && type.startsWith("kubernetes:");
+}
+
+/**
+ * What the Lab adds to each descendant:
+ * - every Kubernetes object is `deletedWith` the kind cluster: `down` deletes the cluster and
+ *   the engine skips the objects inside it (no ~40 deletes one by one), and replacing the cluster
+ *   replaces them too (the `deletedWith` doc comment in @pulumi/pulumi 3.270 resource.d.ts);
+ * - with `formerName`, an alias with the former prefix (`cnilab-flannel-vxlan-cni` for `lab-cni`).
+ *   A URN names only its parents' types, never their names, so the name is all that differs.
+ */
+function inClusterTransformation(name: string, formerName: string | undefined, kind: () => pulumi.Resource | undefined): pulumi.ResourceTransformation {
+  return ({ type, name: child, props, opts, resource }) => {
+    const aliases = formerName && child.startsWith(`${name}-`) ? [{ name: formerName + child.slice(name.length) }] : [];
+    let deletedWith = opts.deletedWith;
+    if (inCluster(type, resource instanceof pulumi.CustomResource)) {
+      deletedWith = kind();
+      // The kind resource is registered before the provider, and the provider before any object.
+      if (!deletedWith) throw new Error(`cnilab Lab: ${type} '${child}' was registered before the kind cluster`);
+    }
+    return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), ...aliases], ...(deletedWith ? { deletedWith } : {}) } };
+  };
 }

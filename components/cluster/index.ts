@@ -49,6 +49,8 @@ export class KindCluster extends pulumi.ComponentResource {
   /** Every node container with its role and its IP on the lab network, sorted by name. */
   readonly nodes: pulumi.Output<KindNode[]>;
   readonly networkName: pulumi.Output<string>;
+  /** The kind cluster itself: what the objects inside it are `deletedWith`. */
+  readonly kind: KindClusterResource;
 
   constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnilab:cluster:KindCluster", name, {}, opts);
@@ -82,6 +84,7 @@ export class KindCluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(cluster.kubeconfig);
     this.nodes = cluster.nodes;
     this.networkName = network.name;
+    this.kind = cluster;
     this.registerOutputs({ kubeconfig: this.kubeconfig, nodes: this.nodes, networkName: this.networkName });
   }
 }

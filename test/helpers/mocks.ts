@@ -32,7 +32,13 @@ export interface RecordedResource {
   dependencies: string[];
   additionalSecretOutputs: string[];
   deleteBeforeReplace: boolean;
+  /** The URN of the `deletedWith` resource, if one was given. */
+  deletedWith?: string;
+  /** The aliases as sent to the engine: a whole URN, or a spec (only the fields that were set). */
+  aliases: RecordedAlias[];
 }
+
+export type RecordedAlias = { urn: string } | { name?: string; type?: string; parentUrn?: string; noParent?: boolean };
 
 export interface MockOptions {
   /** Extra output properties for a resource (merged over its inputs). */
@@ -47,6 +53,9 @@ export interface MockOptions {
 
 /** Installs the mocks and returns the list every later registration is appended to. */
 export async function installMocks(options: MockOptions = {}): Promise<RecordedResource[]> {
+  // A program run before (another stack) may still be finishing component outputs: let its calls
+  // reach its own monitor. `waitForRPCs` is exported by the SDK's runtime/settings.js, untyped (@internal).
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const recorded: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -83,6 +92,25 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getDeletebeforereplace(): boolean;
+  getDeletedwith(): string;
+  getAliasesList(): AliasMessage[];
+}
+
+/** The pulumirpc.Alias protobuf: a URN, or a spec whose empty fields were not set. */
+interface AliasMessage {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+function describeAlias(alias: AliasMessage): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return {
+    ...(spec.getName() ? { name: spec.getName() } : {}),
+    ...(spec.getType() ? { type: spec.getType() } : {}),
+    ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+    ...(spec.getNoparent() ? { noParent: true } : {}),
+  };
 }
 
 function describe(req: RegisterRequest, resp: { getUrn(): string }): RecordedResource {
@@ -97,6 +125,8 @@ function describe(req: RegisterRequest, resp: { getUrn(): string }): RecordedRes
     dependencies: req.getDependenciesList(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     deleteBeforeReplace: req.getDeletebeforereplace(),
+    ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
+    aliases: req.getAliasesList().map(describeAlias),
   };
 }
 

@@ -4,58 +4,34 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile, loadStackSpec, type Spec } from "../../labs";
+import { readStackFile, type Spec } from "../../labs";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { clusterStackNames, STACKS_DIR } from "../helpers/stacks";
+import { DYNAMIC_TYPE, runLabStack, type LabOutputs } from "./run-stack";
 import * as path from "node:path";
 
-const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
 const stacks = clusterStackNames();
 
-type Outputs = Awaited<ReturnType<typeof import("../../program")["labProgram"]>>;
-let recorded: RecordedResource[];
-const outputs = new Map<string, Outputs>();
-const specs = new Map<string, Spec>();
+const runs = new Map<string, { recorded: RecordedResource[]; outputs: LabOutputs; spec: Spec }>();
 
 beforeAll(async () => {
-  recorded = await installMocks({
-    outputs: (args) => {
-      if (args.type === DYNAMIC_TYPE) {
-        const name = args.inputs.clusterName as string;
-        return {
-          kubeconfig: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${name}\n`,
-          nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${name}-${n}`, role: i ? "worker" : "control-plane", internalIP: `172.16.9.${i + 2}` })),
-        };
-      }
-      if (args.type === "kubernetes:core/v1:Endpoints") return { subsets: [{ addresses: [{ ip: "10.244.1.20" }] }] };
-      if (args.type === "kubernetes:core/v1:Service") return { spec: { ...(args.inputs.spec ?? {}), clusterIP: "10.96.0.77" } };
-      return {};
-    },
-  });
-  const { labProgram } = await import("../../program.js");
-  for (const stack of stacks) {
-    const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
-    specs.set(stack, await loadStackSpec(file));
-    const out = await labProgram(readStackFile(file), file);
-    await Promise.all([settled(out.nodes), settled(out.kubeconfig), settled(out.assertions)]);
-    outputs.set(stack, out);
-  }
+  for (const stack of stacks) runs.set(stack, await runLabStack(stack));
 }, 120_000);
 
-/** The resources of one stack: the Lab named after the cluster, and everything under it. */
+/** The resources of one stack: the Lab and everything under it. */
 function ofStack(stack: string): RecordedResource[] {
-  const lab = recorded.find((r) => r.type === "cnilab:lab:Lab" && r.name === specs.get(stack)!.stack.clusterName)!;
-  const mine = new Set([lab.urn]);
-  // Registration order puts parents before children, so one pass collects the whole tree.
-  for (const r of recorded) if (r.parent && mine.has(r.parent)) mine.add(r.urn);
-  return recorded.filter((r) => mine.has(r.urn));
+  return runs.get(stack)!.recorded;
 }
 
 describe.each(stacks)("the program for stack %s", (stack) => {
   it("registers the components, each child under its component", () => {
     const rs = ofStack(stack);
     const lab = rs.find((r) => r.type === "cnilab:lab:Lab")!;
-    expect(lab.name).toBe(specs.get(stack)!.stack.clusterName);
+    expect(lab.name).toBe("lab");
+    // Everything but the Lab is under it: each child's parent was registered before it.
+    const mine = new Set([lab.urn]);
+    for (const r of rs) if (r.parent && mine.has(r.parent)) mine.add(r.urn);
+    expect(rs.filter((r) => !mine.has(r.urn)).map((r) => r.type)).toEqual([]);
     const components = rs.filter((r) => r.type.startsWith("cnilab:") && r.type !== "cnilab:lab:Lab");
     expect(components.map((c) => c.type).sort()).toEqual(
       ["cnilab:assertions:Assertions", "cnilab:cluster:KindCluster", "cnilab:cni:Cni", "cnilab:policy:Policies", "cnilab:workloads:Workloads"].sort(),
@@ -75,7 +51,7 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     // A secret on the wire: Pulumi's secret signature wrapping the value.
     expect(provider.inputs.kubeconfig).toEqual({
       [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
-      value: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${specs.get(stack)!.stack.clusterName}\n`,
+      value: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${runs.get(stack)!.spec.stack.clusterName}\n`,
     });
     expect(provider.inputs.deleteUnreachable).toBe("true");
     // cluster → provider: the kubeconfig is a data edge from the kind resource.
@@ -105,15 +81,32 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     expect(workloads.dependencies).toContain(readiness.urn);
     // dependsOn a component reaches every resource inside it: the Jobs wait for each NetworkPolicy.
     const policies = rs.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((r) => r.urn);
-    expect(policies).toHaveLength(specs.get(stack)!.lab.scenarios.flatMap((s) => s.policies).length);
+    expect(policies).toHaveLength(runs.get(stack)!.spec.lab.scenarios.flatMap((s) => s.policies).length);
     const probeJobs = rs.filter((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name?.startsWith("cnilab-probe-"));
-    const clients = ["health-client", ...new Set(specs.get(stack)!.lab.scenarios.flatMap((s) => s.traffic.map((t) => t.from)))];
+    const clients = ["health-client", ...new Set(runs.get(stack)!.spec.lab.scenarios.flatMap((s) => s.traffic.map((t) => t.from)))];
     expect(probeJobs.map((j) => j.inputs.metadata.name).sort()).toEqual(clients.map((c) => `cnilab-probe-${c}`).sort());
     for (const j of probeJobs) expect(j.dependencies).toEqual(expect.arrayContaining(policies));
   });
 
+  it("every Kubernetes object is deletedWith the kind cluster; the cluster, its network and the provider are not", () => {
+    const rs = ofStack(stack);
+    const kind = rs.find((r) => r.type === DYNAMIC_TYPE)!;
+    const objects = rs.filter((r) => r.type.startsWith("kubernetes:") && r.custom);
+    expect(objects.length).toBeGreaterThan(15);
+    for (const r of objects) expect(r.deletedWith, `${r.type} ${r.name}`).toBe(kind.urn);
+    const others = rs.filter((r) => !r.type.startsWith("kubernetes:"));
+    expect(others.filter((r) => r.deletedWith).map((r) => r.type)).toEqual([]);
+  });
+
+  it("every Job is replaced, not awaited again, when an earlier update left it unready", () => {
+    const jobs = ofStack(stack).filter((r) => r.type === "kubernetes:batch/v1:Job");
+    // The readiness Job and one probe Job per source identity at least.
+    expect(jobs.length).toBeGreaterThanOrEqual(6);
+    for (const j of jobs) expect(j.inputs.metadata.annotations["pulumi.com/replaceUnready"], j.name).toBe("true");
+  });
+
   it("the kubeconfig output is a secret; the assertions output lists every probe with an address", async () => {
-    const out = outputs.get(stack)!;
+    const out = runs.get(stack)!.outputs;
     expect(await pulumi.isSecret(out.kubeconfig)).toBe(true);
     const assertions = await settled(out.assertions);
     expect(assertions.jobs.length).toBeGreaterThanOrEqual(5);
@@ -133,6 +126,7 @@ describe.each(stacks)("the program for stack %s", (stack) => {
 
 describe("the entry point", () => {
   it("index.ts reads the stack's cnilab: config and fails on a typo'd key with the file and the key", async () => {
+    await installMocks();
     const { labProgram } = await import("../../program.js");
     await expect(labProgram({ lab: "netpol", backend: "kindnet", wokers: "2" }, "stacks/Pulumi.x.yaml")).rejects.toThrow(
       /stacks\/Pulumi\.x\.yaml: cnilab:wokers: unknown key 'wokers' \(did you mean 'workers'\?\)/,
@@ -144,11 +138,11 @@ describe("Docker-only stacks through the same entry point", () => {
   it.each(["docker-bridge", "docker-macvlan"])("%s runs the Docker lab, not a cluster", async (stack) => {
     const { stackProgram } = await import("../../program.js");
     const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
-    const before = recorded.length;
+    const recorded = await installMocks({ stack });
     const out = (await stackProgram(readStackFile(file), file)) as { driver: string; networks: pulumi.Output<unknown> };
     expect(out.driver).toBe(stack.slice("docker-".length));
     await settled(out.networks);
-    const added = recorded.slice(before).map((r) => r.type);
+    const added = recorded.map((r) => r.type);
     expect(added).toContain("cnilab:docker:DockerLab");
     expect(added).not.toContain("cnilab:lab:Lab");
   });
