@@ -50,7 +50,7 @@ export class Lab extends pulumi.ComponentResource {
     const plan = args.plan;
     const cluster = new KindCluster(
       `${name}-cluster`,
-      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, network: plan.network },
+      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network },
       { parent: this },
     );
     kind = cluster.kind;

@@ -15,6 +15,8 @@ export interface KindClusterArgs {
   clusterName: string;
   /** The rendered kind `kind.x-k8s.io/v1alpha4` Cluster document. */
   config: string;
+  /** The same document as data: what decides whether the cluster must be replaced. */
+  configData: object;
   /** The lab's Docker bridge network; subnet and gateway are fixed per lab. */
   network: { name: string; subnet: string; gateway: string };
 }
@@ -33,7 +35,7 @@ export class KindClusterResource extends pulumi.dynamic.Resource {
 
   constructor(
     name: string,
-    args: { clusterName: pulumi.Input<string>; config: pulumi.Input<string>; network: pulumi.Input<string> },
+    args: { clusterName: pulumi.Input<string>; config: pulumi.Input<string>; configData: pulumi.Input<object>; network: pulumi.Input<string> },
     opts?: pulumi.CustomResourceOptions,
   ) {
     // The output names must be present (undefined) for Pulumi to expose them on this object.
@@ -75,7 +77,7 @@ export class KindCluster extends pulumi.ComponentResource {
     // The network's name output (not args.network.name) makes the cluster wait for the network.
     const cluster = new KindClusterResource(
       `${name}-kind`,
-      { clusterName: args.clusterName, config: args.config, network: network.name },
+      { clusterName: args.clusterName, config: args.config, configData: args.configData, network: network.name },
       { parent: this },
     );
 

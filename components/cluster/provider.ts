@@ -18,6 +18,12 @@
  * (Node ≥ 22.3); helpers are function declarations in this file that reach only globals, each
  * other and constants; and a new version must still read state written by older ones.
  *
+ * The copy in the state is replaced only by a create or an update, and `read` and `delete` run the
+ * copy in the state. So `diff` compares the provider code the engine stored (`__provider`, which
+ * @pulumi/pulumi's dynamic provider host hands to `diff` among the old outputs) with the current one,
+ * and when only the code differs it asks for an update, which changes nothing in the cluster and
+ * stores the new code: the next refresh or destroy runs the fixed `read` and `delete`.
+ *
  * The executable is `kind` on PATH, or `$CNILAB_KIND`; docker is `docker` on PATH, as for kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -37,6 +43,8 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const CLUSTER_NAME_MAX = 50;
 /** Docker's own name rule (moby daemon/names `RestrictedNamePattern`, v28); safe in every argument. */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** The property the dynamic provider host stores the serialized provider under (cmd/dynamic-provider, 3.270). */
+const PROVIDER_KEY = "__provider";
 
 interface RunResult {
   code: number | null;
@@ -158,6 +166,29 @@ async function rollBack(cause: unknown, name: string, network: string): Promise<
   }
 }
 
+/** JSON with every object's keys sorted: equal for equal data, whatever order or formatting made it. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** The config as data when both sides have it; the text, as older versions compared, when not. */
+function sameConfig(olds: KindClusterInputs, news: KindClusterInputs): boolean {
+  if (olds.configData !== undefined && news.configData !== undefined) return canonicalJson(olds.configData) === canonicalJson(news.configData);
+  return olds.config === news.config;
+}
+
+/** What the state records: the inputs (configData only when given) and what kind reports. */
+function stateOf(inputs: KindClusterInputs, live: Pick<KindClusterOutputs, "kubeconfig" | "nodes">): KindClusterOutputs {
+  const { clusterName, config, network, configData } = inputs;
+  return { clusterName, config, network, ...(configData === undefined ? {} : { configData }), kubeconfig: live.kubeconfig, nodes: live.nodes };
+}
+
 export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInputs, KindClusterOutputs> = {
   async check(_olds, news) {
     // During preview an input may be Pulumi's unknown placeholder (a UUID string); it passes
@@ -178,6 +209,9 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
     if (typeof config !== "string" || config.trim() === "") {
       failures.push({ property: "config", reason: "the kind Cluster config is empty: expected a kind.x-k8s.io/v1alpha4 Cluster document" });
     }
+    if (news.configData !== undefined && (news.configData === null || typeof news.configData !== "object" || Array.isArray(news.configData))) {
+      failures.push({ property: "configData", reason: `expected the kind Cluster document as an object, got ${JSON.stringify(news.configData)}` });
+    }
     if (typeof network !== "string" || !NETWORK_NAME.test(network)) {
       failures.push({
         property: "network",
@@ -189,9 +223,21 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
 
   async diff(_id, olds, news) {
     // Every input is topology or networking, which kind cannot change on a running cluster.
-    const replaces = (["clusterName", "config", "network"] as const).filter((key) => olds[key] !== news[key]);
+    const replaces: (keyof KindClusterInputs)[] = (["clusterName", "network"] as const).filter((key) => olds[key] !== news[key]);
+    if (!sameConfig(olds, news)) replaces.push("config");
+    const oldCode = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    const newCode = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
+    const newProviderCode = typeof oldCode === "string" && typeof newCode === "string" && oldCode !== newCode;
     // The replacement reuses the cluster name (and node names), so the old one must go first.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length > 0 || newProviderCode, replaces, deleteBeforeReplace: true };
+  },
+
+  /**
+   * Only new provider code (or a re-rendered config) gets here; everything kind cannot change in
+   * place replaces the cluster. Nothing to run: the engine stores these outputs and the new code.
+   */
+  async update(_id, olds, news) {
+    return { outs: stateOf(news, olds) };
   },
 
   async create(inputs) {
@@ -217,7 +263,7 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
         const result = await runKind(args, network, CREATE_TIMEOUT_MS);
         if (result.code !== 0) throw commandFailed(`creating kind cluster "${clusterName}" failed`, kindExecutable(), args, result);
         const live = await describeCluster(clusterName, network);
-        return { id: clusterName, outs: { clusterName, config, network, ...live } };
+        return { id: clusterName, outs: stateOf(inputs, live) };
       } catch (err) {
         throw await rollBack(err, clusterName, network);
       }
@@ -236,7 +282,7 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
     // as a delete.
     if (!(await listClusters(props.network)).includes(id)) return { id: "" };
     const live = await describeCluster(id, props.network);
-    return { id, props: { clusterName: props.clusterName, config: props.config, network: props.network, ...live } };
+    return { id, props: stateOf(props, live) };
   },
 
   async delete(id, props) {

@@ -7,8 +7,14 @@
 export interface KindClusterInputs {
   /** kind's cluster name: node containers are `<name>-control-plane`, `<name>-worker`, … */
   clusterName: string;
-  /** A kind `kind.x-k8s.io/v1alpha4` Cluster document, rendered by the plan. */
+  /** A kind `kind.x-k8s.io/v1alpha4` Cluster document, rendered by the plan: what kind reads. */
   config: string;
+  /**
+   * The same document as data, which `diff` compares (key order and YAML formatting aside), so a new
+   * rendering of an unchanged config replaces nothing. Absent in states written before it existed;
+   * `diff` then compares the text, as those versions did.
+   */
+  configData?: unknown;
   /** The Docker network the nodes join (`KIND_EXPERIMENTAL_DOCKER_NETWORK`); it must exist. */
   network: string;
 }

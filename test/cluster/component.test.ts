@@ -28,6 +28,7 @@ beforeAll(async () => {
   lab = new KindCluster("netpol", {
     clusterName: "netpol",
     config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+    configData: { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" },
     network: { name: "cnilab-netpol", subnet: "172.30.7.0/24", gateway: "172.30.7.1" },
   });
   await Promise.all([settled(lab.nodes), settled(lab.kubeconfig), settled(lab.networkName)]);
@@ -72,6 +73,7 @@ describe("KindCluster", () => {
     expect(cluster.inputs).toMatchObject({
       clusterName: "netpol",
       config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
+      configData: { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" },
       network: "cnilab-netpol",
     });
     expect(typeof cluster.inputs.__provider, "the serialized provider travels with the inputs").toBe("string");

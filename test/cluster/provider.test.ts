@@ -115,6 +115,46 @@ describe("diff", () => {
   });
 });
 
+describe("diff compares the config as data", () => {
+  const DATA = { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", nodes: [{ role: "control-plane" }, { role: "worker" }, { role: "worker" }], networking: { disableDefaultCNI: true } };
+  const olds = { ...INPUTS, configData: DATA, kubeconfig: "apiVersion: v1\n", nodes: [] };
+
+  it("a new rendering of the same document (quotes, flow style, key order) changes nothing", async () => {
+    const reformatted = 'apiVersion: "kind.x-k8s.io/v1alpha4"\nkind: Cluster\nnetworking: { disableDefaultCNI: true }\nnodes: [{ role: control-plane }, { role: worker }, { role: worker }]\n';
+    const reordered = { networking: { disableDefaultCNI: true }, nodes: DATA.nodes, apiVersion: DATA.apiVersion, kind: DATA.kind };
+    expect(await provider.diff!("netpol", olds, { ...INPUTS, config: reformatted, configData: reordered })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+  });
+
+  it("a different document replaces the cluster", async () => {
+    const twoNodes = { ...DATA, nodes: DATA.nodes.slice(0, 2) };
+    expect(await provider.diff!("netpol", olds, { ...INPUTS, configData: twoNodes })).toEqual({ changes: true, replaces: ["config"], deleteBeforeReplace: true });
+  });
+
+  it("a state written before configData existed is compared by its text, as before", async () => {
+    const legacy = { ...INPUTS, kubeconfig: "apiVersion: v1\n", nodes: [] };
+    expect((await provider.diff!("netpol", legacy, { ...INPUTS, configData: DATA })).replaces).toEqual([]);
+    expect((await provider.diff!("netpol", legacy, { ...INPUTS, config: `${CONFIG}# new\n`, configData: DATA })).replaces).toEqual(["config"]);
+  });
+});
+
+describe("new provider code reaches the state", () => {
+  // The dynamic provider host passes the stored code among the old outputs and the program's among the news.
+  const olds = { ...INPUTS, kubeconfig: "apiVersion: v1\n", nodes: [{ name: "netpol-control-plane", role: "control-plane" as const, internalIP: "172.30.7.2" }], __provider: "exports.handler = old" };
+  const news = { ...INPUTS, __provider: "exports.handler = new" };
+
+  it("diff asks for an update, not a replacement, when only the code changed", async () => {
+    expect(await provider.diff!("netpol", olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    const sameCode: KindClusterInputs = { ...news, __provider: olds.__provider } as KindClusterInputs;
+    expect(await provider.diff!("netpol", olds, sameCode)).toMatchObject({ changes: false });
+  });
+
+  it("update runs nothing and keeps what kind reported", async () => {
+    const result = await provider.update!("netpol", olds, { ...news, configData: { kind: "Cluster" } });
+    expect(result).toEqual({ outs: { ...INPUTS, configData: { kind: "Cluster" }, kubeconfig: olds.kubeconfig, nodes: olds.nodes } });
+    expect(fake.calls()).toEqual([]);
+  });
+});
+
 describe("read (refresh)", () => {
   it("refreshes kubeconfig and nodes of a live cluster", async () => {
     const outs = await createCluster();
@@ -126,6 +166,12 @@ describe("read (refresh)", () => {
       ["kind", "get", "nodes"],
       ["docker", "inspect", "--type"],
     ]);
+  });
+
+  it("keeps the config as data, so the next diff still compares data", async () => {
+    const outs = await createCluster({ ...INPUTS, configData: { kind: "Cluster", nodes: [{ role: "control-plane" }] } });
+    expect(outs.configData).toEqual({ kind: "Cluster", nodes: [{ role: "control-plane" }] });
+    expect((await provider.read!("netpol", outs)).props).toEqual(outs);
   });
 
   it("signals a cluster deleted by hand with an empty id and no outputs", async () => {
@@ -161,6 +207,7 @@ describe("check", () => {
     ["config", { config: "  \n" }, /the kind Cluster config is empty/],
     ["network", { network: "my network" }, /"my network" is not a Docker network name/],
     ["network", { network: "" }, /"" is not a Docker network name/],
+    ["configData", { configData: "kind: Cluster" }, /expected the kind Cluster document as an object, got "kind: Cluster"/],
   ])("names %s when it is bad (%j)", async (property, change, reason) => {
     const { failures } = await provider.check!({} as KindClusterInputs, { ...INPUTS, ...change });
     expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);

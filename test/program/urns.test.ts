@@ -3,6 +3,7 @@
  * states written when the Lab was named after the cluster are taken over through aliases.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { planLab } from "../../plan";
 import { DYNAMIC_TYPE, runLabStack, type StackRun } from "./run-stack";
 
 let before: StackRun;
@@ -24,6 +25,8 @@ describe("URNs do not follow cnilab:clusterName", () => {
   it("the new name reaches the cluster and its Docker network as inputs (a replacement, not a second lab)", () => {
     expect(find(before, DYNAMIC_TYPE).inputs.clusterName).toBe("cnilab-kindnet");
     expect(find(renamed, DYNAMIC_TYPE).inputs.clusterName).toBe("cnilab-renamed");
+    // The provider diffs the config as data (the YAML is only what kind reads).
+    expect(find(renamed, DYNAMIC_TYPE).inputs.configData).toEqual(planLab(renamed.spec).kindConfig);
     const network = find(renamed, "docker:index/network:Network");
     expect(network.inputs.name).toBe("cnilab-renamed");
     expect(network.urn).toBe(find(before, "docker:index/network:Network").urn);
