@@ -56,6 +56,9 @@ function echoName(i: 1 | 2): string {
 }
 
 /** The two echo servers (agnhost netexec), their Services, and the namespace. */
+/** One echo server per placement: the probes address it as endpoint #0 of its Service. */
+const ECHO_REPLICAS = 1;
+
 export function planHealthObjects(nodes: readonly PlannedNode[]): K8sObject[] {
   const workers = nodes.filter((n) => n.role === "worker");
   const placed: [1 | 2, PlannedNode | undefined][] = [
@@ -71,7 +74,7 @@ export function planHealthObjects(nodes: readonly PlannedNode[]): K8sObject[] {
       kind: "Deployment",
       metadata: { name: echoName(i), namespace: HEALTH_NAMESPACE, labels },
       spec: {
-        replicas: 1,
+        replicas: ECHO_REPLICAS,
         selector: { matchLabels: labels },
         template: {
           metadata: { labels },
@@ -129,7 +132,7 @@ export function planHealthProbes(
 ): { probes: AssertedProbe[]; skipped: SkippedProbe[] } {
   const client = healthClient(nodes);
   const other = nodes.filter((n) => n.role === "worker")[1];
-  const echo = (i: 1 | 2): Target => ({ kind: "pods", namespace: HEALTH_NAMESPACE, workload: echoName(i), service: echoName(i) });
+  const echo = (i: 1 | 2): Target => ({ kind: "pods", namespace: HEALTH_NAMESPACE, workload: echoName(i), service: echoName(i), replicas: ECHO_REPLICAS });
   // The API server's Service takes the first address of the service subnet (kube-apiserver's default).
   const apiServer = host(mustParseCidr(serviceSubnet), 1);
   const checks: Check[] = [

@@ -3,7 +3,7 @@ import type { LabPlan } from "../plan";
 
 /** What planAssertions reads of a lab plan (it is called while the plan is being built). */
 type PlanForAssertions = Pick<LabPlan, "nodes" | "backend">;
-import type { ProbePlan, ProbeSpec } from "../probe/types";
+import type { PlannedProbe, ProbePlanFile } from "../probe/types";
 import { healthClient, planHealthProbes } from "./health";
 import { planPolicyProbes, trafficClients } from "./policy-probes";
 import type { AssertedProbe, AssertionPlan, ProbeClient, ResolvedProbe, SkippedProbe } from "./types";
@@ -32,15 +32,22 @@ export function planAssertions(spec: Spec, plan: PlanForAssertions): AssertionPl
   return { clients, probes: [...health.probes, ...policy.probes], skipped };
 }
 
-/** "namespace/service" of every Service whose endpoints give probe targets (one read each at deploy). */
-export function probedServices(probes: readonly AssertedProbe[]): string[] {
-  return [...new Set(probes.flatMap((p) => (p.target.kind === "pods" ? [`${p.target.namespace}/${p.target.service}`] : [])))];
+/** A Service whose endpoints are probe targets, and how many ready endpoints it should have. */
+export interface ProbedService {
+  /** "namespace/service". */
+  service: string;
+  expected: number;
 }
 
-/** Addresses known once the cluster runs: what symbolic targets resolve to. */
+/** Every Service whose endpoints are probe targets: what the in-cluster resolver looks up (probe/resolve.ts). */
+export function probedServices(probes: readonly AssertedProbe[]): ProbedService[] {
+  const out = new Map<string, number>();
+  for (const p of probes) if (p.target.kind === "pods") out.set(`${p.target.namespace}/${p.target.service}`, p.target.replicas);
+  return [...out].map(([service, expected]) => ({ service, expected }));
+}
+
+/** Addresses Pulumi knows once the cluster runs (from resources it made, no reads): what symbolic targets resolve to. */
 export interface ClusterFacts {
-  /** "namespace/service" → the IPs of the pods behind it (its endpoints). */
-  podIps: Readonly<Record<string, readonly string[]>>;
   /** "namespace/service" → its ClusterIP. */
   serviceIps: Readonly<Record<string, string>>;
   /** node name → its address on the lab network. */
@@ -48,9 +55,10 @@ export interface ClusterFacts {
 }
 
 /**
- * Resolves symbolic targets. A workload with several pods gets one probe per pod (`<id>@<i>`); a
- * target that did not resolve (no endpoints, say) is returned in `unresolved` with the reason, and
- * `verify` reports it as an error, never as a pass.
+ * Resolves symbolic targets. A workload's pods become one probe per replica (`<id>@<i>` when it has
+ * several), each naming an endpoint of its Service that the probe resolves in the cluster; a target
+ * without an address (no replicas, say) is returned in `unresolved` with the reason, and `verify`
+ * reports it as an error, never as a pass.
  */
 export function resolveProbes(probes: readonly AssertedProbe[], facts: ClusterFacts): { probes: ResolvedProbe[]; unresolved: SkippedProbe[] } {
   const out: ResolvedProbe[] = [];
@@ -63,9 +71,11 @@ export function resolveProbes(probes: readonly AssertedProbe[], facts: ClusterFa
     };
     switch (target.kind) {
       case "pods": {
-        const ips = facts.podIps[`${target.namespace}/${target.service}`] ?? [];
-        if (ips.length === 0) add(undefined);
-        ips.forEach((ip, i) => add(ip, ips.length === 1 ? p.id : `${p.id}@${i}`));
+        const service = `${target.namespace}/${target.service}`;
+        if (target.replicas === 0) add(undefined);
+        for (let index = 0; index < target.replicas; index++) {
+          out.push({ ...rest, id: target.replicas === 1 ? p.id : `${p.id}@${index}`, to: `${service}#${index}`, endpoint: { service, index } });
+        }
         break;
       }
       case "service-name":
@@ -86,14 +96,15 @@ export function resolveProbes(probes: readonly AssertedProbe[], facts: ClusterFa
 }
 
 /** The probe program's plan for one client's Job. */
-export function clientProbePlan(client: string, probes: readonly ResolvedProbe[]): ProbePlan {
+export function clientProbePlan(client: string, probes: readonly ResolvedProbe[]): ProbePlanFile {
   return {
     concurrency: PROBE_CONCURRENCY,
     retryDelayMs: PROBE_RETRY_DELAY_MS,
     probes: probes
       .filter((p) => p.client === client)
-      .map(
-        (p): ProbeSpec => ({ id: p.id, to: p.to, port: p.port, protocol: p.protocol, timeoutMs: PROBE_TIMEOUT_MS, attempts: PROBE_ATTEMPTS, expect: p.expect }),
-      ),
+      .map((p): PlannedProbe => {
+        const common = { id: p.id, port: p.port, protocol: p.protocol, timeoutMs: PROBE_TIMEOUT_MS, attempts: PROBE_ATTEMPTS, expect: p.expect };
+        return p.endpoint ? { ...common, endpoint: p.endpoint } : { ...common, to: p.to };
+      }),
   };
 }

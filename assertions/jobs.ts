@@ -1,9 +1,10 @@
-import { createHash } from "node:crypto";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "../plan/job-await";
 import { PROBE_NODE_IMAGE } from "../probe/image";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
+import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
+import { TARGETS_FILE, TARGETS_NAME } from "./targets";
 import type { ProbeClient } from "./types";
 
 /**
@@ -17,17 +18,6 @@ export const JOB_PREFIX = "cnilab-probe-";
 const STARTUP_ALLOWANCE_SECONDS = 180;
 /** Annotation on the pod template carrying the plan's hash: a new plan replaces (re-runs) the Job. */
 export const PLAN_HASH_ANNOTATION = "cnilab.io/plan-sha256";
-/**
- * Annotation on the pod template carrying the probe program's hash. The program reaches the pod through
- * the ConfigMap, which Kubernetes updates in place; a Job's template is what Pulumi replaces the Job
- * for, so a new probe program re-runs the probes instead of leaving the old program's results to verify.
- */
-export const PROBE_HASH_ANNOTATION = "cnilab.io/probe-sha256";
-
-/** The first 32 hex digits of a text's SHA-256: what the pod template annotations carry. */
-export function contentHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
-}
 
 export function jobName(client: string): string {
   return `${JOB_PREFIX}${client}`.slice(0, 63).replace(/-+$/, "");
@@ -73,11 +63,18 @@ export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBu
               {
                 name: "probe",
                 image: PROBE_NODE_IMAGE,
-                command: ["node", "/cnilab/probe.js", "--plan", "/cnilab/plan.json"],
-                volumeMounts: [{ name: "probe", mountPath: "/cnilab", readOnly: true }],
+                command: ["node", "/cnilab/probe.js", "--plan", "/cnilab/plan.json", "--targets", `/cnilab-targets/${TARGETS_FILE}`],
+                volumeMounts: [
+                  { name: "probe", mountPath: "/cnilab", readOnly: true },
+                  { name: "targets", mountPath: "/cnilab-targets", readOnly: true },
+                ],
               },
             ],
-            volumes: [{ name: "probe", configMap: { name } }],
+            // The targets ConfigMap is written by the resolver Job (assertions/targets.ts), which completes first.
+            volumes: [
+              { name: "probe", configMap: { name } },
+              { name: "targets", configMap: { name: TARGETS_NAME } },
+            ],
           },
         },
       },

@@ -83,7 +83,7 @@ export function planPolicyProbes(lab: Lab, backend: BackendFacts): { probes: Ass
       ...common,
       id: `${base}-pod`,
       toLabel: podKey(w.namespace, w.name),
-      target: { kind: "pods", namespace: w.namespace, workload: w.name, service: w.name },
+      target: { kind: "pods", namespace: w.namespace, workload: w.name, service: w.name, replicas: w.replicas },
       expect: outcome,
       why: e.reason,
     });

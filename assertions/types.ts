@@ -1,5 +1,5 @@
 import type { LimitationId } from "../backends/types";
-import type { ProbeOutcome, ProbeProtocol } from "../probe/types";
+import type { ProbeEndpoint, ProbeOutcome, ProbeProtocol } from "../probe/types";
 
 /**
  * What a lab asserts, as data: every connection it will try, from which source identity, and the
@@ -8,8 +8,11 @@ import type { ProbeOutcome, ProbeProtocol } from "../probe/types";
  */
 
 export type Target =
-  /** Every pod of a workload, probed by IP (one probe per pod, resolved from its Service's endpoints). */
-  | { kind: "pods"; namespace: string; workload: string; service: string }
+  /**
+   * Every pod of a workload, probed by IP: one probe per replica, each addressed as an endpoint of the
+   * workload's Service and resolved inside the cluster (probe/resolve.ts).
+   */
+  | { kind: "pods"; namespace: string; workload: string; service: string; replicas: number }
   /** A Service by DNS name: cluster DNS and kube-proxy on the path. */
   | { kind: "service-name"; host: string }
   /** A Service's ClusterIP: kube-proxy on the path, no DNS. */
@@ -63,7 +66,11 @@ export interface AssertionPlan {
   skipped: SkippedProbe[];
 }
 
-/** A probe with its target resolved to an address: what goes into a Job's probe plan. */
+/**
+ * A probe with its target resolved: an address, or (for a pod) an endpoint of its Service that the
+ * probe looks up in the cluster; `to` then names that endpoint ("default/nginx#0").
+ */
 export interface ResolvedProbe extends Omit<AssertedProbe, "target"> {
   to: string;
+  endpoint?: ProbeEndpoint;
 }

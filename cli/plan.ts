@@ -6,6 +6,7 @@
 import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
 import { probedServices } from "../assertions";
+import { planTargetResolver } from "../assertions/targets";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
@@ -32,9 +33,11 @@ export function plannedObjects(plan: LabPlan): K8sObject[] {
   return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies, ...plan.healthObjects];
 }
 
-/** The assertion Jobs' resources: a ConfigMap and a Job per source identity, one Endpoints read per probed Service. */
+/** The assertion Jobs' resources: a ConfigMap and a Job per source identity, and the probe targets' resolver. */
 function assertionResourceCount(plan: LabPlan): number {
-  return 2 * plan.assertions.clients.length + probedServices(plan.assertions.probes).length;
+  const a = plan.assertions;
+  const resolver = planTargetResolver(probedServices(a.probes), a.clients.map((c) => c.namespace), "");
+  return 2 * a.clients.length + Object.keys(resolver).length;
 }
 
 /**
@@ -122,7 +125,7 @@ const objects: PlanSection = {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     return [
       ...rows,
-      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.charts.length > 0 ? `, Helm release${plan.cni.charts.length > 1 ? "s" : ""}` : ""}, assertion Jobs and their ConfigMaps, endpoint reads)`,
+      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.charts.length > 0 ? `, Helm release${plan.cni.charts.length > 1 ? "s" : ""}` : ""}, assertion Jobs and their ConfigMaps, the probe targets' resolver)`,
     ];
   },
 };

@@ -3,8 +3,9 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatResult, formatSummary } from "./output";
 import { parsePlanText } from "./plan";
-import { runPlan } from "./run";
-import { DEFAULT_CONCURRENCY, OUTCOME_MEANING, PROBE_OUTCOMES } from "./types";
+import { bindEndpoints, parseTargets } from "./endpoints";
+import { runPlan, summarize } from "./run";
+import { DEFAULT_CONCURRENCY, OUTCOME_MEANING, PROBE_OUTCOMES, type EndpointTargets } from "./types";
 
 /** The streams the probe writes to; `cnilab`'s Io satisfies it, and so does the bundled entry point. */
 export interface ProbeIo {
@@ -13,7 +14,7 @@ export interface ProbeIo {
   cwd: string;
 }
 
-export const PROBE_USAGE = "probe --plan FILE [--concurrency N]";
+export const PROBE_USAGE = "probe --plan FILE [--targets FILE] [--concurrency N]";
 
 export const PROBE_HELP = [
   `Usage: cnilab ${PROBE_USAGE}`,
@@ -24,6 +25,9 @@ export const PROBE_HELP = [
   "",
   "Options:",
   "  --plan FILE         the probe plan: { concurrency?, retryDelayMs?, probes: [{ id, to, port, protocol, timeoutMs, attempts, expect? }] }",
+  "                      a probe may name { endpoint: { service: \"namespace/name\", index } } instead of `to`",
+  "  --targets FILE      the endpoints' addresses: { \"namespace/name\": [address, …] } (what `probe resolve` writes);",
+  "                      an endpoint probe without an address is reported as error, with the reason",
   "                      a probe is retried (up to attempts, retryDelayMs apart) until its outcome is `expect`",
   "                      (connected when no expect is given)",
   `  --concurrency N     probes in flight at once (default: the plan's, else ${DEFAULT_CONCURRENCY})`,
@@ -41,11 +45,11 @@ export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<numb
     io.stderr(`probe: ${message}\nusage: ${PROBE_USAGE}\n`);
     return 2;
   };
-  let values: { plan?: string; concurrency?: string; help?: boolean };
+  let values: { plan?: string; targets?: string; concurrency?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { plan: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { plan: { type: "string" }, targets: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -65,19 +69,34 @@ export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<numb
     }
   }
   const file = resolve(io.cwd, values.plan);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    return usage(`cannot read plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  const text = readText(file, "plan");
+  if (typeof text !== "string") return usage(text.error);
+  let targets: EndpointTargets | undefined;
+  if (values.targets !== undefined) {
+    const targetsFile = resolve(io.cwd, values.targets);
+    const targetsText = readText(targetsFile, "targets");
+    if (typeof targetsText !== "string") return usage(targetsText.error);
+    const parsed = parseTargets(targetsText, targetsFile);
+    if (typeof parsed === "string") return usage(parsed);
+    targets = parsed;
   }
   const check = parsePlanText(text, file);
   if (!check.ok) {
     io.stderr(`probe: invalid plan ${file}:\n${check.problems.map((p) => `  ${p}`).join("\n")}\n`);
     return 2;
   }
+  const bound = bindEndpoints(check.plan, targets);
+  for (const r of bound.unresolved) io.stdout(formatResult(r));
   const options = concurrency === undefined ? {} : { concurrency };
-  const { summary } = await runPlan(check.plan, { ...options, onResult: (r) => io.stdout(formatResult(r)) });
-  io.stdout(formatSummary(summary));
+  const { results, summary } = await runPlan(bound.plan, { ...options, onResult: (r) => io.stdout(formatResult(r)) });
+  io.stdout(formatSummary(summarize([...bound.unresolved, ...results], summary.durationMs)));
   return 0;
+}
+
+function readText(file: string, what: string): string | { error: string } {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    return { error: `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+  }
 }

@@ -1,12 +1,15 @@
 import { isIP } from "node:net";
 import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "./types";
-import type { ProbeOutcome, ProbePlan, ProbeProtocol, ProbeSpec } from "./types";
+import type { PlannedProbe, ProbeOutcome, ProbePlanFile, ProbeProtocol } from "./types";
 import { isRecord, show } from "./json";
 
-export type PlanCheck = { ok: true; plan: ProbePlan } | { ok: false; problems: string[] };
+export type PlanCheck = { ok: true; plan: ProbePlanFile } | { ok: false; problems: string[] };
 
 const PLAN_FIELDS = ["concurrency", "retryDelayMs", "probes"] as const;
-const PROBE_FIELDS = ["id", "to", "port", "protocol", "timeoutMs", "attempts", "expect"] as const;
+const PROBE_FIELDS = ["id", "to", "endpoint", "port", "protocol", "timeoutMs", "attempts", "expect"] as const;
+const ENDPOINT_FIELDS = ["service", "index"] as const;
+/** "namespace/service", each a DNS-1123 label. */
+const SERVICE_KEY = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** One attempt longer than ten minutes is a mistake, not a probe. */
 const MAX_TIMEOUT_MS = 600_000;
 const MAX_ATTEMPTS = 100;
@@ -29,7 +32,7 @@ export function validatePlan(input: unknown): PlanCheck {
   const problems: string[] = [];
   if (!isRecord(input)) return { ok: false, problems: [`plan: must be an object with "probes", got ${show(input)}`] };
   unknownFields(input, PLAN_FIELDS, "plan", problems);
-  const plan: ProbePlan = { probes: [] };
+  const plan: ProbePlanFile = { probes: [] };
   if (input.concurrency !== undefined) {
     if (isIntegerIn(input.concurrency, 1, MAX_CONCURRENCY)) plan.concurrency = input.concurrency;
     else problems.push(`plan.concurrency: must be an integer 1..${MAX_CONCURRENCY}, got ${show(input.concurrency)}`);
@@ -57,20 +60,24 @@ export function validatePlan(input: unknown): PlanCheck {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, plan };
 }
 
-function validateProbe(raw: unknown, path: string, problems: string[]): ProbeSpec | undefined {
+function validateProbe(raw: unknown, path: string, problems: string[]): PlannedProbe | undefined {
   if (!isRecord(raw)) {
     problems.push(`${path}: must be an object, got ${show(raw)}`);
     return undefined;
   }
   const before = problems.length;
   unknownFields(raw, PROBE_FIELDS, path, problems);
-  const { id, to, port, protocol, timeoutMs, attempts, expect } = raw;
+  const { id, to, endpoint, port, protocol, timeoutMs, attempts, expect } = raw;
   // The log parser finds the id of a garbled line by its text, so an id must read the same inside JSON.
   if (typeof id !== "string" || id.length === 0 || /[\s"\\\p{Cc}]/u.test(id)) {
     problems.push(`${path}.id: must be a non-empty string without spaces, quotes or backslashes, got ${show(id)}`);
   }
-  if (typeof to !== "string" || (isIP(to) === 0 && !DNS_NAME.test(to))) {
+  if ((to === undefined) === (endpoint === undefined)) {
+    problems.push(`${path}: needs exactly one of "to" (an address or DNS name) and "endpoint" ({ service, index }), got ${to === undefined ? "neither" : "both"}`);
+  } else if (to !== undefined && (typeof to !== "string" || (isIP(to) === 0 && !DNS_NAME.test(to)))) {
     problems.push(`${path}.to: must be an IPv4/IPv6 address or a DNS name, got ${show(to)}`);
+  } else if (endpoint !== undefined) {
+    validateEndpoint(endpoint, `${path}.endpoint`, problems);
   }
   if (!isIntegerIn(port, 1, 65535)) problems.push(`${path}.port: must be an integer 1..65535, got ${show(port)}`);
   if (!(PROBE_PROTOCOLS as readonly unknown[]).includes(protocol)) {
@@ -86,16 +93,27 @@ function validateProbe(raw: unknown, path: string, problems: string[]): ProbeSpe
     problems.push(`${path}.expect: must be one of ${PROBE_OUTCOMES.join(", ")} when given, got ${show(expect)}`);
   }
   if (problems.length > before) return undefined;
-  const probe: ProbeSpec = {
+  const common = {
     id: id as string,
-    to: to as string,
     port: port as number,
     protocol: protocol as ProbeProtocol,
     timeoutMs: timeoutMs as number,
     attempts: attempts as number,
+    ...(expect === undefined ? {} : { expect: expect as ProbeOutcome }),
   };
-  if (expect !== undefined) probe.expect = expect as ProbeOutcome;
-  return probe;
+  return to !== undefined ? { ...common, to: to as string } : { ...common, endpoint: endpoint as { service: string; index: number } };
+}
+
+function validateEndpoint(endpoint: unknown, path: string, problems: string[]): void {
+  if (!isRecord(endpoint)) {
+    problems.push(`${path}: must be an object { service: "namespace/name", index }, got ${show(endpoint)}`);
+    return;
+  }
+  unknownFields(endpoint, ENDPOINT_FIELDS, path, problems);
+  if (typeof endpoint.service !== "string" || !SERVICE_KEY.test(endpoint.service)) {
+    problems.push(`${path}.service: must be "namespace/name" (DNS-1123 labels), got ${show(endpoint.service)}`);
+  }
+  if (!isIntegerIn(endpoint.index, 0, 1023)) problems.push(`${path}.index: must be an integer 0..1023, got ${show(endpoint.index)}`);
 }
 
 function unknownFields(obj: Record<string, unknown>, allowed: readonly string[], path: string, problems: string[]): void {

@@ -41,6 +41,28 @@ export interface ProbeSpec {
   expect?: ProbeOutcome;
 }
 
+/**
+ * A target known only inside the cluster: the `index`-th address (in address order) of a Service's
+ * ready endpoints, looked up in the targets file the probe is given (`--targets`, written by
+ * `probe resolve`, probe/resolve.ts).
+ */
+export interface ProbeEndpoint {
+  /** "namespace/service". */
+  service: string;
+  index: number;
+}
+
+/** A probe of a plan file: a fixed address (`to`), or a Service endpoint (`endpoint`), resolved at start. */
+export type PlannedProbe = ProbeSpec | (Omit<ProbeSpec, "to"> & { endpoint: ProbeEndpoint });
+
+/** What `--plan` reads: a ProbePlan whose probes may name endpoints instead of addresses. */
+export interface ProbePlanFile extends Omit<ProbePlan, "probes"> {
+  probes: PlannedProbe[];
+}
+
+/** "namespace/service" → the addresses of its ready endpoints, sorted: the `--targets` file. */
+export type EndpointTargets = Record<string, string[]>;
+
 export interface ProbePlan {
   /** Probes running at once; @default DEFAULT_CONCURRENCY */
   concurrency?: number;

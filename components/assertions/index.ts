@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clientProbePlan, probedServices, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
-import { contentHash, jobName, planAssertionJob } from "../../assertions/jobs";
+import { contentHash } from "../../assertions/hash";
+import { jobName, planAssertionJob } from "../../assertions/jobs";
+import { planTargetResolver } from "../../assertions/targets";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects } from "../k8s/objects";
@@ -27,9 +29,11 @@ export interface AssertionsOutput {
 }
 
 /**
- * The assertion Jobs: the health suite's servers, then one Job per source identity whose probe plan
- * is completed with the addresses the cluster assigned (pod IPs from each Service's endpoints,
- * ClusterIPs, node IPs). Pulumi waits for every Job to complete, within a bound.
+ * The assertion Jobs: the health suite's servers, the resolver Job that writes the pods' addresses
+ * (each probed Service's ready endpoints) into every client namespace, then one Job per source
+ * identity whose probe plan holds the ClusterIPs and node IPs Pulumi knows and names pods as
+ * endpoints. Nothing here reads the cluster, so a preview does not touch it. Pulumi waits for every
+ * Job to complete, within a bound.
  */
 export class Assertions extends pulumi.ComponentResource {
   readonly result: pulumi.Output<AssertionsOutput>;
@@ -44,21 +48,26 @@ export class Assertions extends pulumi.ComponentResource {
       .map((o) => ({ obj: o, res: registerObject(name, o, { ...child, dependsOn: nsResources }) }));
     const ready = [...healthResources.map((h) => h.res), ...args.after];
 
-    // Pod IPs: the endpoints of each probed workload's Service, read once its pods are up.
-    const podIps = probedServices(args.plan.probes).map((key) => {
-      const ep = k8s.core.v1.Endpoints.get(`${name}-endpoints-${key.replace("/", "-")}`, key, { ...child, dependsOn: ready });
-      return ep.subsets.apply((subsets) => [key, (subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip))] as const);
+    // The resolver runs once the probed pods exist; it waits for their endpoints itself.
+    const resolver = planTargetResolver(
+      probedServices(args.plan.probes),
+      args.plan.clients.map((c) => c.namespace),
+      args.probeBundle,
+    );
+    const access = registerObjects(name, [resolver.serviceAccount, resolver.clusterRole, resolver.clusterRoleBinding, resolver.configMap] as K8sObject[], {
+      ...child,
+      dependsOn: nsResources,
     });
+    // The Job names its ServiceAccount and ConfigMap by string, and must see every probed pod.
+    const resolverJob = registerObject(name, resolver.job as K8sObject, { ...child, dependsOn: [...access, ...ready] });
+
     const serviceIps = healthResources
       .filter((h) => h.obj.kind === "Service")
       .map((h) => (h.res as k8s.core.v1.Service).spec.clusterIP.apply((ip) => [`${h.obj.metadata.namespace}/${h.obj.metadata.name}`, ip] as const));
-    const facts: pulumi.Output<ClusterFacts> = pulumi
-      .all([pulumi.all(podIps), pulumi.all(serviceIps), pulumi.output(args.nodes)])
-      .apply(([pods, services, nodes]) => ({
-        podIps: Object.fromEntries(pods),
-        serviceIps: Object.fromEntries(services),
-        nodeIps: Object.fromEntries(nodes.map((n) => [n.name, n.internalIP])),
-      }));
+    const facts: pulumi.Output<ClusterFacts> = pulumi.all([pulumi.all(serviceIps), pulumi.output(args.nodes)]).apply(([services, nodes]) => ({
+      serviceIps: Object.fromEntries(services),
+      nodeIps: Object.fromEntries(nodes.map((n) => [n.name, n.internalIP])),
+    }));
     const resolved = facts.apply((f) => resolveProbes(args.plan.probes, f));
 
     const jobs = args.plan.clients.map((client) => {
@@ -78,8 +87,8 @@ export class Assertions extends pulumi.ComponentResource {
         `${name}-job-${client.namespace}-${jobName(client.name)}`,
         // kubernetes-models' types are structurally the API's; the provider's input types differ only in Input<> wrappers.
         { metadata: objects.job.metadata, spec: objects.job.spec as pulumi.Output<k8s.types.input.batch.v1.JobSpec> },
-        // The Job mounts the ConfigMap by name and must probe only once the policies are in place.
-        { ...child, dependsOn: [configMap, ...ready] },
+        // The Job mounts its ConfigMap and the resolver's targets by name, and must probe only once the policies are in place.
+        { ...child, dependsOn: [configMap, resolverJob, ...ready] },
       );
       return { client: client.name, namespace: client.namespace, name: job.metadata.name };
     });

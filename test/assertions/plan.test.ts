@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { clientProbePlan, planAssertions, resolveProbes, type ClusterFacts } from "../../assertions";
+import { clientProbePlan, planAssertions, probedServices, resolveProbes, type ClusterFacts } from "../../assertions";
+import { planTargetResolver } from "../../assertions/targets";
 import { jobName, planAssertionJob } from "../../assertions/jobs";
 import { planLab } from "../../plan";
 import { validatePlan } from "../../probe/plan";
@@ -113,24 +114,24 @@ describe("the upstream universe (x/y/z × a/b/c), one scenario per stack", () =>
 
 describe("resolving targets and building the Jobs", () => {
   const facts: ClusterFacts = {
-    podIps: {
-      "cnilab-health/echo-same-node": ["10.244.1.5"],
-      "cnilab-health/echo-other-node": ["10.244.2.7"],
-      "default/nginx": ["10.244.1.9", "10.244.2.9"],
-      "default/myapp": ["10.244.2.10"],
-      "default/web": ["10.244.1.11"],
-    },
     serviceIps: { "cnilab-health/echo-same-node": "10.96.0.50" },
     nodeIps: { "cnilab-calico-ipip-worker": "172.30.5.3", "cnilab-calico-ipip-worker2": "172.30.5.4" },
   };
 
-  it("one probe per pod, addresses filled in, every plan valid for the probe program", async () => {
+  it("one probe per replica, each an endpoint of the pods' Service; addresses filled in; every plan valid for the probe program", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
-    const { probes, unresolved } = resolveProbes(assertions.probes, facts);
+    // nginx as if it ran two replicas (the netpol lab's workloads run one each).
+    const twice = assertions.probes.map((p) => (p.target.kind === "pods" && p.target.workload === "nginx" ? { ...p, target: { ...p.target, replicas: 2 } } : p));
+    const { probes, unresolved } = resolveProbes(twice, facts);
     expect(unresolved.filter((u) => !u.id.startsWith("health/"))).toEqual([]);
     const byId = Object.fromEntries(probes.map((p) => [p.id, p.to]));
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@0"]).toBe("10.244.1.9");
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@1"]).toBe("10.244.2.9");
+    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@0"]).toBe("default/nginx#0");
+    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@1"]).toBe("default/nginx#1");
+    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@2"]).toBeUndefined();
+    expect(byId["deny-myapp/demo-myapp-80-tcp-pod"] ?? byId["access-namespace/demo-myapp-80-tcp-pod"]).toBe("default/myapp#0");
+    expect(byId["health/pod-to-pod-same-node"]).toBe("cnilab-health/echo-same-node#0");
+    const demo = clientProbePlan("demo", probes).probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod@1");
+    expect(demo).toEqual({ id: "deny-nginx/demo-nginx-80-tcp-pod@1", endpoint: { service: "default/nginx", index: 1 }, port: 80, protocol: "tcp", timeoutMs: 2000, attempts: 5, expect: expect.any(String) });
     expect(byId["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("nginx.default.svc.cluster.local");
     expect(byId["health/pod-to-own-node"]).toBe("172.30.5.3");
     expect(byId["health/pod-to-apiserver"]).toBe("10.96.0.1");
@@ -141,10 +142,38 @@ describe("resolving targets and building the Jobs", () => {
     }
   });
 
-  it("a target without an address is reported, never silently dropped", async () => {
+  it("a target without an address (an unknown node, a workload with no replicas) is reported, never silently dropped", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
-    const { unresolved } = resolveProbes(assertions.probes, { ...facts, podIps: {} });
-    expect(unresolved.map((u) => u.id)).toContain("deny-nginx/demo-nginx-80-tcp-pod");
+    const { unresolved } = resolveProbes(assertions.probes, { ...facts, nodeIps: {} });
+    expect(unresolved.map((u) => u.id)).toContain("health/pod-to-own-node");
+    const nginx = assertions.probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod")!;
+    const none = resolveProbes([{ ...nginx, target: { kind: "pods", namespace: "default", workload: "nginx", service: "nginx", replicas: 0 } }], facts);
+    expect(none).toEqual({ probes: [], unresolved: [{ id: nginx.id, group: nginx.group, reason: expect.stringContaining("has no address") }] });
+  });
+
+  it("the targets' resolver: what it looks up, where it writes, allowed to do just that, schema-valid", async () => {
+    const { assertions } = await assertionsOf("calico-ipip");
+    const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')");
+    expect(Object.values(r).flatMap((o) => schemaErrors(o as never))).toEqual([]);
+    expect(JSON.parse(r.configMap.data!["request.json"] as string)).toEqual({
+      services: [
+        { service: "cnilab-health/echo-same-node", expected: 1 },
+        { service: "cnilab-health/echo-other-node", expected: 1 },
+        { service: "default/nginx", expected: 1 },
+        { service: "default/myapp", expected: 1 },
+        { service: "default/web", expected: 1 },
+      ],
+      namespaces: ["cnilab-health", "default", "dev", "prod"],
+      configMap: "cnilab-targets",
+      waitSeconds: 180,
+    });
+    expect(r.clusterRole.rules).toEqual([
+      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list"] },
+      { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "update"] },
+    ]);
+    expect(r.job.metadata.namespace).toBe("cnilab-health");
+    expect(r.job.metadata.annotations!["pulumi.com/replaceUnready"]).toBe("true");
+    expect(r.job.spec!.template.spec!.containers[0]!.command).toEqual(["node", "/cnilab/probe.js", "resolve", "--request", "/cnilab/request.json"]);
   });
 
   it("each Job's pod carries exactly the client's labels, on the chosen node, schema-valid", async () => {

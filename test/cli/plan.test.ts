@@ -46,8 +46,8 @@ describe("cnilab plan <stack>", () => {
     expect(out).toMatch(new RegExp(`\\n  NetworkPolicy +${objects.filter((o) => o.kind === "NetworkPolicy").length}\\n`));
     expect(out).toMatch(new RegExp(`\\n  DaemonSet +1\\n`));
     const more = plannedResourceCount(planLab(spec)) - objects.length;
-    // The network, the cluster, the release, then a ConfigMap + Job per source identity (5) and one
-    // Endpoints read per probed Service (nginx, myapp, web; the 2 echo servers).
+    // The network, the cluster, the release, then a ConfigMap + Job per source identity (5) and the
+    // probe targets' resolver: ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Job.
     expect(more).toBe(3 + 2 * 5 + 5);
     expect(out).toMatch(new RegExp(`\\n  total +${objects.length} \\(\\+ ${more} more Pulumi resources: Docker network, kind cluster, Helm release, assertion Jobs`));
     // Every probe with its expectation: on flannel, policies are not enforced.

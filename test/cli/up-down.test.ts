@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { probedServices } from "../../assertions";
+import { planTargetResolver } from "../../assertions/targets";
 import { runDown } from "../../cli/down";
 import { plannedObjects, plannedResourceCount } from "../../cli/plan";
 import { main } from "../../cli/main";
@@ -26,20 +27,20 @@ const SUBNET = "172.16.2.0/24";
 function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
   const resources = [
     { type: "pulumi:pulumi:Stack", name: `cnilab-${STACK}`, custom: false },
-    { type: "cnilab:lab:Lab", name: CLUSTER, custom: false },
-    { type: "docker:index/network:Network", name: `${CLUSTER}-cluster-network`, custom: true },
-    { type: "pulumi-nodejs:dynamic:Resource", name: `${CLUSTER}-cluster-kind`, custom: true },
-    { type: "pulumi:providers:kubernetes", name: `${CLUSTER}-k8s`, custom: true },
-    { type: "kubernetes:helm.sh/v3:Release", name: `${CLUSTER}-cni-flannel`, custom: true },
+    { type: "cnilab:lab:Lab", name: "lab", custom: false },
+    { type: "docker:index/network:Network", name: "lab-cluster-network", custom: true },
+    { type: "pulumi-nodejs:dynamic:Resource", name: "lab-cluster-kind", custom: true },
+    { type: "pulumi:providers:kubernetes", name: "lab-k8s", custom: true },
+    { type: "kubernetes:helm.sh/v3:Release", name: "lab-cni-flannel", custom: true },
     ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),
-    // The assertion Jobs: a ConfigMap and a Job per source identity, an Endpoints read per probed Service.
+    // The assertion Jobs: a ConfigMap and a Job per source identity, and the probe targets' resolver.
     ...plan.assertions.clients.flatMap((c) => [
       { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
       { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
     ]),
-    ...probedServices(plan.assertions.probes).map((k) => ({
-      type: "kubernetes:core/v1:Endpoints",
-      name: `endpoints-${k.replace("/", "-")}`,
+    ...Object.values(planTargetResolver(probedServices(plan.assertions.probes), plan.assertions.clients.map((c) => c.namespace), "")).map((o) => ({
+      type: `kubernetes:${o.apiVersion}:${o.kind}`,
+      name: `targets-${o.kind}`,
       custom: true,
     })),
   ];
@@ -106,7 +107,7 @@ describe("cnilab up / down with the Automation API", () => {
 
     const total = plannedResourceCount(plan);
     expect(out).toContain(`creating lab ${STACK} (${total} resources)`);
-    expect(out).toContain(`${total}/${total} created kubernetes:core/v1:Endpoints`);
+    expect(out).toContain(`${total}/${total} created kubernetes:batch/v1:Job`);
     expect(out).not.toMatch(/created (pulumi:providers|cnilab:lab|pulumi:pulumi)/);
     expect(out).toMatch(new RegExp(`Lab ${STACK} is up \\(\\d+s\\)`));
     expect(out).toMatch(/ {2}kubeconfig {2}\[secret\]/);

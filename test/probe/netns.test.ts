@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProbeProtocol, ProbeSpec } from "../../probe/types";
 import { createProbeLab, NAMES, netnsUnavailable, PORTS } from "./lab";
@@ -141,5 +144,35 @@ describe.skipIf(unavailable !== undefined)("the bundled probe between network na
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("probes[1].port: must be an integer 1..65535, got 0");
+  });
+
+  it("probes Service endpoints at the addresses of the targets file; one it lacks is an error with the reason", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cnilab-targets-"));
+    try {
+      const targets = join(dir, "targets.json");
+      // Index 0 is the server, index 1 an address with no route from the client namespace.
+      writeFileSync(targets, JSON.stringify({ "lab/web": [ip, "192.0.2.1"] }));
+      const { to: _tcp, ...tcp } = probe("tcp", ip, PORTS.tcp, "tcp");
+      const run = await lab.run(
+        {
+          probes: [
+            { ...tcp, id: "web@0", endpoint: { service: "lab/web", index: 0 } },
+            { ...tcp, id: "web@2", endpoint: { service: "lab/web", index: 2 } },
+            { ...tcp, id: "api@0", endpoint: { service: "lab/api", index: 0 } },
+            probe("by-address", ip, PORTS.tcpReset, "tcp"),
+          ],
+        },
+        { args: ["--targets", targets] },
+      );
+      expect(run.code).toBe(0);
+      const byId = Object.fromEntries(run.results.map((r) => [r.id, r]));
+      expect(byId["web@0"]).toMatchObject({ ok: true, outcome: "connected", attempts: 1 });
+      expect(byId["web@2"]).toMatchObject({ outcome: "error", attempts: 0, detail: "endpoint lab/web#2 unresolved: lab/web has 2 ready endpoint(s), none with index 2" });
+      expect(byId["api@0"]).toMatchObject({ outcome: "error", detail: "endpoint lab/api#0 unresolved: the targets file has no entry for lab/api" });
+      expect(byId["by-address"]).toMatchObject({ outcome: "refused" });
+      expect(run.summary).toMatchObject({ total: 4, connected: 1, failed: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,7 +37,7 @@ describe("validatePlan", () => {
       problems: [
         "plan.extra: unknown field (allowed: concurrency, retryDelayMs, probes)",
         "plan.concurrency: must be an integer 1..1024, got 0",
-        "probes[1].color: unknown field (allowed: id, to, port, protocol, timeoutMs, attempts, expect)",
+        "probes[1].color: unknown field (allowed: id, to, endpoint, port, protocol, timeoutMs, attempts, expect)",
         "probes[1].port: must be an integer 1..65535, got 70000",
         "probes[1].protocol: must be one of tcp, udp, http, got \"sctp\"",
         "probes[1].attempts: must be an integer 1..100, got 0",
@@ -61,5 +61,25 @@ describe("validatePlan", () => {
     const check = parsePlanText("{ probes: [", "/x/plan.json");
     expect(!check.ok && check.problems[0]).toMatch(/^\/x\/plan\.json: not valid JSON \(/);
     expect(validatePlan({})).toEqual({ ok: false, problems: ["plan.probes: must be an array of probes, got nothing"] });
+  });
+
+  it("takes a Service endpoint instead of an address, and exactly one of the two", () => {
+    const { to: _to, ...noTo } = good;
+    const endpoint = { ...noTo, id: "e", endpoint: { service: "default/nginx", index: 1 } };
+    expect(validatePlan({ probes: [endpoint] })).toEqual({ ok: true, plan: { probes: [endpoint] } });
+    const check = validatePlan({
+      probes: [
+        { ...endpoint, id: "both", to: "10.0.0.1" },
+        { ...noTo, id: "neither" },
+        { ...noTo, id: "bad", endpoint: { service: "nginx", index: -1, port: 80 } },
+      ],
+    });
+    expect(!check.ok && check.problems).toEqual([
+      'probes[0]: needs exactly one of "to" (an address or DNS name) and "endpoint" ({ service, index }), got both',
+      'probes[1]: needs exactly one of "to" (an address or DNS name) and "endpoint" ({ service, index }), got neither',
+      "probes[2].endpoint.port: unknown field (allowed: service, index)",
+      'probes[2].endpoint.service: must be "namespace/name" (DNS-1123 labels), got "nginx"',
+      "probes[2].endpoint.index: must be an integer 0..1023, got -1",
+    ]);
   });
 });

@@ -98,6 +98,23 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     expect(others.filter((r) => r.deletedWith).map((r) => r.type)).toEqual([]);
   });
 
+  it("reads nothing from the cluster: pods are resolved by the targets Job, which every probe Job waits for", () => {
+    const rs = ofStack(stack);
+    expect(rs.filter((r) => r.type === "kubernetes:core/v1:Endpoints")).toEqual([]);
+    const jobs = rs.filter((r) => r.type === "kubernetes:batch/v1:Job");
+    const resolver = jobs.find((j) => j.inputs.metadata.name === "cnilab-targets")!;
+    expect(resolver.inputs.metadata.namespace).toBe("cnilab-health");
+    // It sees every probed pod: dependsOn the Workloads component reaches each resource in it.
+    const workloads = rs.find((r) => r.type === "cnilab:workloads:Workloads")!;
+    const inWorkloads = rs.filter((r) => r.parent === workloads.urn).map((r) => r.urn);
+    expect(inWorkloads.length).toBeGreaterThan(3);
+    expect(resolver.dependencies).toEqual(expect.arrayContaining(inWorkloads));
+    for (const j of jobs.filter((j) => j.inputs.metadata.name.startsWith("cnilab-probe-"))) {
+      expect(j.dependencies, j.name).toContain(resolver.urn);
+      expect(j.inputs.spec.template.spec.volumes).toContainEqual({ name: "targets", configMap: { name: "cnilab-targets" } });
+    }
+  });
+
   it("every Job is replaced, not awaited again, when an earlier update left it unready", () => {
     const jobs = ofStack(stack).filter((r) => r.type === "kubernetes:batch/v1:Job");
     // The readiness Job and one probe Job per source identity at least.
@@ -105,13 +122,17 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     for (const j of jobs) expect(j.inputs.metadata.annotations["pulumi.com/replaceUnready"], j.name).toBe("true");
   });
 
-  it("the kubeconfig output is a secret; the assertions output lists every probe with an address", async () => {
+  it("the kubeconfig output is a secret; the assertions output lists every probe with an address or a Service endpoint", async () => {
     const out = runs.get(stack)!.outputs;
     expect(await pulumi.isSecret(out.kubeconfig)).toBe(true);
     const assertions = await settled(out.assertions);
     expect(assertions.jobs.length).toBeGreaterThanOrEqual(5);
     expect(assertions.probes.length).toBeGreaterThan(25);
-    for (const p of assertions.probes) expect(p.to, p.id).toMatch(/^(\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.svc\.cluster\.local)$/);
+    for (const p of assertions.probes) {
+      if (p.endpoint) expect(p.to, p.id).toBe(`${p.endpoint.service}#${p.endpoint.index}`);
+      else expect(p.to, p.id).toMatch(/^(\d+\.\d+\.\d+\.\d+|[a-z0-9.-]+\.svc\.cluster\.local)$/);
+    }
+    expect(assertions.probes.filter((p) => p.endpoint).length).toBeGreaterThan(10);
   });
 
   it("the assertion Jobs' probe plans carry the resolved addresses and the expectations", () => {
@@ -120,6 +141,9 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     const plan = JSON.parse(cm.inputs.data["plan.json"]);
     const own = plan.probes.find((p: { id: string }) => p.id === "health/pod-to-own-node");
     expect(own).toMatchObject({ to: "172.16.9.3", port: 10250, protocol: "tcp" });
+    const samePod = plan.probes.find((p: { id: string }) => p.id === "health/pod-to-pod-same-node");
+    expect(samePod).toMatchObject({ endpoint: { service: "cnilab-health/echo-same-node", index: 0 } });
+    expect(samePod.to).toBeUndefined();
     expect(cm.inputs.data["probe.js"]).toContain("--plan");
   });
 });

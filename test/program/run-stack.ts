@@ -30,7 +30,6 @@ export async function runLabStack(stack: string, overrides: Record<string, unkno
           nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${name}-${n}`, role: i ? "worker" : "control-plane", internalIP: `172.16.9.${i + 2}` })),
         };
       }
-      if (args.type === "kubernetes:core/v1:Endpoints") return { subsets: [{ addresses: [{ ip: "10.244.1.20" }] }] };
       if (args.type === "kubernetes:core/v1:Service") return { spec: { ...(args.inputs.spec ?? {}), clusterIP: "10.96.0.77" } };
       return {};
     },
