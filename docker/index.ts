@@ -7,5 +7,5 @@ export { planParent, type ParentPlan } from "./parent";
 export type { PlannedProbe, SkippedProbe } from "./probes";
 export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
 export { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
-export { DOCKER_LAB_IMAGES } from "./pins";
+export { DOCKER_LAB_IMAGES, imageResourceName } from "./pins";
 export type * from "./schema";

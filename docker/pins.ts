@@ -12,6 +12,12 @@ export const DOCKER_LAB_IMAGES = {
   probe: PROBE_NODE_IMAGE,
 } as const;
 
+/** `<lab>-image-busybox`: the image's role in DOCKER_LAB_IMAGES (its reference when it has none), as a resource name. */
+export function imageResourceName(lab: string, ref: string): string {
+  const role = Object.entries(DOCKER_LAB_IMAGES).find(([, pinned]) => pinned === ref)?.[0];
+  return `${lab}-image-${role ?? ref}`;
+}
+
 /** Where the assertion containers find the probe and its plan (uploaded before the container starts). */
 export const PROBE_FILES = { bundle: "/probe/probe.js", plan: "/probe/plan.json" } as const;
 

@@ -4,7 +4,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { planDockerLab, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
+import { imageResourceName, planDockerLab, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
 
 export interface DockerLabArgs {
@@ -22,8 +22,13 @@ export class DockerLab extends pulumi.ComponentResource {
     const { plan } = args;
 
     // Pinned images are shared by every lab on the engine: pull them, never delete them on destroy.
+    // Named by what they are, so a new image in the plan renames nothing; the alias takes over
+    // states that named them by position.
     const images = new Map(
-      plan.images.map((ref, i) => [ref, new docker.RemoteImage(`${name}-image-${i}`, { name: ref, keepLocally: true }, { parent: this })]),
+      plan.images.map((ref, i) => [
+        ref,
+        new docker.RemoteImage(imageResourceName(name, ref), { name: ref, keepLocally: true }, { parent: this, aliases: [{ name: `${name}-image-${i}` }] }),
+      ]),
     );
 
     // The lab-made parent is a Docker bridge network whose Linux bridge (named by the

@@ -13,7 +13,7 @@ import { main } from "../../cli/main";
 import { runPlan } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runVerify } from "../../cli/verify";
-import { DOCKER_LAB_IMAGES, loadDockerStackSpec, reportDockerLab, type DockerLabPlan, type DockerLabReport } from "../../docker";
+import { DOCKER_LAB_IMAGES, imageResourceName, loadDockerStackSpec, reportDockerLab, type DockerLabPlan, type DockerLabReport } from "../../docker";
 import type { ProbeOutcome } from "../../probe/types";
 import { ROOT, STACKS_DIR } from "../helpers/stacks";
 import { installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
@@ -122,7 +122,7 @@ function programFor(p: DockerLabPlan, results: DockerLabReport): NonNullable<Fak
       { type: "pulumi:pulumi:Stack", name: "cnilab-docker-macvlan", custom: false },
       { type: "cnilab:docker:DockerLab", name: p.name, custom: false },
       { type: "pulumi:providers:docker", name: "default", custom: true },
-      ...p.images.map((_, i) => ({ type: "docker:index/remoteImage:RemoteImage", name: `${p.name}-image-${i}`, custom: true })),
+      ...p.images.map((ref) => ({ type: "docker:index/remoteImage:RemoteImage", name: imageResourceName(p.name, ref), custom: true })),
       ...p.networks.map((n) => ({ type: "docker:index/network:Network", name: n.name, custom: true })),
       ...p.containers.map((c) => ({ type: "docker:index/container:Container", name: c.name, custom: true })),
     ],

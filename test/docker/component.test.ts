@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { dockerLabProgram as programFn, DockerLabOutputs } from "../../components/docker";
-import { DOCKER_DRIVERS, loadDockerStackSpec, planDockerLab, type DockerDriver, type DockerLabPlan } from "../../docker";
+import { DOCKER_DRIVERS, DOCKER_LAB_IMAGES, loadDockerStackSpec, planDockerLab, type DockerDriver, type DockerLabPlan } from "../../docker";
 import type { ProbePlan } from "../../probe/types";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { STACKS_DIR } from "../helpers/stacks";
@@ -69,11 +69,13 @@ describe.each(DOCKER_DRIVERS)("DockerLab for docker-%s", (driver) => {
     const { component, children } = ofLab(driver);
     expect(component).toBeDefined();
     expect(children.map((r) => [r.type, r.name])).toEqual([
-      ...plan.images.map((_, i) => [T.image, `${plan.name}-image-${i}`]),
+      ...plan.images.map((ref) => [T.image, `${plan.name}-image-${ref === DOCKER_LAB_IMAGES.busybox ? "busybox" : "probe"}`]),
       ...plan.networks.map((n) => [T.network, n.name]),
       ...plan.containers.map((c) => [T.container, c.name]),
     ]);
     for (const img of children.filter((r) => r.type === T.image)) expect(img.inputs.keepLocally).toBe(true);
+    // States that named them by position carry over.
+    expect(children.filter((r) => r.type === T.image).map((r) => r.aliases.map((a) => ("name" in a ? a.name : a)))).toEqual(plan.images.map((_, i) => [`${plan.name}-image-${i}`]));
   });
 
   it("hands @pulumi/docker the plan's networks: driver, options, internal, IPAM, labels", () => {
