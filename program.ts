@@ -1,5 +1,4 @@
-import { dockerLabProgram } from "./components/docker";
-import { Lab, LAB_NAME } from "./components/lab";
+import { dockerLabProgram, Lab, LAB_NAME } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { planLab } from "./plan";

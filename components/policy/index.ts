@@ -2,11 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { K8sObject } from "../../backends";
 import { registerObjects } from "../k8s/objects";
 
+export interface PoliciesArgs {
+  policies: readonly K8sObject[];
+}
+
 /** The NetworkPolicies of the stack's scenarios. */
 export class Policies extends pulumi.ComponentResource {
   readonly policies: pulumi.CustomResource[];
 
-  constructor(name: string, args: { policies: readonly K8sObject[] }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnilab:policy:Policies", name, {}, opts);
     this.policies = registerObjects(name, args.policies, { parent: this });
     this.registerOutputs({});
