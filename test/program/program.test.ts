@@ -65,7 +65,7 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     const rs = ofStack(stack);
     const readiness = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name === "cnilab-cni-ready")!;
     const releases = rs.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
-    const charts = specs.get(stack)!.stack.backend.startsWith("calico") ? ["crd.projectcalico.org.v1", "tigera-operator"] : stack.startsWith("flannel") ? ["flannel"] : [];
+    const charts = runs.get(stack)!.spec.stack.backend.startsWith("calico") ? ["crd.projectcalico.org.v1", "tigera-operator"] : stack.startsWith("flannel") ? ["flannel"] : [];
     expect(releases.map((r) => r.inputs.chart)).toEqual(charts);
     if (releases.length > 0) {
       // The first chart waits for its namespace / the CNI plugin binaries, each next one for the one
