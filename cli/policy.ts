@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import {
   evaluatePolicies,
   formatQuery,
-  matrixResults,
+  matrixJson,
   NAMESPACE_NAME_LABEL,
   PolicyInputError,
   portNameProblem,
@@ -26,7 +26,7 @@ import { UsageError, type Command, type Io } from "./command";
 const OUTPUTS = ["table", "json"] as const;
 type Output = (typeof OUTPUTS)[number];
 
-const HELP = `Usage: cnilab policy matrix -f FILE [-f FILE…] [--port PORT[/PROTOCOL] …] [--output table|json]
+const HELP = `Usage: cnilab policy matrix -f FILE [-f FILE…] [--port PORT[/PROTOCOL] …] [--output table|json] [--reasons]
 
 Predicts, for every pair of pods and every port, whether a connection is allowed by the
 NetworkPolicies in the files, and why, with the full networking.k8s.io/v1 semantics: what a
@@ -53,9 +53,11 @@ Options
                         table (default): one truth table per port, rows = sources, columns =
                         destinations, \`.\` allowed, \`X\` denied (like upstream e2e).
                         json: {"results":[{"from":"ns/pod","to":"ns/pod","port":80,"protocol":"TCP",
-                        "allowed":true,"reason":"…","loopback":false}, …]}, one result per line,
-                        ordered by port, source, destination; port is the number connected to, also
-                        for a named port.
+                        "allowed":true,"loopback":false}, …]}, one result per line, ordered by port,
+                        source, destination; port is the number connected to, also for a named port.
+      --reasons         json: give every result its "reason" (after "allowed"): which policy and rule
+                        allows or denies it. Off by default: at 1,000 pods a reason per row is most of
+                        the output (hundreds of MB) and of the time.
   -h, --help            This text.
 
 Traffic from a pod to itself is evaluated like any other pair and marked loopback: upstream e2e
@@ -74,7 +76,7 @@ Examples
   x/b .   .   .
   y/a X   .   .
 
-  cnilab policy matrix -f pods.yaml -f policies.yaml -o json | jq -r '.results[] | select(.allowed | not) | .reason'
+  cnilab policy matrix -f pods.yaml -f policies.yaml -o json --reasons | jq -r '.results[] | select(.allowed | not) | .reason'
   denied: x/a is selected by ingress policy allow-x-b, whose rules allow no peer matching y/a
 `;
 
@@ -92,6 +94,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
       file: { type: "string", short: "f", multiple: true },
       port: { type: "string", short: "p", multiple: true },
       output: { type: "string", short: "o", default: "table" },
+      reasons: { type: "boolean", default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -103,6 +106,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   if (files.length === 0) throw new UsageError("give at least one -f FILE with Namespace, Pod and NetworkPolicy objects");
   const output = values.output as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output '${values.output}' is not one of ${OUTPUTS.join(", ")}`);
+  if (values.reasons && output !== "json") throw new UsageError("--reasons is for --output json (the table marks each cell . or X)");
   const explicitPorts = (values.port ?? []).map(parsePortArg);
 
   const loaded = await loadFiles(files, io);
@@ -126,7 +130,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   }
   noteMissingNamedPorts(matrix, io);
   if (output === "table") io.stdout(renderTruthTables(matrix));
-  else writeJson(matrix, io);
+  else for (const chunk of matrixJson(matrix, { reasons: values.reasons })) io.stdout(chunk);
   return 0;
 }
 
@@ -175,22 +179,6 @@ function declaredPorts(pods: readonly PodInput[]): PortQuery[] {
     }
   }
   return [...seen.values()].sort((a, b) => (a.port as number) - (b.port as number) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol));
-}
-
-function writeJson(matrix: PolicyMatrix, io: Io): void {
-  const CHUNK = 2000;
-  let buffer: string[] = [];
-  let first = true;
-  io.stdout('{"results":[');
-  for (const row of matrixResults(matrix)) {
-    buffer.push(`${first ? "" : ","}\n${JSON.stringify(row)}`);
-    first = false;
-    if (buffer.length >= CHUNK) {
-      io.stdout(buffer.join(""));
-      buffer = [];
-    }
-  }
-  io.stdout(`${buffer.join("")}\n]}\n`);
 }
 
 /** A named port some destinations do not declare: their pairs have nothing to connect to. */
