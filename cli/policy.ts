@@ -3,25 +3,23 @@
  * interface other tools script against: the json shape and the exit codes are part of it.
  */
 import { parseCommandArgs } from "./args";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
   evaluatePolicies,
   formatQuery,
+  INPUT_LIMITS,
   matrixJson,
   NAMESPACE_NAME_LABEL,
   PolicyInputError,
   portNameProblem,
   PROTOCOLS,
-  readKubernetesObjects,
   renderTruthTables,
-  type LoadedObjects,
   type PodInput,
   type PolicyMatrix,
   type PortQuery,
   type Protocol,
 } from "../policy";
 import { UsageError, type Command, type Io } from "./command";
+import { loadPolicyInput } from "./policy-input";
 
 const OUTPUTS = ["table", "json"] as const;
 type Output = (typeof OUTPUTS)[number];
@@ -42,6 +40,13 @@ Input
                         but no file describes is taken as labelled only
                         ${NAMESPACE_NAME_LABEL}=<name> (noted on stderr); that label is added to
                         every namespace, as the API server does. No metadata.namespace means "default".
+                        Named ports of native sidecars (initContainers with restartPolicy: Always)
+                        count as the pod's ports. A cnilab lab file (labs/*.yaml) is read as its plan
+                        sees it: its namespaces, one pod per workload and per client, and the
+                        policies of every scenario.
+                        Bounds, checked before parsing: a JSON file up to ${INPUT_LIMITS.jsonBytes / 2 ** 20} MiB, a YAML file
+                        up to ${INPUT_LIMITS.yamlBytes / 2 ** 20} MiB (YAML takes tens of times its size to parse: give large
+                        inputs as JSON, kubectl … -o json), ${INPUT_LIMITS.pods.toLocaleString("en")} pods in all files together.
 
 Options
   -p, --port PORT[/PROTOCOL]
@@ -63,8 +68,8 @@ Options
 Traffic from a pod to itself is evaluated like any other pair and marked loopback: upstream e2e
 does not judge it, because CNIs differ on it.
 
-Exit status: 0 the matrix was printed; 2 bad usage, an unreadable file, or a malformed object
-(the message names the file, the object and the field).
+Exit status: 0 the matrix was printed; 2 bad usage, an unreadable or too large file, too many
+pods, or a malformed object (the message names the file, the object and the field).
 
 Examples
   kubectl get ns,pods,networkpolicies -A -o yaml > cluster.yaml
@@ -109,8 +114,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   if (values.reasons && output !== "json") throw new UsageError("--reasons is for --output json (the table marks each cell . or X)");
   const explicitPorts = (values.port ?? []).map(parsePortArg);
 
-  const loaded = await loadFiles(files, io);
-  if (typeof loaded === "number") return loaded;
+  const loaded = await loadPolicyInput(files, io);
   for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
   if (loaded.problems.length > 0) return fail(io, loaded.problems);
 
@@ -148,25 +152,6 @@ function parsePortArg(text: string): PortQuery {
   const problem = portNameProblem(portText);
   if (problem) throw new UsageError(`--port '${text}': ${problem}`);
   return { port: portText, protocol };
-}
-
-async function loadFiles(files: readonly string[], io: Io): Promise<LoadedObjects | number> {
-  const all: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), "utf8");
-    } catch (err) {
-      return fail(io, [`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`]);
-    }
-    const one = readKubernetesObjects(text, file);
-    all.namespaces.push(...one.namespaces);
-    all.pods.push(...one.pods);
-    all.policies.push(...one.policies);
-    all.notes.push(...one.notes);
-    all.problems.push(...one.problems);
-  }
-  return all;
 }
 
 /** Every (number, protocol) some pod declares, by number then protocol. */
