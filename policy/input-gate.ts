@@ -37,7 +37,7 @@ export function inputFormat(head: string): InputFormat {
 export function sizeProblem(file: string, bytes: number, format: InputFormat): string | undefined {
   const limit = format === "json" ? INPUT_LIMITS.jsonBytes : INPUT_LIMITS.yamlBytes;
   if (bytes <= limit) return undefined;
-  const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
+  const mib = (n: number) => `${Number.isInteger(n / MiB) || n >= 10 * MiB ? Math.round(n / MiB) : (n / MiB).toFixed(1)} MiB`;
   const advice =
     format === "yaml"
       ? `; give it as JSON (kubectl get ns,pods,networkpolicies -A -o json), which may have up to ${mib(INPUT_LIMITS.jsonBytes)}`
