@@ -25,8 +25,8 @@ export interface MatrixResultRow {
 export interface MatrixJsonOptions {
   /** Give every row its reason (a few hundred bytes each). @default false */
   reasons?: boolean;
-  /** Rows per chunk yielded. @default 2000 */
-  chunkRows?: number;
+  /** Characters per chunk yielded, about. @default 1 MiB */
+  chunkChars?: number;
 }
 
 /**
@@ -34,31 +34,36 @@ export interface MatrixJsonOptions {
  * of MatrixResultRow. Pairs whose destination does not declare a named query port are left out:
  * there is no port to connect to.
  */
+/** The end of a row without a reason, by allowed × loopback. */
+const TAILS = ['false,"loopback":false}', 'false,"loopback":true}', 'true,"loopback":false}', 'true,"loopback":true}'] as const;
+
 export function* matrixJson(matrix: PolicyMatrix, options: MatrixJsonOptions = {}): Generator<string> {
-  const chunkRows = options.chunkRows ?? 2000;
-  const from = matrix.pods.map((p) => `{"from":${JSON.stringify(p)},"to":`);
-  const to = matrix.pods.map((p) => JSON.stringify(p));
+  const chunkChars = options.chunkChars ?? 2 ** 20;
   const n = matrix.pods.length;
-  let rows: string[] = [];
-  let first = true;
-  yield '{"results":[';
+  const from = matrix.pods.map((p) => `\n{"from":${JSON.stringify(p)},"to":`);
+  let chunk = '{"results":[';
+  let separator = "";
   for (let q = 0; q < matrix.ports.length; q++) {
     const protocol = JSON.stringify(matrix.ports[q]!.protocol);
-    const portOf = matrix.pods.map((_, d) => matrix.port(d, q));
-    const portText = portOf.map((port) => (port === undefined ? "" : `,"port":${port},"protocol":${protocol},"allowed":`));
+    // Everything after "to": up to the value of "allowed", per destination; undefined: no such port.
+    const toPort = matrix.pods.map((p, d) => {
+      const port = matrix.port(d, q);
+      return port === undefined ? undefined : `${JSON.stringify(p)},"port":${port},"protocol":${protocol},"allowed":`;
+    });
     for (let s = 0; s < n; s++) {
       for (let d = 0; d < n; d++) {
-        if (portOf[d] === undefined) continue;
+        const rest = toPort[d];
+        if (rest === undefined) continue;
         const allowed = matrix.allowed(s, d, q);
-        const reason = options.reasons ? `,"reason":${JSON.stringify(describeVerdict(matrix.explain(s, d, q)))}` : "";
-        rows.push(`${first ? "" : ","}\n${from[s]}${to[d]}${portText[d]}${allowed}${reason},"loopback":${s === d}}`);
-        first = false;
-        if (rows.length >= chunkRows) {
-          yield rows.join("");
-          rows = [];
+        const tail = options.reasons ? `${allowed},"reason":${JSON.stringify(describeVerdict(matrix.explain(s, d, q)))},"loopback":${s === d}}` : TAILS[+allowed * 2 + +(s === d)]!;
+        chunk += separator + from[s] + rest + tail;
+        separator = ",";
+        if (chunk.length >= chunkChars) {
+          yield chunk;
+          chunk = "";
         }
       }
     }
   }
-  yield `${rows.join("")}\n]}\n`;
+  yield `${chunk}\n]}\n`;
 }
