@@ -3,30 +3,28 @@
  * interface other tools script against: the json shape and the exit codes are part of it.
  */
 import { parseCommandArgs } from "./args";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
   evaluatePolicies,
   formatQuery,
-  matrixResults,
+  INPUT_LIMITS,
+  matrixJson,
   NAMESPACE_NAME_LABEL,
   PolicyInputError,
   portNameProblem,
   PROTOCOLS,
-  readKubernetesObjects,
   renderTruthTables,
-  type LoadedObjects,
   type PodInput,
   type PolicyMatrix,
   type PortQuery,
   type Protocol,
 } from "../policy";
 import { UsageError, type Command, type Io } from "./command";
+import { loadPolicyInput } from "./policy-input";
 
 const OUTPUTS = ["table", "json"] as const;
 type Output = (typeof OUTPUTS)[number];
 
-const HELP = `Usage: cnilab policy matrix -f FILE [-f FILE…] [--port PORT[/PROTOCOL] …] [--output table|json]
+const HELP = `Usage: cnilab policy matrix -f FILE [-f FILE…] [--port PORT[/PROTOCOL] …] [--output table|json] [--reasons]
 
 Predicts, for every pair of pods and every port, whether a connection is allowed by the
 NetworkPolicies in the files, and why, with the full networking.k8s.io/v1 semantics: what a
@@ -42,6 +40,13 @@ Input
                         but no file describes is taken as labelled only
                         ${NAMESPACE_NAME_LABEL}=<name> (noted on stderr); that label is added to
                         every namespace, as the API server does. No metadata.namespace means "default".
+                        Named ports of native sidecars (initContainers with restartPolicy: Always)
+                        count as the pod's ports. A cnilab lab file (labs/*.yaml) is read as its plan
+                        sees it: its namespaces, one pod per workload and per client, and the
+                        policies of every scenario.
+                        Bounds, checked before parsing: a JSON file up to ${INPUT_LIMITS.jsonBytes / 2 ** 20} MiB, a YAML file
+                        up to ${INPUT_LIMITS.yamlBytes / 2 ** 20} MiB (YAML takes tens of times its size to parse: give large
+                        inputs as JSON, kubectl … -o json), ${INPUT_LIMITS.pods.toLocaleString("en")} pods in all files together.
 
 Options
   -p, --port PORT[/PROTOCOL]
@@ -53,16 +58,18 @@ Options
                         table (default): one truth table per port, rows = sources, columns =
                         destinations, \`.\` allowed, \`X\` denied (like upstream e2e).
                         json: {"results":[{"from":"ns/pod","to":"ns/pod","port":80,"protocol":"TCP",
-                        "allowed":true,"reason":"…","loopback":false}, …]}, one result per line,
-                        ordered by port, source, destination; port is the number connected to, also
-                        for a named port.
+                        "allowed":true,"loopback":false}, …]}, one result per line, ordered by port,
+                        source, destination; port is the number connected to, also for a named port.
+      --reasons         json: give every result its "reason" (after "allowed"): which policy and rule
+                        allows or denies it. Off by default: at 1,000 pods a reason per row is most of
+                        the output (hundreds of MB) and of the time.
   -h, --help            This text.
 
 Traffic from a pod to itself is evaluated like any other pair and marked loopback: upstream e2e
 does not judge it, because CNIs differ on it.
 
-Exit status: 0 the matrix was printed; 2 bad usage, an unreadable file, or a malformed object
-(the message names the file, the object and the field).
+Exit status: 0 the matrix was printed; 2 bad usage, an unreadable or too large file, too many
+pods, or a malformed object (the message names the file, the object and the field).
 
 Examples
   kubectl get ns,pods,networkpolicies -A -o yaml > cluster.yaml
@@ -74,7 +81,7 @@ Examples
   x/b .   .   .
   y/a X   .   .
 
-  cnilab policy matrix -f pods.yaml -f policies.yaml -o json | jq -r '.results[] | select(.allowed | not) | .reason'
+  cnilab policy matrix -f pods.yaml -f policies.yaml -o json --reasons | jq -r '.results[] | select(.allowed | not) | .reason'
   denied: x/a is selected by ingress policy allow-x-b, whose rules allow no peer matching y/a
 `;
 
@@ -92,6 +99,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
       file: { type: "string", short: "f", multiple: true },
       port: { type: "string", short: "p", multiple: true },
       output: { type: "string", short: "o", default: "table" },
+      reasons: { type: "boolean", default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -103,10 +111,10 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   if (files.length === 0) throw new UsageError("give at least one -f FILE with Namespace, Pod and NetworkPolicy objects");
   const output = values.output as Output;
   if (!OUTPUTS.includes(output)) throw new UsageError(`--output '${values.output}' is not one of ${OUTPUTS.join(", ")}`);
+  if (values.reasons && output !== "json") throw new UsageError("--reasons is for --output json (the table marks each cell . or X)");
   const explicitPorts = (values.port ?? []).map(parsePortArg);
 
-  const loaded = await loadFiles(files, io);
-  if (typeof loaded === "number") return loaded;
+  const loaded = await loadPolicyInput(files, io);
   for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
   if (loaded.problems.length > 0) return fail(io, loaded.problems);
 
@@ -126,7 +134,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   }
   noteMissingNamedPorts(matrix, io);
   if (output === "table") io.stdout(renderTruthTables(matrix));
-  else writeJson(matrix, io);
+  else for (const chunk of matrixJson(matrix, { reasons: values.reasons })) io.stdout(chunk);
   return 0;
 }
 
@@ -146,25 +154,6 @@ function parsePortArg(text: string): PortQuery {
   return { port: portText, protocol };
 }
 
-async function loadFiles(files: readonly string[], io: Io): Promise<LoadedObjects | number> {
-  const all: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), "utf8");
-    } catch (err) {
-      return fail(io, [`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`]);
-    }
-    const one = readKubernetesObjects(text, file);
-    all.namespaces.push(...one.namespaces);
-    all.pods.push(...one.pods);
-    all.policies.push(...one.policies);
-    all.notes.push(...one.notes);
-    all.problems.push(...one.problems);
-  }
-  return all;
-}
-
 /** Every (number, protocol) some pod declares, by number then protocol. */
 function declaredPorts(pods: readonly PodInput[]): PortQuery[] {
   const seen = new Map<string, PortQuery>();
@@ -175,22 +164,6 @@ function declaredPorts(pods: readonly PodInput[]): PortQuery[] {
     }
   }
   return [...seen.values()].sort((a, b) => (a.port as number) - (b.port as number) || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol));
-}
-
-function writeJson(matrix: PolicyMatrix, io: Io): void {
-  const CHUNK = 2000;
-  let buffer: string[] = [];
-  let first = true;
-  io.stdout('{"results":[');
-  for (const row of matrixResults(matrix)) {
-    buffer.push(`${first ? "" : ","}\n${JSON.stringify(row)}`);
-    first = false;
-    if (buffer.length >= CHUNK) {
-      io.stdout(buffer.join(""));
-      buffer = [];
-    }
-  }
-  io.stdout(`${buffer.join("")}\n]}\n`);
 }
 
 /** A named port some destinations do not declare: their pairs have nothing to connect to. */

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../plan/pins";
+import { yamlValue } from "../policy/input-gate";
 import { SpecError, type SpecProblem } from "./errors";
 import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
 import { zodProblems } from "./zod-problems";
@@ -30,7 +31,9 @@ export function parseLabYaml(text: string, source: string): unknown {
   if (doc.errors.length > 0) {
     throw new SpecError(doc.errors.map((e) => ({ source, path: "", message: `YAML: ${e.message.split("\n")[0]}` })));
   }
-  return doc.toJS();
+  const read = yamlValue(doc);
+  if ("problem" in read) throw new SpecError([{ source, path: "", message: `YAML: ${read.problem}` }]);
+  return read.value;
 }
 
 /** Loads and validates labs/<name>.yaml; every problem is reported at once, each with its path. */

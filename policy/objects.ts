@@ -3,12 +3,12 @@
  * `kubectl get ns,pods,networkpolicies -A -o yaml` prints them) → the engine's input. Pure: the
  * caller reads the file. Every problem names the file, the object and the field.
  */
-import { parseAllDocuments } from "yaml";
 import { parseIp } from "./ip";
 import { isObj, type Obj } from "./guards";
+import { readDocuments } from "./input-gate";
 import { DEFAULT_NAMESPACE, parseNetworkPolicy } from "./parse-policy";
-import { isPortNumber, portNameProblem } from "./parse-port";
-import { PROTOCOLS, type ContainerPortInput, type NamespaceInput, type NetworkPolicy, type PodInput, type Protocol } from "./types";
+import { readPodPorts } from "./pod-ports";
+import type { NamespaceInput, NetworkPolicy, PodInput } from "./types";
 
 export interface LoadedObjects {
   namespaces: NamespaceInput[];
@@ -27,19 +27,9 @@ type ReadKind = (typeof READ_KINDS)[number];
 export function readKubernetesObjects(text: string, file: string): LoadedObjects {
   const out: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
   const ignored = new Map<string, number>();
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs)) return out;
-  docs.forEach((doc, d) => {
-    const where = docs.length > 1 ? `${file}: document ${d + 1}` : file;
-    if (doc.errors.length > 0) {
-      // The first error says where the text goes wrong; the ones after it are consequences.
-      out.problems.push(`${where}: not valid YAML or JSON: ${doc.errors[0]!.message.split("\n")[0]!.replace(/:$/, "")}`);
-      return;
-    }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return;
-    visit(value, where, out, ignored);
-  });
+  const { docs, problems } = readDocuments(text, file);
+  out.problems.push(...problems);
+  for (const { where, value } of docs) if (value !== null && value !== undefined) visit(value, where, out, ignored);
   if (ignored.size > 0) {
     const kinds = [...ignored].map(([kind, n]) => `${n} ${kind}`).join(", ");
     out.notes.push(`${file}: ignored ${kinds} (only ${READ_KINDS.join(", ")} are read)`);
@@ -93,7 +83,7 @@ const READERS: Record<ReadKind, (o: Obj, metadata: Obj, problems: string[], out:
     const namespace = metadata.namespace ?? DEFAULT_NAMESPACE;
     if (typeof namespace !== "string") problems.push("metadata.namespace: must be a string");
     const labels = readLabels(metadata.labels, "metadata.labels", problems);
-    const ports = readContainerPorts(isObj(o.spec) ? o.spec.containers : undefined, problems);
+    const ports = readPodPorts(isObj(o.spec) ? o.spec : {}, `${String(namespace)}/${name ?? "(unnamed)"}`, problems, out.notes);
     const status = isObj(o.status) ? o.status : {};
     const ip = status.podIP;
     if (ip !== undefined && ip !== null && (typeof ip !== "string" || !parseIp(ip))) {
@@ -133,36 +123,4 @@ function readLabels(value: unknown, path: string, problems: string[]): Record<st
     if (typeof v !== "string") problems.push(`${path}.${k}: must be a string, got ${JSON.stringify(v)} (quote it)`);
   }
   return value as Record<string, string>;
-}
-
-/** Named ports resolve against `spec.containers` only, like the API's port lookup (init containers serve nothing). */
-function readContainerPorts(containers: unknown, problems: string[]): ContainerPortInput[] {
-  if (containers === undefined || containers === null) return [];
-  if (!Array.isArray(containers)) {
-    problems.push("spec.containers: must be a list");
-    return [];
-  }
-  const ports: ContainerPortInput[] = [];
-  containers.forEach((c: unknown, ci) => {
-    const list = isObj(c) ? c.ports : undefined;
-    if (list === undefined || list === null) return;
-    if (!Array.isArray(list)) {
-      problems.push(`spec.containers[${ci}].ports: must be a list`);
-      return;
-    }
-    list.forEach((p: unknown, pi) => {
-      const path = `spec.containers[${ci}].ports[${pi}]`;
-      const port = isObj(p) ? p : {};
-      const before = problems.length;
-      if (!isPortNumber(port.containerPort)) problems.push(`${path}.containerPort: ${JSON.stringify(port.containerPort)} is not a port number 1..65535`);
-      const protocol = port.protocol ?? "TCP";
-      if (!PROTOCOLS.includes(protocol as Protocol)) problems.push(`${path}.protocol: ${JSON.stringify(protocol)} is not one of ${PROTOCOLS.join(", ")}`);
-      const name = port.name;
-      const nameIssue = typeof name === "string" ? portNameProblem(name) : name === undefined || name === null ? undefined : "must be a string";
-      if (nameIssue) problems.push(`${path}.name: ${nameIssue}`);
-      if (problems.length > before) return;
-      ports.push({ containerPort: port.containerPort as number, protocol: protocol as Protocol, ...(typeof name === "string" ? { name } : {}) });
-    });
-  });
-  return ports;
 }

@@ -48,7 +48,7 @@ export interface PodInput {
   labels?: Labels;
   /** `status.podIP`, when the pod has one; ipBlock peers can only match a pod whose IP is known. */
   ip?: string;
-  /** Every `spec.containers[].ports[]` entry of the pod. @default [] */
+  /** Every port of `spec.containers`, then of the native sidecars (initContainers with restartPolicy Always). @default [] */
   ports?: readonly ContainerPortInput[];
 }
 

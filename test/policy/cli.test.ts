@@ -41,8 +41,8 @@ describe("cnilab policy matrix", () => {
     expect(run.stdout.match(/rows: from/g)).toHaveLength(1);
   });
 
-  it("reads `kubectl get -o yaml` List output and prints json results with reasons", async () => {
-    const rows = await results("policy", "matrix", "-f", "kubectl-list.yaml");
+  it("reads `kubectl get -o yaml` List output and prints json results, with reasons on request", async () => {
+    const rows = await results("policy", "matrix", "-f", "kubectl-list.yaml", "--reasons");
     expect(rows).toHaveLength(9);
     const nginx = "default/nginx-7c5ddbdf54-4x2kq";
     expect(rows.find((r) => r.from === "prod/client" && r.to === nginx)).toEqual({
@@ -57,6 +57,9 @@ describe("cnilab policy matrix", () => {
     expect(rows.find((r) => r.from === "default/demo" && r.to === nginx)?.allowed).toBe(true);
     expect(rows.filter((r) => !r.allowed).map((r) => `${r.from}>${r.to}`)).toEqual([`${nginx}>${nginx}`, `prod/client>${nginx}`]);
     expect(rows.filter((r) => r.loopback)).toHaveLength(3);
+    const lean = await results("policy", "matrix", "-f", "kubectl-list.yaml");
+    expect(lean).toEqual(rows.map(({ reason: _, ...row }) => row));
+    expect(lean.find((r) => r.from === "prod/client" && r.to === nginx)).toEqual({ from: "prod/client", to: nginx, port: 80, protocol: "TCP", allowed: false, loopback: false });
   });
 
   it("resolves a named --port on each destination and reports the number; JSON input works", async () => {
@@ -90,7 +93,7 @@ describe("cnilab policy matrix", () => {
   it("explains everything in --help, with an example", async () => {
     const run = await cnilab("policy", "--help");
     expect(run.code).toBe(0);
-    for (const text of ["Usage: cnilab policy matrix -f FILE", "kind: List", "--output table|json", '"loopback":false', "Exit status", "kubectl get ns,pods,networkpolicies -A -o yaml"]) {
+    for (const text of ["Usage: cnilab policy matrix -f FILE", "kind: List", "--output table|json", '"loopback":false', "--reasons", "Exit status", "kubectl get ns,pods,networkpolicies -A -o yaml"]) {
       expect(run.stdout).toContain(text);
     }
     expect((await cnilab("--help")).stdout).toMatch(/ {2}policy +NetworkPolicy reachability/);
@@ -125,6 +128,7 @@ describe("cnilab policy matrix errors (exit 2)", () => {
     [["policy"], "cnilab policy: missing subcommand: matrix\n(see 'cnilab policy --help')\n"],
     [["policy", "graph", "-f", "xy.json"], "cnilab policy: unknown subcommand 'graph' (subcommands: matrix)\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "extra.yaml"], "cnilab policy: unexpected argument 'extra.yaml' (files go after -f)\n(see 'cnilab policy --help')\n"],
+    [["policy", "matrix", "-f", "xy.json", "--reasons"], "cnilab policy: --reasons is for --output json (the table marks each cell . or X)\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "-o", "csv"], "cnilab policy: --output 'csv' is not one of table, json\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "--port", "80/ICMP"], "cnilab policy: --port '80/ICMP': write PORT or PORT/PROTOCOL with PROTOCOL one of TCP, UDP, SCTP\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "--port", "70000"], "cnilab policy: --port '70000': 70000 is not a port number 1..65535\n(see 'cnilab policy --help')\n"],
