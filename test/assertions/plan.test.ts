@@ -15,23 +15,24 @@ async function assertionsOf(stack: string) {
 }
 
 const expectOf = (probes: { id: string; expect: string }[]) => Object.fromEntries(probes.map((p) => [p.id, p.expect]));
+/** A scenario's probe id: its own copies of the client and the workload (labs/isolate.ts). */
+const id = (scenario: string, from: string, to: string, port: string, kind = "pod") => `${scenario}/${scenario}-${from}-${scenario}-${to}-${port}-${kind}`;
 
 describe("expected outcomes of the netpol lab", () => {
-  it("calico enforces: the union of all six policies decides each connection", async () => {
+  it("calico enforces: each scenario's own policy alone decides its connections", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
     const e = expectOf(assertions.probes);
-    // nginx is selected by deny-nginx, access-nginx, default-deny and deny-namespace: same-namespace pods pass.
-    expect(e["access-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
-    expect(e["access-nginx/other-nginx-80-tcp-pod"]).toBe("connected");
-    expect(e["access-nginx/prod-client-nginx-80-tcp-pod"]).toBe("timeout");
-    expect(e["access-namespace/prod-client-myapp-80-tcp-pod"]).toBe("connected");
-    expect(e["access-namespace/dev-client-myapp-80-tcp-pod"]).toBe("timeout");
-    expect(e["web-allow-external/dev-client-web-80-tcp-pod"]).toBe("connected");
-    // Port 81/UDP is not in web-allow-external, but deny-namespace admits demo (same namespace) on any port.
-    expect(e["web-allow-external/demo-web-81-udp-pod"]).toBe("connected");
-    const why = assertions.probes.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!.why;
-    expect(why).toMatch(/deny-nginx/);
+    expect(e[id("access-nginx", "demo", "nginx", "80-tcp")]).toBe("connected");
+    // Applied together with deny-namespace these would connect (same namespace); alone, they are blocked.
+    expect(e[id("access-nginx", "other", "nginx", "80-tcp")]).toBe("timeout");
+    expect(e[id("web-allow-external", "demo", "web", "81-udp")]).toBe("timeout");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp")]).toBe("timeout");
+    expect(e[id("access-namespace", "prod-client", "myapp", "80-tcp")]).toBe("connected");
+    expect(e[id("access-namespace", "dev-client", "myapp", "80-tcp")]).toBe("timeout");
+    expect(e[id("web-allow-external", "dev-client", "web", "80-tcp")]).toBe("connected");
+    const why = assertions.probes.find((p) => p.id === id("access-nginx", "prod-client", "nginx", "80-tcp"))!.why;
     expect(why).toMatch(/access-nginx/);
+    expect(why).not.toMatch(/deny-nginx|default-deny|deny-namespace/);
   });
 
   it("flannel enforces nothing: every policy probe expects a connection, and says why", async () => {
@@ -39,7 +40,7 @@ describe("expected outcomes of the netpol lab", () => {
     const policy = assertions.probes.filter((p) => p.group !== "health");
     expect(policy.length).toBeGreaterThan(20);
     expect(new Set(policy.map((p) => p.expect))).toEqual(new Set(["connected"]));
-    const blockedOnCalico = policy.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!;
+    const blockedOnCalico = policy.find((p) => p.id === id("access-nginx", "prod-client", "nginx", "80-tcp"))!;
     expect(blockedOnCalico.basis).toEqual({ kind: "policy", verdict: "allowed", notEnforced: ["ingress"] });
     expect(blockedOnCalico.why).toMatch(/not enforced: flannel only programs routes/);
   });
@@ -47,8 +48,8 @@ describe("expected outcomes of the netpol lab", () => {
   it("macvlan: Service names fail as DNS errors (cluster DNS is a ClusterIP), pod IPs connect", async () => {
     const { assertions } = await assertionsOf("macvlan");
     const e = expectOf(assertions.probes);
-    expect(e["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("dns-error");
-    expect(e["deny-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp", "svc")]).toBe("dns-error");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp")]).toBe("connected");
     expect(e["health/pod-to-own-node"]).toBe("no-route");
     expect(e["health/pod-to-pod-same-node"]).toBe("connected");
     expect(e["health/cluster-dns"]).toBe("dns-error");
@@ -113,6 +114,9 @@ describe("the upstream universe (x/y/z × a/b/c), one scenario per stack", () =>
 });
 
 describe("resolving targets and building the Jobs", () => {
+  // Every scenario's copies of nginx, myapp and web (labs/isolate.ts), each with its pods' addresses.
+  const copies = (w: string, ips: string[]) =>
+    Object.fromEntries(["deny-nginx", "access-nginx", "default-deny", "deny-namespace", "access-namespace", "web-allow-external"].map((s) => [`${s}/${s}-${w}`, ips]));
   const facts: ClusterFacts = {
     serviceIps: { "cnilab-health/echo-same-node": "10.96.0.50" },
     nodeIps: { "cnilab-calico-ipip-worker": "172.30.5.3", "cnilab-calico-ipip-worker2": "172.30.5.4" },
@@ -180,13 +184,16 @@ describe("resolving targets and building the Jobs", () => {
     const { assertions, plan } = await assertionsOf("calico-ipip");
     const { probes } = resolveProbes(assertions.probes, facts);
     const worker = plan.nodes.find((n) => n.role === "worker")!.name;
-    expect(assertions.clients.map((c) => [c.name, c.namespace, c.labels, c.node])).toEqual([
+    // The health client, then each scenario's own copies of the clients its traffic names.
+    expect(assertions.clients.slice(0, 6).map((c) => [c.name, c.namespace, c.labels, c.node])).toEqual([
       ["health-client", "cnilab-health", { app: "health-client" }, worker],
-      ["demo", "default", { app: "demo" }, worker],
-      ["other", "default", { app: "other" }, worker],
-      ["prod-client", "prod", { app: "client" }, worker],
-      ["dev-client", "dev", { app: "client" }, worker],
+      ["deny-nginx-demo", "deny-nginx", { app: "demo" }, worker],
+      ["deny-nginx-other", "deny-nginx", { app: "other" }, worker],
+      ["access-nginx-demo", "access-nginx", { app: "demo" }, worker],
+      ["access-nginx-other", "access-nginx", { app: "other" }, worker],
+      ["access-nginx-prod-client", "access-nginx-prod", { app: "client" }, worker],
     ]);
+    expect(assertions.clients).toHaveLength(1 + 2 + 3 + 2 + 3 + 3 + 3);
     for (const client of assertions.clients) {
       const plan = clientProbePlan(client.name, probes);
       const { configMap, job } = planAssertionJob(client, plan.probes.length, "console.log('probe')", "abc123");

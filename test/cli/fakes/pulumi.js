@@ -145,7 +145,7 @@ async function up() {
     sink.send({ resourcePreEvent: { metadata: step(op, urn, r) } });
     sink.send({ resOutputsEvent: { metadata: step(op, urn, r) } });
     if (op === "create") {
-      state.resources.push({ urn, type: r.type, custom: r.custom });
+      state.resources.push({ urn, type: r.type, custom: r.custom, ...(r.outputs ? { outputs: r.outputs } : {}) });
       created++;
     }
   }
