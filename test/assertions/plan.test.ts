@@ -114,9 +114,6 @@ describe("the upstream universe (x/y/z × a/b/c), one scenario per stack", () =>
 });
 
 describe("resolving targets and building the Jobs", () => {
-  // Every scenario's copies of nginx, myapp and web (labs/isolate.ts), each with its pods' addresses.
-  const copies = (w: string, ips: string[]) =>
-    Object.fromEntries(["deny-nginx", "access-nginx", "default-deny", "deny-namespace", "access-namespace", "web-allow-external"].map((s) => [`${s}/${s}-${w}`, ips]));
   const facts: ClusterFacts = {
     serviceIps: { "cnilab-health/echo-same-node": "10.96.0.50" },
     nodeIps: { "cnilab-calico-ipip-worker": "172.30.5.3", "cnilab-calico-ipip-worker2": "172.30.5.4" },
@@ -125,18 +122,19 @@ describe("resolving targets and building the Jobs", () => {
   it("one probe per replica, each an endpoint of the pods' Service; addresses filled in; every plan valid for the probe program", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
     // nginx as if it ran two replicas (the netpol lab's workloads run one each).
-    const twice = assertions.probes.map((p) => (p.target.kind === "pods" && p.target.workload === "nginx" ? { ...p, target: { ...p.target, replicas: 2 } } : p));
+    const twice = assertions.probes.map((p) => (p.target.kind === "pods" && p.target.workload === "deny-nginx-nginx" ? { ...p, target: { ...p.target, replicas: 2 } } : p));
     const { probes, unresolved } = resolveProbes(twice, facts);
     expect(unresolved.filter((u) => !u.id.startsWith("health/"))).toEqual([]);
     const byId = Object.fromEntries(probes.map((p) => [p.id, p.to]));
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@0"]).toBe("default/nginx#0");
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@1"]).toBe("default/nginx#1");
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@2"]).toBeUndefined();
-    expect(byId["deny-myapp/demo-myapp-80-tcp-pod"] ?? byId["access-namespace/demo-myapp-80-tcp-pod"]).toBe("default/myapp#0");
+    const nginx = id("deny-nginx", "demo", "nginx", "80-tcp");
+    expect(byId[`${nginx}@0`]).toBe("deny-nginx/deny-nginx-nginx#0");
+    expect(byId[`${nginx}@1`]).toBe("deny-nginx/deny-nginx-nginx#1");
+    expect(byId[`${nginx}@2`]).toBeUndefined();
+    expect(byId[id("access-namespace", "demo", "myapp", "80-tcp")]).toBe("access-namespace/access-namespace-myapp#0");
     expect(byId["health/pod-to-pod-same-node"]).toBe("cnilab-health/echo-same-node#0");
-    const demo = clientProbePlan("demo", probes).probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod@1");
-    expect(demo).toEqual({ id: "deny-nginx/demo-nginx-80-tcp-pod@1", endpoint: { service: "default/nginx", index: 1 }, port: 80, protocol: "tcp", timeoutMs: 2000, attempts: 5, expect: expect.any(String) });
-    expect(byId["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("nginx.default.svc.cluster.local");
+    const demo = clientProbePlan("deny-nginx-demo", probes).probes.find((p) => p.id === `${nginx}@1`);
+    expect(demo).toEqual({ id: `${nginx}@1`, endpoint: { service: "deny-nginx/deny-nginx-nginx", index: 1 }, port: 80, protocol: "tcp", timeoutMs: 2000, attempts: 5, expect: expect.any(String) });
+    expect(byId[id("deny-nginx", "demo", "nginx", "80-tcp", "svc")]).toBe("deny-nginx-nginx.deny-nginx.svc.cluster.local");
     expect(byId["health/pod-to-own-node"]).toBe("172.30.5.3");
     expect(byId["health/pod-to-apiserver"]).toBe("10.96.0.1");
     expect(byId["health/service-clusterip"]).toBe("10.96.0.50");
@@ -150,8 +148,8 @@ describe("resolving targets and building the Jobs", () => {
     const { assertions } = await assertionsOf("calico-ipip");
     const { unresolved } = resolveProbes(assertions.probes, { ...facts, nodeIps: {} });
     expect(unresolved.map((u) => u.id)).toContain("health/pod-to-own-node");
-    const nginx = assertions.probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod")!;
-    const none = resolveProbes([{ ...nginx, target: { kind: "pods", namespace: "default", workload: "nginx", service: "nginx", replicas: 0 } }], facts);
+    const nginx = assertions.probes.find((p) => p.id === id("deny-nginx", "demo", "nginx", "80-tcp"))!;
+    const none = resolveProbes([{ ...nginx, target: { kind: "pods", namespace: "deny-nginx", workload: "deny-nginx-nginx", service: "deny-nginx-nginx", replicas: 0 } }], facts);
     expect(none).toEqual({ probes: [], unresolved: [{ id: nginx.id, group: nginx.group, reason: expect.stringContaining("has no address") }] });
   });
 
@@ -160,14 +158,38 @@ describe("resolving targets and building the Jobs", () => {
     const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')");
     expect(Object.values(r).flatMap((o) => schemaErrors(o as never))).toEqual([]);
     expect(JSON.parse(r.configMap.data!["request.json"] as string)).toEqual({
+      // The health echo servers, then each scenario's own copies of the workloads it probes.
       services: [
         { service: "cnilab-health/echo-same-node", expected: 1 },
         { service: "cnilab-health/echo-other-node", expected: 1 },
-        { service: "default/nginx", expected: 1 },
-        { service: "default/myapp", expected: 1 },
-        { service: "default/web", expected: 1 },
+        ...[
+          "deny-nginx/deny-nginx-nginx",
+          "access-nginx/access-nginx-nginx",
+          "default-deny/default-deny-myapp",
+          "default-deny/default-deny-web",
+          "deny-namespace/deny-namespace-web",
+          "deny-namespace/deny-namespace-myapp",
+          "access-namespace/access-namespace-myapp",
+          "web-allow-external/web-allow-external-web",
+        ].map((service) => ({ service, expected: 1 })),
       ],
-      namespaces: ["cnilab-health", "default", "dev", "prod"],
+      namespaces: [
+        "access-namespace",
+        "access-namespace-dev",
+        "access-namespace-prod",
+        "access-nginx",
+        "access-nginx-prod",
+        "cnilab-health",
+        "default-deny",
+        "default-deny-prod",
+        "deny-namespace",
+        "deny-namespace-dev",
+        "deny-namespace-prod",
+        "deny-nginx",
+        "web-allow-external",
+        "web-allow-external-dev",
+        "web-allow-external-prod",
+      ],
       configMap: "cnilab-targets",
       waitSeconds: 180,
     });

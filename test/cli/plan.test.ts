@@ -74,8 +74,8 @@ describe("cnilab plan <stack>", () => {
     );
     const spec = await loadStack("macvlan");
     const p = planLab(spec);
-    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 17 + 10);
-    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ ${2 + 2 * 17 + 10} more Pulumi resources: Docker network, kind cluster, assertion Jobs`));
+    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 17 + 5);
+    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ ${2 + 2 * 17 + 5} more Pulumi resources: Docker network, kind cluster, assertion Jobs`));
     expect(out).toMatch(/    health-client → cnilab-macvlan-worker kubelet:10250\/tcp  expect no-route  — macvlan \(bridge mode\): the kernel never delivers/);
   });
 

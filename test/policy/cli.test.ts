@@ -141,7 +141,7 @@ describe("cnilab policy matrix errors (exit 2)", () => {
   it("refuses an unknown option", async () => {
     const run = await cnilab("policy", "matrix", "-f", "xy.json", "--colour");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^cnilab policy: unknown option '--colour'; options: --file <value>, --port <value>, --output <value>, -h\/--help\n/);
+    expect(run.stderr).toMatch(/^cnilab policy: unknown option '--colour'; options: --file <value>, --port <value>, --output <value>, --reasons, -h\/--help\n/);
   });
 
   it("asks for --port when no pod declares one", async () => {
