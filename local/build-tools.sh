@@ -1,0 +1,23 @@
+#!/bin/bash
+# Builds kind, etcd, CoreDNS, crictl and the CNI plugins kind's node image ships, from their Go
+# modules at the versions in versions.sh, into $LOCAL_CACHE/bin. Idempotent (cached binaries are kept).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/versions.sh"
+. "$here/go-env.sh"
+. "$here/go-wrapper.sh"
+
+go_wrapper_build kind sigs.k8s.io/kind "$KIND_VERSION" sigs.k8s.io/kind
+# etcd's server module is the `etcd` command; etcdctl is left out (kubeadm does not need it).
+WRAPPER_OUT=etcd go_wrapper_build etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" go.etcd.io/etcd/server/v3
+go_wrapper_build coredns github.com/coredns/coredns "$COREDNS_VERSION" github.com/coredns/coredns
+go_wrapper_build cri-tools sigs.k8s.io/cri-tools "$CRI_TOOLS_VERSION" sigs.k8s.io/cri-tools/cmd/crictl
+# The four plugins kind's base image puts in /opt/cni/bin (images/base/Dockerfile at kind v0.30.0).
+go_wrapper_build cni-plugins github.com/containernetworking/plugins "$CNI_PLUGINS_VERSION" \
+  github.com/containernetworking/plugins/plugins/ipam/host-local \
+  github.com/containernetworking/plugins/plugins/main/loopback \
+  github.com/containernetworking/plugins/plugins/main/ptp \
+  github.com/containernetworking/plugins/plugins/meta/portmap
+# Our kindnetd (see local/kindnetd/main.go); rebuilt every time, which the build cache makes cheap.
+echo "kindnetd: go build local/kindnetd"
+(cd "$here/kindnetd" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$LOCAL_CACHE/bin/kindnetd" .)

@@ -1,0 +1,78 @@
+#!/bin/bash
+# up | check | down for the local gate cluster "cnilab-local" (nodes cnilab-local-control-plane,
+# cnilab-local-worker, cnilab-local-worker2 on the Docker network cnilab-local-net), from the
+# images local/build.sh made. Only cnilab-local-* containers and networks are ever removed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/versions.sh"
+CLUSTER=cnilab-local
+export KIND_EXPERIMENTAL_DOCKER_NETWORK=cnilab-local-net
+export KUBECONFIG="$LOCAL_CACHE/kubeconfig"
+shim_dir="$LOCAL_CACHE/shim"
+mkdir -p "$shim_dir"; ln -sf "$here/docker-shim" "$shim_dir/docker"
+export PATH="$shim_dir:$LOCAL_CACHE/bin:$PATH"
+kubectl() { command kubectl --request-timeout=20s "$@"; }
+
+up() {
+  down
+  echo "cluster: kind create cluster $CLUSTER (1 control plane, 2 workers) from cnilab-local-node:$LOCAL_KEY"
+  local start=$SECONDS
+  timeout 900 kind create cluster --name "$CLUSTER" --image "cnilab-local-node:$LOCAL_KEY" \
+    --config "$here/kind-config.yaml" --kubeconfig "$KUBECONFIG" --retain
+  echo "cluster: created in $((SECONDS - start)) s"
+}
+
+# The gate: every node Ready, CoreDNS Ready, and a pod on one worker fetching from a pod on the other.
+check() {
+  local start=$SECONDS
+  echo "check: nodes Ready"
+  kubectl wait --for=condition=Ready node --all --timeout=300s
+  echo "check: CoreDNS Ready"
+  kubectl -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=300s
+  echo "check: a server pod on $CLUSTER-worker2, a client on $CLUSTER-worker"
+  kubectl delete pod gate-server gate-client --ignore-not-found --wait=true >/dev/null
+  kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: gate-server, labels: {app: gate-server}}
+spec:
+  nodeSelector: {kubernetes.io/hostname: $CLUSTER-worker2}
+  containers:
+    - name: httpd
+      image: $BUSYBOX_IMAGE
+      command: [sh, -c, 'mkdir -p /www && hostname >/www/index.html && exec httpd -f -p 8080 -h /www']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gate-client}
+spec:
+  nodeSelector: {kubernetes.io/hostname: $CLUSTER-worker}
+  containers:
+    - name: client
+      image: $BUSYBOX_IMAGE
+      command: [sleep, "3600"]
+YAML
+  kubectl wait --for=condition=Ready pod/gate-server pod/gate-client --timeout=180s
+  local ip answer
+  ip=$(kubectl get pod gate-server -o jsonpath='{.status.podIP}')
+  echo "check: gate-client ($(kubectl get pod gate-client -o jsonpath='{.spec.nodeName} {.status.podIP}')) → http://$ip:8080/"
+  answer=$(kubectl exec gate-client -- wget -q -T 5 -O - "http://$ip:8080/")
+  [ "$answer" = gate-server ] || { echo "check: FAILED: expected 'gate-server', got '$answer'" >&2; exit 1; }
+  echo "check: PASSED in $((SECONDS - start)) s (answer '$answer' from $ip)"
+}
+
+down() {
+  if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
+    echo "cluster: deleting $CLUSTER"; kind delete cluster --name "$CLUSTER"
+  fi
+  if docker network inspect "$KIND_EXPERIMENTAL_DOCKER_NETWORK" >/dev/null 2>&1; then
+    docker network rm "$KIND_EXPERIMENTAL_DOCKER_NETWORK" >/dev/null
+  fi
+}
+
+case "${1:-}" in
+  up) up ;;
+  check) check ;;
+  down) down ;;
+  *) echo "usage: local/cluster.sh up|check|down" >&2; exit 2 ;;
+esac

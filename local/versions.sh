@@ -1,0 +1,22 @@
+# Versions of everything the local kind cluster is built from, in one place (sourced by the scripts
+# in this folder). Kubernetes matches plan/pins.ts KUBERNETES_VERSION; kind matches KIND_VERSION.
+K8S_VERSION=v1.34.0
+# Staging modules (k8s.io/api, client-go, …) are published as v0.<minor>.<patch> of the same release.
+K8S_STAGING_VERSION=v0.34.0
+KIND_VERSION=v0.30.0
+# kubeadm v1.34.0's defaults: cmd/kubeadm/app/constants/constants.go (kubernetes/kubernetes@v1.34.0)
+# DefaultEtcdVersion "3.6.4-0", CoreDNSVersion "v1.12.1", PauseVersion "3.10.1".
+ETCD_VERSION=v3.6.4
+ETCD_IMAGE_TAG=3.6.4-0
+COREDNS_VERSION=v1.12.1
+PAUSE_TAG=3.10.1
+CNI_PLUGINS_VERSION=v1.7.1
+CRI_TOOLS_VERSION=v1.34.0
+# The cache key: a change to any version above builds into a fresh folder.
+LOCAL_KEY="k8s-${K8S_VERSION}-kind-${KIND_VERSION}"
+LOCAL_CACHE_ROOT="${CNILAB_LOCAL_CACHE:-/var/cache/cnilab-local}"
+LOCAL_CACHE="$LOCAL_CACHE_ROOT/$LOCAL_KEY"
+# Our kindnetd (local/kindnetd) is versioned by its source: a change makes a new tag.
+KINDNETD_TAG=cnilab-$(cat "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/*.go "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/go.sum | sha256sum | cut -c1-12)
+# The gate's test pods run Debian bookworm's busybox-static (1.35.0), preloaded under this name.
+BUSYBOX_IMAGE=cnilab.local/busybox:1.35.0
