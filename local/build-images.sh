@@ -97,6 +97,7 @@ install -m 0644 "$here/node/containerd.toml" "$node/etc/containerd/config.toml"
 install -m 0644 "$here/node/crictl.yaml" "$node/etc/crictl.yaml"
 install -m 0644 "$here/node/sysctl.conf" "$node/etc/sysctl.d/10-cnilab-node.conf"
 install -m 0644 "$here"/node/systemd/* "$node/etc/systemd/system/"
+install -D -m 0755 "$here/node/preload-images" "$node/kind/bin/cnilab-preload-images"
 sed "s/KINDNETD_TAG/$KINDNETD_TAG/" "$here/node/default-cni.yaml" >"$node/kind/manifests/default-cni.yaml"
 # kind reads the node's Kubernetes version from /kind/version.
 echo "$K8S_VERSION" >"$node/kind/version"

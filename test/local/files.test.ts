@@ -1,0 +1,67 @@
+/**
+ * The local kind harness (local/) as data: its versions agree with the plan's pins, its kind
+ * config is the gate's topology with disjoint ranges, and its CNI manifest keeps kind's contract.
+ * The scripts themselves run only in sessions (`local/build.sh`), never in CI.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments, parse } from "yaml";
+import { overlaps, parseCidr } from "../../plan/cidr";
+import { KIND_VERSION, KUBERNETES_VERSION } from "../../plan/pins";
+
+const LOCAL = join(__dirname, "../../local");
+const read = (file: string) => readFileSync(join(LOCAL, file), "utf8");
+
+/** `NAME=value` lines of local/versions.sh (no expansion needed for the plain ones). */
+function shellVars(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=([^\s$]+)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+describe("local/versions.sh", () => {
+  const vars = shellVars(read("versions.sh"));
+
+  it("builds the Kubernetes and kind versions the plan pins", () => {
+    expect(vars.K8S_VERSION).toBe(`v${KUBERNETES_VERSION}`);
+    expect(vars.KIND_VERSION).toBe(KIND_VERSION);
+  });
+
+  it("takes the staging modules at the same release (v1.x.y → v0.x.y)", () => {
+    expect(vars.K8S_STAGING_VERSION).toBe(`v0.${KUBERNETES_VERSION.split(".").slice(1).join(".")}`);
+  });
+
+  it("tags etcd's image as kubeadm does: the etcd version without its v, and a -0 build suffix", () => {
+    expect(vars.ETCD_IMAGE_TAG).toBe(`${vars.ETCD_VERSION!.slice(1)}-0`);
+  });
+});
+
+describe("local/kind-config.yaml", () => {
+  const config = parse(read("kind-config.yaml"));
+
+  it("is the gate's topology: one control plane and two workers", () => {
+    expect(config.nodes.map((n: { role: string }) => n.role)).toEqual(["control-plane", "worker", "worker"]);
+  });
+
+  it("keeps pod and service ranges disjoint (kind does not check)", () => {
+    expect(overlaps(parseCidr(config.networking.podSubnet), parseCidr(config.networking.serviceSubnet))).toBe(false);
+  });
+});
+
+describe("local/node/default-cni.yaml", () => {
+  const text = read("node/default-cni.yaml");
+
+  it("carries kind's two marker lines, so kind fills in the pod subnet and the API endpoint", () => {
+    // kubernetes-sigs/kind v0.30.0 pkg/cluster/internal/create/actions/installcni/cni.go
+    expect(text).toContain("would you kindly template this file");
+    expect(text).toContain("would you kindly patch this file");
+  });
+
+  it("is valid YAML once kind has templated it, with kindnet as the first container", () => {
+    const docs = parseAllDocuments(text.replace("{{ .PodSubnet }}", "10.244.0.0/16")).map((d) => d.toJS());
+    const daemonSet = docs.find((d) => d?.kind === "DaemonSet");
+    const container = daemonSet.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: "POD_SUBNET", value: "10.244.0.0/16" });
+    expect(container.image).toBe("cnilab.local/kindnetd:KINDNETD_TAG");
+    expect(daemonSet.spec.template.spec.hostNetwork).toBe(true);
+  });
+});
