@@ -102,7 +102,7 @@ sed "s/KINDNETD_TAG/$KINDNETD_TAG/" "$here/node/default-cni.yaml" >"$node/kind/m
 # kind reads the node's Kubernetes version from /kind/version.
 echo "$K8S_VERSION" >"$node/kind/version"
 mv "$work/archives/"* "$node/kind/images/"
-chroot "$node" systemctl enable kubelet.service containerd.service cnilab-preload-images.service >/dev/null 2>&1
+chroot "$node" systemctl enable kubelet.service containerd.service cnilab-preload-images.service cnilab-undo-mount-hacks.service >/dev/null 2>&1
 # kind's base image masks binfmt (no binfmt_misc for a node); nothing else in it needs a change.
 chroot "$node" systemctl mask systemd-binfmt.service >/dev/null 2>&1
 tar -C "$node" -c . | docker import \

@@ -56,7 +56,8 @@ YAML
   local ip answer
   ip=$(kubectl get pod gate-server -o jsonpath='{.status.podIP}')
   echo "check: gate-client ($(kubectl get pod gate-client -o jsonpath='{.spec.nodeName} {.status.podIP}')) → http://$ip:8080/"
-  answer=$(kubectl exec gate-client -- wget -q -T 5 -O - "http://$ip:8080/")
+  # busybox nc, not wget: Debian's static busybox wget crashes (SIGSEGV) in these pods.
+  answer=$(kubectl exec gate-client -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $ip 8080" | tail -n 1)
   [ "$answer" = gate-server ] || { echo "check: FAILED: expected 'gate-server', got '$answer'" >&2; exit 1; }
   echo "check: PASSED in $((SECONDS - start)) s (answer '$answer' from $ip)"
 }

@@ -3,7 +3,8 @@
 # needed because etcd's and Kubernetes' go.mod files carry replace directives, which `go install`
 # refuses; a wrapper's own `replace` lines (WRAPPER_REPLACES, one per line) stand in for them.
 # Skips a binary already in the cache, so a rerun is cheap. WRAPPER_OUT names the binary when there
-# is one package whose last path element is not the command's name (etcd's …/server/v3).
+# is one package whose last path element is not the command's name (etcd's …/server/v3);
+# WRAPPER_LDFLAGS and WRAPPER_TAGS are added to `go build`.
 go_wrapper_build() {
   local name=$1 module=$2 version=$3; shift 3
   local missing=() p
@@ -27,6 +28,6 @@ go_wrapper_build() {
   fi
   echo "$name: go build ${missing[*]}"
   local start=$SECONDS
-  (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w ${WRAPPER_LDFLAGS:-}" -o "$LOCAL_CACHE/bin/${WRAPPER_OUT:-}" "${missing[@]}")
+  (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -tags "${WRAPPER_TAGS:-}" -ldflags "-s -w ${WRAPPER_LDFLAGS:-}" -o "$LOCAL_CACHE/bin/${WRAPPER_OUT:-}" "${missing[@]}")
   echo "$name: built in $((SECONDS - start)) s"
 }
