@@ -23,6 +23,7 @@ up() {
 }
 
 # The gate: every node Ready, CoreDNS Ready, and a pod on one worker fetching from a pod on the other.
+# Only loopback (the API server's published port) and the cluster's own addresses are contacted.
 check() {
   local start=$SECONDS
   echo "check: nodes Ready"
@@ -31,6 +32,7 @@ check() {
   kubectl -n kube-system wait --for=condition=Ready pod -l k8s-app=kube-dns --timeout=300s
   echo "check: a server pod on $CLUSTER-worker2, a client on $CLUSTER-worker"
   kubectl delete pod gate-server gate-client --ignore-not-found --wait=true >/dev/null
+  kubectl delete service gate-server --ignore-not-found >/dev/null
   kubectl apply -f - <<YAML
 apiVersion: v1
 kind: Pod
@@ -59,6 +61,12 @@ YAML
   # busybox nc, not wget: Debian's static busybox wget crashes (SIGSEGV) in these pods.
   answer=$(kubectl exec gate-client -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $ip 8080" | tail -n 1)
   [ "$answer" = gate-server ] || { echo "check: FAILED: expected 'gate-server', got '$answer'" >&2; exit 1; }
+  # Beyond the gate, the two paths every lab needs: a Service through kube-proxy, a name through CoreDNS.
+  kubectl delete service gate-server --ignore-not-found >/dev/null
+  kubectl expose pod gate-server --port 80 --target-port 8080 >/dev/null
+  answer=$(kubectl exec gate-client -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 gate-server.default.svc.cluster.local 80" | tail -n 1)
+  [ "$answer" = gate-server ] || { echo "check: FAILED: service gate-server by name answered '$answer'" >&2; exit 1; }
+  echo "check: service gate-server reached by its DNS name through kube-proxy"
   echo "check: PASSED in $((SECONDS - start)) s (answer '$answer' from $ip)"
 }
 
