@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse } from "yaml";
-import { overlaps, parseCidr } from "../../plan/cidr";
+import { type Cidr, overlaps, parseCidr } from "../../plan/cidr";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../../plan/pins";
 
 const LOCAL = join(__dirname, "../../local");
@@ -43,7 +43,12 @@ describe("local/kind-config.yaml", () => {
   });
 
   it("keeps pod and service ranges disjoint (kind does not check)", () => {
-    expect(overlaps(parseCidr(config.networking.podSubnet), parseCidr(config.networking.serviceSubnet))).toBe(false);
+    const cidr = (text: string): Cidr => {
+      const parsed = parseCidr(text);
+      if (typeof parsed === "string") throw new Error(`local/kind-config.yaml: ${parsed}`);
+      return parsed;
+    };
+    expect(overlaps(cidr(config.networking.podSubnet), cidr(config.networking.serviceSubnet))).toBe(false);
   });
 });
 
