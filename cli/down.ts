@@ -13,7 +13,8 @@ import type { Host } from "./doctor-host";
 import { Leftovers, dockerDown } from "./docker-leftovers";
 import { preflightDown, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { Progress } from "./progress";
-import { backendUrl, isLockedError, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
+import { BACKEND_SUBDIR, backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "./pulumi";
+import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "./interrupt";
 import { loadLabStackOrReport, type LabStack, type StackRef } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
 
@@ -21,11 +22,13 @@ export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
 Removes everything \`cnilab up <stack>\` made — the kind cluster, the lab's Docker network and every
 object in the cluster — also after an \`up\` that failed or was killed halfway:
-  1. \`pulumi destroy\` of the stack (state in ${STATE_DIR}/, passphrase as for up);
+  1. \`pulumi destroy\` of the stack (state in <state>/${BACKEND_SUBDIR}/ or PULUMI_BACKEND_URL, passphrase as
+     for up);
   2. then, by name: \`kind delete cluster --name <cluster>\` and \`docker network rm <network>\` for
      whatever is still there (a network of that name on another subnet is left alone);
   3. if step 1 failed, \`pulumi destroy --refresh\` once more, now that the leftovers are gone.
-It says what it removed. Running it again when nothing is left is fine.
+It says what it removed. Running it again when nothing is left is fine. Ctrl-C asks Pulumi to
+cancel the destroy cleanly (a second Ctrl-C stops at once); step 2 then does not run.
 
 A Docker-only stack (docker-*) has no cluster and needs no kind: step 2 removes its containers
 (\`docker rm -f\`, only those carrying the lab's labels) and then its networks, lab networks before
@@ -39,7 +42,8 @@ Options
 kind and Pulumi are found as for up; one found nowhere is fetched first, as \`cnilab setup\` does.
 
 Exit status: 0 nothing of the lab is left; 1 something could not be removed (the message says what);
-2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi).
+2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi);
+130 cancelled with Ctrl-C.
 
 Examples
   cnilab down flannel-vxlan
@@ -71,17 +75,20 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
     progress.finish();
     return 2;
   }
-  const url = backendUrl(deps.root, deps.host.env);
+  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const url = backendUrl(opts);
   const report: string[] = [];
+  const ctrlC = onCtrlC(io, "down", { what: `'cnilab down ${ref.name}' finishes the job`, ...deps.interrupt });
   try {
     progress.step(`selecting stack ${ref.name} in ${url}`);
-    const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath });
+    const stack = await openLabStack(opts, false);
     let failure: unknown;
     if (!stack) {
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
-      if (options.force) await stack.cancel().catch(() => undefined);
-      failure = await destroy(stack, progress, false);
+      if (options.force) await stack.stack.cancel().catch(() => undefined);
+      failure = await destroy(stack, progress, false, ctrlC);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure && isLockedError(failure)) {
         progress.finish();
         io.stderr(
@@ -98,7 +105,8 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
     report.push(...leftovers.lines);
     if (stack && failure) {
       progress.step(`destroying ${ref.name} again, refreshing its state first`);
-      failure = await destroy(stack, progress, true);
+      failure = await destroy(stack, progress, true, ctrlC);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure) {
         const lines = pulumiFailure(failure, progress.errors);
         report.push(`Pulumi: destroying stack ${ref.name} failed:`, ...lines.map((l) => `  ${l}`));
@@ -111,16 +119,26 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
     return failure || !leftovers.ok ? 1 : 0;
   } catch (err) {
     progress.finish();
+    if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
     io.stderr(`cnilab down: ${ref.name}: ${pulumiFailure(err, progress.errors).join("\n  ")}\n`);
     return 1;
+  } finally {
+    ctrlC.dispose();
   }
 }
 
+function cancelled(io: Io, stack: string, progress: Progress): number {
+  progress.finish();
+  io.stderr(`cnilab down: ${stack}: cancelled after ${progress.elapsed()}; Pulumi stopped cleanly and recorded what is left. 'cnilab down ${stack}' finishes the job.\n`);
+  return INTERRUPTED_EXIT;
+}
+
 /** The destroy's error, or undefined when it succeeded. */
-async function destroy(stack: Stack, progress: Progress, refresh: boolean): Promise<unknown> {
+async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, ctrlC: Interruptible): Promise<unknown> {
+  const { stack } = lab;
   progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, await recordedResources(stack));
   try {
-    await stack.destroy({ onEvent: progress.onEvent, refresh });
+    await stack.destroy({ onEvent: progress.onEvent, refresh, signal: ctrlC.signal, configFile: lab.configFile });
     return undefined;
   } catch (err) {
     return err;

@@ -20,7 +20,7 @@ export interface FakeConfig {
   cgroupVersion?: string;
   rootDir?: string;
   /** What `pulumi up` "creates" (`parents`: the component types above it, outermost first) and the outputs it sets. */
-  program?: { resources: { type: string; name: string; custom: boolean; parents?: string[] }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
+  program?: { resources: { type: string; name: string; custom: boolean; parents?: string[]; cluster?: string }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
   /** What the fake kubectl reports of a cluster that exists: `kubectl get pods|jobs -A -o json` items. */
   cluster?: { pods?: unknown[]; jobs?: unknown[] };
   /** `pulumi up` fails after creating this many resources. */
@@ -29,11 +29,19 @@ export interface FakeConfig {
   failDestroyTimes?: number;
   /** `stack init` leaves the stack locked, as a killed `up` does. */
   lockOnInit?: boolean;
+  /** What `pulumi plugin ls --json` lists before any install. */
+  plugins?: { name: string; kind: string; version: string }[];
+  /** `pulumi plugin install` fails as it does without network. */
+  offline?: boolean;
+  /** `pulumi up` waits for a signal; the first SIGINT cancels it cleanly. */
+  hangUp?: boolean;
 }
 
 export interface Call {
   tool: FakeTool;
   argv: string[];
+  /** A signal the fake pulumi received (a record of its own, without argv). */
+  signal?: string;
   cwd?: string;
   env?: Record<string, string>;
   settingsFile?: string;
