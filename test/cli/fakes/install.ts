@@ -35,6 +35,8 @@ export interface FakeConfig {
   offline?: boolean;
   /** `pulumi up` waits for a signal; the first SIGINT cancels it cleanly. */
   hangUp?: boolean;
+  /** How long the hanging `up` takes to cancel after the first SIGINT (default 700 ms). */
+  cancelMs?: number;
 }
 
 export interface Call {
@@ -42,6 +44,8 @@ export interface Call {
   argv: string[];
   /** A signal the fake pulumi received (a record of its own, without argv). */
   signal?: string;
+  /** The hanging `up` handles signals from now on (a record of its own, without argv). */
+  waiting?: boolean;
   cwd?: string;
   env?: Record<string, string>;
   settingsFile?: string;

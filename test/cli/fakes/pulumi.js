@@ -147,10 +147,12 @@ function hang(sink, name, state) {
       if (sig === "SIGTERM" || !first) exit(sig === "SIGTERM" ? 143 : 130, "", `${sig} received; terminating\n`);
       first = false;
       // The steps in flight finish before the engine stops: a second signal here would be seen.
-      setTimeout(cancel, 700);
+      setTimeout(cancel, config.cancelMs ?? 700);
     });
   }
-  setTimeout(() => exit(3, "", "fake pulumi: no signal came\n"), 20_000);
+  setTimeout(() => exit(3, "", "fake pulumi: no signal came\n"), 90_000);
+  // Only now may a test send signals: before the handlers exist, SIGINT would just kill this process.
+  fs.appendFileSync(path.join(stateDir, "calls.jsonl"), JSON.stringify({ tool: "pulumi", waiting: true }) + "\n");
 }
 
 // The engine's URN: the parent components' types, then the resource's own (the root Stack left out).
