@@ -8,6 +8,8 @@
  * installs the version package-lock pins, so that field is the one place the versions come from.
  */
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { pass, warn, type Check } from "./doctor-check";
+import type { Host } from "./doctor-host";
 
 export interface PluginPin {
   name: string;
@@ -35,6 +37,33 @@ export function missingPlugins(listed: readonly { name: string; kind: string; ve
 }
 
 export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
+
+/**
+ * doctor's line: are the plugins there (`pulumi plugin ls --json`)? Missing ones only warn: `up`
+ * installs them, which needs the network once.
+ */
+export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
+  const pins = pluginsFor("cluster");
+  const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");
+  const r = await host.run(pulumiPath, ["plugin", "ls", "--json"], 20_000, { PULUMI_SKIP_UPDATE_CHECK: "true" });
+  let listed: { name: string; kind: string; version?: string }[] | undefined;
+  try {
+    listed = r.code === 0 ? (JSON.parse(r.stdout) as typeof listed) ?? [] : undefined;
+  } catch {
+    listed = undefined;
+  }
+  if (!listed) {
+    const said = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
+    return warn("pulumi-plugins", `\`pulumi plugin ls --json\` failed${said ? `: ${said}` : ""}; cannot tell whether ${wanted} are installed`, pins.map(installCommand).join(" && "));
+  }
+  const missing = missingPlugins(listed, pins);
+  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed`);
+  return warn(
+    "pulumi-plugins",
+    `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once`,
+    missing.map(installCommand).join(" && "),
+  );
+}
 
 export type EnsureResult = { installed: PluginPin[] } | { failed: PluginPin; message: string };
 

@@ -70,6 +70,8 @@ describe("cnilab up / down with the Automation API", () => {
     expect(copied.slice(before.length)).toBe(`encryptionsalt: ${readSalt(copy)}\n`);
     expect(readFileSync(tracked).equals(before)).toBe(true);
     expect(existsSync(join(m.project, `Pulumi.${STACK}.yaml`))).toBe(false);
+    // The preflight's doctor checks listed the plugins too (on its own, outside the Automation API).
+    expect(m.calls("pulumi").filter((c) => c.env?.PULUMI_AUTOMATION_API === undefined).map((c) => c.argv.join(" "))).toContain("plugin ls --json");
     expect(existsSync(join(m.project, ".cnilab/state/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
 
     const total = plannedResourceCount(plan);

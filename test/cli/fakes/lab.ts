@@ -72,8 +72,12 @@ export async function labMachine(): Promise<{ m: FakeMachine; plan: LabPlan; run
   return { m, plan, run, deps };
 }
 
-/** The fake pulumi's calls, without `version` (every workspace asks it) and without the signals it recorded. */
-export const pulumiCallsOf = (m: FakeMachine): Call[] => m.calls("pulumi").filter((c) => c.argv !== undefined && c.argv[0] !== "version");
+/**
+ * The fake pulumi's calls through the Automation API (which sets PULUMI_AUTOMATION_API), without
+ * `version` (every workspace asks it): not the doctor's checks, not the signals it recorded.
+ */
+export const pulumiCallsOf = (m: FakeMachine): Call[] =>
+  m.calls("pulumi").filter((c) => c.argv !== undefined && c.env?.PULUMI_AUTOMATION_API === "true" && c.argv[0] !== "version");
 /** Calls as command lines, without the gRPC event target (a fresh port each time). */
 export const argvOf = (calls: Call[]) => calls.map((c) => c.argv.filter((a) => !a.startsWith("tcp://")).join(" "));
 
