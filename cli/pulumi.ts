@@ -8,7 +8,7 @@
  * started in its own process group (pulumi-process.ts), and passes the kind binary it found to the
  * Pulumi program as CNILAB_KIND.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { stateDir } from "../host/state";
@@ -106,7 +106,9 @@ export interface OpenedStack {
 export async function openLabStack(opts: LabWorkspaceOptions, create: boolean): Promise<OpenedStack | undefined> {
   const a = automation();
   const copy = settingsCopy(stateDir(opts.env, opts.cwd, opts.root), backendUrl(opts), backendUrl(opts) === defaultBackend(opts), opts.stackName);
-  syncSettingsCopy(copy, join(opts.root, "Pulumi.yaml"), join(opts.root, STACKS_DIR, `Pulumi.${opts.stackName}.yaml`));
+  const tracked = join(opts.root, STACKS_DIR, `Pulumi.${opts.stackName}.yaml`);
+  // `verify` may name a stack file outside stacks/: it only reads outputs, which need no settings.
+  if (existsSync(tracked)) syncSettingsCopy(copy, join(opts.root, "Pulumi.yaml"), tracked);
   const command = await pulumiCommand(opts.pulumiPath);
   const select = () => a.LocalWorkspace.selectStack({ stackName: opts.stackName, workDir: opts.root }, workspaceOptions(opts, opts.root, command));
   let created = false;

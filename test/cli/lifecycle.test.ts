@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { plannedResourceCount } from "../../cli/plan";
+import { runDown } from "../../cli/down";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runProcess } from "../../host/run";
 import type { LabPlan } from "../../plan";
-import type { FakeMachine } from "./fakes/install";
+import { REPO_ROOT, type FakeMachine } from "./fakes/install";
 import { argvOf, CLUSTER, labMachine, lockedPlugin, pulumiCallsOf, STACK, type LabRun } from "./fakes/lab";
 
 describe("cnilab up: re-runs, plugins, backend and state", () => {
@@ -92,6 +93,27 @@ describe("cnilab up: re-runs, plugins, backend and state", () => {
     const overridden = await runInDir(m.project, pulumi, ["stack", "output", "--json", "--stack", STACK], { ...env, PULUMI_BACKEND_URL: `file://${elsewhere}` });
     expect(overridden.stderr).toContain(`no stack named '${STACK}' found`);
   }, 60_000);
+
+  it("the README's plain-Pulumi commands work as written, and cnilab down then sees that stack", async () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const block = /### Plain Pulumi[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    // The plugin versions the README names are the ones package-lock pins.
+    expect(block).toContain(`pulumi plugin install resource kubernetes v${lockedPlugin("kubernetes")}\n`);
+    expect(block).toContain(`pulumi plugin install resource docker v${lockedPlugin("docker")}\n`);
+    // A user's PATH: the fakes first, then the system's tools (mkdir).
+    const shell = await runInDir(m.project, "/bin/sh", ["-ec", block!], { PATH: `${m.bin}:/usr/bin:/bin`, HOME: m.dir });
+    expect(shell.stderr).toBe("");
+    expect(shell.code).toBe(0);
+    const up = m.calls("pulumi").find((c) => c.argv?.[0] === "up")!;
+    expect(up.argv).toEqual(["up", "-s", STACK]);
+    expect(up.env).toEqual({ PULUMI_CONFIG_PASSPHRASE: "cnilab", CNILAB_KIND: join(m.bin, "kind") });
+    expect(existsSync(join(m.project, ".cnilab/state/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
+
+    const down = await run(runDown, [STACK]);
+    expect(down.err).toBe("");
+    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (${plannedResourceCount(plan)} resources).`);
+  }, 90_000);
 
   it("CNILAB_STATE moves the backend and the settings copy; nothing is written in the project", async () => {
     const state = join(m.dir, "my-state");

@@ -72,7 +72,7 @@ function backendDir() {
   if (!fs.existsSync(dir)) exit(255, "", `error: problem logging in: unable to open bucket ${url}: no such file or directory\n`);
   return dir;
 }
-const stackName = () => flag("--stack");
+const stackName = () => flag("--stack") ?? flag("-s");
 const statePath = (name) => path.join(backendDir(), ".pulumi", "stacks", project().name, `${name}.json`);
 const settingsPath = (name) => flag("--config-file") ?? path.join(project().configDir, `Pulumi.${name}.yaml`);
 const saltOf = (passphrase) => `v1:${crypto.createHash("sha256").update(`cnilab-fake:${passphrase}`).digest("base64").slice(0, 16)}`;
