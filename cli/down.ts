@@ -87,6 +87,7 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
       if (options.force) await stack.stack.cancel().catch(() => undefined);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       failure = await destroy(stack, progress, false, ctrlC);
       if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure && isLockedError(failure)) {

@@ -56,7 +56,8 @@ export function detached(command: PulumiCommand, automation: Automation): Pulumi
       child.stdout!.setEncoding("utf8").on("data", (d: string) => ((stdout += d), onOutput?.(d)));
       child.stderr!.setEncoding("utf8").on("data", (d: string) => ((stderr += d), onError?.(d)));
       const interrupt = () => child.kill("SIGINT");
-      signal?.addEventListener("abort", interrupt, { once: true });
+      if (signal?.aborted) interrupt();
+      else signal?.addEventListener("abort", interrupt, { once: true });
       const settle = () => {
         running.delete(child);
         signal?.removeEventListener("abort", interrupt);

@@ -5,6 +5,7 @@
  */
 import { parseCommandArgs } from "./args";
 import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
+import { renderOutputs } from "./outputs";
 import { kubernetesMinor } from "../labs/stack";
 import type { Spec } from "../labs";
 import { planLab } from "../plan";
@@ -159,8 +160,13 @@ export async function deployLab(
       return 2;
     }
     if (plugins.installed.length > 0) io.stdout(`Installed Pulumi plugins: ${plugins.installed.map((p) => `${p.name} v${p.version}`).join(", ")}.\n`);
+    // Without a refresh Pulumi diffs against its state and finds nothing to do. The refresh drops the
+    // cluster (the kind provider's read) and its objects (the Kubernetes provider has deleteUnreachable,
+    // components/lab.ts), so the update creates them again. Only then: a refresh reads every object.
     const gone = lab.created ? [] : await target.gone(deps.host, pre);
     if (gone.length > 0) io.stdout(`Gone since the last up (removed by hand?): ${gone.join(", ")}. Refreshing the state first, so up builds it again.\n`);
+    // A Ctrl-C while the stack was selected or plugins installed: nothing was changed yet, so stop here.
+    if (ctrlC.interrupted) throw new Error("interrupted before the update");
     progress.step(`creating lab ${ref.name}`, target.resources);
     const onEvent = listen
       ? (event: EngineEvent) => {
@@ -222,34 +228,6 @@ function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpT
     hints: [`kubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A`],
     verify: (outputs) => showVerifyFromOutputs(ref.name, plan.backend, outputs, io, deps, {}),
   };
-}
-
-/** Stack outputs, one per line: secrets masked, tables for lists of records, long text summarised. */
-export function renderOutputs(outputs: OutputMap): string {
-  const keys = Object.keys(outputs).sort();
-  const width = Math.max(0, ...keys.map((k) => k.length));
-  const pad = " ".repeat(width + 4);
-  const lines: string[] = [];
-  for (const key of keys) {
-    const { value, secret } = outputs[key]!;
-    const rows = secret ? ["[secret]"] : formatValue(value);
-    lines.push(`  ${key.padEnd(width)}  ${rows[0] ?? ""}`, ...rows.slice(1).map((r) => `${pad}${r}`));
-  }
-  return lines.join("\n") + "\n";
-}
-
-function formatValue(value: unknown): string[] {
-  if (typeof value === "string") {
-    const lines = value.trimEnd().split("\n");
-    return lines.length > 1 ? [`(${lines.length} lines of text)`] : [value];
-  }
-  if (Array.isArray(value) && value.every((v) => v && typeof v === "object" && !Array.isArray(v))) {
-    const records = value as Record<string, unknown>[];
-    const cols = [...new Set(records.flatMap((r) => Object.keys(r)))];
-    const widths = cols.map((c) => Math.max(...records.map((r) => String(r[c] ?? "").length)));
-    return records.map((r) => cols.map((c, i) => String(r[c] ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
-  }
-  return [JSON.stringify(value)];
 }
 
 export const upCommand: Command = {
