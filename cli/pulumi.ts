@@ -63,7 +63,8 @@ export function labEnv(opts: Omit<LabWorkspaceOptions, "stackName" | "pulumiPath
     PULUMI_BACKEND_URL: url,
     // No "a new version is available" request to the network on every call.
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    // `npm test` type-checks the program; the language host need only strip the types.
+    // `npm test` type-checks the program; the language host need only strip the types (ts-node's
+    // transpileOnly, read from this variable by @pulumi/pulumi 3.270.0 cmd/run/run.js).
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   if (opts.env.PATH) env.PATH = opts.env.PATH;

@@ -162,7 +162,7 @@ export async function deployLab(
     if (plugins.installed.length > 0) io.stdout(`Installed Pulumi plugins: ${plugins.installed.map((p) => `${p.name} v${p.version}`).join(", ")}.\n`);
     // Without a refresh Pulumi diffs against its state and finds nothing to do. The refresh drops the
     // cluster (the kind provider's read) and its objects (the Kubernetes provider has deleteUnreachable,
-    // components/lab.ts), so the update creates them again. Only then: a refresh reads every object.
+    // components/lab.ts), so the update creates them again. Not on every up: a refresh reads every object.
     const gone = lab.created ? [] : await target.gone(deps.host, pre);
     if (gone.length > 0) io.stdout(`Gone since the last up (removed by hand?): ${gone.join(", ")}. Refreshing the state first, so up builds it again.\n`);
     // A Ctrl-C while the stack was selected or plugins installed: nothing was changed yet, so stop here.

@@ -8,10 +8,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { runDown } from "../../cli/down";
+import { runUp } from "../../cli/up";
 import { installFakes, REPO_ROOT, type FakeMachine } from "./fakes/install";
-import { lockedPlugin } from "./fakes/lab";
+import { CLUSTER, labMachine, lockedPlugin } from "./fakes/lab";
 
 const STACK = "docker-bridge";
+const STACK_K8S = "flannel-vxlan";
 
 /** Polls `done` every 50 ms for at most 30 s. */
 async function until(done: () => boolean): Promise<void> {
@@ -73,5 +77,35 @@ describe("Ctrl-C during cnilab up", () => {
     // The CLI may exit before the fake has written its record of the second signal.
     await until(() => signals().length === 2);
     expect(signals()).toEqual(["SIGINT", "SIGINT"]);
+  }, 150_000);
+});
+
+describe("Ctrl-C during cnilab down", () => {
+  it("cancels the destroy with one SIGINT to pulumi, exit 130, and leaves the leftover step for the next down", async () => {
+    const { m, run, deps } = await labMachine();
+    try {
+      expect((await run(runUp, [STACK_K8S])).code).toBe(0);
+      m.configure({ hangDestroy: true });
+      // The process's SIGINT, replaced: what a terminal's Ctrl-C raises in cnilab.
+      const signals = new EventEmitter();
+      let exited: number | undefined;
+      deps.interrupt = { signals: signals as unknown as NodeJS.Process, exit: (code) => void (exited = code) };
+      const down = run(runDown, [STACK_K8S]);
+      const interrupted = (async () => {
+        await until(() => m.calls("pulumi").some((c) => c.waiting === true));
+        signals.emit("SIGINT");
+      })();
+      const [result] = await Promise.all([down, interrupted]);
+      expect(result.code).toBe(130);
+      expect(exited).toBeUndefined();
+      expect(m.calls("pulumi").filter((c) => c.signal !== undefined).map((c) => c.signal)).toEqual(["SIGINT"]);
+      expect(result.err).toContain("cnilab down: Ctrl-C: asking Pulumi to cancel cleanly");
+      expect(result.err).toContain(`cnilab down: ${STACK_K8S}: cancelled after`);
+      // No leftover removal after a cancel: the cluster the fake made stays until the next down.
+      expect(m.clusters()).toEqual([CLUSTER]);
+      expect(signals.listenerCount("SIGINT")).toBe(0);
+    } finally {
+      m.cleanup();
+    }
   }, 150_000);
 });

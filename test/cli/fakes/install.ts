@@ -35,6 +35,8 @@ export interface FakeConfig {
   offline?: boolean;
   /** `pulumi up` waits for a signal; the first SIGINT cancels it cleanly. */
   hangUp?: boolean;
+  /** `pulumi destroy` waits for a signal, as `hangUp` does. */
+  hangDestroy?: boolean;
   /** How long the hanging `up` takes to cancel after the first SIGINT (default 700 ms). */
   cancelMs?: number;
 }

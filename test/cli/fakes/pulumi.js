@@ -16,7 +16,7 @@
  * refuses another passphrase later. Engine events go to the Automation API over gRPC (`tcp://`
  * targets, CLI > 3.205) or to a file. Creating a program resource with a `cluster` makes that kind
  * cluster (tools.js's clusters/); `--refresh` forgets every resource once that cluster is gone.
- * With `hangUp`, `up` waits for a signal: the first SIGINT cancels (after a moment in which the steps
+ * With `hangUp` (`hangDestroy`), `up` (`destroy`) waits for a signal: the first SIGINT cancels (after a moment in which the steps
  * in flight "finish"), as Pulumi does; every signal received is recorded.
  *
  * State: <dir>/state/calls.jsonl (every call: argv, cwd, the PULUMI_* and CNILAB_KIND environment;
@@ -211,6 +211,7 @@ async function destroy() {
     exit(255, "", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n");
   }
   const sink = await eventSink(flag("--event-log"));
+  if (config.hangDestroy) return hang(sink, name, state);
   if (config.failDestroyTimes > 0) {
     writeJson(path.join(stateDir, "config.json"), { ...config, failDestroyTimes: config.failDestroyTimes - 1 });
     sink.send({ diagnosticEvent: { message: "deleting cnilab-cluster failed: fake failure\n", color: "never", severity: "error" } });
