@@ -1,15 +1,29 @@
 /**
- * What `down` finds still there after `pulumi destroy` — Docker networks and containers, a kind
- * cluster — looked up by name, removed only when it is the lab's, and said, one line each. A
- * Docker-only lab's leftovers are its containers and networks (dockerDown).
+ * What `down` finds still there after `pulumi destroy`, removed only when it is this stack's
+ * (host/ownership.ts: recorded in its state, or carrying its identity), and said, one line each. What
+ * the stack file names but belongs to someone else is left alone and named. A Docker-only lab's
+ * leftovers are its containers and networks (dockerDown).
  */
 import type { DockerSpec } from "../docker";
+import type { DockerView, HostNetwork } from "../host/docker-view";
+import type { Owned } from "../host/ownership";
+import { networkOwnerText } from "../host/ownership";
+import { identityText } from "../plan/identity";
 import { planDocker } from "./docker-plan";
 import type { Host } from "./doctor-host";
 import { preflightDockerDown } from "./doctor-preflight";
 import type { DownTarget } from "./down";
 
 const TOOL_TIMEOUT_MS = 5 * 60_000;
+/** The label the Docker-only lab puts on its parent bridge network (docker/plan.ts). */
+const ROLE_LABEL = "cnilab.role";
+
+/** What Docker shows and which of it is the stack's. */
+export interface Found {
+  stack: string;
+  view: DockerView;
+  owned: Owned;
+}
 
 export class Leftovers {
   readonly lines: string[] = [];
@@ -32,36 +46,45 @@ export class Leftovers {
     }
   }
 
-  /** The lab's network is the one with this name and its `subnet`; another is left alone. */
-  async network(name: string, subnet: string): Promise<void> {
-    const inspect = await this.run("docker", ["network", "inspect", name, "--format", "{{json .IPAM.Config}}"]);
-    if (inspect.code !== 0) return void this.lines.push(`No Docker network ${name} left.`);
-    const subnets = ((JSON.parse(inspect.stdout.trim() || "null") ?? []) as { Subnet?: string }[]).map((c) => c.Subnet);
-    if (subnets.includes(subnet)) await this.remove(`Docker network ${name}`, "docker", ["network", "rm", name]);
-    else this.lines.push(`Docker network ${name} exists with subnet ${subnets.join(", ") || "none"}, not this stack's ${subnet}: left alone.`);
-  }
-
-  /** The lab's container is the one with this name and every label the lab gives it; `rm -f` because it may still run. */
-  async container(name: string, labels: readonly { label: string; value: string }[]): Promise<void> {
-    const inspect = await this.run("docker", ["container", "inspect", name, "--format", "{{json .Config.Labels}}"]);
-    if (inspect.code !== 0) return void this.lines.push(`No Docker container ${name} left.`);
-    const found = (JSON.parse(inspect.stdout.trim() || "null") ?? {}) as Record<string, string>;
-    const missing = labels.filter((l) => found[l.label] !== l.value).map((l) => `${l.label}=${l.value}`);
-    if (missing.length === 0) await this.remove(`Docker container ${name}`, "docker", ["rm", "-f", name]);
-    else this.lines.push(`Docker container ${name} exists without this lab's label ${missing.join(", ")}: left alone.`);
+  /**
+   * Removes the stack's networks (`owned`, in that order), and names each network the stack file
+   * names (`expected`) that is gone or someone else's.
+   */
+  async networks(found: Found, owned: readonly HostNetwork[], expected: readonly string[]): Promise<void> {
+    for (const n of owned) await this.remove(`Docker network ${n.name}`, "docker", ["network", "rm", n.name]);
+    for (const name of expected.filter((e) => !owned.some((n) => n.name === e))) {
+      const other = found.view.networks.find((n) => n.name === name);
+      if (!other) this.lines.push(`No Docker network ${name} left.`);
+      else this.lines.push(`Docker network ${name} exists and is ${networkOwnerText(other)}, not this stack's (${identityText(found.stack)}): left alone.`);
+    }
   }
 }
 
-/** A Docker-only lab: Docker and Pulumi, no kind; its containers and networks by name. */
-export function dockerDown(spec: DockerSpec): DownTarget {
-  const plan = planDocker(spec);
+/**
+ * A Docker-only lab: Docker and Pulumi, no kind; its containers, then its networks. Without a
+ * readable stack file (`spec` undefined) the labels alone say what is the stack's.
+ */
+export function dockerDown(spec: DockerSpec | undefined): DownTarget {
+  const plan = spec ? planDocker(spec) : undefined;
   return {
     preflight: preflightDockerDown,
-    removeLeftovers: async (left) => {
+    removeLeftovers: async (left, _pre, found) => {
       // Docker refuses to remove a network that still has endpoints, and the macvlan/ipvlan networks
-      // hang off the parent bridge: containers first, then networks in reverse creation order.
-      for (const c of [...plan.containers].reverse()) await left.container(c.name, c.labels);
-      for (const n of [...plan.networks].reverse()) await left.network(n.name, n.ipamConfigs[0]!.subnet);
+      // hang off the parent bridge: containers first, then networks, the parent last.
+      const order = (plan?.containers ?? []).map((c) => c.name).reverse();
+      const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : -1);
+      const containers = [...found.owned.containers].sort((a, b) => rank(a) - rank(b));
+      for (const c of containers) await left.remove(`Docker container ${c}`, "docker", ["rm", "-f", c]);
+      for (const name of order.filter((n) => !containers.includes(n))) await foreignContainer(left, name, found.stack);
+      const networks = [...found.owned.networks].sort((a, b) => Number(a.labels[ROLE_LABEL] === "parent") - Number(b.labels[ROLE_LABEL] === "parent"));
+      await left.networks(found, networks, (plan?.networks ?? []).map((n) => n.name).reverse());
     },
   };
+}
+
+/** A container the stack file names that is not the stack's: gone, or someone else's and left alone. */
+async function foreignContainer(left: Leftovers, name: string, stack: string): Promise<void> {
+  const inspect = await left.run("docker", ["container", "inspect", name, "--format", "{{json .Config.Labels}}"]);
+  if (inspect.code !== 0) left.lines.push(`No Docker container ${name} left.`);
+  else left.lines.push(`Docker container ${name} exists without this stack's labels (${identityText(stack)}): left alone.`);
 }

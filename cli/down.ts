@@ -1,37 +1,48 @@
 /**
  * `cnilab down <stack>`: destroy the stack, then make sure nothing of the lab is left, whatever state
  * an earlier `up` died in. Pulumi's state can miss what a killed `up` was creating, so after
- * `pulumi destroy` the kind cluster and the lab's Docker network (a Docker-only lab's containers and
- * networks) are looked up by name and removed if they still exist; a destroy that failed is retried once, refreshing the state first (a cluster
- * that is gone then drops out of it).
+ * `pulumi destroy` what is still on the machine and is this stack's — recorded in its state, or
+ * carrying its identity (host/ownership.ts) — is removed; a kind cluster or network that only shares
+ * a name is left alone and named. A destroy that failed is retried once, refreshing the state first.
+ * A stack file that no longer validates does not stop it: it says what it could not read.
  */
-import type { Stack } from "@pulumi/pulumi/automation";
-import type { Spec } from "../labs";
+import { isDockerLab } from "../docker";
+import { kindClusters, readDockerView } from "../host/docker-view";
+import { clusterOwnerText, ownedBy, recordedNames, type Recorded } from "../host/ownership";
+import { identityText } from "../plan/identity";
 import { planLab } from "../plan";
+import type { Spec } from "../labs";
+import { hostDocker } from "./claims";
 import type { Command, Io } from "./command";
 import type { Host } from "./doctor-host";
-import { Leftovers, dockerDown } from "./docker-leftovers";
+import { Leftovers, dockerDown, type Found } from "./docker-leftovers";
 import { preflightDown, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { Progress } from "./progress";
 import { BACKEND_SUBDIR, backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "./pulumi";
 import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "./interrupt";
-import { loadLabStackOrReport, type LabStack, type StackRef } from "./stack-arg";
+import { readLabStack, type LabStack, type StackRef, type UnreadableStack } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
 
 export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
 Removes everything \`cnilab up <stack>\` made — the kind cluster, the lab's Docker network and every
 object in the cluster — also after an \`up\` that failed or was killed halfway:
-  1. \`pulumi destroy\` of the stack (state in <state>/${BACKEND_SUBDIR}/ or PULUMI_BACKEND_URL, passphrase as
-     for up);
-  2. then, by name: \`kind delete cluster --name <cluster>\` and \`docker network rm <network>\` for
-     whatever is still there (a network of that name on another subnet is left alone);
+  1. \`pulumi destroy\` of the stack (state in <state>/${BACKEND_SUBDIR}/ or PULUMI_BACKEND_URL,
+     passphrase as for up);
+  2. then whatever of this stack is still there: \`kind delete cluster --name <cluster>\` and
+     \`docker network rm <network>\`. Only what the stack's state recorded, or what carries its
+     identity: its Docker network is labelled io.cnilab.project=cnilab, io.cnilab.stack=<stack>,
+     and a kind cluster is the stack's when its node containers sit on that network. A cluster or
+     network that merely has the same name is another lab's: left alone, and named;
   3. if step 1 failed, \`pulumi destroy --refresh\` once more, now that the leftovers are gone.
 It says what it removed. Running it again when nothing is left is fine. Ctrl-C asks Pulumi to
-cancel the destroy cleanly (a second Ctrl-C stops at once); step 2 then does not run.
+cancel the destroy cleanly (a second Ctrl-C stops at once); step 2 then does not run. A stack file
+that no longer
+validates (a typo, a removed key) does not stop it: it says what it could not read and removes what
+the state recorded and what carries the stack's labels.
 
 A Docker-only stack (docker-*) has no cluster and needs no kind: step 2 removes its containers
-(\`docker rm -f\`, only those carrying the lab's labels) and then its networks, lab networks before
+(\`docker rm -f\`, only those carrying the stack's labels) and then its networks, lab networks before
 the parent bridge they hang off.
 
 Options
@@ -42,8 +53,7 @@ Options
 kind and Pulumi are found as for up; one found nowhere is fetched first, as \`cnilab setup\` does.
 
 Exit status: 0 nothing of the lab is left; 1 something could not be removed (the message says what);
-2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi);
-130 cancelled with Ctrl-C.
+2 bad usage, invalid stack, or a missing prerequisite (Docker, kind for kind labs, Pulumi).
 
 Examples
   cnilab down flannel-vxlan
@@ -54,20 +64,21 @@ Examples
 export interface DownTarget {
   /** The checks `down` cannot do without (fetching a missing tool first, told through `say`). */
   preflight(host: Host, say: Say): Promise<Preflight>;
-  /** Finds what of the lab is still there by name and removes it. */
-  removeLeftovers(left: Leftovers, pre: Preflight): Promise<void>;
+  /** Removes what of the stack is still there (`found.owned`) and names what is someone else's. */
+  removeLeftovers(left: Leftovers, pre: Preflight, found: Found): Promise<void>;
 }
 
 export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref, flags } = parseLabArgs("down", argv, io, deps.root, { force: { type: "boolean" } });
-  const lab = await loadLabStackOrReport(ref, io, "down");
-  if (typeof lab === "number") return lab;
-  return downLab(ref, lab, io, deps, { force: flags.force === true });
+  return downLab(ref, await readLabStack(ref), io, deps, { force: flags.force === true });
 }
 
-/** Everything of a validated lab stack removed, as DOWN_HELP says; the exit code. */
-export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
-  const target = lab.kind === "docker" ? dockerDown(lab.spec) : clusterDown(lab.spec);
+/**
+ * Everything of the lab stack removed, as DOWN_HELP says; the exit code. A stack file that does not
+ * validate (`UnreadableStack`) is said and does not stop it.
+ */
+export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
+  const target = downTarget(ref, lab, io);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   progress.step("checking prerequisites");
   const pre = await target.preflight(deps.host, (line) => progress.line(line));
@@ -83,12 +94,16 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
     progress.step(`selecting stack ${ref.name} in ${url}`);
     const stack = await openLabStack(opts, false);
     let failure: unknown;
+    // Read before the destroy empties it: what the state recorded is the stack's, whatever its labels.
+    const deployment = await exportedDeployment(stack?.stack);
+    const recorded = recordedNames(deployment);
+    const count = recordedResources(deployment);
     if (!stack) {
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
       if (options.force) await stack.stack.cancel().catch(() => undefined);
       if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
-      failure = await destroy(stack, progress, false, ctrlC);
+      failure = await destroy(stack, progress, false, count, ctrlC);
       if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure && isLockedError(failure)) {
         progress.finish();
@@ -102,11 +117,11 @@ export async function downLab(ref: StackRef, lab: LabStack, io: Io, deps: LabCom
     }
     progress.step("removing leftovers");
     const leftovers = new Leftovers(deps.host);
-    await target.removeLeftovers(leftovers, pre);
+    await target.removeLeftovers(leftovers, pre, await findOwned(ref.name, deps.host, recorded));
     report.push(...leftovers.lines);
     if (stack && failure) {
       progress.step(`destroying ${ref.name} again, refreshing its state first`);
-      failure = await destroy(stack, progress, true, ctrlC);
+      failure = await destroy(stack, progress, true, count, ctrlC);
       if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure) {
         const lines = pulumiFailure(failure, progress.errors);
@@ -135,9 +150,9 @@ function cancelled(io: Io, stack: string, progress: Progress): number {
 }
 
 /** The destroy's error, or undefined when it succeeded. */
-async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, ctrlC: Interruptible): Promise<unknown> {
+async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, resources: number, ctrlC: Interruptible): Promise<unknown> {
   const { stack } = lab;
-  progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, await recordedResources(stack));
+  progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, resources);
   try {
     await stack.destroy({ onEvent: progress.onEvent, refresh, signal: ctrlC.signal, configFile: lab.configFile });
     return undefined;
@@ -146,29 +161,55 @@ async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, c
   }
 }
 
-/** Resources in the stack's state, counted as the progress counts them. */
-async function recordedResources(stack: Stack): Promise<number> {
+/** `pulumi stack export`'s deployment; undefined without a stack or when it cannot be read. */
+async function exportedDeployment(stack: OpenedStack["stack"] | undefined): Promise<unknown> {
   try {
-    const state = await stack.exportStack();
-    const resources = (state.deployment as { resources?: { custom?: boolean; type: string }[] }).resources ?? [];
-    return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+    return stack ? (await stack.exportStack()).deployment : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-/** A kind lab: Docker, kind and Pulumi; the kind cluster and the lab's Docker network by name. */
-function clusterDown(spec: Spec): DownTarget {
-  const plan = planLab(spec);
+/** Resources in the stack's state, counted as the progress counts them. */
+function recordedResources(deployment: unknown): number {
+  const resources = (deployment as { resources?: { custom?: boolean; type: string }[] } | undefined)?.resources ?? [];
+  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+}
+
+/**
+ * How to take the stack down: by its lab's kind; a stack file that does not validate is said and
+ * does not stop `down` (the kind then comes from its `cnilab:lab` if readable, else a kind lab).
+ */
+function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): DownTarget {
+  if (lab.kind === "docker") return dockerDown(lab.spec);
+  if (lab.kind === "cluster") return clusterDown(lab.spec);
+  io.stderr(
+    `cnilab down: ${lab.message}\n` +
+      `Going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
+  );
+  const named = lab.raw?.lab;
+  return typeof named === "string" && isDockerLab(named) ? dockerDown(undefined) : clusterDown(undefined);
+}
+
+async function findOwned(stack: string, host: Host, recorded: Recorded): Promise<Found> {
+  const view = await readDockerView(hostDocker(host));
+  return { stack, view, owned: ownedBy(stack, view, recorded) };
+}
+
+/** A kind lab: Docker, kind and Pulumi; the stack's kind clusters, then its Docker networks. */
+function clusterDown(spec: Spec | undefined): DownTarget {
+  const plan = spec ? planLab(spec) : undefined;
+  const expected = plan?.kindConfig.name;
   return {
     preflight: preflightDown,
-    removeLeftovers: async (left, pre) => {
-      const cluster = plan.kindConfig.name;
-      const clusters = await left.run(pre.kindPath!, ["get", "clusters"]);
-      const listed = clusters.stdout.split("\n").map((l) => l.trim());
-      if (listed.includes(cluster)) await left.remove(`kind cluster ${cluster}`, pre.kindPath!, ["delete", "cluster", "--name", cluster]);
-      else left.lines.push(`No kind cluster ${cluster} left.`);
-      await left.network(plan.network.name, plan.network.subnet);
+    removeLeftovers: async (left, pre, found) => {
+      for (const c of found.owned.clusters) await left.remove(`kind cluster ${c}`, pre.kindPath!, ["delete", "cluster", "--name", c]);
+      if (expected !== undefined && !found.owned.clusters.includes(expected)) {
+        if (!kindClusters(found.view).includes(expected)) left.lines.push(`No kind cluster ${expected} left.`);
+        else left.lines.push(`kind cluster ${expected} exists but is not this stack's (${clusterOwnerText(expected, found.view)}): left alone.`);
+      }
+      // The cluster's nodes are gone now, so Docker lets the network go.
+      await left.networks(found, found.owned.networks, plan ? [plan.network.name] : []);
     },
   };
 }

@@ -1,7 +1,27 @@
-import type { Io } from "./command";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { closest } from "../labs/errors";
+import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
 import { userDir } from "../host/state";
+
+/** package.json's version: what `cnilab --version` prints. */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** An unknown command named with the closest one and the list. */
+function unknownCommand(name: string, io: Io): number {
+  const hint = closest(name, COMMANDS.map((c) => c.name));
+  io.stderr(`cnilab: unknown command '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
+  return 2;
+}
+
+function printHelp(command: Command, io: Io): number {
+  io.stdout(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+  return 0;
+}
 
 export function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 4);
@@ -9,7 +29,8 @@ export function topLevelHelp(): string {
   return [
     "cnilab — Kubernetes networking labs on kind, compared across CNI backends",
     "",
-    "Usage: cnilab <command> [options]     (cnilab <command> --help for details)",
+    "Usage: cnilab <command> [options]     (cnilab help <command>, or cnilab <command> --help, for details)",
+    "       cnilab --version",
     "",
     "Commands:",
     rows,
@@ -19,19 +40,21 @@ export function topLevelHelp(): string {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout(`cnilab ${version()}\n`);
+    return 0;
+  }
+  if (name === "help" && rest.length > 0) {
+    const about = COMMANDS.find((c) => c.name === rest[0]);
+    return about ? printHelp(about, io) : unknownCommand(rest[0]!, io);
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(topLevelHelp());
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr(`cnilab: unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(", ")})\n`);
-    return 2;
-  }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
-    return 0;
-  }
+  if (!command) return unknownCommand(name, io);
+  if (rest.includes("--help") || rest.includes("-h")) return printHelp(command, io);
   try {
     return await command.run(rest, io);
   } catch (err) {

@@ -14,7 +14,10 @@ import { chartFacts } from "../plan/chart-facts";
 import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
-import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
+import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
+import { hostDocker, machineProblems, reportCollisions, stackFileProblems } from "./claims";
+import { systemHost, which, type Host } from "./doctor-host";
+import { DockerViewError } from "../host/docker-view";
 
 export interface PlanView {
   ref: StackRef;
@@ -166,7 +169,7 @@ export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PL
 
 export const PLAN_HELP = `Usage: cnilab plan <stack> [--images] [--json]
 
-Prints what \`cnilab up <stack>\` would build, without touching Docker or Pulumi: the stack and its
+Prints what \`cnilab up <stack>\` would build, changing nothing (no Pulumi, no Docker writes): the stack and its
 nodes, the backend's facts (NetworkPolicy enforcement, datapath, limitations), the kind config,
 the CNI install (Helm chart, version and values, objects applied first, readiness), the number of
 Kubernetes objects per kind, and every probe of the assertion Jobs with its expected outcome and
@@ -186,7 +189,12 @@ Options
   --json        print the whole plan as JSON (with --images: a JSON array of the images)
   -h, --help    this text
 
-Exit status: 0 printed; 2 unknown stack or invalid stack/lab file (every problem on its own line).
+Before printing, the stack is checked against the other stack files (a kind cluster name or node
+subnet used twice) and, when Docker answers, against the machine: a kind cluster or Docker network of
+that name that is not this stack's, or a Docker network whose subnet overlaps the lab's.
+
+Exit status: 0 printed; 2 unknown stack, invalid stack/lab file, or a collision (every problem on its
+own line, naming both sides).
 
 Examples
   cnilab plan flannel-vxlan
@@ -194,7 +202,7 @@ Examples
   cnilab plan docker-ipvlan-l3
 `;
 
-export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Promise<number> {
+export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT, host: Host = systemHost(io.env, io.cwd)): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { images: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
@@ -204,8 +212,27 @@ export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT): Prom
   const ref = resolveStack(positionals[0], root, io.cwd);
   const stack = await loadLabStackOrReport(ref, io, "plan");
   if (typeof stack === "number") return stack;
+  if (!(await noCollisions(stack, io, root, host))) return 2;
   io.stdout(stack.kind === "docker" ? dockerPlanOutput(ref, stack.spec, values) : clusterPlanOutput(ref, stack.spec, values));
   return 0;
+}
+
+/**
+ * Another stack file sharing the cluster name or node subnet always stops the plan; what exists on
+ * the machine is checked when Docker is there to ask (plan itself needs no Docker).
+ */
+async function noCollisions(lab: LabStack, io: Io, root: string, host: Host): Promise<boolean> {
+  const source = lab.spec.stack.source;
+  const problems = stackFileProblems(lab, root);
+  if (problems.length === 0 && which(host, "docker")) {
+    try {
+      problems.push(...(await machineProblems(lab, hostDocker(host))));
+    } catch (err) {
+      if (!(err instanceof DockerViewError)) throw err;
+      // The daemon is down or unreachable: nothing of Docker's can collide now; up checks again.
+    }
+  }
+  return reportCollisions(problems, io, "plan", source);
 }
 
 interface PlanFlags {

@@ -14,10 +14,12 @@ import type { Io } from "./command";
 export async function loadPolicyInput(files: readonly string[], io: Io): Promise<LoadedObjects> {
   const all: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
   const counts: { file: string; pods: number }[] = [];
+  // Every object read so far, across files: a second one of the same identity is named, never a silent replacement.
+  const seen = new Map<string, string>();
   for (const file of files) {
     const text = await readBounded(file, io.cwd);
     if (typeof text !== "string") return { ...all, problems: [text.problem] };
-    const one = looksLikeLab(text) ? await readLabObjects(text, file) : readKubernetesObjects(text, file);
+    const one = looksLikeLab(text) ? await readLabObjects(text, file) : readKubernetesObjects(text, file, seen);
     all.namespaces.push(...one.namespaces);
     all.pods.push(...one.pods);
     all.policies.push(...one.policies);

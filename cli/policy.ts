@@ -36,8 +36,10 @@ Input
                         are read. Namespace, Pod and NetworkPolicy are used; other kinds are ignored
                         with a note on stderr. A pod contributes its labels, its container ports
                         (named ports resolve against the destination pod's) and status.podIP (ipBlock
-                        peers never match a pod whose IP is not given). A namespace that pods live in
-                        but no file describes is taken as labelled only
+                        peers never match a pod whose IP is not given). NetworkPolicy fields are
+                        checked strictly, as the API server does: an unknown field is an error. An
+                        object given twice (same kind, namespace and name) is an error naming both.
+                        A namespace that pods live in but no file describes is taken as labelled only
                         ${NAMESPACE_NAME_LABEL}=<name> (noted on stderr); that label is added to
                         every namespace, as the API server does. No metadata.namespace means "default".
                         Named ports of native sidecars (initContainers with restartPolicy: Always)

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
+import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
 import { isDockerLab, loadDockerSpec, type DockerSpec } from "../docker";
 import { closest } from "../labs/errors";
 import { UsageError, type Io } from "./command";
@@ -24,7 +25,6 @@ export interface StackRef {
   inStacksDir: boolean;
 }
 
-const FILE_NAME = /^Pulumi\.(.+)\.ya?ml$/;
 /** Pulumi's stack name characters (https://www.pulumi.com/docs/iac/concepts/stacks/). */
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 
@@ -32,7 +32,7 @@ export function listStacks(root: string): string[] {
   const dir = resolve(root, STACKS_DIR);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .map((f) => FILE_NAME.exec(f)?.[1])
+    .map((f) => STACK_FILE_NAME.exec(f)?.[1])
     .filter((n): n is string => n !== undefined)
     .sort();
 }
@@ -44,8 +44,8 @@ export function resolveStack(arg: string | undefined, root: string, cwd: string)
   if (looksLikePath) {
     const file = resolve(cwd, arg);
     if (!existsSync(file)) throw new UsageError(`no stack file '${arg}' (resolved to ${file})`);
-    const name = FILE_NAME.exec(basename(file))?.[1] ?? basename(file).replace(/\.ya?ml$/, "");
-    const inStacksDir = dirname(file) === stacksDir && FILE_NAME.test(basename(file));
+    const name = stackNameOf(file);
+    const inStacksDir = dirname(file) === stacksDir && STACK_FILE_NAME.test(basename(file));
     return { name, file, source: sourceName(file, root), inStacksDir };
   }
   const file = resolve(stacksDir, `Pulumi.${arg}.yaml`);
@@ -69,17 +69,21 @@ function sourceName(file: string, root: string): string {
  */
 export type LabStack = { kind: "cluster"; spec: Spec } | { kind: "docker"; spec: DockerSpec };
 
-/**
- * The validated stack, or the exit code after printing why there is none: every problem of a
- * SpecError on its own line, exit 2.
- */
-export async function loadLabStackOrReport(ref: StackRef, io: Io, command: string): Promise<LabStack | number> {
+/** A stack file that does not give a lab: what is wrong, and its raw settings if they could be read. */
+export interface UnreadableStack {
+  kind: "unreadable";
+  /** One line, or a first line and the problems indented below it. */
+  message: string;
+  raw?: Record<string, unknown>;
+}
+
+/** The validated stack, or why there is none (every problem of a SpecError on its own line). */
+export async function readLabStack(ref: StackRef): Promise<LabStack | UnreadableStack> {
   let raw: Record<string, unknown>;
   try {
     raw = readStackFile(ref.file);
   } catch (err) {
-    io.stderr(`cnilab ${command}: cannot read ${ref.source}: ${(err as Error).message.split("\n")[0]}\n`);
-    return 2;
+    return { kind: "unreadable", message: `cannot read ${ref.source}: ${(err as Error).message.split("\n")[0]}` };
   }
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
@@ -87,9 +91,16 @@ export async function loadLabStackOrReport(ref: StackRef, io: Io, command: strin
     return { kind: "cluster", spec: await loadSpec(raw, ref.source) };
   } catch (err) {
     if (!(err instanceof SpecError)) throw err;
-    io.stderr(`cnilab ${command}: ${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}\n`).join("")}`);
-    return 2;
+    return { kind: "unreadable", message: `${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`, raw };
   }
+}
+
+/** The validated stack, or the exit code after printing why there is none: exit 2. */
+export async function loadLabStackOrReport(ref: StackRef, io: Io, command: string): Promise<LabStack | number> {
+  const lab = await readLabStack(ref);
+  if (lab.kind !== "unreadable") return lab;
+  io.stderr(`cnilab ${command}: ${lab.message}\n`);
+  return 2;
 }
 
 /** For commands that work on kind clusters only: a Docker-only stack is named as such, exit 2. */

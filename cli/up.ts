@@ -23,6 +23,7 @@ import { dockerUp } from "./docker-up";
 import type { Host } from "./doctor-host";
 import { loadLabStackOrReport, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 import { showVerifyFromOutputs } from "./verify";
+import { hostDocker, machineProblems, recordedOf, reportCollisions, stackFileProblems } from "./claims";
 
 export { defaultDeps, type LabCommandDeps } from "./deps";
 
@@ -48,6 +49,10 @@ checked (as \`cnilab doctor --backend <its backend>\` does): Docker reachable, k
 present, the kernel features the backend needs. A missing one stops here with the cause and the fix.
 kind or Pulumi found nowhere (or too old) is first fetched, pinned and sha256-verified, into the
 tools folder, as \`cnilab setup\` does.
+So does a collision with another lab: a kind cluster name or node subnet another stack file uses
+too, or a kind cluster, Docker network of that name or overlapping subnet on the machine that is not
+this stack's (its Docker network carries io.cnilab.project/io.cnilab.stack labels; kind's node
+containers sit on it).
 
 State      <state>/${BACKEND_SUBDIR}/, a Pulumi file backend (no account, no login); <state> is
            ${STATE_DIR_HELP}, and CNILAB_STATE moves results and backend together.
@@ -79,8 +84,8 @@ the driver's facts expect.
 
 Exit status: 0 the lab is up and behaves as expected; 1 \`pulumi up\` failed (what was created stays:
 fix and re-run, or \`cnilab down <stack>\`), or a probe did not behave as expected; 2 bad usage,
-invalid stack, or a missing prerequisite (also a plugin that could not be installed); 130 cancelled
-with Ctrl-C.
+invalid stack, a collision with another lab, or a missing prerequisite (also a plugin that could not
+be installed); 130 cancelled with Ctrl-C.
 
 Examples
   cnilab up flannel-vxlan
@@ -109,6 +114,7 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   const { ref } = parseLabArgs("up", argv, io, deps.root);
   const lab = await loadLabStackOrReport(ref, io, "up");
   if (typeof lab === "number") return lab;
+  if (!reportCollisions(stackFileProblems(lab, deps.root), io, "up", ref.source)) return 2;
   const target = upTarget(ref, lab, io, deps);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
@@ -118,6 +124,7 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
     progress.finish();
     return 2;
   }
+  if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return 2;
   const deployed = await deployLab(ref, target, pre, progress, io, deps);
   if (typeof deployed === "number") return deployed;
   // The lab proves itself: its assertions ran during the update; show what they found.
@@ -200,6 +207,26 @@ export async function deployLab(
       `${target.hints.map((h) => `${h}\n`).join("")}Remove it all: cnilab down ${ref.name}\n\n`,
   );
   return result.outputs;
+}
+
+/**
+ * False (after saying why) when a kind cluster or Docker network on the machine that is not this
+ * stack's has its name or subnet. The stack is selected, not created: a refused stack leaves no trace
+ * in the backend or in its settings file.
+ */
+async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Preflight, progress: Progress, io: Io, deps: LabCommandDeps): Promise<boolean> {
+  progress.step("checking the machine for a cluster or network of another lab");
+  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  try {
+    const collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
+    if (collisions.length === 0) return true;
+    progress.finish();
+    return reportCollisions(collisions, io, "up", ref.source);
+  } catch (err) {
+    progress.finish();
+    io.stderr(`cnilab up: ${ref.name}: cannot check the machine for other labs: ${pulumiFailure(err, []).join("\n  ")}\n`);
+    return false;
+  }
 }
 
 /** What `up` builds for the stack's kind of lab. */

@@ -3,7 +3,7 @@
  * registers what its plan says (plan/ and docker/ build the args as data). program.ts is one user.
  */
 export { Lab, LAB_NAME, type LabArgs } from "./lab";
-export { KindCluster, KindClusterResource, NETWORK_LABELS, kindClusterProvider, type KindClusterArgs, type KindClusterInputs, type KindClusterOutputs, type KindNode, type KindNodeRole } from "./cluster";
+export { KindCluster, KindClusterResource, kindClusterProvider, type KindClusterArgs, type KindClusterInputs, type KindClusterOutputs, type KindNode, type KindNodeRole } from "./cluster";
 export { Cni, type CniArgs } from "./cni";
 export { Workloads, type WorkloadsArgs } from "./workloads";
 export { Policies, type PoliciesArgs } from "./policy";

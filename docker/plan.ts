@@ -4,16 +4,14 @@ import { DOCKER_LAB_IMAGES, PROBE_FILES } from "./pins";
 import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
 import { planParent, type ParentPlan } from "./parent";
 import type { DockerSpec } from "./spec";
+import { identityLabels, type Label } from "../plan/identity";
 
 /**
  * Docker-only lab spec → the Docker networks and containers, as the plain data @pulumi/docker takes
  * (docker.Network / docker.Container argument shapes). Pure: no Pulumi here.
  */
 
-export interface Label {
-  label: string;
-  value: string;
-}
+export type { Label } from "../plan/identity";
 
 export interface NetworkPlan {
   /** Docker's network name; also the Pulumi resource name. */
@@ -76,7 +74,9 @@ export const BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
 export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabPlan {
   const { stack, lab } = spec;
   const facts = DRIVER_FACTS[stack.dockerDriver];
+  // The stack's identity (down removes only what carries it), then what the object is in the lab.
   const labels = (role: string): Label[] => [
+    ...identityLabels(stack.stackName),
     { label: "cnilab.name", value: stack.name },
     { label: "cnilab.lab", value: lab.name },
     { label: "cnilab.role", value: role },

@@ -1,6 +1,6 @@
 import { SpecError, type SpecProblem } from "../labs/errors";
 import { LABS_DIR } from "../labs/lab";
-import { readStackFile } from "../labs/stack";
+import { readStackFile, stackNameOf } from "../labs/stack";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, mustParseCidr, parseIp } from "../plan/cidr";
 import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";
@@ -16,6 +16,8 @@ export interface DockerStack extends Omit<DockerStackSettings, "name"> {
   dockerDriver: DockerDriver;
   /** Prefix of every Docker object's name. */
   name: string;
+  /** The Pulumi stack name (Pulumi.<stack>.yaml): the identity its Docker objects carry. */
+  stackName: string;
   /** Where the settings came from, for messages. */
   source: string;
 }
@@ -32,7 +34,7 @@ export function parseDockerStack(raw: Record<string, unknown>, source: string): 
     throw new SpecError(zodProblems(dockerStackSchema, parsed.error.issues, source).map((p) => ({ ...p, path: `cnilab:${p.path}` })));
   }
   const s = parsed.data;
-  const stack: DockerStack = { ...s, name: s.name ?? `cnilab-${DRIVER_FACTS[s.dockerDriver].short}`, source };
+  const stack: DockerStack = { ...s, name: s.name ?? `cnilab-${DRIVER_FACTS[s.dockerDriver].short}`, stackName: stackNameOf(source), source };
   const problems: SpecProblem[] = [];
   const at = (key: string, message: string) => problems.push({ source, path: `cnilab:${key}`, message });
   const facts = DRIVER_FACTS[stack.dockerDriver];

@@ -1,4 +1,5 @@
 import { SpecError } from "./errors";
+import { isolateScenarios } from "./isolate";
 import { loadLab, LABS_DIR } from "./lab";
 import type { Lab } from "./schema";
 import { parseStack, readStackFile, type Stack } from "./stack";
@@ -29,7 +30,7 @@ export async function loadSpec(rawStack: Record<string, unknown>, source: string
     }
     lab.scenarios = lab.scenarios.filter((s) => stack.scenarios!.includes(s.name));
   }
-  return { stack, lab };
+  return { stack, lab: isolateScenarios(lab) };
 }
 
 /** Loads stacks/Pulumi.<name>.yaml and its lab: what `cnilab plan <stack>` and the tests use. */

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../plan/pins";
 import { yamlValue } from "../policy/input-gate";
+import { unknownPolicyFields } from "../policy/fields";
 import { SpecError, type SpecProblem } from "./errors";
 import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
 import { zodProblems } from "./zod-problems";
@@ -78,6 +79,18 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
   for (const dup of duplicates(lab.workloads.map((w) => w.name))) at("workloads", `two workloads are named '${dup}'`);
   for (const dup of duplicates(lab.clients.map((c) => c.name))) at("clients", `two clients are named '${dup}'`);
   for (const dup of duplicates(lab.scenarios.map((s) => s.name))) at("scenarios", `two scenarios are named '${dup}'`);
+  // A later duplicate would silently replace the earlier one, and reordering the file would flip verdicts.
+  for (const dup of duplicates(lab.namespaces.map((n) => n.name))) at("namespaces", `two namespaces are named '${dup}'`);
+  lab.workloads.forEach((w, i) => {
+    for (const dup of duplicates(w.containers.map((c) => c.name))) at(`workloads[${i}].containers`, `workload '${w.name}' has two containers named '${dup}'`);
+  });
+  lab.scenarios.forEach((s, i) => {
+    const ids = s.policies.map((p) => {
+      const meta = (p.metadata ?? {}) as { namespace?: string; name?: string };
+      return `${meta.namespace ?? "default"}/${meta.name ?? ""}`;
+    });
+    for (const dup of duplicates(ids)) at(`scenarios[${i}].policies`, `scenario '${s.name}' has two NetworkPolicies ${dup}`);
+  });
   lab.workloads.forEach((w, i) => {
     checkNs(`workloads[${i}].namespace`, w.namespace);
     w.containers.forEach((c, j) => {
@@ -116,6 +129,9 @@ async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
         problems.push({ source, path: where, message: `expected apiVersion networking.k8s.io/v1 and kind NetworkPolicy, got ${p.apiVersion}/${p.kind}` });
         return;
       }
+      const object = `NetworkPolicy ${p.metadata?.namespace ?? "default"}/${p.metadata?.name ?? "(unnamed)"}`;
+      // Strict field validation, as the API server's: a misspelt field must not read as an absent one.
+      for (const f of unknownPolicyFields(raw)) problems.push({ source, path: `${where}.${f.path}`, message: `${object}: ${f.message}` });
       try {
         new NetworkPolicy(raw as never).validate();
       } catch (err) {

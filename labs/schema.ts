@@ -34,7 +34,7 @@ export const stackSchema = z.strictObject({
    */
   nodeSubnet: z.string().default("172.16.0.0/24"),
   nodeImage: z.string().min(1).optional(),
-  /** Defaults to cnilab-<backend>. */
+  /** Defaults to cnilab-<stack> (labs/stack.ts defaultClusterName). */
   clusterName: dnsLabel.max(40).optional(),
   /** Policy scenarios to apply; absent = all scenarios of the lab. */
   scenarios: z.array(dnsLabel).optional(),

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
 import { formatCidr, overlaps, parseCidr, type Cidr } from "../plan/cidr";
@@ -9,6 +10,8 @@ import { zodProblems } from "./zod-problems";
 
 /** The stack settings after defaults: every optional key resolved. */
 export interface Stack extends Omit<StackSettings, "clusterName" | "nodeImage"> {
+  /** The Pulumi stack name: <name> of the settings file Pulumi.<name>.yaml. */
+  name: string;
   clusterName: string;
   nodeImage: string;
   /** Where the settings came from, for messages. */
@@ -16,6 +19,23 @@ export interface Stack extends Omit<StackSettings, "clusterName" | "nodeImage"> 
 }
 
 const NAMESPACE = "cnilab:";
+/** Pulumi's stack settings file name: Pulumi.<stack>.yaml. */
+export const STACK_FILE_NAME = /^Pulumi\.(.+)\.ya?ml$/;
+
+/** The stack a settings file is for: <stack> of Pulumi.<stack>.yaml, else the file name without its extension. */
+export function stackNameOf(file: string): string {
+  const base = basename(file);
+  return STACK_FILE_NAME.exec(base)?.[1] ?? base.replace(/\.ya?ml$/, "");
+}
+
+/**
+ * cnilab-<stack>: two stacks of one backend (an ipvs copy of flannel-vxlan, say) must not share a
+ * cluster, so the default follows the stack, not the backend. Characters a cluster name cannot have
+ * ('_', '.', capitals) become '-' / lowercase.
+ */
+export function defaultClusterName(stack: string): string {
+  return `cnilab-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
+}
 
 /**
  * Reads `stacks/Pulumi.<stack>.yaml` into the raw `cnilab:` settings (prefix stripped). Keys of other
@@ -53,9 +73,11 @@ export function parseStack(raw: Record<string, unknown>, source: string): Stack 
     throw new SpecError(problems);
   }
   const s = parsed.data;
+  const name = stackNameOf(source);
   const stack: Stack = {
     ...s,
-    clusterName: s.clusterName ?? `cnilab-${s.backend}`,
+    name,
+    clusterName: s.clusterName ?? defaultClusterName(name),
     nodeImage: s.nodeImage ?? KIND_NODE_IMAGE,
     source,
   };
@@ -67,6 +89,9 @@ export function parseStack(raw: Record<string, unknown>, source: string): Stack 
 function checkStack(s: Stack): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const at = (key: string, message: string) => problems.push({ source: s.source, path: `cnilab:${key}`, message });
+  if (!stackSchema.shape.clusterName.safeParse(s.clusterName).success) {
+    at("clusterName", `the default '${s.clusterName}' (cnilab-<stack>) is not a DNS-1123 label of at most 40 characters; set cnilab:clusterName`);
+  }
   const cidrs: [string, Cidr][] = [];
   for (const key of ["podSubnet", "serviceSubnet", "nodeSubnet"] as const) {
     const c = parseCidr(s[key]);

@@ -3,6 +3,7 @@ import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8s
 import type { Spec } from "../labs";
 import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
+import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
 import { planNodes } from "./nodes";
 import { PERF_IMAGES } from "../perf/images";
 import { PROBE_NODE_IMAGE } from "../probe/image";
@@ -17,8 +18,11 @@ export interface LabPlan {
   nodes: PlannedNode[];
   kindConfig: KindClusterConfig;
   kindConfigYaml: string;
-  /** The lab's own Docker network (kind reads KIND_EXPERIMENTAL_DOCKER_NETWORK). */
-  network: { name: string; subnet: string; gateway: string };
+  /**
+   * The lab's own Docker network (kind reads KIND_EXPERIMENTAL_DOCKER_NETWORK). Its labels carry the
+   * stack's identity; kind's node containers sit on it, which is how `down` knows them as this stack's.
+   */
+  network: { name: string; subnet: string; gateway: string; labels: Label[] };
   cni: CniInstall;
   readiness: K8sObject[];
   namespaces: K8sObject[];
@@ -47,7 +51,12 @@ export function planLab(spec: Spec): LabPlan {
     nodes,
     kindConfig,
     kindConfigYaml: renderKindConfig(kindConfig),
-    network: { name: stack.clusterName, subnet: stack.nodeSubnet, gateway: host(mustParseCidr(stack.nodeSubnet), 1) },
+    network: {
+      name: stack.clusterName,
+      subnet: stack.nodeSubnet,
+      gateway: host(mustParseCidr(stack.nodeSubnet), 1),
+      labels: [...identityLabels(stack.name), { label: CLUSTER_LABEL, value: stack.clusterName }],
+    },
     cni,
     readiness: planReadiness(cni.readiness),
     namespaces: planNamespaces(lab),

@@ -63,6 +63,8 @@ export interface CompiledUniverse {
 export function compileUniverse(universe: PolicyUniverse): CompiledUniverse {
   const namespaceLabels = new Map<string, Labels>();
   for (const ns of universe.namespaces) {
+    // A second one would silently replace the first: which labels count would depend on the order.
+    if (namespaceLabels.has(ns.name)) throw new PolicyInputError([`Namespace ${ns.name} appears twice`], "duplicate namespace");
     // The API server sets this label on every namespace and keeps it equal to the name.
     namespaceLabels.set(ns.name, { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name });
   }

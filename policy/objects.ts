@@ -24,12 +24,16 @@ const READ_KINDS = ["Namespace", "Pod", "NetworkPolicy"] as const;
 type ReadKind = (typeof READ_KINDS)[number];
 
 
-export function readKubernetesObjects(text: string, file: string): LoadedObjects {
+/**
+ * `seen` carries the objects read so far (by kind, namespace and name → where), across files: a
+ * second object of the same identity is a problem naming both places, never a silent replacement.
+ */
+export function readKubernetesObjects(text: string, file: string, seen: Map<string, string> = new Map()): LoadedObjects {
   const out: LoadedObjects = { namespaces: [], pods: [], policies: [], notes: [], problems: [] };
   const ignored = new Map<string, number>();
   const { docs, problems } = readDocuments(text, file);
   out.problems.push(...problems);
-  for (const { where, value } of docs) if (value !== null && value !== undefined) visit(value, where, out, ignored);
+  for (const { where, value } of docs) if (value !== null && value !== undefined) visit(value, where, out, ignored, seen);
   if (ignored.size > 0) {
     const kinds = [...ignored].map(([kind, n]) => `${n} ${kind}`).join(", ");
     out.notes.push(`${file}: ignored ${kinds} (only ${READ_KINDS.join(", ")} are read)`);
@@ -37,7 +41,7 @@ export function readKubernetesObjects(text: string, file: string): LoadedObjects
   return out;
 }
 
-function visit(value: unknown, where: string, out: LoadedObjects, ignored: Map<string, number>): void {
+function visit(value: unknown, where: string, out: LoadedObjects, ignored: Map<string, number>, seen: Map<string, string>): void {
   if (!isObj(value)) {
     out.problems.push(`${where}: must be a Kubernetes object (a mapping with kind), got ${Array.isArray(value) ? "a list" : typeof value}`);
     return;
@@ -49,7 +53,7 @@ function visit(value: unknown, where: string, out: LoadedObjects, ignored: Map<s
   }
   if (kind === "List" || (kind.endsWith("List") && Array.isArray(value.items))) {
     if (!Array.isArray(value.items)) out.problems.push(`${where}: ${kind}.items: must be a list`);
-    else value.items.forEach((item, i) => visit(item, `${where}: items[${i}]`, out, ignored));
+    else value.items.forEach((item, i) => visit(item, `${where}: items[${i}]`, out, ignored, seen));
     return;
   }
   if (!READ_KINDS.includes(kind as ReadKind)) {
@@ -59,7 +63,14 @@ function visit(value: unknown, where: string, out: LoadedObjects, ignored: Map<s
   const metadata = isObj(value.metadata) ? value.metadata : {};
   const name = typeof metadata.name === "string" ? metadata.name : "(unnamed)";
   const ns = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
-  const object = `${where}: ${kind} ${kind === "Namespace" ? name : `${ns ?? DEFAULT_NAMESPACE}/${name}`}`;
+  const id = `${kind} ${kind === "Namespace" ? name : `${ns ?? DEFAULT_NAMESPACE}/${name}`}`;
+  const object = `${where}: ${id}`;
+  const first = seen.get(id);
+  if (first !== undefined) {
+    out.problems.push(`${object}: appears twice (first in ${first}); which one counts would depend on the order of the input`);
+    return;
+  }
+  seen.set(id, where);
   const problems: string[] = [];
   READERS[kind as ReadKind](value, metadata, problems, out);
   out.problems.push(...problems.map((p) => `${object}: ${p}`));

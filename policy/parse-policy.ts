@@ -4,6 +4,7 @@
  * ValidateNetworkPolicySpec/Port/Peer/IPBlock) and collecting every problem with its field path.
  * Absent and `null` fields read as Go's decoder reads them: as not set.
  */
+import { unknownPolicyFields } from "./fields";
 import { isObj, isSet, type Obj } from "./guards";
 import { parseIpBlockRange, strictlyInside, type IpBlockRange } from "./ip";
 import { selectorProblems, type LabelSelectorInput } from "./selector";
@@ -40,6 +41,8 @@ const POLICY_TYPES = ["Ingress", "Egress"] as const;
 export function parseNetworkPolicy(value: unknown): ParsedPolicy | { problems: string[] } {
   const problems: string[] = [];
   if (!isObj(value)) return { problems: ["object: must be a mapping"] };
+  // Strict field validation, as the API server's: a misspelt field must not read as an absent one.
+  problems.push(...unknownPolicyFields(value).map((p) => `${p.path}: ${p.message}`));
   const metadata = isObj(value.metadata) ? value.metadata : {};
   const name = metadata.name;
   if (typeof name !== "string" || name === "") problems.push("metadata.name: required");

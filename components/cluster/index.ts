@@ -17,12 +17,9 @@ export interface KindClusterArgs {
   config: string;
   /** The same document as data: what decides whether the cluster must be replaced. */
   configData: object;
-  /** The lab's Docker bridge network; subnet and gateway are fixed per lab. */
-  network: { name: string; subnet: string; gateway: string };
+  /** The lab's Docker bridge network; subnet and gateway are fixed per lab, labels carry the stack's identity. */
+  network: { name: string; subnet: string; gateway: string; labels: { label: string; value: string }[] };
 }
-
-/** Labels on the Docker network, so `docker network ls --filter label=…` finds cnilab's. */
-export const NETWORK_LABELS = { cluster: "io.cnilab.cluster", managedBy: "io.cnilab.managed-by" } as const;
 
 /**
  * The dynamic resource running kind. Its type is `pulumi-nodejs:dynamic/cnilab:KindCluster`
@@ -65,10 +62,7 @@ export class KindCluster extends pulumi.ComponentResource {
         ipamConfigs: [{ subnet: args.network.subnet, gateway: args.network.gateway }],
         // As kind's own "kind" network: nodes reach the outside (image pulls) through NAT.
         options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
-        labels: [
-          { label: NETWORK_LABELS.cluster, value: args.clusterName },
-          { label: NETWORK_LABELS.managedBy, value: "pulumi" },
-        ],
+        labels: args.network.labels,
       },
       // The name is fixed, so a replacement can only be created once the old network is gone.
       { parent: this, deleteBeforeReplace: true },

@@ -15,23 +15,24 @@ async function assertionsOf(stack: string) {
 }
 
 const expectOf = (probes: { id: string; expect: string }[]) => Object.fromEntries(probes.map((p) => [p.id, p.expect]));
+/** A scenario's probe id: its own copies of the client and the workload (labs/isolate.ts). */
+const id = (scenario: string, from: string, to: string, port: string, kind = "pod") => `${scenario}/${scenario}-${from}-${scenario}-${to}-${port}-${kind}`;
 
 describe("expected outcomes of the netpol lab", () => {
-  it("calico enforces: the union of all six policies decides each connection", async () => {
+  it("calico enforces: each scenario's own policy alone decides its connections", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
     const e = expectOf(assertions.probes);
-    // nginx is selected by deny-nginx, access-nginx, default-deny and deny-namespace: same-namespace pods pass.
-    expect(e["access-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
-    expect(e["access-nginx/other-nginx-80-tcp-pod"]).toBe("connected");
-    expect(e["access-nginx/prod-client-nginx-80-tcp-pod"]).toBe("timeout");
-    expect(e["access-namespace/prod-client-myapp-80-tcp-pod"]).toBe("connected");
-    expect(e["access-namespace/dev-client-myapp-80-tcp-pod"]).toBe("timeout");
-    expect(e["web-allow-external/dev-client-web-80-tcp-pod"]).toBe("connected");
-    // Port 81/UDP is not in web-allow-external, but deny-namespace admits demo (same namespace) on any port.
-    expect(e["web-allow-external/demo-web-81-udp-pod"]).toBe("connected");
-    const why = assertions.probes.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!.why;
-    expect(why).toMatch(/deny-nginx/);
+    expect(e[id("access-nginx", "demo", "nginx", "80-tcp")]).toBe("connected");
+    // Applied together with deny-namespace these would connect (same namespace); alone, they are blocked.
+    expect(e[id("access-nginx", "other", "nginx", "80-tcp")]).toBe("timeout");
+    expect(e[id("web-allow-external", "demo", "web", "81-udp")]).toBe("timeout");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp")]).toBe("timeout");
+    expect(e[id("access-namespace", "prod-client", "myapp", "80-tcp")]).toBe("connected");
+    expect(e[id("access-namespace", "dev-client", "myapp", "80-tcp")]).toBe("timeout");
+    expect(e[id("web-allow-external", "dev-client", "web", "80-tcp")]).toBe("connected");
+    const why = assertions.probes.find((p) => p.id === id("access-nginx", "prod-client", "nginx", "80-tcp"))!.why;
     expect(why).toMatch(/access-nginx/);
+    expect(why).not.toMatch(/deny-nginx|default-deny|deny-namespace/);
   });
 
   it("flannel enforces nothing: every policy probe expects a connection, and says why", async () => {
@@ -39,7 +40,7 @@ describe("expected outcomes of the netpol lab", () => {
     const policy = assertions.probes.filter((p) => p.group !== "health");
     expect(policy.length).toBeGreaterThan(20);
     expect(new Set(policy.map((p) => p.expect))).toEqual(new Set(["connected"]));
-    const blockedOnCalico = policy.find((p) => p.id === "access-nginx/prod-client-nginx-80-tcp-pod")!;
+    const blockedOnCalico = policy.find((p) => p.id === id("access-nginx", "prod-client", "nginx", "80-tcp"))!;
     expect(blockedOnCalico.basis).toEqual({ kind: "policy", verdict: "allowed", notEnforced: ["ingress"] });
     expect(blockedOnCalico.why).toMatch(/not enforced: flannel only programs routes/);
   });
@@ -47,8 +48,8 @@ describe("expected outcomes of the netpol lab", () => {
   it("macvlan: Service names fail as DNS errors (cluster DNS is a ClusterIP), pod IPs connect", async () => {
     const { assertions } = await assertionsOf("macvlan");
     const e = expectOf(assertions.probes);
-    expect(e["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("dns-error");
-    expect(e["deny-nginx/demo-nginx-80-tcp-pod"]).toBe("connected");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp", "svc")]).toBe("dns-error");
+    expect(e[id("deny-nginx", "demo", "nginx", "80-tcp")]).toBe("connected");
     expect(e["health/pod-to-own-node"]).toBe("no-route");
     expect(e["health/pod-to-pod-same-node"]).toBe("connected");
     expect(e["health/cluster-dns"]).toBe("dns-error");
@@ -121,18 +122,19 @@ describe("resolving targets and building the Jobs", () => {
   it("one probe per replica, each an endpoint of the pods' Service; addresses filled in; every plan valid for the probe program", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
     // nginx as if it ran two replicas (the netpol lab's workloads run one each).
-    const twice = assertions.probes.map((p) => (p.target.kind === "pods" && p.target.workload === "nginx" ? { ...p, target: { ...p.target, replicas: 2 } } : p));
+    const twice = assertions.probes.map((p) => (p.target.kind === "pods" && p.target.workload === "deny-nginx-nginx" ? { ...p, target: { ...p.target, replicas: 2 } } : p));
     const { probes, unresolved } = resolveProbes(twice, facts);
     expect(unresolved.filter((u) => !u.id.startsWith("health/"))).toEqual([]);
     const byId = Object.fromEntries(probes.map((p) => [p.id, p.to]));
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@0"]).toBe("default/nginx#0");
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@1"]).toBe("default/nginx#1");
-    expect(byId["deny-nginx/demo-nginx-80-tcp-pod@2"]).toBeUndefined();
-    expect(byId["deny-myapp/demo-myapp-80-tcp-pod"] ?? byId["access-namespace/demo-myapp-80-tcp-pod"]).toBe("default/myapp#0");
+    const nginx = id("deny-nginx", "demo", "nginx", "80-tcp");
+    expect(byId[`${nginx}@0`]).toBe("deny-nginx/deny-nginx-nginx#0");
+    expect(byId[`${nginx}@1`]).toBe("deny-nginx/deny-nginx-nginx#1");
+    expect(byId[`${nginx}@2`]).toBeUndefined();
+    expect(byId[id("access-namespace", "demo", "myapp", "80-tcp")]).toBe("access-namespace/access-namespace-myapp#0");
     expect(byId["health/pod-to-pod-same-node"]).toBe("cnilab-health/echo-same-node#0");
-    const demo = clientProbePlan("demo", probes).probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod@1");
-    expect(demo).toEqual({ id: "deny-nginx/demo-nginx-80-tcp-pod@1", endpoint: { service: "default/nginx", index: 1 }, port: 80, protocol: "tcp", timeoutMs: 2000, attempts: 5, expect: expect.any(String) });
-    expect(byId["deny-nginx/demo-nginx-80-tcp-svc"]).toBe("nginx.default.svc.cluster.local");
+    const demo = clientProbePlan("deny-nginx-demo", probes).probes.find((p) => p.id === `${nginx}@1`);
+    expect(demo).toEqual({ id: `${nginx}@1`, endpoint: { service: "deny-nginx/deny-nginx-nginx", index: 1 }, port: 80, protocol: "tcp", timeoutMs: 2000, attempts: 5, expect: expect.any(String) });
+    expect(byId[id("deny-nginx", "demo", "nginx", "80-tcp", "svc")]).toBe("deny-nginx-nginx.deny-nginx.svc.cluster.local");
     expect(byId["health/pod-to-own-node"]).toBe("172.30.5.3");
     expect(byId["health/pod-to-apiserver"]).toBe("10.96.0.1");
     expect(byId["health/service-clusterip"]).toBe("10.96.0.50");
@@ -146,8 +148,8 @@ describe("resolving targets and building the Jobs", () => {
     const { assertions } = await assertionsOf("calico-ipip");
     const { unresolved } = resolveProbes(assertions.probes, { ...facts, nodeIps: {} });
     expect(unresolved.map((u) => u.id)).toContain("health/pod-to-own-node");
-    const nginx = assertions.probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod")!;
-    const none = resolveProbes([{ ...nginx, target: { kind: "pods", namespace: "default", workload: "nginx", service: "nginx", replicas: 0 } }], facts);
+    const nginx = assertions.probes.find((p) => p.id === id("deny-nginx", "demo", "nginx", "80-tcp"))!;
+    const none = resolveProbes([{ ...nginx, target: { kind: "pods", namespace: "deny-nginx", workload: "deny-nginx-nginx", service: "deny-nginx-nginx", replicas: 0 } }], facts);
     expect(none).toEqual({ probes: [], unresolved: [{ id: nginx.id, group: nginx.group, reason: expect.stringContaining("has no address") }] });
   });
 
@@ -156,14 +158,38 @@ describe("resolving targets and building the Jobs", () => {
     const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')");
     expect(Object.values(r).flatMap((o) => schemaErrors(o as never))).toEqual([]);
     expect(JSON.parse(r.configMap.data!["request.json"] as string)).toEqual({
+      // The health echo servers, then each scenario's own copies of the workloads it probes.
       services: [
         { service: "cnilab-health/echo-same-node", expected: 1 },
         { service: "cnilab-health/echo-other-node", expected: 1 },
-        { service: "default/nginx", expected: 1 },
-        { service: "default/myapp", expected: 1 },
-        { service: "default/web", expected: 1 },
+        ...[
+          "deny-nginx/deny-nginx-nginx",
+          "access-nginx/access-nginx-nginx",
+          "default-deny/default-deny-myapp",
+          "default-deny/default-deny-web",
+          "deny-namespace/deny-namespace-web",
+          "deny-namespace/deny-namespace-myapp",
+          "access-namespace/access-namespace-myapp",
+          "web-allow-external/web-allow-external-web",
+        ].map((service) => ({ service, expected: 1 })),
       ],
-      namespaces: ["cnilab-health", "default", "dev", "prod"],
+      namespaces: [
+        "access-namespace",
+        "access-namespace-dev",
+        "access-namespace-prod",
+        "access-nginx",
+        "access-nginx-prod",
+        "cnilab-health",
+        "default-deny",
+        "default-deny-prod",
+        "deny-namespace",
+        "deny-namespace-dev",
+        "deny-namespace-prod",
+        "deny-nginx",
+        "web-allow-external",
+        "web-allow-external-dev",
+        "web-allow-external-prod",
+      ],
       configMap: "cnilab-targets",
       waitSeconds: 180,
     });
@@ -180,13 +206,16 @@ describe("resolving targets and building the Jobs", () => {
     const { assertions, plan } = await assertionsOf("calico-ipip");
     const { probes } = resolveProbes(assertions.probes, facts);
     const worker = plan.nodes.find((n) => n.role === "worker")!.name;
-    expect(assertions.clients.map((c) => [c.name, c.namespace, c.labels, c.node])).toEqual([
+    // The health client, then each scenario's own copies of the clients its traffic names.
+    expect(assertions.clients.slice(0, 6).map((c) => [c.name, c.namespace, c.labels, c.node])).toEqual([
       ["health-client", "cnilab-health", { app: "health-client" }, worker],
-      ["demo", "default", { app: "demo" }, worker],
-      ["other", "default", { app: "other" }, worker],
-      ["prod-client", "prod", { app: "client" }, worker],
-      ["dev-client", "dev", { app: "client" }, worker],
+      ["deny-nginx-demo", "deny-nginx", { app: "demo" }, worker],
+      ["deny-nginx-other", "deny-nginx", { app: "other" }, worker],
+      ["access-nginx-demo", "access-nginx", { app: "demo" }, worker],
+      ["access-nginx-other", "access-nginx", { app: "other" }, worker],
+      ["access-nginx-prod-client", "access-nginx-prod", { app: "client" }, worker],
     ]);
+    expect(assertions.clients).toHaveLength(1 + 2 + 3 + 2 + 3 + 3 + 3);
     for (const client of assertions.clients) {
       const plan = clientProbePlan(client.name, probes);
       const { configMap, job } = planAssertionJob(client, plan.probes.length, "console.log('probe')", "abc123");

@@ -1,5 +1,5 @@
 /** The CLI surface of doctor, plan, up and down: registration, help text, argument parsing, exit codes. */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,17 +57,30 @@ describe("argument errors exit 2 with one message and a pointer to --help", () =
     [["up"], "cnilab up: expected one <stack>, got none"],
     [["down"], "cnilab down: expected one <stack>, got none"],
     [["up", "kindnet", "macvlan"], "cnilab up: expected one <stack>, got kindnet macvlan"],
-    [["down", "kindnet", "--purge"], "cnilab down: Unknown option '--purge'"],
+    [["down", "kindnet", "--purge"], "cnilab down: unknown option '--purge'; options: --force, -h/--help"],
+    [["down", "kindnet", "--forse"], "cnilab down: unknown option '--forse' (did you mean --force?); options: --force, -h/--help"],
     [["up", "no-such-stack"], "cnilab up: unknown stack 'no-such-stack'"],
     [["plan"], "cnilab plan: missing <stack>; stacks: "],
-    [["plan", "kindnet", "--yaml"], "cnilab plan: Unknown option '--yaml'"],
-    [["doctor", "--backend"], "cnilab doctor: Option '--backend <value>' argument missing"],
+    [["plan", "kindnet", "--yaml"], "cnilab plan: unknown option '--yaml'; options: --images, --json, -h/--help"],
+    [["doctor", "--backend"], "cnilab doctor: option --backend needs a value"],
   ])("cnilab %j", async (argv, message) => {
     const { code, out, err } = await cli(...argv);
     expect(code).toBe(2);
     expect(out).toBe("");
     expect(err.startsWith(message)).toBe(true);
     expect(err).toContain(`(see 'cnilab ${argv[0]} --help')`);
+  });
+
+  it("an unknown command suggests the closest; help <command>, --version", async () => {
+    const typo = await cli("dwon", "kindnet");
+    expect([typo.code, typo.out]).toEqual([2, ""]);
+    expect(typo.err).toBe(`cnilab: unknown command 'dwon' (did you mean 'down'?); commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
+    const help = await cli("help", "down");
+    expect([help.code, help.err]).toEqual([0, ""]);
+    expect(help.out).toBe((await cli("down", "--help")).out);
+    expect((await cli("help", "plna")).err).toMatch(/^cnilab: unknown command 'plna' \(did you mean 'plan'\?\)/);
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V", "version"]) expect(await cli(flag)).toEqual({ code: 0, out: `cnilab ${version}\n`, err: "" });
   });
 
   it("a missing prerequisite is one line and exit 2, not a stack trace (no tools on PATH, no network)", async () => {

@@ -16,7 +16,7 @@ import { runVerify } from "../../cli/verify";
 import { DOCKER_LAB_IMAGES, imageResourceName, loadDockerStackSpec, reportDockerLab, type DockerLabPlan, type DockerLabReport } from "../../docker";
 import type { ProbeOutcome } from "../../probe/types";
 import { ROOT, STACKS_DIR } from "../helpers/stacks";
-import { installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
+import { LAB_TEST_TIMEOUT_MS, installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
 
@@ -137,7 +137,7 @@ function programFor(p: DockerLabPlan, results: DockerLabReport): NonNullable<Fak
   };
 }
 
-describe("cnilab up / verify / down <docker stack>", () => {
+describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   const STACK = "docker-macvlan";
   const lab = dockerPlan(STACK);
   const labels = (name: string) => Object.fromEntries(lab.containers.find((c) => c.name === name)!.labels.map((l) => [l.label, l.value]));
@@ -212,25 +212,28 @@ describe("cnilab up / verify / down <docker stack>", () => {
     await expect(run(runVerify, [STACK, "--junit", "x.xml"])).rejects.toThrow(UsageError);
   });
 
-  it("down: destroy, then the lab's leftover containers and networks by name (others left alone), no kind; idempotent", async () => {
+  it("down: destroy, then the leftover containers and networks carrying the stack's labels (others left alone), no kind; idempotent", async () => {
     expect((await run(runUp, [STACK])).code).toBe(0);
     // What Docker still holds after a killed up, next to a stranger's container of the same name pattern.
     m.addContainer("cnilab-mv-client-a", labels("cnilab-mv-client-a"));
     m.addContainer("cnilab-mv-wire", labels("cnilab-mv-wire"));
     m.addContainer("cnilab-mv-web-a", { owner: "someone else" });
-    m.addNetwork("cnilab-mv-lan", "192.168.214.0/24");
-    m.addNetwork("cnilab-mv-parent", "10.255.214.0/24");
+    const networkLabels = (name: string) => Object.fromEntries(lab.networks.find((n) => n.name === name)!.labels.map((l) => [l.label, l.value]));
+    m.addNetwork("cnilab-mv-lan", "192.168.214.0/24", networkLabels("cnilab-mv-lan"));
+    m.addNetwork("cnilab-mv-parent", "10.255.214.0/24", networkLabels("cnilab-mv-parent"));
     const down = await run(runDown, [STACK]);
     expect(down.err).toBe("");
     expect(down.code).toBe(0);
     expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (9 resources).`);
     const report = down.out.slice(down.out.indexOf("Pulumi: destroyed")).split("\n");
+    // Containers first (the lab's own, then what the plan names but is not the stack's), then the
+    // networks, the parent bridge last.
     expect(report.slice(1, 8)).toEqual([
-      "No Docker container cnilab-mv-client-b left.",
       "Removed the leftover Docker container cnilab-mv-client-a.",
-      "No Docker container cnilab-mv-web-b left.",
-      "Docker container cnilab-mv-web-a exists without this lab's label cnilab.name=cnilab-mv, cnilab.lab=docker-drivers, cnilab.role=server: left alone.",
       "Removed the leftover Docker container cnilab-mv-wire.",
+      "No Docker container cnilab-mv-client-b left.",
+      "No Docker container cnilab-mv-web-b left.",
+      "Docker container cnilab-mv-web-a exists without this stack's labels (io.cnilab.project=cnilab, io.cnilab.stack=docker-macvlan): left alone.",
       "Removed the leftover Docker network cnilab-mv-lan.",
       "Removed the leftover Docker network cnilab-mv-parent.",
     ]);

@@ -369,7 +369,7 @@ describe("runDoctor", () => {
     for (const [argv, message] of [
       [["doctor", "--backend", "flannel-vxlam"], "unknown backend 'flannel-vxlam' (did you mean 'flannel-vxlan'?)"],
       [["doctor", "extra"], "unexpected argument 'extra'"],
-      [["doctor", "--verbose"], "Unknown option '--verbose'"],
+      [["doctor", "--verbose"], "unknown option '--verbose'; options: --backend <value>"],
     ] as const) {
       const io = captureIo(m.env);
       expect(await main([...argv], io)).toBe(2);

@@ -36,8 +36,15 @@ const blocked: JobLogs = { demo: { text: probeLine("timeout") } };
 const program: NonNullable<FakeConfig["program"]> = {
   resources: [
     { type: LAB, name: CLUSTER, custom: false },
-    { type: "docker:index/network:Network", name: `${CLUSTER}-cluster-network`, custom: true, parents: [LAB, "cnilab:cluster:KindCluster"] },
-    { type: "pulumi-nodejs:dynamic/cnilab:KindCluster", name: `${CLUSTER}-cluster-kind`, custom: true, parents: [LAB, "cnilab:cluster:KindCluster"] },
+    // With what the state records of them (their Docker and kind names: down removes what it recorded).
+    { type: "docker:index/network:Network", name: `${CLUSTER}-cluster-network`, custom: true, parents: [LAB, "cnilab:cluster:KindCluster"], outputs: { name: CLUSTER } },
+    {
+      type: "pulumi-nodejs:dynamic/cnilab:KindCluster",
+      name: `${CLUSTER}-cluster-kind`,
+      custom: true,
+      parents: [LAB, "cnilab:cluster:KindCluster"],
+      outputs: { clusterName: CLUSTER, network: CLUSTER },
+    },
     { type: "pulumi:providers:kubernetes", name: `${CLUSTER}-k8s`, custom: true, parents: [LAB] },
     { type: "kubernetes:helm.sh/v3:Release", name: `${CLUSTER}-cni-flannel`, custom: true, parents: [LAB, "cnilab:cni:Cni"] },
     { type: "kubernetes:batch/v1:Job", name: `${CLUSTER}-cni-ready`, custom: true, parents: [LAB, "cnilab:cni:Cni"] },

@@ -1,5 +1,5 @@
 /** `cnilab plan` for two stacks of different families, --images, --json, and bad stacks. */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -46,14 +46,17 @@ describe("cnilab plan <stack>", () => {
     expect(out).toMatch(new RegExp(`\\n  NetworkPolicy +${objects.filter((o) => o.kind === "NetworkPolicy").length}\\n`));
     expect(out).toMatch(new RegExp(`\\n  DaemonSet +1\\n`));
     const more = plannedResourceCount(planLab(spec)) - objects.length;
-    // The network, the cluster, the release, then a ConfigMap + Job per source identity (5) and the
-    // probe targets' resolver: ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Job.
-    expect(more).toBe(3 + 2 * 5 + 5);
+    // The network, the cluster, the release, then a ConfigMap + Job per source identity (the health
+    // client and each scenario's own copies of its clients: 2+3+2+3+3+3) and the probe targets'
+    // resolver: ServiceAccount, ClusterRole, ClusterRoleBinding, ConfigMap, Job.
+    expect(more).toBe(3 + 2 * 17 + 5);
     expect(out).toMatch(new RegExp(`\\n  total +${objects.length} \\(\\+ ${more} more Pulumi resources: Docker network, kind cluster, Helm release, assertion Jobs`));
     // Every probe with its expectation: on flannel, policies are not enforced.
-    expect(out).toContain("  42 probes from 5 source identities: cnilab-health/health-client on cnilab-flannel-vxlan-worker, default/demo on");
-    expect(out).toMatch(/\n  access-nginx:\n    demo → default\/nginx:80\/tcp  expect connected  — allowed/);
-    expect(out).toMatch(/prod-client → default\/nginx:80\/tcp  expect connected  — expected allowed \(policy verdict denied: .*\); ingress not enforced: flannel only programs routes/);
+    expect(out).toContain("  42 probes from 17 source identities: cnilab-health/health-client on cnilab-flannel-vxlan-worker, deny-nginx/deny-nginx-demo on");
+    expect(out).toMatch(/\n  access-nginx:\n    access-nginx-demo → access-nginx\/access-nginx-nginx:80\/tcp  expect connected  — allowed/);
+    expect(out).toMatch(
+      /access-nginx-prod-client → access-nginx\/access-nginx-nginx:80\/tcp  expect connected  — expected allowed \(policy verdict denied: .*\); ingress not enforced: flannel only programs routes/,
+    );
     expect(out).toContain("    health/pod-to-internet: off by default; set cnilab:probeInternet: true to probe 1.1.1.1:443\n");
   });
 
@@ -71,8 +74,8 @@ describe("cnilab plan <stack>", () => {
     );
     const spec = await loadStack("macvlan");
     const p = planLab(spec);
-    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 5 + 5);
-    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ ${2 + 2 * 5 + 5} more Pulumi resources: Docker network, kind cluster, assertion Jobs`));
+    expect(plannedResourceCount(p)).toBe(plannedObjects(p).length + 2 + 2 * 17 + 5);
+    expect(out).toMatch(new RegExp(`\\n  total +${plannedObjects(p).length} \\(\\+ ${2 + 2 * 17 + 5} more Pulumi resources: Docker network, kind cluster, assertion Jobs`));
     expect(out).toMatch(/    health-client → cnilab-macvlan-worker kubelet:10250\/tcp  expect no-route  — macvlan \(bridge mode\): the kernel never delivers/);
   });
 
@@ -114,7 +117,8 @@ describe("cnilab plan <stack>", () => {
 
   it("takes a path to a stack file, named relative to the working directory", async () => {
     const file = join(tmp, "Pulumi.mine.yaml");
-    copyFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), file);
+    // A subnet of its own: the same as kindnet's would collide with that stack.
+    writeFileSync(file, readFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), "utf8").replace("172.16.1.0/24", "172.16.99.0/24"));
     const io = captureIo({}, tmp);
     expect(await runPlan(["./Pulumi.mine.yaml"], io)).toBe(0);
     expect(io.out()).toContain(`  mine (${file}): lab 'netpol', backend kindnet\n`);

@@ -11,12 +11,12 @@ import { plannedResourceCount } from "../../cli/plan";
 import { main } from "../../cli/main";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import type { LabPlan } from "../../plan";
-import type { FakeMachine } from "./fakes/install";
-import { argvOf, CLUSTER, labMachine, lockedPlugin, pulumiCallsOf, readSalt, STACK, SUBNET, type LabRun } from "./fakes/lab";
+import { LAB_TEST_TIMEOUT_MS, type FakeMachine } from "./fakes/install";
+import { argvOf, CLUSTER, IDENTITY, labMachine, lockedPlugin, pulumiCallsOf, readSalt, STACK, SUBNET, type LabRun } from "./fakes/lab";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
 
-describe("cnilab up / down with the Automation API", () => {
+describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
   let plan: LabPlan;
   let run: LabRun;
@@ -37,6 +37,8 @@ describe("cnilab up / down with the Automation API", () => {
     const copyDir = join(m.project, ".cnilab/stack-settings/default");
     const copy = join(copyDir, "stacks", `Pulumi.${STACK}.yaml`);
     expect(argvOf(pulumiCalls())).toEqual([
+      // The machine check looks for a recorded state first (none yet: nothing is created to find out).
+      `stack select --stack ${STACK}`,
       `stack select --stack ${STACK}`,
       `stack init ${STACK}`,
       `stack select --stack ${STACK}`,
@@ -131,16 +133,18 @@ describe("cnilab up / down with the Automation API", () => {
     expect(existsSync(join(m.dir, "elsewhere/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
   });
 
-  it("after an up that failed halfway, down destroys the stack and removes the cluster and network left behind", async () => {
-    m.configure({ failUpAfter: 6 });
+  it("after an up that failed halfway, down destroys the stack and removes the cluster and network left behind by their labels", async () => {
+    // Killed after the components: the network and cluster exist, but the state never recorded them.
+    m.configure({ failUpAfter: 2 });
     const failed = await run(runUp, [STACK]);
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/creating .* failed: fake failure/);
     expect(failed.err).toContain(`'cnilab down ${STACK}'`);
-    expect(failed.out).toMatch(/\] failed: kubernetes:/);
-    // What the kind provider had made before the crash, beyond what Pulumi recorded.
-    m.addCluster(CLUSTER);
-    m.addNetwork(CLUSTER, SUBNET);
+    expect(failed.out).toMatch(/\] failed: docker:index\/network:Network/);
+    // What the kind provider had made before the crash, beyond what Pulumi recorded: the network
+    // with the stack's labels, the cluster's node on it.
+    m.addNetwork(CLUSTER, SUBNET, IDENTITY);
+    m.addCluster(CLUSTER, CLUSTER);
 
     const down = await run(runDown, [STACK]);
     expect(down.err).toBe("");
@@ -149,7 +153,7 @@ describe("cnilab up / down with the Automation API", () => {
     expect(argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"))).toEqual([
       `destroy --yes --skip-preview --config-file ${copy} --event-log --exec-kind auto.local --stack ${STACK}`,
     ]);
-    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (3 resources).`);
+    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (0 resources).`);
     expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
     expect(down.out).toContain(`Removed the leftover Docker network ${CLUSTER}.`);
     expect(m.clusters()).toEqual([]);
@@ -163,8 +167,9 @@ describe("cnilab up / down with the Automation API", () => {
     expect(again.out).toContain(`No Docker network ${CLUSTER} left.`);
   });
 
-  it("when destroy fails, removes the leftovers and destroys again with a refresh", async () => {
+  it("when destroy fails, removes the leftovers the state recorded and destroys again with a refresh", async () => {
     expect((await run(runUp, [STACK])).code).toBe(0);
+    // On no labelled network: the cluster is this stack's because its state recorded it.
     m.addCluster(CLUSTER);
     m.configure({ failDestroyTimes: 1 });
     const down = await run(runDown, [STACK]);
@@ -185,22 +190,30 @@ describe("cnilab up / down with the Automation API", () => {
     expect(down.out).toContain("deleting cnilab-cluster failed: fake failure");
   });
 
-  it("down of a stack never brought up still clears leftovers by name, and leaves another subnet's network alone", async () => {
-    m.addCluster(CLUSTER);
+  it("down of a stack never brought up removes only what carries its labels; a same-named cluster and network are left alone", async () => {
     m.addNetwork(CLUSTER, "10.99.0.0/24");
+    m.addCluster(CLUSTER, CLUSTER);
     const down = await run(runDown, [STACK]);
     expect(down.code).toBe(0);
     expect(argvOf(pulumiCalls())).toEqual([`stack select --stack ${STACK}`]);
     expect(down.out).toContain(`Pulumi: no stack ${STACK} in file://${m.project}/.cnilab/state, nothing recorded to destroy.`);
-    expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
-    expect(down.out).toContain(`Docker network ${CLUSTER} exists with subnet 10.99.0.0/24, not this stack's ${SUBNET}: left alone.`);
+    expect(down.out).toContain(
+      `kind cluster ${CLUSTER} exists but is not this stack's (its nodes are on Docker network ${CLUSTER}, not this stack's): left alone.`,
+    );
+    expect(down.out).toContain(
+      `Docker network ${CLUSTER} exists and is not made by a cnilab stack (no io.cnilab.* labels), not this stack's ` +
+        `(io.cnilab.project=cnilab, io.cnilab.stack=${STACK}): left alone.`,
+    );
+    expect(m.clusters()).toEqual([CLUSTER]);
     expect(m.networks()).toEqual([CLUSTER]);
+    expect(m.calls("kind").map((c) => c.argv[0])).not.toContain("delete");
   });
 
   it("a stack locked by a killed up: down says to use --force, which cancels the lock first", async () => {
     m.configure({ lockOnInit: true, failUpAfter: 0 });
     expect((await run(runUp, [STACK])).code).toBe(1);
-    m.addCluster(CLUSTER);
+    m.addNetwork(CLUSTER, SUBNET, IDENTITY);
+    m.addCluster(CLUSTER, CLUSTER);
     const locked = await run(runDown, [STACK]);
     expect(locked.code).toBe(1);
     expect(locked.err).toContain(`'cnilab down ${STACK} --force'`);

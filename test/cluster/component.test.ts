@@ -29,7 +29,15 @@ beforeAll(async () => {
     clusterName: "netpol",
     config: "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n",
     configData: { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4" },
-    network: { name: "cnilab-netpol", subnet: "172.30.7.0/24", gateway: "172.30.7.1" },
+    network: {
+      name: "cnilab-netpol",
+      subnet: "172.30.7.0/24",
+      gateway: "172.30.7.1",
+      labels: [
+        { label: "io.cnilab.project", value: "cnilab" },
+        { label: "io.cnilab.stack", value: "netpol-stack" },
+      ],
+    },
   });
   await Promise.all([settled(lab.nodes), settled(lab.kubeconfig), settled(lab.networkName)]);
   byType = (type) => {
@@ -52,7 +60,7 @@ describe("KindCluster", () => {
     expect(byType(DYNAMIC_TYPE).parent).toBe(component.urn);
   });
 
-  it("creates the lab's bridge network with its fixed subnet, replaced delete-first", () => {
+  it("creates the lab's bridge network with its fixed subnet and the plan's labels, replaced delete-first", () => {
     const network = byType("docker:index/network:Network");
     expect(network.inputs).toEqual({
       name: "cnilab-netpol",
@@ -60,8 +68,8 @@ describe("KindCluster", () => {
       ipamConfigs: [{ subnet: "172.30.7.0/24", gateway: "172.30.7.1" }],
       options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
       labels: [
-        { label: "io.cnilab.cluster", value: "netpol" },
-        { label: "io.cnilab.managed-by", value: "pulumi" },
+        { label: "io.cnilab.project", value: "cnilab" },
+        { label: "io.cnilab.stack", value: "netpol-stack" },
       ],
     });
     expect(network.deleteBeforeReplace).toBe(true);

@@ -21,7 +21,11 @@ import { ROOT, STACKS_DIR } from "../helpers/stacks";
 const BUNDLE = "/* probe bundle */\n";
 const planOf = (driver: DockerDriver): DockerLabPlan =>
   planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`)), BUNDLE);
+/** The stack each name prefix is the default of. */
+const STACK_OF: Record<string, string> = { "cnilab-br": "docker-bridge", "cnilab-mv": "docker-macvlan", "cnilab-ipvl2": "docker-ipvlan-l2", "cnilab-ipvl3": "docker-ipvlan-l3" };
 const labels = (name: string, role: string) => [
+  { label: "io.cnilab.project", value: "cnilab" },
+  { label: "io.cnilab.stack", value: STACK_OF[name] },
   { label: "cnilab.name", value: name },
   { label: "cnilab.lab", value: "docker-drivers" },
   { label: "cnilab.role", value: role },
@@ -168,7 +172,7 @@ describe("Engine API mapping", () => {
       Internal: false,
       Options: { ipvlan_mode: "l3", parent: "cnilab-ipvl3-br" },
       IPAM: { Driver: "default", Config: [{ Subnet: "192.168.214.0/24" }, { Subnet: "10.1.214.0/24" }] },
-      Labels: { "cnilab.name": "cnilab-ipvl3", "cnilab.lab": "docker-drivers", "cnilab.role": "lab" },
+      Labels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "docker-ipvlan-l3", "cnilab.name": "cnilab-ipvl3", "cnilab.lab": "docker-drivers", "cnilab.role": "lab" },
     });
   });
 
@@ -180,7 +184,7 @@ describe("Engine API mapping", () => {
         Image: DOCKER_LAB_IMAGES.probe,
         Cmd: ["node", "/probe/probe.js", "--plan", "/probe/plan.json"],
         Tty: true,
-        Labels: { "cnilab.name": "cnilab-mv", "cnilab.lab": "docker-drivers", "cnilab.role": "client" },
+        Labels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "docker-macvlan", "cnilab.name": "cnilab-mv", "cnilab.lab": "docker-drivers", "cnilab.role": "client" },
         HostConfig: { NetworkMode: "cnilab-mv-lan", Init: true },
         NetworkingConfig: { EndpointsConfig: { "cnilab-mv-lan": { IPAMConfig: { IPv4Address: "10.1.214.9" } } } },
       },

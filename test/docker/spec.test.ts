@@ -33,6 +33,7 @@ describe("docker stack settings", () => {
       lab: "docker-drivers",
       dockerDriver: "ipvlan-l3",
       name: "cnilab-ipvl3",
+      stackName: "s",
       source: "s.yaml",
     });
   });

@@ -18,9 +18,20 @@ async function problems(call: () => unknown): Promise<string> {
 }
 
 describe("stack config errors", () => {
-  it("accepts a minimal stack and fills defaults", () => {
+  it("accepts a minimal stack and fills defaults; the cluster is named after the stack, not the backend", () => {
     const s = parseStack(good, "stacks/Pulumi.x.yaml");
-    expect(s).toMatchObject({ workers: 2, kubeProxyMode: "iptables", podSubnet: "10.244.0.0/16", clusterName: "cnilab-flannel-vxlan" });
+    expect(s).toMatchObject({ name: "x", workers: 2, kubeProxyMode: "iptables", podSubnet: "10.244.0.0/16", clusterName: "cnilab-x" });
+    // Two stacks of one backend (an ipvs copy of flannel-vxlan) get two clusters.
+    expect(parseStack(good, "stacks/Pulumi.flannel-ipvs.yaml").clusterName).toBe("cnilab-flannel-ipvs");
+    expect(parseStack(good, "stacks/Pulumi.My_Lab.v2.yaml").clusterName).toBe("cnilab-my-lab-v2");
+  });
+
+  it("a stack name too long for a default cluster name asks for cnilab:clusterName", async () => {
+    const long = "a".repeat(40);
+    expect(await problems(() => parseStack(good, `stacks/Pulumi.${long}.yaml`))).toBe(
+      `stacks/Pulumi.${long}.yaml: cnilab:clusterName: the default 'cnilab-${long}' (cnilab-<stack>) is not a DNS-1123 label of at most 40 characters; set cnilab:clusterName`,
+    );
+    expect(parseStack({ ...good, clusterName: "short" }, `stacks/Pulumi.${long}.yaml`).clusterName).toBe("short");
   });
 
   it("unknown backend: names the key, the bad value, a suggestion and every allowed value", async () => {

@@ -10,6 +10,11 @@ import type { Host } from "../../../cli/doctor-host";
 import { runProcess } from "../../../host/run";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
+/**
+ * The bound of a test that runs up and down against the fakes: each fake tool call is a Node process
+ * (a second or more on a loaded machine), and such a test makes a few dozen.
+ */
+export const LAB_TEST_TIMEOUT_MS = 120_000;
 export type FakeTool = "pulumi" | "docker" | "kind" | "kubectl";
 
 export interface FakeConfig {
@@ -19,8 +24,14 @@ export interface FakeConfig {
   dockerVersion?: string;
   cgroupVersion?: string;
   rootDir?: string;
-  /** What `pulumi up` "creates" (`parents`: the component types above it, outermost first) and the outputs it sets. */
-  program?: { resources: { type: string; name: string; custom: boolean; parents?: string[]; cluster?: string }[]; outputs: Record<string, { value: unknown; secret: boolean }> };
+  /**
+   * What `pulumi up` "creates" (`parents`: the component types above it, outermost first; `outputs`:
+   * what the state records of it) and the outputs it sets.
+   */
+  program?: {
+    resources: { type: string; name: string; custom: boolean; parents?: string[]; outputs?: Record<string, unknown>; cluster?: string }[];
+    outputs: Record<string, { value: unknown; secret: boolean }>;
+  };
   /** What the fake kubectl reports of a cluster that exists: `kubectl get pods|jobs -A -o json` items. */
   cluster?: { pods?: unknown[]; jobs?: unknown[] };
   /** `pulumi up` fails after creating this many resources. */
@@ -63,8 +74,9 @@ export interface FakeMachine {
   env: NodeJS.ProcessEnv;
   configure(config: FakeConfig): void;
   calls(tool?: FakeTool): Call[];
-  addCluster(name: string): void;
-  addNetwork(name: string, subnet: string): void;
+  /** A kind cluster whose node container sits on `network`. */
+  addCluster(name: string, network?: string): void;
+  addNetwork(name: string, subnet: string, labels?: Record<string, string>): void;
   addContainer(name: string, labels: Record<string, string>): void;
   clusters(): string[];
   networks(): string[];
@@ -112,13 +124,13 @@ export function installFakes(tools: readonly FakeTool[] = ["pulumi", "docker", "
         .filter((l) => l !== "")
         .map((l) => JSON.parse(l) as Call)
         .filter((c) => tool === undefined || c.tool === tool),
-    addCluster: (name) => {
+    addCluster: (name, network) => {
       mkdirSync(join(state, "clusters"), { recursive: true });
-      writeFileSync(join(state, "clusters", name), "");
+      writeFileSync(join(state, "clusters", name), network ? JSON.stringify({ network }) : "");
     },
-    addNetwork: (name, subnet) => {
+    addNetwork: (name, subnet, labels = {}) => {
       mkdirSync(join(state, "networks"), { recursive: true });
-      writeFileSync(join(state, "networks", `${name}.json`), JSON.stringify({ subnet, gateway: subnet.replace(/0\/\d+$/, "1") }));
+      writeFileSync(join(state, "networks", `${name}.json`), JSON.stringify({ subnet, gateway: subnet.replace(/0\/\d+$/, "1"), labels }));
     },
     addContainer: (name, labels) => {
       mkdirSync(join(state, "containers"), { recursive: true });

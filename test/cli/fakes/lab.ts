@@ -18,15 +18,18 @@ import { HEALTHY, makeRoot } from "./root";
 export const STACK = "flannel-vxlan";
 export const CLUSTER = "cnilab-flannel-vxlan";
 export const SUBNET = "172.16.2.0/24";
+/** What the lab's Docker network carries (plan/identity.ts). */
+export const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK };
 
 /** What the Pulumi program registers for a plan, as the fake's "program": plus components and a provider, which do not count. */
 export function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
   const resources = [
     { type: "pulumi:pulumi:Stack", name: `cnilab-${STACK}`, custom: false },
     { type: "cnilab:lab:Lab", name: "lab", custom: false },
-    { type: "docker:index/network:Network", name: "lab-cluster-network", custom: true },
+    // `outputs`: what the state records of them (their Docker and kind names, which down then owns);
     // `cluster`: the fake makes this kind cluster when it creates the resource, as the kind provider does.
-    { type: "pulumi-nodejs:dynamic:Resource", name: "lab-cluster-kind", custom: true, cluster: CLUSTER },
+    { type: "docker:index/network:Network", name: "lab-cluster-network", custom: true, outputs: { name: CLUSTER } },
+    { type: "pulumi-nodejs:dynamic:Resource", name: "lab-cluster-kind", custom: true, outputs: { clusterName: CLUSTER, network: CLUSTER }, cluster: CLUSTER },
     { type: "pulumi:providers:kubernetes", name: "lab-k8s", custom: true },
     { type: "kubernetes:helm.sh/v3:Release", name: "lab-cni-flannel", custom: true },
     ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),

@@ -186,7 +186,7 @@ async function up() {
     sink.send({ resourcePreEvent: { metadata: step(op, urn, r) } });
     sink.send({ resOutputsEvent: { metadata: step(op, urn, r) } });
     if (op === "create") {
-      state.resources.push({ urn, type: r.type, custom: r.custom, cluster: r.cluster });
+      state.resources.push({ urn, type: r.type, custom: r.custom, cluster: r.cluster, ...(r.outputs ? { outputs: r.outputs } : {}) });
       if (r.cluster) {
         fs.mkdirSync(path.dirname(clusterFile(r.cluster)), { recursive: true });
         fs.writeFileSync(clusterFile(r.cluster), "");

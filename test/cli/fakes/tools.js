@@ -6,8 +6,8 @@
  *   config.json           docker: "up" | "down" | "denied" | "hang", dockerVersion, cgroupVersion,
  *                         rootDir, kindVersion ("broken" = `kind version` fails; FAKE_KIND_VERSION
  *                         in the environment wins: the stand-in release binary says its own version)
- *   clusters/<name>       a kind cluster that exists
- *   networks/<name>.json  a Docker network that exists: its subnet and gateway
+ *   clusters/<name>       a kind cluster that exists: {"network"} its node containers sit on
+ *   networks/<name>.json  a Docker network that exists: its subnet, gateway and labels
  *   containers/<name>.json a Docker container that exists: its labels
  *   config.json cluster   what kubectl reports of every cluster: { pods, jobs } as `-o json` items
  *   calls.jsonl           every call: tool and argv
@@ -41,6 +41,34 @@ function docker() {
     }
     if (mode === "hang") return setTimeout(() => exit(0), 60_000);
     return exit(0, JSON.stringify({ ServerVersion: config.dockerVersion ?? "28.2.2", CgroupVersion: config.cgroupVersion ?? "2", DockerRootDir: config.rootDir ?? "/var/lib/docker" }) + "\n");
+  }
+  if (argv[0] === "network" && argv[1] === "ls") {
+    if (!argv.includes("{{.Name}}")) exit(2, "", `fake docker: unsupported: ${argv.join(" ")}\n`);
+    return exit(0, ["bridge", "host", "none", ...list("networks").map((f) => f.replace(/\.json$/, ""))].map((n) => `${n}\n`).join(""));
+  }
+  if (argv[0] === "network" && argv[1] === "inspect" && !argv.includes("--format")) {
+    const builtin = { bridge: { subnet: "172.17.0.0/16" }, host: {}, none: {} };
+    const out = argv.slice(2).map((name) => {
+      const file = path.join(dir("networks"), `${name}.json`);
+      const n = builtin[name] ?? (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined);
+      if (!n) exit(1, "[]\n", `Error response from daemon: network ${name} not found\n`);
+      return { Name: name, IPAM: { Config: n.subnet ? [{ Subnet: n.subnet, Gateway: n.gateway }] : [] }, Labels: n.labels ?? {} };
+    });
+    return exit(0, JSON.stringify(out, null, 4) + "\n");
+  }
+  if (argv[0] === "ps" && argv[1] === "-a" && argv[2] === "--format") {
+    const want = '{{.Names}}\t{{.Label "io.x-k8s.kind.cluster"}}\t{{.Networks}}\t{{.Label "io.cnilab.project"}}\t{{.Label "io.cnilab.stack"}}';
+    if (argv[3] !== want) exit(2, "", `fake docker: unsupported: ${argv.join(" ")}\n`);
+    // A kind cluster's node containers sit on its network; a container file carries its labels.
+    const nodes = list("clusters").flatMap((c) => {
+      const text = fs.readFileSync(path.join(dir("clusters"), c), "utf8");
+      return nodesOf(c).map((node) => `${node}\t${c}\t${text ? JSON.parse(text).network : ""}\t\t\n`);
+    });
+    const others = list("containers").map((f) => {
+      const labels = JSON.parse(fs.readFileSync(path.join(dir("containers"), f), "utf8")).labels ?? {};
+      return `${f.replace(/\.json$/, "")}\t\t\t${labels["io.cnilab.project"] ?? ""}\t${labels["io.cnilab.stack"] ?? ""}\n`;
+    });
+    return exit(0, [...nodes, ...others].join(""));
   }
   if (argv[0] === "network" && argv[1] === "inspect") {
     const file = path.join(dir("networks"), `${argv[2]}.json`);

@@ -1,0 +1,84 @@
+/**
+ * The collision checks of `plan` and `up` (host/collisions.ts) wired to the project and the machine:
+ * every other stack file's claims, Docker's view of the machine, the stack's recorded state.
+ */
+import type { Stack as PulumiStack } from "@pulumi/pulumi/automation";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { planDockerLab, type DockerSpec } from "../docker";
+import { formatProblem, type SpecProblem } from "../labs/errors";
+import { parseStack, readStackFile } from "../labs/stack";
+import { readDockerView, type DockerRun, type DockerView } from "../host/docker-view";
+import { clusterClaim, fileCollisions, hostCollisions, type Claim } from "../host/collisions";
+import { NOTHING_RECORDED, recordedNames, type Recorded } from "../host/ownership";
+import type { Io } from "./command";
+import type { Host } from "./doctor-host";
+import { listStacks, STACKS_DIR, type LabStack } from "./stack-arg";
+
+const DOCKER_TIMEOUT_MS = 60_000;
+
+export function hostDocker(host: Host): DockerRun {
+  return (args) => host.run("docker", args, DOCKER_TIMEOUT_MS);
+}
+
+export function claimOf(lab: LabStack): Claim {
+  if (lab.kind === "cluster") return clusterClaim(lab.spec.stack);
+  return dockerClaim(lab.spec);
+}
+
+/** A Docker-only lab claims its networks (the subnets come from its lab file, chosen through cnilab:lab). */
+function dockerClaim(spec: DockerSpec): Claim {
+  // The probe bundle only fills the clients' uploads, which claim nothing.
+  const plan = planDockerLab(spec, "");
+  return {
+    stack: spec.stack.stackName,
+    source: spec.stack.source,
+    networks: plan.networks.flatMap((n) => n.ipamConfigs.map((c) => ({ name: n.name, subnet: c.subnet, key: `cnilab:lab (network ${n.name})` }))),
+  };
+}
+
+/**
+ * The kind stacks in stacks/: their cluster and node subnet. Docker-only stacks share their lab's
+ * subnets by design (one up at a time) and are met on the machine instead; a file that does not
+ * validate claims nothing until it does.
+ */
+export function otherStackClaims(root: string, self: string): Claim[] {
+  const claims: Claim[] = [];
+  for (const name of listStacks(root).filter((n) => n !== self)) {
+    const file = join(root, STACKS_DIR, `Pulumi.${name}.yaml`);
+    try {
+      claims.push(clusterClaim(parseStack(readStackFile(file), `${STACKS_DIR}/Pulumi.${name}.yaml`)));
+    } catch {
+      // Not a kind stack, or not valid: its own plan/up says why.
+    }
+  }
+  return claims;
+}
+
+/** Stack-file collisions of a kind stack (Docker-only stacks collide only on the machine). */
+export function stackFileProblems(lab: LabStack, root: string): SpecProblem[] {
+  if (lab.kind !== "cluster" || !existsSync(join(root, STACKS_DIR))) return [];
+  return fileCollisions(claimOf(lab), otherStackClaims(root, lab.spec.stack.name));
+}
+
+export async function machineProblems(lab: LabStack, docker: DockerRun, recorded: Recorded = NOTHING_RECORDED): Promise<SpecProblem[]> {
+  const view: DockerView = await readDockerView(docker);
+  return hostCollisions(claimOf(lab), view, recorded);
+}
+
+/** What the stack's state recorded; nothing when it cannot be read (a fresh stack). */
+export async function recordedOf(stack: PulumiStack | undefined): Promise<Recorded> {
+  if (!stack) return NOTHING_RECORDED;
+  try {
+    return recordedNames((await stack.exportStack()).deployment);
+  } catch {
+    return NOTHING_RECORDED;
+  }
+}
+
+/** Prints the collisions; true when there were none. */
+export function reportCollisions(problems: readonly SpecProblem[], io: Io, command: string, source: string): boolean {
+  if (problems.length === 0) return true;
+  io.stderr(`cnilab ${command}: ${source} collides with another lab:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join("")}`);
+  return false;
+}
