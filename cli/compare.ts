@@ -2,7 +2,7 @@ import { parseCommandArgs } from "./args";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BenchRun } from "../datapath/results";
-import { stateDir } from "../host/state";
+import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { renderHtml } from "../report/html";
 import { renderMarkdown } from "../report/markdown";
 import { buildComparison } from "../report/model";
@@ -21,7 +21,7 @@ Writes a side-by-side report of the stacks from their saved results — it never
   performance (ratios to the node↔node baseline, medians with min–max, CPU-s per Gbit, latency,
   connection rate, idle memory per node container) with each run's fingerprint.
 
-Results come from <state>/results/<stack>/ (<state> is $CNILAB_STATE or ./.cnilab):
+Results come from <state>/results/<stack>/ (<state> is ${STATE_DIR_HELP}):
   verify.json   cnilab verify <stack>
   perf.json     cnilab perf <stack> [--quick]
   facts.json    cnilab perf <stack> [--quick]
@@ -78,7 +78,7 @@ export const compareCommand: Command = {
     if (bad.length > 0) throw new UsageError(`not a stack name: ${bad.map((b) => `'${b}'`).join(", ")} (letters, digits, '_', '.', '-')`);
     const formats = parseFormats(values.format);
     const stacks = [...new Set(positionals)];
-    const root = stateDir(io.cwd, io.env);
+    const root = stateDir(io.env, io.cwd);
     importDatapathBench(root, stacks, io);
     const results: StackResults[] = stacks.map((s) => loadStackResults(root, s));
     const comparison = buildComparison(results, new Date().toISOString());

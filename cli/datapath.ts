@@ -10,7 +10,7 @@ import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
 import { markdownTable } from "../datapath/results";
 import { readLabState } from "../datapath/state";
-import { stateDir } from "../host/state";
+import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { LAB_DEFAULTS, labTopology, validateLabOptions } from "../datapath/topology";
 import type { LabOptions, LabTopology } from "../datapath/topology";
 import type { Command, Io } from "./command";
@@ -49,7 +49,7 @@ Options:
   --warmup N       bench: discarded runs first (default ${BENCH_DEFAULTS.warmup})
   --json FILE      bench: where the JSON results go (default <state>/datapath-bench.json)
 
-State: $CNILAB_STATE or ./.cnilab records what is up; cleanup never depends on it.
+State: <state> (${STATE_DIR_HELP}) records what is up; cleanup never depends on it.
 
 Example:
   sudo cnilab datapath up flannel-vxlan && sudo cnilab datapath probe flannel-vxlan
@@ -92,7 +92,7 @@ export const datapathCommand: Command = {
       io.stderr(`cnilab datapath: needs root (it creates network namespaces, veth pairs, bridges and iptables rules); run it as root, e.g. with sudo\n`);
       return 2;
     }
-    const dir = stateDir(io.cwd, io.env);
+    const dir = stateDir(io.env, io.cwd);
     switch (verb as Verb) {
       case "up":
         return up(backends, lab, dir, io);

@@ -1,5 +1,6 @@
 import type { AssertionsOutput } from "../components/assertions";
 import type { Io } from "./command";
+import type { InterruptOptions } from "./interrupt";
 import type { JobLogs } from "./job-logs";
 import { systemHost, type Host } from "./doctor-host";
 import { PROJECT_ROOT } from "./stack-arg";
@@ -14,6 +15,8 @@ export interface LabCommandDeps {
   now?: () => number;
   /** Reads the assertion Jobs' logs; tests replace the cluster. */
   readLogs?: (kubeconfig: string, jobs: AssertionsOutput["jobs"]) => Promise<JobLogs>;
+  /** Where Ctrl-C comes from and how the second one exits; tests replace the process. */
+  interrupt?: Pick<InterruptOptions, "exit" | "signals">;
 }
 
 export function defaultDeps(io: Io): LabCommandDeps {

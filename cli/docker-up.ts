@@ -9,6 +9,7 @@ import { RESULTS_OUTPUT, showDockerResults } from "./docker-report";
 import { preflightDockerUp } from "./doctor-preflight";
 import type { StackRef } from "./stack-arg";
 import type { UpTarget } from "./up";
+import { pluginsFor } from "./pulumi-plugins";
 
 export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   const plan = planDocker(spec);
@@ -16,6 +17,16 @@ export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   return {
     preflight: (host, say) => preflightDockerUp(host, spec.stack.dockerDriver, say),
     resources: dockerResourceCount(plan),
+    plugins: pluginsFor("docker"),
+    // A container removed by hand stays "unchanged" in Pulumi's eyes until a refresh notices.
+    gone: async (host) => {
+      const gone: string[] = [];
+      for (const c of plan.containers) {
+        const r = await host.run("docker", ["container", "inspect", c.name, "--format", "{{json .Config.Labels}}"], 60_000);
+        if (r.code !== 0) gone.push(`Docker container ${c.name}`);
+      }
+      return gone;
+    },
     hints: [
       `docker: docker ps -a --filter name=${plan.name}-`,
       ...(client ? [`an assertion container's probe results: docker logs ${client.name}`] : []),

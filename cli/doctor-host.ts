@@ -42,7 +42,7 @@ export function systemHost(env: NodeJS.ProcessEnv, cwd: string, project: string 
     env,
     cwd,
     os: { platform: process.platform, arch: process.arch },
-    tools: { dir: toolsDir(project, env) },
+    tools: { dir: toolsDir(project, env, cwd) },
     run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, timeoutMs),
     statfs: async (path) => {
       const s = await statfs(path);
@@ -51,9 +51,9 @@ export function systemHost(env: NodeJS.ProcessEnv, cwd: string, project: string 
   };
 }
 
-/** The tools folder of a project: <state>/tools ($CNILAB_STATE or .cnilab). */
-export function toolsDir(project: string, env: NodeJS.ProcessEnv): string {
-  return join(stateDir(project, env), "tools");
+/** The tools folder of a project: <state>/tools (host/state.ts stateDir: $CNILAB_STATE, else .cnilab). */
+export function toolsDir(project: string, env: NodeJS.ProcessEnv, cwd: string = project): string {
+  return join(stateDir(env, cwd, project), "tools");
 }
 
 /** The machine's OS and architecture, as Node names them. */

@@ -17,6 +17,7 @@ import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-reso
 import { renderSetupPlan, toolCheck } from "./doctor-tools";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
 import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
+import { checkPlugins } from "./pulumi-plugins";
 
 export interface DoctorOptions {
   /** The backends the lab may use: the kernel checks cover what they need. */
@@ -55,6 +56,7 @@ export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFo
     checkCgroup(host, docker.info, opts.kubernetesMinor),
     kind!.check,
     pulumi!.check,
+    ...(pulumi!.path && pulumi!.check.status !== "fail" ? [await checkPlugins(host, pulumi!.path)] : []),
     ...checkKernel(host, opts.backends),
     checkInotify(host),
     checkMemory(host, shape),
@@ -87,6 +89,9 @@ Checks that this machine can run a lab, one line per check: pass, warn or fail, 
                  ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
                  A tool found nowhere warns: \`cnilab setup\` (or the first up) fetches the pinned one
                  into the tools folder; the closing lines say what it fetches for this machine.
+  pulumi-plugins \`pulumi plugin ls --json\` lists the kubernetes and docker resource plugins at the
+                 versions of the installed @pulumi/kubernetes and @pulumi/docker (missing = warn:
+                 \`cnilab up\` installs them, which needs the network once)
   kernel-<m>     each kernel module the backend needs (kind nodes share the host kernel):
                  loaded or built in = pass; loadable but not loaded = warn (modprobe);
                  not in the kernel = fail for a backend that needs it

@@ -6,7 +6,6 @@
  * a name is left alone and named. A destroy that failed is retried once, refreshing the state first.
  * A stack file that no longer validates does not stop it: it says what it could not read.
  */
-import type { Stack } from "@pulumi/pulumi/automation";
 import { isDockerLab } from "../docker";
 import { kindClusters, readDockerView } from "../host/docker-view";
 import { clusterOwnerText, ownedBy, recordedNames, type Recorded } from "../host/ownership";
@@ -19,7 +18,8 @@ import type { Host } from "./doctor-host";
 import { Leftovers, dockerDown, type Found } from "./docker-leftovers";
 import { preflightDown, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { Progress } from "./progress";
-import { backendUrl, isLockedError, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
+import { BACKEND_SUBDIR, backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "./pulumi";
+import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "./interrupt";
 import { readLabStack, type LabStack, type StackRef, type UnreadableStack } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
 
@@ -27,14 +27,17 @@ export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
 Removes everything \`cnilab up <stack>\` made — the kind cluster, the lab's Docker network and every
 object in the cluster — also after an \`up\` that failed or was killed halfway:
-  1. \`pulumi destroy\` of the stack (state in ${STATE_DIR}/, passphrase as for up);
+  1. \`pulumi destroy\` of the stack (state in <state>/${BACKEND_SUBDIR}/ or PULUMI_BACKEND_URL,
+     passphrase as for up);
   2. then whatever of this stack is still there: \`kind delete cluster --name <cluster>\` and
      \`docker network rm <network>\`. Only what the stack's state recorded, or what carries its
      identity: its Docker network is labelled io.cnilab.project=cnilab, io.cnilab.stack=<stack>,
      and a kind cluster is the stack's when its node containers sit on that network. A cluster or
      network that merely has the same name is another lab's: left alone, and named;
   3. if step 1 failed, \`pulumi destroy --refresh\` once more, now that the leftovers are gone.
-It says what it removed. Running it again when nothing is left is fine. A stack file that no longer
+It says what it removed. Running it again when nothing is left is fine. Ctrl-C asks Pulumi to
+cancel the destroy cleanly (a second Ctrl-C stops at once); step 2 then does not run. A stack file
+that no longer
 validates (a typo, a removed key) does not stop it: it says what it could not read and removes what
 the state recorded and what carries the stack's labels.
 
@@ -83,21 +86,25 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
     progress.finish();
     return 2;
   }
-  const url = backendUrl(deps.root, deps.host.env);
+  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const url = backendUrl(opts);
   const report: string[] = [];
+  const ctrlC = onCtrlC(io, "down", { what: `'cnilab down ${ref.name}' finishes the job`, ...deps.interrupt });
   try {
     progress.step(`selecting stack ${ref.name} in ${url}`);
-    const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath });
+    const stack = await openLabStack(opts, false);
     let failure: unknown;
     // Read before the destroy empties it: what the state recorded is the stack's, whatever its labels.
-    const deployment = await exportedDeployment(stack);
+    const deployment = await exportedDeployment(stack?.stack);
     const recorded = recordedNames(deployment);
     const count = recordedResources(deployment);
     if (!stack) {
       report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
     } else {
-      if (options.force) await stack.cancel().catch(() => undefined);
-      failure = await destroy(stack, progress, false, count);
+      if (options.force) await stack.stack.cancel().catch(() => undefined);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
+      failure = await destroy(stack, progress, false, count, ctrlC);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure && isLockedError(failure)) {
         progress.finish();
         io.stderr(
@@ -114,7 +121,8 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
     report.push(...leftovers.lines);
     if (stack && failure) {
       progress.step(`destroying ${ref.name} again, refreshing its state first`);
-      failure = await destroy(stack, progress, true, count);
+      failure = await destroy(stack, progress, true, count, ctrlC);
+      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
       if (failure) {
         const lines = pulumiFailure(failure, progress.errors);
         report.push(`Pulumi: destroying stack ${ref.name} failed:`, ...lines.map((l) => `  ${l}`));
@@ -127,16 +135,26 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
     return failure || !leftovers.ok ? 1 : 0;
   } catch (err) {
     progress.finish();
+    if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
     io.stderr(`cnilab down: ${ref.name}: ${pulumiFailure(err, progress.errors).join("\n  ")}\n`);
     return 1;
+  } finally {
+    ctrlC.dispose();
   }
 }
 
+function cancelled(io: Io, stack: string, progress: Progress): number {
+  progress.finish();
+  io.stderr(`cnilab down: ${stack}: cancelled after ${progress.elapsed()}; Pulumi stopped cleanly and recorded what is left. 'cnilab down ${stack}' finishes the job.\n`);
+  return INTERRUPTED_EXIT;
+}
+
 /** The destroy's error, or undefined when it succeeded. */
-async function destroy(stack: Stack, progress: Progress, refresh: boolean, resources: number): Promise<unknown> {
+async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, resources: number, ctrlC: Interruptible): Promise<unknown> {
+  const { stack } = lab;
   progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, resources);
   try {
-    await stack.destroy({ onEvent: progress.onEvent, refresh });
+    await stack.destroy({ onEvent: progress.onEvent, refresh, signal: ctrlC.signal, configFile: lab.configFile });
     return undefined;
   } catch (err) {
     return err;
@@ -144,7 +162,7 @@ async function destroy(stack: Stack, progress: Progress, refresh: boolean, resou
 }
 
 /** `pulumi stack export`'s deployment; undefined without a stack or when it cannot be read. */
-async function exportedDeployment(stack: Stack | undefined): Promise<unknown> {
+async function exportedDeployment(stack: OpenedStack["stack"] | undefined): Promise<unknown> {
   try {
     return stack ? (await stack.exportStack()).deployment : undefined;
   } catch {

@@ -62,9 +62,9 @@ Examples
   cnilab e2e calico-ipip calico-vxlan --out /tmp/e2e
 `;
 
-/** .cnilab/e2e in the project (the state folder's e2e/); the e2e workflow uploads it. */
-export function defaultOutDir(root: string, env: NodeJS.ProcessEnv): string {
-  return join(stateDir(root, env), "e2e");
+/** The state folder's e2e/ (.cnilab/e2e in the project by default); the e2e workflow uploads it. */
+export function defaultOutDir(root: string, env: NodeJS.ProcessEnv, cwd: string = root): string {
+  return join(stateDir(env, cwd, root), "e2e");
 }
 
 interface E2eStack {
@@ -81,7 +81,7 @@ export async function runE2e(argv: string[], io: Io, deps: LabCommandDeps = defa
   const stacks = await loadStacks(positionals, io, deps);
   if (typeof stacks === "number") return stacks;
   const now = deps.now ?? Date.now;
-  const out = values.out !== undefined ? resolve(io.cwd, values.out) : defaultOutDir(deps.root, io.env);
+  const out = values.out !== undefined ? resolve(io.cwd, values.out) : defaultOutDir(deps.root, io.env, io.cwd);
   mkdirSync(out, { recursive: true });
   const summary: E2eSummary = { ok: true, startedAt: new Date(now()).toISOString(), finishedAt: "", stacks: [] };
   for (const [i, stack] of stacks.entries()) {
@@ -153,7 +153,8 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
   say(`up: ${UP_PHASES.join(" → ")}`);
   const progress = new Progress({ write: sio.stdout, tty: false, now });
   const clock = new UpPhaseClock(now);
-  const outputs = await deployLab(ref, target, pre, progress, sio, deps, clock.onEvent);
+  const deployed = await deployLab(ref, target, pre, progress, sio, deps, clock.onEvent);
+  const outputs = typeof deployed === "number" ? undefined : deployed;
   record(...clock.results(outputs !== undefined, outputs ? undefined : firstLine(progress.errors) ?? "pulumi up failed (run.log has its output)"));
 
   if (outputs) {

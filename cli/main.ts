@@ -4,6 +4,7 @@ import { closest } from "../labs/errors";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
+import { userDir } from "../host/state";
 
 /** package.json's version: what `cnilab --version` prints. */
 export function version(): string {
@@ -66,14 +67,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  const io: Io = {
+/** The process's own streams and environment; relative paths mean the user's directory (userDir). */
+export function processIo(): Io {
+  return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
+    cwd: userDir(process.env, process.cwd()),
     env: process.env,
   };
-  main(process.argv.slice(2), io).then(
+}
+
+/** Runs the command line of this process and exits with its code (bin/cnilab.cjs and `npm run lab`). */
+export function runProcessMain(): void {
+  main(process.argv.slice(2), processIo()).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`cnilab: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -81,3 +87,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runProcessMain();

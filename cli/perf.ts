@@ -2,7 +2,7 @@ import { parseCommandArgs } from "./args";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { markdownTable } from "../datapath/results";
-import { stateDir } from "../host/state";
+import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { planNodes } from "../plan/nodes";
 import { hostTools } from "../perf/host";
 import { runPerf } from "../perf/run";
@@ -30,7 +30,7 @@ run do. CPU comes from /proc/stat, which is the whole host's in every kind node:
 otherwise idle while it runs.
 
 Writes <state>/results/<stack>/perf.json and facts.json for 'cnilab compare'
-(<state> is $CNILAB_STATE or ./.cnilab). Exit 0 when every run worked, 1 when some failed
+(<state> is ${STATE_DIR_HELP}). Exit 0 when every run worked, 1 when some failed
 (the rest is saved), 2 when the cluster is not reachable or the stack cannot be measured.
 
 Options:
@@ -91,7 +91,7 @@ export const perfCommand: Command = {
       io.stderr(`cnilab perf: ${(err as Error).message.split("\n")[0]} (is the lab up? cnilab up ${ref.name})\n`);
       return 2;
     }
-    const root = stateDir(io.cwd, io.env);
+    const root = stateDir(io.env, io.cwd);
     const files = [savePerfRun(root, ref.name, result.run), saveFacts(root, ref.name, result.facts)];
     io.stdout(markdownTable(result.run.summary));
     for (const p of result.problems) io.stdout(`problem: ${p}\n`);

@@ -1,89 +1,129 @@
 /**
- * The Pulumi Automation API, wired for labs: the project's own Pulumi.yaml (stack settings from
- * stacks/ through its `stackConfigDir`), state in a file backend inside the project (no account,
- * no login), and a default passphrase for the stack's secrets.
+ * The Pulumi Automation API, wired for labs: the project's own Pulumi.yaml, state in a file backend
+ * in the state directory (no account, no login), a default passphrase for that local backend only,
+ * and a copy of the stack's settings that Pulumi may write to (stack-settings.ts), so tracked files
+ * stay as they are.
  *
  * The Automation API runs the `pulumi` CLI; cnilab hands it the very executable the doctor checked,
- * and passes the kind binary it found to the Pulumi program as CNILAB_KIND.
+ * started in its own process group (pulumi-process.ts), and passes the kind binary it found to the
+ * Pulumi program as CNILAB_KIND.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { stateDir } from "../host/state";
+import { detached } from "./pulumi-process";
+import { settingsCopy, syncSettingsCopy } from "./stack-settings";
+import { STACKS_DIR } from "./stack-arg";
 
 type Automation = typeof import("@pulumi/pulumi/automation");
 /** Loaded on first use: it takes most of a second, which commands other than up/down should not pay. */
 const automation = (): Automation => require("@pulumi/pulumi/automation") as Automation;
 
 /**
- * The passphrase protecting the lab's secrets (the kubeconfig) in .cnilab/state. Labs hold
- * throwaway clusters, so a documented default beats a prompt; set PULUMI_CONFIG_PASSPHRASE (or
- * PULUMI_CONFIG_PASSPHRASE_FILE) to use your own, and keep using the same one for that stack.
+ * The passphrase protecting the lab's secrets (the kubeconfig) in the local file backend. Labs
+ * hold throwaway clusters on this machine, so a documented default beats a prompt there; a shared
+ * backend (PULUMI_BACKEND_URL other than file://) never gets it: set PULUMI_CONFIG_PASSPHRASE (or
+ * PULUMI_CONFIG_PASSPHRASE_FILE), and keep using the same one for that stack.
  */
 export const DEFAULT_PASSPHRASE = "cnilab";
-/** Inside the project and in .gitignore. */
-export const STATE_DIR = ".cnilab/state";
+/** The file backend's folder inside the state directory; Pulumi.yaml's `backend.url` names the same place. */
+export const BACKEND_SUBDIR = "state";
 
 export interface LabWorkspaceOptions {
   /** The project root: Pulumi.yaml lives here and the Pulumi CLI runs here. */
   root: string;
   stackName: string;
-  /** The command's environment: PATH, and the user's PULUMI_* overrides. */
+  /** The command's environment: PATH, and the user's PULUMI_* and CNILAB_STATE overrides. */
   env: NodeJS.ProcessEnv;
+  /** The user's directory, against which a relative CNILAB_STATE resolves. */
+  cwd: string;
   /** The pulumi executable the doctor found. */
   pulumiPath: string;
   /** The kind executable the doctor found, for the cluster provider. */
   kindPath?: string;
 }
 
-/** PULUMI_BACKEND_URL when the user set one, else the project's own file backend. */
-export function backendUrl(root: string, env: NodeJS.ProcessEnv): string {
-  return env.PULUMI_BACKEND_URL || `file://${join(root, STATE_DIR)}`;
+type Places = Pick<LabWorkspaceOptions, "root" | "env" | "cwd">;
+
+/** The project's own file backend: <state>/state. */
+function defaultBackend(p: Places): string {
+  return `file://${join(stateDir(p.env, p.cwd, p.root), BACKEND_SUBDIR)}`;
+}
+
+/** PULUMI_BACKEND_URL when the user set one, else the project's own file backend (CNILAB_STATE moves it). */
+export function backendUrl(p: Places): string {
+  return p.env.PULUMI_BACKEND_URL || defaultBackend(p);
 }
 
 /** The environment every Pulumi CLI call of the lab gets (on top of the command's own). */
-export function labEnv(opts: LabWorkspaceOptions): Record<string, string> {
+export function labEnv(opts: Omit<LabWorkspaceOptions, "stackName" | "pulumiPath">): Record<string, string> {
+  const url = backendUrl(opts);
   const env: Record<string, string> = {
-    PULUMI_BACKEND_URL: backendUrl(opts.root, opts.env),
+    PULUMI_BACKEND_URL: url,
     // No "a new version is available" request to the network on every call.
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    // `npm test` type-checks the program; the language host need only strip the types (ts-node's
+    // transpileOnly, read from this variable by @pulumi/pulumi 3.270.0 cmd/run/run.js).
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   if (opts.env.PATH) env.PATH = opts.env.PATH;
   // Pulumi prefers PULUMI_CONFIG_PASSPHRASE over the _FILE variant, so the default must not shadow a file.
   if (opts.env.PULUMI_CONFIG_PASSPHRASE) env.PULUMI_CONFIG_PASSPHRASE = opts.env.PULUMI_CONFIG_PASSPHRASE;
   else if (opts.env.PULUMI_CONFIG_PASSPHRASE_FILE) env.PULUMI_CONFIG_PASSPHRASE_FILE = opts.env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  else env.PULUMI_CONFIG_PASSPHRASE = DEFAULT_PASSPHRASE;
+  else if (url.startsWith("file://")) env.PULUMI_CONFIG_PASSPHRASE = DEFAULT_PASSPHRASE;
   if (opts.kindPath) env.CNILAB_KIND = opts.kindPath;
   return env;
 }
 
 async function pulumiCommand(path: string): Promise<PulumiCommand> {
-  const { PulumiCommand } = automation();
+  const a = automation();
   // PulumiCommand runs <root>/bin/pulumi; an install laid out otherwise is run by name from PATH.
-  return basename(dirname(path)) === "bin" ? PulumiCommand.get({ root: dirname(dirname(path)) }) : PulumiCommand.get();
+  const found = basename(dirname(path)) === "bin" ? await a.PulumiCommand.get({ root: dirname(dirname(path)) }) : await a.PulumiCommand.get();
+  return detached(found, a);
 }
 
-async function workspaceOptions(opts: LabWorkspaceOptions): Promise<LocalWorkspaceOptions> {
-  const url = backendUrl(opts.root, opts.env);
+function workspaceOptions(opts: LabWorkspaceOptions, workDir: string, command: PulumiCommand): LocalWorkspaceOptions {
+  const url = backendUrl(opts);
   // The file backend expects its directory to exist.
   if (url.startsWith("file://")) mkdirSync(url.slice("file://".length), { recursive: true });
-  return { workDir: opts.root, envVars: labEnv(opts), pulumiCommand: await pulumiCommand(opts.pulumiPath) };
+  return { workDir, envVars: labEnv(opts), pulumiCommand: command };
 }
 
-/** The lab's stack, created in the backend on first use (its settings file is stacks/Pulumi.<name>.yaml). */
-export async function createOrSelectLabStack(opts: LabWorkspaceOptions): Promise<Stack> {
-  const { LocalWorkspace } = automation();
-  return LocalWorkspace.createOrSelectStack({ stackName: opts.stackName, workDir: opts.root }, await workspaceOptions(opts));
+/** A stack of the lab, with the settings copy its updates and destroys read (`configFile`). */
+export interface OpenedStack {
+  stack: Stack;
+  workspace: LocalWorkspace;
+  /** Pass as `configFile` to up/refresh/destroy. */
+  configFile: string;
+  /** True when this call created the stack. */
+  created: boolean;
 }
 
-/** The lab's stack if the backend has it; undefined when it was never brought up here. */
-export async function selectLabStack(opts: LabWorkspaceOptions): Promise<Stack | undefined> {
-  const { LocalWorkspace, StackNotFoundError } = automation();
+/**
+ * The lab's stack if the backend has it; with `create`, created when it does not (`stack init` in
+ * the settings copy's folder). Undefined when it does not exist and `create` is false.
+ */
+export async function openLabStack(opts: LabWorkspaceOptions, create: boolean): Promise<OpenedStack | undefined> {
+  const a = automation();
+  const copy = settingsCopy(stateDir(opts.env, opts.cwd, opts.root), backendUrl(opts), backendUrl(opts) === defaultBackend(opts), opts.stackName);
+  const tracked = join(opts.root, STACKS_DIR, `Pulumi.${opts.stackName}.yaml`);
+  // `verify` may name a stack file outside stacks/: it only reads outputs, which need no settings.
+  if (existsSync(tracked)) syncSettingsCopy(copy, join(opts.root, "Pulumi.yaml"), tracked);
+  const command = await pulumiCommand(opts.pulumiPath);
+  const select = () => a.LocalWorkspace.selectStack({ stackName: opts.stackName, workDir: opts.root }, workspaceOptions(opts, opts.root, command));
+  let created = false;
+  let stack: Stack;
   try {
-    return await LocalWorkspace.selectStack({ stackName: opts.stackName, workDir: opts.root }, await workspaceOptions(opts));
+    stack = await select();
   } catch (err) {
-    if (err instanceof StackNotFoundError) return undefined;
-    throw err;
+    if (!(err instanceof a.StackNotFoundError)) throw err;
+    if (!create) return undefined;
+    await a.LocalWorkspace.createStack({ stackName: opts.stackName, workDir: copy.projectDir }, workspaceOptions(opts, copy.projectDir, command));
+    created = true;
+    stack = await select();
   }
+  return { stack, workspace: stack.workspace as LocalWorkspace, configFile: copy.file, created };
 }
 
 /**

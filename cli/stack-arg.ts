@@ -10,8 +10,7 @@ import { isDockerLab, loadDockerSpec, type DockerSpec } from "../docker";
 import { closest } from "../labs/errors";
 import { UsageError, type Io } from "./command";
 
-/** The project root: Pulumi.yaml, stacks/ and labs/ live here (this file is <root>/cli/stack-arg.ts). */
-export const PROJECT_ROOT = resolve(__dirname, "..");
+export { PROJECT_ROOT } from "../host/state";
 /** Pulumi.yaml's `stackConfigDir`. */
 export const STACKS_DIR = "stacks";
 

@@ -5,6 +5,7 @@
  */
 import { parseCommandArgs } from "./args";
 import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
+import { renderOutputs } from "./outputs";
 import { kubernetesMinor } from "../labs/stack";
 import type { Spec } from "../labs";
 import { planLab } from "../plan";
@@ -13,7 +14,10 @@ import { DEFAULT_KUBERNETES_MINOR } from "./doctor";
 import { preflightUp, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { plannedResourceCount } from "./plan";
 import { Progress } from "./progress";
-import { backendUrl, createOrSelectLabStack, DEFAULT_PASSPHRASE, pulumiFailure, selectLabStack, STATE_DIR } from "./pulumi";
+import { BACKEND_SUBDIR, backendUrl, DEFAULT_PASSPHRASE, openLabStack, pulumiFailure, type LabWorkspaceOptions } from "./pulumi";
+import { ensurePlugins, installCommand, pluginsFor, type PluginPin } from "./pulumi-plugins";
+import { INTERRUPTED_EXIT, onCtrlC } from "./interrupt";
+import { STATE_DIR_HELP } from "../host/state";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { dockerUp } from "./docker-up";
 import type { Host } from "./doctor-host";
@@ -50,12 +54,23 @@ too, or a kind cluster, Docker network of that name or overlapping subnet on the
 this stack's (its Docker network carries io.cnilab.project/io.cnilab.stack labels; kind's node
 containers sit on it).
 
-State      ${STATE_DIR}/ in the project (a Pulumi file backend: no account, no login), unless
-           PULUMI_BACKEND_URL is set.
+State      <state>/${BACKEND_SUBDIR}/, a Pulumi file backend (no account, no login); <state> is
+           ${STATE_DIR_HELP}, and CNILAB_STATE moves results and backend together.
+           PULUMI_BACKEND_URL, when set, is used instead (Pulumi.yaml names the same default for
+           plain \`pulumi\`). Tracked files stay untouched: Pulumi writes its passphrase salt into a
+           copy of the stack's settings under <state>/stack-settings/, not into stacks/.
 Secrets    encrypted with the passphrase in PULUMI_CONFIG_PASSPHRASE (or the file in
-           PULUMI_CONFIG_PASSPHRASE_FILE); default "${DEFAULT_PASSPHRASE}". Use the same one for up and down.
+           PULUMI_CONFIG_PASSPHRASE_FILE); default "${DEFAULT_PASSPHRASE}" for the local file backend only
+           (a shared backend needs yours). Use the same one for up and down.
+Plugins    the kubernetes and docker resource plugins at the versions of the installed
+           @pulumi/kubernetes and @pulumi/docker; missing ones are installed first
+           (\`pulumi plugin install\`, which needs the network once).
 kind       $CNILAB_KIND, else kind on PATH, /opt/kind/usr/bin/kind or the tools folder (the first at a
            supported version); passed on as CNILAB_KIND. Pulumi: PATH, ~/.pulumi/bin, the tools folder.
+Re-runs    a stack that is up but whose kind cluster (or Docker-only lab's containers) was removed
+           by hand is refreshed first, so \`up\` builds it again.
+Ctrl-C     the first asks Pulumi to cancel cleanly (steps in flight finish and are recorded, the
+           lock is released); a second stops at once.
 Progress   step, resources done/total and elapsed time: one updating line on a terminal, plain lines
            otherwise.
 
@@ -69,7 +84,8 @@ the driver's facts expect.
 
 Exit status: 0 the lab is up and behaves as expected; 1 \`pulumi up\` failed (what was created stays:
 fix and re-run, or \`cnilab down <stack>\`), or a probe did not behave as expected; 2 bad usage,
-invalid stack, a collision with another lab, or a missing prerequisite.
+invalid stack, a collision with another lab, or a missing prerequisite (also a plugin that could not
+be installed); 130 cancelled with Ctrl-C.
 
 Examples
   cnilab up flannel-vxlan
@@ -86,6 +102,10 @@ export interface UpTarget {
   hints: string[];
   /** The output the verify table shows, left out of the list of outputs. */
   reportOutput?: string;
+  /** The resource plugins its program needs. */
+  plugins: PluginPin[];
+  /** What the lab had and is gone now (removed by hand): reason to refresh the state before the update. */
+  gone(host: Host, pre: Preflight): Promise<string[]>;
   /** Prints expected against observed; its exit code, or why there is no report. */
   verify(outputs: OutputMap): Promise<number | string>;
 }
@@ -105,10 +125,10 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
     return 2;
   }
   if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return 2;
-  const outputs = await deployLab(ref, target, pre, progress, io, deps);
-  if (!outputs) return 1;
+  const deployed = await deployLab(ref, target, pre, progress, io, deps);
+  if (typeof deployed === "number") return deployed;
   // The lab proves itself: its assertions ran during the update; show what they found.
-  const verified = await target.verify(outputs);
+  const verified = await target.verify(deployed);
   if (typeof verified === "string") {
     io.stdout(`verify: ${verified}\n`);
     return 0;
@@ -117,9 +137,10 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
 }
 
 /**
- * `pulumi up` of a lab whose prerequisites passed: progress while it runs, then its outputs (or the
- * failure and what to do about it). Returns the stack outputs, undefined when the update failed.
- * `listen` sees every engine event too (e2e times the phases from them).
+ * `pulumi up` of a lab whose prerequisites passed: plugins first, progress while it runs, then its
+ * outputs — or the exit code after saying what went wrong (1 the update failed, 2 a plugin could not
+ * be installed, 130 cancelled with Ctrl-C). `listen` sees every engine event too (e2e times the
+ * phases from them).
  */
 export async function deployLab(
   ref: StackRef,
@@ -129,11 +150,30 @@ export async function deployLab(
   io: Io,
   deps: LabCommandDeps,
   listen?: (event: EngineEvent) => void,
-): Promise<OutputMap | undefined> {
-  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+): Promise<OutputMap | number> {
+  const opts: LabWorkspaceOptions = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const ctrlC = onCtrlC(io, "up", { what: `'cnilab up ${ref.name}' goes on from there`, ...deps.interrupt });
+  let result;
   try {
-    progress.step(`selecting stack ${ref.name} in ${backendUrl(deps.root, deps.host.env)}`);
-    const stack = await createOrSelectLabStack(opts);
+    progress.step(`selecting stack ${ref.name} in ${backendUrl(opts)}`);
+    const lab = (await openLabStack(opts, true))!;
+    const plugins = await ensurePlugins(lab.workspace, target.plugins);
+    if ("failed" in plugins) {
+      progress.finish();
+      io.stderr(
+        `cnilab up: missing prerequisite: the Pulumi plugin ${plugins.failed.name} v${plugins.failed.version} is not installed and could not be installed ` +
+          `(offline?): ${plugins.message}. Fix: when online, run '${installCommand(plugins.failed)}' (or copy ~/.pulumi/plugins from a machine that has it), then 'cnilab up ${ref.name}' again.\n`,
+      );
+      return 2;
+    }
+    if (plugins.installed.length > 0) io.stdout(`Installed Pulumi plugins: ${plugins.installed.map((p) => `${p.name} v${p.version}`).join(", ")}.\n`);
+    // Without a refresh Pulumi diffs against its state and finds nothing to do. The refresh drops the
+    // cluster (the kind provider's read) and its objects (the Kubernetes provider has deleteUnreachable,
+    // components/lab.ts), so the update creates them again. Not on every up: a refresh reads every object.
+    const gone = lab.created ? [] : await target.gone(deps.host, pre);
+    if (gone.length > 0) io.stdout(`Gone since the last up (removed by hand?): ${gone.join(", ")}. Refreshing the state first, so up builds it again.\n`);
+    // A Ctrl-C while the stack was selected or plugins installed: nothing was changed yet, so stop here.
+    if (ctrlC.interrupted) throw new Error("interrupted before the update");
     progress.step(`creating lab ${ref.name}`, target.resources);
     const onEvent = listen
       ? (event: EngineEvent) => {
@@ -141,23 +181,32 @@ export async function deployLab(
           listen(event);
         }
       : progress.onEvent;
-    const result = await stack.up({ onEvent });
+    result = await lab.stack.up({ onEvent, signal: ctrlC.signal, configFile: lab.configFile, refresh: gone.length > 0 });
     progress.finish();
-    const listed = Object.fromEntries(Object.entries(result.outputs).filter(([key]) => key !== target.reportOutput));
-    io.stdout(
-      `\nLab ${ref.name} is up (${progress.elapsed()}).\n${renderOutputs(listed)}\n` +
-        `${target.hints.map((h) => `${h}\n`).join("")}Remove it all: cnilab down ${ref.name}\n\n`,
-    );
-    return result.outputs;
   } catch (err) {
     progress.finish();
+    if (ctrlC.interrupted) {
+      io.stderr(
+        `cnilab up: ${ref.name}: cancelled after ${progress.elapsed()}. Pulumi stopped cleanly and recorded what it made; ` +
+          `'cnilab up ${ref.name}' goes on from there, 'cnilab down ${ref.name}' removes it.\n`,
+      );
+      return INTERRUPTED_EXIT;
+    }
     const lines = pulumiFailure(err, progress.errors);
     io.stderr(
       `cnilab up: ${ref.name} failed after ${progress.elapsed()}:\n${lines.map((l) => `  ${l}\n`).join("")}` +
         `What was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
     );
-    return undefined;
+    return 1;
+  } finally {
+    ctrlC.dispose();
   }
+  const listed = Object.fromEntries(Object.entries(result.outputs).filter(([key]) => key !== target.reportOutput));
+  io.stdout(
+    `\nLab ${ref.name} is up (${progress.elapsed()}).\n${renderOutputs(listed)}\n` +
+      `${target.hints.map((h) => `${h}\n`).join("")}Remove it all: cnilab down ${ref.name}\n\n`,
+  );
+  return result.outputs;
 }
 
 /**
@@ -167,9 +216,9 @@ export async function deployLab(
  */
 async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Preflight, progress: Progress, io: Io, deps: LabCommandDeps): Promise<boolean> {
   progress.step("checking the machine for a cluster or network of another lab");
-  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
   try {
-    const collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf(await selectLabStack(opts)));
+    const collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
     if (collisions.length === 0) return true;
     progress.finish();
     return reportCollisions(collisions, io, "up", ref.source);
@@ -197,37 +246,15 @@ function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpT
         say,
       ),
     resources: plannedResourceCount(plan),
+    plugins: pluginsFor("cluster"),
+    gone: async (host, pre) => {
+      const listed = await host.run(pre.kindPath!, ["get", "clusters"], 60_000);
+      const names = listed.stdout.split("\n").map((l) => l.trim());
+      return listed.code === 0 && !names.includes(cluster) ? [`kind cluster ${cluster}`] : [];
+    },
     hints: [`kubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A`],
     verify: (outputs) => showVerifyFromOutputs(ref.name, plan.backend, outputs, io, deps, {}),
   };
-}
-
-/** Stack outputs, one per line: secrets masked, tables for lists of records, long text summarised. */
-export function renderOutputs(outputs: OutputMap): string {
-  const keys = Object.keys(outputs).sort();
-  const width = Math.max(0, ...keys.map((k) => k.length));
-  const pad = " ".repeat(width + 4);
-  const lines: string[] = [];
-  for (const key of keys) {
-    const { value, secret } = outputs[key]!;
-    const rows = secret ? ["[secret]"] : formatValue(value);
-    lines.push(`  ${key.padEnd(width)}  ${rows[0] ?? ""}`, ...rows.slice(1).map((r) => `${pad}${r}`));
-  }
-  return lines.join("\n") + "\n";
-}
-
-function formatValue(value: unknown): string[] {
-  if (typeof value === "string") {
-    const lines = value.trimEnd().split("\n");
-    return lines.length > 1 ? [`(${lines.length} lines of text)`] : [value];
-  }
-  if (Array.isArray(value) && value.every((v) => v && typeof v === "object" && !Array.isArray(v))) {
-    const records = value as Record<string, unknown>[];
-    const cols = [...new Set(records.flatMap((r) => Object.keys(r)))];
-    const widths = cols.map((c) => Math.max(...records.map((r) => String(r[c] ?? "").length)));
-    return records.map((r) => cols.map((c, i) => String(r[c] ?? "").padEnd(widths[i]!)).join("  ").trimEnd());
-  }
-  return [JSON.stringify(value)];
 }
 
 export const upCommand: Command = {

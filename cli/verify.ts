@@ -10,7 +10,7 @@ import { renderJUnit, renderReport } from "../assertions/render";
 import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify";
 import type { AssertionsOutput } from "../components/assertions";
 import { BACKEND_FACTS, type BackendFacts } from "../backends";
-import { stateDir } from "../host/state";
+import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { saveVerifyReport } from "../report/results-store";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
@@ -18,7 +18,7 @@ import { reportPreflight } from "./doctor-preflight";
 import { toolCheck } from "./doctor-tools";
 import { ensureTools } from "./tools";
 import { readJobLogs, type JobLogs } from "./job-logs";
-import { selectLabStack } from "./pulumi";
+import { openLabStack } from "./pulumi";
 import { showDockerResults } from "./docker-report";
 import { loadLabStackOrReport, resolveStack } from "./stack-arg";
 import { defaultDeps, type LabCommandDeps } from "./deps";
@@ -30,7 +30,7 @@ clients of the policy scenarios) from the cluster, and prints expected against o
 probe: truth tables per scenario and port (. connected, X blocked, ? no result), then each mismatch
 with the reason it was expected (the policy and rule, the backend's enforcement, its limitations)
 and what the observation means. A result line that is missing or unreadable is an error, never a
-pass. The report is saved in .cnilab/results/<stack>/verify.json for 'cnilab compare'.
+pass. The report is saved in <state>/results/<stack>/verify.json (<state>: ${STATE_DIR_HELP}) for 'cnilab compare'.
 
 For a Docker-only stack (docker-*) it prints the lab's \`results\` output instead: each probe of its
 assertion containers, the outcome the driver's facts expect and why, and the one observed (the
@@ -73,7 +73,7 @@ export async function verifyFromOutputs(
 /** Prints (and saves, under the state directory of `root`) a report; returns verify's exit code. */
 export function showVerify(report: VerifyReport, io: Io, root: string, options: VerifyOptions): number {
   io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
-  const saved = saveVerifyReport(stateDir(root, io.env), report.stack, report);
+  const saved = saveVerifyReport(stateDir(io.env, io.cwd, root), report.stack, report);
   if (!options.json) io.stdout(`saved ${saved}\n`);
   if (options.junit) {
     const file = resolve(io.cwd, options.junit);
@@ -114,12 +114,12 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`${line}\n`));
   const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
   if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
-  const stack = await selectLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, pulumiPath: pulumi.path! });
-  if (!stack) {
+  const opened = await openLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pulumi.path! }, false);
+  if (!opened) {
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
     return 2;
   }
-  const outputs = await stack.outputs();
+  const outputs = await opened.stack.outputs();
   const verified =
     lab.kind === "docker"
       ? showDockerResults(ref.name, outputs, io, json)

@@ -1,9 +1,42 @@
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve, sep } from "node:path";
 
 /**
- * Where cnilab keeps what it records on this machine (datapath lab records, results for compare):
- * $CNILAB_STATE, else .cnilab under `dir` (git-ignored).
+ * The places cnilab reads and writes, decided here and nowhere else: the project root, the user's
+ * directory (what relative paths on the command line mean) and the state directory (results,
+ * datapath lab records, the Pulumi file backend and cnilab's copies of the stack settings).
  */
-export function stateDir(dir: string, env: NodeJS.ProcessEnv): string {
-  return resolve(dir, env.CNILAB_STATE ?? ".cnilab");
+
+/** The project root: Pulumi.yaml, stacks/ and labs/ live here (this file is <root>/host/state.ts). */
+export const PROJECT_ROOT = resolve(__dirname, "..");
+
+/**
+ * The directory the user typed the command in. `npm run lab -- …` runs the script in the package
+ * root and keeps the caller's directory in INIT_CWD (npm's run-script docs), so relative paths
+ * (`-f`, `--out`, `--kubeconfig`, a stack file) resolve against INIT_CWD when npm set it.
+ */
+export function userDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  return env.INIT_CWD && isAbsolute(env.INIT_CWD) ? env.INIT_CWD : cwd;
 }
+
+/** True when `root` sits inside node_modules: cnilab was installed as a package, not cloned. */
+export function isInstalledPackage(root: string): boolean {
+  return root.split(sep).includes("node_modules");
+}
+
+/**
+ * The state directory, the same for every command whatever the working directory:
+ * $CNILAB_STATE (a relative value resolves against the user's directory `cwd`), else .cnilab in
+ * the project (git-ignored). An installed package must not keep state inside node_modules (npm
+ * replaces that folder on every install), so there it defaults to $XDG_STATE_HOME/cnilab
+ * (XDG Base Directory spec: $XDG_STATE_HOME defaults to ~/.local/state).
+ */
+export function stateDir(env: NodeJS.ProcessEnv, cwd: string, root: string = PROJECT_ROOT): string {
+  if (env.CNILAB_STATE) return resolve(cwd, env.CNILAB_STATE);
+  if (!isInstalledPackage(root)) return join(root, ".cnilab");
+  const stateHome = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(env.HOME || homedir(), ".local", "state");
+  return join(stateHome, "cnilab");
+}
+
+/** How help texts name the state directory. */
+export const STATE_DIR_HELP = "$CNILAB_STATE, else .cnilab in the project";

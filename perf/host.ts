@@ -1,8 +1,8 @@
 /**
  * What the measurement asks the machine running kind: the node containers' idle footprint
  * (`docker stats`), one node's routes and devices (`docker exec <node> ip …`; kind's node image has
- * iproute2), and the versions for the fingerprint. `docker` and `kind` are taken from PATH, or from
- * $CNILAB_DOCKER / $CNILAB_KIND.
+ * iproute2), and the versions for the fingerprint. `docker` is taken from PATH or $CNILAB_DOCKER;
+ * `kind` from $CNILAB_KIND, which cli/perf.ts sets to what the doctor's finder found.
  */
 import { cpus } from "node:os";
 import { runProcess } from "../host/run";

@@ -3,7 +3,7 @@
  *   <state>/results/<stack>/verify.json   a VerifyReport   (cnilab verify <stack>)
  *   <state>/results/<stack>/perf.json     a BenchRun       (cnilab perf <stack>)
  *   <state>/results/<stack>/facts.json    ObservedFacts    (cnilab perf <stack>)
- * <state> is stateDir(cwd, env) of host/state.ts: $CNILAB_STATE or ./.cnilab (git-ignored).
+ * <state> is stateDir() of host/state.ts: $CNILAB_STATE, else .cnilab in the project (git-ignored).
  * The datapath lab's bench is stored as stacks named datapath-<backend>, in the same shapes.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";

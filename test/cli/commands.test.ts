@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { BACKENDS } from "../../backends";
 import { COMMANDS } from "../../cli/commands";
 import { main, topLevelHelp } from "../../cli/main";
-import { DEFAULT_PASSPHRASE, STATE_DIR } from "../../cli/pulumi";
+import { BACKEND_SUBDIR, DEFAULT_PASSPHRASE } from "../../cli/pulumi";
 import { ROOT } from "../helpers/stacks";
 import { captureIo } from "./io";
 
@@ -43,7 +43,9 @@ describe("registration and help", () => {
 
   it("up's help documents the state directory, the default passphrase and how to override both", async () => {
     const { out } = await cli("up", "--help");
-    expect(out).toContain(`${STATE_DIR}/ in the project`);
+    expect(out).toContain(`<state>/${BACKEND_SUBDIR}/, a Pulumi file backend`);
+    expect(out).toContain("CNILAB_STATE moves results and backend together");
+    expect(out).toContain("for the local file backend only");
     expect(out).toContain(`default "${DEFAULT_PASSPHRASE}"`);
     expect(out).toContain("PULUMI_CONFIG_PASSPHRASE");
     expect(out).toContain("PULUMI_BACKEND_URL");

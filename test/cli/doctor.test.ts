@@ -16,6 +16,10 @@ import { main } from "../../cli/main";
 import { installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot, type RootSpec } from "./fakes/root";
 import { captureIo } from "./io";
+import { checkPlugins } from "../../cli/pulumi-plugins";
+import { lockedPlugin } from "./fakes/lab";
+
+const BOTH_PLUGINS = (["kubernetes", "docker"] as const).map((name) => ({ name, kind: "resource", version: lockedPlugin(name) }));
 
 let m: FakeMachine;
 const roots: string[] = [];
@@ -226,6 +230,27 @@ describe("pulumi", () => {
   });
 });
 
+describe("pulumi plugins", () => {
+  const k8s = lockedPlugin("kubernetes");
+  const docker = lockedPlugin("docker");
+
+  it("pass when `pulumi plugin ls --json` lists both at the versions package-lock pins", async () => {
+    m.configure({ plugins: BOTH_PLUGINS });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({ id: "pulumi-plugins", status: "pass", message: `Pulumi plugins kubernetes v${k8s}, docker v${docker} installed`, fix: "" });
+    expect(m.calls("pulumi").map((c) => c.argv.join(" "))).toEqual(["plugin ls --json"]);
+  });
+
+  it("warns with the install command for a missing one or another version (up installs them)", async () => {
+    m.configure({ plugins: [{ name: "kubernetes", kind: "resource", version: "4.0.0" }, { name: "docker", kind: "resource", version: docker }] });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({
+      id: "pulumi-plugins",
+      status: "warn",
+      message: `Pulumi plugin kubernetes v${k8s} not installed (the versions the installed @pulumi packages declare); cnilab up installs it, which needs the network once`,
+      fix: `pulumi plugin install resource kubernetes v${k8s}`,
+    });
+  });
+});
+
 describe("host resources", () => {
   const shape = { workers: 2, families: ["flannel"] as const };
 
@@ -290,12 +315,14 @@ describe("host resources", () => {
 
 describe("runDoctor", () => {
   it("all good: exit 0, every check passes, in the documented order", async () => {
+    m.configure({ plugins: BOTH_PLUGINS });
     const report = await runChecks(host(), { backends: ["flannel-vxlan"], workers: 2, kubernetesMinor: 34 });
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ["docker", "pass"],
       ["docker-cgroup", "pass"],
       ["kind", "pass"],
       ["pulumi", "pass"],
+      ["pulumi-plugins", "pass"],
       ["kernel-br_netfilter", "pass"],
       ["kernel-vxlan", "pass"],
       ["ip-forward", "pass"],
@@ -306,7 +333,7 @@ describe("runDoctor", () => {
     const io = captureIo(m.env);
     expect(await runDoctor(["--backend", "flannel-vxlan"], io, host())).toBe(0);
     expect(io.out()).toMatch(/^cnilab doctor — flannel-vxlan, 1 control plane \+ 2 workers\n\npass  docker {15}Docker 28.2.2 is reachable/);
-    expect(io.out()).toMatch(/\n10 pass, 0 warn, 0 fail\n\ncnilab setup fetches \(linux-amd64\):\n {2}kind {4}v0.30.0 {3}https:\/\/github.com\/kubernetes-sigs\/kind\/releases\/download\/v0.30.0\/kind-linux-amd64\n/);
+    expect(io.out()).toMatch(/\n11 pass, 0 warn, 0 fail\n\ncnilab setup fetches \(linux-amd64\):\n {2}kind {4}v0.30.0 {3}https:\/\/github.com\/kubernetes-sigs\/kind\/releases\/download\/v0.30.0\/kind-linux-amd64\n/);
     expect(io.out()).toContain(`→ ${join(m.toolsDir, "pulumi/v3.259.0/bin/pulumi")} (not needed: ${join(m.bin, "pulumi")} is used)`);
   });
 

@@ -12,6 +12,7 @@ import { runUp, type LabCommandDeps } from "../../cli/up";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
+import { argvOf, pulumiCallsOf } from "./fakes/lab";
 
 const RUNNING = "cnilab-flannel-vxlan";
 const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": "flannel-vxlan" };
@@ -20,7 +21,8 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
   let deps: LabCommandDeps;
   const io = () => captureIo(m.env, m.dir);
-  const pulumiCalls = () => m.calls("pulumi").filter((c) => c.argv[0] !== "version").map((c) => c.argv.join(" "));
+  // What cnilab asked through the Automation API (not the doctor's own `plugin ls`, not `version`).
+  const pulumiCalls = () => argvOf(pulumiCallsOf(m));
   /** stacks/Pulumi.flannel-ipvs.yaml: flannel-vxlan's file with `edit` applied. */
   const copy = (edit: (text: string) => string) => {
     const text = readFileSync(join(m.project, "stacks/Pulumi.flannel-vxlan.yaml"), "utf8");

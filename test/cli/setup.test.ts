@@ -188,8 +188,9 @@ describe("cnilab up on a machine with Docker and nothing else", () => {
     expect(r.out).toMatch(/\] kind is missing: fetching the pinned one \(cnilab setup\)\n/);
     expect(r.out).toContain(`] fetching pulumi v3.259.0 (linux-amd64) from ${server.url}/pulumi-v3.259.0-linux-x64.tar.gz\n`);
     expect(r.out).toContain(`sha256 verified, installed at ${pulumiTarget()}\n`);
-    // No pulumi on PATH: every call the fake recorded came through the tools folder's pulumi.
-    const calls = m.calls("pulumi").filter((c) => c.argv[0] !== "version");
+    // No pulumi on PATH: every call the fake recorded came through the tools folder's pulumi; those
+    // of the Automation API (not the doctor's own `plugin ls`) carry the fetched kind.
+    const calls = m.calls("pulumi").filter((c) => c.env?.PULUMI_AUTOMATION_API === "true" && c.argv[0] !== "version");
     expect(calls.map((c) => c.argv[0])).toContain("up");
     for (const c of calls) expect(c.env?.CNILAB_KIND).toBe(kindTarget());
     expect(server.requests).toHaveLength(2);

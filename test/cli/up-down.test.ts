@@ -6,108 +6,74 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { probedServices } from "../../assertions";
-import { planTargetResolver } from "../../assertions/targets";
 import { runDown } from "../../cli/down";
-import { plannedObjects, plannedResourceCount } from "../../cli/plan";
+import { plannedResourceCount } from "../../cli/plan";
 import { main } from "../../cli/main";
 import { runUp, type LabCommandDeps } from "../../cli/up";
-import type { Spec } from "../../labs";
-import { planLab, type LabPlan } from "../../plan";
-import { loadStack } from "../helpers/stacks";
-import { LAB_TEST_TIMEOUT_MS, installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
+import type { LabPlan } from "../../plan";
+import { LAB_TEST_TIMEOUT_MS, type FakeMachine } from "./fakes/install";
+import { argvOf, CLUSTER, IDENTITY, labMachine, lockedPlugin, pulumiCallsOf, readSalt, STACK, SUBNET, type LabRun } from "./fakes/lab";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
 
-const STACK = "flannel-vxlan";
-const CLUSTER = "cnilab-flannel-vxlan";
-const SUBNET = "172.16.2.0/24";
-/** What the lab's Docker network carries (plan/identity.ts). */
-const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK };
-
-/** What the Pulumi program registers for a plan, as the fake's "program": plus components and a provider, which do not count. */
-function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
-  const resources = [
-    { type: "pulumi:pulumi:Stack", name: `cnilab-${STACK}`, custom: false },
-    { type: "cnilab:lab:Lab", name: "lab", custom: false },
-    // What the state records of them: their Docker and kind names, which down then owns.
-    { type: "docker:index/network:Network", name: "lab-cluster-network", custom: true, outputs: { name: CLUSTER } },
-    { type: "pulumi-nodejs:dynamic:Resource", name: "lab-cluster-kind", custom: true, outputs: { clusterName: CLUSTER, network: CLUSTER } },
-    { type: "pulumi:providers:kubernetes", name: "lab-k8s", custom: true },
-    { type: "kubernetes:helm.sh/v3:Release", name: "lab-cni-flannel", custom: true },
-    ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),
-    // The assertion Jobs: a ConfigMap and a Job per source identity, and the probe targets' resolver.
-    ...plan.assertions.clients.flatMap((c) => [
-      { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
-      { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
-    ]),
-    ...Object.values(planTargetResolver(probedServices(plan.assertions.probes), plan.assertions.clients.map((c) => c.namespace), "")).map((o) => ({
-      type: `kubernetes:${o.apiVersion}:${o.kind}`,
-      name: `targets-${o.kind}`,
-      custom: true,
-    })),
-  ];
-  const outputs = {
-    backend: { value: STACK, secret: false },
-    kubeconfig: { value: "apiVersion: v1\nkind: Config\n", secret: true },
-    nodes: { value: [{ name: `${CLUSTER}-control-plane`, role: "control-plane", internalIP: "172.16.2.2" }], secret: false },
-  };
-  return { resources, outputs };
-}
-
 describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
-  let spec: Spec;
   let plan: LabPlan;
+  let run: LabRun;
   let deps: LabCommandDeps;
-  const run = async (fn: typeof runUp, argv: string[], env: NodeJS.ProcessEnv = {}) => {
-    const io = captureIo({ ...m.env, ...env }, m.dir);
-    const code = await fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } });
-    return { code, out: io.out(), err: io.err() };
-  };
-  const pulumiCalls = (): Call[] => m.calls("pulumi").filter((c) => c.argv[0] !== "version");
-  const argvOf = (calls: Call[]) => calls.map((c) => c.argv.filter((a) => !a.startsWith("tcp://")).join(" "));
+  const pulumiCalls = () => pulumiCallsOf(m);
 
   beforeEach(async () => {
-    m = installFakes();
-    spec = await loadStack(STACK);
-    plan = planLab(spec);
-    m.configure({ program: programFor(plan) });
-    deps = { host: m.host(makeRoot(HEALTHY)), root: m.project, tty: false };
+    ({ m, plan, run, deps } = await labMachine());
   });
   afterEach(() => m.cleanup());
 
-  it("creates the stack in the project's file backend with the default passphrase, settings from stacks/", async () => {
+  it("creates the stack in the project's file backend with the default passphrase, settings from a copy of stacks/", async () => {
+    const tracked = join(m.project, "stacks", `Pulumi.${STACK}.yaml`);
+    const before = readFileSync(tracked);
     const { code, out, err } = await run(runUp, [STACK]);
     expect(err).toBe("");
     expect(code).toBe(0);
+    const copyDir = join(m.project, ".cnilab/stack-settings/default");
+    const copy = join(copyDir, "stacks", `Pulumi.${STACK}.yaml`);
     expect(argvOf(pulumiCalls())).toEqual([
       // The machine check looks for a recorded state first (none yet: nothing is created to find out).
       `stack select --stack ${STACK}`,
       `stack select --stack ${STACK}`,
       `stack init ${STACK}`,
-      `up --yes --skip-preview --exec-kind auto.local --event-log --stack ${STACK}`,
+      `stack select --stack ${STACK}`,
+      "plugin ls --json",
+      `plugin install resource kubernetes v${lockedPlugin("kubernetes")}`,
+      `plugin install resource docker v${lockedPlugin("docker")}`,
+      `up --yes --skip-preview --config-file ${copy} --exec-kind auto.local --event-log --stack ${STACK}`,
       `stack output --json --stack ${STACK}`,
       `stack output --json --show-secrets --stack ${STACK}`,
       `stack history --json --show-secrets --page-size 1 --page 1 --stack ${STACK}`,
     ]);
     for (const call of pulumiCalls()) {
-      expect(call.cwd).toBe(m.project);
+      // Only `stack init` runs in the copy's folder: it writes the passphrase's salt into the settings file.
+      expect(call.cwd).toBe(call.argv[1] === "init" ? copyDir : m.project);
       expect(call.env).toEqual({
         PULUMI_BACKEND_URL: `file://${m.project}/.cnilab/state`,
         PULUMI_CONFIG_PASSPHRASE: "cnilab",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_AUTOMATION_API: "true",
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         CNILAB_KIND: join(m.bin, "kind"),
       });
     }
     const up = pulumiCalls().find((c) => c.argv[0] === "up")!;
     expect(up.argv).toContainEqual(expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/));
-    expect(up.settingsFile).toBe(join(m.project, "stacks", `Pulumi.${STACK}.yaml`));
+    expect(up.settingsFile).toBe(copy);
     expect(up.config).toMatchObject({ "cnilab:backend": STACK, "cnilab:lab": "netpol", "cnilab:nodeSubnet": SUBNET });
-    // Pulumi's passphrase provider keeps its salt in the stack's settings file (stacks/, not the root).
-    expect(readFileSync(join(m.project, "stacks", `Pulumi.${STACK}.yaml`), "utf8")).toMatch(/^encryptionsalt: v1:/m);
+    // The salt went into the copy; the tracked stack file is byte-for-byte what it was.
+    const copied = readFileSync(copy, "utf8");
+    expect(copied.startsWith(before.toString("utf8"))).toBe(true);
+    expect(copied.slice(before.length)).toBe(`encryptionsalt: ${readSalt(copy)}\n`);
+    expect(readFileSync(tracked).equals(before)).toBe(true);
     expect(existsSync(join(m.project, `Pulumi.${STACK}.yaml`))).toBe(false);
+    // The preflight's doctor checks listed the plugins too (on its own, outside the Automation API).
+    expect(m.calls("pulumi").filter((c) => c.env?.PULUMI_AUTOMATION_API === undefined).map((c) => c.argv.join(" "))).toContain("plugin ls --json");
     expect(existsSync(join(m.project, ".cnilab/state/.pulumi/stacks/cnilab", `${STACK}.json`))).toBe(true);
 
     const total = plannedResourceCount(plan);
@@ -120,11 +86,17 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     expect(out).toContain(`kubectl --context kind-${CLUSTER} get pods -A`);
   });
 
-  it("re-runs idempotently: selects the existing stack, every resource unchanged", async () => {
+  it("re-runs idempotently: selects the existing stack, every resource unchanged, the salt kept in the copy", async () => {
+    const tracked = join(m.project, "stacks", `Pulumi.${STACK}.yaml`);
+    const original = readFileSync(tracked);
+    const copy = join(m.project, ".cnilab/stack-settings/default/stacks", `Pulumi.${STACK}.yaml`);
     expect((await run(runUp, [STACK])).code).toBe(0);
+    const salt = readSalt(copy);
     const before = pulumiCalls().length;
     const again = await run(runUp, [STACK]);
     expect(again.code).toBe(0);
+    expect(readSalt(copy)).toBe(salt);
+    expect(readFileSync(tracked).equals(original)).toBe(true);
     const calls = argvOf(pulumiCalls().slice(before));
     expect(calls[0]).toBe(`stack select --stack ${STACK}`);
     expect(calls.some((c) => c.startsWith("stack init"))).toBe(false);
@@ -177,7 +149,10 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     const down = await run(runDown, [STACK]);
     expect(down.err).toBe("");
     expect(down.code).toBe(0);
-    expect(argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"))).toEqual([`destroy --yes --skip-preview --event-log --exec-kind auto.local --stack ${STACK}`]);
+    const copy = join(m.project, ".cnilab/stack-settings/default/stacks", `Pulumi.${STACK}.yaml`);
+    expect(argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"))).toEqual([
+      `destroy --yes --skip-preview --config-file ${copy} --event-log --exec-kind auto.local --stack ${STACK}`,
+    ]);
     expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (0 resources).`);
     expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);
     expect(down.out).toContain(`Removed the leftover Docker network ${CLUSTER}.`);

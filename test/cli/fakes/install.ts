@@ -29,7 +29,7 @@ export interface FakeConfig {
    * what the state records of it) and the outputs it sets.
    */
   program?: {
-    resources: { type: string; name: string; custom: boolean; parents?: string[]; outputs?: Record<string, unknown> }[];
+    resources: { type: string; name: string; custom: boolean; parents?: string[]; outputs?: Record<string, unknown>; cluster?: string }[];
     outputs: Record<string, { value: unknown; secret: boolean }>;
   };
   /** What the fake kubectl reports of a cluster that exists: `kubectl get pods|jobs -A -o json` items. */
@@ -40,11 +40,25 @@ export interface FakeConfig {
   failDestroyTimes?: number;
   /** `stack init` leaves the stack locked, as a killed `up` does. */
   lockOnInit?: boolean;
+  /** What `pulumi plugin ls --json` lists before any install. */
+  plugins?: { name: string; kind: string; version: string }[];
+  /** `pulumi plugin install` fails as it does without network. */
+  offline?: boolean;
+  /** `pulumi up` waits for a signal; the first SIGINT cancels it cleanly. */
+  hangUp?: boolean;
+  /** `pulumi destroy` waits for a signal, as `hangUp` does. */
+  hangDestroy?: boolean;
+  /** How long the hanging `up` takes to cancel after the first SIGINT (default 700 ms). */
+  cancelMs?: number;
 }
 
 export interface Call {
   tool: FakeTool;
   argv: string[];
+  /** A signal the fake pulumi received (a record of its own, without argv). */
+  signal?: string;
+  /** The hanging `up` handles signals from now on (a record of its own, without argv). */
+  waiting?: boolean;
   cwd?: string;
   env?: Record<string, string>;
   settingsFile?: string;

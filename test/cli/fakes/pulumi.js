@@ -2,18 +2,26 @@
 /**
  * A stand-in for the `pulumi` CLI, answering what @pulumi/pulumi 3.270's Automation API asks
  * (automation/localWorkspace.js, stack.js, cmd.js): `version`, `stack select --stack`, `stack init`,
- * `up --yes --skip-preview --exec-kind auto.local --event-log <target>`, `stack output --json
- * [--show-secrets]`, `stack history --json`, `destroy`, `stack export`, `cancel`. Anything else exits
- * 2 so a new call shows up in the tests.
+ * `up --yes --skip-preview --exec-kind auto.local --event-log <target> [--refresh] [--config-file F]`,
+ * `stack output --json [--show-secrets]`, `stack history --json`, `destroy`, `stack export`, `cancel`,
+ * `plugin ls --json`, `plugin install resource <name> <version>`. Anything else exits 2 so a new call
+ * shows up in the tests.
  *
- * Like the real CLI it needs PULUMI_BACKEND_URL (non-interactive, no login), keeps project-scoped
- * stacks under <backend>/.pulumi/stacks/<project>/<stack>.json, reads the stack's settings from
- * Pulumi.yaml's stackConfigDir, records the passphrase's salt in that file on `stack init` and refuses
- * another passphrase later. Engine events go to the Automation API over gRPC (`tcp://` targets, CLI
- * > 3.205) or to a file.
+ * Like the real CLI it finds its backend in PULUMI_BACKEND_URL, else in Pulumi.yaml's `backend.url`
+ * (a relative file:// path resolved against the working directory, as pulumi/pulumi
+ * pkg/backend/diy/backend.go massageBlobPath does with filepath.Abs), else it fails as a
+ * non-interactive CLI with no login does; keeps project-scoped stacks under
+ * <backend>/.pulumi/stacks/<project>/<stack>.json, reads the stack's settings from `--config-file`
+ * or Pulumi.yaml's stackConfigDir, records the passphrase's salt in that file on `stack init` and
+ * refuses another passphrase later. Engine events go to the Automation API over gRPC (`tcp://`
+ * targets, CLI > 3.205) or to a file. Creating a program resource with a `cluster` makes that kind
+ * cluster (tools.js's clusters/); `--refresh` forgets every resource once that cluster is gone.
+ * With `hangUp` (`hangDestroy`), `up` (`destroy`) waits for a signal: the first SIGINT cancels (after a moment in which the steps
+ * in flight "finish"), as Pulumi does; every signal received is recorded.
  *
- * State: <dir>/state/calls.jsonl (every call: argv, cwd, the PULUMI_* and CNILAB_KIND environment),
- * <dir>/state/config.json (what the test wants: version, program resources and outputs, failures).
+ * State: <dir>/state/calls.jsonl (every call: argv, cwd, the PULUMI_* and CNILAB_KIND environment;
+ * signals as {tool, signal}), <dir>/state/config.json (what the test wants: version, program
+ * resources and outputs, failures, installed plugins, offline), <dir>/state/plugins.json.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -38,7 +46,7 @@ function flag(name) {
 }
 function record(extra) {
   const picked = {};
-  for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_AUTOMATION_API", "CNILAB_KIND"]) {
+  for (const k of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_AUTOMATION_API", "PULUMI_NODEJS_TRANSPILE_ONLY", "CNILAB_KIND"]) {
     if (env[k] !== undefined) picked[k] = env[k];
   }
   fs.mkdirSync(stateDir, { recursive: true });
@@ -54,19 +62,19 @@ function project() {
   const file = path.join(process.cwd(), "Pulumi.yaml");
   if (!fs.existsSync(file)) exit(255, "", `error: no Pulumi.yaml project file found (searching upwards from ${process.cwd()})\n`);
   const doc = parseYaml(fs.readFileSync(file, "utf8"));
-  return { name: doc.name, configDir: path.join(process.cwd(), doc.stackConfigDir ?? doc.config ?? "") };
+  return { name: doc.name, configDir: path.join(process.cwd(), doc.stackConfigDir ?? doc.config ?? ""), backend: doc.backend?.url };
 }
 function backendDir() {
-  const url = env.PULUMI_BACKEND_URL;
+  const url = env.PULUMI_BACKEND_URL || project().backend;
   if (!url) exit(255, "", "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\n");
   if (!url.startsWith("file://")) exit(255, "", `fake pulumi: only file:// backends, got ${url}\n`);
-  const dir = url.slice("file://".length);
+  const dir = path.resolve(url.slice("file://".length));
   if (!fs.existsSync(dir)) exit(255, "", `error: problem logging in: unable to open bucket ${url}: no such file or directory\n`);
   return dir;
 }
-const stackName = () => flag("--stack");
+const stackName = () => flag("--stack") ?? flag("-s");
 const statePath = (name) => path.join(backendDir(), ".pulumi", "stacks", project().name, `${name}.json`);
-const settingsPath = (name) => path.join(project().configDir, `Pulumi.${name}.yaml`);
+const settingsPath = (name) => flag("--config-file") ?? path.join(project().configDir, `Pulumi.${name}.yaml`);
 const saltOf = (passphrase) => `v1:${crypto.createHash("sha256").update(`cnilab-fake:${passphrase}`).digest("base64").slice(0, 16)}`;
 
 function loadStack(name) {
@@ -116,6 +124,37 @@ async function eventSink(target) {
   };
 }
 
+const clusterFile = (name) => path.join(stateDir, "clusters", name);
+
+/** `--refresh`: the kind provider's read finds its cluster gone, and everything in it goes with it. */
+function refresh(state) {
+  const gone = state.resources.some((r) => r.cluster && !fs.existsSync(clusterFile(r.cluster)));
+  if (gone) state.resources = [];
+}
+
+/** Waits for signals like an update in progress: the first SIGINT cancels after a moment; every signal is recorded. */
+function hang(sink, name, state) {
+  const cancel = async () => {
+    sink.send({ diagnosticEvent: { message: "update canceled\n", color: "never", severity: "error" } });
+    await sink.close();
+    writeJson(statePath(name), state);
+    exit(255, "", "error: update canceled\n");
+  };
+  let first = true;
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.on(sig, () => {
+      fs.appendFileSync(path.join(stateDir, "calls.jsonl"), JSON.stringify({ tool: "pulumi", signal: sig }) + "\n");
+      if (sig === "SIGTERM" || !first) exit(sig === "SIGTERM" ? 143 : 130, "", `${sig} received; terminating\n`);
+      first = false;
+      // The steps in flight finish before the engine stops: a second signal here would be seen.
+      setTimeout(cancel, config.cancelMs ?? 700);
+    });
+  }
+  setTimeout(() => exit(3, "", "fake pulumi: no signal came\n"), 90_000);
+  // Only now may a test send signals: before the handlers exist, SIGINT would just kill this process.
+  fs.appendFileSync(path.join(stateDir, "calls.jsonl"), JSON.stringify({ tool: "pulumi", waiting: true }) + "\n");
+}
+
 // The engine's URN: the parent components' types, then the resource's own (the root Stack left out).
 const urnOf = (stack, proj, r) => `urn:pulumi:${stack}::${proj}::${[...(r.parents ?? []), r.type].join("$")}::${r.name}`;
 const step = (op, urn, r) => ({ op, urn, type: r.type, provider: "", new: { type: r.type, urn, custom: r.custom, id: "", parent: "", inputs: {}, outputs: {}, provider: "" } });
@@ -125,9 +164,11 @@ async function up() {
   const state = loadStack(name);
   const settings = stackSettings(name);
   record({ settingsFile: settings.file, config: settings.config });
+  if (argv.includes("--refresh")) refresh(state);
   const proj = project().name;
   const sink = await eventSink(flag("--event-log"));
   sink.send({ preludeEvent: { config: settings.config } });
+  if (config.hangUp) return hang(sink, name, state);
   const program = config.program ?? { resources: [], outputs: {} };
   const known = new Set(state.resources.map((r) => r.urn));
   let created = 0;
@@ -145,7 +186,11 @@ async function up() {
     sink.send({ resourcePreEvent: { metadata: step(op, urn, r) } });
     sink.send({ resOutputsEvent: { metadata: step(op, urn, r) } });
     if (op === "create") {
-      state.resources.push({ urn, type: r.type, custom: r.custom, ...(r.outputs ? { outputs: r.outputs } : {}) });
+      state.resources.push({ urn, type: r.type, custom: r.custom, cluster: r.cluster, ...(r.outputs ? { outputs: r.outputs } : {}) });
+      if (r.cluster) {
+        fs.mkdirSync(path.dirname(clusterFile(r.cluster)), { recursive: true });
+        fs.writeFileSync(clusterFile(r.cluster), "");
+      }
       created++;
     }
   }
@@ -166,6 +211,7 @@ async function destroy() {
     exit(255, "", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n");
   }
   const sink = await eventSink(flag("--event-log"));
+  if (config.hangDestroy) return hang(sink, name, state);
   if (config.failDestroyTimes > 0) {
     writeJson(path.join(stateDir, "config.json"), { ...config, failDestroyTimes: config.failDestroyTimes - 1 });
     sink.send({ diagnosticEvent: { message: "deleting cnilab-cluster failed: fake failure\n", color: "never", severity: "error" } });
@@ -223,6 +269,22 @@ function stack() {
   exit(2, "", `fake pulumi: unsupported: ${argv.join(" ")}\n`);
 }
 
+/** Installed plugins: config.plugins to begin with, then what `plugin install` added; `offline` makes installs fail. */
+function plugin() {
+  record();
+  const file = path.join(stateDir, "plugins.json");
+  const installed = readJson(file, config.plugins ?? []);
+  if (argv[1] === "ls" && argv.includes("--json")) return exit(0, JSON.stringify(installed) + "\n");
+  if (argv[1] === "install" && argv[2] === "resource" && argv[3] && argv[4]) {
+    if (config.offline) {
+      exit(255, "", `error: [resource plugin ${argv[3]}-${argv[4]}] downloading from https://get.pulumi.com/releases/plugins/pulumi-resource-${argv[3]}-${argv[4]}-linux-amd64.tar.gz: dial tcp: lookup get.pulumi.com: no such host\n`);
+    }
+    writeJson(file, [...installed, { name: argv[3], kind: "resource", version: argv[4].replace(/^v/, ""), size: 1 }]);
+    return exit(0, `[resource plugin ${argv[3]}-${argv[4]}] installing\n`);
+  }
+  exit(2, "", `fake pulumi: unsupported: ${argv.join(" ")}\n`);
+}
+
 async function main() {
   const cmd = argv[0];
   if (cmd === "version") {
@@ -233,6 +295,7 @@ async function main() {
   if (cmd === "stack") return stack();
   if (cmd === "up") return up();
   if (cmd === "destroy") return destroy();
+  if (cmd === "plugin") return plugin();
   if (cmd === "cancel") {
     const name = stackName();
     const state = loadStack(name);

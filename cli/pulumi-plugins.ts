@@ -1,0 +1,86 @@
+/**
+ * The Pulumi resource plugins the program needs, at the versions the installed SDK packages declare.
+ *
+ * npm 11 runs no dependency's install script unless allowed, so @pulumi/kubernetes's script (which
+ * would call `pulumi plugin install`) never runs, and nothing else fetches the plugins before an
+ * update. Each SDK package's package.json names its plugin in its `pulumi` field ({resource, name,
+ * version}, what Pulumi's Node.js language host reads to find the plugins a program needs); npm
+ * installs the version package-lock pins, so that field is the one place the versions come from.
+ */
+import type { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { pass, warn, type Check } from "./doctor-check";
+import type { Host } from "./doctor-host";
+
+export interface PluginPin {
+  name: string;
+  /** Without a leading "v", as `pulumi plugin ls --json` prints it. */
+  version: string;
+}
+
+/** The SDK package of each plugin a lab can need. */
+const PACKAGES = { kubernetes: "@pulumi/kubernetes", docker: "@pulumi/docker" } as const;
+export type PluginName = keyof typeof PACKAGES;
+
+export function pinnedPlugin(name: PluginName): PluginPin {
+  const pkg = require(`${PACKAGES[name]}/package.json`) as { version: string; pulumi?: { name?: string; version?: string } };
+  return { name: pkg.pulumi?.name ?? name, version: (pkg.pulumi?.version ?? pkg.version).replace(/^v/, "") };
+}
+
+/** Kind-cluster labs use both providers (the lab's Docker network, the cluster's objects); Docker-only labs only docker. */
+export function pluginsFor(lab: "cluster" | "docker"): PluginPin[] {
+  return lab === "cluster" ? [pinnedPlugin("kubernetes"), pinnedPlugin("docker")] : [pinnedPlugin("docker")];
+}
+
+/** The pins that `pulumi plugin ls --json`'s output lacks (resource plugins, exact version). */
+export function missingPlugins(listed: readonly { name: string; kind: string; version?: string }[], pins: readonly PluginPin[]): PluginPin[] {
+  return pins.filter((p) => !listed.some((l) => l.kind === "resource" && l.name === p.name && (l.version ?? "").replace(/^v/, "") === p.version));
+}
+
+export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
+
+/**
+ * doctor's line: are the plugins there (`pulumi plugin ls --json`)? Missing ones only warn: `up`
+ * installs them, which needs the network once.
+ */
+export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
+  const pins = pluginsFor("cluster");
+  const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");
+  const r = await host.run(pulumiPath, ["plugin", "ls", "--json"], 20_000, { PULUMI_SKIP_UPDATE_CHECK: "true" });
+  let listed: { name: string; kind: string; version?: string }[] | undefined;
+  try {
+    listed = r.code === 0 ? (JSON.parse(r.stdout) as typeof listed) ?? [] : undefined;
+  } catch {
+    listed = undefined;
+  }
+  if (!listed) {
+    const said = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
+    return warn("pulumi-plugins", `\`pulumi plugin ls --json\` failed${said ? `: ${said}` : ""}; cannot tell whether ${wanted} are installed`, pins.map(installCommand).join(" && "));
+  }
+  const missing = missingPlugins(listed, pins);
+  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed`);
+  return warn(
+    "pulumi-plugins",
+    `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once`,
+    missing.map(installCommand).join(" && "),
+  );
+}
+
+export type EnsureResult = { installed: PluginPin[] } | { failed: PluginPin; message: string };
+
+/**
+ * Installs what is missing through the workspace (`pulumi plugin install resource <name> v<version>`).
+ * `pulumi plugin ls` first, so a machine that has them needs no network.
+ */
+export async function ensurePlugins(ws: LocalWorkspace, pins: readonly PluginPin[]): Promise<EnsureResult> {
+  const missing = missingPlugins(await ws.listPlugins(), pins);
+  for (const p of missing) {
+    try {
+      await ws.installPlugin(p.name, `v${p.version}`);
+    } catch (err) {
+      const result = (err as { commandResult?: { stderr?: string } }).commandResult;
+      const said = (result?.stderr || (err as Error).message).trim().split("\n").filter((l) => l.trim() !== "").slice(-2).join(" | ");
+      return { failed: p, message: said };
+    }
+  }
+  return { installed: missing };
+}
