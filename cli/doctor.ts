@@ -7,7 +7,7 @@ import { parseCommandArgs } from "./args";
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
 import { closest } from "../labs/errors";
 import { stackSchema } from "../labs/schema";
-import { KIND_VERSION, KUBERNETES_VERSION } from "../plan/pins";
+import { KIND_VERSION, KUBERNETES_VERSION } from "../pins";
 import { UsageError, type Command, type Io } from "./command";
 import { formatVersion, type Check } from "./doctor-check";
 import { checkCgroup, checkDocker } from "./doctor-docker";

@@ -1,7 +1,7 @@
 import type { K8sObject, Readiness } from "../backends";
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "./job-await";
-import { IMAGES } from "./pins";
+import { IMAGES } from "../pins";
 
 /**
  * `up` finishes only when the CNI really works. kind's `--wait` is no help (it only warns on timeout

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import { plannedObjects, plannedResourceCount, runPlan } from "../../cli/plan";
 import { planImages, planLab } from "../../plan";
-import { IMAGES, KIND_NODE_IMAGE } from "../../plan/pins";
+import { IMAGES, KIND_NODE_IMAGE } from "../../pins";
 import { loadStack, ROOT, STACKS_DIR } from "../helpers/stacks";
 import { captureIo } from "./io";
 

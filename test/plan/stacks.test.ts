@@ -6,7 +6,7 @@ import { BACKENDS, BACKEND_FACTS } from "../../backends";
 import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../plan/cidr";
 import { stackSchema } from "../../labs/schema";
 import { planLab } from "../../plan";
-import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../plan/pins";
+import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../pins";
 import { clusterStackNames, loadStack, STACKS_DIR } from "../helpers/stacks";
 
 const stacks = clusterStackNames();
