@@ -29,6 +29,8 @@ export interface ImageFacts {
    * path; a bare name is found on the image's PATH.
    */
   executables: readonly string[];
+  /** The ports its default command serves (EXPOSE and the shipped config), when a lab relies on them. */
+  listens?: readonly number[];
   /** The user the entrypoint runs as, unless the pod says otherwise. */
   user: string;
   manifest: ManifestType;
@@ -127,8 +129,9 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     entrypoint: ["/docker-entrypoint.sh"],
     cmd: ["nginx", "-g", "daemon off;"],
     shell: "/bin/sh (Debian dash)",
-    // Listens on 80 (EXPOSE 80, the default server); the master runs as root, workers as nginx.
+    // EXPOSE 80 and the default server listen on 80; the master runs as root, workers as nginx.
     executables: ["/docker-entrypoint.sh", "/bin/sh", "nginx"],
+    listens: [80],
     user: "root",
     manifest: "index",
     build: [{ repository: "nginx/docker-nginx", path: "stable/debian/Dockerfile", at: "120635b (1.28 line)" }],
@@ -142,6 +145,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     // index.html, controllers.js and guestbook.php; workers run as www-data.
     shell: "/bin/sh (Debian dash), bash",
     executables: ["docker-php-entrypoint", "apache2-foreground", "/bin/sh"],
+    listens: [80],
     user: "root",
     manifest: "docker-schema-2",
     build: [
