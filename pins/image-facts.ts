@@ -9,11 +9,12 @@ import { IMAGES, type ImageKey } from "./images";
 /** "index": a multi-platform index / manifest list (Docker or OCI); containerd 2.x pulls all of these. */
 export type ManifestType = "index" | "docker-schema-2" | "oci-manifest";
 
-/** A file upstream: repository, path, and the tag (or commit) it was read at. */
+/** A file upstream: repository, path, the tag (or commit) it was read at, and what it shows. */
 export interface Source {
   repository: string;
   path: string;
   at: string;
+  shows?: string;
 }
 
 export interface ImageFacts {
@@ -40,7 +41,7 @@ export interface ImageFacts {
   digestFrom: string;
 }
 
-const k8s = (path: string, at: string): Source => ({ repository: "kubernetes/kubernetes", path, at });
+const k8s = (path: string, at: string, shows?: string): Source => ({ repository: "kubernetes/kubernetes", path, at, ...(shows ? { shows } : {}) });
 
 export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
   kindNode: {
@@ -64,7 +65,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     executables: ["/bin/sh", "cp", "ls"],
     user: "root",
     manifest: "index",
-    build: [{ repository: "rancher/image-build-cni-plugins", path: "Dockerfile", at: "commits 02c9c27 and b12dbb0 (final stage FROM bci-busybox, /opt/cni/bin)" }],
+    build: [{ repository: "rancher/image-build-cni-plugins", path: "Dockerfile", at: "02c9c27", shows: "final stage FROM bci-busybox, plugins in /opt/cni/bin; the same at b12dbb0" }],
     digestFrom: "a public DaemonSet that copies these plugins with /bin/sh -c cp (code index: 'hardened-cni-plugins:v1.9.1-build20260608'); an rke2-style image list pins 18b388c7… for the same tag, likely one platform's manifest",
   },
   pause: {
@@ -75,7 +76,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     executables: ["/pause"],
     user: "root (no USER in the Dockerfile; FROM scratch)",
     manifest: "index",
-    build: [k8s("build/pause/Dockerfile", "stored revision 10765f6: FROM scratch, ENTRYPOINT /pause")],
+    build: [k8s("build/pause/Dockerfile", "10765f6", "FROM scratch, ENTRYPOINT /pause")],
     digestFrom: "the same digest in ≥ 9 independent public manifests and scripts (code index: 'pause:3.10@sha256')",
   },
   busybox: {
@@ -88,8 +89,8 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     user: "root",
     manifest: "index",
     build: [
-      { repository: "docker-library/busybox", path: "latest/glibc/Dockerfile", at: "7e39d61 (FROM scratch, CMD sh)" },
-      { repository: "docker-library/busybox", path: "latest/glibc/Dockerfile.builder", at: "0436ae6 (make defconfig; busybox --install /bin)" },
+      { repository: "docker-library/busybox", path: "latest/glibc/Dockerfile", at: "7e39d61", shows: "FROM scratch, CMD sh" },
+      { repository: "docker-library/busybox", path: "latest/glibc/Dockerfile.builder", at: "0436ae6", shows: "make defconfig; busybox --install /bin" },
     ],
     digestFrom: "the same digest in ≥ 10 independent public Dockerfiles, manifests and scripts (code index: 'busybox:1.37.0@sha256:9db7b599')",
   },
@@ -98,15 +99,17 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     entrypoint: ["/bin/kubectl"],
     cmd: null,
     // Distroless: the base is go-runner on gcr.io/distroless/static. NatLabRockies/openstudio-server-helm#97
-    // saw exactly this ("stat /bin/sh: no such file") with registry.k8s.io/kubectl:v1.34.9.
+    // saw exactly this ("stat /bin/sh: no such file") with registry.k8s.io/kubectl:v1.34.9. A later
+    // revision of the Dockerfile (109cf68) moves to debian-base with bash, jq and coreutils: re-read it
+    // before moving to a newer tag.
     shell: null,
     executables: ["/bin/kubectl"],
     user: "root (distroless static's default)",
     manifest: "index",
     build: [
-      k8s("build/server-image/kubectl/Dockerfile", "3c076e4 (FROM ${BASEIMAGE}, COPY kubectl /bin/, ENTRYPOINT /bin/kubectl)"),
-      k8s("build/common.sh", "KUBECTL_BASE_IMAGE: the go-runner image for statically linked kubectl"),
-      { repository: "kubernetes/release", path: "images/build/go-runner/Dockerfile", at: "0913ee7 (FROM ${DISTROLESS_IMAGE}, ENTRYPOINT /go-runner)" },
+      k8s("build/server-image/kubectl/Dockerfile", "3c076e4", "FROM ${BASEIMAGE}, COPY kubectl /bin/, ENTRYPOINT /bin/kubectl"),
+      k8s("build/common.sh", "0052cca", "KUBECTL_BASE_IMAGE: statically linked kubectl gets the distroless static base (go-runner before)"),
+      { repository: "kubernetes/release", path: "images/build/go-runner/Dockerfile", at: "0913ee7", shows: "FROM ${DISTROLESS_IMAGE}, ENTRYPOINT /go-runner" },
     ],
     digestFrom: "the same digest in 4 independent public Dockerfiles (FROM …kubectl:v1.34.1@sha256:59bafa07… AS kubectl; COPY --from=kubectl /bin/kubectl)",
   },
@@ -119,8 +122,8 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     user: "root",
     manifest: "index",
     build: [
-      k8s("test/images/agnhost/Dockerfile", "05c351a (ENTRYPOINT /agnhost, CMD pause)"),
-      k8s("test/images/agnhost/BASEIMAGE", "00238ed (alpine:3.21)"),
+      k8s("test/images/agnhost/Dockerfile", "05c351a", "ENTRYPOINT /agnhost, CMD pause"),
+      k8s("test/images/agnhost/BASEIMAGE", "00238ed", "alpine:3.21"),
     ],
     digestFrom: "kubernetes-sigs/kueue's e2e script and ≥ 9 other public files (code index: 'agnhost:2.53@sha256:99c6b4bb')",
   },
@@ -134,7 +137,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     listens: [80],
     user: "root",
     manifest: "index",
-    build: [{ repository: "nginx/docker-nginx", path: "stable/debian/Dockerfile", at: "120635b (1.28 line)" }],
+    build: [{ repository: "nginx/docker-nginx", path: "stable/debian/Dockerfile", at: "120635b", shows: "1.28 line" }],
     digestFrom: "kreuzwerker/terraform-provider-docker's registry_image docs example, repeated by the Pulumi and CDKTF Docker providers, and a public Dockerfile",
   },
   guestbookFrontend: {
@@ -149,8 +152,8 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     user: "root",
     manifest: "docker-schema-2",
     build: [
-      { repository: "kubernetes/examples", path: "guestbook/php-redis/Dockerfile", at: "63a09b6 (FROM php:5-apache)" },
-      { repository: "kubernetes/examples", path: "guestbook/php-redis/Makefile", at: "cf992dd (v6: docker manifest create/push, a Docker manifest list)" },
+      { repository: "kubernetes/examples", path: "guestbook/php-redis/Dockerfile", at: "63a09b6", shows: "FROM php:5-apache" },
+      { repository: "kubernetes/examples", path: "guestbook/php-redis/Makefile", at: "cf992dd", shows: "v6: docker manifest create/push, a Docker manifest list" },
     ],
     digestFrom: "≥ 10 public lab tasks and manifests pin gcr.io/google-samples/gb-frontend@sha256:a908df84…, without the tag",
   },
@@ -162,7 +165,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     executables: ["docker-entrypoint.sh", "/bin/sh", "node"],
     user: "root (the image's node user is not the default)",
     manifest: "index",
-    build: [{ repository: "nodejs/docker-node", path: "24/alpine3.23/Dockerfile", at: "0001669 (ENTRYPOINT docker-entrypoint.sh, CMD node)" }],
+    build: [{ repository: "nodejs/docker-node", path: "24/alpine3.23/Dockerfile", at: "0001669", shows: "ENTRYPOINT docker-entrypoint.sh, CMD node" }],
     digestFrom: "the same digest in ≥ 10 independent public Dockerfiles (code index: 'node:24.21.0-alpine@sha256:ebfe2f90')",
   },
   networkPerf: {
@@ -174,7 +177,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     executables: ["/bin/sh", "iperf3"],
     user: "root",
     manifest: "index",
-    build: [{ repository: "cilium/image-tools", path: "images/network-perf/Dockerfile", at: "f392056 (FROM ubi8, make install)" }],
+    build: [{ repository: "cilium/image-tools", path: "images/network-perf/Dockerfile", at: "f392056", shows: "FROM ubi8, make install" }],
     digestFrom: "cilium/cilium-cli defaults.go ConnectivityPerformanceImage (renovate-pinned), and one more public file",
   },
 };

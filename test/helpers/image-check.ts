@@ -84,3 +84,15 @@ export function imageProblems(c: RunSpec): string[] {
   }
   return problems;
 }
+
+/** IMAGE_FACTS as the README shows it: one row per pinned image. */
+export function imageFactsMarkdown(): string {
+  const code = (s: string) => `\`${s}\``;
+  const argv = (a: readonly string[] | null) => (a ? code(a.join(" ")) : "—");
+  const rows = Object.values(IMAGE_FACTS).map((f) => {
+    const [name] = f.ref.split("@");
+    const source = f.build.map((b) => `${b.repository} ${code(b.path)} @ ${b.at}`).join(", ");
+    return `| ${code(name!)} | ${argv(f.entrypoint)} | ${f.shell ?? "none"} | ${f.executables.map(code).join(" ")} | ${f.user} | ${f.manifest} | ${source} |`;
+  });
+  return ["| image (pinned by digest) | entrypoint | shell | executables we call | user | manifest | read from |", "|---|---|---|---|---|---|---|", ...rows].join("\n");
+}

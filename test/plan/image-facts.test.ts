@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BACKEND_FACTS, BACKENDS } from "../../backends";
 import { loadLab } from "../../labs";
@@ -5,9 +7,9 @@ import { IMAGE_FACTS, IMAGES, KIND_NODE_CNI, resolveImage } from "../../pins";
 import { prerequisitesObjects } from "../../backends/prerequisites";
 import { l3RoutesScript } from "../../backends/multiplex";
 import { planNodes } from "../../plan/nodes";
-import { imageProblems, shellCommands, type RunSpec } from "../helpers/image-check";
+import { imageFactsMarkdown, imageProblems, shellCommands, type RunSpec } from "../helpers/image-check";
 import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
-import { clusterStackNames } from "../helpers/stacks";
+import { clusterStackNames, ROOT } from "../helpers/stacks";
 import { iperfClientScript } from "../../perf/script";
 import { PERF_SETTINGS } from "../../perf/settings";
 
@@ -122,5 +124,11 @@ describe("the guestbook frontend of labs/netpol.yaml", () => {
         }
       }
     }
+  });
+});
+
+describe("README", () => {
+  it("shows the image facts table as pins/image-facts.ts has it", () => {
+    expect(readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`${imageFactsMarkdown()}\n`);
   });
 });
