@@ -6,10 +6,11 @@ import { loadLab } from "../../labs";
 import { IMAGE_FACTS, IMAGES, KIND_NODE_CNI, resolveImage } from "../../pins";
 import { prerequisitesObjects } from "../../backends/prerequisites";
 import { l3RoutesScript } from "../../backends/multiplex";
+import { planLab } from "../../plan";
 import { planNodes } from "../../plan/nodes";
 import { imageFactsMarkdown, imageProblems, shellCommands, type RunSpec } from "../helpers/image-check";
 import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
-import { clusterStackNames, ROOT } from "../helpers/stacks";
+import { clusterStackNames, loadStack, ROOT } from "../helpers/stacks";
 import { iperfClientScript } from "../../perf/script";
 import { PERF_SETTINGS } from "../../perf/settings";
 
@@ -89,13 +90,18 @@ describe("the prerequisites DaemonSet", () => {
     }
   });
 
-  it("every CNI plugin a backend needs is in kind's node image (v1.7.1) or copied onto the nodes", () => {
-    for (const backend of BACKENDS) {
-      const copied = BACKEND_FACTS[backend].prerequisites.cniPlugins;
-      // Each backend's CNI config names its main plugin type; kind ships only these four.
-      for (const p of copied) expect([...KIND_NODE_CNI.plugins, ...copied]).toContain(p);
-    }
+  it("every plugin a node's conflist calls is in kind's node image (CNI plugins v1.7.1) or copied onto the nodes", async () => {
     expect(KIND_NODE_CNI).toEqual({ version: "v1.7.1", plugins: ["host-local", "loopback", "ptp", "portmap"] });
+    for (const stack of ["macvlan", "ipvlan-l2", "ipvlan-l3"]) {
+      const plan = planLab(await loadStack(stack));
+      const copied = plan.backend.prerequisites.cniPlugins;
+      const conflists = plan.cni.objects.find((o) => o.kind === "ConfigMap") as unknown as { data: Record<string, string> };
+      for (const text of Object.values(conflists.data)) {
+        const conf = JSON.parse(text) as { plugins: { type: string; ipam?: { type: string } }[] };
+        const types = conf.plugins.flatMap((p) => [p.type, ...(p.ipam ? [p.ipam.type] : [])]);
+        for (const t of types) expect([...KIND_NODE_CNI.plugins, ...copied], `${stack}: ${t}`).toContain(t);
+      }
+    }
   });
 });
 
