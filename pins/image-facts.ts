@@ -74,9 +74,12 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     cmd: null,
     shell: null,
     executables: ["/pause"],
-    user: "root (no USER in the Dockerfile; FROM scratch)",
+    user: "non-root (65535) since pause 3.5",
     manifest: "index",
-    build: [k8s("build/pause/Dockerfile", "10765f6", "FROM scratch, ENTRYPOINT /pause")],
+    build: [
+      k8s("build/pause/Dockerfile", "ea432df", "FROM ${BASE} (scratch on Linux), ENTRYPOINT /pause"),
+      k8s("build/pause/CHANGELOG.md", "045bbb1", "3.5: runs as a non-root user by default (kubernetes#97963)"),
+    ],
     digestFrom: "the same digest in ≥ 9 independent public manifests and scripts (code index: 'pause:3.10@sha256')",
   },
   busybox: {

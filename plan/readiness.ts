@@ -55,7 +55,7 @@ const label = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(
  * nodes and calico's TigeraStatus get a double share: nodes stay NotReady until the CNI has written its
  * config, and calico's operator brings up several components before it reports Available.
  */
-export function readinessSteps(r: Readiness, deadlineSeconds = READINESS_DEADLINE_SECONDS): ReadinessStep[] {
+export function readinessSteps(r: Readiness): ReadinessStep[] {
   // The image's only executable, where its ENTRYPOINT names it.
   const kubectl = IMAGE_FACTS.kubectl.executables[0]!;
   const planned = [
@@ -81,7 +81,7 @@ export function readinessSteps(r: Readiness, deadlineSeconds = READINESS_DEADLIN
       command: (t: number) => [kubectl, "wait", "--for=condition=Available", `tigerastatus/${s}`, `--timeout=${t}s`],
     })),
   ];
-  const left = deadlineSeconds - READINESS_START_SECONDS - planned.length * READINESS_STEP_START_SECONDS;
+  const left = READINESS_DEADLINE_SECONDS - READINESS_START_SECONDS - planned.length * READINESS_STEP_START_SECONDS;
   const weights = planned.reduce((sum, p) => sum + p.weight, 0);
   return planned.map(({ weight, command, ...step }) => {
     const timeoutSeconds = Math.floor((left * weight) / weights);
