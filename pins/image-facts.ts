@@ -62,7 +62,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     cmd: null,
     shell: "/bin/sh (BusyBox, from registry.suse.com/bci/bci-busybox)",
     // The plugins themselves are /opt/cni/bin/<plugin>; our init container copies them with cp.
-    executables: ["/bin/sh", "cp", "ls"],
+    executables: ["./install-cnis.sh", "/bin/sh", "cp", "ls"],
     user: "root",
     manifest: "index",
     build: [{ repository: "rancher/image-build-cni-plugins", path: "Dockerfile", at: "02c9c27", shows: "final stage FROM bci-busybox, plugins in /opt/cni/bin; the same at b12dbb0" }],
@@ -174,10 +174,10 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
   networkPerf: {
     ref: IMAGES.networkPerf,
     entrypoint: null,
-    cmd: null,
-    // UBI 8 (bash as /bin/sh); iperf3 and netperf built with `make install` into /usr/local/bin.
+    cmd: ["/bin/bash"],
+    // UBI 8's CMD and shell (bash as /bin/sh); iperf3 and netperf built with `make install` into /usr/local/bin.
     shell: "/bin/sh (bash, Red Hat UBI 8 base)",
-    executables: ["/bin/sh", "iperf3"],
+    executables: ["/bin/sh", "/bin/bash", "iperf3"],
     user: "root",
     manifest: "index",
     build: [{ repository: "cilium/image-tools", path: "images/network-perf/Dockerfile", at: "f392056", shows: "FROM ubi8, make install" }],

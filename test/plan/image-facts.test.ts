@@ -28,7 +28,9 @@ describe("the image facts table", () => {
       expect(f.build.length, key).toBeGreaterThan(0);
       for (const s of f.build) expect(s.repository, key).toMatch(/^[\w.-]+\/[\w.-]+$/);
       expect(f.digestFrom, key).not.toBe("");
-      // A shell is what `sh -c` needs; an image without one lists none among its executables.
+      // What the image starts by default is there; a shell is what `sh -c` needs, and an image without one lists none.
+      const start = f.entrypoint?.[0] ?? f.cmd?.[0];
+      if (start) expect(f.executables.some((e) => e === start || e.endsWith(`/${start}`)), key).toBe(true);
       expect(f.executables.some((e) => /(^|\/)(ba|a|da)?sh$/.test(e)), key).toBe(f.shell !== null);
     }
   });
