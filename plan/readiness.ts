@@ -142,3 +142,31 @@ export function planReadiness(r: Readiness): K8sObject[] {
     } satisfies IJob) as K8sObject,
   ];
 }
+
+/** What explainReadinessPod reads of the readiness Job's pod (as the API returns it). */
+export interface ReadinessPod {
+  metadata?: { annotations?: Record<string, string> };
+  status?: { initContainerStatuses?: ContainerStatusView[]; containerStatuses?: ContainerStatusView[] };
+}
+interface ContainerStatusView {
+  name: string;
+  state?: { terminated?: { exitCode: number; message?: string }; running?: object; waiting?: { reason?: string } };
+}
+
+/**
+ * The step the readiness pod stopped at, in words: its NOT READY line (from the pod's annotation) and
+ * what kubectl said (its termination message). The step is the first that failed, or, when the
+ * deadline cut the pod short, the first that had not finished. Empty when every step succeeded.
+ */
+export function explainReadinessPod(pod: ReadinessPod): string[] {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const done = (s: ContainerStatusView) => s.state?.terminated?.exitCode === 0;
+  const failed = statuses.find((s) => s.state?.terminated && !done(s)) ?? statuses.find((s) => !done(s));
+  if (!failed) return [];
+  const lines = (pod.metadata?.annotations?.[NOT_READY_ANNOTATION] ?? "").split("\n");
+  const notReady = lines.find((l) => l.startsWith(`${failed.name}: `))?.slice(failed.name.length + 2) ?? `NOT READY: step ${failed.name}`;
+  const said = failed.state?.terminated?.message?.trim().split("\n").at(-1);
+  const waiting = failed.state?.waiting;
+  const state = failed.state?.terminated ? undefined : waiting ? `waiting (${waiting.reason ?? "no reason given"})` : failed.state?.running ? "still running when the Job's deadline passed" : "not started";
+  return [`step ${failed.name}: ${notReady}`, ...(said ? [`kubectl said: ${said}`] : []), ...(state ? [`the step was ${state}`] : [])];
+}

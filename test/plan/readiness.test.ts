@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
 import { planLab } from "../../plan";
-import { NOT_READY_ANNOTATION, READINESS_START_SECONDS, READINESS_STEP_START_SECONDS } from "../../plan/readiness";
+import { explainReadinessPod, NOT_READY_ANNOTATION, READINESS_START_SECONDS, READINESS_STEP_START_SECONDS } from "../../plan/readiness";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
 interface Container {
@@ -56,5 +56,31 @@ describe.each(clusterStackNames())("readiness Job of stack %s", (stack) => {
     const lines = text.split("\n");
     expect(lines).toHaveLength(steps.length);
     steps.forEach((s, i) => expect(lines[i]).toMatch(new RegExp(`^${s.name}: NOT READY: .+ within \\d+s\\. Look: .*kubectl .+`)));
+  });
+});
+
+describe("where a readiness pod stopped", () => {
+  const annotations = { [NOT_READY_ANNOTATION]: "nodes-ready: NOT READY: every node to be Ready within 200s. Look: kubectl describe nodes\ntigerastatus-calico: NOT READY: tigerastatus/calico Available within 200s. Look: kubectl get tigerastatus" };
+  const done = { terminated: { exitCode: 0 } };
+
+  it("the step the deadline cut short: the first that had not finished", () => {
+    const pod = {
+      metadata: { annotations },
+      status: { initContainerStatuses: [{ name: "nodes-ready", state: done }], containerStatuses: [{ name: "tigerastatus-calico", state: { running: {} } }] },
+    };
+    expect(explainReadinessPod(pod)).toEqual([
+      "step tigerastatus-calico: NOT READY: tigerastatus/calico Available within 200s. Look: kubectl get tigerastatus",
+      "the step was still running when the Job's deadline passed",
+    ]);
+  });
+
+  it("a step whose image could not be pulled, and a pod whose every step succeeded", () => {
+    const waiting = { initContainerStatuses: [{ name: "nodes-ready", state: { waiting: { reason: "ImagePullBackOff" } } }], containerStatuses: [{ name: "tigerastatus-calico", state: { waiting: { reason: "PodInitializing" } } }] };
+    expect(explainReadinessPod({ metadata: { annotations }, status: waiting })).toEqual([
+      "step nodes-ready: NOT READY: every node to be Ready within 200s. Look: kubectl describe nodes",
+      "the step was waiting (ImagePullBackOff)",
+    ]);
+    const ok = { initContainerStatuses: [{ name: "nodes-ready", state: done }], containerStatuses: [{ name: "tigerastatus-calico", state: done }] };
+    expect(explainReadinessPod({ metadata: { annotations }, status: ok })).toEqual([]);
   });
 });
