@@ -48,7 +48,8 @@ export async function clusterStackContainers(stack: string): Promise<RunSpec[]> 
   for (const client of plan.assertions.clients) podContainers(stack, planAssertionJob(client, 1, "/* probe */", "0").job, out);
   const [, client, server] = plan.nodes;
   const nodes = { client: client!.name, server: (server ?? client)!.name };
-  podContainers(stack, Object.values(planServers(nodes, "/* rr */")), out);
+  // With and without kubelet probes: the servers differ only there.
+  for (const probed of [true, false]) podContainers(stack, Object.values(planServers(nodes, "/* rr */", probed)), out);
   const targets = { nodeIp: "172.30.0.3", podIp: "10.244.1.2", clusterIp: "10.96.0.10" };
   for (const mode of PERF_MODES) for (const pair of MEASURED_PAIRS) podContainers(stack, planClientJob(pair, PERF_SETTINGS[mode], nodes, targets), out);
   return out;

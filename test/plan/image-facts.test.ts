@@ -7,7 +7,6 @@ import { IMAGE_FACTS, IMAGES, KIND_NODE_CNI, resolveImage } from "../../pins";
 import { prerequisitesObjects } from "../../backends/prerequisites";
 import { l3RoutesScript } from "../../backends/multiplex";
 import { planLab } from "../../plan";
-import { planNodes } from "../../plan/nodes";
 import { imageFactsMarkdown, imageProblems, shellCommands, type RunSpec } from "../helpers/image-check";
 import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
 import { clusterStackNames, loadStack, ROOT } from "../helpers/stacks";
@@ -15,7 +14,7 @@ import { iperfClientScript } from "../../perf/script";
 import { PERF_SETTINGS } from "../../perf/settings";
 
 /** The ipvlan L3 route script for a cluster of one node: one line of commands, then `ip route`. */
-const l3RoutesScriptForTest = l3RoutesScript(planNodes("c", 0, "10.244.0.0/16"));
+const l3RoutesScriptForTest = l3RoutesScript({ "c-control-plane": "10.244.0.0/24" });
 
 const k8s = (image: string, command?: string[], args?: string[]): RunSpec => ({ where: "case", image, command, args, runtime: "kubernetes" });
 
