@@ -16,7 +16,7 @@ import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
 import { renderSetupPlan, toolCheck } from "./doctor-tools";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
-import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
+import { TOOL_NAMES, type ToolName } from "../pins/tools";
 import { checkPlugins } from "./pulumi-plugins";
 
 export interface DoctorOptions {

@@ -1,9 +1,9 @@
 /**
  * The two command-line tools `cnilab setup` fetches — the kind release binary and the Pulumi CLI —
- * pinned per platform by URL and sha256. One table, apart from the image pins in pins/, so that
+ * pinned per platform by URL and sha256. One table beside the image and chart pins, so that
  * bumping a tool is one row here (and its test's expected sums, taken from the same upstream file).
  */
-import { KIND_VERSION } from "../pins";
+import { KIND_VERSION } from "./versions";
 
 /** The platforms both tools publish release builds for, named `<os>-<arch>` as kind's assets are. */
 export const PLATFORMS = ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64"] as const;
