@@ -1,5 +1,7 @@
 import * as path from "node:path";
+import { probedServices } from "../../assertions";
 import { planAssertionJob } from "../../assertions/jobs";
+import { planTargetResolver } from "../../assertions/targets";
 import { MEASURED_PAIRS } from "../../datapath/results";
 import { loadDockerStackSpec, planDockerLab } from "../../docker";
 import { planLab } from "../../plan";
@@ -10,8 +12,8 @@ import { clusterStackNames, loadStack, stackNames, STACKS_DIR } from "./stacks";
 
 /**
  * Every container a stack runs, from every planner: the CNI prerequisites (init containers too), the
- * readiness Job, the lab's workloads, the health servers, one assertion Job per client, perf's servers
- * and client Jobs; for a Docker-only stack, its containers.
+ * readiness Job, the lab's workloads, the health servers, the probe targets' resolver Job, one
+ * assertion Job per client, perf's servers and client Jobs; for a Docker-only stack, its containers.
  */
 
 interface ContainerLike {
@@ -46,6 +48,8 @@ export async function clusterStackContainers(stack: string): Promise<RunSpec[]> 
   const out: RunSpec[] = [];
   podContainers(stack, [plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects], out);
   for (const client of plan.assertions.clients) podContainers(stack, planAssertionJob(client, 1, "/* probe */", "0").job, out);
+  const services = probedServices(plan.assertions.probes);
+  podContainers(stack, planTargetResolver(services, plan.assertions.clients.map((c) => c.namespace), "/* probe */").job, out);
   const [, client, server] = plan.nodes;
   const nodes = { client: client!.name, server: (server ?? client)!.name };
   // With and without kubelet probes: the servers differ only there.
