@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runUp } from "../../cli/up";
-import { planLab } from "../../plan";
+import { planLab, type LabPlan } from "../../plan";
 import { loopbackKubeconfig } from "../helpers/kubeconfig";
 import { loadStack } from "../helpers/stacks";
 import { installFakes, type FakeMachine } from "./fakes/install";
@@ -20,9 +20,10 @@ describe("cnilab up, when the CNI does not become ready", () => {
   let m: FakeMachine;
   let api: Server;
   let asked: string[];
+  let plan: LabPlan;
 
   beforeEach(async () => {
-    const plan = planLab(await loadStack(STACK));
+    plan = planLab(await loadStack(STACK));
     const job = plan.readiness.find((o) => o.kind === "Job") as unknown as { spec: { template: { metadata: object } } };
     // The flannel stack's pod: both init steps done, the last one (kube-flannel-ds) timed out.
     const pod = {
@@ -67,7 +68,9 @@ describe("cnilab up, when the CNI does not become ready", () => {
   };
 
   it("names the step, what did not become ready, where to look, and kubectl's last words", async () => {
-    m.addCluster(CLUSTER);
+    // What kind made before the update failed: the stack's cluster, its nodes on the stack's network.
+    m.addCluster(CLUSTER, CLUSTER);
+    m.addNetwork(CLUSTER, plan.network.subnet, { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK });
     const { code, err } = await up();
     expect(code).toBe(1);
     expect(err).toContain(
