@@ -1,7 +1,7 @@
 import type { K8sObject, PlannedNode } from "../backends";
 import type { BackendFacts, LimitationId } from "../backends/types";
 import { host, mustParseCidr } from "../plan/cidr";
-import { WORKLOAD_IMAGES } from "../plan/pins";
+import { WORKLOAD_IMAGES } from "../pins";
 import type { ProbeOutcome } from "../probe/types";
 import type { AssertedProbe, ProbeClient, SkippedProbe, Target } from "./types";
 

@@ -1,7 +1,7 @@
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "../plan/job-await";
-import { PROBE_NODE_IMAGE } from "../probe/image";
+import { IMAGES } from "../pins";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
 import { TARGETS_FILE, TARGETS_NAME } from "./targets";
@@ -62,7 +62,7 @@ export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBu
             containers: [
               {
                 name: "probe",
-                image: PROBE_NODE_IMAGE,
+                image: IMAGES.node,
                 command: ["node", "/cnilab/probe.js", "--plan", "/cnilab/plan.json", "--targets", `/cnilab-targets/${TARGETS_FILE}`],
                 volumeMounts: [
                   { name: "probe", mountPath: "/cnilab", readOnly: true },

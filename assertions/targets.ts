@@ -5,7 +5,7 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount" with 
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "../plan/job-await";
 import type { ResolveRequest } from "../probe/resolve";
-import { PROBE_NODE_IMAGE } from "../probe/image";
+import { IMAGES } from "../pins";
 import { HEALTH_NAMESPACE } from "./health";
 import type { ProbedService } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
@@ -79,7 +79,7 @@ export function planTargetResolver(services: readonly ProbedService[], namespace
             containers: [
               {
                 name: "resolve",
-                image: PROBE_NODE_IMAGE,
+                image: IMAGES.node,
                 command: ["node", "/cnilab/probe.js", "resolve", "--request", "/cnilab/request.json"],
                 volumeMounts: [{ name: "probe", mountPath: "/cnilab", readOnly: true }],
               },

@@ -1,4 +1,4 @@
-import { CALICO_CHART, CALICO_CRDS_CHART } from "../plan/pins";
+import { CALICO_CHART, CALICO_CRDS_CHART } from "../pins";
 import type { CniInstall, InstallContext } from "./install";
 import type { BackendFacts, Enforcement, NodePrerequisites } from "./types";
 
@@ -134,7 +134,7 @@ export function installCalico(variant: CalicoVariant, ctx: InstallContext): CniI
     objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "tigera-operator" } }],
     charts: [
       {
-        // The operator chart renders an Installation but ships no CRDs from v3.32 (plan/pins.ts): they
+        // The operator chart renders an Installation but ships no CRDs from v3.32 (pins/versions.ts): they
         // come first, and Helm waits until they are Established so the next release can map its kinds.
         releaseName: "calico-crds",
         namespace: "tigera-operator",

@@ -1,4 +1,4 @@
-import { FLANNEL_CHART } from "../plan/pins";
+import { FLANNEL_CHART } from "../pins";
 import type { CniInstall, InstallContext, K8sObject } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
 import { FROM_NODE_PODCIDR, type BackendFacts, type DatapathFacts, type Enforcement, type NodePrerequisites } from "./types";

@@ -1,4 +1,4 @@
-import { IMAGES } from "../plan/pins";
+import { IMAGES } from "../pins";
 import type { IDaemonSet } from "kubernetes-models/apps/v1/DaemonSet" with { "resolution-mode": "import" };
 import type { IContainer } from "kubernetes-models/v1/Container" with { "resolution-mode": "import" };
 import type { IVolume } from "kubernetes-models/v1/Volume" with { "resolution-mode": "import" };
@@ -6,10 +6,11 @@ import type { K8sObject } from "./install";
 import type { CniPlugin } from "./types";
 
 /**
- * kind's node image ships only host-local, loopback, ptp and portmap in /opt/cni/bin (kind v0.30,
- * images/base/Dockerfile), and kind declined to add more (kind#1340). Flannel delegates to `bridge`,
- * macvlan/ipvlan need their own binaries. A DaemonSet copies the needed plugins, from an image pinned by
- * digest, into every node's /opt/cni/bin before the CNI starts. This needs no host download and no
+ * kind's node image ships only host-local, loopback, ptp and portmap, CNI plugins v1.7.1, in
+ * /opt/cni/bin (pins/versions.ts KIND_NODE_CNI), and kind declined to add more (kind#1340). Flannel
+ * delegates to `bridge`, macvlan/ipvlan need their own binaries. A DaemonSet copies the needed plugins
+ * (v1.9.1, IMAGES.cniPlugins) into every node's /opt/cni/bin before the CNI starts; `cp -f` replaces
+ * kind's v1.7.1 copies of the ones both have, so a node runs one version of every plugin it uses. This needs no host download and no
  * manual step, and works the same on every OS that runs Docker.
  *
  * The DaemonSet runs before any pod network exists, so it uses hostNetwork and tolerates every taint

@@ -13,7 +13,7 @@ import { checkModule, readKernelInventory } from "./doctor-kernel";
 import { toolCheck } from "./doctor-tools";
 import { runChecks, type DoctorOptions } from "./doctor";
 import { ensureTools } from "./tools";
-import type { ToolName } from "../plan/tool-pins";
+import type { ToolName } from "../pins/tools";
 
 /** Where progress lines go while a missing tool is fetched. */
 export type Say = (line: string) => void;

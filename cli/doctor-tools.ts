@@ -2,8 +2,8 @@
  * The kind and Pulumi check lines: where each tool comes from (CNILAB_KIND, PATH, a known install
  * location, the tools folder, or missing), at which version, and what `cnilab setup` would fetch.
  */
-import { KIND_VERSION } from "../plan/pins";
-import { TOOLS, type ToolName } from "../plan/tool-pins";
+import { KIND_VERSION } from "../pins";
+import { TOOLS, type ToolName } from "../pins/tools";
 import { PROXY_HINT } from "../host/tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./doctor-check";
 import { hostOs, type Host } from "./doctor-host";

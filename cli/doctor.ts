@@ -7,7 +7,7 @@ import { parseCommandArgs } from "./args";
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
 import { closest } from "../labs/errors";
 import { stackSchema } from "../labs/schema";
-import { KIND_VERSION, KUBERNETES_VERSION } from "../plan/pins";
+import { KIND_VERSION, KUBERNETES_VERSION } from "../pins";
 import { UsageError, type Command, type Io } from "./command";
 import { formatVersion, type Check } from "./doctor-check";
 import { checkCgroup, checkDocker } from "./doctor-docker";
@@ -16,7 +16,7 @@ import { checkKernel } from "./doctor-kernel";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
 import { renderSetupPlan, toolCheck } from "./doctor-tools";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
-import { TOOL_NAMES, type ToolName } from "../plan/tool-pins";
+import { TOOL_NAMES, type ToolName } from "../pins/tools";
 import { checkPlugins } from "./pulumi-plugins";
 
 export interface DoctorOptions {

@@ -11,6 +11,7 @@ import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
 import { chartFacts } from "../plan/chart-facts";
+import { readinessSteps } from "../plan/readiness";
 import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
@@ -109,11 +110,7 @@ const cni: PlanSection = {
     }
     if (c.charts.length === 0) lines.push("  no Helm chart");
     lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
-    const ready = [
-      ...c.readiness.daemonSets.map((d) => `DaemonSet ${d.namespace}/${d.name} rolled out`),
-      ...c.readiness.tigeraStatus.map((t) => `TigeraStatus ${t} Available`),
-    ];
-    lines.push(`  ready when: ${ready.join(", ") || "the nodes are Ready"}`);
+    lines.push(`  ready when, in order: ${readinessSteps(c.readiness).map((s) => `${s.what} (≤ ${s.timeoutSeconds} s)`).join(", ")}`);
     return lines;
   },
 };

@@ -2,7 +2,7 @@
  * `cnilab setup [--dry-run]`: the pinned kind and Pulumi CLI for this machine into the tools folder,
  * each verified against its pinned sha256 — so a machine with Docker and Node needs nothing else.
  */
-import { PLATFORMS, TOOL_NAMES, TOOLS } from "../plan/tool-pins";
+import { PLATFORMS, TOOL_NAMES, TOOLS } from "../pins/tools";
 import { installTool, PROXY_HINT, SetupError } from "../host/tool-install";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
@@ -18,7 +18,7 @@ into the tools folder, <state>/tools (<state> is $CNILAB_STATE or .cnilab in the
   kind    ${TOOLS.kind.version.padEnd(8)}  the kubernetes-sigs/kind release binary
   pulumi  ${TOOLS.pulumi.version.padEnd(8)}  the pulumi/pulumi release archive: the CLI and its language hosts
 
-Each download is checked against the sha256 pinned in plan/tool-pins.ts before it is unpacked; a
+Each download is checked against the sha256 pinned in pins/tools.ts before it is unpacked; a
 mismatch is refused and leaves nothing behind. A tool already in the tools folder is kept.
 
 Your own installs still win when their version is supported: kind (CNILAB_KIND, PATH,

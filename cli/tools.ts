@@ -8,7 +8,7 @@
  * Pulumi: pulumi on PATH, ~/.pulumi/bin/pulumi (get.pulumi.com's installer), the tools folder.
  */
 import { join } from "node:path";
-import { releasePlatform, type Platform, type ToolName } from "../plan/tool-pins";
+import { releasePlatform, type Platform, type ToolName } from "../pins/tools";
 import { assetUrl, installTool, SetupError, shelfPin, toolTarget } from "../host/tool-install";
 import { compareVersions, formatVersion, parseVersion } from "./doctor-check";
 import { hostOs, hostPath, isExecutable, which, type Host } from "./doctor-host";

@@ -20,6 +20,7 @@ import { INTERRUPTED_EXIT, onCtrlC } from "./interrupt";
 import { STATE_DIR_HELP } from "../host/state";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { dockerUp } from "./docker-up";
+import { readinessFailure } from "./readiness-failure";
 import type { Host } from "./doctor-host";
 import { loadLabStackOrReport, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 import { showVerifyFromOutputs } from "./verify";
@@ -108,6 +109,8 @@ export interface UpTarget {
   gone(host: Host, pre: Preflight): Promise<string[]>;
   /** Prints expected against observed; its exit code, or why there is no report. */
   verify(outputs: OutputMap): Promise<number | string>;
+  /** After a failed update: what the lab itself can tell about where it stopped (lines, maybe none). */
+  explainFailure?(kindPath: string | undefined): Promise<string[]>;
 }
 
 export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
@@ -193,8 +196,10 @@ export async function deployLab(
       return INTERRUPTED_EXIT;
     }
     const lines = pulumiFailure(err, progress.errors);
+    const why = (await target.explainFailure?.(pre.kindPath)) ?? [];
     io.stderr(
       `cnilab up: ${ref.name} failed after ${progress.elapsed()}:\n${lines.map((l) => `  ${l}\n`).join("")}` +
+        (why.length > 0 ? `The CNI readiness Job stopped here:\n${why.map((l) => `  ${l}\n`).join("")}` : "") +
         `What was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
     );
     return 1;
@@ -254,6 +259,7 @@ function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpT
     },
     hints: [`kubectl: kind added context kind-${cluster} to your kubeconfig: kubectl --context kind-${cluster} get pods -A`],
     verify: (outputs) => showVerifyFromOutputs(ref.name, plan.backend, outputs, io, deps, {}),
+    explainFailure: async (kindPath) => (kindPath ? readinessFailure(kindPath, cluster, deps.host.env) : []),
   };
 }
 

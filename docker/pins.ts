@@ -1,5 +1,4 @@
-import { IMAGES } from "../plan/pins";
-import { PROBE_NODE_IMAGE } from "../probe/image";
+import { IMAGES } from "../pins";
 
 /**
  * The images a Docker-only lab runs, taken from the project's pins so a workshop mirrors one list.
@@ -9,7 +8,7 @@ export const DOCKER_LAB_IMAGES = {
   /** busybox 1.37.0: `httpd` serves the probe targets, `sleep` holds the lab-made parent's wire. */
   busybox: IMAGES.busybox,
   /** The assertion containers run the bundled probe on the Node image the cluster assertion Jobs use. */
-  probe: PROBE_NODE_IMAGE,
+  probe: IMAGES.node,
 } as const;
 
 /** `<lab>-image-busybox`: the image's role in DOCKER_LAB_IMAGES (its reference when it has none), as a resource name. */

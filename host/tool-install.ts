@@ -9,7 +9,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { TOOLS, type Platform, type ToolAsset, type ToolName, type ToolPin } from "../plan/tool-pins";
+import { TOOLS, type Platform, type ToolAsset, type ToolName, type ToolPin } from "../pins/tools";
 import { ChecksumMismatch, DownloadError, downloadVerified } from "./download";
 import { runProcess } from "./run";
 
@@ -24,7 +24,7 @@ export interface ToolShelf {
   mirror?: string;
   /** Tests only: the fetch to use (default: the global one). */
   fetch?: typeof fetch;
-  /** Tests only: pins for stand-in assets, whose sums are their own (default: plan/tool-pins.ts). */
+  /** Tests only: pins for stand-in assets, whose sums are their own (default: pins/tools.ts). */
   pins?: Readonly<Record<ToolName, ToolPin>>;
 }
 
@@ -93,7 +93,7 @@ export async function installTool(shelf: ToolShelf, tool: ToolName, platform: Pl
     } catch (err) {
       if (err instanceof ChecksumMismatch) {
         throw new SetupError(
-          `${basename(download)} from ${url} has sha256 ${err.actual}, but ${name} is pinned to sha256 ${err.expected} (plan/tool-pins.ts); refused, nothing installed`,
+          `${basename(download)} from ${url} has sha256 ${err.actual}, but ${name} is pinned to sha256 ${err.expected} (pins/tools.ts); refused, nothing installed`,
           "checksum",
         );
       }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { WORKLOAD_IMAGES } from "../plan/pins";
+import { WORKLOAD_IMAGES } from "../pins";
 import { yamlValue } from "../policy/input-gate";
 import { unknownPolicyFields } from "../policy/fields";
 import { SpecError, type SpecProblem } from "./errors";

@@ -63,7 +63,7 @@ const servicePort = z.strictObject({
 
 const containerSchema = z.strictObject({
   name: dnsLabel,
-  /** A key of the pinned image table (plan/pins.ts WORKLOAD_IMAGES), or a full image reference. */
+  /** A key of the pinned image table (pins/images.ts WORKLOAD_IMAGES), or a full image reference. */
   image: z.string().min(1),
   args: z.array(z.string()).optional(),
   env: z.record(z.string(), z.string()).optional(),

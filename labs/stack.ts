@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
 import { formatCidr, overlaps, parseCidr, type Cidr } from "../plan/cidr";
-import { KIND_NODE_IMAGE } from "../plan/pins";
+import { KIND_NODE_IMAGE } from "../pins";
 import { SpecError, type SpecProblem } from "./errors";
 import { stackSchema, type StackSettings } from "./schema";
 import { zodProblems } from "./zod-problems";

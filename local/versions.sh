@@ -1,5 +1,5 @@
 # Versions of everything the local kind cluster is built from, in one place (sourced by the scripts
-# in this folder). Kubernetes matches plan/pins.ts KUBERNETES_VERSION; kind matches KIND_VERSION.
+# in this folder). Kubernetes matches pins/versions.ts KUBERNETES_VERSION; kind matches KIND_VERSION.
 K8S_VERSION=v1.34.0
 # Staging modules (k8s.io/api, client-go, …) are published as v0.<minor>.<patch> of the same release.
 K8S_STAGING_VERSION=v0.34.0

@@ -11,7 +11,7 @@ import type { IContainer } from "kubernetes-models/v1/Container" with { "resolut
 import type { IPod } from "kubernetes-models/v1/Pod" with { "resolution-mode": "import" };
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import type { MeasuredPair } from "../datapath/results";
-import { IPERF_IMAGE, RR_IMAGE } from "./images";
+import { IMAGES } from "../pins";
 import { iperfClientScript } from "./script";
 import { PORTS, pairBudgetSeconds, type PerfSettings } from "./settings";
 
@@ -69,10 +69,10 @@ const rrVolume = { name: "rr", configMap: { name: CONFIG_MAP } };
 function serverPod(name: string, node: string, hostNetwork: boolean, probed: boolean): Named<IPod> {
   const probe = (port: number) => (probed ? { readinessProbe: { tcpSocket: { port }, periodSeconds: 2 } } : {});
   const containers: IContainer[] = [
-    { name: "iperf3", image: IPERF_IMAGE, command: ["iperf3", "-s", "-p", String(PORTS.iperf)], ...probe(PORTS.iperf) },
+    { name: "iperf3", image: IMAGES.networkPerf, command: ["iperf3", "-s", "-p", String(PORTS.iperf)], ...probe(PORTS.iperf) },
     {
       name: "rr",
-      image: RR_IMAGE,
+      image: IMAGES.node,
       command: ["node", `${MOUNT}/rr.js`, "serve", "--rr-port", String(PORTS.rr), "--crr-port", String(PORTS.crr)],
       volumeMounts: [rrMount],
       ...probe(PORTS.rr),
@@ -146,11 +146,11 @@ export function planClientJob(pair: MeasuredPair, settings: PerfSettings, nodes:
           nodeSelector: { "kubernetes.io/hostname": nodes[layout.node] },
           hostNetwork: layout.hostNetwork,
           terminationGracePeriodSeconds: GRACE_SECONDS,
-          initContainers: [{ name: "iperf3", image: IPERF_IMAGE, command: ["sh", "-c", iperfClientScript(settings)], env: [{ name: "TARGET", value: target }] }],
+          initContainers: [{ name: "iperf3", image: IMAGES.networkPerf, command: ["sh", "-c", iperfClientScript(settings)], env: [{ name: "TARGET", value: target }] }],
           containers: [
             {
               name: "rr",
-              image: RR_IMAGE,
+              image: IMAGES.node,
               command: [
                 "node", `${MOUNT}/rr.js`, "client", "--to", target,
                 "--rr-port", String(PORTS.rr), "--crr-port", String(PORTS.crr),

@@ -4,7 +4,7 @@
  * a black box to the plan otherwise; these facts let a test check every stack's install order (a
  * custom resource needs its CRD installed by an earlier step) without a cluster. Pure data.
  */
-import { CALICO_CHART, CALICO_CRDS_CHART, FLANNEL_CHART } from "./pins";
+import { CALICO_CHART, CALICO_CRDS_CHART, FLANNEL_CHART } from "../pins";
 
 /** A CustomResourceDefinition by what a custom resource names: its group and kind. */
 export interface CrdRef {

@@ -5,10 +5,8 @@ import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
 import { planNodes } from "./nodes";
-import { PERF_IMAGES } from "../perf/images";
-import { PROBE_NODE_IMAGE } from "../probe/image";
+import { IMAGES, PERF_IMAGES } from "../pins";
 import { chartFacts } from "./chart-facts";
-import { IMAGES } from "./pins";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
 
@@ -84,7 +82,7 @@ export function planImages(spec: Spec, plan: LabPlan): string[] {
     }
   };
   visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
-  images.add(PROBE_NODE_IMAGE);
+  images.add(IMAGES.node);
   images.add(IMAGES.kubectl);
   for (const h of plan.cni.charts) {
     for (const i of chartFacts(h.chart, h.version).images) images.add(i.digest ? `${i.ref}@${i.digest}` : i.ref);

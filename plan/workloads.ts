@@ -4,7 +4,7 @@ import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec" wit
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment" with { "resolution-mode": "import" };
 import type { IReplicationController } from "kubernetes-models/v1/ReplicationController" with { "resolution-mode": "import" };
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
-import { resolveImage } from "./pins";
+import { resolveImage } from "../pins";
 
 /** Kubernetes objects of a lab's namespaces, workloads and Services, as plain data. */
 

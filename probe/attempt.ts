@@ -12,7 +12,7 @@ export interface AttemptOutcome {
 
 /**
  * The UDP request. agnhost `netexec --udp-port` (registry.k8s.io/e2e-test-images/agnhost:2.53, see
- * probe/image.ts) lower-cases and trims each datagram, answers "hostname" with the pod's hostname,
+ * pins/images.ts) lower-cases and trims each datagram, answers "hostname" with the pod's hostname,
  * "echo <msg>" with <msg>, "clientip" with the sender's address, and stays silent on anything else
  * (startUDPServer in kubernetes test/images/agnhost/netexec/netexec.go, read at commit 04791b49).
  * So we send the bare command and count any non-empty reply as connected.

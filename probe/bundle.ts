@@ -1,7 +1,7 @@
 import { buildSync } from "esbuild";
 import { join } from "node:path";
 
-/** The bundled probe's target: the Node of the in-cluster image (probe/image.ts) is newer, never older. */
+/** The bundled probe's target: the Node of the in-cluster image (pins/images.ts IMAGES.node) is newer, never older. */
 export const PROBE_BUNDLE_TARGET = "node20";
 
 export interface ProbeBundle {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import { plannedObjects, plannedResourceCount, runPlan } from "../../cli/plan";
 import { planImages, planLab } from "../../plan";
-import { IMAGES, KIND_NODE_IMAGE } from "../../plan/pins";
+import { IMAGES, KIND_NODE_IMAGE } from "../../pins";
 import { loadStack, ROOT, STACKS_DIR } from "../helpers/stacks";
 import { captureIo } from "./io";
 
@@ -39,7 +39,11 @@ describe("cnilab plan <stack>", () => {
     expect(out).toContain("      backend: vxlan\n");
     expect(out).toContain(`    - role: worker\n      image: ${KIND_NODE_IMAGE}\n`);
     expect(out).toContain("    disableDefaultCNI: true\n");
-    expect(out).toContain("  ready when: DaemonSet kube-system/cnilab-cni-prerequisites rolled out, DaemonSet kube-flannel/kube-flannel-ds rolled out\n");
+    // 600 s deadline − 90 s start − 3 × 5 s step starts = 495 s, shared 2 : 1 : 1.
+    expect(out).toContain(
+      "  ready when, in order: every node to be Ready (≤ 247 s), DaemonSet kube-system/cnilab-cni-prerequisites rolled out (≤ 123 s), " +
+        "DaemonSet kube-flannel/kube-flannel-ds rolled out (≤ 123 s)\n",
+    );
 
     const spec = await loadStack("flannel-vxlan");
     const objects = plannedObjects(planLab(spec));

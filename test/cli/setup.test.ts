@@ -18,7 +18,7 @@ import { closedPort, startToolServer, type ToolServer } from "./fakes/tool-serve
 import { captureIo } from "./io";
 
 /**
- * The pinned assets, copied by hand from the sources plan/tool-pins.ts cites (kind: f110/mono
+ * The pinned assets, copied by hand from the sources pins/tools.ts cites (kind: f110/mono
  * build/rules/kind/assets.bzl "0.30.0"; Pulumi: pulumi/homebrew-tap Formula/pulumi.rb 3.259.0).
  */
 const REAL: Record<string, { os: { platform: string; arch: string }; kind: [string, string]; pulumi: [string, string] }> = {
@@ -98,7 +98,7 @@ describe("cnilab setup", () => {
     expect(await runSetup([], io, hostWith({ pins: undefined }))).toBe(2);
     expect(io.err()).toBe(
       `cnilab setup: kind-linux-amd64 from ${server.url}/kind-linux-amd64 has sha256 ${standIn}, but kind v0.30.0 is pinned to sha256 ` +
-        "517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889 (plan/tool-pins.ts); refused, nothing installed\n",
+        "517ab7fc89ddeed5fa65abf71530d90648d9638ef0c4cde22c2c11f8097b8889 (pins/tools.ts); refused, nothing installed\n",
     );
     expect(leftInTools()).toEqual([]);
     // On a fresh checkout the state folder itself is made for the install, and taken back with it.

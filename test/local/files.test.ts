@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse } from "yaml";
 import { type Cidr, overlaps, parseCidr } from "../../plan/cidr";
-import { KIND_VERSION, KUBERNETES_VERSION } from "../../plan/pins";
+import { KIND_VERSION, KUBERNETES_VERSION } from "../../pins";
 
 const LOCAL = join(__dirname, "../../local");
 const read = (file: string) => readFileSync(join(LOCAL, file), "utf8");

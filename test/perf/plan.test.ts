@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Pod } from "kubernetes-models/v1/Pod";
 import { describe, expect, it } from "vitest";
 import { MEASURED_PAIRS } from "../../datapath/results";
-import { IPERF_IMAGE, RR_IMAGE } from "../../perf/images";
+import { IMAGES } from "../../pins";
 import { PAIR_LAYOUT, PERF_NAMESPACE, planClientJob, planServers } from "../../perf/plan";
 import { iperfClientScript } from "../../perf/script";
 import { PERF_SETTINGS, pairBudgetSeconds } from "../../perf/settings";
@@ -23,7 +23,7 @@ describe("the in-cluster measurement's objects", () => {
       ["perf-server-host", "cnilab-calico-ipip-worker2", true],
     ]);
     for (const pod of o.pods) {
-      expect(pod.spec?.containers.map((c) => c.image)).toEqual([IPERF_IMAGE, RR_IMAGE]);
+      expect(pod.spec?.containers.map((c) => c.image)).toEqual([IMAGES.networkPerf, IMAGES.node]);
       // No CPU limits: throttling would measure the quota, not the datapath.
       expect(pod.spec?.containers.every((c) => c.resources === undefined)).toBe(true);
       expect(() => new Pod(pod as never).validate()).not.toThrow();

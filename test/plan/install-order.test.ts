@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { planImages, planLab, type LabPlan } from "../../plan";
 import { CHART_FACTS, chartFacts } from "../../plan/chart-facts";
 import { installSteps, missingCrds } from "../../plan/install-order";
-import { CALICO_CHART, CALICO_CRDS_CHART } from "../../plan/pins";
+import { CALICO_CHART, CALICO_CRDS_CHART } from "../../pins";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
 const withCharts = (plan: LabPlan, charts: LabPlan["cni"]["charts"]): LabPlan => ({ ...plan, cni: { ...plan.cni, charts } });

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { BACKENDS, BACKEND_FACTS } from "../../backends";
+import { BACKENDS } from "../../backends";
 import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../plan/cidr";
 import { stackSchema } from "../../labs/schema";
 import { planLab } from "../../plan";
-import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../plan/pins";
+import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../pins";
 import { clusterStackNames, loadStack, STACKS_DIR } from "../helpers/stacks";
 
 const stacks = clusterStackNames();
@@ -76,14 +76,6 @@ describe.each(stacks)("plan of stack %s", (name) => {
     expect(plan.network.gateway).toBe(spec.stack.nodeSubnet.replace(/0\/24$/, "1"));
   });
 
-  it("readiness waits for the backend's DaemonSets and TigeraStatus", async () => {
-    const plan = planLab(await loadStack(name));
-    const job = plan.readiness.find((o) => o.kind === "Job")!;
-    const script = JSON.stringify(job);
-    expect(script).toContain("kubectl wait --for=condition=Ready nodes --all");
-    for (const ds of plan.cni.readiness.daemonSets) expect(script).toContain(`-n ${ds.namespace} rollout status ds/${ds.name}`);
-    expect(script.includes("tigerastatus/calico")).toBe(BACKEND_FACTS[plan.backend.name].family === "calico");
-  });
 });
 
 describe("CNI install plans", () => {

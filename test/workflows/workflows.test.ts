@@ -3,7 +3,7 @@
  * with SchemaStore's github-workflow schema; pinned in package.json, runs offline as WebAssembly),
  * a broken workflow is caught, and the e2e workflow stays equal to the code: its matrix is every
  * cluster stack with its backend's kernel modules, the inotify limits are the doctor's, the tools are
- * plan/tool-pins.ts RUNNER_TOOLS, and what it uploads is where `cnilab e2e` writes.
+ * pins/tools.ts RUNNER_TOOLS, and what it uploads is where `cnilab e2e` writes.
  */
 import { validateWorkflow } from "@action-validator/core";
 import { readFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { BACKEND_FACTS } from "../../backends";
 import { INOTIFY_MIN } from "../../cli/doctor-resources";
 import { defaultOutDir } from "../../cli/e2e";
-import { RUNNER_TOOLS } from "../../plan/tool-pins";
+import { RUNNER_TOOLS } from "../../pins/tools";
 import { clusterStackNames, loadStack, ROOT, stackNames } from "../helpers/stacks";
 
 const WORKFLOWS = ["ci.yml", "e2e.yml"] as const;
@@ -92,7 +92,7 @@ describe("e2e.yml follows the code", () => {
     );
   });
 
-  it("installs kind, Pulumi and kubectl from plan/tool-pins.ts, each checked against its sha256", () => {
+  it("installs kind, Pulumi and kubectl from pins/tools.ts, each checked against its sha256", () => {
     for (const [tool, pin] of Object.entries(RUNNER_TOOLS)) {
       const key = tool.toUpperCase();
       expect(e2e.env?.[`${key}_URL`]).toBe(pin.url);

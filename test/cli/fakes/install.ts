@@ -50,6 +50,8 @@ export interface FakeConfig {
   hangDestroy?: boolean;
   /** How long the hanging `up` takes to cancel after the first SIGINT (default 700 ms). */
   cancelMs?: number;
+  /** What `kind get kubeconfig` prints for an existing cluster (else a marker the fake kubectl reads). */
+  kubeconfig?: string;
 }
 
 export interface Call {

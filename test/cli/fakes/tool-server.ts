@@ -2,7 +2,7 @@
  * A loopback HTTP server standing in for the kind and Pulumi release downloads: each asset under
  * the file name `setup` asks for (kind-linux-amd64, pulumi-v3.259.0-linux-x64.tar.gz, …). The
  * stand-ins run the fake machine's kind and pulumi (test/cli/fakes), saying their pinned versions.
- * `pins` are plan/tool-pins.ts's with each sum replaced by the stand-in's own, computed here.
+ * `pins` are pins/tools.ts's with each sum replaced by the stand-in's own, computed here.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,7 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { PLATFORMS, TOOLS, type Platform, type ToolName, type ToolPin } from "../../../plan/tool-pins";
+import { PLATFORMS, TOOLS, type Platform, type ToolName, type ToolPin } from "../../../pins/tools";
 import { REPO_ROOT, type FakeMachine } from "./install";
 
 export interface ToolServer {

@@ -5,7 +5,9 @@
  * fake pulumi's:
  *   config.json           docker: "up" | "down" | "denied" | "hang", dockerVersion, cgroupVersion,
  *                         rootDir, kindVersion ("broken" = `kind version` fails; FAKE_KIND_VERSION
- *                         in the environment wins: the stand-in release binary says its own version)
+ *                         in the environment wins: the stand-in release binary says its own version),
+ *                         kubeconfig (what `kind get kubeconfig` prints for an existing cluster,
+ *                         instead of a marker)
  *   clusters/<name>       a kind cluster that exists: {"network"} its node containers sit on
  *   networks/<name>.json  a Docker network that exists: its subnet, gateway and labels
  *   containers/<name>.json a Docker container that exists: its labels
@@ -149,7 +151,8 @@ function kind() {
   if (argv[0] === "get" && argv[1] === "nodes") return exists ? exit(0, nodesOf(name).join("\n") + "\n") : exit(0, "", `No kind nodes found for cluster "${name}".\n`);
   if (argv[0] === "get" && argv[1] === "kubeconfig") {
     if (!exists) exit(1, "", `ERROR: could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster\n`);
-    return exit(0, `${KUBECONFIG_MARK}${name}\napiVersion: v1\nkind: Config\n`);
+    // config.kubeconfig: a real one (an API stand-in on loopback) for tests that read the cluster with a client.
+    return exit(0, config.kubeconfig ?? `${KUBECONFIG_MARK}${name}\napiVersion: v1\nkind: Config\n`);
   }
   if (argv[0] === "export" && argv[1] === "logs") {
     if (!exists) exit(1, "", `ERROR: unknown cluster "${name}"\n`);

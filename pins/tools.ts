@@ -1,9 +1,9 @@
 /**
  * The two command-line tools `cnilab setup` fetches — the kind release binary and the Pulumi CLI —
- * pinned per platform by URL and sha256. One table, apart from the image pins in pins.ts, so that
+ * pinned per platform by URL and sha256. One table beside the image and chart pins, so that
  * bumping a tool is one row here (and its test's expected sums, taken from the same upstream file).
  */
-import { KIND_VERSION } from "./pins";
+import { KIND_VERSION } from "./versions";
 
 /** The platforms both tools publish release builds for, named `<os>-<arch>` as kind's assets are. */
 export const PLATFORMS = ["linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64"] as const;
@@ -45,7 +45,7 @@ const pulumiAsset = (platform: Platform, sha256: string): ToolAsset => ({
 
 export const TOOLS: Readonly<Record<ToolName, ToolPin>> = {
   /**
-   * kind v0.30.0 (the release whose default node image plan/pins.ts pins). Sums as published in each
+   * kind v0.30.0 (the release whose default node image pins/versions.ts pins). Sums as published in each
    * asset's `kind-<os>-<arch>.sha256sum`, recorded by f110/mono build/rules/kind/assets.bzl (KIND_ASSETS
    * "0.30.0") and, identically, by cert-manager/makefile-modules modules/tools/00_mod.mk while it pinned
    * kind v0.30.0.

@@ -1,0 +1,4 @@
+/** Every external thing the labs run, pinned in one place (a leaf: imports nothing of ours). */
+export * from "./images";
+export * from "./image-facts";
+export * from "./versions";

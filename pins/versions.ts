@@ -1,0 +1,43 @@
+import { IMAGES } from "./images";
+
+/** kind's default node image of kind v0.30.0 (Kubernetes v1.34.0), pinned by digest as kind's docs ask. */
+export const KIND_NODE_IMAGE = IMAGES.kindNode;
+/** The kind release that image was built for; older kind (≥ v0.27.0) parses our config too. */
+export const KIND_VERSION = "v0.30.0";
+export const KUBERNETES_VERSION = "1.34.0";
+
+/**
+ * The CNI plugins kind's node image ships in /opt/cni/bin, and their version: kind v0.30.0 builds
+ * containernetworking/plugins at CNI_PLUGINS_VERSION v1.7.1 and copies only these four
+ * (kubernetes-sigs/kind images/base/Dockerfile, tag v0.30.0). Every other plugin a backend needs is
+ * copied in by our prerequisites DaemonSet, from IMAGES.cniPlugins (CNI plugins v1.9.1).
+ */
+export const KIND_NODE_CNI = { version: "v1.7.1", plugins: ["host-local", "loopback", "ptp", "portmap"] } as const;
+
+export const FLANNEL_CHART = {
+  name: "flannel",
+  repo: "https://flannel-io.github.io/flannel/",
+  /** Chart and app v0.28.9 (flannel-io/flannel chart/kube-flannel/Chart.yaml, 2026-08). */
+  version: "v0.28.9",
+} as const;
+
+export const CALICO_CHART = {
+  name: "tigera-operator",
+  repo: "https://docs.tigera.io/calico/charts",
+  /** Calico v3.32.1 (2026-06-24), operator quay.io/tigera/operator:v1.42.3. */
+  version: "v3.32.1",
+} as const;
+
+/**
+ * The CRDs the tigera-operator chart needs, at the operator chart's version. From v3.32 the operator
+ * chart ships none (projectcalico/calico charts/tigera-operator/README.md at v3.32.1: "As of Calico
+ * v3.32, CRDs are no longer bundled in this chart and must be installed separately from the
+ * `crd.projectcalico.org.v1` chart"); v3.31.x still had charts/tigera-operator/crds/. The release
+ * tooling publishes this chart to the same repository at the same version
+ * (release/internal/utils/utils.go AllReleaseCharts, Makefile target `chart`, at v3.32.1).
+ */
+export const CALICO_CRDS_CHART = {
+  name: "crd.projectcalico.org.v1",
+  repo: CALICO_CHART.repo,
+  version: CALICO_CHART.version,
+} as const;
