@@ -73,6 +73,17 @@ export function readinessSteps(r: Readiness): ReadinessStep[] {
       weight: 1,
       command: (t: number) => [kubectl, "-n", d.namespace, "rollout", "status", `ds/${d.name}`, `--timeout=${t}s`],
     })),
+    // The operator creates its TigeraStatus only once it reconciles the Installation, and `kubectl wait
+    // --for=condition` fails at once on an object that does not exist yet (no shell to retry it), so
+    // first wait for it to be created (`--for=create`, kubectl ≥ 1.31; checked with kubectl v1.34.0 built
+    // from k8s.io/kubernetes: `kubectl wait --help` lists it).
+    ...r.tigeraStatus.map((s) => ({
+      name: label(`tigerastatus-${s}-created`),
+      what: `tigerastatus/${s} to be created by the operator`,
+      look: "kubectl get installation default -o yaml; kubectl -n tigera-operator logs deploy/tigera-operator",
+      weight: 1,
+      command: (t: number) => [kubectl, "wait", "--for=create", `tigerastatus/${s}`, `--timeout=${t}s`],
+    })),
     ...r.tigeraStatus.map((s) => ({
       name: label(`tigerastatus-${s}`),
       what: `tigerastatus/${s} Available`,

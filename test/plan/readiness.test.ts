@@ -27,12 +27,19 @@ function timeouts(steps: readonly Container[]): number[] {
 }
 
 describe.each(clusterStackNames())("readiness Job of stack %s", (stack) => {
-  it("waits for the nodes, then each CNI DaemonSet, then calico's TigeraStatus, one kubectl per container", async () => {
+  it("waits for the nodes, then each CNI DaemonSet, then calico's TigeraStatus created and Available, one kubectl per container", async () => {
     const { plan, steps } = await readinessJob(stack);
     const expected = [
       ["wait", "--for=condition=Ready", "nodes", "--all"],
       ...plan.cni.readiness.daemonSets.map((d) => ["-n", d.namespace, "rollout", "status", `ds/${d.name}`]),
-      ...(BACKEND_FACTS[plan.backend.name].family === "calico" ? [["wait", "--for=condition=Available", "tigerastatus/calico"]] : []),
+      // The operator creates tigerastatus/calico asynchronously: created first, then Available
+      // (`kubectl wait --for=condition` fails at once on a missing object).
+      ...(BACKEND_FACTS[plan.backend.name].family === "calico"
+        ? [
+            ["wait", "--for=create", "tigerastatus/calico"],
+            ["wait", "--for=condition=Available", "tigerastatus/calico"],
+          ]
+        : []),
     ];
     expect(steps.map((s) => s.command!.slice(1, -1))).toEqual(expected);
     for (const s of steps) expect(s.command![0]).toBe("/bin/kubectl");
