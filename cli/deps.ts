@@ -2,6 +2,7 @@ import type { AssertionsOutput } from "../components/assertions";
 import type { Io } from "./command";
 import type { InterruptOptions } from "./interrupt";
 import type { JobLogs } from "./job-logs";
+import type { LabWorkspaceOptions } from "./pulumi";
 import { systemHost, type Host } from "./doctor-host";
 import { PROJECT_ROOT } from "./stack-arg";
 
@@ -21,4 +22,9 @@ export interface LabCommandDeps {
 
 export function defaultDeps(io: Io): LabCommandDeps {
   return { host: systemHost(io.env, io.cwd), root: PROJECT_ROOT, tty: process.stdout.isTTY === true && io.env.TERM !== "dumb" };
+}
+
+/** The Pulumi workspace of a lab stack, with the tools the preflight located. */
+export function labWorkspace(stackName: string, deps: LabCommandDeps, tools: { pulumiPath?: string; kindPath?: string }): LabWorkspaceOptions {
+  return { root: deps.root, stackName, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: tools.pulumiPath!, kindPath: tools.kindPath };
 }

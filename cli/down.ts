@@ -22,6 +22,7 @@ import { BACKEND_SUBDIR, backendUrl, isLockedError, openLabStack, pulumiFailure,
 import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "./interrupt";
 import { readLabStack, type LabStack, type StackRef, type UnreadableStack } from "./stack-arg";
 import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
+import { labWorkspace } from "./deps";
 
 export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
@@ -86,7 +87,7 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
     progress.finish();
     return 2;
   }
-  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const opts = labWorkspace(ref.name, deps, pre);
   const url = backendUrl(opts);
   const report: string[] = [];
   const ctrlC = onCtrlC(io, "down", { what: `'cnilab down ${ref.name}' finishes the job`, ...deps.interrupt });

@@ -14,11 +14,11 @@ import { DEFAULT_KUBERNETES_MINOR } from "./doctor";
 import { preflightUp, reportPreflight, type Preflight, type Say } from "./doctor-preflight";
 import { plannedResourceCount } from "./plan";
 import { Progress } from "./progress";
-import { BACKEND_SUBDIR, backendUrl, DEFAULT_PASSPHRASE, openLabStack, pulumiFailure, type LabWorkspaceOptions } from "./pulumi";
+import { BACKEND_SUBDIR, backendUrl, DEFAULT_PASSPHRASE, openLabStack, pulumiFailure } from "./pulumi";
 import { ensurePlugins, installCommand, pluginsFor, type PluginPin } from "./pulumi-plugins";
 import { INTERRUPTED_EXIT, onCtrlC } from "./interrupt";
 import { STATE_DIR_HELP } from "../host/state";
-import { defaultDeps, type LabCommandDeps } from "./deps";
+import { defaultDeps, labWorkspace, type LabCommandDeps } from "./deps";
 import { dockerUp } from "./docker-up";
 import { readinessFailure } from "./readiness-failure";
 import type { Host } from "./doctor-host";
@@ -154,7 +154,7 @@ export async function deployLab(
   deps: LabCommandDeps,
   listen?: (event: EngineEvent) => void,
 ): Promise<OutputMap | number> {
-  const opts: LabWorkspaceOptions = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const opts = labWorkspace(ref.name, deps, pre);
   const ctrlC = onCtrlC(io, "up", { what: `'cnilab up ${ref.name}' goes on from there`, ...deps.interrupt });
   let result;
   try {
@@ -221,7 +221,7 @@ export async function deployLab(
  */
 async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Preflight, progress: Progress, io: Io, deps: LabCommandDeps): Promise<boolean> {
   progress.step("checking the machine for a cluster or network of another lab");
-  const opts = { root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pre.pulumiPath!, kindPath: pre.kindPath };
+  const opts = labWorkspace(ref.name, deps, pre);
   try {
     const collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
     if (collisions.length === 0) return true;

@@ -21,7 +21,7 @@ import { readJobLogs, type JobLogs } from "./job-logs";
 import { openLabStack } from "./pulumi";
 import { showDockerResults } from "./docker-report";
 import { loadLabStackOrReport, resolveStack } from "./stack-arg";
-import { defaultDeps, type LabCommandDeps } from "./deps";
+import { defaultDeps, labWorkspace, type LabCommandDeps } from "./deps";
 
 export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
 
@@ -114,7 +114,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`${line}\n`));
   const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
   if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
-  const opened = await openLabStack({ root: deps.root, stackName: ref.name, env: deps.host.env, cwd: deps.host.cwd, pulumiPath: pulumi.path! }, false);
+  const opened = await openLabStack(labWorkspace(ref.name, deps, { pulumiPath: pulumi.path }), false);
   if (!opened) {
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
     return 2;

@@ -12,10 +12,9 @@ import { runUp, type LabCommandDeps } from "../../cli/up";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
-import { argvOf, pulumiCallsOf } from "./fakes/lab";
+import { argvOf, IDENTITY, pulumiCallsOf } from "./fakes/lab";
 
 const RUNNING = "cnilab-flannel-vxlan";
-const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": "flannel-vxlan" };
 
 describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
