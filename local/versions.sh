@@ -20,3 +20,7 @@ LOCAL_CACHE="$LOCAL_CACHE_ROOT/$LOCAL_KEY"
 KINDNETD_TAG=cnilab-$(cat "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/*.go "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/go.sum | sha256sum | cut -c1-12)
 # The gate's test pods run Debian bookworm's busybox-static (1.35.0), preloaded under this name.
 BUSYBOX_IMAGE=cnilab.local/busybox:1.35.0
+# The local registry (local/registry.sh): the name image references carry, and the port it listens on
+# (host network; kind nodes reach it at their network's gateway through a registry mirror).
+LOCAL_REGISTRY_PORT=5000
+LOCAL_REGISTRY="cnilab-local-registry:$LOCAL_REGISTRY_PORT"

@@ -1,0 +1,84 @@
+#!/bin/bash
+# `npm run e2e:local -- [--keep] [stack…]`: `cnilab e2e` on this machine's own kind clusters.
+#   1. builds (or reuses) everything local/build.sh makes, without starting its gate cluster;
+#   2. starts the local registry and pushes the stand-in images (local/registry.sh);
+#   3. writes, for each stack, stacks/Pulumi.local-<stack>.yaml (git ignores them): the tracked file
+#      with its own node subnet, our node image, and the image map and registry mirror that point
+#      every pinned image at the local registry — the settings a user of a private registry writes;
+#   4. runs `cnilab e2e local-<stack>…` with the local toolchain first on PATH, and appends each
+#      stack × phase (seconds) to $LOCAL_CACHE/e2e/results.tsv with the date and commit.
+# Stacks this kernel or these builds cannot run are skipped with the reason. Not run in CI.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+. "$here/versions.sh"
+
+DEFAULT_STACKS=(kindnet flannel-vxlan flannel-host-gw macvlan)
+keep=()
+stacks=()
+for a in "$@"; do
+  case $a in
+    --keep) keep=(--keep) ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "e2e-local: unknown option '$a' (allowed: --keep, --help)" >&2; exit 2 ;;
+    *) stacks+=("$a") ;;
+  esac
+done
+[ ${#stacks[@]} -gt 0 ] || stacks=("${DEFAULT_STACKS[@]}")
+
+# Why a stack cannot run here; empty when it can.
+unsupported() {
+  case $1 in
+    calico-*) echo "calico's BIRD is C, not buildable from Go modules, and no registry serves calico's images here" ;;
+    canal*) echo "canal runs calico's node image (BIRD, C), which nothing here can build" ;;
+    ipvlan-*) echo "this kernel has no ipvlan module (cnilab doctor --backend ipvlan-l2 says so)" ;;
+    docker-*) echo "Docker-only labs need the pulumi-docker provider plugin, which the Go module proxy does not serve" ;;
+    *) [ -f "$root/stacks/Pulumi.$1.yaml" ] || echo "no stack file stacks/Pulumi.$1.yaml" ;;
+  esac
+}
+
+run=()
+skipped=()
+for s in "${stacks[@]}"; do
+  why=$(unsupported "$s")
+  if [ -n "$why" ]; then skipped+=("$s: $why"); echo "e2e-local: skipping $s — $why"; else run+=("$s"); fi
+done
+[ ${#run[@]} -gt 0 ] || { echo "e2e-local: no stack left to run" >&2; exit 1; }
+
+phase() { local name=$1 start=$SECONDS; shift; echo "== $name"; "$@"; echo "== $name: $((SECONDS - start)) s"; build_seconds+=("$name	$((SECONDS - start))"); }
+build_seconds=()
+phase build timeout 10800 "$here/build.sh" --no-up
+phase registry timeout 1800 "$here/registry.sh" up
+
+. "$here/local-env.sh"
+out="$LOCAL_CACHE/e2e/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+names=()
+for i in "${!run[@]}"; do
+  s=${run[$i]}
+  # Subnets no tracked stack uses (they take 172.16.1-99.0/24), one per derived stack.
+  subnet="172.16.$((200 + i)).0/24"
+  "$here/derive-stack.sh" "$s" "$subnet" >"$root/stacks/Pulumi.local-$s.yaml"
+  echo "e2e-local: stacks/Pulumi.local-$s.yaml (from stacks/Pulumi.$s.yaml, node subnet $subnet)"
+  names+=("local-$s")
+done
+
+status=0
+(cd "$root" && timeout 7200 npx tsx cli/main.ts e2e "${names[@]}" "${keep[@]}" --out "$out") || status=$?
+
+# One line per stack × phase, appended: when, which commit, what, how long.
+commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!stacks/Pulumi.local-*' || echo "+dirty")
+when=$(date -u +%Y-%m-%dT%H:%MZ)
+results="$LOCAL_CACHE/e2e/results.tsv"
+[ -f "$results" ] || printf 'date\tcommit\tstack\tphase\tstatus\tseconds\tnote\n' >"$results"
+for b in "${build_seconds[@]}"; do printf '%s\t%s\t(local)\t%s\tpass\t%s\t\n' "$when" "$commit" "${b%%	*}" "${b##*	}" >>"$results"; done
+for s in "${skipped[@]}"; do printf '%s\t%s\t%s\t-\tskipped\t\t%s\n' "$when" "$commit" "${s%%:*}" "${s#*: }" >>"$results"; done
+if [ -f "$out/summary.json" ]; then
+  node -e '
+    const s = require(process.argv[1]);
+    for (const st of s.stacks) for (const p of st.phases)
+      console.log([process.argv[2], process.argv[3], st.stack, p.phase, p.status, p.seconds === undefined ? "" : p.seconds.toFixed(1), (p.note ?? "").replace(/\s+/g, " ")].join("\t"));
+  ' "$out/summary.json" "$when" "$commit" >>"$results"
+fi
+echo "e2e-local: results appended to $results; this run's folder: $out"
+exit $status
