@@ -8,6 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
+. "$here/trees.sh"
 
 node_image="cnilab-local-node:$LOCAL_KEY"
 if [ "${1:-}" != --rebuild ] && docker image inspect "$node_image" >/dev/null 2>&1; then
@@ -79,10 +80,8 @@ component kube-proxy "registry.k8s.io/kube-proxy:$K8S_VERSION" "$(netbase_dir ku
 component kindnetd "cnilab.local/kindnetd:$KINDNETD_TAG" "$(netbase_dir kindnetd kindnetd)"
 
 # Debian's static busybox (sh, nc, wget, httpd) for the gate's two test pods.
-busybox_dir="$work/busybox"; mkdir -p "$busybox_dir/bin" "$busybox_dir/tmp"
-cp "$rootfs/bin/busybox" "$busybox_dir/bin/"
-for a in $("$busybox_dir/bin/busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$busybox_dir/bin/$a"; done
-component busybox "$BUSYBOX_IMAGE" "$busybox_dir"
+busybox_tree "$work/busybox"
+component busybox "$BUSYBOX_IMAGE" "$work/busybox"
 
 echo "images: node image $node_image from $rootfs"
 node="$work/node"
@@ -91,7 +90,7 @@ rm -f "$node/.done"
 install -m 0755 "$here/node/entrypoint" "$node/usr/local/bin/entrypoint"
 install -m 0755 "$bin/kubeadm" "$bin/kubelet" "$bin/kubectl" "$node/usr/bin/"
 install -m 0755 "$bin/crictl" "$node/usr/local/bin/"
-mkdir -p "$node/opt/cni/bin" "$node/etc/cni/net.d" "$node/etc/kubernetes/manifests" "$node/kind/manifests" "$node/kind/images"
+mkdir -p "$node/opt/cni/bin" "$node/etc/cni/net.d" "$node/etc/containerd/certs.d" "$node/etc/kubernetes/manifests" "$node/kind/manifests" "$node/kind/images"
 install -m 0755 "$bin/host-local" "$bin/loopback" "$bin/ptp" "$bin/portmap" "$node/opt/cni/bin/"
 install -m 0644 "$here/node/containerd.toml" "$node/etc/containerd/config.toml"
 install -m 0644 "$here/node/crictl.yaml" "$node/etc/crictl.yaml"

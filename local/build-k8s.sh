@@ -3,7 +3,7 @@
 # into $LOCAL_CACHE/bin. k8s.io/kubernetes requires its staging modules (k8s.io/api, client-go, …)
 # at v0.0.0 and replaces them with ./staging paths that exist only in its own repository, so the
 # wrapper module replaces each with its published $K8S_STAGING_VERSION, the usual way to build
-# against k8s.io/kubernetes. Idempotent (cached binaries are kept).
+# against k8s.io/kubernetes; and agnhost (below). Idempotent (cached binaries are kept).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
@@ -30,3 +30,7 @@ for b in kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-sch
 done
 # A cold build takes tens of minutes on 2 shared cores.
 go_wrapper_build kubernetes-wrapper k8s.io/kubernetes "$K8S_VERSION" "${cmds[@]}"
+# agnhost, Kubernetes' e2e test server, for the workload images (build-workload-images.sh): the
+# same module at the same version (test/images/agnhost/VERSION says 2.56 at v1.34.0), in a wrapper
+# of its own so the control-plane wrapper's go.sum stays as it is.
+go_wrapper_build agnhost-wrapper k8s.io/kubernetes "$K8S_VERSION" k8s.io/kubernetes/test/images/agnhost

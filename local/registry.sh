@@ -1,0 +1,80 @@
+#!/bin/bash
+# The local registry for the stand-in images (local/build-workload-images.sh):
+#   up     run cnilab-local-registry (Debian's docker-registry, image cnilab-local/registry) on the
+#          host's network, listening on Docker's default bridge address only, storage in the cache
+#   push   copy every stand-in into it and write, into the cache:
+#            image-map.yaml         pinned reference → <REGISTRY_NAME>:<port>/cnilab-local/<name>@<digest>
+#                                   (the stack setting cnilab:imageMap)
+#            registry-mirrors.yaml  <REGISTRY_NAME>:<port> → http://<bridge address>:<port>
+#                                   (the stack setting cnilab:registryMirrors)
+#            certs.d/<REGISTRY_NAME>:<port>/hosts.toml   the same for containerd, for local/cluster.sh
+#   down   remove the container (the stored images stay in the cache)
+# Why the bridge address: a kind node on any lab network reaches it as an address of the host
+# itself (INPUT, not FORWARD), so Docker's isolation between bridges does not apply, and nothing
+# listens on the host's outside interfaces. Nodes never resolve REGISTRY_NAME: containerd's
+# hosts.toml sends pulls for it to that address over plain HTTP.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/versions.sh"
+container=cnilab-local-registry store="$LOCAL_CACHE/registry"
+host_addr=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
+endpoint="$host_addr:$REGISTRY_PORT" name="$REGISTRY_NAME:$REGISTRY_PORT"
+
+up() {
+  local image; image=$(cat "$LOCAL_CACHE/registry-image" 2>/dev/null) || { echo "registry: no image: run local/build-workload-images.sh" >&2; exit 1; }
+  if [ "$(docker inspect -f '{{.State.Running}} {{.Config.Image}}' "$container" 2>/dev/null)" = "true $image" ]; then
+    echo "registry: $container is running ($image, http://$endpoint)"
+  else
+    down
+    echo "registry: starting $container ($image) on http://$endpoint, storage $store"
+    mkdir -p "$store"
+    docker run -d --name "$container" --network host \
+      -e "REGISTRY_HTTP_ADDR=$endpoint" -v "$store:/var/lib/registry" "$image" >/dev/null
+  fi
+  local i
+  for i in $(seq 30); do
+    curl -sf -o /dev/null "http://$endpoint/v2/" && { echo "registry: answering on http://$endpoint/v2/"; return 0; }
+    sleep 1
+  done
+  echo "registry: no answer on http://$endpoint/v2/ within 30 s; docker logs $container:" >&2
+  docker logs --tail 20 "$container" >&2; exit 1
+}
+
+push() {
+  local list="$LOCAL_CACHE/stand-ins" map="$LOCAL_CACHE/image-map.yaml" ref image repo digest start=$SECONDS
+  [ -f "$list" ] || { echo "registry: $list is missing: run local/build-workload-images.sh" >&2; exit 1; }
+  command -v skopeo >/dev/null || { echo "registry: installing skopeo"; apt-get install -y -q skopeo >/dev/null; }
+  {
+    echo "# cnilab:imageMap for the local suite, written by local/registry.sh push: each pinned reference"
+    echo "# (pins/images.ts) → its stand-in (local/workloads/stand-ins) in $container."
+  } >"$map.new"
+  while read -r ref image; do
+    repo=${image%%:*}
+    # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its daemon
+    # is reconfigured, and this registry listens on the bridge address.
+    skopeo copy -q --dest-tls-verify=false --digestfile "$LOCAL_CACHE/digest" \
+      "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
+    digest=$(cat "$LOCAL_CACHE/digest")
+    echo "registry: $image → $name/$repo@$digest"
+    printf '"%s": "%s"\n' "$ref" "$name/$repo@$digest" >>"$map.new"
+  done <"$list"
+  rm -f "$LOCAL_CACHE/digest"
+  mv "$map.new" "$map"
+  printf '# cnilab:registryMirrors for the local suite (local/registry.sh)\n"%s": "http://%s"\n' "$name" "$endpoint" \
+    >"$LOCAL_CACHE/registry-mirrors.yaml"
+  mkdir -p "$LOCAL_CACHE/certs.d/$name"
+  printf '# %s is %s on this host (local/registry.sh), plain HTTP.\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' \
+    "$name" "$container" "$endpoint" >"$LOCAL_CACHE/certs.d/$name/hosts.toml"
+  echo "registry: pushed $(grep -c '^"' "$map") images in $((SECONDS - start)) s; wrote $map, $LOCAL_CACHE/registry-mirrors.yaml"
+}
+
+down() {
+  if docker inspect "$container" >/dev/null 2>&1; then echo "registry: removing $container"; docker rm -f "$container" >/dev/null; fi
+}
+
+case "${1:-}" in
+  up) up ;;
+  push) push ;;
+  down) down ;;
+  *) echo "usage: local/registry.sh up|push|down" >&2; exit 2 ;;
+esac
