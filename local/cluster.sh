@@ -20,6 +20,21 @@ up() {
   timeout 900 kind create cluster --name "$CLUSTER" --image "cnilab-local-node:$LOCAL_KEY" \
     --config "$here/kind-config.yaml" --kubeconfig "$KUBECONFIG" --retain
   echo "cluster: created in $((SECONDS - start)) s"
+  registry_hosts
+}
+
+# The local registry's containerd host files (local/registry.sh push) copied into every node, as
+# kind's local-registry guide does; containerd reads them at each pull (config_path, node/containerd.toml).
+registry_hosts() {
+  local certs="$LOCAL_CACHE/certs.d" node host
+  [ -d "$certs" ] || { echo "cluster: no $certs (local/registry.sh push): images come from the preload only"; return 0; }
+  for node in $(kind get nodes --name "$CLUSTER"); do
+    for host in $(ls "$certs"); do
+      docker exec -i "$node" sh -c "mkdir -p '/etc/containerd/certs.d/$host' && cat >'/etc/containerd/certs.d/$host/hosts.toml'" \
+        <"$certs/$host/hosts.toml"
+    done
+  done
+  echo "cluster: registry hosts $(ls "$certs" | tr '\n' ' ')on every node"
 }
 
 # The gate: every node Ready, CoreDNS Ready, and a pod on one worker fetching from a pod on the other.
@@ -67,7 +82,36 @@ YAML
   answer=$(kubectl exec gate-client -- sh -c "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 gate-server.default.svc.cluster.local 80" | tail -n 1)
   [ "$answer" = gate-server ] || { echo "check: FAILED: service gate-server by name answered '$answer'" >&2; exit 1; }
   echo "check: service gate-server reached by its DNS name through kube-proxy"
+  registry_check
   echo "check: PASSED in $((SECONDS - start)) s (answer '$answer' from $ip)"
+}
+
+# A pod whose image is the pinned agnhost's mapped reference (image-map.yaml): pulled from the local
+# registry (it is not preloaded), run, and reached from gate-client.
+registry_check() {
+  local map="$LOCAL_CACHE/image-map.yaml" image ip answer
+  [ -f "$map" ] || { echo "check: no $map (local/registry.sh push): registry pull not checked"; return 0; }
+  image=$(sed -n 's|^"registry.k8s.io/e2e-test-images/agnhost:[^"]*": "\(.*\)"$|\1|p' "$map")
+  [ -n "$image" ] || { echo "check: FAILED: $map maps no agnhost reference" >&2; exit 1; }
+  echo "check: gate-registry on $CLUSTER-worker2 from $image"
+  kubectl delete pod gate-registry --ignore-not-found --wait=true >/dev/null
+  kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: gate-registry}
+spec:
+  nodeSelector: {kubernetes.io/hostname: $CLUSTER-worker2}
+  containers:
+    - name: agnhost
+      image: $image
+      args: [netexec, --http-port=8080]
+YAML
+  kubectl wait --for=condition=Ready pod/gate-registry --timeout=300s
+  kubectl get events --field-selector involvedObject.name=gate-registry,reason=Pulled -o jsonpath='{.items[*].message}'; echo
+  ip=$(kubectl get pod gate-registry -o jsonpath='{.status.podIP}')
+  answer=$(kubectl exec gate-client -- sh -c "printf 'GET /hostname HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $ip 8080" | tail -n 1)
+  [ "$answer" = gate-registry ] || { echo "check: FAILED: gate-registry answered '$answer'" >&2; exit 1; }
+  echo "check: gate-registry ($image) pulled from the local registry and answered '$answer'"
 }
 
 down() {

@@ -50,12 +50,19 @@ push() {
   } >"$map.new"
   while read -r ref image; do
     repo=${image%%:*}
-    # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its daemon
-    # is reconfigured, and this registry listens on the bridge address.
-    skopeo copy -q --dest-tls-verify=false --digestfile "$LOCAL_CACHE/digest" \
-      "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
-    digest=$(cat "$LOCAL_CACHE/digest")
-    echo "registry: $image → $name/$repo@$digest"
+    # A tag is a recipe hash (build-workload-images.sh): one the registry has is this very image.
+    digest=$(curl -sfI -H "Accept: application/vnd.docker.distribution.manifest.v2+json" \
+      "http://$endpoint/v2/$repo/manifests/${image#*:}" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p')
+    if [ -z "$digest" ]; then
+      # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its
+      # daemon is reconfigured, and this registry listens on the bridge address.
+      skopeo copy -q --dest-tls-verify=false --digestfile "$LOCAL_CACHE/digest" \
+        "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
+      digest=$(cat "$LOCAL_CACHE/digest")
+      echo "registry: pushed $image → $name/$repo@$digest"
+    else
+      echo "registry: $image is in the registry as $name/$repo@$digest"
+    fi
     printf '"%s": "%s"\n' "$ref" "$name/$repo@$digest" >>"$map.new"
   done <"$list"
   rm -f "$LOCAL_CACHE/digest"
@@ -65,7 +72,7 @@ push() {
   mkdir -p "$LOCAL_CACHE/certs.d/$name"
   printf '# %s is %s on this host (local/registry.sh), plain HTTP.\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' \
     "$name" "$container" "$endpoint" >"$LOCAL_CACHE/certs.d/$name/hosts.toml"
-  echo "registry: pushed $(grep -c '^"' "$map") images in $((SECONDS - start)) s; wrote $map, $LOCAL_CACHE/registry-mirrors.yaml"
+  echo "registry: $(grep -c '^"' "$map") images in $((SECONDS - start)) s; wrote $map, $LOCAL_CACHE/registry-mirrors.yaml"
 }
 
 down() {

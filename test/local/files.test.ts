@@ -70,3 +70,11 @@ describe("local/node/default-cni.yaml", () => {
     expect(daemonSet.spec.template.spec.hostNetwork).toBe(true);
   });
 });
+
+describe("local/node/containerd.toml", () => {
+  it("reads registry host files (hosts.toml) from /etc/containerd/certs.d, where cnilab:registryMirrors puts them", () => {
+    const text = read("node/containerd.toml");
+    const section = text.split(/^\s*\[/m).find((s) => s.startsWith('plugins."io.containerd.grpc.v1.cri".registry]'));
+    expect(section).toMatch(/^\s*config_path = "\/etc\/containerd\/certs.d"$/m);
+  });
+});

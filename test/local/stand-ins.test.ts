@@ -1,0 +1,97 @@
+/**
+ * The local suite's stand-in images (local/workloads) as data: one for every pinned image a kind lab
+ * pulls, each with the ENTRYPOINT and CMD IMAGE_FACTS records for the image it stands for, and the
+ * check build-workload-images.sh runs on every built tree (executables resolved inside the image).
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SpecError } from "../../labs/errors";
+import { missingExecutables, parseStandIns, resolveInTree } from "../../local/stand-ins";
+import { IMAGE_FACTS, IMAGES, type ImageKey } from "../../pins";
+
+const WORKLOADS = join(__dirname, "../../local/workloads");
+const standIns = parseStandIns(readFileSync(join(WORKLOADS, "stand-ins"), "utf8"), "local/workloads/stand-ins");
+
+/** The JSON array of a Dockerfile instruction, or null when the Dockerfile has none. */
+function instruction(dockerfile: string, name: "ENTRYPOINT" | "CMD"): string[] | null {
+  const m = new RegExp(`^${name} (\\[.*\\])$`, "m").exec(dockerfile);
+  return m ? (JSON.parse(m[1]!) as string[]) : null;
+}
+
+describe("local/workloads/stand-ins", () => {
+  it("has a stand-in for every pinned image but the two the local suite gets otherwise", () => {
+    // kindNode: the local cluster runs cnilab-local-node; cniPlugins: needs plugins v1.9.1, not built yet.
+    const without: ImageKey[] = ["kindNode", "cniPlugins"];
+    const expected = (Object.keys(IMAGES) as ImageKey[]).filter((k) => !without.includes(k));
+    expect(standIns.map((s) => s.key).sort()).toEqual(expected.sort());
+  });
+
+  it("carries each pinned reference exactly as pins/images.ts spells it", () => {
+    expect(standIns.find((s) => s.key === "agnhost")?.ref).toBe(IMAGES.agnhost);
+  });
+
+  it.each(standIns.map((s) => [s.name, s] as const))("%s starts as the image it stands for does (IMAGE_FACTS)", (_, s) => {
+    const dockerfile = readFileSync(join(WORKLOADS, s.name, "Dockerfile"), "utf8");
+    const facts = IMAGE_FACTS[s.key];
+    // catatonit needs -P to be a pause process; the program that starts is still /pause.
+    const extraArgs = s.key === "pause" ? ["-P"] : [];
+    expect(instruction(dockerfile, "ENTRYPOINT")).toEqual(facts.entrypoint ? [...facts.entrypoint, ...extraArgs] : null);
+    expect(instruction(dockerfile, "CMD")).toEqual(facts.cmd ? [...facts.cmd] : null);
+  });
+
+  it("has a build folder for the registry beside the stand-ins", () => {
+    expect(existsSync(join(WORKLOADS, "registry", "Dockerfile"))).toBe(true);
+  });
+
+  it("builds Node at the version of the pinned Node image (local/versions.sh NODE_VERSION)", () => {
+    const version = /^NODE_VERSION=(\S+)$/m.exec(readFileSync(join(WORKLOADS, "../versions.sh"), "utf8"))?.[1];
+    expect(IMAGES.node).toContain(`/node:${version}-`);
+  });
+});
+
+describe("parseStandIns", () => {
+  it("reports every bad line at once, with the line, the value and what is allowed", () => {
+    const text = ["# comment", "agnost agnhost", "nginx Nginx", "nginx nginx", "busybox", ""].join("\n");
+    let error: unknown;
+    try {
+      parseStandIns(text, "stand-ins");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    const lines = (error as SpecError).message.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^stand-ins: line 2: key: 'agnost' is not a key of pins\/images.ts IMAGES \(did you mean 'agnhost'\?\); allowed: kindNode, /);
+    expect(lines[1]).toBe("stand-ins: line 3: folder: 'Nginx' must be lowercase letters, digits and inner dashes (an image name)");
+    expect(lines[2]).toBe("stand-ins: line 4: key: 'nginx' has a stand-in already; one per pinned image");
+    expect(lines[3]).toBe("stand-ins: line 5: 'busybox' is not '<IMAGES key> <folder>'");
+  });
+});
+
+describe("missingExecutables on an unpacked image tree", () => {
+  const root = mkdtempSync(join(tmpdir(), "cnilab-stand-in-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const file = (p: string, mode: number) => {
+    mkdirSync(join(root, p, ".."), { recursive: true });
+    writeFileSync(join(root, p), "#!/bin/sh\n");
+    chmodSync(join(root, p), mode);
+  };
+  file("usr/bin/dash", 0o755);
+  file("usr/bin/readme", 0o644);
+  file("usr/local/bin/docker-entrypoint.sh", 0o755);
+  symlinkSync("usr/bin", join(root, "bin")); // usr-merged Debian
+  symlinkSync("/usr/bin/dash", join(root, "usr/bin/sh")); // absolute: inside the image, not the host
+  symlinkSync("/etc/hostname", join(root, "usr/bin/hostlink")); // exists on the host, not in the image
+  symlinkSync("loop", join(root, "usr/bin/loop"));
+
+  it("follows absolute links and linked folders inside the tree", () => {
+    expect(resolveInTree(root, "/bin/sh")).toBe(join(root, "usr/bin/dash"));
+    expect(missingExecutables(root, ["/bin/sh", "sh", "docker-entrypoint.sh"])).toEqual([]);
+  });
+
+  it("names what is absent, not executable, outside the image or a loop", () => {
+    expect(missingExecutables(root, ["/bin/bash", "readme", "hostlink", "loop", "nginx"])).toEqual(["/bin/bash", "readme", "hostlink", "loop", "nginx"]);
+  });
+});
