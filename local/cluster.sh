@@ -91,7 +91,7 @@ YAML
 registry_check() {
   local map="$LOCAL_CACHE/image-map.yaml" image ip answer
   [ -f "$map" ] || { echo "check: no $map (local/registry.sh push): registry pull not checked"; return 0; }
-  image=$(sed -n 's|^"registry.k8s.io/e2e-test-images/agnhost:[^"]*": "\(.*\)"$|\1|p' "$map")
+  image=$(mapped agnhost)
   [ -n "$image" ] || { echo "check: FAILED: $map maps no agnhost reference" >&2; exit 1; }
   echo "check: gate-registry on $CLUSTER-worker2 from $image"
   kubectl delete pod gate-registry --ignore-not-found --wait=true >/dev/null
@@ -114,6 +114,77 @@ YAML
   echo "check: gate-registry ($image) pulled from the local registry and answered '$answer'"
 }
 
+# mapped FOLDER: the reference image-map.yaml gives the stand-in built from workloads/FOLDER.
+mapped() { sed -n "s|^\"[^\"]*\": \"\(.*/cnilab-local/$1@sha256:[0-9a-f]*\)\"\$|\1|p" "$LOCAL_CACHE/image-map.yaml"; }
+
+# Every stand-in in image-map.yaml pulled from the registry and run as the plans run it: the
+# run-to-completion ones must succeed, the servers become Ready (kubelet probes their ports).
+stand_ins() {
+  local start=$SECONDS pod
+  [ -f "$LOCAL_CACHE/image-map.yaml" ] || { echo "stand-ins: no image map: run local/registry.sh push" >&2; exit 1; }
+  kubectl delete pod -l cnilab-local/stand-in --ignore-not-found --wait=true >/dev/null
+  kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-kubectl, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: $(mapped kubectl), command: [/bin/kubectl, version, --client]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-node, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: $(mapped node), command: [node, -e, "console.log(process.version)"]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-network-perf, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: $(mapped network-perf), command: [sh, -c, "iperf3 --version"]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-busybox, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: $(mapped busybox), command: [sh, -c, "ip link show lo && awk 'BEGIN {print 1 + 1}'"]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-nginx, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  containers: [{name: c, image: $(mapped nginx), readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 2}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-guestbook-frontend, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  containers:
+    - name: c
+      image: $(mapped guestbook-frontend)
+      readinessProbe: {httpGet: {path: "/guestbook.php?cmd=get&key=messages", port: 80}, periodSeconds: 2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stand-in-pause, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  containers: [{name: c, image: $(mapped pause)}]
+YAML
+  for pod in kubectl node network-perf busybox; do
+    kubectl wait --for=jsonpath='{.status.phase}'=Succeeded "pod/stand-in-$pod" --timeout=600s >/dev/null
+    echo "stand-ins: $pod succeeded: $(kubectl logs "stand-in-$pod" | head -n 1)"
+  done
+  for pod in nginx guestbook-frontend pause; do
+    kubectl wait --for=condition=Ready "pod/stand-in-$pod" --timeout=600s >/dev/null
+    echo "stand-ins: $pod Ready"
+  done
+  kubectl delete pod -l cnilab-local/stand-in --wait=false >/dev/null
+  echo "stand-ins: PASSED in $((SECONDS - start)) s"
+}
+
 down() {
   if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
     echo "cluster: deleting $CLUSTER"; kind delete cluster --name "$CLUSTER"
@@ -126,6 +197,7 @@ down() {
 case "${1:-}" in
   up) up ;;
   check) check ;;
+  stand-ins) stand_ins ;;
   down) down ;;
-  *) echo "usage: local/cluster.sh up|check|down" >&2; exit 2 ;;
+  *) echo "usage: local/cluster.sh up|check|stand-ins|down" >&2; exit 2 ;;
 esac
