@@ -18,6 +18,13 @@ go_wrapper_build cni-plugins github.com/containernetworking/plugins "$CNI_PLUGIN
   github.com/containernetworking/plugins/plugins/main/loopback \
   github.com/containernetworking/plugins/plugins/main/ptp \
   github.com/containernetworking/plugins/plugins/meta/portmap
+# The plugins the plans copy onto nodes (backends/types.ts CNI_PLUGINS but flannel's own), at the
+# version of the image they copy them from, for its stand-in (build-workload-images.sh).
+p=github.com/containernetworking/plugins/plugins
+WRAPPER_BIN="$LOCAL_CACHE/cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION" go_wrapper_build cni-plugins-workload \
+  github.com/containernetworking/plugins "$CNI_PLUGINS_WORKLOAD_VERSION" \
+  $p/main/bridge $p/ipam/host-local $p/main/loopback $p/meta/portmap $p/main/ptp $p/main/macvlan \
+  $p/main/ipvlan $p/ipam/static $p/meta/tuning
 # Our kindnetd (see local/kindnetd/main.go); rebuilt every time, which the build cache makes cheap.
 echo "kindnetd: go build local/kindnetd"
 (cd "$here/kindnetd" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$LOCAL_CACHE/bin/kindnetd" .)

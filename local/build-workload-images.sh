@@ -10,8 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd) repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/versions.sh"
 . "$here/trees.sh"
 bin="$LOCAL_CACHE/bin" work="$LOCAL_CACHE/workload-images"
-for b in kubectl agnhost; do
-  [ -x "$bin/$b" ] || { echo "workloads: $bin/$b is missing: run local/build-k8s.sh" >&2; exit 1; }
+for b in kubectl agnhost "../cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION/bridge"; do
+  [ -x "$bin/$b" ] || { echo "workloads: $bin/$b is missing: run local/build-k8s.sh and build-tools.sh" >&2; exit 1; }
 done
 [ -f "$LOCAL_CACHE/rootfs/.done" ] || { echo "workloads: $LOCAL_CACHE/rootfs is missing: run local/build-rootfs.sh" >&2; exit 1; }
 [ -d "$repo/node_modules/tsx" ] || { echo "workloads: run npm ci in $repo first (tsx reads the pins)" >&2; exit 1; }
@@ -53,6 +53,10 @@ payload() {
     node) cp "$node_bin" "$ctx/" ;;
     busybox) busybox_tree "$ctx/rootfs" ;;
     pause) cp "$LOCAL_CACHE/rootfs/usr/bin/catatonit" "$ctx/" ;;
+    cni-plugins)
+      busybox_tree "$ctx/rootfs"
+      mkdir -p "$ctx/rootfs/opt/cni/bin" && mv "$ctx/install-cnis.sh" "$ctx/rootfs/"
+      cp "$LOCAL_CACHE/cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION"/* "$ctx/rootfs/opt/cni/bin/" ;;
   esac
 }
 

@@ -154,6 +154,13 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: stand-in-cni-plugins, labels: {cnilab-local/stand-in: "true"}}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: $(mapped cni-plugins), command: [/bin/sh, -c, "cp -f /opt/cni/bin/bridge /opt/cni/bin/macvlan /tmp/ && ls /tmp | tr '\\n' ' '"]}]
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: stand-in-nginx, labels: {cnilab-local/stand-in: "true"}}
 spec:
   containers: [{name: c, image: $(mapped nginx), readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 2}}]
@@ -173,7 +180,7 @@ metadata: {name: stand-in-pause, labels: {cnilab-local/stand-in: "true"}}
 spec:
   containers: [{name: c, image: $(mapped pause)}]
 YAML
-  for pod in kubectl node network-perf busybox; do
+  for pod in kubectl node network-perf busybox cni-plugins; do
     kubectl wait --for=jsonpath='{.status.phase}'=Succeeded "pod/stand-in-$pod" --timeout=600s >/dev/null
     echo "stand-ins: $pod succeeded: $(kubectl logs "stand-in-$pod" | head -n 1)"
   done

@@ -4,14 +4,15 @@
 # refuses; a wrapper's own `replace` lines (WRAPPER_REPLACES, one per line) stand in for them.
 # Skips a binary already in the cache, so a rerun is cheap. WRAPPER_OUT names the binary when there
 # is one package whose last path element is not the command's name (etcd's …/server/v3);
-# WRAPPER_LDFLAGS and WRAPPER_TAGS are added to `go build`.
+# WRAPPER_LDFLAGS and WRAPPER_TAGS are added to `go build`; WRAPPER_BIN is the output folder when
+# not $LOCAL_CACHE/bin (a second version of the same commands).
 go_wrapper_build() {
   local name=$1 module=$2 version=$3; shift 3
-  local missing=() p
-  for p in "$@"; do [ -x "$LOCAL_CACHE/bin/${WRAPPER_OUT:-$(basename "$p")}" ] || missing+=("$p"); done
+  local missing=() p out="${WRAPPER_BIN:-$LOCAL_CACHE/bin}"
+  for p in "$@"; do [ -x "$out/${WRAPPER_OUT:-$(basename "$p")}" ] || missing+=("$p"); done
   if [ ${#missing[@]} -eq 0 ]; then echo "$name: cached ($*)"; return 0; fi
   local mod="$LOCAL_CACHE/src/$name"
-  mkdir -p "$mod" "$LOCAL_CACHE/bin"
+  mkdir -p "$mod" "$out"
   if [ ! -f "$mod/go.sum" ]; then
     echo "$name: wrapper module for $module@$version in $mod"
     {
@@ -28,6 +29,6 @@ go_wrapper_build() {
   fi
   echo "$name: go build ${missing[*]}"
   local start=$SECONDS
-  (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -tags "${WRAPPER_TAGS:-}" -ldflags "-s -w ${WRAPPER_LDFLAGS:-}" -o "$LOCAL_CACHE/bin/${WRAPPER_OUT:-}" "${missing[@]}")
+  (cd "$mod" && CGO_ENABLED=0 nice -n 10 go build -tags "${WRAPPER_TAGS:-}" -ldflags "-s -w ${WRAPPER_LDFLAGS:-}" -o "$out/${WRAPPER_OUT:-}" "${missing[@]}")
   echo "$name: built in $((SECONDS - start)) s"
 }

@@ -50,9 +50,10 @@ push() {
   } >"$map.new"
   while read -r ref image; do
     repo=${image%%:*}
-    # A tag is a recipe hash (build-workload-images.sh): one the registry has is this very image.
+    # A tag is a recipe hash (build-workload-images.sh): one the registry has is this very image;
+    # a tag it lacks answers 404, which leaves digest empty.
     digest=$(curl -sfI -H "Accept: application/vnd.docker.distribution.manifest.v2+json" \
-      "http://$endpoint/v2/$repo/manifests/${image#*:}" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p')
+      "http://$endpoint/v2/$repo/manifests/${image#*:}" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p' || true)
     if [ -z "$digest" ]; then
       # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its
       # daemon is reconfigured, and this registry listens on the bridge address.

@@ -30,3 +30,5 @@ NODE_VERSION=24.21.0
 # The local registry (local/registry.sh): the name image references use, the port it listens on.
 REGISTRY_NAME=cnilab-local-registry
 REGISTRY_PORT=5000
+# The CNI plugins the plans' prerequisites image carries (pins/images.ts cniPlugins), for its stand-in.
+CNI_PLUGINS_WORKLOAD_VERSION=v1.9.1

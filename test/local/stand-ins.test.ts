@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CNI_PLUGINS } from "../../backends/types";
 import { SpecError } from "../../labs/errors";
 import { missingExecutables, parseStandIns, resolveInTree } from "../../local/stand-ins";
 import { IMAGE_FACTS, IMAGES, type ImageKey } from "../../pins";
@@ -21,9 +22,9 @@ function instruction(dockerfile: string, name: "ENTRYPOINT" | "CMD"): string[] |
 }
 
 describe("local/workloads/stand-ins", () => {
-  it("has a stand-in for every pinned image but the two the local suite gets otherwise", () => {
-    // kindNode: the local cluster runs cnilab-local-node; cniPlugins: needs plugins v1.9.1, not built yet.
-    const without: ImageKey[] = ["kindNode", "cniPlugins"];
+  it("has a stand-in for every pinned image but the node image", () => {
+    // kindNode: the local cluster runs cnilab-local-node (local/build-images.sh).
+    const without: ImageKey[] = ["kindNode"];
     const expected = (Object.keys(IMAGES) as ImageKey[]).filter((k) => !without.includes(k));
     expect(standIns.map((s) => s.key).sort()).toEqual(expected.sort());
   });
@@ -43,6 +44,15 @@ describe("local/workloads/stand-ins", () => {
 
   it("has a build folder for the registry beside the stand-ins", () => {
     expect(existsSync(join(WORKLOADS, "registry", "Dockerfile"))).toBe(true);
+  });
+
+  it("builds the CNI plugins the plans copy, at the version of the pinned plugins image", () => {
+    const tools = readFileSync(join(WORKLOADS, "../build-tools.sh"), "utf8");
+    const built = [...tools.matchAll(/\$p\/(?:main|ipam|meta)\/([a-z-]+)/g)].map((m) => m[1]);
+    // flannel's plugin comes from the flannel chart's own image, not from the reference plugins.
+    expect(built.sort()).toEqual(CNI_PLUGINS.filter((p) => p !== "flannel").sort());
+    const version = /^CNI_PLUGINS_WORKLOAD_VERSION=(\S+)$/m.exec(readFileSync(join(WORKLOADS, "../versions.sh"), "utf8"))?.[1];
+    expect(IMAGES.cniPlugins).toContain(`:${version}-`);
   });
 
   it("builds Node at the version of the pinned Node image (local/versions.sh NODE_VERSION)", () => {
