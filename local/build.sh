@@ -35,7 +35,7 @@ phase tools timeout 3600 "$here/build-tools.sh"
 phase kubernetes timeout 7200 "$here/build-k8s.sh"
 phase images timeout 1200 "$here/build-images.sh"
 phase workload-images timeout 1800 "$here/build-workload-images.sh"
-phase registry timeout 1200 sh -c '"$1/registry.sh" up && "$1/registry.sh" push' - "$here"
+phase registry timeout 1200 "$here/registry.sh" up
 if $up; then
   phase cluster "$here/cluster.sh" up
   phase gate "$here/cluster.sh" check

@@ -23,11 +23,11 @@ up() {
   registry_hosts
 }
 
-# The local registry's containerd host files (local/registry.sh push) copied into every node, as
+# The local registry's containerd host files (local/registry.sh) copied into every node, as
 # kind's local-registry guide does; containerd reads them at each pull (config_path, node/containerd.toml).
 registry_hosts() {
-  local certs="$LOCAL_CACHE/certs.d" node host
-  [ -d "$certs" ] || { echo "cluster: no $certs (local/registry.sh push): images come from the preload only"; return 0; }
+  local certs="$LOCAL_CACHE/registry/certs.d" node host
+  [ -d "$certs" ] || { echo "cluster: no $certs (local/registry.sh up): images come from the preload only"; return 0; }
   for node in $(kind get nodes --name "$CLUSTER"); do
     for host in $(ls "$certs"); do
       docker exec -i "$node" sh -c "mkdir -p '/etc/containerd/certs.d/$host' && cat >'/etc/containerd/certs.d/$host/hosts.toml'" \
@@ -86,11 +86,11 @@ YAML
   echo "check: PASSED in $((SECONDS - start)) s (answer '$answer' from $ip)"
 }
 
-# A pod whose image is the pinned agnhost's mapped reference (image-map.yaml): pulled from the local
+# A pod whose image is the pinned agnhost's mapped reference (registry/image-map.yaml): pulled from the local
 # registry (it is not preloaded), run, and reached from gate-client.
 registry_check() {
-  local map="$LOCAL_CACHE/image-map.yaml" image ip answer
-  [ -f "$map" ] || { echo "check: no $map (local/registry.sh push): registry pull not checked"; return 0; }
+  local map="$LOCAL_CACHE/registry/image-map.yaml" image ip answer
+  [ -f "$map" ] || { echo "check: no $map (local/registry.sh up): registry pull not checked"; return 0; }
   image=$(mapped agnhost)
   [ -n "$image" ] || { echo "check: FAILED: $map maps no agnhost reference" >&2; exit 1; }
   echo "check: gate-registry on $CLUSTER-worker2 from $image"
@@ -115,13 +115,13 @@ YAML
 }
 
 # mapped FOLDER: the reference image-map.yaml gives the stand-in built from workloads/FOLDER.
-mapped() { sed -n "s|^\"[^\"]*\": \"\(.*/cnilab-local/$1@sha256:[0-9a-f]*\)\"\$|\1|p" "$LOCAL_CACHE/image-map.yaml"; }
+mapped() { sed -n "s|^\"[^\"]*\": \"\(.*/cnilab-local/$1@sha256:[0-9a-f]*\)\"\$|\1|p" "$LOCAL_CACHE/registry/image-map.yaml"; }
 
 # Every stand-in in image-map.yaml pulled from the registry and run as the plans run it: the
 # run-to-completion ones must succeed, the servers become Ready (kubelet probes their ports).
 stand_ins() {
   local start=$SECONDS pod
-  [ -f "$LOCAL_CACHE/image-map.yaml" ] || { echo "stand-ins: no image map: run local/registry.sh push" >&2; exit 1; }
+  [ -f "$LOCAL_CACHE/registry/image-map.yaml" ] || { echo "stand-ins: no image map: run local/registry.sh up" >&2; exit 1; }
   kubectl delete pod -l cnilab-local/stand-in --ignore-not-found --wait=true >/dev/null
   kubectl apply -f - <<YAML
 apiVersion: v1

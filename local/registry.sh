@@ -1,24 +1,26 @@
 #!/bin/bash
 # The local registry for the stand-in images (local/build-workload-images.sh):
 #   up     run cnilab-local-registry (Debian's docker-registry, image cnilab-local/registry) on the
-#          host's network, listening on Docker's default bridge address only, storage in the cache
-#   push   copy every stand-in into it and write, into the cache:
-#            image-map.yaml         pinned reference → <REGISTRY_NAME>:<port>/cnilab-local/<name>@<digest>
-#                                   (the stack setting cnilab:imageMap)
-#            registry-mirrors.yaml  <REGISTRY_NAME>:<port> → http://<bridge address>:<port>
+#          host's network, listening on Docker's default bridge address only, storage in the cache;
+#          then push
+#   push   copy every stand-in into it (what it has already is kept) and write, into $LOCAL_CACHE/registry:
+#            image-map.yaml         pinned reference → $LOCAL_REGISTRY/cnilab-local/<name>@<digest>
+#                                   (the stack setting cnilab:imageMap; local/derive-stack.sh)
+#            registry-mirrors.yaml  $LOCAL_REGISTRY → http://<bridge address>:<port>
 #                                   (the stack setting cnilab:registryMirrors)
-#            certs.d/<REGISTRY_NAME>:<port>/hosts.toml   the same for containerd, for local/cluster.sh
+#            certs.d/$LOCAL_REGISTRY/hosts.toml   the same for containerd, for local/cluster.sh
 #   down   remove the container (the stored images stay in the cache)
 # Why the bridge address: a kind node on any lab network reaches it as an address of the host
 # itself (INPUT, not FORWARD), so Docker's isolation between bridges does not apply, and nothing
-# listens on the host's outside interfaces. Nodes never resolve REGISTRY_NAME: containerd's
+# listens on the host's outside interfaces. Nodes never resolve the name in $LOCAL_REGISTRY: containerd's
 # hosts.toml sends pulls for it to that address over plain HTTP.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
-container=cnilab-local-registry store="$LOCAL_CACHE/registry"
+container=cnilab-local-registry out="$LOCAL_CACHE/registry"
+store="$out/storage"
 host_addr=$(docker network inspect bridge -f '{{(index .IPAM.Config 0).Gateway}}')
-endpoint="$host_addr:$REGISTRY_PORT" name="$REGISTRY_NAME:$REGISTRY_PORT"
+endpoint="$host_addr:$LOCAL_REGISTRY_PORT" name=$LOCAL_REGISTRY
 
 up() {
   local image; image=$(cat "$LOCAL_CACHE/registry-image" 2>/dev/null) || { echo "registry: no image: run local/build-workload-images.sh" >&2; exit 1; }
@@ -41,11 +43,11 @@ up() {
 }
 
 push() {
-  local list="$LOCAL_CACHE/stand-ins" map="$LOCAL_CACHE/image-map.yaml" ref image repo digest start=$SECONDS
+  local list="$LOCAL_CACHE/stand-ins" map="$out/image-map.yaml" ref image repo digest start=$SECONDS
   [ -f "$list" ] || { echo "registry: $list is missing: run local/build-workload-images.sh" >&2; exit 1; }
   command -v skopeo >/dev/null || { echo "registry: installing skopeo"; apt-get install -y -q skopeo >/dev/null; }
   {
-    echo "# cnilab:imageMap for the local suite, written by local/registry.sh push: each pinned reference"
+    echo "# cnilab:imageMap for the local suite, written by local/registry.sh: each pinned reference"
     echo "# (pins/images.ts) → its stand-in (local/workloads/stand-ins) in $container."
   } >"$map.new"
   while read -r ref image; do
@@ -57,23 +59,23 @@ push() {
     if [ -z "$digest" ]; then
       # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its
       # daemon is reconfigured, and this registry listens on the bridge address.
-      skopeo copy -q --dest-tls-verify=false --digestfile "$LOCAL_CACHE/digest" \
+      skopeo copy -q --dest-tls-verify=false --digestfile "$out/digest" \
         "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
-      digest=$(cat "$LOCAL_CACHE/digest")
+      digest=$(cat "$out/digest")
       echo "registry: pushed $image → $name/$repo@$digest"
     else
       echo "registry: $image is in the registry as $name/$repo@$digest"
     fi
     printf '"%s": "%s"\n' "$ref" "$name/$repo@$digest" >>"$map.new"
   done <"$list"
-  rm -f "$LOCAL_CACHE/digest"
+  rm -f "$out/digest"
   mv "$map.new" "$map"
   printf '# cnilab:registryMirrors for the local suite (local/registry.sh)\n"%s": "http://%s"\n' "$name" "$endpoint" \
-    >"$LOCAL_CACHE/registry-mirrors.yaml"
-  mkdir -p "$LOCAL_CACHE/certs.d/$name"
+    >"$out/registry-mirrors.yaml"
+  mkdir -p "$out/certs.d/$name"
   printf '# %s is %s on this host (local/registry.sh), plain HTTP.\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' \
-    "$name" "$container" "$endpoint" >"$LOCAL_CACHE/certs.d/$name/hosts.toml"
-  echo "registry: $(grep -c '^"' "$map") images in $((SECONDS - start)) s; wrote $map, $LOCAL_CACHE/registry-mirrors.yaml"
+    "$name" "$container" "$endpoint" >"$out/certs.d/$name/hosts.toml"
+  echo "registry: $(grep -c '^"' "$map") images in $((SECONDS - start)) s; wrote $map, $out/registry-mirrors.yaml"
 }
 
 down() {
@@ -81,7 +83,7 @@ down() {
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up; push ;;
   push) push ;;
   down) down ;;
   *) echo "usage: local/registry.sh up|push|down" >&2; exit 2 ;;

