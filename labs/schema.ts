@@ -38,6 +38,16 @@ export const stackSchema = z.strictObject({
   clusterName: dnsLabel.max(40).optional(),
   /** Policy scenarios to apply; absent = all scenarios of the lab. */
   scenarios: z.array(dnsLabel).optional(),
+  /**
+   * Pinned image reference → the reference to run instead (a private registry, a mirror); keys are the
+   * references `cnilab plan <stack> --images` prints. Absent = every image as pinned.
+   */
+  imageMap: z.record(z.string(), z.string()).default({}),
+  /**
+   * Registry host (as in an image reference: `docker.io`, `registry.example:5000`) → the endpoint URL
+   * (or URLs, tried in order) kind's nodes pull its images from: a plain-HTTP or private mirror.
+   */
+  registryMirrors: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
   /** The health suite's pod→internet probe; off, since labs often run offline. */
   probeInternet: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
 });

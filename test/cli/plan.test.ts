@@ -97,7 +97,7 @@ describe("cnilab plan <stack>", () => {
 
   it("--images lists what planImages lists, one per line; with --json as an array", async () => {
     const spec = await loadStack("calico-bgp");
-    const images = planImages(spec, planLab(spec));
+    const images = planImages(planLab(spec));
     const text = await plan("calico-bgp", "--images");
     expect(text.out).toBe(
       `${images.join("\n")}\n` +
