@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
 import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
-import { isDockerLab, loadDockerSpec, type DockerSpec } from "../docker";
+import { isDockerLab, loadDockerSpec, planDockerLab, type DockerSpec } from "../docker";
 import { closest } from "../labs/errors";
 import { planLab } from "../plan";
 import { UsageError, type Io } from "./command";
@@ -88,9 +88,13 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
   }
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
-    if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return { kind: "docker", spec: loadDockerSpec(raw, ref.source) };
+    // After loading, the plan: only it can check cnilab:imageMap against the images it pins, before a command acts.
+    if (typeof raw.lab === "string" && isDockerLab(raw.lab)) {
+      const docker = loadDockerSpec(raw, ref.source);
+      planDockerLab(docker, "");
+      return { kind: "docker", spec: docker };
+    }
     const spec = await loadSpec(raw, ref.source);
-    // What only the plan can check (cnilab:imageMap against the images it pins), before a command acts.
     planLab(spec);
     return { kind: "cluster", spec };
   } catch (err) {

@@ -53,8 +53,8 @@ export function readStackFile(file: string): Record<string, unknown> {
   );
 }
 
-/** Pulumi config values arrive as strings; a list (scenarios) or an object (the maps) arrives as JSON text. */
-function normalise(raw: Record<string, unknown>): Record<string, unknown> {
+/** Pulumi hands an object setting (the maps) to the program as JSON text; a stack file read directly holds the object. */
+export function objectSettings(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...raw };
   for (const key of ["imageMap", "registryMirrors"]) {
     const value = out[key];
@@ -65,6 +65,12 @@ function normalise(raw: Record<string, unknown>): Record<string, unknown> {
       // Left as text: the schema then says an object was expected.
     }
   }
+  return out;
+}
+
+/** Pulumi config values arrive as strings; a list (scenarios) or an object (the maps) arrives as JSON text. */
+function normalise(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = objectSettings(raw);
   const scenarios = out.scenarios;
   if (typeof scenarios === "string") {
     try {

@@ -62,8 +62,9 @@ export async function clusterStackContainers(stack: string, imageMap: ImageMap =
   return out;
 }
 
-export function dockerStackContainers(stack: string): RunSpec[] {
-  const plan = planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)), "/* probe */");
+export function dockerStackContainers(stack: string, imageMap: ImageMap = {}): RunSpec[] {
+  const spec = loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`));
+  const plan = planDockerLab({ ...spec, stack: { ...spec.stack, imageMap } }, "/* probe */");
   return plan.containers.map((c) => ({ where: `container ${c.name}`, image: c.image, command: c.command, runtime: "docker" as const }));
 }
 

@@ -5,7 +5,7 @@ import { parseImageRef } from "../../plan/image-ref";
 import { mapImage, mapImagesIn } from "../../plan/image-map";
 import { CHART_FACTS, chartFacts, chartImageRef } from "../../plan/chart-facts";
 import { renderedImage, withMappedImages } from "../../plan/chart-images";
-import { clusterStackContainers } from "../helpers/plan-containers";
+import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
 /**
@@ -133,6 +133,18 @@ describe("chart values of a mapped image (facts read at the charts' tags)", () =
       tigeraOperator: { registry: "", image: "m.example:5000/tigera/operator", version: "v1.42.3" },
       installation: { enabled: true, registry: "m.example:5000", imagePath: "mirror/calico", imagePrefix: "x-", calicoNetwork: { bgp: "Enabled" } },
     });
+  });
+});
+
+describe.each(dockerStackNames())("Docker-only stack %s", (name) => {
+  it("with every pinned image mapped, every container runs a mapped reference; an unused key names the stack file", () => {
+    const pinned = [...new Set(dockerStackContainers(name).map((c) => c.image))];
+    const map = Object.fromEntries(pinned.map((p) => [p, mirrorOf(p)]));
+    const containers = dockerStackContainers(name, map);
+    expect(containers.filter((c) => !Object.values(map).includes(c.image))).toEqual([]);
+    expect(() => dockerStackContainers(name, { "quay.io/calico/node:v3.32.1": "m.example/node:v3.32.1" })).toThrow(
+      new RegExp(`Pulumi\\.${name}\\.yaml: cnilab:imageMap\\["quay.io/calico/node:v3.32.1"\\]: 'quay.io/calico/node:v3.32.1' is not an image this stack runs`),
+    );
   });
 });
 
