@@ -23,7 +23,7 @@ function set(values: Values, path: readonly string[], value: unknown): void {
 }
 
 /** `b` merged into a copy of `a`, objects key by key, anything else replaced. */
-export function mergeValues(a: Readonly<Values>, b: Readonly<Values>): Values {
+function mergeValues(a: Readonly<Values>, b: Readonly<Values>): Values {
   const out: Values = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const old = out[k];

@@ -6,7 +6,7 @@
  * map what they return with the plan's map. Pure data.
  */
 import type { SpecProblem } from "../labs/errors";
-import { parseImageRef, REFERENCE_GRAMMAR } from "./image-ref";
+import { parseImageRef } from "./image-ref";
 
 /** Pinned reference (exactly as `cnilab plan <stack> --images` prints it without a map) → reference to run. */
 export type ImageMap = Readonly<Record<string, string>>;
@@ -75,5 +75,3 @@ export function unusedImageMapKeys(map: ImageMap, pinned: readonly string[], sou
       message: `'${key}' is not an image this stack runs; the keys are references exactly as \`cnilab plan ${stack} --images\` prints them without a map: ${[...used].sort().join(", ")}`,
     }));
 }
-
-export { REFERENCE_GRAMMAR };
