@@ -17,8 +17,15 @@ gateway="${subnet%.0/24}.1"
 echo "# Written by local/e2e.sh from stacks/Pulumi.$stack.yaml for this machine's local registry; not tracked."
 sed -e "s|^  cnilab:nodeSubnet: .*|  cnilab:nodeSubnet: $subnet|" -e '/^  cnilab:clusterName: /d' "$src"
 echo "  cnilab:nodeImage: cnilab-local-node:$LOCAL_KEY"
+# cnilab:imageMap takes only what this stack pins (any other key is an error naming it): keep the map's
+# lines whose key the tracked stack's plan lists, but for its node image, which the line above replaces.
+pinned=$(cd "$root" && SRC="$src" npx tsx -e '
+  import { loadStackSpec } from "./labs";
+  import { planImages, planLab } from "./plan";
+  loadStackSpec(process.env.SRC!).then((s) => { for (const i of planImages(planLab(s))) if (i !== s.stack.nodeImage) console.log(i); });
+')
 echo "  cnilab:imageMap:"
-sed 's/^/    /' "$map"
+awk 'NR == FNR { want[$0] = 1; next } { k = $0; sub(/: .*/, "", k); gsub(/^["\047]|["\047]$/, "", k); if (k in want) print "    " $0 }' <(echo "$pinned") "$map"
 # The registry listens on the host's network; a node reaches the host at its network's gateway.
 echo "  cnilab:registryMirrors:"
 echo "    \"$LOCAL_REGISTRY\": \"http://$gateway:$LOCAL_REGISTRY_PORT\""
