@@ -24,7 +24,11 @@ export type RegistryMirrors = Readonly<Record<string, string | readonly string[]
 export const CERTS_DIR = "/etc/containerd/certs.d";
 export const CONFIG_PATH_PATCH = `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_DIR}"\n`;
 
-/** Registry host as an image reference names it (distribution/reference regexp.go v0.6.0 domainAndPort), or containerd's fallback `_default`. */
+/**
+ * Registry host as an image reference names it (distribution/reference regexp.go v0.6.0 domainAndPort),
+ * or `_default`, the folder containerd falls back to for any host without its own (core/remotes/docker/
+ * config/config_unix.go hostPaths, v2.1.4; remotes/docker/config/config_unix.go, v1.6.20).
+ */
 const REGISTRY_HOST = /^(?:_default|(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?)$/;
 
 /** One hosts.toml for one registry host: its directory name under certs.d and the file's text. */

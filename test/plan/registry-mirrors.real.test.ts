@@ -85,6 +85,13 @@ async function pushBlob(base: string, repo: string, blob: Buffer): Promise<strin
 
 const ctr = (...args: string[]) => run("ctr", ["--address", SOCKET, "-n", NAMESPACE, ...args], { timeout: 30_000 });
 
+/** Removes the image and every blob of our namespace, so a fetch has to resolve and download again. */
+async function clearNamespace(): Promise<void> {
+  await ctr("images", "rm", REF).catch(() => undefined);
+  const content = await ctr("content", "ls", "-q").catch(() => ({ stdout: "" }));
+  for (const d of content.stdout.split("\n").filter(Boolean)) await ctr("content", "rm", d).catch(() => undefined);
+}
+
 describe.skipIf(missing !== undefined)("cnilab:registryMirrors: the hosts.toml cnilab writes, read by a real containerd", () => {
   const dir = mkdtempSync(join(tmpdir(), "cnilab-mirrors-real-"));
   let registry: ChildProcess | undefined;
@@ -122,9 +129,7 @@ describe.skipIf(missing !== undefined)("cnilab:registryMirrors: the hosts.toml c
 
   afterAll(async () => {
     registry?.kill();
-    await ctr("images", "rm", REF).catch(() => undefined);
-    const content = await ctr("content", "ls", "-q").catch(() => ({ stdout: "" }));
-    for (const d of content.stdout.split("\n").filter(Boolean)) await ctr("content", "rm", d).catch(() => undefined);
+    await clearNamespace();
     await run("ctr", ["--address", SOCKET, "namespaces", "rm", NAMESPACE], { timeout: 30_000 }).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -141,5 +146,13 @@ describe.skipIf(missing !== undefined)("cnilab:registryMirrors: the hosts.toml c
     await ctr("content", "fetch", "--hosts-dir", plan.hostDir, REF);
     const { stdout } = await ctr("images", "ls", "-q");
     expect(stdout.split("\n")).toContain(REF);
+  }, 40_000);
+
+  it("_default serves a registry host that has no folder of its own", async () => {
+    await clearNamespace();
+    const plan = planRegistryMirrors({ _default: [mirror] }, "real-test-default", dir)!;
+    writeRegistryHosts(plan);
+    await ctr("content", "fetch", "--hosts-dir", plan.hostDir, REF);
+    expect((await ctr("images", "ls", "-q")).stdout.split("\n")).toContain(REF);
   }, 40_000);
 });
