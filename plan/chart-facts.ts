@@ -39,13 +39,13 @@ export interface ChartImage {
  * - `registry-image-version`: tigera-operator's "tigera-operator.image" helper on the section at `at`:
  *   `[registry without a trailing "/"]/` + `image:version` (templates/_helpers.tpl, v3.32.1);
  * - `installation`: what tigera-operator deploys for the Installation: path.Join(spec.registry,
- *   spec.imagePath, spec.imagePrefix + name) + ":" + version, registry quay.io/ and imagePath calico/
- *   when unset (tigera/operator pkg/components/references.go GetReference and images.go, v1.42.3).
+ *   spec.imagePath, spec.imagePrefix + name) + ":" + version, `registry` and `imagePath` here when
+ *   unset (tigera/operator pkg/components/references.go GetReference and images.go, v1.42.3).
  */
 export type ChartImageValues =
   | { form: "repository-tag"; repository: readonly string[]; tag: readonly string[] }
   | { form: "registry-image-version"; at: readonly string[] }
-  | { form: "installation"; name: string; version: string };
+  | { form: "installation"; name: string; version: string; registry: string; imagePath: string };
 
 /** The reference a chart image is pinned as: `ref`, with `@digest` when the chart pins one. */
 export function chartImageRef(i: ChartImage): string {
@@ -184,7 +184,8 @@ const FACTS: readonly ChartFacts[] = [
       ...["node", "cni", "pod2daemon-flexvol", "typha", "kube-controllers"].map((name) => ({
         ref: CALICO_IMAGE(name),
         deployedBy: "tigera-operator (Installation default)",
-        setBy: { form: "installation" as const, name, version: CALICO_CHART.version },
+        // images.go CalicoRegistry "quay.io/", CalicoImagePath "calico/"; calico.go Version "v3.32.1".
+        setBy: { form: "installation" as const, name, version: CALICO_CHART.version, registry: "quay.io/", imagePath: "calico/" },
       })),
     ],
   },

@@ -54,8 +54,8 @@ export function renderedImage(image: ChartImage, values: Readonly<Values>): stri
       return `${prefix}${str(get(values, [...s.at, "image"]), path.join("/"))}:${str(get(values, [...s.at, "version"]), tagOf(pinned)!)}`;
     }
     case "installation": {
-      const registry = str(get(values, ["installation", "registry"]), "quay.io/");
-      const imagePath = str(get(values, ["installation", "imagePath"]), "calico/");
+      const registry = str(get(values, ["installation", "registry"]), s.registry);
+      const imagePath = str(get(values, ["installation", "imagePath"]), s.imagePath);
       const prefix = str(get(values, ["installation", "imagePrefix"]), "");
       return `${join(registry, imagePath, `${prefix}${s.name}`)}:${s.version}`;
     }
