@@ -119,7 +119,7 @@ export function withMappedImages(release: HelmRelease, map: ImageMap): { release
   if (installation) {
     const operatorImages = chartFacts(release.chart, release.version).images.filter((i) => i.setBy.form === "installation").map(chartImageRef);
     const unmapped = operatorImages.filter((ref) => mapImage(map, ref) === ref);
-    if (unmapped.length > 0) problems.push({ pinned: unmapped[0]!, message: `the operator takes one registry for all its images; map ${unmapped.join(", ")} too` });
+    if (unmapped.length > 0) problems.push({ pinned: installation.from, message: `the operator takes one registry for all its images; map ${unmapped.join(", ")} too` });
   }
   return { release: { ...release, values }, problems };
 }

@@ -184,6 +184,11 @@ describe("cnilab:imageMap errors", () => {
     const spec = await loadStack("calico-vxlan");
     const partial = await specError(() => planLab(withMap(spec, { "quay.io/calico/node:v3.32.1": "m.example/calico/node:v3.32.1" })));
     expect(partial).toContain("the operator takes one registry for all its images; map quay.io/calico/cni:v3.32.1, quay.io/calico/pod2daemon-flexvol:v3.32.1, quay.io/calico/typha:v3.32.1, quay.io/calico/kube-controllers:v3.32.1 too");
+    const names = ["node", "cni", "pod2daemon-flexvol", "typha", "kube-controllers"];
+    const split = Object.fromEntries(names.map((n) => [`quay.io/calico/${n}:v3.32.1`, `m.example/${n === "typha" ? "other" : "calico"}/${n}:v3.32.1`]));
+    expect(await specError(() => planLab(withMap(spec, split)))).toContain(
+      `cnilab:imageMap["quay.io/calico/typha:v3.32.1"]: Helm chart tigera-operator v3.32.1: the operator takes one registry, path and prefix for all its images; 'm.example/other/typha:v3.32.1' differs from what 'quay.io/calico/node:v3.32.1' maps to`,
+    );
     const retagged = await specError(() => planLab(withMap(spec, { "quay.io/calico/node:v3.32.1": "m.example/calico/node:latest" })));
     expect(retagged).toContain("the operator composes <registry>/<path>/<prefix>node:v3.32.1 (Installation registry, imagePath, imagePrefix); 'm.example/calico/node:latest' is not of that form");
   });
