@@ -2,7 +2,7 @@
  * `cnilab:imageMap` and `cnilab:registryMirrors` through the Pulumi program under the recording
  * mocks: what the components register, not only what the planners return.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planImages, planLab } from "../../plan";
@@ -12,7 +12,17 @@ import { DYNAMIC_TYPE, runLabStack } from "./run-stack";
 
 const CLUSTER = "cnilab-test-image-map";
 const HOSTS_DIR = join(ROOT, ".cnilab", "registry-hosts", CLUSTER);
-afterAll(() => rmSync(HOSTS_DIR, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(HOSTS_DIR, { recursive: true, force: true });
+  // The folders above it only when this test left them empty (a developer's state stays).
+  for (const dir of [join(ROOT, ".cnilab", "registry-hosts"), join(ROOT, ".cnilab")]) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break;
+    }
+  }
+});
 
 describe("the program with a full image map and a registry mirror (flannel-vxlan)", () => {
   it("every image any registered resource names is a mapped one; the kind config mounts the hosts.toml the program wrote", async () => {
