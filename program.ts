@@ -1,6 +1,7 @@
 import { dockerLabProgram, Lab, LAB_NAME } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
+import { writeRegistryHosts } from "./host/registry-hosts";
 import { planLab } from "./plan";
 import { bundleProbe } from "./probe/bundle";
 
@@ -18,6 +19,8 @@ export async function stackProgram(raw: Record<string, unknown>, source: string)
 export async function labProgram(raw: Record<string, unknown>, source: string) {
   const spec = await loadSpec(raw, source);
   const plan = planLab(spec);
+  // Before the cluster resource exists: kind mounts this directory into every node it creates.
+  if (plan.registryMirrors) writeRegistryHosts(plan.registryMirrors);
   // States written before LAB_NAME named the Lab after the cluster.
   const lab = new Lab(LAB_NAME, { plan, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {

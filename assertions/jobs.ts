@@ -2,6 +2,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolut
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "../plan/job-await";
 import { IMAGES } from "../pins";
+import { mapImagesIn, type ImageMap } from "../plan/image-map";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
 import { TARGETS_FILE, TARGETS_NAME } from "./targets";
@@ -36,11 +37,11 @@ export interface AssertionJobObjects {
   job: IJob & { metadata: { name: string; namespace: string } };
 }
 
-/** `maxProbes` bounds the wait: the client's probes once every target's pods are counted. */
-export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBundle: string, planHash: string): AssertionJobObjects {
+/** `maxProbes` bounds the wait: the client's probes once every target's pods are counted. Images through the stack's map. */
+export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBundle: string, planHash: string, imageMap: ImageMap): AssertionJobObjects {
   const name = jobName(client.name);
   const bound = probeBoundSeconds(maxProbes) + STARTUP_ALLOWANCE_SECONDS;
-  return {
+  return mapImagesIn<AssertionJobObjects>({
     configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: client.namespace }, data: { "probe.js": probeBundle } },
     job: {
       apiVersion: "batch/v1",
@@ -79,5 +80,5 @@ export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBu
         },
       },
     },
-  };
+  }, imageMap);
 }

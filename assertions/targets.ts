@@ -6,6 +6,7 @@ import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mo
 import { jobAwaitAnnotations } from "../plan/job-await";
 import type { ResolveRequest } from "../probe/resolve";
 import { IMAGES } from "../pins";
+import { mapImagesIn, type ImageMap } from "../plan/image-map";
 import { HEALTH_NAMESPACE } from "./health";
 import type { ProbedService } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
@@ -37,13 +38,13 @@ export interface TargetResolverObjects {
   job: Named<IJob>;
 }
 
-/** `namespaces`: where assertion Jobs run, each of which gets the targets ConfigMap. */
-export function planTargetResolver(services: readonly ProbedService[], namespaces: readonly string[], probeBundle: string): TargetResolverObjects {
+/** `namespaces`: where assertion Jobs run, each of which gets the targets ConfigMap. Images through the stack's map. */
+export function planTargetResolver(services: readonly ProbedService[], namespaces: readonly string[], probeBundle: string, imageMap: ImageMap): TargetResolverObjects {
   const meta = { name: TARGETS_NAME, namespace: HEALTH_NAMESPACE, labels: LABELS };
   const request: ResolveRequest = { services: [...services], namespaces: [...new Set(namespaces)].sort(), configMap: TARGETS_NAME, waitSeconds: TARGETS_WAIT_SECONDS };
   const requestJson = JSON.stringify(request, null, 1);
   const bound = TARGETS_WAIT_SECONDS + STARTUP_ALLOWANCE_SECONDS;
-  return {
+  return mapImagesIn<TargetResolverObjects>({
     serviceAccount: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta },
     clusterRole: {
       apiVersion: "rbac.authorization.k8s.io/v1",
@@ -89,5 +90,5 @@ export function planTargetResolver(services: readonly ProbedService[], namespace
         },
       },
     },
-  };
+  }, imageMap);
 }

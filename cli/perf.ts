@@ -81,6 +81,7 @@ export const perfCommand: Command = {
         nodes: { client: workers[0]!.name, server: workers[1]!.name },
         settings,
         nodeImage: s.nodeImage,
+        imageMap: s.imageMap,
         kubeProxyMode: s.kubeProxyMode,
         host,
         readyTimeoutMs: Number(timeout) * 1000,

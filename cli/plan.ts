@@ -40,7 +40,7 @@ export function plannedObjects(plan: LabPlan): K8sObject[] {
 /** The assertion Jobs' resources: a ConfigMap and a Job per source identity, and the probe targets' resolver. */
 function assertionResourceCount(plan: LabPlan): number {
   const a = plan.assertions;
-  const resolver = planTargetResolver(probedServices(a.probes), a.clients.map((c) => c.namespace), "");
+  const resolver = planTargetResolver(probedServices(a.probes), a.clients.map((c) => c.namespace), "", plan.imageMap);
   return 2 * a.clients.length + Object.keys(resolver).length;
 }
 
@@ -182,7 +182,9 @@ Arguments
 
 Options
   --images      list every image the lab runs, one per line (pipe into docker pull), the images of
-                its Helm charts included, then the charts as comments: what a workshop preloads or mirrors
+                its Helm charts included, then the charts as comments: what a workshop preloads or mirrors.
+                With cnilab:imageMap the list shows the mapped references, and a comment per mapped
+                image names the pinned one it replaces (without a map: the keys cnilab:imageMap takes)
   --json        print the whole plan as JSON (with --images: a JSON array of the images)
   -h, --help    this text
 
@@ -244,7 +246,10 @@ function imageList(images: readonly string[], comments: readonly string[], json:
 
 function clusterPlanOutput(ref: StackRef, spec: Spec, flags: PlanFlags): string {
   const plan = planLab(spec);
-  if (flags.images) return imageList(planImages(spec, plan), planCharts(plan).map((c) => `# Helm chart ${c} (its images are listed above)`), flags.json);
+  if (flags.images) {
+    const mapped = plan.images.filter((i) => i.run !== i.pinned).map((i) => `# ${i.run} runs in place of ${i.pinned} (cnilab:imageMap)`);
+    return imageList(planImages(plan), [...mapped, ...planCharts(plan).map((c) => `# Helm chart ${c} (its images are listed above)`)], flags.json);
+  }
   return flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan });
 }
 

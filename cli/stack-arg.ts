@@ -6,8 +6,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
 import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
-import { isDockerLab, loadDockerSpec, type DockerSpec } from "../docker";
+import { isDockerLab, loadDockerSpec, planDockerLab, type DockerSpec } from "../docker";
 import { closest } from "../labs/errors";
+import { planLab } from "../plan";
 import { UsageError, type Io } from "./command";
 
 export { PROJECT_ROOT } from "../host/state";
@@ -87,8 +88,15 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
   }
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
-    if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return { kind: "docker", spec: loadDockerSpec(raw, ref.source) };
-    return { kind: "cluster", spec: await loadSpec(raw, ref.source) };
+    // After loading, the plan: only it can check cnilab:imageMap against the images it pins, before a command acts.
+    if (typeof raw.lab === "string" && isDockerLab(raw.lab)) {
+      const docker = loadDockerSpec(raw, ref.source);
+      planDockerLab(docker, "");
+      return { kind: "docker", spec: docker };
+    }
+    const spec = await loadSpec(raw, ref.source);
+    planLab(spec);
+    return { kind: "cluster", spec };
   } catch (err) {
     if (!(err instanceof SpecError)) throw err;
     return { kind: "unreadable", message: `${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`, raw };

@@ -79,6 +79,7 @@ export class Lab extends pulumi.ComponentResource {
         probeBundle: args.probeBundle,
         maxReplicas: Math.max(1, ...plan.workloads.map((w) => (w.spec as { replicas?: number } | undefined)?.replicas ?? 1)),
         after: [workloads, policies],
+        imageMap: plan.imageMap,
       },
       // The health servers need a working pod network too.
       { ...inCluster, dependsOn: cni.ready },

@@ -5,6 +5,8 @@ import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
 import { planParent, type ParentPlan } from "./parent";
 import type { DockerSpec } from "./spec";
 import { identityLabels, type Label } from "../plan/identity";
+import { mapImagesIn, unusedImageMapKeys } from "../plan/image-map";
+import { SpecError } from "../labs/errors";
 
 /**
  * Docker-only lab spec → the Docker networks and containers, as the plain data @pulumi/docker takes
@@ -153,16 +155,21 @@ export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabP
     ];
     containers.push(client);
   }
+  // What the lab pins, checked against cnilab:imageMap; then every container runs the mapped reference.
+  const pinned = [...new Set(containers.map((c) => c.image))];
+  const unused = unusedImageMapKeys(stack.imageMap, pinned, stack.source, stack.stackName);
+  if (unused.length > 0) throw new SpecError(unused);
+  const mapped = mapImagesIn(containers, stack.imageMap);
   return {
     name: stack.name,
     lab: lab.name,
     driver: stack.dockerDriver,
     parent,
     networks,
-    containers,
+    containers: mapped,
     probes,
     skipped,
-    images: [...new Set(containers.map((c) => c.image))],
+    images: [...new Set(mapped.map((c) => c.image))],
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { imageMapSchema } from "../labs/schema";
 import { DOCKER_DRIVERS } from "./drivers";
 
 /**
@@ -28,6 +29,7 @@ export const dockerStackSchema = z.strictObject({
   parentAddress: ipv4.optional(),
   /** Prefix of every Docker object's name; defaults to cnilab-<driver short name> (docker/drivers.ts). */
   name: dnsLabel.max(40).optional(),
+  imageMap: imageMapSchema,
 });
 export type DockerStackSettings = z.output<typeof dockerStackSchema>;
 

@@ -1,6 +1,7 @@
 import { SpecError, type SpecProblem } from "../labs/errors";
 import { LABS_DIR } from "../labs/lab";
-import { readStackFile, stackNameOf } from "../labs/stack";
+import { objectSettings, readStackFile, stackNameOf } from "../labs/stack";
+import { imageMapValueProblems } from "../plan/image-map";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, mustParseCidr, parseIp } from "../plan/cidr";
 import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";
@@ -29,13 +30,13 @@ export interface DockerSpec {
 }
 
 export function parseDockerStack(raw: Record<string, unknown>, source: string): DockerStack {
-  const parsed = dockerStackSchema.safeParse(raw, { reportInput: true });
+  const parsed = dockerStackSchema.safeParse(objectSettings(raw), { reportInput: true });
   if (!parsed.success) {
     throw new SpecError(zodProblems(dockerStackSchema, parsed.error.issues, source).map((p) => ({ ...p, path: `cnilab:${p.path}` })));
   }
   const s = parsed.data;
   const stack: DockerStack = { ...s, name: s.name ?? `cnilab-${DRIVER_FACTS[s.dockerDriver].short}`, stackName: stackNameOf(source), source };
-  const problems: SpecProblem[] = [];
+  const problems: SpecProblem[] = imageMapValueProblems(stack.imageMap, source);
   const at = (key: string, message: string) => problems.push({ source, path: `cnilab:${key}`, message });
   const facts = DRIVER_FACTS[stack.dockerDriver];
   const parentDrivers = driversWhere((f) => f.parent).join(", ");

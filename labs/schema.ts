@@ -14,6 +14,12 @@ const labels = z.record(z.string(), z.string());
 
 // ---- stack config (Pulumi.<stack>.yaml, keys under the `cnilab:` namespace) ----
 
+/**
+ * Pinned image reference → the reference to run instead (a private registry, a mirror); keys are the
+ * references `cnilab plan <stack> --images` prints. Absent = every image as pinned. Kind and Docker-only stacks.
+ */
+export const imageMapSchema = z.record(z.string(), z.string()).default({});
+
 export const stackSchema = z.strictObject({
   /** The lab file: labs/<lab>.yaml. */
   lab: dnsLabel,
@@ -38,6 +44,12 @@ export const stackSchema = z.strictObject({
   clusterName: dnsLabel.max(40).optional(),
   /** Policy scenarios to apply; absent = all scenarios of the lab. */
   scenarios: z.array(dnsLabel).optional(),
+  imageMap: imageMapSchema,
+  /**
+   * Registry host (as in an image reference: `docker.io`, `registry.example:5000`) → the endpoint URL
+   * (or URLs, tried in order) kind's nodes pull its images from: a plain-HTTP or private mirror.
+   */
+  registryMirrors: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
   /** The health suite's pod→internet probe; off, since labs often run offline. */
   probeInternet: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
 });

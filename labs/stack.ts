@@ -4,6 +4,8 @@ import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
 import { formatCidr, overlaps, parseCidr, type Cidr } from "../plan/cidr";
 import { KIND_NODE_IMAGE } from "../pins";
+import { imageMapValueProblems } from "../plan/image-map";
+import { registryMirrorProblems } from "../plan/registry-mirrors";
 import { SpecError, type SpecProblem } from "./errors";
 import { stackSchema, type StackSettings } from "./schema";
 import { zodProblems } from "./zod-problems";
@@ -51,9 +53,24 @@ export function readStackFile(file: string): Record<string, unknown> {
   );
 }
 
-/** Pulumi config values arrive as strings; a list (scenarios) arrives as JSON text. */
-function normalise(raw: Record<string, unknown>): Record<string, unknown> {
+/** Pulumi hands an object setting (the maps) to the program as JSON text; a stack file read directly holds the object. */
+export function objectSettings(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...raw };
+  for (const key of ["imageMap", "registryMirrors"]) {
+    const value = out[key];
+    if (typeof value !== "string") continue;
+    try {
+      out[key] = JSON.parse(value);
+    } catch {
+      // Left as text: the schema then says an object was expected.
+    }
+  }
+  return out;
+}
+
+/** Pulumi config values arrive as strings; a list (scenarios) or an object (the maps) arrives as JSON text. */
+function normalise(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = objectSettings(raw);
   const scenarios = out.scenarios;
   if (typeof scenarios === "string") {
     try {
@@ -81,7 +98,7 @@ export function parseStack(raw: Record<string, unknown>, source: string): Stack 
     nodeImage: s.nodeImage ?? KIND_NODE_IMAGE,
     source,
   };
-  const problems = checkStack(stack);
+  const problems = [...checkStack(stack), ...imageMapValueProblems(stack.imageMap, source), ...registryMirrorProblems(stack.registryMirrors, source)];
   if (problems.length > 0) throw new SpecError(problems);
   return stack;
 }

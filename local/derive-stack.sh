@@ -17,11 +17,15 @@ grep -q '^  cnilab:nodeSubnet: ' "$src" || { echo "derive-stack: $src sets no cn
 echo "# Written by local/e2e.sh from stacks/Pulumi.$stack.yaml for this machine's local registry; not tracked."
 sed -e "s|^  cnilab:nodeSubnet: .*|  cnilab:nodeSubnet: $subnet|" -e '/^  cnilab:clusterName: /d' "$src"
 echo "  cnilab:nodeImage: cnilab-local-node:$LOCAL_KEY"
-# Only the references this stack's plan pins: cnilab:imageMap refuses a key the stack does not run.
-pinned=$(cd "$root" && timeout 300 npx tsx cli/main.ts plan "$stack" --images | grep -v '^#')
+# cnilab:imageMap takes only what this stack pins (any other key is an error naming it): keep the map's
+# lines whose key the tracked stack's plan lists, but for its node image, which the line above replaces.
+pinned=$(cd "$root" && SRC="$src" npx tsx -e '
+  import { loadStackSpec } from "./labs";
+  import { planImages, planLab } from "./plan";
+  loadStackSpec(process.env.SRC!).then((s) => { for (const i of planImages(planLab(s))) if (i !== s.stack.nodeImage) console.log(i); });
+')
 echo "  cnilab:imageMap:"
-while read -r ref; do grep -F "\"$ref\": " "$map" || true; done <<<"$pinned" | sed 's/^/    /'
-
+awk 'NR == FNR { want[$0] = 1; next } { k = $0; sub(/: .*/, "", k); gsub(/^["\047]|["\047]$/, "", k); if (k in want) print "    " $0 }' <(echo "$pinned") "$map"
 # The registry listens on the host's network at Docker's default bridge address, which a node on any
 # Docker network reaches as an address of the host (local/registry.sh says why).
 echo "  cnilab:registryMirrors:"

@@ -12,6 +12,7 @@ import type { IPod } from "kubernetes-models/v1/Pod" with { "resolution-mode": "
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import type { MeasuredPair } from "../datapath/results";
 import { IMAGES } from "../pins";
+import { mapImagesIn, type ImageMap } from "../plan/image-map";
 import { iperfClientScript } from "./script";
 import { PORTS, pairBudgetSeconds, type PerfSettings } from "./settings";
 
@@ -92,9 +93,9 @@ function serverPod(name: string, node: string, hostNetwork: boolean, probed: boo
   };
 }
 
-/** `kubeletReachesPods`: false where the node's namespace cannot reach its own pods (see serverPod). */
-export function planServers(nodes: PerfNodes, rrBundle: string, kubeletReachesPods: boolean): ServerObjects {
-  return {
+/** `kubeletReachesPods`: false where the node's namespace cannot reach its own pods (see serverPod). Images through the stack's map. */
+export function planServers(nodes: PerfNodes, rrBundle: string, kubeletReachesPods: boolean, imageMap: ImageMap): ServerObjects {
+  return mapImagesIn<ServerObjects>({
     namespace: {
       apiVersion: "v1",
       kind: "Namespace",
@@ -117,7 +118,7 @@ export function planServers(nodes: PerfNodes, rrBundle: string, kubeletReachesPo
         ],
       },
     },
-  };
+  }, imageMap);
 }
 
 export function clientJobName(pair: MeasuredPair): string {
@@ -128,11 +129,11 @@ export function clientJobName(pair: MeasuredPair): string {
  * One pair's client: iperf3 runs first as an init container, then cnilab-rr, so the two never
  * share the path; each writes its own log.
  */
-export function planClientJob(pair: MeasuredPair, settings: PerfSettings, nodes: PerfNodes, targets: PairTargets): Named<IJob> {
+export function planClientJob(pair: MeasuredPair, settings: PerfSettings, nodes: PerfNodes, targets: PairTargets, imageMap: ImageMap): Named<IJob> {
   const layout = PAIR_LAYOUT[pair];
   const target = targets[layout.target];
   const budget = pairBudgetSeconds(settings);
-  return {
+  return mapImagesIn<Named<IJob>>({
     apiVersion: "batch/v1",
     kind: "Job",
     metadata: { name: clientJobName(pair), namespace: PERF_NAMESPACE, labels: { ...labels("client"), "cnilab.dev/pair": pair } },
@@ -164,5 +165,5 @@ export function planClientJob(pair: MeasuredPair, settings: PerfSettings, nodes:
         },
       },
     },
-  };
+  }, imageMap);
 }

@@ -15,6 +15,7 @@ import { PERF_NAMESPACE, clientJobName, planClientJob, planServers, type PairTar
 import { bundleRr } from "./rr-bundle";
 import { pairBudgetSeconds, type PerfSettings } from "./settings";
 import { waitFor } from "./wait";
+import type { ImageMap } from "../plan/image-map";
 
 export interface PerfRunOptions {
   kubeconfig: string;
@@ -25,6 +26,8 @@ export interface PerfRunOptions {
   settings: PerfSettings;
   /** Recorded in the fingerprint: the node image the stack asks for. */
   nodeImage: string;
+  /** The stack's `cnilab:imageMap`: the servers and clients run the mapped images. */
+  imageMap: ImageMap;
   kubeProxyMode: string;
   host: HostTools;
   /** Bound on the servers becoming Ready (image pulls included). */
@@ -75,7 +78,7 @@ const PAIR_LIMITED_BY: Partial<Record<MeasuredPair, LimitationId>> = { "pod-clus
 
 async function startServers(apis: Apis, o: PerfRunOptions): Promise<PairTargets> {
   const limits = BACKEND_FACTS[o.backend].limitations.map((l) => l.id);
-  const objects = planServers(o.nodes, bundleRr(), !limits.includes("node-to-own-pods"));
+  const objects = planServers(o.nodes, bundleRr(), !limits.includes("node-to-own-pods"), o.imageMap);
   await apis.core.createNamespace({ body: objects.namespace as K8s.V1Namespace });
   await apis.core.createNamespacedConfigMap({ namespace: PERF_NAMESPACE, body: objects.configMap as K8s.V1ConfigMap });
   for (const pod of objects.pods) await apis.core.createNamespacedPod({ namespace: PERF_NAMESPACE, body: pod as K8s.V1Pod });
@@ -107,7 +110,7 @@ async function containerLog(apis: Apis, pod: string, container: string): Promise
 /** Runs one pair's Job to its end and returns both containers' logs. */
 async function runPair(apis: Apis, o: PerfRunOptions, pair: MeasuredPair, targets: PairTargets): Promise<{ iperf: string; rr: string; outcome: string }> {
   const name = clientJobName(pair);
-  await apis.batch.createNamespacedJob({ namespace: PERF_NAMESPACE, body: planClientJob(pair, o.settings, o.nodes, targets) as K8s.V1Job });
+  await apis.batch.createNamespacedJob({ namespace: PERF_NAMESPACE, body: planClientJob(pair, o.settings, o.nodes, targets, o.imageMap) as K8s.V1Job });
   try {
     // The Job's own activeDeadlineSeconds ends it first; the extra minute covers scheduling and pulls.
     const outcome = await waitFor(`Job ${PERF_NAMESPACE}/${name} to finish`, (pairBudgetSeconds(o.settings) + 60) * 1000, o.pollMs, async () => {

@@ -28,6 +28,28 @@ export interface ChartImage {
   digest?: string;
   /** Who runs it: a template of the chart, or the operator the chart deploys. */
   deployedBy: string;
+  /** How the values choose it: what plan/chart-images.ts sets to run a mapped reference instead. */
+  setBy: ChartImageValues;
+}
+
+/**
+ * How a chart composes an image reference from its values (the template's own expression, read at the
+ * chart's tag):
+ * - `repository-tag`: `{{ <repository> }}:{{ <tag> }}` at those value paths;
+ * - `registry-image-version`: tigera-operator's "tigera-operator.image" helper on the section at `at`:
+ *   `[registry without a trailing "/"]/` + `image:version` (templates/_helpers.tpl, v3.32.1);
+ * - `installation`: what tigera-operator deploys for the Installation: path.Join(spec.registry,
+ *   spec.imagePath, spec.imagePrefix + name) + ":" + version, `registry` and `imagePath` here when
+ *   unset (tigera/operator pkg/components/references.go GetReference and images.go, v1.42.3).
+ */
+export type ChartImageValues =
+  | { form: "repository-tag"; repository: readonly string[]; tag: readonly string[] }
+  | { form: "registry-image-version"; at: readonly string[] }
+  | { form: "installation"; name: string; version: string; registry: string; imagePath: string };
+
+/** The reference a chart image is pinned as: `ref`, with `@digest` when the chart pins one. */
+export function chartImageRef(i: ChartImage): string {
+  return i.digest ? `${i.ref}@${i.digest}` : i.ref;
 }
 
 export interface ChartFacts {
@@ -108,8 +130,18 @@ const FACTS: readonly ChartFacts[] = [
     renders: () => [],
     images: [
       // values.yaml flannel.image and flannel.flannel_cni.image: tags only, the chart pins no digest.
-      { ref: "ghcr.io/flannel-io/flannel:v0.28.9", deployedBy: "templates/daemonset.yaml (kube-flannel, install-cni)" },
-      { ref: "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3", deployedBy: "templates/daemonset.yaml (install-cni-plugin)" },
+      // templates/daemonset.yaml renders each as `{{ ….repository }}:{{ ….tag }}`. The netpol container
+      // (registry.k8s.io/networking/kube-network-policies) renders only with netpol.enabled, false by default.
+      {
+        ref: "ghcr.io/flannel-io/flannel:v0.28.9",
+        deployedBy: "templates/daemonset.yaml (kube-flannel, install-cni)",
+        setBy: { form: "repository-tag", repository: ["flannel", "image", "repository"], tag: ["flannel", "image", "tag"] },
+      },
+      {
+        ref: "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3",
+        deployedBy: "templates/daemonset.yaml (install-cni-plugin)",
+        setBy: { form: "repository-tag", repository: ["flannel", "flannel_cni", "image", "repository"], tag: ["flannel", "flannel_cni", "image", "tag"] },
+      },
     ],
   },
   {
@@ -141,11 +173,20 @@ const FACTS: readonly ChartFacts[] = [
     images: [
       // values.yaml tigeraOperator: registry quay.io, image tigera/operator, version v1.42.3 (no digest);
       // the pre-delete hook Job (00-uninstall.yaml) runs the same image.
-      { ref: "quay.io/tigera/operator:v1.42.3", deployedBy: "templates/tigera-operator/02-tigera-operator.yaml" },
+      {
+        ref: "quay.io/tigera/operator:v1.42.3",
+        deployedBy: "templates/tigera-operator/02-tigera-operator.yaml",
+        setBy: { form: "registry-image-version", at: ["tigeraOperator"] },
+      },
       // What the operator deploys for an Installation of variant Calico: registry quay.io/, path calico/
       // (images.go), version v3.32.1 (calico.go). CSI is off (kubeletVolumePluginPath: None in values.yaml);
       // the flexvol init container stays (FlexVolumePath defaults to a path, render/node.go).
-      ...["node", "cni", "pod2daemon-flexvol", "typha", "kube-controllers"].map((name) => ({ ref: CALICO_IMAGE(name), deployedBy: "tigera-operator (Installation default)" })),
+      ...["node", "cni", "pod2daemon-flexvol", "typha", "kube-controllers"].map((name) => ({
+        ref: CALICO_IMAGE(name),
+        deployedBy: "tigera-operator (Installation default)",
+        // images.go CalicoRegistry "quay.io/", CalicoImagePath "calico/"; calico.go Version "v3.32.1".
+        setBy: { form: "installation" as const, name, version: CALICO_CHART.version, registry: "quay.io/", imagePath: "calico/" },
+      })),
     ],
   },
 ];

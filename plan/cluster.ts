@@ -1,13 +1,16 @@
 import { stringify } from "yaml";
 import { BACKEND_FACTS, type PlannedNode } from "../backends";
 import type { Stack } from "../labs/stack";
+import { CERTS_DIR, CONFIG_PATH_PATCH, type RegistryMirrorPlan } from "./registry-mirrors";
 
 /** kind's `kind.x-k8s.io/v1alpha4` Cluster, the fields we set (kind v0.30 pkg/apis/config/v1alpha4/types.go). */
 export interface KindClusterConfig {
   kind: "Cluster";
   apiVersion: "kind.x-k8s.io/v1alpha4";
   name: string;
-  nodes: { role: "control-plane" | "worker"; image: string }[];
+  nodes: KindNode[];
+  /** TOML merged into every node's /etc/containerd/config.toml (set only for cnilab:registryMirrors). */
+  containerdConfigPatches?: string[];
   networking: {
     disableDefaultCNI: boolean;
     podSubnet: string;
@@ -16,12 +19,21 @@ export interface KindClusterConfig {
   };
 }
 
-export function planKindConfig(stack: Stack, nodes: readonly PlannedNode[]): KindClusterConfig {
+export interface KindNode {
+  role: "control-plane" | "worker";
+  image: string;
+  extraMounts?: { hostPath: string; containerPath: string; readOnly: boolean }[];
+}
+
+/** With registry mirrors: containerd told to read hosts.toml, and the directory holding them mounted in every node. */
+export function planKindConfig(stack: Stack, nodes: readonly PlannedNode[], mirrors?: RegistryMirrorPlan): KindClusterConfig {
+  const mount = mirrors ? { extraMounts: [{ hostPath: mirrors.hostDir, containerPath: CERTS_DIR, readOnly: true }] } : {};
   return {
     kind: "Cluster",
     apiVersion: "kind.x-k8s.io/v1alpha4",
     name: stack.clusterName,
-    nodes: nodes.map((n) => ({ role: n.role, image: stack.nodeImage })),
+    ...(mirrors ? { containerdConfigPatches: [CONFIG_PATH_PATCH] } : {}),
+    nodes: nodes.map((n) => ({ role: n.role, image: stack.nodeImage, ...mount })),
     networking: {
       // Every backend but kindnet brings its own CNI; kind then leaves nodes NotReady until it runs.
       disableDefaultCNI: BACKEND_FACTS[stack.backend].disableDefaultCNI,

@@ -5,8 +5,10 @@ import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
 import { planNodes } from "./nodes";
-import { IMAGES, PERF_IMAGES } from "../pins";
-import { chartFacts } from "./chart-facts";
+import { PROJECT_ROOT } from "../host/state";
+import type { ImageMap, PlannedImage } from "./image-map";
+import { applyImageMap } from "./lab-images";
+import { planRegistryMirrors, type RegistryMirrorPlan } from "./registry-mirrors";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
 
@@ -30,13 +32,20 @@ export interface LabPlan {
   assertions: AssertionPlan;
   /** The health suite's echo servers (pinned to the first two workers) and their Services. */
   healthObjects: K8sObject[];
+  /** Every image the plan pins, and what runs in its place (`cnilab:imageMap`). */
+  images: PlannedImage[];
+  /** The stack's map: the planners called later (assertion Jobs, resolver, perf) map what they return with it. */
+  imageMap: ImageMap;
+  /** hosts.toml files for `cnilab:registryMirrors`, mounted into every node; absent without mirrors. */
+  registryMirrors?: RegistryMirrorPlan;
 }
 
 export function planLab(spec: Spec): LabPlan {
   const { stack, lab } = spec;
   const nodes = planNodes(stack.clusterName, stack.workers);
-  const kindConfig = planKindConfig(stack, nodes);
-  const cni = installCni(stack.backend, {
+  const mirrors = planRegistryMirrors(stack.registryMirrors, stack.clusterName, PROJECT_ROOT);
+  const kindConfig = planKindConfig(stack, nodes, mirrors);
+  const installed = installCni(stack.backend, {
     clusterName: stack.clusterName,
     podSubnet: stack.podSubnet,
     serviceSubnet: stack.serviceSubnet,
@@ -44,52 +53,43 @@ export function planLab(spec: Spec): LabPlan {
     nodeSubnet: stack.nodeSubnet,
     nodes,
   });
+  const { parts, images } = applyImageMap(
+    {
+      kindConfig,
+      cni: installed,
+      readiness: planReadiness(installed.readiness),
+      workloads: planWorkloads(lab),
+      healthObjects: planHealthObjects(nodes),
+    },
+    stack,
+  );
   const plan: Omit<LabPlan, "assertions"> = {
+    ...parts,
     backend: BACKEND_FACTS[stack.backend],
     nodes,
-    kindConfig,
-    kindConfigYaml: renderKindConfig(kindConfig),
+    kindConfigYaml: renderKindConfig(parts.kindConfig),
     network: {
       name: stack.clusterName,
       subnet: stack.nodeSubnet,
       gateway: host(mustParseCidr(stack.nodeSubnet), 1),
       labels: [...identityLabels(stack.name), { label: CLUSTER_LABEL, value: stack.clusterName }],
     },
-    cni,
-    readiness: planReadiness(cni.readiness),
     namespaces: planNamespaces(lab),
-    workloads: planWorkloads(lab),
     policies: planPolicies(lab),
-    healthObjects: planHealthObjects(nodes),
+    images,
+    imageMap: stack.imageMap,
+    ...(mirrors ? { registryMirrors: mirrors } : {}),
   };
   return { ...plan, assertions: planAssertions(spec, plan) };
 }
 
 /**
- * Every image a plan runs (node image, CNI helpers, workloads, probes, and what each Helm chart and the
- * operator it deploys run, from plan/chart-facts.ts): what a workshop preloads or mirrors; one
- * reference per entry, so the list pipes into `docker pull`.
+ * Every image a plan runs, after `cnilab:imageMap` (node image, CNI helpers, workloads, probes, and
+ * what each Helm chart and the operator it deploys run, from plan/chart-facts.ts): what a workshop
+ * preloads or mirrors; one reference per entry, so the list pipes into `docker pull`.
  */
-export function planImages(spec: Spec, plan: LabPlan): string[] {
-  const images = new Set<string>([spec.stack.nodeImage]);
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (k === "image" && typeof v === "string") images.add(v);
-        else visit(v);
-      }
-    }
-  };
-  visit([plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects]);
-  images.add(IMAGES.node);
-  images.add(IMAGES.kubectl);
-  for (const h of plan.cni.charts) {
-    for (const i of chartFacts(h.chart, h.version).images) images.add(i.digest ? `${i.ref}@${i.digest}` : i.ref);
-  }
-  // `cnilab perf` runs these against the lab; a workshop offline needs them too.
-  for (const image of PERF_IMAGES) images.add(image);
-  return [...images].sort();
+export function planImages(plan: LabPlan): string[] {
+  return [...new Set(plan.images.map((i) => i.run))].sort();
 }
 
 /** The Helm charts a plan installs, as "<repo> <chart> <version>"; each pulls the images its version pins. */

@@ -7,6 +7,7 @@ import { planTargetResolver } from "../../assertions/targets";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects } from "../k8s/objects";
+import type { ImageMap } from "../../plan/image-map";
 
 export interface AssertionsArgs {
   plan: AssertionPlan;
@@ -19,6 +20,8 @@ export interface AssertionsArgs {
   maxReplicas: number;
   /** What must exist before probing: the lab's workloads and policies. */
   after: pulumi.Resource[];
+  /** The stack's `cnilab:imageMap`: the Jobs run the mapped probe image. */
+  imageMap: ImageMap;
 }
 
 /** What `verify` reads back: every probe with its address and expectation, and where its Job is. */
@@ -53,6 +56,7 @@ export class Assertions extends pulumi.ComponentResource {
       probedServices(args.plan.probes),
       args.plan.clients.map((c) => c.namespace),
       args.probeBundle,
+      args.imageMap,
     );
     const access = registerObjects(name, [resolver.serviceAccount, resolver.clusterRole, resolver.clusterRoleBinding, resolver.configMap] as K8sObject[], {
       ...child,
@@ -74,7 +78,7 @@ export class Assertions extends pulumi.ComponentResource {
       const planJson = resolved.apply((r) => JSON.stringify(clientProbePlan(client.name, r.probes), null, 1));
       const ownProbes = args.plan.probes.filter((p) => p.client === client.name).length;
       const hash = planJson.apply(contentHash);
-      const objects = hash.apply((h) => planAssertionJob(client, ownProbes * Math.max(1, args.maxReplicas), args.probeBundle, h));
+      const objects = hash.apply((h) => planAssertionJob(client, ownProbes * Math.max(1, args.maxReplicas), args.probeBundle, h, args.imageMap));
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-configmap-${client.namespace}-${jobName(client.name)}`,
         {

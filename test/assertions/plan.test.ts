@@ -155,7 +155,7 @@ describe("resolving targets and building the Jobs", () => {
 
   it("the targets' resolver: what it looks up, where it writes, allowed to do just that, schema-valid", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
-    const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')");
+    const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')", {});
     expect(Object.values(r).flatMap((o) => schemaErrors(o as never))).toEqual([]);
     expect(JSON.parse(r.configMap.data!["request.json"] as string)).toEqual({
       // The health echo servers, then each scenario's own copies of the workloads it probes.
@@ -218,7 +218,7 @@ describe("resolving targets and building the Jobs", () => {
     expect(assertions.clients).toHaveLength(1 + 2 + 3 + 2 + 3 + 3 + 3);
     for (const client of assertions.clients) {
       const plan = clientProbePlan(client.name, probes);
-      const { configMap, job } = planAssertionJob(client, plan.probes.length, "console.log('probe')", "abc123");
+      const { configMap, job } = planAssertionJob(client, plan.probes.length, "console.log('probe')", "abc123", {});
       const filled = { ...configMap, data: { ...configMap.data, "plan.json": JSON.stringify(plan) } };
       expect([filled, job].flatMap((o) => schemaErrors(o as never))).toEqual([]);
       expect(job.metadata).toMatchObject({ name: jobName(client.name), namespace: client.namespace });
@@ -242,11 +242,11 @@ describe("a new probe program re-runs the probes", () => {
   it("the bundle's hash is on the pod template, so the Job (not only the ConfigMap) changes with it", async () => {
     const { assertions } = await assertionsOf("kindnet");
     const client = assertions.clients[0]!;
-    const before = planAssertionJob(client, 10, "console.log('v1')", "same-plan");
-    const after = planAssertionJob(client, 10, "console.log('v2')", "same-plan");
+    const before = planAssertionJob(client, 10, "console.log('v1')", "same-plan", {});
+    const after = planAssertionJob(client, 10, "console.log('v2')", "same-plan", {});
     expect(after.configMap.data!["probe.js"]).not.toBe(before.configMap.data!["probe.js"]);
     // Kubernetes updates a ConfigMap in place; the pod template is what makes Pulumi replace the Job.
     expect(after.job.spec!.template).not.toEqual(before.job.spec!.template);
-    expect(planAssertionJob(client, 10, "console.log('v1')", "same-plan").job).toEqual(before.job);
+    expect(planAssertionJob(client, 10, "console.log('v1')", "same-plan", {}).job).toEqual(before.job);
   });
 });

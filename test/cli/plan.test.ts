@@ -97,7 +97,7 @@ describe("cnilab plan <stack>", () => {
 
   it("--images lists what planImages lists, one per line; with --json as an array", async () => {
     const spec = await loadStack("calico-bgp");
-    const images = planImages(spec, planLab(spec));
+    const images = planImages(planLab(spec));
     const text = await plan("calico-bgp", "--images");
     expect(text.out).toBe(
       `${images.join("\n")}\n` +
@@ -146,6 +146,23 @@ describe("cnilab plan <stack>", () => {
       expect.stringMatching(new RegExp(`^  ${file}: cnilab:workers: .*99`)),
     ]);
     expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+
+  it("cnilab:imageMap: --images lists the mapped references and what each replaces; a key the plan does not pin exits 2", async () => {
+    const file = join(tmp, "Pulumi.mapped.yaml");
+    const base = readFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), "utf8").replace("172.16.1.0/24", "172.16.98.0/24");
+    writeFileSync(file, `${base.trimEnd()}\n  cnilab:imageMap:\n    ${IMAGES.kubectl}: registry.example:5000/kubectl:v1.34.1\n`);
+    const io = captureIo({}, tmp);
+    expect(await runPlan([file, "--images"], io)).toBe(0);
+    const lines = io.out().split("\n");
+    expect(lines).toContain("registry.example:5000/kubectl:v1.34.1");
+    expect(lines).not.toContain(IMAGES.kubectl);
+    expect(lines).toContain(`# registry.example:5000/kubectl:v1.34.1 runs in place of ${IMAGES.kubectl} (cnilab:imageMap)`);
+
+    writeFileSync(file, `${base.trimEnd()}\n  cnilab:imageMap:\n    quay.io/calico/node:v3.32.1: registry.example:5000/node:v3.32.1\n`);
+    const bad = captureIo({}, tmp);
+    expect(await main(["plan", file, "--images"], bad)).toBe(2);
+    expect(bad.err()).toContain(`cnilab plan: ${file} is not a valid lab stack:\n  ${file}: cnilab:imageMap["quay.io/calico/node:v3.32.1"]: 'quay.io/calico/node:v3.32.1' is not an image this stack runs; the keys are references exactly as \`cnilab plan mapped --images\` prints them without a map: `);
   });
 
   it("a second positional is bad usage", async () => {

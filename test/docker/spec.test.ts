@@ -33,6 +33,8 @@ describe("docker stack settings", () => {
       lab: "docker-drivers",
       dockerDriver: "ipvlan-l3",
       name: "cnilab-ipvl3",
+      // No image map: every image as pinned.
+      imageMap: {},
       stackName: "s",
       source: "s.yaml",
     });
@@ -53,7 +55,7 @@ describe("docker stack settings", () => {
     expect(p).toEqual({
       source: "s.yaml",
       path: "cnilab:parnet",
-      message: "unknown key 'parnet' (did you mean 'parent'?); allowed keys: lab, dockerDriver, parent, parentAddress, name",
+      message: "unknown key 'parnet' (did you mean 'parent'?); allowed keys: lab, dockerDriver, parent, parentAddress, name, imageMap",
     });
   });
 

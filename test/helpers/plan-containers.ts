@@ -5,6 +5,7 @@ import { planTargetResolver } from "../../assertions/targets";
 import { MEASURED_PAIRS } from "../../datapath/results";
 import { loadDockerStackSpec, planDockerLab } from "../../docker";
 import { planLab } from "../../plan";
+import type { ImageMap } from "../../plan/image-map";
 import { planClientJob, planServers } from "../../perf/plan";
 import { PERF_MODES, PERF_SETTINGS } from "../../perf/settings";
 import type { RunSpec } from "./image-check";
@@ -43,24 +44,27 @@ function podContainers(owner: string, value: unknown, out: RunSpec[]): void {
   for (const [k, v] of Object.entries(o)) if (k !== "initContainers" && k !== "containers") podContainers(here, v, out);
 }
 
-export async function clusterStackContainers(stack: string): Promise<RunSpec[]> {
-  const plan = planLab(await loadStack(stack));
+/** With `imageMap`, the stack's plan as that `cnilab:imageMap` makes it. */
+export async function clusterStackContainers(stack: string, imageMap: ImageMap = {}): Promise<RunSpec[]> {
+  const spec = await loadStack(stack);
+  const plan = planLab({ ...spec, stack: { ...spec.stack, imageMap } });
   const out: RunSpec[] = [];
   podContainers(stack, [plan.cni.objects, plan.readiness, plan.workloads, plan.healthObjects], out);
-  for (const client of plan.assertions.clients) podContainers(stack, planAssertionJob(client, 1, "/* probe */", "0").job, out);
+  for (const client of plan.assertions.clients) podContainers(stack, planAssertionJob(client, 1, "/* probe */", "0", plan.imageMap).job, out);
   const services = probedServices(plan.assertions.probes);
-  podContainers(stack, planTargetResolver(services, plan.assertions.clients.map((c) => c.namespace), "/* probe */").job, out);
+  podContainers(stack, planTargetResolver(services, plan.assertions.clients.map((c) => c.namespace), "/* probe */", plan.imageMap).job, out);
   const [, client, server] = plan.nodes;
   const nodes = { client: client!.name, server: (server ?? client)!.name };
   // With and without kubelet probes: the servers differ only there.
-  for (const probed of [true, false]) podContainers(stack, Object.values(planServers(nodes, "/* rr */", probed)), out);
+  for (const probed of [true, false]) podContainers(stack, Object.values(planServers(nodes, "/* rr */", probed, plan.imageMap)), out);
   const targets = { nodeIp: "172.30.0.3", podIp: "10.244.1.2", clusterIp: "10.96.0.10" };
-  for (const mode of PERF_MODES) for (const pair of MEASURED_PAIRS) podContainers(stack, planClientJob(pair, PERF_SETTINGS[mode], nodes, targets), out);
+  for (const mode of PERF_MODES) for (const pair of MEASURED_PAIRS) podContainers(stack, planClientJob(pair, PERF_SETTINGS[mode], nodes, targets, plan.imageMap), out);
   return out;
 }
 
-export function dockerStackContainers(stack: string): RunSpec[] {
-  const plan = planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`)), "/* probe */");
+export function dockerStackContainers(stack: string, imageMap: ImageMap = {}): RunSpec[] {
+  const spec = loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`));
+  const plan = planDockerLab({ ...spec, stack: { ...spec.stack, imageMap } }, "/* probe */");
   return plan.containers.map((c) => ({ where: `container ${c.name}`, image: c.image, command: c.command, runtime: "docker" as const }));
 }
 

@@ -16,7 +16,7 @@ const targets = { nodeIp: "172.30.4.3", podIp: "10.244.140.66", clusterIp: "10.9
 
 describe("the in-cluster measurement's objects", () => {
   it("servers: both on the second worker, one on hostNetwork; the Service selects only the pod-network one; all schema-valid", () => {
-    const o = planServers(nodes, "/* bundle */", true);
+    const o = planServers(nodes, "/* bundle */", true, {});
     expect(o.namespace.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(o.pods.map((p) => [p.metadata.name, p.spec?.nodeSelector?.["kubernetes.io/hostname"], p.spec?.hostNetwork])).toEqual([
       ["perf-server", "cnilab-calico-ipip-worker2", false],
@@ -37,14 +37,14 @@ describe("the in-cluster measurement's objects", () => {
 
   it("where the node cannot reach its own pods (macvlan/ipvlan), the pod-network server has no kubelet probe; the hostNetwork one keeps it", () => {
     const probes = (kubeletReachesPods: boolean) =>
-      planServers(nodes, "/* bundle */", kubeletReachesPods).pods.map((p) => p.spec!.containers.map((c) => c.readinessProbe?.tcpSocket?.port ?? null));
+      planServers(nodes, "/* bundle */", kubeletReachesPods, {}).pods.map((p) => p.spec!.containers.map((c) => c.readinessProbe?.tcpSocket?.port ?? null));
     expect(probes(true)).toEqual([[5201, 5300], [5201, 5300]]);
     expect(probes(false)).toEqual([[null, null], [5201, 5300]]);
   });
 
   it("client Jobs: pinned by hostname, the right network and target per pair, bounded, schema-valid", () => {
     const rows = MEASURED_PAIRS.map((pair) => {
-      const job = planClientJob(pair, PERF_SETTINGS.full, nodes, targets);
+      const job = planClientJob(pair, PERF_SETTINGS.full, nodes, targets, {});
       expect(schemaErrors(job as never)).toEqual([]);
       const spec = job.spec!.template.spec!;
       expect(job.metadata.namespace).toBe(PERF_NAMESPACE);
@@ -63,7 +63,7 @@ describe("the in-cluster measurement's objects", () => {
 
   it("quick mode: 3 pairs, one iperf3 test and ping-pong, 3 × 10 s after one warm-up; its budget bounds a pair at under 3 minutes", () => {
     const q = PERF_SETTINGS.quick;
-    const job = planClientJob("pod-pod-cross-node", q, nodes, targets);
+    const job = planClientJob("pod-pod-cross-node", q, nodes, targets, {});
     const rr = job.spec!.template.spec!.containers[0]!.command!;
     expect(rr.slice(rr.indexOf("--tests"))).toEqual(["--tests", "tcp-rr", "--seconds", "10", "--reps", "3", "--warmup", "1"]);
     expect(pairBudgetSeconds(q)).toBe(2 * (2 + 3 * 11 + 5 * 4) + 60);

@@ -22,7 +22,7 @@ describe.each(clusterStackNames())("install order of stack %s", (name) => {
   it("every chart has facts at its pinned version, and its images are in the image list", async () => {
     const spec = await loadStack(name);
     const plan = planLab(spec);
-    const images = planImages(spec, plan);
+    const images = planImages(plan);
     for (const h of plan.cni.charts) {
       for (const i of chartFacts(h.chart, h.version).images) expect(images).toContain(i.ref);
     }

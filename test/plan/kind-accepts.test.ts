@@ -20,3 +20,13 @@ describe.skipIf(missing !== undefined)("a real kind binary accepts the config of
     expect(verdict.accepted, verdict.output).toBe(true);
   }, 90_000);
 });
+
+describe.skipIf(missing !== undefined)("a real kind binary accepts the registry mirror settings", () => {
+  it("containerdConfigPatches and a read-only extraMounts per node (cnilab:registryMirrors)", async () => {
+    const spec = await loadStack("flannel-vxlan");
+    const plan = planLab({ ...spec, stack: { ...spec.stack, registryMirrors: { "registry.example:5000": "http://172.16.9.1:5001" } } });
+    expect(plan.kindConfigYaml).toContain("extraMounts:");
+    const verdict = await kindAcceptsConfig(plan.kindConfigYaml);
+    expect(verdict.accepted, verdict.output).toBe(true);
+  }, 90_000);
+});

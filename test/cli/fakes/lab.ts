@@ -38,7 +38,7 @@ export function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
       { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
       { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
     ]),
-    ...Object.values(planTargetResolver(probedServices(plan.assertions.probes), plan.assertions.clients.map((c) => c.namespace), "")).map((o) => ({
+    ...Object.values(planTargetResolver(probedServices(plan.assertions.probes), plan.assertions.clients.map((c) => c.namespace), "", {})).map((o) => ({
       type: `kubernetes:${o.apiVersion}:${o.kind}`,
       name: `targets-${o.kind}`,
       custom: true,

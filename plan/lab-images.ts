@@ -1,0 +1,60 @@
+/**
+ * The images a lab plan runs, pinned and as run: the one step of planLab where `cnilab:imageMap` is
+ * checked against what the plan pins and applied to everything planned so far.
+ */
+import type { CniInstall, HelmRelease, K8sObject } from "../backends";
+import { SpecError, type SpecProblem } from "../labs/errors";
+import type { Stack } from "../labs/stack";
+import { IMAGES, PERF_IMAGES } from "../pins";
+import { chartFacts, chartImageRef } from "./chart-facts";
+import { withMappedImages } from "./chart-images";
+import type { KindClusterConfig } from "./cluster";
+import { imagesIn, mapImage, mapImagesIn, unusedImageMapKeys, type PlannedImage } from "./image-map";
+
+/** What planLab has built before images are mapped. */
+export interface ImageBearing {
+  kindConfig: KindClusterConfig;
+  cni: CniInstall;
+  readiness: K8sObject[];
+  workloads: K8sObject[];
+  healthObjects: K8sObject[];
+}
+
+/**
+ * Every image the plan pins: the node image, what its objects run, the probe and resolver Jobs' Node
+ * image, the readiness Job's kubectl, what each chart and the operator it deploys run
+ * (plan/chart-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
+ */
+export function pinnedImages(parts: ImageBearing): string[] {
+  const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects]));
+  images.add(IMAGES.node);
+  images.add(IMAGES.kubectl);
+  for (const h of parts.cni.charts) for (const i of chartFacts(h.chart, h.version).images) images.add(chartImageRef(i));
+  for (const image of PERF_IMAGES) images.add(image);
+  return [...images].sort();
+}
+
+/**
+ * `parts` with the stack's image map applied, and the list of pinned → run images. A key the plan does
+ * not pin, or a mapped chart image its chart cannot express, is a SpecError naming the stack file.
+ */
+export function applyImageMap<T extends ImageBearing>(parts: T, stack: Stack): { parts: T; images: PlannedImage[] } {
+  const map = stack.imageMap;
+  const pinned = pinnedImages(parts);
+  const problems: SpecProblem[] = unusedImageMapKeys(map, pinned, stack.source, stack.name);
+  const charts: HelmRelease[] = parts.cni.charts.map((h) => {
+    const { release, problems: chartProblems } = withMappedImages(h, map);
+    for (const p of chartProblems) problems.push({ source: stack.source, path: `cnilab:imageMap["${p.pinned}"]`, message: `Helm chart ${h.chart} ${h.version}: ${p.message}` });
+    return release;
+  });
+  if (problems.length > 0) throw new SpecError(problems);
+  const mapped: T = {
+    ...parts,
+    kindConfig: mapImagesIn(parts.kindConfig, map),
+    cni: { ...parts.cni, objects: mapImagesIn(parts.cni.objects, map), charts },
+    readiness: mapImagesIn(parts.readiness, map),
+    workloads: mapImagesIn(parts.workloads, map),
+    healthObjects: mapImagesIn(parts.healthObjects, map),
+  };
+  return { parts: mapped, images: pinned.map((p) => ({ pinned: p, run: mapImage(map, p) })) };
+}

@@ -1,0 +1,90 @@
+/**
+ * `cnilab:registryMirrors`: registry host → endpoint URL(s) kind's nodes pull that registry's images
+ * from (a plain-HTTP registry on the host, a private mirror). Rendered as containerd's registry host
+ * configuration, which is how kind's nodes take it:
+ * - containerd reads `<config_path>/<host>/hosts.toml` only when the CRI registry `config_path` is set
+ *   (containerd internal/cri/server/images/image_pull.go registryHosts, v2.1.4 — the containerd of kind
+ *   v0.30.0's node image, images/base/Dockerfile CONTAINERD_VERSION); kind v0.30.0's node config
+ *   (images/base/files/etc/containerd/config.toml) sets none, so a containerdConfigPatches entry sets
+ *   it, the version-2 key kind's own local-registry guide uses (site/static/examples/
+ *   kind-with-registry.sh at v0.30.0); containerd 2.x migrates that key to its images plugin
+ *   (plugins/cri/images/plugin.go configMigration, v2.1.4) and containerd 1.6 reads it as written.
+ * - hosts.toml: one `[host."<url>"]` table per endpoint, tried in order, then the registry itself; an
+ *   http:// URL is pulled over plain HTTP; a host with a port is its own directory `<host>:<port>`
+ *   (containerd docs/hosts.md, v2.1.4).
+ * - the files reach every node by a read-only kind `extraMounts` of one host directory (kind v0.30.0
+ *   pkg/apis/config/v1alpha4/types.go Mount); the Pulumi program writes it before the cluster exists.
+ */
+import * as path from "node:path";
+import type { SpecProblem } from "../labs/errors";
+
+export type RegistryMirrors = Readonly<Record<string, string | readonly string[]>>;
+
+/** Where containerd looks for hosts.toml once config_path points there; the mount's target. */
+export const CERTS_DIR = "/etc/containerd/certs.d";
+export const CONFIG_PATH_PATCH = `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_DIR}"\n`;
+
+/**
+ * Registry host as an image reference names it (distribution/reference regexp.go v0.6.0 domainAndPort),
+ * or `_default`, the folder containerd falls back to for any host without its own (core/remotes/docker/
+ * config/config_unix.go hostPaths, v2.1.4; remotes/docker/config/config_unix.go, v1.6.20).
+ */
+const REGISTRY_HOST = /^(?:_default|(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?)$/;
+
+/** One hosts.toml for one registry host: its directory name under certs.d and the file's text. */
+export interface RegistryHostsFile {
+  host: string;
+  toml: string;
+}
+
+export interface RegistryMirrorPlan {
+  /** The host directory mounted at CERTS_DIR in every node; holds `<host>/hosts.toml`. */
+  hostDir: string;
+  files: RegistryHostsFile[];
+}
+
+const endpoints = (v: string | readonly string[]): readonly string[] => (typeof v === "string" ? [v] : v);
+
+export function registryMirrorProblems(mirrors: RegistryMirrors, source: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  for (const [host, value] of Object.entries(mirrors)) {
+    const at = `cnilab:registryMirrors["${host}"]`;
+    if (!REGISTRY_HOST.test(host)) {
+      problems.push({ source, path: at, message: `'${host}' is not a registry host: host[:port] as an image reference names it (docker.io, registry.example:5000), or _default for every registry` });
+    }
+    for (const url of endpoints(value)) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.hostname === "" || parsed.search !== "" || parsed.hash !== "" || parsed.username !== "") {
+        problems.push({ source, path: at, message: `'${url}' is not an endpoint URL: http://host[:port][/path] (plain HTTP) or https://host[:port][/path], no query or credentials` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** TOML basic string: the URLs are validated, so only quotes and backslashes need escaping. */
+const tomlString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+export function hostsToml(host: string, urls: readonly string[]): string {
+  const lines = [`# cnilab:registryMirrors["${host}"]: pull ${host === "_default" ? "every registry" : host} from these endpoints in order, then from the registry itself.`];
+  for (const url of urls) lines.push("", `[host.${tomlString(url)}]`, `  capabilities = ["pull", "resolve"]`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The hosts.toml files and the host directory they live in: `.cnilab/registry-hosts/<cluster>` of the
+ * project (kind would resolve a relative hostPath against its own working directory).
+ */
+export function planRegistryMirrors(mirrors: RegistryMirrors, clusterName: string, projectRoot: string): RegistryMirrorPlan | undefined {
+  const hosts = Object.keys(mirrors).sort();
+  if (hosts.length === 0) return undefined;
+  return {
+    hostDir: path.join(projectRoot, ".cnilab", "registry-hosts", clusterName),
+    files: hosts.map((host) => ({ host, toml: hostsToml(host, endpoints(mirrors[host]!)) })),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * local/derive-stack.sh with a made-up image map: the derived stack keeps only the keys its plan pins
+ * (cnilab:imageMap refuses any other), and what it writes loads and plans as a stack file.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseStack } from "../../labs";
+import { planLab } from "../../plan";
+import { IMAGES } from "../../pins";
+import { loadStack, ROOT } from "../helpers/stacks";
+
+const run = promisify(execFile);
+const cache = mkdtempSync(join(tmpdir(), "cnilab-derive-"));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+describe("local/derive-stack.sh", () => {
+  it("keeps the map's entries the stack pins, drops calico's and the replaced node image's, and the result plans", async () => {
+    const dir = join(cache, "k8s-v1.34.0-kind-v0.30.0", "registry");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "image-map.yaml"),
+      [
+        `"${IMAGES.pause}": "cnilab-local-registry:5000/pause:3.10"`,
+        "ghcr.io/flannel-io/flannel:v0.28.9: cnilab-local-registry:5000/flannel:v0.28.9",
+        "quay.io/calico/node:v3.32.1: cnilab-local-registry:5000/calico-node:v3.32.1",
+        `${IMAGES.kindNode}: cnilab-local-registry:5000/node:v1.34.0`,
+        "",
+      ].join("\n"),
+    );
+    const { stdout } = await run("bash", [join(ROOT, "local", "derive-stack.sh"), "flannel-vxlan", "172.16.201.0/24"], {
+      env: { ...process.env, CNILAB_LOCAL_CACHE: cache },
+      timeout: 60_000,
+    });
+    const config = (parse(stdout) as { config: Record<string, unknown> }).config;
+    expect(config["cnilab:imageMap"]).toEqual({
+      [IMAGES.pause]: "cnilab-local-registry:5000/pause:3.10",
+      "ghcr.io/flannel-io/flannel:v0.28.9": "cnilab-local-registry:5000/flannel:v0.28.9",
+    });
+    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("cnilab:")).map(([k, v]) => [k.slice("cnilab:".length), v]));
+    const stack = parseStack(raw, "stacks/Pulumi.local-flannel-vxlan.yaml");
+    const plan = planLab({ ...(await loadStack("flannel-vxlan")), stack });
+    expect(plan.images.filter((i) => i.run !== i.pinned).map((i) => i.run).sort()).toEqual(["cnilab-local-registry:5000/flannel:v0.28.9", "cnilab-local-registry:5000/pause:3.10"]);
+    expect(plan.registryMirrors?.files.map((f) => f.host)).toEqual(["cnilab-local-registry:5000"]);
+  }, 90_000);
+});

@@ -1,0 +1,51 @@
+/**
+ * `cnilab:imageMap` and `cnilab:registryMirrors` through the Pulumi program under the recording
+ * mocks: what the components register, not only what the planners return.
+ */
+import { existsSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { planImages, planLab } from "../../plan";
+import { imagesIn } from "../../plan/image-map";
+import { loadStack, ROOT } from "../helpers/stacks";
+import { DYNAMIC_TYPE, runLabStack } from "./run-stack";
+
+const CLUSTER = "cnilab-test-image-map";
+const HOSTS_DIR = join(ROOT, ".cnilab", "registry-hosts", CLUSTER);
+afterAll(() => {
+  rmSync(HOSTS_DIR, { recursive: true, force: true });
+  // The folders above it only when this test left them empty (a developer's state stays).
+  for (const dir of [join(ROOT, ".cnilab", "registry-hosts"), join(ROOT, ".cnilab")]) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      break;
+    }
+  }
+});
+
+describe("the program with a full image map and a registry mirror (flannel-vxlan)", () => {
+  it("every image any registered resource names is a mapped one; the kind config mounts the hosts.toml the program wrote", async () => {
+    const pinned = planImages(planLab(await loadStack("flannel-vxlan")));
+    // Mirror references made here, not by the code under test.
+    const imageMap = Object.fromEntries(pinned.map((p, i) => [p, `registry.example:5000/m${i}/${p.replace(/^.*\//, "")}`]));
+    const mirrors = new Set(Object.values(imageMap));
+    const { recorded } = await runLabStack("flannel-vxlan", { clusterName: CLUSTER, imageMap, registryMirrors: { "registry.example:5000": "http://172.16.2.1:5000" } });
+
+    const named = recorded.flatMap((r) => imagesIn(r.inputs).map((image) => ({ resource: `${r.type} ${r.name}`, image })));
+    // The kind node image, the CNI prerequisites, the readiness, resolver and probe Jobs, the workloads and health servers.
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((n) => !mirrors.has(n.image))).toEqual([]);
+    const jobs = recorded.filter((r) => r.type === "kubernetes:batch/v1:Job");
+    expect(jobs.length).toBeGreaterThan(2);
+    for (const job of jobs) expect(imagesIn(job.inputs).every((i) => mirrors.has(i))).toBe(true);
+    const flannel = recorded.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+    expect(flannel.inputs.values.flannel.image).toEqual({ repository: imageMap["ghcr.io/flannel-io/flannel:v0.28.9"]!.replace(/:v0\.28\.9$/, ""), tag: "v0.28.9" });
+
+    const cluster = recorded.find((r) => r.type === DYNAMIC_TYPE)!;
+    expect(cluster.inputs.config).toContain(`hostPath: ${HOSTS_DIR}`);
+    expect(cluster.inputs.config).toContain('config_path = "/etc/containerd/certs.d"');
+    expect(existsSync(HOSTS_DIR)).toBe(true);
+    expect(readFileSync(join(HOSTS_DIR, "registry.example:5000", "hosts.toml"), "utf8")).toContain('[host."http://172.16.2.1:5000"]');
+  }, 60_000);
+});
