@@ -47,7 +47,7 @@ const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
 function notHere(backend: Backend): string | undefined {
   if (!features) return undefined;
   const missing = missingFeatures(BACKEND_FACTS[backend], features);
-  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features.reasons[f]})`).join(", ");
+  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features[f].evidence})`).join(", ");
 }
 
 async function json<T>(netns: string, argv: string[]): Promise<T> {
