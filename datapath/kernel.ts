@@ -3,9 +3,9 @@
  * root and builds these devices next, so host/kernel.ts may make each one in a throwaway namespace
  * (its rule 1: the kernel's own answer, module autoloading included).
  */
+import { tunnelKind } from "../backends/mtu";
 import type { BackendFacts } from "../backends/types";
 import { featurePresent, kernelFeatures, type FeatureEvidence, type KernelFeature } from "../host/kernel";
-import { tunnelKind } from "./mtu";
 import { NETNS_PREFIX } from "./topology";
 
 /** What the lab of this backend needs from the kernel (veth and bridge: the switch and the nodes). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
+import { TUNNEL_OVERHEAD, podMtu } from "../../backends/mtu";
 import { BACKENDS } from "../../backends/types";
 import type { Backend, BackendFacts } from "../../backends/types";
 import { containsIp, mustParseCidr, parseIp } from "../../plan/cidr";
 import { podHasRoute } from "../../datapath/attach";
 import { requiredFeatures } from "../../datapath/kernel";
-import { TUNNEL_OVERHEAD, podMtu } from "../../datapath/mtu";
 import { planLab } from "../../datapath/plan";
 import { planProbes } from "../../datapath/probes";
 import type { ProbePath } from "../../datapath/probes";
