@@ -18,14 +18,11 @@ import { createServer, type Server } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  containerCreateRequest,
   DOCKER_DRIVERS,
   DRIVER_FACTS,
   loadDockerSpec,
-  networkCreateBody,
   planDockerLab,
   reportDockerLab,
-  uploadArchive,
   type DockerDriver,
   type DockerLabPlan,
   type DockerLabReport,
@@ -34,6 +31,7 @@ import { readStackFile } from "../../labs";
 import { bundleProbe } from "../../probe/bundle";
 import type { ProbeOutcome } from "../../probe/types";
 import { STACKS_DIR } from "../helpers/stacks";
+import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 import { Engine } from "./engine-client";
 import { busyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
 
