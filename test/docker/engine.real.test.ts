@@ -1,7 +1,7 @@
 /**
  * The Docker-only labs for real, against the Docker engine on this machine: each stack's plan is
  * created through the Engine API with exactly the data the component hands to @pulumi/docker
- * (docker/engine.ts maps it), the assertion containers run the bundled probe and print to their
+ * (./engine.ts maps it), the assertion containers run the bundled probe and print to their
  * logs, and the report built from those logs must agree with the driver's facts.
  *
  * Two substitutions, because no registry is reachable here: every container runs an image imported
