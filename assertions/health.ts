@@ -1,6 +1,6 @@
 import type { K8sObject, PlannedNode } from "../backends";
 import type { BackendFacts, LimitationId } from "../backends/types";
-import { host, mustParseCidr } from "../plan/cidr";
+import { host, mustParseCidr } from "../ip/cidr";
 import { WORKLOAD_IMAGES } from "../pins";
 import type { ProbeOutcome } from "../probe/types";
 import type { AssertedProbe, ProbeClient, SkippedProbe, Target } from "./types";

@@ -1,4 +1,4 @@
-import { formatCidr, host, mustParseCidr, subnet } from "../plan/cidr";
+import { formatCidr, host, mustParseCidr, subnet } from "../ip/cidr";
 import type { CniInstall, InstallContext, PlannedNode } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
 import type { BackendFacts, Enforcement, Limitation } from "./types";

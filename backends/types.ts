@@ -3,6 +3,7 @@
  * told, how the CNI is installed, what the nodes need first, what NetworkPolicy it enforces, what
  * its datapath looks like and what it cannot do. Nothing here imports Pulumi.
  */
+import type { KernelFeature } from "../host/kernel";
 
 export const BACKENDS = [
   "kindnet",
@@ -128,7 +129,7 @@ export interface NodePrerequisites {
   /** CNI plugin binaries the backend calls, beyond what it installs itself. */
   cniPlugins: readonly CniPlugin[];
   /** Kernel modules on the host (kind nodes share the host kernel). */
-  kernelModules: readonly string[];
+  kernelModules: readonly KernelFeature[];
 }
 
 export type BackendFamily = "kindnet" | "flannel" | "calico" | "multiplex";

@@ -5,7 +5,7 @@
  * can take. Needs root; run with `npx tsx -e 'require("./bench/probe").run()'`.
  */
 import type { ProbeProtocol, ProbeSpec } from "../probe/types";
-import { createProbeLab, netnsUnavailable, PORTS } from "../test/probe/lab";
+import { createProbeLab, netnsUnavailable, PORTS } from "../probe/netns-lab";
 
 interface Case {
   probes: number;

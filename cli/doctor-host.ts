@@ -4,9 +4,10 @@
  * `root`, every executable is found on `env.PATH` and run through `run`, free space comes from
  * `statfs`.
  */
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import type { MachineRoot } from "../host/machine";
 import { runProcess, type RunResult } from "../host/run";
 import { stateDir } from "../host/state";
 import type { ToolShelf } from "../host/tool-install";
@@ -19,9 +20,7 @@ export interface DiskSpace {
   totalBytes: number;
 }
 
-export interface Host {
-  /** Where /proc, /sys, /lib/modules, /boot and /opt are read from: "/" on a real machine. */
-  root: string;
+export interface Host extends MachineRoot {
   /** PATH (tool lookup), HOME (~/.pulumi/bin), CNILAB_KIND, DOCKER_HOST. */
   env: NodeJS.ProcessEnv;
   /** process.platform and process.arch: the Docker fix and what `setup` fetches depend on them. Default: this process's. */
@@ -79,42 +78,4 @@ export function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A machine path (such as "/proc/modules") below the host's root. */
-export function hostPath(host: Host, path: string): string {
-  return join(host.root, path);
-}
-
-/** The file's text, or undefined when it is missing or unreadable (the check then says so). */
-export function readHostFile(host: Host, path: string): string | undefined {
-  try {
-    return readFileSync(hostPath(host, path), "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-export function readHostBytes(host: Host, path: string): Buffer | undefined {
-  try {
-    return readFileSync(hostPath(host, path));
-  } catch {
-    return undefined;
-  }
-}
-
-export function hostPathExists(host: Host, path: string): boolean {
-  try {
-    statSync(hostPath(host, path));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A sysctl-style file holding one integer, e.g. /proc/sys/net/ipv4/ip_forward. */
-export function readHostNumber(host: Host, path: string): number | undefined {
-  const text = readHostFile(host, path)?.trim();
-  if (text === undefined || !/^\d+$/.test(text)) return undefined;
-  return Number(text);
 }

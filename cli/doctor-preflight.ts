@@ -5,11 +5,12 @@
  * each step told through `say`.
  */
 import { DRIVER_FACTS, type DockerDriver } from "../docker";
+import { readKernelInventory } from "../host/kernel";
 import type { Io } from "./command";
 import type { Check } from "./doctor-check";
 import { checkDocker } from "./doctor-docker";
 import type { Host } from "./doctor-host";
-import { checkModule, readKernelInventory } from "./doctor-kernel";
+import { checkModule } from "./doctor-kernel";
 import { toolCheck } from "./doctor-tools";
 import { runChecks, type DoctorOptions } from "./doctor";
 import { ensureTools } from "./tools";

@@ -18,7 +18,7 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
       try {
         // Kubernetes labels a Job's pods with job-name=<job>; the newest pod is the last run.
         const pods = await core.listNamespacedPod({ namespace: job.namespace, labelSelector: `job-name=${job.name}` });
-        const pod = [...pods.items].sort((a, b) => String(a.metadata?.creationTimestamp ?? "").localeCompare(String(b.metadata?.creationTimestamp ?? ""))).pop();
+        const pod = [...pods.items].sort((a, b) => createdAt(a) - createdAt(b)).pop();
         if (!pod?.metadata?.name) {
           logs[job.client] = { missing: `no pod for Job ${job.namespace}/${job.name} (kubectl -n ${job.namespace} describe job ${job.name})` };
           return;
@@ -33,4 +33,15 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
     }),
   );
   return logs;
+}
+
+/**
+ * A pod's creation time in ms. client-node turns `creationTimestamp` into a `Date`, whose text
+ * ("Mon Nov 30 …") does not sort by time, so pods are ordered by the instant; a pod with no
+ * timestamp sorts first.
+ */
+function createdAt(pod: { metadata?: { creationTimestamp?: Date | string } }): number {
+  const at = pod.metadata?.creationTimestamp;
+  const ms = at === undefined ? Number.NaN : new Date(at).getTime();
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }

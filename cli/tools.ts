@@ -10,8 +10,9 @@
 import { join } from "node:path";
 import { releasePlatform, type Platform, type ToolName } from "../pins/tools";
 import { assetUrl, installTool, SetupError, shelfPin, toolTarget } from "../host/tool-install";
+import { hostPath } from "../host/machine";
 import { compareVersions, formatVersion, parseVersion } from "./doctor-check";
-import { hostOs, hostPath, isExecutable, which, type Host } from "./doctor-host";
+import { hostOs, isExecutable, which, type Host } from "./doctor-host";
 
 export type Version = [number, number, number];
 export type Origin = "CNILAB_KIND" | "PATH" | "install" | "tools folder";

@@ -4,7 +4,7 @@
  * expectations (probes.ts) read the same table the plan programs.
  */
 import type { PodAttachment } from "../backends/types";
-import { containsIp, host, mustParseCidr, parseIp } from "../plan/cidr";
+import { containsIp, host, mustParseCidr, parseIpv4 } from "../ip/cidr";
 import { at } from "./step";
 import type { Step } from "./step";
 import { NODE_UPLINK, POD_CIDR, UNDERLAY_CIDR } from "./topology";
@@ -33,7 +33,7 @@ export const POD_ROUTES: Record<PodAttachment, "default" | readonly string[]> = 
 export function podHasRoute(attachment: PodAttachment, ip: string): boolean {
   const routes = POD_ROUTES[attachment];
   if (routes === "default") return true;
-  const value = parseIp(ip);
+  const value = parseIpv4(ip);
   if (value === undefined) throw new Error(`podHasRoute: '${ip}' is not an IPv4 address`);
   return routes.some((r) => containsIp(mustParseCidr(r), value));
 }

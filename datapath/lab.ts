@@ -6,9 +6,9 @@
  */
 import { BACKEND_FACTS } from "../backends";
 import type { Backend } from "../backends/types";
+import type { KernelFeature } from "../host/kernel";
 import { mustRun, run, runSteps } from "./exec";
 import { detectKernelFeatures, missingFeatures } from "./kernel";
-import type { KernelFeature } from "./kernel";
 import { planLab } from "./plan";
 import type { LabPlan } from "./plan";
 import { removeLabState, writeLabState } from "./state";
@@ -24,7 +24,7 @@ export async function labUp(backend: Backend, options: LabOptions, stateDir: str
   const check = detectKernelFeatures();
   const missing = missingFeatures(facts, check);
   if (missing.length > 0) {
-    return { status: "not-available", missing, reasons: missing.map((f) => `${f}: ${check.reasons[f] ?? "unknown"}`) };
+    return { status: "not-available", missing, reasons: missing.map((f) => `${f}: ${check[f].evidence}`) };
   }
   const plan = planLab(facts, options);
   await labDown(backend, stateDir);

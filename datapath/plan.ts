@@ -3,9 +3,9 @@
  * tested as data; exec.ts runs it. Order: namespaces → the switch and node uplinks (kind's Docker
  * network) → pods (the CNI plugin's part) → peers (the backend agent's part) → kube-proxy's Service.
  */
+import { podMtu } from "../backends/mtu";
 import type { BackendFacts } from "../backends/types";
 import { attachPods } from "./attach";
-import { podMtu } from "./mtu";
 import { planBackend } from "./routes";
 import { planService } from "./service";
 import { at } from "./step";

@@ -98,7 +98,7 @@ export function summarize(samples: readonly BenchSample[]): BenchSummaryRow[] {
     const m = median(values);
     const min = Math.min(...values);
     const max = Math.max(...values);
-    return { backend, pair, test, metric, unit: group[0]!.unit, median: m, min, max, reps: values.length, ratio: null, noisy: m > 0 && (max - min) / m > NOISY_SPREAD } as BenchSummaryRow;
+    return { backend, pair, test, metric, unit: group[0]!.unit, median: m, min, max, reps: values.length, ratio: null, noisy: (spread({ min, max, median: m, reps: values.length }) ?? 0) > NOISY_SPREAD } as BenchSummaryRow;
   });
   for (const row of rows) {
     const base = rows.find((r) => r.backend === BASELINE && r.test === row.test && r.metric === row.metric);
@@ -112,19 +112,49 @@ export function fmt(value: number, metric: BenchMetric): string {
   return metric === "cpu-per-gbit" ? value.toFixed(3) : value.toFixed(metric === "throughput" ? 2 : 1);
 }
 
-/** One row per (subject, pair, test): throughput or latency with min–max, ratio, CPU per Gbit. */
+/** (max − min) / median of the repetitions; undefined with one repetition (no spread to see) or a zero median. */
+export function spread(row: Pick<BenchSummaryRow, "min" | "max" | "median" | "reps">): number | undefined {
+  return row.reps > 1 && row.median > 0 ? (row.max - row.min) / row.median : undefined;
+}
+
+const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
+
+/**
+ * The ratio to node↔node as a figure only when both medians are steady: when either side's
+ * repetitions disagree by more than NOISY_SPREAD, the ratio says which side was too noisy instead.
+ */
+export function ratioCell(row: BenchSummaryRow, summary: readonly BenchSummaryRow[]): string {
+  if (row.ratio === null) return "–";
+  const base = summary.find((b) => b.backend === BASELINE && b.test === row.test && b.metric === row.metric);
+  const noisy = [row, ...(base && base !== row ? [base] : [])].filter((r) => r.noisy);
+  if (noisy.length === 0) return row.ratio.toFixed(2);
+  const said = noisy.map((r) => `${r === row ? "this" : "node↔node"} spread ${percent(spread(r)!)}`).join(", ");
+  return `too noisy (${said} > ${percent(NOISY_SPREAD)})`;
+}
+
+/**
+ * One row per (subject, pair, test): median with min–max and its spread, the ratio (or why it is
+ * withheld), CPU per Gbit; then one line when any ratio was withheld.
+ */
 export function markdownTable(summary: readonly BenchSummaryRow[]): string {
-  const header = "| backend | pair | test | median (min–max) | ratio to node↔node | CPU-s per Gbit | p99 µs |";
-  const lines = [header, "|---|---|---|---|---|---|---|"];
+  const header = "| backend | pair | test | median (min–max) | spread | ratio to node↔node | CPU-s per Gbit | p99 µs |";
+  const lines = [header, "|---|---|---|---|---|---|---|---|"];
   const main = summary.filter((r) => r.metric === "throughput" || r.metric === "latency-p50" || r.metric === "connect-rate");
+  let withheld = 0;
   for (const r of main) {
     const find = (metric: BenchMetric) => summary.find((o) => o.backend === r.backend && o.pair === r.pair && o.test === r.test && o.metric === metric);
     const cpu = find("cpu-per-gbit");
     const p99 = find("latency-p99");
-    const cell = `${fmt(r.median, r.metric)} (${fmt(r.min, r.metric)}–${fmt(r.max, r.metric)}) ${r.unit}${r.noisy ? " ⚠ noisy" : ""}`;
+    const s = spread(r);
+    const ratio = ratioCell(r, summary);
+    if (ratio.startsWith("too noisy")) withheld++;
     lines.push(
-      `| ${r.backend} | ${r.pair} | ${r.test} | ${cell} | ${r.ratio === null ? "–" : r.ratio.toFixed(2)} | ${cpu ? fmt(cpu.median, "cpu-per-gbit") : "–"} | ${p99 ? fmt(p99.median, "latency-p99") : "–"} |`,
+      `| ${r.backend} | ${r.pair} | ${r.test} | ${fmt(r.median, r.metric)} (${fmt(r.min, r.metric)}–${fmt(r.max, r.metric)}) ${r.unit} | ${s === undefined ? `– (${r.reps} rep)` : percent(s)} | ${ratio} | ${cpu ? fmt(cpu.median, "cpu-per-gbit") : "–"} | ${p99 ? fmt(p99.median, "latency-p99") : "–"} |`,
     );
   }
-  return `${lines.join("\n")}\n`;
+  const note =
+    withheld === 0
+      ? ""
+      : `\n${withheld} of ${main.length} ratios withheld: the repetitions disagree by more than ${percent(NOISY_SPREAD)} (max − min over the median). Rerun on an idle machine, with more --reps or a longer --duration.\n`;
+  return `${lines.join("\n")}\n${note}`;
 }

@@ -5,8 +5,8 @@
  * Peer routes are the backend's own `peerRoute` fact with the placeholders filled in, so the
  * lab and the kind labs read one source; a placeholder we do not know is an error, not a guess.
  */
+import { tunnelDeviceMtu, tunnelKind } from "../backends/mtu";
 import type { BackendFacts } from "../backends/types";
-import { deviceMtu, tunnelKind } from "./mtu";
 import { at } from "./step";
 import type { Step } from "./step";
 import { NODE_UPLINK } from "./topology";
@@ -88,7 +88,7 @@ function overlayDevice(facts: BackendFacts, topo: LabTopology, node: LabNode): S
   const device = facts.datapath.device;
   if (kind === undefined || device === undefined) return [];
   const onNode = at("backend", node.netns);
-  const mtu = String(deviceMtu(facts.datapath, topo.underlayMtu));
+  const mtu = String(tunnelDeviceMtu(facts.datapath, topo.underlayMtu));
   const address = onNode("ip", "addr", "add", `${node.podNetwork}/32`, "dev", device);
   if (kind === "ipip") {
     // calico configures the ipip module's own tunl0 rather than creating a device of its own.

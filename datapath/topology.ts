@@ -5,7 +5,7 @@
  * (the dot keeps `flannel-vxlan.` from matching `flannel-vxlan-directrouting.`), and every name the
  * lab ever creates starts with `cnilab-dp-`, so `down` finds leftovers by name alone.
  */
-import { formatIp, host, mustParseCidr, subnet } from "../plan/cidr";
+import { formatIp, host, mustParseCidr, subnet } from "../ip/cidr";
 import type { Backend } from "../backends/types";
 
 export const NETNS_PREFIX = "cnilab-dp-";

@@ -6,6 +6,5 @@ export { planDockerLab, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPl
 export { planParent, type ParentPlan } from "./parent";
 export type { PlannedProbe, SkippedProbe } from "./probes";
 export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
-export { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 export { DOCKER_LAB_IMAGES, imageResourceName } from "./pins";
 export type * from "./schema";

@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { closest, SpecError, type SpecProblem } from "../labs/errors";
 import { labFile, LABS_DIR, parseLabYaml, readLabFile } from "../labs/lab";
 import { zodProblems } from "../labs/zod-problems";
-import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIp, size, type Cidr } from "../plan/cidr";
+import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
 import { dockerLabSchema, type DockerLab } from "./schema";
 
 /** The probe target that means "the host's own address" rather than a server. */
@@ -95,7 +95,7 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
       at(`${c.path}.network`, `no network named '${c.network}'${hint ? ` (did you mean '${hint}'?)` : ""}; networks: ${known.join(", ")}`);
       continue;
     }
-    const ip = parseIp(c.address);
+    const ip = parseIpv4(c.address);
     if (unsure.has(c.network)) continue;
     if (ip === undefined) {
       at(`${c.path}.address`, `'${c.address}' is not an IPv4 address`);
@@ -141,7 +141,7 @@ export function probeId(from: string, to: string, port: number, protocol: string
 
 /** Why an address cannot be a host address of the subnet (outside, network or broadcast address). */
 function hostProblem(cidr: Cidr, address: string): string | undefined {
-  const ip = parseIp(address);
+  const ip = parseIpv4(address);
   if (ip === undefined) return `'${address}' is not an IPv4 address`;
   if (!containsIp(cidr, ip)) return `${address} is outside ${formatCidr(cidr)}`;
   if (ip === cidr.base) return `${address} is the network address of ${formatCidr(cidr)}`;

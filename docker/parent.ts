@@ -1,4 +1,4 @@
-import { formatIp, mustParseCidr } from "../plan/cidr";
+import { formatIp, mustParseCidr } from "../ip/cidr";
 import { DRIVER_FACTS } from "./drivers";
 import { PARENT_BRIDGE_SUFFIX, type DockerSpec } from "./spec";
 

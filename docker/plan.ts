@@ -1,4 +1,4 @@
-import { containsIp, formatIp, mustParseCidr, parseIp, size, type Cidr } from "../plan/cidr";
+import { containsIp, formatIp, mustParseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
 import { DRIVER_FACTS, type DockerDriver } from "./drivers";
 import { DOCKER_LAB_IMAGES, PROBE_FILES } from "./pins";
 import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
@@ -128,7 +128,7 @@ export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabP
     });
   }
   const dockerNetworkOf = (networkName: string, address: string): string => {
-    const subnet = lab.networks.find((n) => n.name === networkName)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIp(address)!))!;
+    const subnet = lab.networks.find((n) => n.name === networkName)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(address)!))!;
     return homes.get(subnet.subnet)!;
   };
 
@@ -193,7 +193,7 @@ function container(prefix: string, labName: string, role: ContainerPlan["role"],
 
 /** The lowest host address of the subnet that is not the gateway. */
 function firstFreeHost(cidr: Cidr, gateway: string): string {
-  const gw = parseIp(gateway);
+  const gw = parseIpv4(gateway);
   const ip = cidr.base + 1 === gw ? cidr.base + 2 : cidr.base + 1;
   if (ip >= cidr.base + size(cidr) - 1) throw new Error(`no free address in the parent subnet for the wire container`);
   return formatIp(ip);

@@ -1,4 +1,4 @@
-import { formatIp, mustParseCidr, parseIp, containsIp } from "../plan/cidr";
+import { formatIp, mustParseCidr, parseIpv4, containsIp } from "../ip/cidr";
 import type { ProbeOutcome, ProbePlan, ProbeProtocol } from "../probe/types";
 import { DRIVER_FACTS, type PathKind } from "./drivers";
 import { HOST_TARGET, probeId } from "./lab";
@@ -106,7 +106,7 @@ export function planProbes(spec: DockerSpec, parent: ParentPlan, dockerNetworkOf
 function sameSubnet(spec: DockerSpec, a: { network: string; address: string }, b: { network: string; address: string }): boolean {
   if (a.network !== b.network) return false;
   const subnets = spec.lab.networks.find((n) => n.name === a.network)!.subnets.map((s) => mustParseCidr(s.subnet));
-  const home = (ip: string) => subnets.findIndex((c) => containsIp(c, parseIp(ip)!));
+  const home = (ip: string) => subnets.findIndex((c) => containsIp(c, parseIpv4(ip)!));
   return home(a.address) === home(b.address);
 }
 
@@ -116,7 +116,7 @@ function hostAddress(spec: DockerSpec, parent: ParentPlan, client: { network: st
     case "none": {
       const subnet = spec.lab.networks
         .find((n) => n.name === client.network)!
-        .subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIp(client.address)!))!;
+        .subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(client.address)!))!;
       return { address: subnet.gateway ?? formatIp(mustParseCidr(subnet.subnet).base + 1) };
     }
     case "lab-made":

@@ -3,7 +3,7 @@ import { LABS_DIR } from "../labs/lab";
 import { objectSettings, readStackFile, stackNameOf } from "../labs/stack";
 import { imageMapValueProblems } from "../plan/image-map";
 import { zodProblems } from "../labs/zod-problems";
-import { containsIp, formatCidr, mustParseCidr, parseIp } from "../plan/cidr";
+import { containsIp, formatCidr, mustParseCidr, parseIpv4 } from "../ip/cidr";
 import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";
 import { isDockerLab, loadDockerLab } from "./lab";
 import { dockerStackSchema, type DockerLab, type DockerStackSettings } from "./schema";
@@ -44,7 +44,7 @@ export function parseDockerStack(raw: Record<string, unknown>, source: string): 
   if (stack.parentAddress !== undefined && stack.parent === undefined) {
     at("parentAddress", "cnilab:parentAddress is the host's address on cnilab:parent; set cnilab:parent too, or drop it (the lab-made parent's address comes from the lab file)");
   }
-  if (stack.parentAddress !== undefined && parseIp(stack.parentAddress) === undefined) at("parentAddress", `'${stack.parentAddress}' has an octet above 255`);
+  if (stack.parentAddress !== undefined && parseIpv4(stack.parentAddress) === undefined) at("parentAddress", `'${stack.parentAddress}' has an octet above 255`);
   if (facts.parent && stack.parent === undefined && stack.name.length + PARENT_BRIDGE_SUFFIX.length > IFNAME_MAX) {
     at("name", `'${stack.name}' makes the lab's parent bridge '${stack.name}${PARENT_BRIDGE_SUFFIX}', longer than Linux's ${IFNAME_MAX}-character interface names; use at most ${IFNAME_MAX - PARENT_BRIDGE_SUFFIX.length} characters`);
   }
@@ -81,7 +81,7 @@ function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
     });
   }
   if (stack.dockerDriver === "ipvlan-l3" && stack.parentAddress !== undefined) {
-    const ip = parseIp(stack.parentAddress);
+    const ip = parseIpv4(stack.parentAddress);
     const inside = lab.networks.flatMap((n) => n.subnets).find((s) => ip !== undefined && containsIp(mustParseCidr(s.subnet), ip));
     if (inside) {
       problems.push({

@@ -5,7 +5,7 @@
  */
 import type { SpecProblem } from "../labs/errors";
 import type { Stack } from "../labs/stack";
-import { overlaps, parseCidr } from "../plan/cidr";
+import { overlaps, parseCidr } from "../ip/cidr";
 import { kindClusters, type DockerView } from "./docker-view";
 import { clusterOwnerText, networkOwnerText, ownedBy, type Recorded } from "./ownership";
 

@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../pins";
 import { yamlValue } from "../policy/input-gate";
 import { unknownPolicyFields } from "../policy/fields";
+import { parseNetworkPolicy } from "../policy/parse-policy";
 import { SpecError, type SpecProblem } from "./errors";
 import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
 import { zodProblems } from "./zod-problems";
@@ -117,13 +118,17 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
   return problems;
 }
 
-/** Validates every policy against the Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34). */
+/**
+ * Validates every policy against the Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34),
+ * then, when that holds, through the policy engine's parser (the API server's validation rules).
+ */
 async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
   const { NetworkPolicy } = await import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy");
   const problems: SpecProblem[] = [];
   lab.scenarios.forEach((s, i) => {
     s.policies.forEach((raw, j) => {
       const where = `scenarios[${i}].policies[${j}]`;
+      const before = problems.length;
       const p = raw as Partial<NetworkPolicyObject>;
       if (p.apiVersion !== "networking.k8s.io/v1" || p.kind !== "NetworkPolicy") {
         problems.push({ source, path: where, message: `expected apiVersion networking.k8s.io/v1 and kind NetworkPolicy, got ${p.apiVersion}/${p.kind}` });
@@ -143,7 +148,19 @@ async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
         }
         if (errors.length === 0) problems.push({ source, path: where, message: (err as Error).message });
       }
+      if (problems.length > before) return;
+      // The schema holds; the API server's own rules (an ipBlock's except inside its cidr, port
+      // ranges, selector operators) are the engine's parser's, so a lab that loads also plans.
+      const parsed = parseNetworkPolicy(raw);
+      if ("problems" in parsed) problems.push(...parsed.problems.map((line) => engineProblem(line, source, where, object)));
     });
   });
   return problems;
+}
+
+/** "spec.ingress[0].from[0].ipBlock.except[0]: …" from the engine → the same problem at the lab's path. */
+function engineProblem(line: string, source: string, where: string, object: string): SpecProblem {
+  const colon = line.indexOf(": ");
+  const [field, message] = colon < 0 ? ["", line] : [line.slice(0, colon), line.slice(colon + 2)];
+  return { source, path: field ? `${where}.${field}` : where, message: `${object}: ${message}` };
 }

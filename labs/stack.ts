@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
-import { formatCidr, overlaps, parseCidr, type Cidr } from "../plan/cidr";
+import { formatCidr, overlaps, parseCidr, type Cidr } from "../ip/cidr";
 import { KIND_NODE_IMAGE } from "../pins";
 import { imageMapValueProblems } from "../plan/image-map";
 import { registryMirrorProblems } from "../plan/registry-mirrors";

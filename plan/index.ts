@@ -1,7 +1,7 @@
 import { planAssertions, planHealthObjects, type AssertionPlan } from "../assertions";
 import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8sObject, type PlannedNode } from "../backends";
+import { host, mustParseCidr } from "../ip/cidr";
 import type { Spec } from "../labs";
-import { host, mustParseCidr } from "./cidr";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
 import { planNodes } from "./nodes";

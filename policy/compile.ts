@@ -2,8 +2,8 @@
  * Precomputation: pods are numbered, and every policy becomes the set of pods it selects plus, per
  * rule, the set of pods each peer matches. Everything per-verdict afterwards is bit arithmetic.
  */
+import { parseIp, rangeContains } from "../ip/cidr";
 import { fullSet, orRow, setBit, wordsFor } from "./bitset";
-import { parseIp, rangeContains } from "./ip";
 import { parseNetworkPolicy, type ParsedPeer, type ParsedPort } from "./parse-policy";
 import { compileSelector, selectorMatches } from "./selector";
 import {

@@ -3,7 +3,7 @@
  * `kubectl get ns,pods,networkpolicies -A -o yaml` prints them) → the engine's input. Pure: the
  * caller reads the file. Every problem names the file, the object and the field.
  */
-import { parseIp } from "./ip";
+import { parseIp } from "../ip/cidr";
 import { isObj, type Obj } from "./guards";
 import { readDocuments } from "./input-gate";
 import { DEFAULT_NAMESPACE, parseNetworkPolicy } from "./parse-policy";

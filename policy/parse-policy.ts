@@ -4,9 +4,9 @@
  * ValidateNetworkPolicySpec/Port/Peer/IPBlock) and collecting every problem with its field path.
  * Absent and `null` fields read as Go's decoder reads them: as not set.
  */
+import { parseIpBlockRange, strictlyInside, type IpBlockRange } from "../ip/cidr";
 import { unknownPolicyFields } from "./fields";
 import { isObj, isSet, type Obj } from "./guards";
-import { parseIpBlockRange, strictlyInside, type IpBlockRange } from "./ip";
 import { selectorProblems, type LabelSelectorInput } from "./selector";
 import { parsePort, type ParsedPort } from "./parse-port";
 

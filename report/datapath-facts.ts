@@ -3,6 +3,7 @@
  * showed (facts.json, observed), so a wrong MTU or a missing route stands out. Pure.
  */
 import { BACKEND_FACTS } from "../backends";
+import { podMtu } from "../backends/mtu";
 import type { Backend } from "../backends/types";
 import type { ObservedDevice } from "../perf/facts";
 import type { FactRow } from "./model";
@@ -24,6 +25,7 @@ export function stackFacts(r: StackResults, backend: Backend | undefined): FactR
   const e = f.enforcement;
   const observed = r.facts;
   const underlay = observed?.nodeMtu ?? r.perf?.settings.underlayMtu ?? DEFAULT_UNDERLAY_MTU;
+  const mtu = podMtu(dp, underlay);
   const enforced = [e.ingress && "ingress", e.egress && "egress", e.ipBlock && "ipBlock"].filter(Boolean).join(", ");
   const rows: FactRow[] = [
     row("backend", `${f.title} (${backend})`),
@@ -32,8 +34,8 @@ export function stackFacts(r: StackResults, backend: Backend | undefined): FactR
     row("overhead per packet", `${dp.overheadBytes} B`),
     row("cross-node path", dp.crossNode),
     row("pod attachment", dp.podAttachment),
-    row("pod MTU expected", `${underlay - dp.overheadBytes} (underlay ${underlay} − ${dp.overheadBytes})`),
-    row("pod MTU observed", observed?.podMtu !== undefined ? String(observed.podMtu) + (observed.podMtu === underlay - dp.overheadBytes ? " ✓" : " ✗ differs") : "–"),
+    row("pod MTU expected", `${mtu} (underlay ${underlay} − ${underlay - mtu})`),
+    row("pod MTU observed", observed?.podMtu !== undefined ? String(observed.podMtu) + (observed.podMtu === mtu ? " ✓" : " ✗ differs") : "–"),
     row("overlay device expected", dp.device ?? "none"),
     row("devices observed", observed ? observed.devices.filter((d) => d.name !== "eth0").map(device).join("; ") + ` (+${observed.podInterfaces} pod veths)` : "–"),
     row("peer route expected", dp.peerRoute),

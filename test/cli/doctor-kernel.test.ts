@@ -1,10 +1,10 @@
-/** Kernel feature detection over /proc, /sys, /lib/modules and kernel-config fixtures: every source of evidence and status. */
+/** The doctor's kernel checks over /proc, /sys, /lib/modules and kernel-config fixtures: statuses and fixes. */
 import { afterAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { BACKENDS } from "../../backends";
 import type { Check } from "../../cli/doctor-check";
 import type { Host } from "../../cli/doctor-host";
-import { checkKernel, detectFeature, readKernelInventory, type FeatureEvidence } from "../../cli/doctor-kernel";
+import { checkKernel } from "../../cli/doctor-kernel";
 import { makeRoot, type RootSpec } from "./fakes/root";
 
 const roots: string[] = [];
@@ -16,45 +16,8 @@ function hostOn(spec: RootSpec): Host {
   return { root, env: {}, cwd: root, run: async () => ({ code: null, stdout: "", stderr: "", failure: "not-found" }), statfs: async () => ({ freeBytes: 0, totalBytes: 0 }) };
 }
 
-function detect(spec: RootSpec, module: string): FeatureEvidence {
-  const host = hostOn(spec);
-  return detectFeature(host, readKernelInventory(host), module);
-}
-
+/** The release fakes/root.ts writes by default. */
 const R = "6.1.0-test-amd64";
-
-describe("detectFeature: where the evidence comes from", () => {
-  it.each<[string, RootSpec, string, FeatureEvidence]>([
-    ["listed in /proc/modules", { procModules: ["vxlan"] }, "vxlan", { state: "loaded", evidence: "/proc/modules" }],
-    ["/sys/module with initstate (a loaded module)", { sysModules: { ipvlan: "loaded" } }, "ipvlan", { state: "loaded", evidence: "/sys/module/ipvlan" }],
-    ["/sys/module without initstate (built in, with parameters)", { sysModules: { vxlan: "builtin" } }, "vxlan", { state: "builtin", evidence: "/sys/module/vxlan" }],
-    ["br_netfilter's sysctl exists", { bridgeNf: true }, "br_netfilter", { state: "loaded", evidence: "/proc/sys/net/bridge/bridge-nf-call-iptables exists" }],
-    ["modules.builtin", { builtin: ["macvlan"], dep: [] }, "macvlan", { state: "builtin", evidence: `modules.builtin of ${R}` }],
-    ["CONFIG_…=y in /proc/config.gz", { config: { CONFIG_MACVLAN: "y" } }, "macvlan", { state: "builtin", evidence: "CONFIG_MACVLAN=y in /proc/config.gz" }],
-    ["CONFIG_…=y in /boot/config-<release>", { config: { CONFIG_VXLAN: "y" }, configAt: "/boot" }, "vxlan", { state: "builtin", evidence: `CONFIG_VXLAN=y in /boot/config-${R}` }],
-    ["modules.dep (loadable, not loaded)", { procModules: [], builtin: [], dep: ["ipip"] }, "ipip", { state: "loadable", evidence: `modules.dep of ${R}` }],
-    ["CONFIG_…=m without modules.dep", { procModules: [], config: { CONFIG_IPVLAN: "m" } }, "ipvlan", { state: "loadable", evidence: "CONFIG_IPVLAN=m in /proc/config.gz" }],
-    [
-      "CONFIG_…=m but the module file is not installed",
-      { procModules: [], dep: ["vxlan"], config: { CONFIG_IPVLAN: "m" } },
-      "ipvlan",
-      { state: "absent", evidence: `CONFIG_IPVLAN=m in /proc/config.gz, but modules.dep of ${R} has no ipvlan.ko (modules package not installed?)` },
-    ],
-    ["CONFIG_… is not set", { config: { CONFIG_NET_IPIP: "n" } }, "ipip", { state: "absent", evidence: "CONFIG_NET_IPIP is not set in /proc/config.gz" }],
-    ["neither modules.builtin nor modules.dep lists it", { procModules: [], builtin: ["bridge"], dep: ["vxlan"] }, "ipvlan", { state: "absent", evidence: `neither modules.builtin nor modules.dep of ${R} lists ipvlan` }],
-    ["nothing readable", {}, "vxlan", { state: "unknown", evidence: "no /proc/modules, /sys/module entry, modules.dep or kernel config says" }],
-  ])("%s", (_why, spec, module, expected) => {
-    expect(detect(spec, module)).toEqual(expected);
-  });
-
-  it("treats '-' and '_' in module file names alike, as modprobe does", () => {
-    expect(detect({ procModules: [], builtin: [], dep: ["br-netfilter"] }, "br_netfilter").state).toBe("loadable");
-  });
-
-  it("prefers 'loaded' over what the config says", () => {
-    expect(detect({ procModules: ["ipvlan"], config: { CONFIG_IPVLAN: "m" } }, "ipvlan").state).toBe("loaded");
-  });
-});
 
 describe("checkKernel: statuses and fixes", () => {
   const byId = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c]));

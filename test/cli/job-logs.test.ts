@@ -32,11 +32,27 @@ beforeAll(async () => {
           ],
         });
       }
+      if (job === "cnilab-probe-days") {
+        // Sat Nov 28 and Mon Nov 30: as Date text "Mon …" sorts before "Sat …", by time it is newer.
+        return json(200, {
+          kind: "PodList",
+          apiVersion: "v1",
+          metadata: {},
+          items: [
+            { metadata: { name: "cnilab-probe-days-mon", creationTimestamp: "2026-11-30T01:00:00Z" }, status: { phase: "Succeeded" } },
+            { metadata: { name: "cnilab-probe-days-sat", creationTimestamp: "2026-11-28T23:00:00Z" }, status: { phase: "Failed" } },
+          ],
+        });
+      }
       return json(200, { kind: "PodList", apiVersion: "v1", metadata: {}, items: [] });
     }
     if (url.pathname === "/api/v1/namespaces/default/pods/cnilab-probe-demo-new/log") {
       res.writeHead(200, { "content-type": "text/plain" });
       return res.end('{"id":"a","ok":true,"outcome":"connected","latencyMs":1,"attempts":1}\n');
+    }
+    if (url.pathname === "/api/v1/namespaces/default/pods/cnilab-probe-days-mon/log") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      return res.end("monday\n");
     }
     if (url.pathname.startsWith("/api/v1/namespaces/prod/")) return json(403, { kind: "Status", apiVersion: "v1", status: "Failure", message: "pods is forbidden", reason: "Forbidden", code: 403 });
     return json(404, { kind: "Status", apiVersion: "v1", status: "Failure", message: "not found", code: 404 });
@@ -58,5 +74,10 @@ describe("reading the assertion Jobs' logs", () => {
     expect(logs.other).toEqual({ missing: "no pod for Job default/cnilab-probe-other (kubectl -n default describe job cnilab-probe-other)" });
     expect(logs["prod-client"]).toMatchObject({ missing: expect.stringMatching(/^cannot read Job prod\/cnilab-probe-prod-client: /) });
     expect(requests).toContain("GET /api/v1/namespaces/default/pods/cnilab-probe-demo-new/log?container=probe");
+  });
+
+  it("takes the newest pod by time when the runs are days apart (Sat Nov 28 vs Mon Nov 30)", async () => {
+    const logs = await readJobLogs(kubeconfig, [{ client: "days", namespace: "default", name: "cnilab-probe-days" }]);
+    expect(logs.days).toEqual({ text: "monday\n" });
   });
 });

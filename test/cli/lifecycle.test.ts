@@ -7,23 +7,22 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { plannedResourceCount } from "../../cli/plan";
 import { runDown } from "../../cli/down";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runProcess } from "../../host/run";
-import type { LabPlan } from "../../plan";
+import type { RecordedResource } from "../helpers/mocks";
 import { REPO_ROOT, type FakeMachine } from "./fakes/install";
 import { argvOf, CLUSTER, labMachine, lockedPlugin, pulumiCallsOf, STACK, type LabRun } from "./fakes/lab";
 
 describe("cnilab up: re-runs, plugins, backend and state", () => {
   let m: FakeMachine;
-  let plan: LabPlan;
+  let created: RecordedResource[];
   let run: LabRun;
   let deps: LabCommandDeps;
   const upCalls = () => pulumiCallsOf(m).filter((c) => c.argv[0] === "up");
 
   beforeEach(async () => {
-    ({ m, plan, run, deps } = await labMachine());
+    ({ m, created, run, deps } = await labMachine());
   });
   afterEach(() => m.cleanup());
 
@@ -39,7 +38,7 @@ describe("cnilab up: re-runs, plugins, backend and state", () => {
     expect(again.code).toBe(0);
     expect(again.out).toContain(`Gone since the last up (removed by hand?): kind cluster ${CLUSTER}. Refreshing the state first`);
     expect(upCalls()[1]!.argv).toContain("--refresh");
-    const total = plannedResourceCount(plan);
+    const total = created.length;
     expect(again.out).toContain(`${total}/${total} created`);
     expect(again.out).not.toContain("unchanged");
     expect(m.clusters()).toEqual([CLUSTER]);
@@ -112,7 +111,7 @@ describe("cnilab up: re-runs, plugins, backend and state", () => {
 
     const down = await run(runDown, [STACK]);
     expect(down.err).toBe("");
-    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (${plannedResourceCount(plan)} resources).`);
+    expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (${created.length} resources).`);
   }, 90_000);
 
   it("CNILAB_STATE moves the backend and the settings copy; nothing is written in the project", async () => {

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
+import { tunnelDeviceMtu } from "../../backends/mtu";
 import { BACKENDS } from "../../backends/types";
 import type { Backend } from "../../backends/types";
 import { runIn, runSteps, startIn } from "../../datapath/exec";
 import { detectKernelFeatures, missingFeatures } from "../../datapath/kernel";
 import type { FeatureCheck } from "../../datapath/kernel";
 import { labDown, labUp, listLabNamespaces } from "../../datapath/lab";
-import { deviceMtu } from "../../datapath/mtu";
 import { planLab } from "../../datapath/plan";
 import { runLabProbes } from "../../datapath/probe-run";
 import { LISTENER_JS } from "../../datapath/scripts";
@@ -47,7 +47,7 @@ const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
 function notHere(backend: Backend): string | undefined {
   if (!features) return undefined;
   const missing = missingFeatures(BACKEND_FACTS[backend], features);
-  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features.reasons[f]})`).join(", ");
+  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features[f].evidence})`).join(", ");
 }
 
 async function json<T>(netns: string, argv: string[]): Promise<T> {
@@ -85,7 +85,7 @@ async function assertNodeState(backend: Backend, topo: LabTopology, podMtu: numb
   expect(pod[0]!.mtu).toBe(podMtu);
   if (device === undefined) return;
   const [link] = await json<JLink[]>(n1.netns, ["ip", "-j", "-d", "link", "show", "dev", device]);
-  expect(link!.mtu).toBe(deviceMtu(facts.datapath, topo.underlayMtu));
+  expect(link!.mtu).toBe(tunnelDeviceMtu(facts.datapath, topo.underlayMtu));
   const vxlan = facts.datapath.vxlan;
   if (vxlan === undefined) return;
   expect(link!.linkinfo?.info_kind).toBe("vxlan");

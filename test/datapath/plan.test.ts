@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
+import { TUNNEL_OVERHEAD, podMtu } from "../../backends/mtu";
 import { BACKENDS } from "../../backends/types";
 import type { Backend, BackendFacts } from "../../backends/types";
-import { containsIp, mustParseCidr, parseIp } from "../../plan/cidr";
+import { containsIp, mustParseCidr, parseIpv4 } from "../../ip/cidr";
 import { podHasRoute } from "../../datapath/attach";
 import { requiredFeatures } from "../../datapath/kernel";
-import { TUNNEL_OVERHEAD, podMtu } from "../../datapath/mtu";
 import { planLab } from "../../datapath/plan";
 import { planProbes } from "../../datapath/probes";
 import type { ProbePath } from "../../datapath/probes";
@@ -38,7 +38,7 @@ describe("planLab: every backend", () => {
     const added = planLab(BACKEND_FACTS[backend]).steps.filter((s) => s.argv[1] === "addr" && s.argv[2] === "add");
     expect(added.length).toBeGreaterThan(0);
     for (const s of added) {
-      const ip = parseIp(s.argv[3]!.split("/")[0]!)!;
+      const ip = parseIpv4(s.argv[3]!.split("/")[0]!)!;
       expect(allowed.some((c) => containsIp(c, ip)), s.argv.join(" ")).toBe(true);
     }
   });

@@ -43,12 +43,42 @@ describe("bench results", () => {
       sample("flannel-host-gw", "pod-pod-cross-node", 1, 18),
     ]);
     expect(markdownTable(rows).split("\n")).toEqual([
-      "| backend | pair | test | median (min–max) | ratio to node↔node | CPU-s per Gbit | p99 µs |",
-      "|---|---|---|---|---|---|---|",
-      "| underlay | node-node | tcp-1 | 20.00 (20.00–20.00) Gbit/s | 1.00 | 0.079 | – |",
-      "| flannel-host-gw | pod-pod-cross-node | tcp-1 | 18.00 (18.00–18.00) Gbit/s | 0.90 | – | – |",
+      "| backend | pair | test | median (min–max) | spread | ratio to node↔node | CPU-s per Gbit | p99 µs |",
+      "|---|---|---|---|---|---|---|---|",
+      "| underlay | node-node | tcp-1 | 20.00 (20.00–20.00) Gbit/s | – (1 rep) | 1.00 | 0.079 | – |",
+      "| flannel-host-gw | pod-pod-cross-node | tcp-1 | 18.00 (18.00–18.00) Gbit/s | – (1 rep) | 0.90 | – | – |",
       "",
     ]);
+  });
+
+  it("prints each spread, and withholds a ratio whose side disagrees across repetitions by more than 15 %", () => {
+    // vxlan: (14.7 − 12) / 12.6 = 21 %; the baseline (22 − 20) / 21 = 10 % is steady.
+    const vxlanNoisy = summarize([
+      sample("underlay", "node-node", 1, 20),
+      sample("underlay", "node-node", 2, 22),
+      sample("underlay", "node-node", 3, 21),
+      sample("flannel-vxlan", "pod-pod-cross-node", 1, 12),
+      sample("flannel-vxlan", "pod-pod-cross-node", 2, 14.7),
+      sample("flannel-vxlan", "pod-pod-cross-node", 3, 12.6),
+    ]);
+    expect(markdownTable(vxlanNoisy).split("\n").slice(2)).toEqual([
+      "| underlay | node-node | tcp-1 | 21.00 (20.00–22.00) Gbit/s | 10 % | 1.00 | – | – |",
+      "| flannel-vxlan | pod-pod-cross-node | tcp-1 | 12.60 (12.00–14.70) Gbit/s | 21 % | too noisy (this spread 21 % > 15 %) | – | – |",
+      "",
+      "1 of 2 ratios withheld: the repetitions disagree by more than 15 % (max − min over the median). Rerun on an idle machine, with more --reps or a longer --duration.",
+      "",
+    ]);
+    // A noisy baseline makes every ratio to it unreliable: (22 − 18) / 20 = 20 %.
+    const baselineNoisy = summarize([
+      sample("underlay", "node-node", 1, 18),
+      sample("underlay", "node-node", 2, 22),
+      sample("underlay", "node-node", 3, 20),
+      sample("flannel-host-gw", "pod-pod-cross-node", 1, 18),
+      sample("flannel-host-gw", "pod-pod-cross-node", 2, 18.5),
+      sample("flannel-host-gw", "pod-pod-cross-node", 3, 18.2),
+    ]);
+    expect(markdownTable(baselineNoisy)).toContain("| flannel-host-gw | pod-pod-cross-node | tcp-1 | 18.20 (18.00–18.50) Gbit/s | 3 % | too noisy (node↔node spread 20 % > 15 %) | – | – |\n");
+    expect(markdownTable(baselineNoisy)).toContain("\n2 of 2 ratios withheld:");
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The Docker-only labs for real, against the Docker engine on this machine: each stack's plan is
  * created through the Engine API with exactly the data the component hands to @pulumi/docker
- * (docker/engine.ts maps it), the assertion containers run the bundled probe and print to their
+ * (./engine.ts maps it), the assertion containers run the bundled probe and print to their
  * logs, and the report built from those logs must agree with the driver's facts.
  *
  * Two substitutions, because no registry is reachable here: every container runs an image imported
@@ -18,14 +18,11 @@ import { createServer, type Server } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  containerCreateRequest,
   DOCKER_DRIVERS,
   DRIVER_FACTS,
   loadDockerSpec,
-  networkCreateBody,
   planDockerLab,
   reportDockerLab,
-  uploadArchive,
   type DockerDriver,
   type DockerLabPlan,
   type DockerLabReport,
@@ -34,6 +31,7 @@ import { readStackFile } from "../../labs";
 import { bundleProbe } from "../../probe/bundle";
 import type { ProbeOutcome } from "../../probe/types";
 import { STACKS_DIR } from "../helpers/stacks";
+import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 import { Engine } from "./engine-client";
 import { busyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
 

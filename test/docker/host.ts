@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { featurePresent, kernelFeatures } from "../../host/kernel";
 import { DOCKER_SOCKET } from "./engine-client";
 
 const BOUND_MS = 15_000;
@@ -20,25 +21,14 @@ export function dockerEngineUnavailable(): string | undefined {
 }
 
 /**
- * Tries to create a `type` link on a veth inside a scratch network namespace (removed again), which
- * is the kernel feature the driver needs, without touching any host interface.
+ * Whether the kernel makes a `type` link, asked the one way (host/kernel.ts: made in a scratch
+ * namespace, removed again), without touching any host interface.
  */
 export function linkTypeUnavailable(type: "veth" | "macvlan" | "ipvlan"): string | undefined {
   if (type === "veth") return undefined;
   if (process.getuid?.() !== 0) return `not root: cannot check whether the kernel has ${type}`;
-  const ns = `cnilab-dkcheck-${process.pid}`;
-  const ip = (...args: string[]) => execFileSync("ip", args, { timeout: BOUND_MS, stdio: ["ignore", "ignore", "pipe"] });
-  try {
-    ip("netns", "add", ns);
-    ip("-n", ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1");
-    ip("-n", ns, "link", "add", "v0", "link", "p0", "type", type, "mode", type === "ipvlan" ? "l2" : "bridge");
-    return undefined;
-  } catch (err) {
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim();
-    return `this kernel cannot create ${type} links (ip link add … type ${type}: ${stderr})`;
-  } finally {
-    spawnSync("ip", ["netns", "del", ns], { timeout: BOUND_MS });
-  }
+  const found = kernelFeatures({ root: "/" }, { tryInNamespace: `cnilab-dkcheck-${process.pid}` })[type];
+  return featurePresent(found) ? undefined : `this kernel cannot create ${type} links (${found.evidence})`;
 }
 
 export interface BusyboxRootfs {

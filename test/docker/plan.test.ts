@@ -4,19 +4,17 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  containerCreateRequest,
   DOCKER_DRIVERS,
   DOCKER_LAB_IMAGES,
   loadDockerSpec,
   loadDockerStackSpec,
-  networkCreateBody,
   planDockerLab,
-  uploadArchive,
   type DockerDriver,
   type DockerLabPlan,
 } from "../../docker";
 import { validatePlan } from "../../probe/plan";
 import { ROOT, STACKS_DIR } from "../helpers/stacks";
+import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 
 const BUNDLE = "/* probe bundle */\n";
 const planOf = (driver: DockerDriver): DockerLabPlan =>

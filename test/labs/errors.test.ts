@@ -117,6 +117,14 @@ describe("lab file errors", () => {
     ]);
   });
 
+  it("an ipBlock except outside its cidr fails at load, through the engine's parser: file, path, value and what is allowed", async () => {
+    // The OpenAPI schema takes any string here; the API server refuses it (ValidateIPBlock: except
+    // entries must be strict subsets of cidr), and so must loading, not planLab later.
+    expect(await problems(() => load("invalid-ipblock-except.yaml"))).toBe(
+      'labs/invalid-ipblock-except.yaml: scenarios[0].policies[0].spec.ingress[0].from[0].ipBlock.except[1]: NetworkPolicy default/allow-lan: "10.1.0.0/24" must be a strict subset of cidr 192.168.0.0/16',
+    );
+  });
+
   it("a workload gives either one container's fields or a containers list", async () => {
     const base = "name: w\ntitle: t\nworkloads:\n  - name: web\n    labels: { app: web }\n";
     expect(await problems(() => parseLab(`${base}    image: agnhost\n    ports: [{ containerPort: 80 }]\n    containers: [{ name: a, image: agnhost, ports: [{ containerPort: 81 }] }]\n`, "labs/w.yaml"))).toBe(

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse } from "yaml";
-import { type Cidr, overlaps, parseCidr } from "../../plan/cidr";
+import { type Cidr, overlaps, parseCidr } from "../../ip/cidr";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../../pins";
 
 const LOCAL = join(__dirname, "../../local");

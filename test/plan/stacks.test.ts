@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BACKENDS } from "../../backends";
-import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../plan/cidr";
+import { containsCidr, formatCidr, mustParseCidr, overlaps } from "../../ip/cidr";
 import { stackSchema } from "../../labs/schema";
 import { planLab } from "../../plan";
 import { CALICO_CHART, FLANNEL_CHART, KIND_NODE_IMAGE } from "../../pins";

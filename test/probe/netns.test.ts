@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProbeLab, NAMES, netnsUnavailable, PORTS } from "../../probe/netns-lab";
+import type { ProbeLab } from "../../probe/netns-lab";
 import type { ProbeProtocol, ProbeSpec } from "../../probe/types";
-import { createProbeLab, NAMES, netnsUnavailable, PORTS } from "./lab";
-import type { ProbeLab } from "./lab";
 
 const unavailable = netnsUnavailable();
 if (unavailable) console.warn(`[skip] probe namespace tests: ${unavailable}`);

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { plannedResourceCount } from "../../cli/plan";
 import { readStackFile, type Spec } from "../../labs";
+import { planLab } from "../../plan";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { clusterStackNames, STACKS_DIR } from "../helpers/stacks";
 import { DYNAMIC_TYPE, runLabStack, type LabOutputs } from "./run-stack";
@@ -43,6 +45,11 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     expect(rs.find((r) => r.type === DYNAMIC_TYPE)!.parent).toBe(cluster.urn);
     const componentUrns = new Set([lab.urn, ...components.map((c) => c.urn)]);
     for (const r of rs.filter((r) => r.type.startsWith("kubernetes:"))) expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("the count `plan` and `up` announce is what the program registers: its custom resources, providers aside", () => {
+    const created = ofStack(stack).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    expect(plannedResourceCount(planLab(runs.get(stack)!.spec))).toBe(created.length);
   });
 
   it("every Kubernetes resource goes through the cluster's provider, built from the kubeconfig", () => {

@@ -4,13 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { probedServices } from "../../../assertions";
-import { planTargetResolver } from "../../../assertions/targets";
-import { plannedObjects } from "../../../cli/plan";
+import { vi } from "vitest";
 import type { LabCommandDeps } from "../../../cli/up";
 import type { Io } from "../../../cli/command";
 import { planLab, type LabPlan } from "../../../plan";
+import type { RecordedResource } from "../../helpers/mocks";
 import { loadStack } from "../../helpers/stacks";
+import { DYNAMIC_TYPE, runLabStack } from "../../program/run-stack";
 import { captureIo } from "../io";
 import { installFakes, REPO_ROOT, type Call, type FakeConfig, type FakeMachine } from "./install";
 import { HEALTHY, makeRoot } from "./root";
@@ -21,28 +21,34 @@ export const SUBNET = "172.16.2.0/24";
 /** What the lab's Docker network carries (plan/identity.ts). */
 export const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK };
 
-/** What the Pulumi program registers for a plan, as the fake's "program": plus components and a provider, which do not count. */
-export function programFor(plan: LabPlan): NonNullable<FakeConfig["program"]> {
+/**
+ * What the real Pulumi program registers for STACK, recorded once under the Pulumi mocks
+ * (test/program/run-stack.ts): the fake `pulumi up` streams exactly these, so what `up` announces
+ * and counts is checked against the program, not against a restatement of it.
+ */
+let recording: Promise<RecordedResource[]> | undefined;
+export function programRegistrations(): Promise<RecordedResource[]> {
+  recording ??= runLabStack(STACK).then((r) => r.recorded);
+  return recording;
+}
+
+/** The resources `up` creates and counts: custom ones, providers aside (the engine makes those silently). */
+export const createdResources = (recorded: readonly RecordedResource[]) => recorded.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+
+/** The recorded registrations as the fake's program, under the stack resource, with what the state records of the network and the cluster. */
+export function programFor(recorded: readonly RecordedResource[]): NonNullable<FakeConfig["program"]> {
   const resources = [
     { type: "pulumi:pulumi:Stack", name: `cnilab-${STACK}`, custom: false },
-    { type: "cnilab:lab:Lab", name: "lab", custom: false },
-    // `outputs`: what the state records of them (their Docker and kind names, which down then owns);
-    // `cluster`: the fake makes this kind cluster when it creates the resource, as the kind provider does.
-    { type: "docker:index/network:Network", name: "lab-cluster-network", custom: true, outputs: { name: CLUSTER } },
-    { type: "pulumi-nodejs:dynamic:Resource", name: "lab-cluster-kind", custom: true, outputs: { clusterName: CLUSTER, network: CLUSTER }, cluster: CLUSTER },
-    { type: "pulumi:providers:kubernetes", name: "lab-k8s", custom: true },
-    { type: "kubernetes:helm.sh/v3:Release", name: "lab-cni-flannel", custom: true },
-    ...plannedObjects(plan).map((o) => ({ type: `kubernetes:${o.apiVersion}:${o.kind}`, name: `${o.kind}-${o.metadata.namespace ?? ""}-${o.metadata.name}`, custom: true })),
-    // The assertion Jobs: a ConfigMap and a Job per source identity, and the probe targets' resolver.
-    ...plan.assertions.clients.flatMap((c) => [
-      { type: "kubernetes:core/v1:ConfigMap", name: `probe-configmap-${c.name}`, custom: true },
-      { type: "kubernetes:batch/v1:Job", name: `probe-job-${c.name}`, custom: true },
-    ]),
-    ...Object.values(planTargetResolver(probedServices(plan.assertions.probes), plan.assertions.clients.map((c) => c.namespace), "", {})).map((o) => ({
-      type: `kubernetes:${o.apiVersion}:${o.kind}`,
-      name: `targets-${o.kind}`,
-      custom: true,
-    })),
+    ...recorded.map((r) => {
+      // The URN's qualified type is the parents' types and its own, joined by '$'.
+      const parents = r.urn.split("::")[2]!.split("$").slice(0, -1);
+      const base = { type: r.type, name: r.name, custom: r.custom, parents };
+      // `outputs`: what the state records of them (their Docker and kind names, which down then owns);
+      // `cluster`: the fake makes this kind cluster when it creates the resource, as the kind provider does.
+      if (r.type === "docker:index/network:Network") return { ...base, outputs: { name: CLUSTER } };
+      if (r.type === DYNAMIC_TYPE) return { ...base, outputs: { clusterName: CLUSTER, network: CLUSTER }, cluster: CLUSTER };
+      return base;
+    }),
   ];
   const outputs = {
     backend: { value: STACK, secret: false },
@@ -62,17 +68,42 @@ export function readSalt(file: string): string {
 
 export type LabRun = (fn: (argv: string[], io: Io, deps: LabCommandDeps) => Promise<number>, argv: string[], env?: NodeJS.ProcessEnv) => Promise<{ code: number; out: string; err: string }>;
 
-export async function labMachine(): Promise<{ m: FakeMachine; plan: LabPlan; run: LabRun; deps: LabCommandDeps }> {
+export interface LabMachine {
+  m: FakeMachine;
+  plan: LabPlan;
+  run: LabRun;
+  deps: LabCommandDeps;
+  /** What the program creates (createdResources of its registrations): the count and order `up` must report. */
+  created: RecordedResource[];
+}
+
+/**
+ * The Automation API starts `pulumi` with this process's environment under the workspace's, so a
+ * developer's exported PULUMI_CONFIG_PASSPHRASE_FILE, PULUMI_BACKEND_URL or CNILAB_* would reach
+ * the fake and change what the tests expect: each lab test runs without them (restored by cleanup).
+ */
+function withoutOwnEnvironment(m: FakeMachine): void {
+  for (const name of Object.keys(process.env)) if (name.startsWith("PULUMI_") || name.startsWith("CNILAB_")) vi.stubEnv(name, undefined);
+  const cleanup = m.cleanup.bind(m);
+  m.cleanup = () => {
+    vi.unstubAllEnvs();
+    cleanup();
+  };
+}
+
+export async function labMachine(): Promise<LabMachine> {
+  const recorded = await programRegistrations();
   const m = installFakes();
+  withoutOwnEnvironment(m);
   const plan = planLab(await loadStack(STACK));
-  m.configure({ program: programFor(plan) });
+  m.configure({ program: programFor(recorded) });
   const deps: LabCommandDeps = { host: m.host(makeRoot(HEALTHY)), root: m.project, tty: false };
   const run: LabRun = async (fn, argv, env = {}) => {
     const io = captureIo({ ...m.env, ...env }, m.dir);
     const code = await fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } });
     return { code, out: io.out(), err: io.err() };
   };
-  return { m, plan, run, deps };
+  return { m, plan, run, deps, created: createdResources(recorded) };
 }
 
 /**

@@ -9,8 +9,8 @@ import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_pro
 import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleProbe } from "../../probe/bundle";
-import type { ProbePlan, ProbeResult, ProbeSummary } from "../../probe/types";
+import { bundleProbe } from "./bundle";
+import type { ProbePlan, ProbeResult, ProbeSummary } from "./types";
 
 /** Server ports, each with the behaviour the server namespace's iptables gives it. */
 export const PORTS = {
@@ -135,7 +135,7 @@ export async function createProbeLab(tag: string, subnet: number): Promise<Probe
       http: [PORTS.http, PORTS.httpDropped],
       dns: { port: PORTS.dns, records: { [NAMES.web]: `${net}.2` }, silent: [NAMES.slow] },
     };
-    const servers = spawn("ip", ["netns", "exec", server, process.execPath, join(__dirname, "fixtures", "servers.cjs"), JSON.stringify(config)]);
+    const servers = spawn("ip", ["netns", "exec", server, process.execPath, join(__dirname, "netns-servers.cjs"), JSON.stringify(config)]);
     children.push(servers);
     await waitForLine(servers, "ready", 10_000);
   } catch (err) {

@@ -1,8 +1,8 @@
-import type { ContainerPlan, NetworkPlan } from "./plan";
+import type { ContainerPlan, NetworkPlan } from "../../docker/plan";
 
 /**
  * The plan's networks and containers as Docker Engine API request bodies (API v1.41, Docker 20.10+),
- * for driving an engine directly (tests, `cnilab doctor`) with exactly what the component hands to
+ * for the tests that drive a real engine directly with exactly what the component hands to
  * @pulumi/docker. The mapping follows what the provider sends (kreuzwerker/terraform-provider-docker
  * v3.x resource_docker_{network,container}_funcs.go), noted where it differs in form.
  */
