@@ -4,7 +4,7 @@
  * an unknown option is answered with the closest one and the list of what the command takes.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { closest } from "../labs/errors";
+import { didYouMean } from "../labs/errors";
 import { UsageError } from "./command";
 
 export function parseCommandArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
@@ -23,8 +23,7 @@ function inOurWords(code: string, message: string, config: ParseArgsConfig): str
   const known = `options: ${[...options, "-h/--help"].join(", ")}`;
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? "";
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const hint = closest(quoted.replace(/^-+/, ""), Object.keys(config.options ?? {}));
-    return `unknown option '${quoted}'${hint ? ` (did you mean --${hint}?)` : ""}; ${known}`;
+    return `unknown option '${quoted}'${didYouMean(quoted, Object.keys(config.options ?? {}).map((o) => `--${o}`))}; ${known}`;
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return `option ${quoted.split(" ")[0]} needs a value`;
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument '${quoted}'; this command takes options only (${known})`;

@@ -5,7 +5,7 @@
  */
 import { parseCommandArgs } from "./args";
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
-import { closest } from "../labs/errors";
+import { didYouMean } from "../labs/errors";
 import { stackSchema } from "../labs/schema";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../pins";
 import { UsageError, type Command, type Io } from "./command";
@@ -136,8 +136,7 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
 
 export function parseBackend(value: string): Backend {
   if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
-  const hint = closest(value, BACKENDS);
-  throw new UsageError(`unknown backend '${value}'${hint ? ` (did you mean '${hint}'?)` : ""}; backends: ${BACKENDS.join(", ")}`);
+  throw new UsageError(`unknown backend '${value}'${didYouMean(value, BACKENDS)}; backends: ${BACKENDS.join(", ")}`);
 }
 
 export const doctorCommand: Command = {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { closest } from "../labs/errors";
+import { didYouMean } from "../labs/errors";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
@@ -13,8 +13,7 @@ export function version(): string {
 
 /** An unknown command named with the closest one and the list. */
 function unknownCommand(name: string, io: Io): number {
-  const hint = closest(name, COMMANDS.map((c) => c.name));
-  io.stderr(`cnilab: unknown command '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
+  io.stderr(`cnilab: unknown command '${name}'${didYouMean(name, COMMANDS.map((c) => c.name))}; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
   return 2;
 }
 

@@ -7,7 +7,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
 import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
 import { isDockerLab, loadDockerSpec, planDockerLab, type DockerSpec } from "../docker";
-import { closest } from "../labs/errors";
+import { didYouMean, fileProblem } from "../labs/errors";
 import { planLab } from "../plan";
 import { UsageError, type Io } from "./command";
 
@@ -52,8 +52,7 @@ export function resolveStack(arg: string | undefined, root: string, cwd: string)
   const file = resolve(stacksDir, `Pulumi.${arg}.yaml`);
   if (!STACK_NAME.test(arg) || !existsSync(file)) {
     const stacks = listStacks(root);
-    const hint = closest(arg, stacks);
-    throw new UsageError(`unknown stack '${arg}'${hint ? ` (did you mean '${hint}'?)` : ""}; stacks in ${STACKS_DIR}/: ${stacks.join(", ")}`);
+    throw new UsageError(`unknown stack '${arg}'${didYouMean(arg, stacks)}; stacks in ${STACKS_DIR}/: ${stacks.join(", ")}`);
   }
   return { name: arg, file, source: sourceName(file, root), inStacksDir: true };
 }
@@ -84,7 +83,9 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
   try {
     raw = readStackFile(ref.file);
   } catch (err) {
-    return { kind: "unreadable", message: `cannot read ${ref.source}: ${(err as Error).message.split("\n")[0]}` };
+    // A file-system failure in words (a directory, no permission); a YAML error with its first line.
+    const why = (err as Error).name === "YAMLParseError" ? `is not valid YAML: ${(err as Error).message.split("\n")[0]}` : fileProblem(err);
+    return { kind: "unreadable", message: `the stack file ${ref.source} ${why}` };
   }
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.

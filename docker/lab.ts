@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { closest, SpecError, type SpecProblem } from "../labs/errors";
+import { didYouMean, SpecError, type SpecProblem } from "../labs/errors";
 import { labFile, LABS_DIR, parseLabYaml, readLabFile } from "../labs/lab";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, formatIp, overlaps, parseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
@@ -91,8 +91,7 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
     const list = networkSubnets.get(c.network);
     if (!list) {
       const known = [...networkSubnets.keys()];
-      const hint = closest(c.network, known);
-      at(`${c.path}.network`, `no network named '${c.network}'${hint ? ` (did you mean '${hint}'?)` : ""}; networks: ${known.join(", ")}`);
+      at(`${c.path}.network`, `no network named '${c.network}'${didYouMean(c.network, known)}; networks: ${known.join(", ")}`);
       continue;
     }
     const ip = parseIpv4(c.address);
@@ -150,8 +149,7 @@ function hostProblem(cidr: Cidr, address: string): string | undefined {
 }
 
 function unknownName(kind: string, name: string, known: readonly string[]): string {
-  const hint = closest(name, known);
-  return `no ${kind} named '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; ${kind}s: ${known.join(", ") || "(none)"}`;
+  return `no ${kind} named '${name}'${didYouMean(name, known)}; ${kind}s: ${known.join(", ") || "(none)"}`;
 }
 
 function duplicates(names: readonly string[]): Set<string> {

@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { WORKLOAD_IMAGES } from "../pins";
 import { yamlValue } from "../policy/input-gate";
 import { unknownPolicyFields } from "../policy/fields";
 import { parseNetworkPolicy } from "../policy/parse-policy";
-import { SpecError, type SpecProblem } from "./errors";
+import { didYouMean, fileProblem, SpecError, type SpecProblem } from "./errors";
 import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
-import { zodProblems } from "./zod-problems";
+import { objectKeysAt, zodProblems } from "./zod-problems";
 
 /** The folder of the lab files: labs/ beside this module. */
 export const LABS_DIR = path.resolve(__dirname);
@@ -16,14 +16,30 @@ export function labFile(name: string, labsDir = LABS_DIR): string {
   return path.join(labsDir, `${name}.yaml`);
 }
 
-/** The text of labs/<name>.yaml and the path to name it by in messages; a missing file is a SpecError. */
+/** The lab names labs/ holds: <name> of every <name>.yaml. */
+export function listLabs(labsDir = LABS_DIR): string[] {
+  try {
+    return readdirSync(labsDir).flatMap((f) => (/^[a-z0-9-]+\.yaml$/.test(f) ? [f.slice(0, -".yaml".length)] : [])).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The text of labs/<name>.yaml and the path to name it by in messages. A file that is not there is
+ * answered with the closest lab and the list; a directory or an unreadable file is named as such.
+ */
 export function readLabFile(name: string, labsDir = LABS_DIR): { text: string; source: string } {
   const file = labFile(name, labsDir);
   const source = path.relative(process.cwd(), file) || file;
   try {
     return { text: readFileSync(file, "utf8"), source };
-  } catch {
-    throw new SpecError([{ source, path: "", message: `no such lab file (cnilab:lab '${name}' names labs/${name}.yaml)` }]);
+  } catch (err) {
+    const why = fileProblem(err);
+    if (why !== "no such file") throw new SpecError([{ source, path: "", message: `cnilab:lab '${name}' names this file, but it ${why}` }]);
+    const labs = listLabs(labsDir);
+    const hint = didYouMean(name, labs);
+    throw new SpecError([{ source, path: "", message: `no such lab file; cnilab:lab '${name}' names it${hint}; labs: ${labs.join(", ") || "(none)"}` }]);
   }
 }
 
@@ -45,7 +61,11 @@ export async function loadLab(name: string, labsDir = LABS_DIR): Promise<Lab> {
 }
 
 export async function parseLab(text: string, source: string): Promise<Lab> {
-  const parsed = labSchema.safeParse(parseLabYaml(text, source), { reportInput: true });
+  const value = parseLabYaml(text, source);
+  if (value === null || value === undefined) {
+    throw new SpecError([{ source, path: "", message: `the file is empty; a lab is a map with ${objectKeysAt(labSchema, []).join(", ")} (README "Labs and what a run checks")` }]);
+  }
+  const parsed = labSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw new SpecError(zodProblems(labSchema, parsed.error.issues, source));
   // The policies are narrowed to NetworkPolicyObject by checkPolicies below, which rejects anything else.
   const lab = parsed.data as unknown as Lab;

@@ -11,6 +11,11 @@ const dnsLabel = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
   .max(63);
 const labels = z.record(z.string(), z.string());
+/**
+ * Pulumi config values arrive as strings ("2"): such text becomes its number; anything else is left
+ * for the number schema to name as it is ("abc", null), where coercion would hide it as NaN or 0.
+ */
+const numericText = (v: unknown): unknown => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
 
 // ---- stack config (Pulumi.<stack>.yaml, keys under the `cnilab:` namespace) ----
 
@@ -25,7 +30,7 @@ export const stackSchema = z.strictObject({
   lab: dnsLabel,
   backend: z.enum(BACKENDS),
   /** 1 control-plane + 2 workers: the smallest shape with same-node and cross-node paths on workers. */
-  workers: z.coerce.number().int().min(0).max(10).default(2),
+  workers: z.preprocess(numericText, z.number().int().min(0).max(10)).default(2),
   /** iptables is kind's default and what every CNI here supports. */
   kubeProxyMode: z.enum(KUBE_PROXY_MODES).default("iptables"),
   /** kind's default pod subnet (10.244.0.0/16), which flannel's chart also defaults to. */

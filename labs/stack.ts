@@ -84,6 +84,12 @@ function normalise(raw: Record<string, unknown>): Record<string, unknown> {
 
 /** Strict parse → defaults → cross-field checks; every problem is reported at once. */
 export function parseStack(raw: Record<string, unknown>, source: string): Stack {
+  if (Object.keys(raw).length === 0) {
+    // An empty file, or one with only other namespaces' keys: one line, not a problem per missing key.
+    throw new SpecError([
+      { source, path: "", message: `has no cnilab: settings (an empty file?); a stack sets at least cnilab:lab and cnilab:backend (README "Stacks")` },
+    ]);
+  }
   const parsed = stackSchema.safeParse(normalise(raw), { reportInput: true });
   if (!parsed.success) {
     const problems = zodProblems(stackSchema, parsed.error.issues, source).map((p) => ({ ...p, path: `cnilab:${p.path}` }));

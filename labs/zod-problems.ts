@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { closest, formatPath, type SpecProblem } from "./errors";
+import { didYouMean, formatPath, type SpecProblem } from "./errors";
 
 /**
  * Turns zod issues into problems a person can act on: the path, the bad value, and what is allowed
@@ -12,52 +12,77 @@ export function zodProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue
       case "unrecognized_keys": {
         const allowed = objectKeysAt(schema, issue.path);
         return issue.keys.map((key) => {
-          const hint = closest(key, allowed);
           return {
             source,
             path: path ? `${path}.${key}` : key,
-            message: `unknown key '${key}'${hint ? ` (did you mean '${hint}'?)` : ""}; allowed keys: ${allowed.join(", ")}`,
+            message: `unknown key '${key}'${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
           };
         });
       }
       case "invalid_value": {
         const allowed = issue.values.map(String);
-        const got = "input" in issue ? String(issue.input) : undefined;
-        const hint = got === undefined ? undefined : closest(got, allowed);
-        return [
-          {
-            source,
-            path,
-            message: `${got === undefined ? "value" : `'${got}'`} is not allowed${hint ? ` (did you mean '${hint}'?)` : ""}; allowed: ${allowed.join(", ")}`,
-          },
-        ];
-      }
-      case "invalid_type": {
         const input = "input" in issue ? issue.input : undefined;
-        const got = input === undefined ? "nothing (the field is required)" : `${typeName(input)} ${JSON.stringify(input)}`;
-        return [{ source, path, message: `expected ${issue.expected}, got ${got}` }];
+        const hint = typeof input === "string" ? didYouMean(input, allowed) : "";
+        const what = input === undefined ? "missing (the field is required)" : `${shown(input)} is not allowed`;
+        return [{ source, path, message: `${what}${hint}; allowed: ${allowed.join(", ")}` }];
       }
+      case "invalid_type":
+        return [{ source, path, message: `expected ${expectedName(issue.expected)}, got ${got(issue)}` }];
       case "invalid_union": {
-        // Name each alternative by what its branch expected: "an array or 'all-pairs'".
+        // Name each alternative by what its branch expected: "a list or 'all-pairs'".
         const alternatives = issue.errors.map((branch) => {
           const first = branch[0];
-          if (first?.code === "invalid_type") return first.expected;
+          if (first?.code === "invalid_type") return expectedName(first.expected);
           if (first?.code === "invalid_value") return first.values.map((v) => `'${String(v)}'`).join(" or ");
           return first?.message ?? "another shape";
         });
+        return [{ source, path, message: `expected ${[...new Set(alternatives)].join(" or ")}, got ${got(issue)}` }];
+      }
+      case "too_small":
+      case "too_big": {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const side = issue.code === "too_small" ? (issue.inclusive === false ? "more than" : "at least") : issue.inclusive === false ? "less than" : "at most";
         const input = "input" in issue ? issue.input : undefined;
-        const got = input === undefined ? "nothing (the field is required)" : `${typeName(input)} ${JSON.stringify(input)}`;
-        return [{ source, path, message: `expected ${[...new Set(alternatives)].join(" or ")}, got ${got}` }];
+        const of = issue.origin === "string" ? ` characters` : issue.origin === "array" || issue.origin === "set" ? ` items` : "";
+        const size = typeof input === "string" || Array.isArray(input) ? ` (has ${input.length})` : input === undefined ? "" : ` (got ${shown(input)})`;
+        return [{ source, path, message: `must ${of ? "have" : "be"} ${side} ${String(bound)}${of}${size}` }];
       }
       case "custom":
         // Our own cross-field rules: the message says it all (the input is the whole object).
         return [{ source, path, message: issue.message }];
       default: {
-        const input = "input" in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : "";
+        // invalid_format carries our own regex message ("must be a DNS-1123 label: …").
+        const input = "input" in issue && issue.input !== undefined ? ` (got ${shown(issue.input)})` : "";
         return [{ source, path, message: `${issue.message}${input}` }];
       }
     }
   });
+}
+
+/** zod's type names in a reader's words. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  int: "a whole number",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map (key: value)",
+  record: "a map (key: value)",
+};
+const expectedName = (expected: string): string => EXPECTED[expected] ?? expected;
+
+/** What the field held: "nothing (the field is required)", "null", "string \"abc\"", "number 2.5". */
+function got(issue: z.core.$ZodIssue): string {
+  const input = "input" in issue ? issue.input : undefined;
+  if (input === undefined) return "nothing (the field is required)";
+  return input === null ? "null" : `${typeName(input)} ${shown(input)}`;
+}
+
+/** A value as the file would spell it; NaN (a coerced non-number) as "not a number". */
+function shown(value: unknown): string {
+  if (typeof value === "number" && Number.isNaN(value)) return "not a number";
+  if (typeof value === "string") return `'${value}'`;
+  return JSON.stringify(value) ?? String(value);
 }
 
 function typeName(value: unknown): string {

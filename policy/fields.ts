@@ -7,7 +7,7 @@
  * and what it holds; `status` is tombstoned there, so absent) and of metav1.ObjectMeta and
  * LabelSelector (kubernetes/apimachinery pkg/apis/meta/v1/types.go).
  */
-import { closest } from "../labs/errors";
+import { didYouMean } from "../labs/errors";
 import { isObj } from "./guards";
 
 /** A mapping's known fields; each maps to the shape of its value, `null` where nothing below is checked. */
@@ -76,8 +76,7 @@ function visit(value: unknown, fields: Fields, path: string, problems: FieldProb
   for (const [key, child] of Object.entries(value)) {
     const here = path ? `${path}.${key}` : key;
     if (!(key in fields)) {
-      const hint = closest(key, known);
-      problems.push({ path: here, message: `unknown field "${key}"${hint ? `, did you mean ${hint}?` : ""} (known here: ${known.join(", ")})` });
+      problems.push({ path: here, message: `unknown field '${key}'${didYouMean(key, known)}; known here: ${known.join(", ")}` });
       continue;
     }
     const shape = fields[key];

@@ -58,7 +58,7 @@ describe("argument errors exit 2 with one message and a pointer to --help", () =
     [["down"], "cnilab down: expected one <stack>, got none"],
     [["up", "kindnet", "macvlan"], "cnilab up: expected one <stack>, got kindnet macvlan"],
     [["down", "kindnet", "--purge"], "cnilab down: unknown option '--purge'; options: --force, -h/--help"],
-    [["down", "kindnet", "--forse"], "cnilab down: unknown option '--forse' (did you mean --force?); options: --force, -h/--help"],
+    [["down", "kindnet", "--forse"], "cnilab down: unknown option '--forse' (did you mean '--force'?); options: --force, -h/--help"],
     [["up", "no-such-stack"], "cnilab up: unknown stack 'no-such-stack'"],
     [["plan"], "cnilab plan: missing <stack>; stacks: "],
     [["plan", "kindnet", "--yaml"], "cnilab plan: unknown option '--yaml'; options: --images, --json, -h/--help"],

@@ -55,7 +55,7 @@ describe("stack config errors", () => {
 
   it("workers below 0", async () => {
     expect(await problems(() => parseStack({ ...good, workers: "-1" }, "s.yaml"))).toBe(
-      "s.yaml: cnilab:workers: Too small: expected number to be >=0 (got -1)",
+      "s.yaml: cnilab:workers: must be at least 0 (got -1)",
     );
   });
 
@@ -93,7 +93,7 @@ describe("lab file errors", () => {
   it("a policy field of the wrong type, with its full path, and a missing field", async () => {
     const lines = (await problems(() => load("invalid-policy-field.yaml"))).split("\n");
     expect(lines).toEqual([
-      "labs/invalid-policy-field.yaml: scenarios[0].traffic: expected array or 'all-pairs', got nothing (the field is required)",
+      "labs/invalid-policy-field.yaml: scenarios[0].traffic: expected a list or 'all-pairs', got nothing (the field is required)",
     ]);
   });
 

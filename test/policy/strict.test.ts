@@ -31,10 +31,10 @@ describe("strict NetworkPolicy fields", () => {
         status: {},
       }),
     ).toEqual([
-      { path: "spec.podSelector.matchLables", message: 'unknown field "matchLables", did you mean matchLabels? (known here: matchLabels, matchExpressions)' },
-      { path: "spec.ingress[0].from[0].ipBlok", message: 'unknown field "ipBlok", did you mean ipBlock? (known here: podSelector, namespaceSelector, ipBlock)' },
-      { path: "spec.ingress[0].port", message: 'unknown field "port", did you mean ports? (known here: from, ports)' },
-      { path: "status", message: 'unknown field "status" (known here: apiVersion, kind, metadata, spec)' },
+      { path: "spec.podSelector.matchLables", message: `unknown field 'matchLables' (did you mean 'matchLabels'?); known here: matchLabels, matchExpressions` },
+      { path: "spec.ingress[0].from[0].ipBlok", message: `unknown field 'ipBlok' (did you mean 'ipBlock'?); known here: podSelector, namespaceSelector, ipBlock` },
+      { path: "spec.ingress[0].port", message: `unknown field 'port' (did you mean 'ports'?); known here: from, ports` },
+      { path: "status", message: "unknown field 'status'; known here: apiVersion, kind, metadata, spec" },
     ]);
   });
 
@@ -47,8 +47,8 @@ describe("strict NetworkPolicy fields", () => {
     const lines = (err as SpecError).message.split("\n").map((l) => l.replace(/^.*invalid-policy-typo\.yaml: /, "FILE: "));
     expect(lines).toEqual([
       "FILE: namespaces: two namespaces are named 'prod'",
-      'FILE: scenarios[0].policies[0].spec.podSelecter: NetworkPolicy default/deny-web: unknown field "podSelecter", did you mean podSelector? (known here: podSelector, policyTypes, ingress, egress)',
-      'FILE: scenarios[0].policies[0].spec.ingress[0].from[0].podSelector.matchLabel: NetworkPolicy default/deny-web: unknown field "matchLabel", did you mean matchLabels? (known here: matchLabels, matchExpressions)',
+      `FILE: scenarios[0].policies[0].spec.podSelecter: NetworkPolicy default/deny-web: unknown field 'podSelecter' (did you mean 'podSelector'?); known here: podSelector, policyTypes, ingress, egress`,
+      `FILE: scenarios[0].policies[0].spec.ingress[0].from[0].podSelector.matchLabel: NetworkPolicy default/deny-web: unknown field 'matchLabel' (did you mean 'matchLabels'?); known here: matchLabels, matchExpressions`,
     ]);
   });
 
@@ -56,8 +56,8 @@ describe("strict NetworkPolicy fields", () => {
     const run = await matrix("invalid-typo.yaml");
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'cnilab policy matrix: invalid-typo.yaml: NetworkPolicy x/deny-web: spec.podSelecter: unknown field "podSelecter", did you mean podSelector? ' +
-        "(known here: podSelector, policyTypes, ingress, egress)\n",
+      "cnilab policy matrix: invalid-typo.yaml: NetworkPolicy x/deny-web: spec.podSelecter: unknown field 'podSelecter' (did you mean 'podSelector'?); " +
+        "known here: podSelector, policyTypes, ingress, egress\n",
     );
   });
 
