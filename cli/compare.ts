@@ -56,10 +56,10 @@ function importDatapathBench(root: string, stacks: readonly string[], io: Io): v
   try {
     run = JSON.parse(readFileSync(file, "utf8")) as BenchRun;
   } catch (err) {
-    io.stderr(`compare: cannot read ${file}: ${(err as Error).message}\n`);
+    io.stderr(`cnilab compare: cannot read ${file}: ${(err as Error).message}\n`);
     return;
   }
-  for (const saved of saveDatapathRun(root, run)) io.stderr(`compare: imported ${file} → ${saved}\n`);
+  for (const saved of saveDatapathRun(root, run)) io.stderr(`cnilab compare: imported ${file} → ${saved}\n`);
 }
 
 export const compareCommand: Command = {
@@ -85,8 +85,8 @@ export const compareCommand: Command = {
 
     const empty = comparison.stacks.filter((s, i) => Object.keys(results[i]!.files).length === 0);
     for (const s of comparison.stacks) {
-      for (const m of s.missing) io.stderr(`compare: ${s.stack} has no ${m.kind}.json: run \`${m.command}\`\n`);
-      for (const u of s.unreadable) io.stderr(`compare: ${s.stack}: unreadable ${u}\n`);
+      for (const m of s.missing) io.stderr(`cnilab compare: ${s.stack} has no ${m.kind}.json: run \`${m.command}\`\n`);
+      for (const u of s.unreadable) io.stderr(`cnilab compare: ${s.stack}: unreadable ${u}\n`);
     }
     if (empty.length > 0) {
       io.stderr(`cnilab compare: no saved results for ${empty.map((s) => s.stack).join(", ")} in ${join(root, "results")}; produce them with the commands above\n`);

@@ -6,6 +6,8 @@ import { BACKENDS } from "../backends/types";
 import type { Backend } from "../backends/types";
 import { BENCH_DEFAULTS, missingTools, runBench } from "../datapath/bench";
 import { gatherSections, sideBySide } from "../datapath/explain";
+import { plannedSections } from "../datapath/explain-plan";
+import { planLab } from "../datapath/plan";
 import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
 import { markdownTable } from "../datapath/results";
@@ -37,7 +39,8 @@ Verbs:
   bench     for each backend: build, iperf3 (1 and 4 streams) and sockperf latency, remove;
             node↔node baseline first; Markdown table + JSON (default backends: ${BENCH_BACKENDS.join(", ")})
   explain   per node ip route, the overlay device (ip -d link), FDB and neighbours; several
-            backends side by side
+            backends side by side. A backend that is not up is explained from its plan (the
+            commands 'up' would run, marked "(plan)"; no root needed)
   down      remove the lab's namespaces (every cnilab-dp-* namespace when no backend is named)
 
 Backends: ${BACKENDS.join(", ")}
@@ -88,8 +91,9 @@ export const datapathCommand: Command = {
     const lab: LabOptions = { ...LAB_DEFAULTS, nodes: positiveInt("--nodes", values.nodes, LAB_DEFAULTS.nodes) };
     const problems = validateLabOptions(lab);
     if (problems.length > 0) throw new UsageError(problems.join("; "));
-    if (process.getuid?.() !== 0) {
-      io.stderr(`cnilab datapath: needs root (it creates network namespaces, veth pairs, bridges and iptables rules); run it as root, e.g. with sudo\n`);
+    // explain reads a lab that is not up from its plan, which needs no privilege.
+    if (verb !== "explain" && process.getuid?.() !== 0) {
+      io.stderr(`cnilab datapath ${verb}: needs root (it creates network namespaces, veth pairs, bridges and iptables rules); run it as root, e.g. with sudo\n`);
       return 2;
     }
     const dir = stateDir(io.env, io.cwd);
@@ -101,7 +105,7 @@ export const datapathCommand: Command = {
       case "probe":
         return probe(backends, dir, io);
       case "explain":
-        return explain(backends, dir, io);
+        return explain(backends, lab, dir, io);
       case "bench":
         return bench(backends.length > 0 ? backends : BENCH_BACKENDS, lab, values, dir, io);
     }
@@ -113,7 +117,7 @@ async function up(backends: Backend[], lab: LabOptions, dir: string, io: Io): Pr
   for (const backend of backends) {
     const result = await labUp(backend, lab, dir);
     if (result.status === "not-available") {
-      io.stderr(`${backend}: not available here: ${result.reasons.join("; ")} (this kernel lacks it; the backend itself is fine)\n`);
+      io.stderr(`cnilab datapath up: ${backend}: not available here: ${result.reasons.join("; ")} (this kernel lacks it; the backend itself is fine)\n`);
       code = 2;
       continue;
     }
@@ -143,17 +147,14 @@ async function runningTopology(backend: Backend, dir: string): Promise<LabTopolo
   return labTopology(backend, BACKEND_FACTS[backend].datapath.routeBlockPrefix, options);
 }
 
-async function requireUp(backend: Backend, dir: string, io: Io): Promise<LabTopology | undefined> {
-  const topo = await runningTopology(backend, dir);
-  if (!topo) io.stderr(`${backend}: not up (run: cnilab datapath up ${backend})\n`);
-  return topo;
-}
-
 async function probe(backends: Backend[], dir: string, io: Io): Promise<number> {
   let code = 0;
   for (const backend of backends) {
-    const topo = await requireUp(backend, dir, io);
-    if (!topo) return 2;
+    const topo = await runningTopology(backend, dir);
+    if (!topo) {
+      io.stderr(`cnilab datapath probe: ${backend} is not up (run: cnilab datapath up ${backend})\n`);
+      return 2;
+    }
     const report = await runLabProbes(BACKEND_FACTS[backend], topo);
     io.stdout(formatProbeReport(backend, report));
     if (report.rows.some((r) => !r.matches)) code = 1;
@@ -161,12 +162,19 @@ async function probe(backends: Backend[], dir: string, io: Io): Promise<number> 
   return code;
 }
 
-async function explain(backends: Backend[], dir: string, io: Io): Promise<number> {
+/** A lab that is up is read from the kernel (root); one that is not is explained from its plan, and says so. */
+async function explain(backends: Backend[], lab: LabOptions, dir: string, io: Io): Promise<number> {
   const columns = [];
   for (const backend of backends) {
-    const topo = await requireUp(backend, dir, io);
-    if (!topo) return 2;
-    columns.push({ title: backend, sections: await gatherSections(BACKEND_FACTS[backend], topo) });
+    const facts = BACKEND_FACTS[backend];
+    const topo = await runningTopology(backend, dir);
+    if (topo && process.getuid?.() !== 0) {
+      io.stderr(`cnilab datapath explain: ${backend} is up; reading its namespaces needs root (run it as root, e.g. with sudo)\n`);
+      return 2;
+    }
+    if (!topo) io.stderr(`cnilab datapath explain: ${backend} is not up; explaining it from the plan\n`);
+    const sections = topo ? await gatherSections(facts, topo) : plannedSections(facts, planLab(facts, lab));
+    columns.push({ title: topo ? backend : `${backend} (plan)`, sections });
   }
   io.stdout(`${sideBySide(columns)}\n`);
   return 0;
@@ -184,7 +192,7 @@ async function bench(backends: readonly Backend[], lab: LabOptions, values: { re
     reps: positiveInt("--reps", values.reps, BENCH_DEFAULTS.reps),
     warmup: values.warmup === "0" ? 0 : positiveInt("--warmup", values.warmup, BENCH_DEFAULTS.warmup),
     stateDir: dir,
-    progress: (line) => io.stderr(`bench: ${line}\n`),
+    progress: (line) => io.stderr(`cnilab datapath bench: ${line}\n`),
   });
   const file = resolve(io.cwd, values.json ?? `${dir}/datapath-bench.json`);
   mkdirSync(dirname(file), { recursive: true });

@@ -90,6 +90,7 @@ export async function preflightTools(host: Host, tools: readonly ToolName[], say
 export function reportPreflight(p: Preflight, io: Io, command: string): boolean {
   for (const f of p.failures) io.stderr(`cnilab ${command}: missing prerequisite: ${f.message}. Fix: ${f.fix}\n`);
   if (p.failures.length > 0) return false;
-  for (const w of p.warnings) io.stdout(`warning: ${w.message} (fix: ${w.fix})\n`);
+  // Stderr, like every diagnostic: stdout stays the command's own output (a --json report parses).
+  for (const w of p.warnings) io.stderr(`cnilab ${command}: warning: ${w.message} (fix: ${w.fix})\n`);
   return true;
 }

@@ -62,7 +62,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`cnilab ${name}: ${(err as Error).message}\n(see 'cnilab ${name} --help')\n`);
       return 2;
     }
-    throw err;
+    // Anything else is still this command's failure: one line with its prefix, never a stack trace.
+    io.stderr(`cnilab ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
 }
 

@@ -86,7 +86,7 @@ export const perfCommand: Command = {
         host,
         readyTimeoutMs: Number(timeout) * 1000,
         pollMs: Number(io.env.CNILAB_POLL_MS ?? 1000),
-        progress: (line) => io.stderr(`perf: ${line}\n`),
+        progress: (line) => io.stderr(`cnilab perf: ${line}\n`),
       });
     } catch (err) {
       io.stderr(`cnilab perf: ${(err as Error).message.split("\n")[0]} (is the lab up? cnilab up ${ref.name})\n`);

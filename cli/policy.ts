@@ -117,7 +117,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   const explicitPorts = (values.port ?? []).map(parsePortArg);
 
   const loaded = await loadPolicyInput(files, io);
-  for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
+  for (const note of loaded.notes) io.stderr(`cnilab policy matrix: note: ${note}\n`);
   if (loaded.problems.length > 0) return fail(io, loaded.problems);
 
   const pods = [...loaded.pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -132,7 +132,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
     throw err;
   }
   for (const ns of matrix.impliedNamespaces) {
-    io.stderr(`note: namespace ${ns} has pods but no Namespace object; taking it as labelled only ${NAMESPACE_NAME_LABEL}=${ns}\n`);
+    io.stderr(`cnilab policy matrix: note: namespace ${ns} has pods but no Namespace object; taking it as labelled only ${NAMESPACE_NAME_LABEL}=${ns}\n`);
   }
   noteMissingNamedPorts(matrix, io);
   if (output === "table") io.stdout(renderTruthTables(matrix));
@@ -174,7 +174,7 @@ function noteMissingNamedPorts(matrix: PolicyMatrix, io: Io): void {
     const missing = matrix.pods.filter((_, d) => matrix.port(d, q) === undefined);
     if (missing.length === 0) return;
     const shown = missing.length > 5 ? `${missing.slice(0, 5).join(", ")} and ${missing.length - 5} more` : missing.join(", ");
-    io.stderr(`note: ${formatQuery(query)}: no such port on ${shown}; connections to them are left out\n`);
+    io.stderr(`cnilab policy matrix: note: ${formatQuery(query)}: no such port on ${shown}; connections to them are left out\n`);
   });
 }
 

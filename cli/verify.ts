@@ -111,7 +111,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
   }
   // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
-  const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`${line}\n`));
+  const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`cnilab verify: ${line}\n`));
   const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
   if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
   const opened = await openLabStack(labWorkspace(ref.name, deps, { pulumiPath: pulumi.path }), false);

@@ -42,7 +42,7 @@ export const PROBE_HELP = [
 /** The probe program: parse options, read and validate the plan, run it, print the lines. */
 export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<number> {
   const usage = (message: string): number => {
-    io.stderr(`probe: ${message}\nusage: ${PROBE_USAGE}\n`);
+    io.stderr(`cnilab probe: ${message}\nusage: ${PROBE_USAGE}\n`);
     return 2;
   };
   let values: { plan?: string; targets?: string; concurrency?: string; help?: boolean };
@@ -82,7 +82,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<numb
   }
   const check = parsePlanText(text, file);
   if (!check.ok) {
-    io.stderr(`probe: invalid plan ${file}:\n${check.problems.map((p) => `  ${p}`).join("\n")}\n`);
+    io.stderr(`cnilab probe: invalid plan ${file}:\n${check.problems.map((p) => `  ${p}`).join("\n")}\n`);
     return 2;
   }
   const bound = bindEndpoints(check.plan, targets);

@@ -31,7 +31,7 @@ describe("cnilab compare", () => {
 
   beforeAll(async () => {
     const r = await compare([...STACKS, "--out", join(dir, "out"), "--format", "md,json"]);
-    expect(r.err).toContain(`compare: imported ${join(dir, "state", "datapath-bench.json")} → ${join(dir, "state", "results", "datapath-flannel-host-gw", "perf.json")}`);
+    expect(r.err).toContain(`cnilab compare: imported ${join(dir, "state", "datapath-bench.json")} → ${join(dir, "state", "results", "datapath-flannel-host-gw", "perf.json")}`);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`${join(dir, "out", "compare.md")}\n${join(dir, "out", "compare.json")}\n`);
     expect(existsSync(join(dir, "out", "compare.html"))).toBe(false);
@@ -41,8 +41,8 @@ describe("cnilab compare", () => {
 
   it("says which command produces each missing result, on stderr and in the report", async () => {
     const r = await compare([...STACKS, "--out", join(dir, "out2"), "--format", "md"]);
-    expect(r.err).toContain("compare: calico-ipip has no perf.json: run `cnilab perf calico-ipip --quick`\n");
-    expect(r.err).toContain("compare: calico-ipip has no facts.json: run `cnilab perf calico-ipip --quick`\n");
+    expect(r.err).toContain("cnilab compare: calico-ipip has no perf.json: run `cnilab perf calico-ipip --quick`\n");
+    expect(r.err).toContain("cnilab compare: calico-ipip has no facts.json: run `cnilab perf calico-ipip --quick`\n");
     expect(md).toContain("- calico-ipip: no perf.json — run `cnilab perf calico-ipip --quick`\n");
     expect(md).not.toContain("- flannel-vxlan: no");
   });
@@ -105,7 +105,7 @@ describe("cnilab compare", () => {
   it("a stack with no saved results stops the report with the commands that make them (exit 2)", async () => {
     const r = await compare(["flannel-vxlan", "kindnet", "--out", join(dir, "out3")]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("compare: kindnet has no verify.json: run `cnilab up kindnet && cnilab verify kindnet`\n");
+    expect(r.err).toContain("cnilab compare: kindnet has no verify.json: run `cnilab up kindnet && cnilab verify kindnet`\n");
     expect(r.err).toContain(`cnilab compare: no saved results for kindnet in ${join(dir, "state", "results")}; produce them with the commands above\n`);
     expect(existsSync(join(dir, "out3"))).toBe(false);
   });

@@ -29,7 +29,7 @@ describe("policy matrix -f LAB", () => {
       "prod/db>prod/api:8080 false",
       "prod/frontend>prod/api:8080 true",
     ]);
-    expect(run.stderr).toContain("note: lab-small.yaml: lab lab-small: one pod per workload and per client, the policies of every scenario together, as its plan probes them\n");
+    expect(run.stderr).toContain("cnilab policy matrix: note: lab-small.yaml: lab lab-small: one pod per workload and per client, the policies of every scenario together, as its plan probes them\n");
   });
 
   it("reports a lab file's problems as the lab loader does, with exit 2", async () => {
@@ -110,7 +110,7 @@ describe("policy matrix on sidecars and host-network pods", () => {
         "",
       ].join("\n"),
     );
-    expect(run.stderr).toMatch(/^note: Pod x\/web: port name metrics\/TCP is declared by containers web \(9090\), exporter \(9100\);/m);
-    expect(run.stderr).toMatch(/^note: Pod x\/node-agent: hostNetwork: NetworkPolicy behaviour for host-network pods is undefined;/m);
+    expect(run.stderr).toMatch(/^cnilab policy matrix: note: Pod x\/web: port name metrics\/TCP is declared by containers web \(9090\), exporter \(9100\);/m);
+    expect(run.stderr).toMatch(/^cnilab policy matrix: note: Pod x\/node-agent: hostNetwork: NetworkPolicy behaviour for host-network pods is undefined;/m);
   });
 });

@@ -19,7 +19,7 @@ describe("cnilab datapath: arguments and root", () => {
     vi.spyOn(process, "getuid").mockReturnValue(1000);
     const c = capture();
     expect(await main(["datapath", "up", "flannel-vxlan"], c.io)).toBe(2);
-    expect(c.err()).toContain("cnilab datapath: needs root (it creates network namespaces, veth pairs, bridges and iptables rules)");
+    expect(c.err()).toContain("cnilab datapath up: needs root (it creates network namespaces, veth pairs, bridges and iptables rules)");
   });
 
   it("names an unknown backend and lists the known ones, exit 2", async () => {

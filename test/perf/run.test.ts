@@ -61,7 +61,7 @@ describe("cnilab perf against an API stand-in", () => {
       const state = join(dir, "state-ok");
       const r = await perf(standIn, state);
       // One pair's runs failed (timeouts): the rest is saved and the exit code says so.
-      expect(r.err).toContain("perf: pod-pod-cross-node:");
+      expect(r.err).toContain("cnilab perf: pod-pod-cross-node:");
       expect(r.code).toBe(1);
       expect(r.out).toContain("problem: pod-pod-cross-node: tcp-1 rep 0: iperf3: unable to connect to server: Connection timed out (exit 0)");
       expect(r.out).toContain("problem: pod-pod-cross-node: tcp-rr rep 1: connect to 10.99.0.9:5300 timed out after 3000 ms");
@@ -127,7 +127,7 @@ describe("cnilab perf against an API stand-in", () => {
         ["perf-server-host", [true, true]],
       ]);
       expect(standIn.created.filter((c) => c.kind === "Job").map((c) => c.body.metadata.name)).toEqual(["perf-node-node", "perf-pod-pod-same-node", "perf-pod-pod-cross-node"]);
-      expect(r.err).toContain("perf: pod-clusterip-cross-node: skipped — macvlan (bridge mode): pods have no route to the service subnet");
+      expect(r.err).toContain("cnilab perf: pod-clusterip-cross-node: skipped — macvlan (bridge mode): pods have no route to the service subnet");
     } finally {
       await standIn.close();
     }

@@ -30,8 +30,8 @@ describe("cnilab policy matrix", () => {
       `80/TCP  (rows: from, columns: to; . allowed, X denied)\n${table}\n\n81/UDP  (rows: from, columns: to; . allowed, X denied)\n${table}\n`,
     );
     expect(run.stderr).toBe(
-      "note: xy-multidoc.yaml: ignored 1 Service (only Namespace, Pod, NetworkPolicy are read)\n" +
-        "note: namespace z has pods but no Namespace object; taking it as labelled only kubernetes.io/metadata.name=z\n",
+      "cnilab policy matrix: note: xy-multidoc.yaml: ignored 1 Service (only Namespace, Pod, NetworkPolicy are read)\n" +
+        "cnilab policy matrix: note: namespace z has pods but no Namespace object; taking it as labelled only kubernetes.io/metadata.name=z\n",
     );
   });
 
@@ -76,7 +76,7 @@ describe("cnilab policy matrix", () => {
     const run = await cnilab("policy", "matrix", "-f", "xy-multidoc.yaml", "--port", "serve-81-udp/UDP", "-o", "json");
     const rows = (JSON.parse(run.stdout) as { results: MatrixResultRow[] }).results;
     expect(new Set(rows.map((r) => r.to))).toEqual(new Set(["x/a"]));
-    expect(run.stderr).toContain("note: serve-81-udp/UDP: no such port on x/b, y/a, z/a; connections to them are left out\n");
+    expect(run.stderr).toContain("cnilab policy matrix: note: serve-81-udp/UDP: no such port on x/b, y/a, z/a; connections to them are left out\n");
     const table = await cnilab("policy", "matrix", "-f", "xy-multidoc.yaml", "--port", "serve-81-udp/UDP");
     expect(table.stdout.split("\n").slice(0, 3)).toEqual([
       "serve-81-udp/UDP  (rows: from, columns: to; . allowed, X denied, - no such port on that destination)",
