@@ -27,6 +27,8 @@ export interface Host extends MachineRoot {
   os?: { platform: string; arch: string };
   /** Where `cnilab setup` keeps kind and Pulumi; absent, only the user's own installs count. */
   tools?: ToolShelf;
+  /** The Node.js version cnilab runs on; default process.versions.node. */
+  node?: string;
   /** Directory for the free-disk fallback when Docker's data root is unknown. */
   cwd: string;
   /** Runs a tool with `env` plus `extraEnv`. */

@@ -5,7 +5,6 @@
  */
 import { parseCommandArgs } from "./args";
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
-import { didYouMean } from "../labs/errors";
 import { stackSchema } from "../labs/schema";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../pins";
 import { UsageError, type Command, type Io } from "./command";
@@ -13,11 +12,13 @@ import { formatVersion, type Check } from "./doctor-check";
 import { checkCgroup, checkDocker } from "./doctor-docker";
 import { systemHost, type Host } from "./doctor-host";
 import { checkKernel } from "./doctor-kernel";
+import { DOCKER_TARGETS, parseTarget, runDockerChecks } from "./doctor-target";
 import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
 import { renderSetupPlan, toolCheck } from "./doctor-tools";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
 import { TOOL_NAMES, type ToolName } from "../pins/tools";
 import { checkPlugins } from "./pulumi-plugins";
+import { checkNode, packageInfo } from "./doctor-node";
 
 export interface DoctorOptions {
   /** The backends the lab may use: the kernel checks cover what they need. */
@@ -52,6 +53,7 @@ export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFo
   const [kind, pulumi] = tools.map((l) => toolCheck(host, l, found?.failed[l.tool]));
   const shape = { workers: opts.workers, families: [...new Set(opts.backends.map((b) => BACKEND_FACTS[b].family))] };
   const checks = [
+    checkNode(host.node ?? process.versions.node, packageInfo().engines?.node),
     docker.check,
     checkCgroup(host, docker.info, opts.kubernetesMinor),
     kind!.check,
@@ -101,7 +103,9 @@ Checks that this machine can run a lab, one line per check: pass, warn or fail, 
   disk           free space on Docker's data root for the node image and images
 
 Options
-  --backend BACKEND  check for one backend: ${BACKENDS.join(", ")}.
+  --backend BACKEND  check for one backend: ${BACKENDS.join(", ")};
+                     or a Docker-only lab's driver: ${DOCKER_TARGETS.join(", ")} (Docker, Pulumi,
+                     its plugins and the driver's link type in the kernel; no kind).
                      Default: all of them; a module some backends lack then warns and names
                      the backends it affects, and fails only if every backend needs it.
   --json             print {"checks":[{"id","status","message","fix"}, …],
@@ -122,21 +126,19 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const backends = values.backend === undefined ? BACKENDS : [parseBackend(values.backend)];
-  const report = await runChecks(host, { backends, workers: DEFAULT_WORKERS, kubernetesMinor: DEFAULT_KUBERNETES_MINOR });
+  const target = values.backend === undefined ? { backends: BACKENDS } : parseTarget(values.backend);
+  const report =
+    "driver" in target
+      ? await runDockerChecks(host, target.driver)
+      : await runChecks(host, { backends: target.backends, workers: DEFAULT_WORKERS, kubernetesMinor: DEFAULT_KUBERNETES_MINOR });
   if (values.json) {
     const setup = report.tools.flatMap((l) => (l.fetch ? [{ tool: l.tool, ...l.fetch }] : []));
     io.stdout(JSON.stringify({ checks: report.checks, setup }, null, 2) + "\n");
   } else {
-    const scope = values.backend ?? "all backends";
-    io.stdout(`cnilab doctor — ${scope}, 1 control plane + ${DEFAULT_WORKERS} workers\n\n${renderChecks(report.checks)}\n${renderSetupPlan(host, report.tools)}`);
+    const scope = "driver" in target ? `Docker-only lab, ${target.driver} driver (no kind cluster)` : `${values.backend ?? "all backends"}, 1 control plane + ${DEFAULT_WORKERS} workers`;
+    io.stdout(`cnilab doctor — ${scope}\n\n${renderChecks(report.checks)}\n${renderSetupPlan(host, report.tools)}`);
   }
   return report.checks.some((c) => c.status === "fail") ? 1 : 0;
-}
-
-export function parseBackend(value: string): Backend {
-  if ((BACKENDS as readonly string[]).includes(value)) return value as Backend;
-  throw new UsageError(`unknown backend '${value}'${didYouMean(value, BACKENDS)}; backends: ${BACKENDS.join(", ")}`);
 }
 
 export const doctorCommand: Command = {

@@ -1,14 +1,13 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { didYouMean } from "../labs/errors";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
+import { packageInfo } from "./doctor-node";
 import { userDir } from "../host/state";
 
 /** package.json's version: what `cnilab --version` prints. */
 export function version(): string {
-  return (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+  return packageInfo().version;
 }
 
 /** An unknown command named with the closest one and the list. */

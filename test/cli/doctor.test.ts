@@ -318,6 +318,7 @@ describe("runDoctor", () => {
     m.configure({ plugins: BOTH_PLUGINS });
     const report = await runChecks(host(), { backends: ["flannel-vxlan"], workers: 2, kubernetesMinor: 34 });
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["node", "pass"],
       ["docker", "pass"],
       ["docker-cgroup", "pass"],
       ["kind", "pass"],
@@ -332,8 +333,8 @@ describe("runDoctor", () => {
     ]);
     const io = captureIo(m.env);
     expect(await runDoctor(["--backend", "flannel-vxlan"], io, host())).toBe(0);
-    expect(io.out()).toMatch(/^cnilab doctor — flannel-vxlan, 1 control plane \+ 2 workers\n\npass  docker {15}Docker 28.2.2 is reachable/);
-    expect(io.out()).toMatch(/\n11 pass, 0 warn, 0 fail\n\ncnilab setup fetches \(linux-amd64\):\n {2}kind {4}v0.30.0 {3}https:\/\/github.com\/kubernetes-sigs\/kind\/releases\/download\/v0.30.0\/kind-linux-amd64\n/);
+    expect(io.out()).toMatch(/^cnilab doctor — flannel-vxlan, 1 control plane \+ 2 workers\n\npass  node {17}Node \S+ satisfies package.json engines.node ">=\S+"\npass  docker {15}Docker 28.2.2 is reachable/);
+    expect(io.out()).toMatch(/\n12 pass, 0 warn, 0 fail\n\ncnilab setup fetches \(linux-amd64\):\n {2}kind {4}v0.30.0 {3}https:\/\/github.com\/kubernetes-sigs\/kind\/releases\/download\/v0.30.0\/kind-linux-amd64\n/);
     expect(io.out()).toContain(`→ ${join(m.toolsDir, "pulumi/v3.259.0/bin/pulumi")} (not needed: ${join(m.bin, "pulumi")} is used)`);
   });
 
