@@ -1,3 +1,4 @@
+import { plain, type Paint } from "../host/colour";
 import type { VerifiedProbe, VerifyReport } from "./verify";
 
 /**
@@ -29,7 +30,7 @@ function truthTables(probes: readonly VerifiedProbe[]): string[] {
   ];
 }
 
-export function renderReport(report: VerifyReport): string {
+export function renderReport(report: VerifyReport, paint: Paint = plain): string {
   const lines: string[] = [`cnilab verify ${report.stack} (backend ${report.backend})`, ""];
   const ran = report.probes.filter((p) => p.status !== "skipped");
   const groups = [...new Set(ran.map((p) => p.group))];
@@ -39,7 +40,7 @@ export function renderReport(report: VerifyReport): string {
     for (const port of ports) {
       const these = inGroup.filter((p) => `${p.port}/${p.protocol}` === port);
       const ok = these.filter((p) => p.status === "pass").length;
-      lines.push(`== ${group}  ${port}  (${ok}/${these.length} as expected)`, ...truthTables(these), "");
+      lines.push(`== ${group}  ${port}  ${paint(ok === these.length ? "good" : "bad", `(${ok}/${these.length} as expected)`)}`, ...truthTables(these), "");
     }
   }
   const wrong = ran.filter((p) => p.status !== "pass");
@@ -47,7 +48,7 @@ export function renderReport(report: VerifyReport): string {
     lines.push("Mismatches:");
     for (const p of wrong) {
       lines.push(
-        `  ${p.status === "error" ? "ERROR" : "MISMATCH"} ${p.id}: ${p.client} → ${p.toLabel} (${p.to}:${p.port}/${p.protocol})`,
+        `  ${paint("bad", p.status === "error" ? "ERROR" : "MISMATCH")} ${p.id}: ${p.client} → ${p.toLabel} (${p.to}:${p.port}/${p.protocol})`,
         `    expected ${p.expect}, observed ${p.observed} after ${p.attempts} attempt(s)${p.detail ? ` [${p.detail}]` : ""}`,
         `    ${p.explanation ?? ""}`,
       );
@@ -59,7 +60,7 @@ export function renderReport(report: VerifyReport): string {
     lines.push("Skipped:", ...skipped.map((p) => `  ${p.id}: ${p.why}`), "");
   }
   const c = report.counts;
-  lines.push(`${c.pass} as expected, ${c.mismatch} mismatched, ${c.error} errors, ${c.skipped} skipped`);
+  lines.push(`${paint("good", `${c.pass} as expected`)}, ${paint(c.mismatch > 0 ? "bad" : "good", `${c.mismatch} mismatched`)}, ${paint(c.error > 0 ? "bad" : "good", `${c.error} errors`)}, ${c.skipped} skipped`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -9,6 +9,8 @@ export interface Io {
   /** Working directory the command resolves relative paths against. */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Colour pass / fail on stdout (a terminal, no NO_COLOR: host/colour.ts); absent = plain. */
+  colour?: boolean;
 }
 
 export interface Command {

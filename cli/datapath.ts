@@ -8,6 +8,7 @@ import { BENCH_DEFAULTS, missingTools, runBench } from "../datapath/bench";
 import { gatherSections, sideBySide } from "../datapath/explain";
 import { plannedSections } from "../datapath/explain-plan";
 import { planLab } from "../datapath/plan";
+import { painter } from "../host/colour";
 import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
 import { markdownTable } from "../datapath/results";
@@ -156,7 +157,7 @@ async function probe(backends: Backend[], dir: string, io: Io): Promise<number> 
       return 2;
     }
     const report = await runLabProbes(BACKEND_FACTS[backend], topo);
-    io.stdout(formatProbeReport(backend, report));
+    io.stdout(formatProbeReport(backend, report, painter(io.colour)));
     if (report.rows.some((r) => !r.matches)) code = 1;
   }
   return code;

@@ -18,6 +18,7 @@ import { renderSetupPlan, toolCheck } from "./doctor-tools";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
 import { TOOL_NAMES, type ToolName } from "../pins/tools";
 import { checkPlugins } from "./pulumi-plugins";
+import { painter, plain, type Paint, type Tone } from "../host/colour";
 import { checkNode, packageInfo } from "./doctor-node";
 
 export interface DoctorOptions {
@@ -67,11 +68,13 @@ export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFo
   return { checks, kindPath: kind!.path, pulumiPath: pulumi!.path, tools };
 }
 
-export function renderChecks(checks: readonly Check[]): string {
+const TONE: Readonly<Record<Check["status"], Tone>> = { pass: "good", warn: "warn", fail: "bad" };
+
+export function renderChecks(checks: readonly Check[], paint: Paint = plain): string {
   const width = Math.max(...checks.map((c) => c.id.length));
   const lines: string[] = [];
   for (const c of checks) {
-    lines.push(`${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.message}`);
+    lines.push(`${paint(TONE[c.status], c.status.padEnd(4))}  ${c.id.padEnd(width)}  ${c.message}`);
     if (c.fix) lines.push(`${" ".repeat(width + 8)}fix: ${c.fix}`);
   }
   const count = (s: Check["status"]) => checks.filter((c) => c.status === s).length;
@@ -136,7 +139,7 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
     io.stdout(JSON.stringify({ checks: report.checks, setup }, null, 2) + "\n");
   } else {
     const scope = "driver" in target ? `Docker-only lab, ${target.driver} driver (no kind cluster)` : `${values.backend ?? "all backends"}, 1 control plane + ${DEFAULT_WORKERS} workers`;
-    io.stdout(`cnilab doctor — ${scope}\n\n${renderChecks(report.checks)}\n${renderSetupPlan(host, report.tools)}`);
+    io.stdout(`cnilab doctor — ${scope}\n\n${renderChecks(report.checks, painter(io.colour))}\n${renderSetupPlan(host, report.tools)}`);
   }
   return report.checks.some((c) => c.status === "fail") ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
 import { packageInfo } from "./doctor-node";
 import { userDir } from "../host/state";
+import { wantsColour } from "../host/colour";
 
 /** package.json's version: what `cnilab --version` prints. */
 export function version(): string {
@@ -74,6 +75,7 @@ export function processIo(): Io {
     stderr: (t) => process.stderr.write(t),
     cwd: userDir(process.env, process.cwd()),
     env: process.env,
+    colour: wantsColour(process.stdout.isTTY, process.env),
   };
 }
 

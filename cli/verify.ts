@@ -22,6 +22,7 @@ import { openLabStack } from "./pulumi";
 import { showDockerResults } from "./docker-report";
 import { loadLabStackOrReport, resolveStack } from "./stack-arg";
 import { defaultDeps, labWorkspace, type LabCommandDeps } from "./deps";
+import { painter } from "../host/colour";
 
 export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
 
@@ -72,7 +73,7 @@ export async function verifyFromOutputs(
 
 /** Prints (and saves, under the state directory of `root`) a report; returns verify's exit code. */
 export function showVerify(report: VerifyReport, io: Io, root: string, options: VerifyOptions): number {
-  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, painter(io.colour)));
   const saved = saveVerifyReport(stateDir(io.env, io.cwd, root), report.stack, report);
   if (!options.json) io.stdout(`saved ${saved}\n`);
   if (options.junit) {

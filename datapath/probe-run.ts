@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BackendFacts } from "../backends/types";
+import { plain, type Paint } from "../host/colour";
 import { bundleProbe } from "../probe/bundle";
 import { parseProbeLog } from "../probe/parse";
 import type { ProbeResult } from "../probe/types";
@@ -90,7 +91,7 @@ async function sampleService(netns: string, sampler: string, count: number): Pro
 }
 
 /** Expected vs observed, one line per probe, the limitation's reason beside each expected failure. */
-export function formatProbeReport(backend: string, report: ProbeReport): string {
+export function formatProbeReport(backend: string, report: ProbeReport, paint: Paint = plain): string {
   const header = ["path", "from → to", "expected", "observed", ""];
   const body = report.rows.map((r) => [
     r.probe.path,
@@ -101,6 +102,12 @@ export function formatProbeReport(backend: string, report: ProbeReport): string 
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  // The verdict is the last column: coloured after padding, so the columns line up either way.
+  const row = (cells: string[]) => {
+    const text = line(cells);
+    const verdict = cells[cells.length - 1]!;
+    return `${text.slice(0, text.length - verdict.length)}${paint(verdict === "ok" ? "good" : "bad", verdict)}`;
+  };
   const why = report.rows
     .filter((r) => r.probe.limitation)
     .map((r) => `  ${r.probe.path}: ${r.probe.limitation!.id} — ${r.probe.limitation!.why}`);
@@ -109,5 +116,5 @@ export function formatProbeReport(backend: string, report: ProbeReport): string 
       Object.entries(report.service.replies).map(([name, n]) => `${name} ${n}`).join(", ") +
       (report.service.failures > 0 ? `, ${report.service.failures} failed` : "")
     : `Service ${CLUSTER_IP}:${SERVICE_PORT}: not sampled (the backend's pods cannot reach a ClusterIP)`;
-  return [`${backend}: probes from ${report.rows[0]?.probe.from ?? "?"}`, line(header), ...body.map(line), ...(why.length ? ["why expected failures fail:", ...why] : []), service, ""].join("\n");
+  return [`${backend}: probes from ${report.rows[0]?.probe.from ?? "?"}`, line(header), ...body.map(row), ...(why.length ? ["why expected failures fail:", ...why] : []), service, ""].join("\n");
 }
