@@ -18,6 +18,7 @@ import { LAB_DEFAULTS, labTopology, validateLabOptions } from "../datapath/topol
 import type { LabOptions, LabTopology } from "../datapath/topology";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
+import { didYouMean } from "../labs/errors";
 
 const VERBS = ["up", "probe", "bench", "explain", "down"] as const;
 type Verb = (typeof VERBS)[number];
@@ -68,7 +69,7 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
 
 function parseBackends(names: string[]): Backend[] {
   const unknown = names.filter((n) => !(BACKENDS as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new UsageError(`unknown backend ${unknown.map((u) => `'${u}'`).join(", ")} (backends: ${BACKENDS.join(", ")})`);
+  if (unknown.length > 0) throw new UsageError(`unknown backend ${unknown.map((u) => `'${u}'${didYouMean(u, BACKENDS)}`).join(", ")}; backends: ${BACKENDS.join(", ")}`);
   return names as Backend[];
 }
 

@@ -7,6 +7,7 @@ import { open, readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { policyUniverse } from "../assertions/policy-probes";
 import { formatProblem, parseLab, SpecError } from "../labs";
+import { fileProblem } from "../labs/errors";
 import { inputFormat, podCountProblem, readKubernetesObjects, sizeProblem, type LoadedObjects } from "../policy";
 import type { Io } from "./command";
 
@@ -37,7 +38,7 @@ async function readBounded(file: string, cwd: string): Promise<string | { proble
   const path = resolve(cwd, file);
   try {
     const info = await stat(path);
-    if (info.isDirectory()) return { problem: `cannot read ${file}: it is a directory; give a file` };
+    if (info.isDirectory()) return { problem: `${file} is a directory, not a file` };
     const handle = await open(path, "r");
     let head: string;
     try {
@@ -50,8 +51,7 @@ async function readBounded(file: string, cwd: string): Promise<string | { proble
     if (tooLarge) return { problem: tooLarge };
     return await readFile(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { problem: `cannot read ${file}: ${code === "ENOENT" ? "no such file" : (err as Error).message}` };
+    return { problem: `${file} ${fileProblem(err)}` };
   }
 }
 

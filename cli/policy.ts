@@ -19,6 +19,7 @@ import {
   type Protocol,
 } from "../policy";
 import { UsageError, type Command, type Io } from "./command";
+import { didYouMean } from "../labs/errors";
 import { loadPolicyInput } from "./policy-input";
 
 const OUTPUTS = ["table", "json"] as const;
@@ -107,7 +108,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
     strict: true,
   });
   const [sub, ...extra] = positionals;
-  if (sub !== "matrix") throw new UsageError(sub === undefined ? "missing subcommand: matrix" : `unknown subcommand '${sub}' (subcommands: matrix)`);
+  if (sub !== "matrix") throw new UsageError(sub === undefined ? "missing subcommand: matrix" : `unknown subcommand '${sub}'${didYouMean(sub, ["matrix"])}; subcommands: matrix`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (files go after -f)`);
   const files = values.file ?? [];
   if (files.length === 0) throw new UsageError("give at least one -f FILE with Namespace, Pod and NetworkPolicy objects");

@@ -37,14 +37,14 @@ export function didYouMean(word: string, allowed: readonly string[]): string {
 }
 
 /**
- * Why a file could not be read, in words: "no such file", "is a directory, not a file", "cannot
- * be read (permission denied)", else the system's own message.
+ * Why a file could not be read, to follow its name: "does not exist", "is a directory, not a file",
+ * "cannot be read (permission denied)", else the system's own message.
  */
 export function fileProblem(err: unknown): string {
   switch ((err as { code?: unknown }).code) {
     case "ENOENT":
     case "ENOTDIR":
-      return "no such file";
+      return "does not exist";
     case "EISDIR":
       return "is a directory, not a file";
     case "EACCES":

@@ -36,7 +36,7 @@ export function readLabFile(name: string, labsDir = LABS_DIR): { text: string; s
     return { text: readFileSync(file, "utf8"), source };
   } catch (err) {
     const why = fileProblem(err);
-    if (why !== "no such file") throw new SpecError([{ source, path: "", message: `cnilab:lab '${name}' names this file, but it ${why}` }]);
+    if ((err as { code?: unknown }).code !== "ENOENT") throw new SpecError([{ source, path: "", message: `cnilab:lab '${name}' names this file, but it ${why}` }]);
     const labs = listLabs(labsDir);
     const hint = didYouMean(name, labs);
     throw new SpecError([{ source, path: "", message: `no such lab file; cnilab:lab '${name}' names it${hint}; labs: ${labs.join(", ") || "(none)"}` }]);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { fileProblem } from "../labs/errors";
 import { formatResult, formatSummary } from "./output";
 import { parsePlanText } from "./plan";
 import { bindEndpoints, parseTargets } from "./endpoints";
@@ -42,7 +43,7 @@ export const PROBE_HELP = [
 /** The probe program: parse options, read and validate the plan, run it, print the lines. */
 export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<number> {
   const usage = (message: string): number => {
-    io.stderr(`cnilab probe: ${message}\nusage: ${PROBE_USAGE}\n`);
+    io.stderr(`cnilab probe: ${message}\n  usage: ${PROBE_USAGE}\n`);
     return 2;
   };
   let values: { plan?: string; targets?: string; concurrency?: string; help?: boolean };
@@ -97,6 +98,6 @@ function readText(file: string, what: string): string | { error: string } {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    return { error: `cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return { error: `the ${what} file ${file} ${fileProblem(err)}` };
   }
 }

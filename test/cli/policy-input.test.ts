@@ -92,7 +92,7 @@ describe("policy matrix input bounds (exit 2, file named)", () => {
 
   it("says a directory is a directory", async () => {
     const run = await cnilab(tmp, "policy", "matrix", "-f", ".");
-    expect(run).toEqual({ code: 2, stdout: "", stderr: "cnilab policy matrix: cannot read .: it is a directory; give a file\n" });
+    expect(run).toEqual({ code: 2, stdout: "", stderr: "cnilab policy matrix: . is a directory, not a file\n" });
   });
 });
 

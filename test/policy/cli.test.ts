@@ -123,10 +123,10 @@ describe("cnilab policy matrix errors (exit 2)", () => {
   });
 
   it.each([
-    [["policy", "matrix", "-f", "missing.yaml"], "cnilab policy matrix: cannot read missing.yaml: no such file\n"],
+    [["policy", "matrix", "-f", "missing.yaml"], "cnilab policy matrix: missing.yaml does not exist\n"],
     [["policy", "matrix"], "cnilab policy: give at least one -f FILE with Namespace, Pod and NetworkPolicy objects\n(see 'cnilab policy --help')\n"],
     [["policy"], "cnilab policy: missing subcommand: matrix\n(see 'cnilab policy --help')\n"],
-    [["policy", "graph", "-f", "xy.json"], "cnilab policy: unknown subcommand 'graph' (subcommands: matrix)\n(see 'cnilab policy --help')\n"],
+    [["policy", "graph", "-f", "xy.json"], "cnilab policy: unknown subcommand 'graph'; subcommands: matrix\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "extra.yaml"], "cnilab policy: unexpected argument 'extra.yaml' (files go after -f)\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "--reasons"], "cnilab policy: --reasons is for --output json (the table marks each cell . or X)\n(see 'cnilab policy --help')\n"],
     [["policy", "matrix", "-f", "xy.json", "-o", "csv"], "cnilab policy: --output 'csv' is not one of table, json\n(see 'cnilab policy --help')\n"],

@@ -89,7 +89,7 @@ describe("the bundled probe", () => {
   it("exits 2 with a usage line when --plan is missing or the file is unreadable", async () => {
     expect(await runBundle([])).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("--plan FILE is required") });
     const missing = await runBundle(["--plan", join(work, "nope.json")]);
-    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("ENOENT") });
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining(`the plan file ${join(work, "nope.json")} does not exist`) });
     expect(await runBundle(["--plan", planFile([]), "--concurrency", "0"])).toMatchObject({ code: 2 });
   });
 });
