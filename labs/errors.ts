@@ -30,29 +30,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+// The probe program is bundled from probe/ alone (probe/bundle.ts), so the rule lives there.
+export { fileProblem } from "../probe/files";
+
 /** " (did you mean 'x'?)" for the closest allowed word, "" when none is close: every suggestion's wording. */
 export function didYouMean(word: string, allowed: readonly string[]): string {
   const hint = closest(word, allowed);
   return hint === undefined ? "" : ` (did you mean '${hint}'?)`;
-}
-
-/**
- * Why a file could not be read, to follow its name: "does not exist", "is a directory, not a file",
- * "cannot be read (permission denied)", else the system's own message.
- */
-export function fileProblem(err: unknown): string {
-  switch ((err as { code?: unknown }).code) {
-    case "ENOENT":
-    case "ENOTDIR":
-      return "does not exist";
-    case "EISDIR":
-      return "is a directory, not a file";
-    case "EACCES":
-    case "EPERM":
-      return "cannot be read (permission denied)";
-    default:
-      return `cannot be read (${(err as Error).message})`;
-  }
 }
 
 /** The closest allowed word, for "did you mean" hints on typos. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { fileProblem } from "../labs/errors";
+import { fileProblem } from "./files";
 import { formatResult, formatSummary } from "./output";
 import { parsePlanText } from "./plan";
 import { bindEndpoints, parseTargets } from "./endpoints";
@@ -21,7 +21,10 @@ export const PROBE_HELP = [
   `Usage: cnilab ${PROBE_USAGE}`,
   "",
   "Runs every probe of a probe plan (JSON) and prints one JSON line per probe as it finishes,",
-  'then a summary line {"summary":true,...}. Exit 0 when the probes ran, whatever they found;',
+  'then a summary line {"summary":true,"total","connected","failed","durationMs"}. A result line is',
+  '{"id","ok","outcome","latencyMs","attempts","detail"?}: ok = the outcome is the probe\'s expect',
+  "(connected when it names none); failed counts the results that are not ok. Fields: README",
+  '"Probe output". Exit 0 when the probes ran, whatever they found;',
   "exit 2 on a bad plan or bad options.",
   "",
   "Options:",

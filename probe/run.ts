@@ -16,7 +16,7 @@ export async function runProbe(spec: ProbeSpec, retryDelayMs = 0): Promise<Probe
     attempt++;
     const started = performance.now();
     const { outcome, detail } = await attemptOnce(spec);
-    result = { id: spec.id, ok: outcome === "connected", outcome, latencyMs: Math.round(performance.now() - started), attempts: attempt };
+    result = { id: spec.id, ok: outcome === wanted, outcome, latencyMs: Math.round(performance.now() - started), attempts: attempt };
     if (detail !== undefined) result.detail = detail;
   } while (result.outcome !== wanted && attempt < spec.attempts);
   return result;
@@ -57,6 +57,6 @@ export async function runPlan(plan: ProbePlan, options: RunOptions = {}): Promis
 }
 
 export function summarize(results: readonly ProbeResult[], durationMs: number): ProbeSummary {
-  const connected = results.filter((r) => r.ok).length;
-  return { summary: true, total: results.length, connected, failed: results.length - connected, durationMs };
+  const connected = results.filter((r) => r.outcome === "connected").length;
+  return { summary: true, total: results.length, connected, failed: results.filter((r) => !r.ok).length, durationMs };
 }

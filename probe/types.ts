@@ -73,7 +73,10 @@ export interface ProbePlan {
 
 export interface ProbeResult {
   id: string;
-  /** True exactly when outcome is "connected". */
+  /**
+   * As expected: the outcome is the probe's `expect` (connected when it names none). The probe's own
+   * judgement against its plan; `cnilab verify` compares `outcome` with its own expectation instead.
+   */
   ok: boolean;
   outcome: ProbeOutcome;
   /** Duration of the last attempt (the one whose outcome is reported), in whole milliseconds. */
@@ -87,7 +90,9 @@ export interface ProbeResult {
 export interface ProbeSummary {
   summary: true;
   total: number;
+  /** Results whose outcome is connected, whatever was expected. */
   connected: number;
+  /** Results not as expected (ok false). */
   failed: number;
   durationMs: number;
 }

@@ -24,7 +24,8 @@ describe("retrying until the expected outcome", () => {
       retryDelayMs: 100,
       probes: [{ id: "settles", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 10, expect: "refused" }],
     });
-    expect(results[0]).toMatchObject({ id: "settles", outcome: "refused", ok: false });
+    // ok means "as expected": refused was expected.
+    expect(results[0]).toMatchObject({ id: "settles", outcome: "refused", ok: true });
     expect(results[0]!.attempts).toBeGreaterThanOrEqual(2);
     expect(results[0]!.attempts).toBeLessThan(10);
   });
@@ -32,16 +33,18 @@ describe("retrying until the expected outcome", () => {
   it("stops at the first attempt that agrees, and gives up after `attempts` when none does", async () => {
     const { server, port } = await listen();
     servers.push(server);
-    const { results } = await runPlan({
+    const { results, summary } = await runPlan({
       probes: [
         { id: "agrees", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 5, expect: "connected" },
         { id: "never", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 3, expect: "refused" },
       ],
     });
-    expect(results.map((r) => [r.id, r.outcome, r.attempts])).toEqual([
-      ["agrees", "connected", 1],
-      ["never", "connected", 3],
+    expect(results.map((r) => [r.id, r.outcome, r.attempts, r.ok])).toEqual([
+      ["agrees", "connected", 1, true],
+      ["never", "connected", 3, false],
     ]);
+    // Two connections, one of them not as expected.
+    expect(summary).toMatchObject({ total: 2, connected: 2, failed: 1 });
   });
 
   it("retryDelayMs is part of the plan contract and validated", () => {
