@@ -19,7 +19,7 @@ const f = PERF_SETTINGS.full;
 
 const HELP = `Usage: cnilab perf <stack> [--quick] [--kubeconfig FILE] [--timeout SECONDS]
 
-Measures the running lab of <stack> from inside the cluster (research/benchmarks.md §6), with pods
+Measures the running lab of <stack> from inside the cluster, with pods
 pinned to nodes: node↔node over hostNetwork (the baseline), pod→pod on one node, pod→pod across
 nodes, pod→ClusterIP across nodes. iperf3 TCP with 1 and 4 streams, request/response latency
 (p50/p99) and connection setup rate (cnilab-rr), a warm-up then repetitions; medians with min–max,

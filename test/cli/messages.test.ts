@@ -124,3 +124,11 @@ describe("lab files", () => {
     expect(unknown.err).toMatch(/^cnilab: unknown command 'lpan' \(did you mean 'plan'\?\)/);
   });
 });
+
+describe("help cites only what a user has", () => {
+  it("no help text names a file outside the repository (the project's working notes, seeds, research)", async () => {
+    const texts = [(await cli("--help")).out, ...(await Promise.all(COMMANDS.map(async (c) => (await cli(c.name, "--help")).out)))];
+    for (const text of texts) expect(text).not.toMatch(/\.\.\/shared|\bseeds\/|\bresearch\/|\/work\//);
+    expect(texts).toHaveLength(COMMANDS.length + 1);
+  });
+});
