@@ -186,7 +186,7 @@ function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): Dow
   if (lab.kind === "cluster") return clusterDown(lab.spec);
   io.stderr(
     `cnilab down: ${lab.message}\n` +
-      `Going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
+      `cnilab down: going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
   );
   const named = lab.raw?.lab;
   return typeof named === "string" && isDockerLab(named) ? dockerDown(undefined) : clusterDown(undefined);

@@ -199,8 +199,8 @@ export async function deployLab(
     const why = (await target.explainFailure?.(pre.kindPath)) ?? [];
     io.stderr(
       `cnilab up: ${ref.name} failed after ${progress.elapsed()}:\n${lines.map((l) => `  ${l}\n`).join("")}` +
-        (why.length > 0 ? `The CNI readiness Job stopped here:\n${why.map((l) => `  ${l}\n`).join("")}` : "") +
-        `What was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
+        (why.length > 0 ? `cnilab up: the CNI readiness Job stopped here:\n${why.map((l) => `  ${l}\n`).join("")}` : "") +
+        `cnilab up: what was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
     );
     return 1;
   } finally {

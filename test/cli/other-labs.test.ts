@@ -98,7 +98,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
     expect(await runDown(["flannel-ipvs"], down, deps)).toBe(0);
     expect(down.err()).toMatch(/^cnilab down: stacks\/Pulumi.flannel-ipvs.yaml is not a valid lab stack:\n {2}stacks\/Pulumi.flannel-ipvs.yaml: cnilab:wokers: .*\n/);
     expect(down.err()).toContain(
-      "Going on without it: destroying what the state recorded and removing what carries this stack's labels (io.cnilab.project=cnilab, io.cnilab.stack=flannel-ipvs).\n",
+      "cnilab down: going on without it: destroying what the state recorded and removing what carries this stack's labels (io.cnilab.project=cnilab, io.cnilab.stack=flannel-ipvs).\n",
     );
     expect(down.out()).toContain("Removed the leftover kind cluster cnilab-flannel-ipvs.");
     expect(down.out()).toContain("Removed the leftover Docker network cnilab-flannel-ipvs.");

@@ -74,7 +74,7 @@ describe("cnilab up, when the CNI does not become ready", () => {
     const { code, err } = await up();
     expect(code).toBe(1);
     expect(err).toContain(
-      "The CNI readiness Job stopped here:\n" +
+      "cnilab up: the CNI readiness Job stopped here:\n" +
         "  step rollout-kube-flannel-kube-flannel-ds: NOT READY: DaemonSet kube-flannel/kube-flannel-ds rolled out within 123s. " +
         "Look: kubectl -n kube-flannel describe ds/kube-flannel-ds; kubectl -n kube-flannel logs ds/kube-flannel-ds --all-containers\n" +
         "  kubectl said: error: timed out waiting for the condition\n",
