@@ -13,7 +13,7 @@ import type { RecordedResource } from "../helpers/mocks";
 import { LAB_TEST_TIMEOUT_MS, type FakeMachine } from "./fakes/install";
 import { argvOf, CLUSTER, IDENTITY, labMachine, lockedPlugin, pulumiCallsOf, readSalt, STACK, SUBNET, type LabRun } from "./fakes/lab";
 import { HEALTHY, makeRoot } from "./fakes/root";
-import { captureIo } from "./io";
+import { captureIo, withoutWarnings } from "./io";
 
 describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
@@ -31,8 +31,7 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     const tracked = join(m.project, "stacks", `Pulumi.${STACK}.yaml`);
     const before = readFileSync(tracked);
     const { code, out, err } = await run(runUp, [STACK]);
-    // The fake machine lacks the Pulumi plugins: a warning (stderr, like every diagnostic), nothing else.
-    expect(err.split("\n").filter((l) => l !== "" && !l.startsWith("cnilab up: warning: "))).toEqual([]);
+    expect(withoutWarnings(err, "up")).toBe("");
     expect(code).toBe(0);
     const copyDir = join(m.project, ".cnilab/stack-settings/default");
     const copy = join(copyDir, "stacks", `Pulumi.${STACK}.yaml`);
@@ -119,7 +118,7 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     const file = join(m.dir, "passphrase");
     writeFileSync(file, "from-a-file\n");
     const r = await run(runUp, [STACK], { PULUMI_CONFIG_PASSPHRASE_FILE: file });
-    expect(r.err.split("\n").filter((l) => l !== "" && !l.startsWith("cnilab up: warning: "))).toEqual([]);
+    expect(withoutWarnings(r.err, "up")).toBe("");
     expect(r.code).toBe(0);
     for (const call of pulumiCalls()) {
       expect(call.env?.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
