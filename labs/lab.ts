@@ -7,7 +7,7 @@ import { unknownPolicyFields } from "../policy/fields";
 import { parseNetworkPolicy } from "../policy/parse-policy";
 import { didYouMean, fileProblem, SpecError, type SpecProblem } from "./errors";
 import { labSchema, workloadPorts, type Lab, type NetworkPolicyObject, type Traffic } from "./schema";
-import { objectKeysAt, zodProblems } from "./zod-problems";
+import { expectedName, gotValue, notAllowed, objectKeysAt, zodProblems } from "./zod-problems";
 
 /** The folder of the lab files: labs/ beside this module. */
 export const LABS_DIR = path.resolve(__dirname);
@@ -138,6 +138,27 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
   return problems;
 }
 
+/** One error of the Kubernetes OpenAPI validation (kubernetes-models validates with ajv). */
+interface SchemaError {
+  instancePath: string;
+  keyword?: string;
+  message?: string;
+  params?: { allowedValues?: unknown[]; type?: string };
+}
+
+/** A type error in our words ("expected a map (key: value), got number 5"); other errors as the schema says them. */
+function schemaMessage(e: SchemaError, value: unknown): string {
+  if (e.keyword === "type" && typeof e.params?.type === "string") return `expected ${expectedName(e.params.type)}, got ${gotValue(value)}`;
+  if (e.params?.allowedValues) {
+    return notAllowed(value, e.params.allowedValues.map(String));
+  }
+  return e.message ?? "invalid";
+}
+
+function valueAt(root: unknown, keys: readonly string[]): unknown {
+  return keys.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
+}
+
 /**
  * Validates every policy against the Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34),
  * then, when that holds, through the policy engine's parser (the API server's validation rules).
@@ -160,11 +181,11 @@ async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
       try {
         new NetworkPolicy(raw as never).validate();
       } catch (err) {
-        const errors = (err as { errors?: { instancePath: string; message?: string; params?: { allowedValues?: unknown[] } }[] }).errors ?? [];
+        const errors = (err as { errors?: SchemaError[] }).errors ?? [];
         for (const e of errors) {
-          const fieldPath = e.instancePath.split("/").filter(Boolean).map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
-          const allowed = e.params?.allowedValues ? ` (allowed: ${e.params.allowedValues.join(", ")})` : "";
-          problems.push({ source, path: `${where}${fieldPath}`, message: `${e.message ?? "invalid"}${allowed}` });
+          const keys = e.instancePath.split("/").filter(Boolean);
+          const fieldPath = keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
+          problems.push({ source, path: `${where}${fieldPath}`, message: schemaMessage(e, valueAt(raw, keys)) });
         }
         if (errors.length === 0) problems.push({ source, path: where, message: (err as Error).message });
       }

@@ -20,11 +20,7 @@ export function zodProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue
         });
       }
       case "invalid_value": {
-        const allowed = issue.values.map(String);
-        const input = "input" in issue ? issue.input : undefined;
-        const hint = typeof input === "string" ? didYouMean(input, allowed) : "";
-        const what = input === undefined ? "missing (the field is required)" : `${shown(input)} is not allowed`;
-        return [{ source, path, message: `${what}${hint}; allowed: ${allowed.join(", ")}` }];
+        return [{ source, path, message: notAllowed("input" in issue ? issue.input : undefined, issue.values.map(String)) }];
       }
       case "invalid_type":
         return [{ source, path, message: `expected ${expectedName(issue.expected)}, got ${got(issue)}` }];
@@ -69,11 +65,21 @@ const EXPECTED: Readonly<Record<string, string>> = {
   object: "a map (key: value)",
   record: "a map (key: value)",
 };
-const expectedName = (expected: string): string => EXPECTED[expected] ?? expected;
+export const expectedName = (expected: string): string => EXPECTED[expected] ?? expected;
 
 /** What the field held: "nothing (the field is required)", "null", "string \"abc\"", "number 2.5". */
 function got(issue: z.core.$ZodIssue): string {
-  const input = "input" in issue ? issue.input : undefined;
+  return gotValue("input" in issue ? issue.input : undefined);
+}
+
+/** A value outside a closed set: "'Ingres' is not allowed (did you mean 'Ingress'?); allowed: Egress, Ingress". */
+export function notAllowed(value: unknown, allowed: readonly string[]): string {
+  const what = value === undefined ? "missing (the field is required)" : `${shown(value)} is not allowed`;
+  return `${what}${typeof value === "string" ? didYouMean(value, allowed) : ""}; allowed: ${allowed.join(", ")}`;
+}
+
+/** What a field held, for "expected …, got …": "nothing (the field is required)", "null", "number 5". */
+export function gotValue(input: unknown): string {
   if (input === undefined) return "nothing (the field is required)";
   return input === null ? "null" : `${typeName(input)} ${shown(input)}`;
 }

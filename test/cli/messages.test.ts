@@ -3,10 +3,10 @@
  * instead of the schema library's, a suggestion for a mistyped lab, and a directory or an empty file
  * named as what it is.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { COMMANDS } from "../../cli/commands";
 import { main } from "../../cli/main";
 import { loadLab, parseLab, parseStack, SpecError } from "../../labs";
@@ -91,6 +91,13 @@ describe("our words, not the schema library's", () => {
     expect(message).not.toMatch(/undefined|NaN|null null|Too (small|big)|expected (int|record|array|object)\b/);
   });
 
+  it("a NetworkPolicy field of the wrong type is named in words, with the value", async () => {
+    const lab = readFileSync(join(ROOT, "labs", "netpol.yaml"), "utf8");
+    expect(lab).toMatch(/podSelector: \{\}/);
+    const message = await problem(() => parseLab(lab.replace(/podSelector: \{\}/, "podSelector: 5"), "labs/x.yaml"));
+    expect(message).toMatch(/^labs\/x\.yaml: scenarios\[\d+\]\.policies\[\d+\]\.spec\.podSelector: expected a map \(key: value\), got number 5$/m);
+  });
+
   it("an empty lab file says so and lists a lab's keys; a wrong type is named in words", async () => {
     expect(await problem(() => parseLab("", "labs/x.yaml"))).toMatch(/^labs\/x\.yaml: the file is empty; a lab is a map with name, title, /);
     expect(await problem(() => parseLab("name: x\ntitle: x\nworkloads: null\n", "labs/x.yaml"))).toContain("labs/x.yaml: workloads: expected a list, got null");
@@ -122,6 +129,17 @@ describe("lab files", () => {
     expect(io.err()).toMatch(/^cnilab plan: unknown stack 'kindnett' \(did you mean 'kindnet'\?\); stacks in stacks\//);
     const unknown = await cli("lpan");
     expect(unknown.err).toMatch(/^cnilab: unknown command 'lpan' \(did you mean 'plan'\?\)/);
+  });
+});
+
+describe("a failure no check foresaw", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("is one line with the command's prefix, exit 1, no stack trace", async () => {
+    const plan = COMMANDS.find((c) => c.name === "plan")!;
+    vi.spyOn(plan, "run").mockRejectedValue(new Error("disk full"));
+    const r = await cli("plan", "kindnet");
+    expect([r.code, r.err]).toEqual([1, "cnilab plan: disk full\n"]);
   });
 });
 

@@ -112,8 +112,8 @@ describe("lab file errors", () => {
     const text = readFileSync(fixture("invalid-policy-field.yaml"), "utf8").replace("    about: fine\n", "    about: fine\n    traffic: [{ from: demo, to: web, port: 80 }]\n");
     const lines = (await problems(() => parseLab(text, "labs/p.yaml"))).split("\n");
     expect(lines).toEqual([
-      "labs/p.yaml: scenarios[1].policies[0].spec.podSelector: must be object",
-      "labs/p.yaml: scenarios[1].policies[0].spec.policyTypes[0]: must be equal to one of the allowed values (allowed: Egress, Ingress)",
+      "labs/p.yaml: scenarios[1].policies[0].spec.podSelector: expected a map (key: value), got string 'app=web'",
+      "labs/p.yaml: scenarios[1].policies[0].spec.policyTypes[0]: 'Ingres' is not allowed (did you mean 'Ingress'?); allowed: Egress, Ingress",
     ]);
   });
 
