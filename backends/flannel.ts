@@ -13,7 +13,7 @@ const ENFORCEMENT: Enforcement = {
   ingress: false,
   egress: false,
   ipBlock: false,
-  why: "flannel only programs routes and overlays; it has no NetworkPolicy controller (seed 004: that is why Canal exists)",
+  why: "flannel only programs routes and overlays; it has no NetworkPolicy controller (Canal pairs it with calico's policy engine for that)",
 };
 
 /**
