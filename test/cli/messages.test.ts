@@ -3,7 +3,7 @@
  * instead of the schema library's, a suggestion for a mistyped lab, and a directory or an empty file
  * named as what it is.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -148,5 +148,15 @@ describe("help cites only what a user has", () => {
     const texts = [(await cli("--help")).out, ...(await Promise.all(COMMANDS.map(async (c) => (await cli(c.name, "--help")).out)))];
     for (const text of texts) expect(text).not.toMatch(/\.\.\/shared|\bseeds\/|\bresearch\/|\/work\//);
     expect(texts).toHaveLength(COMMANDS.length + 1);
+  });
+
+  it("no stack's plan cites the project's working notes or seed numbers", async () => {
+    const stacks = readdirSync(join(ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
+    expect(stacks.length).toBeGreaterThan(0);
+    for (const file of stacks) {
+      const io = captureIo({ PATH: "/nonexistent" }, ROOT);
+      expect(await main(["plan", join("stacks", file)], io), file).toBe(0);
+      expect(io.out(), file).not.toMatch(/\.\.\/shared|\bseeds?\/|\bresearch\/|\/work\/|\bseed \d{3}/);
+    }
   });
 });
