@@ -11,17 +11,14 @@ export function zodProblems(schema: z.ZodType, issues: readonly z.core.$ZodIssue
     switch (issue.code) {
       case "unrecognized_keys": {
         const allowed = objectKeysAt(schema, issue.path);
-        return issue.keys.map((key) => {
-          return {
-            source,
-            path: path ? `${path}.${key}` : key,
-            message: `unknown key '${key}'${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
-          };
-        });
+        return issue.keys.map((key) => ({
+          source,
+          path: path ? `${path}.${key}` : key,
+          message: `unknown key '${key}'${didYouMean(key, allowed)}; allowed keys: ${allowed.join(", ")}`,
+        }));
       }
-      case "invalid_value": {
+      case "invalid_value":
         return [{ source, path, message: notAllowed("input" in issue ? issue.input : undefined, issue.values.map(String)) }];
-      }
       case "invalid_type":
         return [{ source, path, message: `expected ${expectedName(issue.expected)}, got ${got(issue)}` }];
       case "invalid_union": {
@@ -67,7 +64,6 @@ const EXPECTED: Readonly<Record<string, string>> = {
 };
 export const expectedName = (expected: string): string => EXPECTED[expected] ?? expected;
 
-/** What the field held: "nothing (the field is required)", "null", "string \"abc\"", "number 2.5". */
 function got(issue: z.core.$ZodIssue): string {
   return gotValue("input" in issue ? issue.input : undefined);
 }
@@ -84,17 +80,18 @@ export function gotValue(input: unknown): string {
   return input === null ? "null" : `${typeName(input)} ${shown(input)}`;
 }
 
-/** A value as the file would spell it; NaN (a coerced non-number) as "not a number". */
+/** A value as the file would spell it ('abc', 5, {"a":1}); NaN as "not a number". */
 function shown(value: unknown): string {
   if (typeof value === "number" && Number.isNaN(value)) return "not a number";
   if (typeof value === "string") return `'${value}'`;
   return JSON.stringify(value) ?? String(value);
 }
 
+/** The kind of value in the file's terms: a YAML sequence is a list. */
 function typeName(value: unknown): string {
   if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
+  if (Array.isArray(value)) return "list";
+  return typeof value === "object" ? "map" : typeof value;
 }
 
 interface Def {
