@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { COMMANDS } from "../../cli/commands";
 import { main } from "../../cli/main";
 import { loadLab, parseLab, parseStack, SpecError } from "../../labs";
+import { fileProblem } from "../../labs/errors";
 import { ROOT } from "../helpers/stacks";
 import { captureIo } from "./io";
 
@@ -105,6 +106,15 @@ describe("our words, not the schema library's", () => {
 });
 
 describe("lab files", () => {
+  it.each<[string, string]>([
+    ["ENOENT", "does not exist"],
+    ["EISDIR", "is a directory, not a file"],
+    ["EACCES", "cannot be read (permission denied)"],
+    ["EPERM", "cannot be read (permission denied)"],
+  ])("a file that fails with %s %s", (code, words) => {
+    expect(fileProblem(Object.assign(new Error(`${code}: raw`), { code }))).toBe(words);
+  });
+
   it("a mistyped lab name is answered with the closest lab and the list", async () => {
     const r = await cli("plan", stackFile("typo", "config:\n  cnilab:lab: netpl\n  cnilab:backend: kindnet\n"));
     expect(r.code).toBe(2);
