@@ -32,6 +32,7 @@ describe("local/derive-stack.sh", () => {
         "",
       ].join("\n"),
     );
+    writeFileSync(join(dir, "registry-mirrors.yaml"), '"cnilab-local-registry:5000": "http://172.17.0.1:5000"\n');
     const { stdout } = await run("bash", [join(ROOT, "local", "derive-stack.sh"), "flannel-vxlan", "172.16.201.0/24"], {
       env: { ...process.env, CNILAB_LOCAL_CACHE: cache },
       timeout: 60_000,
@@ -45,6 +46,7 @@ describe("local/derive-stack.sh", () => {
     const stack = parseStack(raw, "stacks/Pulumi.local-flannel-vxlan.yaml");
     const plan = planLab({ ...(await loadStack("flannel-vxlan")), stack });
     expect(plan.images.filter((i) => i.run !== i.pinned).map((i) => i.run).sort()).toEqual(["cnilab-local-registry:5000/flannel:v0.28.9", "cnilab-local-registry:5000/pause:3.10"]);
+    expect(config["cnilab:registryMirrors"]).toEqual({ "cnilab-local-registry:5000": "http://172.17.0.1:5000" });
     expect(plan.registryMirrors?.files.map((f) => f.host)).toEqual(["cnilab-local-registry:5000"]);
   }, 90_000);
 });
