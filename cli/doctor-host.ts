@@ -63,7 +63,7 @@ export function hostOs(host: Host): { platform: string; arch: string } {
 }
 
 /** The first executable file named `name` on the host's PATH, like `command -v`. */
-export function which(host: Host, name: string): string | undefined {
+export function which(host: Pick<Host, "env">, name: string): string | undefined {
   for (const dir of (host.env.PATH ?? "").split(delimiter)) {
     if (dir === "") continue;
     const candidate = join(dir, name);

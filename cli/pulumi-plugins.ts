@@ -9,7 +9,8 @@
  */
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { pass, warn, type Check } from "./doctor-check";
-import type { Host } from "./doctor-host";
+import { which, type Host } from "./doctor-host";
+import { cliEnv } from "./pulumi-process";
 
 export interface PluginPin {
   name: string;
@@ -36,6 +37,18 @@ export function missingPlugins(listed: readonly { name: string; kind: string; ve
   return pins.filter((p) => !listed.some((l) => l.kind === "resource" && l.name === p.name && (l.version ?? "").replace(/^v/, "") === p.version));
 }
 
+/**
+ * A resource plugin's executable on PATH (`pulumi-resource-<name>`). Pulumi runs such an "ambient"
+ * plugin for every version a program asks for, before it looks in its plugin cache, unless
+ * PULUMI_IGNORE_AMBIENT_PLUGINS is 1 or true (pulumi/pulumi v3.259.0
+ * sdk/go/common/workspace/plugins.go getPluginInfoAndPath; util/env BoolValue). So nothing needs
+ * installing for it: that is how a provider built from source is used (local/pulumi-env.sh).
+ */
+export function ambientPlugin(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  if (/^(1|true)$/i.test(env.PULUMI_IGNORE_AMBIENT_PLUGINS ?? "")) return undefined;
+  return which({ env }, `pulumi-resource-${name}`);
+}
+
 export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
 
 /**
@@ -43,7 +56,15 @@ export const installCommand = (p: PluginPin) => `pulumi plugin install resource 
  * installs them, which needs the network once.
  */
 export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
-  const pins = pluginsFor("cluster");
+  const all = pluginsFor("cluster");
+  const env = cliEnv(pulumiPath, {}, host.env);
+  const fromPath = all.flatMap((p) => {
+    const path = ambientPlugin(env, p.name);
+    return path ? [`${p.name} from PATH at ${path} (used for v${p.version})`] : [];
+  });
+  const pins = all.filter((p) => !ambientPlugin(env, p.name));
+  if (pins.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${fromPath.join(", ")}`);
+  const also = fromPath.length > 0 ? `; ${fromPath.join(", ")}` : "";
   const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");
   const r = await host.run(pulumiPath, ["plugin", "ls", "--json"], 20_000, { PULUMI_SKIP_UPDATE_CHECK: "true" });
   let listed: { name: string; kind: string; version?: string }[] | undefined;
@@ -57,10 +78,10 @@ export async function checkPlugins(host: Host, pulumiPath: string): Promise<Chec
     return warn("pulumi-plugins", `\`pulumi plugin ls --json\` failed${said ? `: ${said}` : ""}; cannot tell whether ${wanted} are installed`, pins.map(installCommand).join(" && "));
   }
   const missing = missingPlugins(listed, pins);
-  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed`);
+  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed${also}`);
   return warn(
     "pulumi-plugins",
-    `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once`,
+    `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once${also}`,
     missing.map(installCommand).join(" && "),
   );
 }
@@ -69,10 +90,12 @@ export type EnsureResult = { installed: PluginPin[] } | { failed: PluginPin; mes
 
 /**
  * Installs what is missing through the workspace (`pulumi plugin install resource <name> v<version>`).
- * `pulumi plugin ls` first, so a machine that has them needs no network.
+ * `pulumi plugin ls` first, so a machine that has them needs no network; a plugin on the
+ * workspace's PATH is never missing (ambientPlugin).
  */
 export async function ensurePlugins(ws: LocalWorkspace, pins: readonly PluginPin[]): Promise<EnsureResult> {
-  const missing = missingPlugins(await ws.listPlugins(), pins);
+  const env = cliEnv(ws.pulumiCommand.command, ws.envVars);
+  const missing = missingPlugins(await ws.listPlugins(), pins.filter((p) => !ambientPlugin(env, p.name)));
   for (const p of missing) {
     try {
       await ws.installPlugin(p.name, `v${p.version}`);

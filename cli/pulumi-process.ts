@@ -40,15 +40,21 @@ export function interruptRunning(): number {
   return running.size;
 }
 
+/** The environment a CLI call runs with: `base` (this process's) under the workspace's `additionalEnv`. */
+export function cliEnv(command: string, additionalEnv: Readonly<Record<string, string>>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...additionalEnv };
+  // As cmd.js does: an absolute CLI path puts its folder first on PATH, for the plugins bundled with it.
+  if (isAbsolute(command)) env.PATH = `${dirname(command)}${delimiter}${env.PATH ?? ""}`;
+  return env;
+}
+
 /** `command`, with every call started in its own process group (everything else as the Automation API does it). */
 export function detached(command: PulumiCommand, automation: Automation): PulumiCommand {
   const internals = automation as unknown as AutomationInternals;
   const run: Run = (args, cwd, additionalEnv, onOutput, onError, signal) =>
     new Promise((resolve, reject) => {
       if (!args.includes("--non-interactive")) args.push("--non-interactive");
-      const env: NodeJS.ProcessEnv = { ...process.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
-      // As cmd.js does: an absolute CLI path puts its folder first on PATH, for the plugins bundled with it.
-      if (isAbsolute(command.command)) env.PATH = `${dirname(command.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
+      const env: NodeJS.ProcessEnv = { ...cliEnv(command.command, additionalEnv), PULUMI_AUTOMATION_API: "true" };
       const child = spawn(command.command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       running.add(child);
       let stdout = "";

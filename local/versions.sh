@@ -29,3 +29,13 @@ LOCAL_REGISTRY="cnilab-local-registry:$LOCAL_REGISTRY_PORT"
 NODE_VERSION=24.21.0
 # The CNI plugins the plans' prerequisites image carries (pins/images.ts cniPlugins), for its stand-in.
 CNI_PLUGINS_WORKLOAD_VERSION=v1.9.1
+# The Pulumi toolchain (build-pulumi.sh), inside the same cache folder; a change to one of these
+# rebuilds that binary. The CLI is the version `cnilab setup` pins (pins/tools.ts).
+PULUMI_VERSION=v3.259.0
+# The kubernetes provider: the Go module proxy serves no tagged provider/v4 (package-lock's
+# @pulumi/kubernetes 4.34.2 asks for plugin 4.34.2), only this commit of 2026-01-15. Its go.mod
+# replaces sdk/v4 with ../sdk (the same checkout); the published sdk/v4 tag nearest after that
+# commit stands in (sdk/v4.24.0 is ab85c739 of 2025-11-06, sdk/v4.25.0 is 144dd813 of 2026-01-16,
+# from the proxy's .info Origin).
+PULUMI_KUBERNETES_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+PULUMI_KUBERNETES_SDK_VERSION=v4.25.0

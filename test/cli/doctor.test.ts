@@ -251,6 +251,47 @@ describe("pulumi plugins", () => {
   });
 });
 
+describe("pulumi plugins on PATH (ambient: Pulumi runs them for any requested version)", () => {
+  const k8s = lockedPlugin("kubernetes");
+  const docker = lockedPlugin("docker");
+  /** A provider built from source, beside the CLI (cnilab puts the CLI's folder first on PATH, as cmd.js does). */
+  function ambientKubernetes(): string {
+    const path = join(m.bin, "pulumi-resource-kubernetes");
+    writeFileSync(path, "#!/bin/sh\nexit 0\n");
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it("count as present, named with their path and the version they stand in for", async () => {
+    const path = ambientKubernetes();
+    m.configure({ plugins: [{ name: "docker", kind: "resource", version: docker }] });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({
+      id: "pulumi-plugins",
+      status: "pass",
+      message: `Pulumi plugins docker v${docker} installed; kubernetes from PATH at ${path} (used for v${k8s})`,
+      fix: "",
+    });
+  });
+
+  it("are not asked for at all when every plugin is on PATH", async () => {
+    const path = ambientKubernetes();
+    writeFileSync(join(m.bin, "pulumi-resource-docker"), "#!/bin/sh\nexit 0\n");
+    chmodSync(join(m.bin, "pulumi-resource-docker"), 0o755);
+    expect((await checkPlugins(host(), join(m.bin, "pulumi"))).message).toBe(
+      `Pulumi plugins kubernetes from PATH at ${path} (used for v${k8s}), docker from PATH at ${join(m.bin, "pulumi-resource-docker")} (used for v${docker})`,
+    );
+    expect(m.calls("pulumi")).toEqual([]);
+  });
+
+  it("do not count with PULUMI_IGNORE_AMBIENT_PLUGINS=true, which makes Pulumi skip them", async () => {
+    ambientKubernetes();
+    m.configure({ plugins: [{ name: "docker", kind: "resource", version: docker }] });
+    const h = host();
+    const check = await checkPlugins({ ...h, env: { ...h.env, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" } }, join(m.bin, "pulumi"));
+    expect(check).toMatchObject({ status: "warn", fix: `pulumi plugin install resource kubernetes v${k8s}` });
+  });
+});
+
 describe("host resources", () => {
   const shape = { workers: 2, families: ["flannel"] as const };
 

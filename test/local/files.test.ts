@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse } from "yaml";
 import { type Cidr, overlaps, parseCidr } from "../../ip/cidr";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../../pins";
+import { TOOLS } from "../../pins/tools";
 
 const LOCAL = join(__dirname, "../../local");
 const read = (file: string) => readFileSync(join(LOCAL, file), "utf8");
@@ -28,6 +29,16 @@ describe("local/versions.sh", () => {
 
   it("takes the staging modules at the same release (v1.x.y → v0.x.y)", () => {
     expect(vars.K8S_STAGING_VERSION).toBe(`v0.${KUBERNETES_VERSION.split(".").slice(1).join(".")}`);
+  });
+
+  it("builds the Pulumi CLI `cnilab setup` fetches", () => {
+    expect(vars.PULUMI_VERSION).toBe(TOOLS.pulumi.version);
+  });
+
+  it("builds the kubernetes provider at a Go pseudo-version, never claiming the SDK's plugin version", () => {
+    // The proxy's only provider/v4 build is a commit (pseudo-version vX.0.0-yyyymmddhhmmss-<12 hex>);
+    // build-pulumi.sh stamps it, so the binary cannot pass for package-lock's 4.34.2.
+    expect(vars.PULUMI_KUBERNETES_VERSION).toMatch(/^v4\.0\.0-\d{14}-[0-9a-f]{12}$/);
   });
 
   it("tags etcd's image as kubeadm does: the etcd version without its v, and a -0 build suffix", () => {
