@@ -11,6 +11,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
+# PULUMI_HOME too, so that even `pulumi version` leaves ~/.pulumi alone.
+. "$here/pulumi-env.sh"
 . "$here/go-env.sh"
 . "$here/go-wrapper.sh"
 bin="$LOCAL_CACHE/bin"
@@ -19,7 +21,7 @@ bin="$LOCAL_CACHE/bin"
 # pkg/go.mod at v3.259.0), which `go install` would refuse, so the wrapper carries that replace.
 # The version is stamped where `pulumi version` reads it (sdk/go/common/version.Version).
 cli() {
-  if [ -x "$bin/pulumi" ] && [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$bin/pulumi" version)" != "$PULUMI_VERSION" ]; then
+  if [ -x "$bin/pulumi" ] && [ "$("$bin/pulumi" version)" != "$PULUMI_VERSION" ]; then
     echo "pulumi-cli: $bin/pulumi is not $PULUMI_VERSION; rebuilding"
     rm -rf "$bin/pulumi" "$LOCAL_CACHE/src/pulumi-cli"
   fi
@@ -63,9 +65,13 @@ kubernetes_provider() {
   echo "pulumi-kubernetes: built in $((SECONDS - start)) s"
 }
 
-mkdir -p "$bin" "$LOCAL_CACHE/pulumi-home"
+mkdir -p "$bin" "$PULUMI_HOME"
 cli
 kubernetes_provider
 # Beside `pulumi`, where the engine looks for this bundled plugin first (see the launcher's header).
 install -m 0755 "$here/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
-echo "pulumi: $("$bin/pulumi" version) at $bin/pulumi; PULUMI_HOME $LOCAL_CACHE/pulumi-home"
+echo "pulumi: $bin/pulumi $("$bin/pulumi" version); PULUMI_HOME $PULUMI_HOME"
+# The version the provider reports is the one its build info records as stamped.
+stamped=$(go version -m "$bin/pulumi-resource-kubernetes" | sed -n 's/.*provider\/v4\/pkg\/version\.Version=\([^ "]*\).*/\1/p')
+echo "pulumi-kubernetes: $bin/pulumi-resource-kubernetes reports ${stamped:-no version}"
+[ "$stamped" = "${PULUMI_KUBERNETES_VERSION#v}" ] || { echo "pulumi-kubernetes: expected ${PULUMI_KUBERNETES_VERSION#v}" >&2; exit 1; }

@@ -36,7 +36,7 @@ phase kubernetes timeout 7200 "$here/build-k8s.sh"
 phase images timeout 1200 "$here/build-images.sh"
 phase workload-images timeout 1800 "$here/build-workload-images.sh"
 phase registry timeout 1200 "$here/registry.sh" up
-phase pulumi timeout 3600 "$here/build-pulumi.sh"
+phase pulumi timeout 7200 "$here/build-pulumi.sh"
 if $up; then
   phase cluster "$here/cluster.sh" up
   phase gate "$here/cluster.sh" check
