@@ -7,7 +7,7 @@
 # and creates an empty PULUMI_HOME ($LOCAL_CACHE/pulumi-home), so a run never touches ~/.pulumi.
 # No language host is built: cnilab runs its program inline (the CLI connects to the cnilab
 # process), and pulumi-language-nodejs is not served by the proxy at any version.
-# Idempotent: a binary at the wanted version is kept. Ends by printing each binary's version.
+# Idempotent: a binary at the wanted version is kept. Ends by printing the versions they report.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
@@ -71,7 +71,7 @@ kubernetes_provider
 # Beside `pulumi`, where the engine looks for this bundled plugin first (see the launcher's header).
 install -m 0755 "$here/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
 echo "pulumi: $bin/pulumi $("$bin/pulumi" version); PULUMI_HOME $PULUMI_HOME"
-# The version the provider reports is the one its build info records as stamped.
-stamped=$(go version -m "$bin/pulumi-resource-kubernetes" | sed -n 's/.*provider\/v4\/pkg\/version\.Version=\([^ "]*\).*/\1/p')
-echo "pulumi-kubernetes: $bin/pulumi-resource-kubernetes reports ${stamped:-no version}"
+# Run as a plugin by the built CLI, the provider serves its schema, whose version is the stamp.
+stamped=$(timeout 120 "$bin/pulumi" package get-schema "$bin/pulumi-resource-kubernetes" | jq -r .version)
+echo "pulumi-kubernetes: $bin/pulumi-resource-kubernetes serves schema version $stamped"
 [ "$stamped" = "${PULUMI_KUBERNETES_VERSION#v}" ] || { echo "pulumi-kubernetes: expected ${PULUMI_KUBERNETES_VERSION#v}" >&2; exit 1; }

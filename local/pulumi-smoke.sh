@@ -19,4 +19,4 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo n
 kubectl --kubeconfig "$LOCAL_CACHE/kubeconfig" --request-timeout=10s get --raw /readyz >/dev/null 2>&1 ||
   { echo "pulumi-smoke: the cnilab-local API server does not answer ($LOCAL_CACHE/kubeconfig): run local/cluster.sh up" >&2; exit 1; }
 echo "pulumi-smoke: $(pulumi version), kubernetes provider ${PULUMI_KUBERNETES_VERSION#v}, node $(node --version), PULUMI_HOME=$PULUMI_HOME"
-timeout 600 node "$here/pulumi/smoke.cjs" "$LOCAL_CACHE" "$(dirname "$here")"
+timeout 600 node "$here/pulumi/smoke.cjs" "$LOCAL_CACHE" "$(dirname "$here")" "${PULUMI_KUBERNETES_VERSION#v}"

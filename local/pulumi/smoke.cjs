@@ -13,7 +13,8 @@ const pulumi = require("@pulumi/pulumi");
 const k8s = require("@pulumi/kubernetes");
 const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
 
-const [cache, repo] = process.argv.slice(2);
+/** The cache folder, the repository (its node_modules), the kubernetes provider's stamped version. */
+const [cache, repo, version] = process.argv.slice(2);
 const work = join(cache, "pulumi-smoke");
 const NAME = "cnilab-local-smoke";
 const kubeconfig = join(cache, "kubeconfig");
@@ -86,9 +87,14 @@ async function main() {
     if (word !== "cnilab") fail(`ConfigMap ${NAME} has data.word ${JSON.stringify(word)}, expected "cnilab"`);
     const uid = kubectl("get", "configmap", NAME, "-n", "default", "-o", "jsonpath={.metadata.uid}");
     if (uid !== up.outputs.uid.value) fail(`ConfigMap uid ${uid} differs from the stack output ${up.outputs.uid.value}`);
+    // The engine's own words: where it took the plugin from, and the version the plugin reported
+    // (its GetPluginInfo) beside the one the SDK asked for.
+    const said = transcript.join("");
     const ambient = `using pulumi-resource-kubernetes from $PATH at ${join(cache, "bin", "pulumi-resource-kubernetes")}`;
-    if (!transcript.join("").includes(ambient)) fail(`the engine did not say "${ambient}"`);
-    console.log(`check: provider pid ${pid}, ConfigMap ${NAME} uid ${uid}, kubernetes plugin from ${join(cache, "bin")}`);
+    if (!said.includes(ambient)) fail(`the engine did not say "${ambient}"`);
+    const reported = said.match(/resource plugin kubernetes is expected to have version >=(\S+), but has (\S+);/);
+    if (!reported || reported[2] !== version) fail(`the engine did not report the kubernetes plugin as ${version} (${reported ? reported[0] : "no version warning"})`);
+    console.log(`check: dynamic provider ran as pid ${pid}; ConfigMap ${NAME} uid ${uid}; kubernetes plugin from ${join(cache, "bin")}, asked for ${reported[1]}, reports ${reported[2]}`);
   });
   await phase("destroy", () => stack.destroy({ onOutput }));
   await phase("check-gone", async () => {
