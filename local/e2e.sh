@@ -50,7 +50,11 @@ build_seconds=()
 phase build timeout 10800 "$here/build.sh" --no-up
 phase registry timeout 1800 "$here/registry.sh" up
 
-. "$here/local-env.sh"
+. "$here/pulumi-env.sh"
+# kind's --privileged through the shim (as cluster.sh does); only this run's PATH sees it.
+shim_dir="$LOCAL_CACHE/shim"
+mkdir -p "$shim_dir" && ln -sf "$here/docker-shim" "$shim_dir/docker"
+export PATH="$shim_dir:$PATH"
 out="$LOCAL_CACHE/e2e/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 names=()
