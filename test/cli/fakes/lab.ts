@@ -10,7 +10,7 @@ import type { Io } from "../../../cli/command";
 import { planLab, type LabPlan } from "../../../plan";
 import type { RecordedResource } from "../../helpers/mocks";
 import { loadStack } from "../../helpers/stacks";
-import { DYNAMIC_TYPE, runLabStack } from "../../program/run-stack";
+import { DYNAMIC_TYPE, NETWORK_TYPE, runLabStack } from "../../program/run-stack";
 import { captureIo } from "../io";
 import { installFakes, REPO_ROOT, type Call, type FakeConfig, type FakeMachine } from "./install";
 import { HEALTHY, makeRoot } from "./root";
@@ -45,7 +45,7 @@ export function programFor(recorded: readonly RecordedResource[]): NonNullable<F
       const base = { type: r.type, name: r.name, custom: r.custom, parents };
       // `outputs`: what the state records of them (their Docker and kind names, which down then owns);
       // `cluster`: the fake makes this kind cluster when it creates the resource, as the kind provider does.
-      if (r.type === "docker:index/network:Network") return { ...base, outputs: { name: CLUSTER } };
+      if (r.type === NETWORK_TYPE) return { ...base, outputs: { name: CLUSTER } };
       if (r.type === DYNAMIC_TYPE) return { ...base, outputs: { clusterName: CLUSTER, network: CLUSTER }, cluster: CLUSTER };
       return base;
     }),
