@@ -26,9 +26,13 @@ export function pinnedPlugin(name: PluginName): PluginPin {
   return { name: pkg.pulumi?.name ?? name, version: (pkg.pulumi?.version ?? pkg.version).replace(/^v/, "") };
 }
 
-/** Kind-cluster labs use both providers (the lab's Docker network, the cluster's objects); Docker-only labs only docker. */
+/**
+ * Kind-cluster labs need only kubernetes (the cluster's objects): their Docker network and the kind
+ * cluster are dynamic resources of ours (components/cluster), run by the CLI's `pulumi-nodejs`
+ * provider, which is no plugin to install. Docker-only labs need docker.
+ */
 export function pluginsFor(lab: "cluster" | "docker"): PluginPin[] {
-  return lab === "cluster" ? [pinnedPlugin("kubernetes"), pinnedPlugin("docker")] : [pinnedPlugin("docker")];
+  return lab === "cluster" ? [pinnedPlugin("kubernetes")] : [pinnedPlugin("docker")];
 }
 
 /** The pins that `pulumi plugin ls --json`'s output lacks (resource plugins, exact version). */
@@ -39,8 +43,8 @@ export function missingPlugins(listed: readonly { name: string; kind: string; ve
 export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
 
 /**
- * doctor's line: are the plugins there (`pulumi plugin ls --json`)? Missing ones only warn: `up`
- * installs them, which needs the network once.
+ * doctor's line: are the plugins of a cluster stack there (`pulumi plugin ls --json`)? Missing ones
+ * only warn: `up` installs them, which needs the network once.
  */
 export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
   const pins = pluginsFor("cluster");
@@ -57,7 +61,7 @@ export async function checkPlugins(host: Host, pulumiPath: string): Promise<Chec
     return warn("pulumi-plugins", `\`pulumi plugin ls --json\` failed${said ? `: ${said}` : ""}; cannot tell whether ${wanted} are installed`, pins.map(installCommand).join(" && "));
   }
   const missing = missingPlugins(listed, pins);
-  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed`);
+  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugin${pins.length > 1 ? "s" : ""} ${wanted} installed`);
   return warn(
     "pulumi-plugins",
     `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once`,

@@ -42,8 +42,8 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
       `stack init ${STACK}`,
       `stack select --stack ${STACK}`,
       "plugin ls --json",
+      // Only kubernetes: the network and the cluster are dynamic resources of cnilab's own.
       `plugin install resource kubernetes v${lockedPlugin("kubernetes")}`,
-      `plugin install resource docker v${lockedPlugin("docker")}`,
       `up --yes --skip-preview --config-file ${copy} --exec-kind auto.local --event-log --stack ${STACK}`,
       `stack output --json --stack ${STACK}`,
       `stack output --json --show-secrets --stack ${STACK}`,
@@ -141,7 +141,7 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/creating .* failed: fake failure/);
     expect(failed.err).toContain(`'cnilab down ${STACK}'`);
-    expect(failed.out).toMatch(/\] failed: docker:index\/network:Network/);
+    expect(failed.out).toMatch(/\] failed: pulumi-nodejs:dynamic\/cnilab:DockerNetwork/);
     // What the kind provider had made before the crash, beyond what Pulumi recorded: the network
     // with the stack's labels, the cluster's node on it.
     m.addNetwork(CLUSTER, SUBNET, IDENTITY);
