@@ -202,8 +202,8 @@ describe("kind", () => {
 describe("pulumi", () => {
   it.each<[string, string, Check["status"], RegExp]>([
     ["3.270.0", "3.270.0", "pass", /^Pulumi v3.270.0 at /],
-    ["3.61.0, the oldest with project-scoped file backends", "3.61.0", "pass", /^Pulumi v3.61.0/],
-    ["3.60.1, older: passed over", "3.60.1", "warn", /pulumi: v3.60.1 is older than v3.61.0 \(project-scoped file backends\); `cnilab setup` would fetch Pulumi v3.259.0/],
+    ["3.181.0, the oldest that refreshes and destroys with an inline program", "3.181.0", "pass", /^Pulumi v3.181.0/],
+    ["3.180.0, older: passed over", "3.180.0", "warn", /pulumi: v3.180.0 is older than v3.181.0 \(refresh and destroy with an inline program\); `cnilab setup` would fetch Pulumi v3.259.0/],
     ["4.0.0, a major the Automation API 3.x refuses: passed over", "4.0.0", "warn", /pulumi: v4.0.0 is not a 3.x CLI, which the Automation API in @pulumi\/pulumi 3.x needs; `cnilab setup` would fetch/],
   ])("%s", async (_why, version, status, message) => {
     m.configure({ pulumiVersion: version });

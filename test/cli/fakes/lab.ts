@@ -113,7 +113,14 @@ export async function labMachine(): Promise<LabMachine> {
 export const pulumiCallsOf = (m: FakeMachine): Call[] =>
   m.calls("pulumi").filter((c) => c.argv !== undefined && c.env?.PULUMI_AUTOMATION_API === "true" && c.argv[0] !== "version");
 /** Calls as command lines, without the gRPC event target (a fresh port each time). */
-export const argvOf = (calls: Call[]) => calls.map((c) => c.argv.filter((a) => !a.startsWith("tcp://")).join(" "));
+/** The argv as text, without the event log's target and with the inline program's port as `<port>`. */
+export const argvOf = (calls: Call[]) =>
+  calls.map((c) =>
+    c.argv
+      .filter((a) => !a.startsWith("tcp://"))
+      .map((a) => a.replace(/^--client=127\.0\.0\.1:\d+$/, "--client=127.0.0.1:<port>"))
+      .join(" "),
+  );
 
 /** The version package-lock.json pins for an SDK package's plugin: what `up` must install. */
 export function lockedPlugin(name: "kubernetes" | "docker"): string {
