@@ -43,11 +43,12 @@ export function missingPlugins(listed: readonly { name: string; kind: string; ve
 export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
 
 /**
- * doctor's line: are the plugins of a cluster stack there (`pulumi plugin ls --json`)? Missing ones
- * only warn: `up` installs them, which needs the network once.
+ * doctor's line: are the plugins of a cluster stack (or, for `--backend docker-<driver>`, of a
+ * Docker-only lab) there (`pulumi plugin ls --json`)? Missing ones only warn: `up` installs them,
+ * which needs the network once.
  */
-export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
-  const pins = pluginsFor("cluster");
+export async function checkPlugins(host: Host, pulumiPath: string, lab: "cluster" | "docker" = "cluster"): Promise<Check> {
+  const pins = pluginsFor(lab);
   const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");
   const r = await host.run(pulumiPath, ["plugin", "ls", "--json"], 20_000, { PULUMI_SKIP_UPDATE_CHECK: "true" });
   let listed: { name: string; kind: string; version?: string }[] | undefined;

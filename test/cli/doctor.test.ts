@@ -241,6 +241,13 @@ describe("pulumi plugins", () => {
     expect(m.calls("pulumi").map((c) => c.argv.join(" "))).toEqual(["plugin ls --json"]);
   });
 
+  it("for a Docker-only lab (doctor --backend docker-<driver>) asks for docker, which cluster stacks no longer need", async () => {
+    m.configure({ plugins: KUBERNETES_ONLY });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"), "docker")).toMatchObject({ status: "warn", fix: `pulumi plugin install resource docker v${docker}` });
+    m.configure({ plugins: BOTH_PLUGINS });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"), "docker")).toMatchObject({ status: "pass", message: `Pulumi plugin docker v${docker} installed` });
+  });
+
   it("warns with the install command for a missing one or another version (up installs them)", async () => {
     m.configure({ plugins: [{ name: "kubernetes", kind: "resource", version: "4.0.0" }, { name: "docker", kind: "resource", version: docker }] });
     expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({
