@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { dockerLabProgram, Lab, LAB_NAME } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
@@ -6,9 +7,24 @@ import { planLab } from "./plan";
 import { bundleProbe } from "./probe/bundle";
 
 /**
+ * The Pulumi program of the running stack. Configuration is read once, here: every `cnilab:` key of
+ * the stack (an unknown key is an error, not ignored), validated and turned into the lab. Pulumi.yaml's
+ * `main: index.ts` exports its result (plain `pulumi up`); cnilab hands this very function to the
+ * Automation API as an inline program (cli/pulumi.ts), so it runs inside the cnilab process.
+ */
+export function runStack() {
+  const raw = Object.fromEntries(
+    Object.entries(pulumi.runtime.allConfig())
+      .filter(([key]) => key.startsWith("cnilab:"))
+      .map(([key, value]) => [key.slice("cnilab:".length), value]),
+  );
+  return stackProgram(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+}
+
+/**
  * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → Lab, or
  * the Docker-only lab when the stack's lab file says `type: docker`. Returns the stack outputs.
- * index.ts calls it with the stack's configuration; tests call it directly.
+ * runStack calls it with the stack's configuration; tests call it directly.
  */
 export async function stackProgram(raw: Record<string, unknown>, source: string) {
   if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return dockerLabProgram(loadDockerSpec(raw, source));

@@ -44,7 +44,7 @@ export async function runDockerChecks(host: Host, driver: DockerDriver): Promise
     checkNode(host.node ?? process.versions.node, packageInfo().engines?.node),
     docker.check,
     pulumi.check,
-    ...(pulumi.path && pulumi.check.status !== "fail" ? [await checkPlugins(host, pulumi.path)] : []),
+    ...(pulumi.path && pulumi.check.status !== "fail" ? [await checkPlugins(host, pulumi.path, "docker")] : []),
     // The bridge driver's veth pairs are what every Docker network uses: a working Docker proves them.
     ...(link === "veth" ? [] : [checkModule(host, readKernelInventory(host), link, `the ${driver} driver`, true)]),
   ];

@@ -94,9 +94,9 @@ Checks that this machine can run a lab, one line per check: pass, warn or fail, 
                  ${formatVersion(PULUMI_MIN_VERSION)} or later, major version 3
                  A tool found nowhere warns: \`cnilab setup\` (or the first up) fetches the pinned one
                  into the tools folder; the closing lines say what it fetches for this machine.
-  pulumi-plugins \`pulumi plugin ls --json\` lists the kubernetes and docker resource plugins at the
-                 versions of the installed @pulumi/kubernetes and @pulumi/docker (missing = warn:
-                 \`cnilab up\` installs them, which needs the network once)
+  pulumi-plugins \`pulumi plugin ls --json\` lists the kubernetes resource plugin at the version of
+                 the installed @pulumi/kubernetes, the only one a cluster stack needs (missing =
+                 warn: \`cnilab up\` installs it, which needs the network once)
   kernel-<m>     each kernel module the backend needs (kind nodes share the host kernel):
                  loaded or built in = pass; loadable but not loaded = warn (modprobe);
                  not in the kernel = fail for a backend that needs it

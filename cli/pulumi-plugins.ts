@@ -27,9 +27,13 @@ export function pinnedPlugin(name: PluginName): PluginPin {
   return { name: pkg.pulumi?.name ?? name, version: (pkg.pulumi?.version ?? pkg.version).replace(/^v/, "") };
 }
 
-/** Kind-cluster labs use both providers (the lab's Docker network, the cluster's objects); Docker-only labs only docker. */
+/**
+ * Kind-cluster labs need only kubernetes (the cluster's objects): their Docker network and the kind
+ * cluster are dynamic resources of ours (components/cluster), run by the CLI's `pulumi-nodejs`
+ * provider, which is no plugin to install. Docker-only labs need docker.
+ */
 export function pluginsFor(lab: "cluster" | "docker"): PluginPin[] {
-  return lab === "cluster" ? [pinnedPlugin("kubernetes"), pinnedPlugin("docker")] : [pinnedPlugin("docker")];
+  return lab === "cluster" ? [pinnedPlugin("kubernetes")] : [pinnedPlugin("docker")];
 }
 
 /** The pins that `pulumi plugin ls --json`'s output lacks (resource plugins, exact version). */
@@ -52,18 +56,19 @@ export function ambientPlugin(env: NodeJS.ProcessEnv, name: string): string | un
 export const installCommand = (p: PluginPin) => `pulumi plugin install resource ${p.name} v${p.version}`;
 
 /**
- * doctor's line: are the plugins there (`pulumi plugin ls --json`)? Missing ones only warn: `up`
- * installs them, which needs the network once.
+ * doctor's line: are the plugins of a cluster stack (or, for `--backend docker-<driver>`, of a
+ * Docker-only lab) there (`pulumi plugin ls --json`)? Missing ones only warn: `up` installs them,
+ * which needs the network once.
  */
-export async function checkPlugins(host: Host, pulumiPath: string): Promise<Check> {
-  const all = pluginsFor("cluster");
+export async function checkPlugins(host: Host, pulumiPath: string, lab: "cluster" | "docker" = "cluster"): Promise<Check> {
+  const all = pluginsFor(lab);
   const env = cliEnv(pulumiPath, {}, host.env);
   const fromPath = all.flatMap((p) => {
     const path = ambientPlugin(env, p.name);
     return path ? [`${p.name} from PATH at ${path} (used for v${p.version})`] : [];
   });
   const pins = all.filter((p) => !ambientPlugin(env, p.name));
-  if (pins.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${fromPath.join(", ")}`);
+  if (pins.length === 0) return pass("pulumi-plugins", `Pulumi plugin${all.length > 1 ? "s" : ""} ${fromPath.join(", ")}`);
   const also = fromPath.length > 0 ? `; ${fromPath.join(", ")}` : "";
   const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");
   const r = await host.run(pulumiPath, ["plugin", "ls", "--json"], 20_000, { PULUMI_SKIP_UPDATE_CHECK: "true" });
@@ -78,7 +83,7 @@ export async function checkPlugins(host: Host, pulumiPath: string): Promise<Chec
     return warn("pulumi-plugins", `\`pulumi plugin ls --json\` failed${said ? `: ${said}` : ""}; cannot tell whether ${wanted} are installed`, pins.map(installCommand).join(" && "));
   }
   const missing = missingPlugins(listed, pins);
-  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugins ${wanted} installed${also}`);
+  if (missing.length === 0) return pass("pulumi-plugins", `Pulumi plugin${pins.length > 1 ? "s" : ""} ${wanted} installed${also}`);
   return warn(
     "pulumi-plugins",
     `Pulumi plugin${missing.length > 1 ? "s" : ""} ${missing.map((p) => `${p.name} v${p.version}`).join(", ")} not installed (the versions the installed @pulumi packages declare); cnilab up installs ${missing.length > 1 ? "them" : "it"}, which needs the network once${also}`,

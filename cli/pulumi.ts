@@ -6,12 +6,24 @@
  *
  * The Automation API runs the `pulumi` CLI; cnilab hands it the very executable the doctor checked,
  * started in its own process group (pulumi-process.ts), and passes the kind binary it found to the
- * Pulumi program as CNILAB_KIND.
+ * kind provider as CNILAB_KIND.
+ *
+ * The program runs inline: the stack is opened with program.ts's `runStack` (what Pulumi.yaml's
+ * `main: index.ts` runs for plain `pulumi`), so every up, refresh and destroy starts a language
+ * runtime server inside this process and passes the CLI `--client=127.0.0.1:<port>` and
+ * `--exec-kind auto.inline` (@pulumi/pulumi 3.270 automation/stack.js). No Node.js language host
+ * (pulumi-language-nodejs) is started: the engine talks to the client's runtime instead
+ * (pulumi/pulumi pkg/v3.259.0 engine: clientLanguageRuntimeHost). The CLI still runs in the project
+ * root with its Pulumi.yaml (backend, stackConfigDir) and reads the stack's settings from
+ * `--config-file`; the program reads them as before through `pulumi.runtime.allConfig()`, which the
+ * inline server fills from the engine's RunRequest. Dynamic providers (the kind cluster and the
+ * Docker network) are serialized here, under tsx, and run by the CLI's `pulumi-nodejs` provider.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { stateDir } from "../host/state";
+import { PROJECT_NAME } from "../plan/identity";
 import { detached } from "./pulumi-process";
 import { settingsCopy, syncSettingsCopy } from "./stack-settings";
 import { STACKS_DIR } from "./stack-arg";
@@ -63,9 +75,6 @@ export function labEnv(opts: Omit<LabWorkspaceOptions, "stackName" | "pulumiPath
     PULUMI_BACKEND_URL: url,
     // No "a new version is available" request to the network on every call.
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    // `npm test` type-checks the program; the language host need only strip the types (ts-node's
-    // transpileOnly, read from this variable by @pulumi/pulumi 3.270.0 cmd/run/run.js).
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
   if (opts.env.PATH) env.PATH = opts.env.PATH;
   // Pulumi prefers PULUMI_CONFIG_PASSPHRASE over the _FILE variant, so the default must not shadow a file.
@@ -111,7 +120,10 @@ export async function openLabStack(opts: LabWorkspaceOptions, create: boolean): 
   // `verify` may name a stack file outside stacks/: it only reads outputs, which need no settings.
   if (existsSync(tracked)) syncSettingsCopy(copy, join(opts.root, "Pulumi.yaml"), tracked);
   const command = await pulumiCommand(opts.pulumiPath);
-  const select = () => a.LocalWorkspace.selectStack({ stackName: opts.stackName, workDir: opts.root }, workspaceOptions(opts, opts.root, command));
+  // Loaded when Pulumi runs it (up, refresh, destroy): the components take seconds to import.
+  const program = () => (require("../program") as typeof import("../program")).runStack();
+  const select = () =>
+    a.LocalWorkspace.selectStack({ stackName: opts.stackName, projectName: PROJECT_NAME, program }, workspaceOptions(opts, opts.root, command));
   let created = false;
   let stack: Stack;
   try {

@@ -22,11 +22,12 @@ export const KIND_MIN_VERSION: Version = [0, 27, 0];
 /** Where .ci/install-kind.sh unpacks Debian's kind. */
 export const KIND_FALLBACK_PATH = "/opt/kind/usr/bin/kind";
 /**
- * The oldest Pulumi CLI cnilab accepts: v3.61.0 made file backends project-scoped (pulumi/pulumi
- * #12173, released 2023-04-03), and cnilab's fresh .cnilab/state uses that layout; an older CLI
- * would not see those stacks and could create the lab a second time (pulumi/pulumi#13127).
+ * The oldest Pulumi CLI cnilab accepts: v3.181.0 runs refresh and destroy with an inline program
+ * (`--client`; @pulumi/pulumi 3.270 automation/stack.js checkInlineSupport refuses an older CLI), and
+ * cnilab runs every Pulumi operation inline (cli/pulumi.ts). It is also past v3.61.0, which made file
+ * backends project-scoped (pulumi/pulumi#12173): cnilab's .cnilab/state uses that layout.
  */
-export const PULUMI_MIN_VERSION: Version = [3, 61, 0];
+export const PULUMI_MIN_VERSION: Version = [3, 181, 0];
 /** @pulumi/pulumi 3.x's Automation API refuses another major version of the CLI (automation/cmd.js). */
 const PULUMI_MAJOR = 3;
 const VERSION_TIMEOUT_MS = 20_000;
@@ -37,7 +38,7 @@ function unsupported(tool: ToolName, v: Version): string | undefined {
     return compareVersions(v, KIND_MIN_VERSION) < 0 ? `older than ${formatVersion(KIND_MIN_VERSION)}, the oldest cnilab's kind config is tested with` : undefined;
   }
   if (v[0] !== PULUMI_MAJOR) return `not a ${PULUMI_MAJOR}.x CLI, which the Automation API in @pulumi/pulumi ${PULUMI_MAJOR}.x needs`;
-  return compareVersions(v, PULUMI_MIN_VERSION) < 0 ? `older than ${formatVersion(PULUMI_MIN_VERSION)} (project-scoped file backends)` : undefined;
+  return compareVersions(v, PULUMI_MIN_VERSION) < 0 ? `older than ${formatVersion(PULUMI_MIN_VERSION)} (refresh and destroy with an inline program)` : undefined;
 }
 
 export interface Candidate {

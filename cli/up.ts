@@ -63,9 +63,10 @@ State      <state>/${BACKEND_SUBDIR}/, a Pulumi file backend (no account, no log
 Secrets    encrypted with the passphrase in PULUMI_CONFIG_PASSPHRASE (or the file in
            PULUMI_CONFIG_PASSPHRASE_FILE); default "${DEFAULT_PASSPHRASE}" for the local file backend only
            (a shared backend needs yours). Use the same one for up and down.
-Plugins    the kubernetes and docker resource plugins at the versions of the installed
-           @pulumi/kubernetes and @pulumi/docker; missing ones are installed first
-           (\`pulumi plugin install\`, which needs the network once).
+Plugins    the kubernetes resource plugin at the version of the installed @pulumi/kubernetes
+           (a Docker-only lab: docker, of @pulumi/docker); a missing one is installed first
+           (\`pulumi plugin install\`, which needs the network once). The lab's Docker network
+           and kind cluster are cnilab's own dynamic resources, run by the docker and kind CLIs.
 kind       $CNILAB_KIND, else kind on PATH, /opt/kind/usr/bin/kind or the tools folder (the first at a
            supported version); passed on as CNILAB_KIND. Pulumi: PATH, ~/.pulumi/bin, the tools folder.
 Re-runs    a stack that is up but whose kind cluster (or Docker-only lab's containers) was removed

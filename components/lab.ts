@@ -101,12 +101,16 @@ function inCluster(type: string, custom: boolean): boolean {
  * - every Kubernetes object is `deletedWith` the kind cluster: `down` deletes the cluster and
  *   the engine skips the objects inside it (no ~40 deletes one by one), and replacing the cluster
  *   replaces them too (the `deletedWith` doc comment in @pulumi/pulumi 3.270 resource.d.ts);
- * - with `formerName`, an alias with the former prefix (`cnilab-flannel-vxlan-cni` for `lab-cni`).
+ * - with `formerName`, an alias with the former prefix (`cnilab-flannel-vxlan-cni` for `lab-cni`),
+ *   alone and with each type the child was registered as before (its own type aliases).
  *   A URN names only its parents' types, never their names, so the name is all that differs.
  */
 function inClusterTransformation(name: string, formerName: string | undefined, kind: () => pulumi.Resource | undefined): pulumi.ResourceTransformation {
   return ({ type, name: child, props, opts, resource }) => {
-    const aliases = formerName && child.startsWith(`${name}-`) ? [{ name: formerName + child.slice(name.length) }] : [];
+    const former = formerName && child.startsWith(`${name}-`) ? formerName + child.slice(name.length) : undefined;
+    // The types the child was registered as before (its own type aliases) count under the former name too.
+    const typeAliases = (opts.aliases ?? []).filter((a): a is pulumi.Alias => typeof a === "object" && "type" in a && !("name" in a));
+    const aliases = former ? [{ name: former }, ...typeAliases.map((a) => ({ ...a, name: former }))] : [];
     let deletedWith = opts.deletedWith;
     if (inCluster(type, resource instanceof pulumi.CustomResource)) {
       deletedWith = kind();

@@ -19,6 +19,8 @@ export const NOTHING_RECORDED: Recorded = { clusters: [], networks: [], containe
 
 /** The kind cluster resource's type, now and before it had its own (pulumi/pulumi#11873). */
 const KIND_TYPES = ["pulumi-nodejs:dynamic/cnilab:KindCluster", "pulumi-nodejs:dynamic:Resource"];
+/** A Docker network: a cluster stack's own (components/cluster/network.ts), or @pulumi/docker's (Docker-only labs; cluster stacks before). */
+const NETWORK_TYPES = ["pulumi-nodejs:dynamic/cnilab:DockerNetwork", "docker:index/network:Network"];
 
 interface StateResource {
   type?: string;
@@ -32,7 +34,7 @@ export function recordedNames(deployment: unknown): Recorded {
     resources.map(pick).filter((n): n is string => typeof n === "string" && n !== "");
   return {
     clusters: names((r) => (KIND_TYPES.includes(r.type ?? "") ? r.outputs?.clusterName : undefined)),
-    networks: names((r) => (r.type === "docker:index/network:Network" ? r.outputs?.name : undefined)),
+    networks: names((r) => (NETWORK_TYPES.includes(r.type ?? "") ? r.outputs?.name : undefined)),
     containers: names((r) => (r.type === "docker:index/container:Container" ? r.outputs?.name : undefined)),
   };
 }

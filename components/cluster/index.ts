@@ -2,13 +2,15 @@
  * A kind cluster on a Docker network of the lab's own. The network has a fixed subnet per lab so
  * two labs never collide, and kind is pointed at it with KIND_EXPERIMENTAL_DOCKER_NETWORK.
  */
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerNetworkResource, PULUMI_DOCKER_NETWORK_TYPE } from "./network";
 import { kindClusterProvider } from "./provider";
 import type { KindNode } from "./types";
 
 export type { KindClusterInputs, KindClusterOutputs, KindNode, KindNodeRole } from "./types";
+export type { DockerNetworkInputs } from "./network-types";
 export { kindClusterProvider } from "./provider";
+export { dockerNetworkProvider } from "./network-provider";
 
 export interface KindClusterArgs {
   /** kind's cluster name (a DNS-1123 label of at most 50 characters). */
@@ -54,18 +56,19 @@ export class KindCluster extends pulumi.ComponentResource {
   constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cnilab:cluster:KindCluster", name, {}, opts);
 
-    const network = new docker.Network(
+    const network = new DockerNetworkResource(
       `${name}-network`,
       {
         name: args.network.name,
-        driver: "bridge",
-        ipamConfigs: [{ subnet: args.network.subnet, gateway: args.network.gateway }],
+        subnet: args.network.subnet,
+        gateway: args.network.gateway,
         // As kind's own "kind" network: nodes reach the outside (image pulls) through NAT.
-        options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
-        labels: args.network.labels,
+        masquerade: true,
+        labels: Object.fromEntries(args.network.labels.map((l) => [l.label, l.value])),
       },
       // The name is fixed, so a replacement can only be created once the old network is gone.
-      { parent: this, deleteBeforeReplace: true },
+      // States written when @pulumi/docker made this network are taken over (network-provider.ts diff).
+      { parent: this, deleteBeforeReplace: true, aliases: [{ type: PULUMI_DOCKER_NETWORK_TYPE }] },
     );
 
     // The network's name output (not args.network.name) makes the cluster wait for the network.

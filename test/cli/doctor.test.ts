@@ -20,6 +20,7 @@ import { checkPlugins } from "../../cli/pulumi-plugins";
 import { lockedPlugin } from "./fakes/lab";
 
 const BOTH_PLUGINS = (["kubernetes", "docker"] as const).map((name) => ({ name, kind: "resource", version: lockedPlugin(name) }));
+const KUBERNETES_ONLY = BOTH_PLUGINS.filter((p) => p.name === "kubernetes");
 
 let m: FakeMachine;
 const roots: string[] = [];
@@ -201,8 +202,8 @@ describe("kind", () => {
 describe("pulumi", () => {
   it.each<[string, string, Check["status"], RegExp]>([
     ["3.270.0", "3.270.0", "pass", /^Pulumi v3.270.0 at /],
-    ["3.61.0, the oldest with project-scoped file backends", "3.61.0", "pass", /^Pulumi v3.61.0/],
-    ["3.60.1, older: passed over", "3.60.1", "warn", /pulumi: v3.60.1 is older than v3.61.0 \(project-scoped file backends\); `cnilab setup` would fetch Pulumi v3.259.0/],
+    ["3.181.0, the oldest that refreshes and destroys with an inline program", "3.181.0", "pass", /^Pulumi v3.181.0/],
+    ["3.180.0, older: passed over", "3.180.0", "warn", /pulumi: v3.180.0 is older than v3.181.0 \(refresh and destroy with an inline program\); `cnilab setup` would fetch Pulumi v3.259.0/],
     ["4.0.0, a major the Automation API 3.x refuses: passed over", "4.0.0", "warn", /pulumi: v4.0.0 is not a 3.x CLI, which the Automation API in @pulumi\/pulumi 3.x needs; `cnilab setup` would fetch/],
   ])("%s", async (_why, version, status, message) => {
     m.configure({ pulumiVersion: version });
@@ -234,10 +235,17 @@ describe("pulumi plugins", () => {
   const k8s = lockedPlugin("kubernetes");
   const docker = lockedPlugin("docker");
 
-  it("pass when `pulumi plugin ls --json` lists both at the versions package-lock pins", async () => {
-    m.configure({ plugins: BOTH_PLUGINS });
-    expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({ id: "pulumi-plugins", status: "pass", message: `Pulumi plugins kubernetes v${k8s}, docker v${docker} installed`, fix: "" });
+  it("pass when `pulumi plugin ls --json` lists kubernetes at the version package-lock pins: a cluster stack needs no docker plugin", async () => {
+    m.configure({ plugins: KUBERNETES_ONLY });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"))).toEqual({ id: "pulumi-plugins", status: "pass", message: `Pulumi plugin kubernetes v${k8s} installed`, fix: "" });
     expect(m.calls("pulumi").map((c) => c.argv.join(" "))).toEqual(["plugin ls --json"]);
+  });
+
+  it("for a Docker-only lab (doctor --backend docker-<driver>) asks for docker, which cluster stacks no longer need", async () => {
+    m.configure({ plugins: KUBERNETES_ONLY });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"), "docker")).toMatchObject({ status: "warn", fix: `pulumi plugin install resource docker v${docker}` });
+    m.configure({ plugins: BOTH_PLUGINS });
+    expect(await checkPlugins(host(), join(m.bin, "pulumi"), "docker")).toMatchObject({ status: "pass", message: `Pulumi plugin docker v${docker} installed` });
   });
 
   it("warns with the install command for a missing one or another version (up installs them)", async () => {

@@ -16,7 +16,7 @@ const urn = (chain: string, name = "x") => `urn:pulumi:e2e::cnilab::${chain}::${
 describe("upPhaseOf", () => {
   it.each<[string, UpPhase | undefined]>([
     ["cnilab:lab:Lab$cnilab:cluster:KindCluster$pulumi-nodejs:dynamic/cnilab:KindCluster", "cluster"],
-    ["cnilab:lab:Lab$cnilab:cluster:KindCluster$docker:index/network:Network", "cluster"],
+    ["cnilab:lab:Lab$cnilab:cluster:KindCluster$pulumi-nodejs:dynamic/cnilab:DockerNetwork", "cluster"],
     ["cnilab:lab:Lab$cnilab:cni:Cni$kubernetes:batch/v1:Job", "cni"],
     ["cnilab:lab:Lab$cnilab:workloads:Workloads$kubernetes:apps/v1:Deployment", "workloads"],
     ["cnilab:lab:Lab$cnilab:policy:Policies$kubernetes:networking.k8s.io/v1:NetworkPolicy", "workloads"],
@@ -53,7 +53,7 @@ describe("every resource the program registers belongs to a phase", () => {
     const custom = recorded.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
     expect(custom.filter((r) => upPhaseOf(r.urn) === undefined).map((r) => r.urn)).toEqual([]);
     const byPhase = (p: UpPhase) => custom.filter((r) => upPhaseOf(r.urn) === p).map((r) => r.type);
-    expect(byPhase("cluster").sort()).toEqual(["docker:index/network:Network", "pulumi-nodejs:dynamic/cnilab:KindCluster"]);
+    expect(byPhase("cluster").sort()).toEqual(["pulumi-nodejs:dynamic/cnilab:DockerNetwork", "pulumi-nodejs:dynamic/cnilab:KindCluster"]);
     expect(byPhase("cni")).toContain("kubernetes:helm.sh/v3:Release");
     expect(byPhase("cni")).toContain("kubernetes:batch/v1:Job");
     expect(byPhase("workloads")).toContain("kubernetes:networking.k8s.io/v1:NetworkPolicy");

@@ -37,7 +37,7 @@ const program: NonNullable<FakeConfig["program"]> = {
   resources: [
     { type: LAB, name: CLUSTER, custom: false },
     // With what the state records of them (their Docker and kind names: down removes what it recorded).
-    { type: "docker:index/network:Network", name: `${CLUSTER}-cluster-network`, custom: true, parents: [LAB, "cnilab:cluster:KindCluster"], outputs: { name: CLUSTER } },
+    { type: "pulumi-nodejs:dynamic/cnilab:DockerNetwork", name: `${CLUSTER}-cluster-network`, custom: true, parents: [LAB, "cnilab:cluster:KindCluster"], outputs: { name: CLUSTER } },
     {
       type: "pulumi-nodejs:dynamic/cnilab:KindCluster",
       name: `${CLUSTER}-cluster-kind`,

@@ -42,9 +42,9 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
       `stack init ${STACK}`,
       `stack select --stack ${STACK}`,
       "plugin ls --json",
+      // Only kubernetes: the network and the cluster are dynamic resources of cnilab's own.
       `plugin install resource kubernetes v${lockedPlugin("kubernetes")}`,
-      `plugin install resource docker v${lockedPlugin("docker")}`,
-      `up --yes --skip-preview --config-file ${copy} --exec-kind auto.local --event-log --stack ${STACK}`,
+      `up --yes --skip-preview --config-file ${copy} --client=127.0.0.1:<port> --exec-kind auto.inline --event-log --stack ${STACK}`,
       `stack output --json --stack ${STACK}`,
       `stack output --json --show-secrets --stack ${STACK}`,
       `stack history --json --show-secrets --page-size 1 --page 1 --stack ${STACK}`,
@@ -57,12 +57,14 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
         PULUMI_CONFIG_PASSPHRASE: "cnilab",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_AUTOMATION_API: "true",
-        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         CNILAB_KIND: join(m.bin, "kind"),
       });
     }
     const up = pulumiCalls().find((c) => c.argv[0] === "up")!;
     expect(up.argv).toContainEqual(expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/));
+    // The program ran inline: the CLI found cnilab's language runtime server at --client (its GetPluginInfo
+    // answers "1.0.0", @pulumi/pulumi 3.270 automation/server.js); no language host was needed.
+    expect(up.inline).toEqual({ version: "1.0.0" });
     expect(up.settingsFile).toBe(copy);
     expect(up.config).toMatchObject({ "cnilab:backend": STACK, "cnilab:lab": "netpol", "cnilab:nodeSubnet": SUBNET });
     // The salt went into the copy; the tracked stack file is byte-for-byte what it was.
@@ -141,7 +143,7 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/creating .* failed: fake failure/);
     expect(failed.err).toContain(`'cnilab down ${STACK}'`);
-    expect(failed.out).toMatch(/\] failed: docker:index\/network:Network/);
+    expect(failed.out).toMatch(/\] failed: pulumi-nodejs:dynamic\/cnilab:DockerNetwork/);
     // What the kind provider had made before the crash, beyond what Pulumi recorded: the network
     // with the stack's labels, the cluster's node on it.
     m.addNetwork(CLUSTER, SUBNET, IDENTITY);
@@ -152,7 +154,7 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
     expect(down.code).toBe(0);
     const copy = join(m.project, ".cnilab/stack-settings/default/stacks", `Pulumi.${STACK}.yaml`);
     expect(argvOf(pulumiCalls()).filter((c) => c.startsWith("destroy"))).toEqual([
-      `destroy --yes --skip-preview --config-file ${copy} --event-log --exec-kind auto.local --stack ${STACK}`,
+      `destroy --yes --skip-preview --config-file ${copy} --event-log --client=127.0.0.1:<port> --exec-kind auto.inline --stack ${STACK}`,
     ]);
     expect(down.out).toContain(`Pulumi: destroyed stack ${STACK} (0 resources).`);
     expect(down.out).toContain(`Removed the leftover kind cluster ${CLUSTER}.`);

@@ -13,6 +13,7 @@ const NODES = [
   { name: "netpol-worker", role: "worker", internalIP: "172.30.7.3" },
 ];
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
+const NETWORK_TYPE = "pulumi-nodejs:dynamic/cnilab:DockerNetwork";
 
 let recorded: RecordedResource[];
 let lab: KindClusterClass;
@@ -48,35 +49,39 @@ beforeAll(async () => {
 });
 
 describe("KindCluster", () => {
-  it("registers the component, a docker network and the kind resource, children of the component", async () => {
+  it("registers the component, the Docker network and the kind resource, children of the component", async () => {
     const component = byType("cnilab:cluster:KindCluster");
     expect(component.urn).toBe(await settled(lab.urn));
     expect(recorded.map((r) => [r.type, r.name])).toEqual([
       ["cnilab:cluster:KindCluster", "netpol"],
-      ["docker:index/network:Network", "netpol-network"],
+      [NETWORK_TYPE, "netpol-network"],
       [DYNAMIC_TYPE, "netpol-kind"],
     ]);
-    expect(byType("docker:index/network:Network").parent).toBe(component.urn);
+    expect(byType(NETWORK_TYPE).parent).toBe(component.urn);
     expect(byType(DYNAMIC_TYPE).parent).toBe(component.urn);
   });
 
-  it("creates the lab's bridge network with its fixed subnet and the plan's labels, replaced delete-first", () => {
-    const network = byType("docker:index/network:Network");
-    expect(network.inputs).toEqual({
+  it("creates the lab's bridge network with its fixed subnet, masquerading, the plan's labels; replaced delete-first", () => {
+    const network = byType(NETWORK_TYPE);
+    const { __provider, ...inputs } = network.inputs;
+    expect(inputs).toEqual({
       name: "cnilab-netpol",
-      driver: "bridge",
-      ipamConfigs: [{ subnet: "172.30.7.0/24", gateway: "172.30.7.1" }],
-      options: { "com.docker.network.bridge.enable_ip_masquerade": "true" },
-      labels: [
-        { label: "io.cnilab.project", value: "cnilab" },
-        { label: "io.cnilab.stack", value: "netpol-stack" },
-      ],
+      subnet: "172.30.7.0/24",
+      gateway: "172.30.7.1",
+      masquerade: true,
+      labels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "netpol-stack" },
     });
+    expect(typeof __provider, "the serialized provider travels with the inputs").toBe("string");
     expect(network.deleteBeforeReplace).toBe(true);
   });
 
+  it("takes over a network @pulumi/docker made: aliased to that type under the same parent", () => {
+    const network = byType(NETWORK_TYPE);
+    expect(network.aliases).toEqual([{ type: "docker:index/network:Network", parentUrn: network.parent }]);
+  });
+
   it("gives the kind resource its inputs, the network by data edge, and a secret kubeconfig", () => {
-    const network = byType("docker:index/network:Network");
+    const network = byType(NETWORK_TYPE);
     const cluster = byType(DYNAMIC_TYPE);
     expect(cluster.inputs).toMatchObject({
       clusterName: "netpol",

@@ -60,11 +60,12 @@ describe("ownership", () => {
       resources: [
         { type: "pulumi:pulumi:Stack" },
         { type: "pulumi-nodejs:dynamic/cnilab:KindCluster", outputs: { clusterName: "cnilab-flannel-ipvs", network: "kind" } },
-        { type: "docker:index/network:Network", outputs: { name: "lab" } },
+        { type: "pulumi-nodejs:dynamic/cnilab:DockerNetwork", outputs: { name: "lab" } },
+        { type: "docker:index/network:Network", outputs: { name: "cnilab-br-net" } },
         { type: "docker:index/container:Container", outputs: { name: "cnilab-br-wire" } },
       ],
     });
-    expect(recorded).toEqual({ clusters: ["cnilab-flannel-ipvs"], networks: ["lab"], containers: ["cnilab-br-wire"] });
+    expect(recorded).toEqual({ clusters: ["cnilab-flannel-ipvs"], networks: ["lab", "cnilab-br-net"], containers: ["cnilab-br-wire"] });
     const owned = ownedBy("flannel-ipvs", VIEW, recorded);
     expect([owned.clusters, owned.networks.map((n) => n.name), owned.containers]).toEqual([["cnilab-flannel-ipvs"], ["lab"], ["cnilab-br-wire"]]);
     expect(recordedNames(undefined)).toEqual(NOTHING_RECORDED);

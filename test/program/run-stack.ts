@@ -8,6 +8,7 @@ import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { STACKS_DIR } from "../helpers/stacks";
 
 export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
+export const NETWORK_TYPE = "pulumi-nodejs:dynamic/cnilab:DockerNetwork";
 
 export type LabOutputs = Awaited<ReturnType<typeof import("../../program")["labProgram"]>>;
 

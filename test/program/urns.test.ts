@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { planLab } from "../../plan";
-import { DYNAMIC_TYPE, runLabStack, type StackRun } from "./run-stack";
+import { DYNAMIC_TYPE, NETWORK_TYPE, runLabStack, type StackRun } from "./run-stack";
 
 let before: StackRun;
 let renamed: StackRun;
@@ -27,9 +27,9 @@ describe("URNs do not follow cnilab:clusterName", () => {
     expect(find(renamed, DYNAMIC_TYPE).inputs.clusterName).toBe("cnilab-renamed");
     // The provider diffs the config as data (the YAML is only what kind reads).
     expect(find(renamed, DYNAMIC_TYPE).inputs.configData).toEqual(planLab(renamed.spec).kindConfig);
-    const network = find(renamed, "docker:index/network:Network");
+    const network = find(renamed, NETWORK_TYPE);
     expect(network.inputs.name).toBe("cnilab-renamed");
-    expect(network.urn).toBe(find(before, "docker:index/network:Network").urn);
+    expect(network.urn).toBe(find(before, NETWORK_TYPE).urn);
     // Same URN, new name: the provider replaces it, and deleteBeforeReplace frees the subnet first.
     expect(network.deleteBeforeReplace).toBe(true);
   });
@@ -42,10 +42,10 @@ describe("aliases carry over states named after the cluster", () => {
   });
 
   // The SDK fills in the current parent; an alias URN takes only the parent's type chain from it.
-  const formerName = (type: string) => find(before, type).aliases.map((a) => ("name" in a ? a.name : a));
+  const formerName = (type: string) => find(before, type).aliases.flatMap((a) => ("name" in a && !("type" in a) ? [a.name] : []));
 
   it("the network, the cluster and the provider by their former names", () => {
-    expect(formerName("docker:index/network:Network")).toEqual(["cnilab-kindnet-cluster-network"]);
+    expect(formerName(NETWORK_TYPE)).toEqual(["cnilab-kindnet-cluster-network"]);
     expect(formerName(DYNAMIC_TYPE)).toEqual(["cnilab-kindnet-cluster-kind"]);
     expect(formerName("pulumi:providers:kubernetes")).toEqual(["cnilab-kindnet-k8s"]);
   });
@@ -56,7 +56,16 @@ describe("aliases carry over states named after the cluster", () => {
     for (const r of children) {
       expect(r.name.startsWith("lab-"), r.name).toBe(true);
       // (@pulumi/kubernetes adds type aliases of its own: older API versions of the same kind.)
-      expect(r.aliases.filter((a) => "name" in a), r.name).toEqual([{ name: `cnilab-kindnet-${r.name.slice("lab-".length)}`, parentUrn: r.parent }]);
+      expect(r.aliases.filter((a) => "name" in a && !("type" in a)), r.name).toEqual([{ name: `cnilab-kindnet-${r.name.slice("lab-".length)}`, parentUrn: r.parent }]);
     }
+  });
+
+  it("the network also by the type @pulumi/docker registered it as, under its name and under its former name", () => {
+    const parentUrn = find(before, NETWORK_TYPE).parent;
+    expect(find(before, NETWORK_TYPE).aliases).toEqual([
+      { type: "docker:index/network:Network", parentUrn },
+      { name: "cnilab-kindnet-cluster-network", parentUrn },
+      { name: "cnilab-kindnet-cluster-network", type: "docker:index/network:Network", parentUrn },
+    ]);
   });
 });

@@ -65,6 +65,8 @@ export interface Call {
   env?: Record<string, string>;
   settingsFile?: string;
   config?: Record<string, string>;
+  /** `up`/`destroy` with `--client`: what the inline program's language runtime answered. */
+  inline?: { version: string };
 }
 
 export interface FakeMachine {

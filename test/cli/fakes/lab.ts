@@ -10,7 +10,7 @@ import type { Io } from "../../../cli/command";
 import { planLab, type LabPlan } from "../../../plan";
 import type { RecordedResource } from "../../helpers/mocks";
 import { loadStack } from "../../helpers/stacks";
-import { DYNAMIC_TYPE, runLabStack } from "../../program/run-stack";
+import { DYNAMIC_TYPE, NETWORK_TYPE, runLabStack } from "../../program/run-stack";
 import { captureIo } from "../io";
 import { installFakes, REPO_ROOT, type Call, type FakeConfig, type FakeMachine } from "./install";
 import { HEALTHY, makeRoot } from "./root";
@@ -45,7 +45,7 @@ export function programFor(recorded: readonly RecordedResource[]): NonNullable<F
       const base = { type: r.type, name: r.name, custom: r.custom, parents };
       // `outputs`: what the state records of them (their Docker and kind names, which down then owns);
       // `cluster`: the fake makes this kind cluster when it creates the resource, as the kind provider does.
-      if (r.type === "docker:index/network:Network") return { ...base, outputs: { name: CLUSTER } };
+      if (r.type === NETWORK_TYPE) return { ...base, outputs: { name: CLUSTER } };
       if (r.type === DYNAMIC_TYPE) return { ...base, outputs: { clusterName: CLUSTER, network: CLUSTER }, cluster: CLUSTER };
       return base;
     }),
@@ -113,7 +113,14 @@ export async function labMachine(): Promise<LabMachine> {
 export const pulumiCallsOf = (m: FakeMachine): Call[] =>
   m.calls("pulumi").filter((c) => c.argv !== undefined && c.env?.PULUMI_AUTOMATION_API === "true" && c.argv[0] !== "version");
 /** Calls as command lines, without the gRPC event target (a fresh port each time). */
-export const argvOf = (calls: Call[]) => calls.map((c) => c.argv.filter((a) => !a.startsWith("tcp://")).join(" "));
+/** The argv as text, without the event log's target and with the inline program's port as `<port>`. */
+export const argvOf = (calls: Call[]) =>
+  calls.map((c) =>
+    c.argv
+      .filter((a) => !a.startsWith("tcp://"))
+      .map((a) => a.replace(/^--client=127\.0\.0\.1:\d+$/, "--client=127.0.0.1:<port>"))
+      .join(" "),
+  );
 
 /** The version package-lock.json pins for an SDK package's plugin: what `up` must install. */
 export function lockedPlugin(name: "kubernetes" | "docker"): string {

@@ -2,7 +2,7 @@
 /**
  * A stand-in for the `pulumi` CLI, answering what @pulumi/pulumi 3.270's Automation API asks
  * (automation/localWorkspace.js, stack.js, cmd.js): `version`, `stack select --stack`, `stack init`,
- * `up --yes --skip-preview --exec-kind auto.local --event-log <target> [--refresh] [--config-file F]`,
+ * `up --yes --skip-preview --client=<addr> --exec-kind auto.inline --event-log <target> [--refresh] [--config-file F]`,
  * `stack output --json [--show-secrets]`, `stack history --json`, `destroy`, `stack export`, `cancel`,
  * `plugin ls --json`, `plugin install resource <name> <version>`. Anything else exits 2 so a new call
  * shows up in the tests.
@@ -14,7 +14,9 @@
  * <backend>/.pulumi/stacks/<project>/<stack>.json, reads the stack's settings from `--config-file`
  * or Pulumi.yaml's stackConfigDir, records the passphrase's salt in that file on `stack init` and
  * refuses another passphrase later. Engine events go to the Automation API over gRPC (`tcp://`
- * targets, CLI > 3.205) or to a file. Creating a program resource with a `cluster` makes that kind
+ * targets, CLI > 3.205) or to a file. With `--client=<addr>` (an inline program), `up` and `destroy`
+ * ask the caller's language runtime server at that address for its plugin info over gRPC, as the engine
+ * reaches it, and record the answer (`inline`); the program itself is not run. Creating a program resource with a `cluster` makes that kind
  * cluster (tools.js's clusters/); `--refresh` forgets every resource once that cluster is gone.
  * With `hangUp` (`hangDestroy`), `up` (`destroy`) waits for a signal: the first SIGINT cancels (after a moment in which the steps
  * in flight "finish"), as Pulumi does; every signal received is recorded.
@@ -124,6 +126,24 @@ async function eventSink(target) {
   };
 }
 
+/** `--client=<addr>`: the inline program's language runtime must answer there (GetPluginInfo). */
+async function inlineRuntime() {
+  const addr = argv.find((a) => a.startsWith("--client="))?.slice("--client=".length);
+  if (!addr) return undefined;
+  const grpc = require("@grpc/grpc-js");
+  const { LanguageRuntimeClient } = require("@pulumi/pulumi/proto/language_grpc_pb");
+  const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+  const client = new LanguageRuntimeClient(addr, grpc.credentials.createInsecure());
+  try {
+    const info = await new Promise((resolve, reject) => client.getPluginInfo(new Empty(), { deadline: Date.now() + 10_000 }, (err, r) => (err ? reject(err) : resolve(r))));
+    return { version: info.getVersion() };
+  } catch (err) {
+    exit(255, "", `error: could not reach the inline program's language runtime at ${addr}: ${err.message}\n`);
+  } finally {
+    client.close();
+  }
+}
+
 const clusterFile = (name) => path.join(stateDir, "clusters", name);
 
 /** `--refresh`: the kind provider's read finds its cluster gone, and everything in it goes with it. */
@@ -163,7 +183,7 @@ async function up() {
   const name = stackName();
   const state = loadStack(name);
   const settings = stackSettings(name);
-  record({ settingsFile: settings.file, config: settings.config });
+  record({ settingsFile: settings.file, config: settings.config, inline: await inlineRuntime() });
   if (argv.includes("--refresh")) refresh(state);
   const proj = project().name;
   const sink = await eventSink(flag("--event-log"));
@@ -206,7 +226,7 @@ async function destroy() {
   const name = stackName();
   const state = loadStack(name);
   const settings = stackSettings(name);
-  record({ settingsFile: settings.file });
+  record({ settingsFile: settings.file, inline: await inlineRuntime() });
   if (state.locked) {
     exit(255, "", "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n");
   }
