@@ -76,6 +76,11 @@ export function planTargetResolver(services: readonly ProbedService[], namespace
           metadata: { labels: LABELS, annotations: { [PROBE_HASH_ANNOTATION]: contentHash(probeBundle), "cnilab.io/request-sha256": contentHash(requestJson) } },
           spec: {
             serviceAccountName: TARGETS_NAME,
+            // It talks only to the API server, so it runs in the node's namespace, as the readiness Job
+            // does: on macvlan and ipvlan a pod has no route to the API server's ClusterIP (the
+            // pod-to-clusterip limitation, backends/multiplex.ts). Seen for real on the local suite's
+            // macvlan stack (2026-11-30): "connect ENETUNREACH 10.96.0.1:443" from a pod-network resolver.
+            hostNetwork: true,
             restartPolicy: "Never",
             containers: [
               {

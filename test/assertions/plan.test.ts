@@ -153,6 +153,14 @@ describe("resolving targets and building the Jobs", () => {
     expect(none).toEqual({ probes: [], unresolved: [{ id: nginx.id, group: nginx.group, reason: expect.stringContaining("has no address") }] });
   });
 
+  it("the targets' resolver runs in the node's network namespace: macvlan pods have no route to the API server's ClusterIP", async () => {
+    // Observed on the local suite's macvlan stack (2026-11-30): a resolver in the pod network failed
+    // with "connect ENETUNREACH 10.96.0.1:443"; the readiness Job, on the host network, had passed.
+    const { assertions } = await assertionsOf("macvlan");
+    const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')", {});
+    expect(r.job.spec?.template.spec?.hostNetwork).toBe(true);
+  });
+
   it("the targets' resolver: what it looks up, where it writes, allowed to do just that, schema-valid", async () => {
     const { assertions } = await assertionsOf("calico-ipip");
     const r = planTargetResolver(probedServices(assertions.probes), assertions.clients.map((c) => c.namespace), "console.log('probe')", {});
