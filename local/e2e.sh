@@ -70,6 +70,13 @@ done
 
 status=0
 (cd "$root" && timeout 7200 npx tsx cli/main.ts e2e "${names[@]}" "${keep[@]}" --out "$out") || status=$?
+# The derived stack files live only for the run (npm test reads every file in stacks/); with --keep
+# the labs stay up and need them for `cnilab down local-<stack>`.
+if [ ${#keep[@]} -eq 0 ]; then
+  for n in "${names[@]}"; do rm -f "$root/stacks/Pulumi.$n.yaml"; done
+else
+  echo "e2e-local: --keep: stacks/Pulumi.local-*.yaml stay for 'npm run -s lab -- down local-<stack>'; remove them after (npm test reads stacks/)"
+fi
 
 # One line per stack × phase, appended: when, which commit, what, how long.
 commit=$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!stacks/Pulumi.local-*' || echo "+dirty")
