@@ -20,33 +20,62 @@ async function shown(netns: string, argv: string[]): Promise<string[]> {
   return [`$ ${argv.join(" ")}`, ...(text === "" ? ["(nothing)"] : text.split("\n"))];
 }
 
-export async function gatherSections(facts: BackendFacts, topo: LabTopology): Promise<Section[]> {
+/** One place explain shows: its section key, a header line, and what to read there (or fixed lines). */
+export type Place =
+  | { key: string; lines: string[] }
+  | { key: string; header: string; netns: string; what: "route" | "device" | "fdb" | "neigh" | "kube-proxy"; device?: string };
+
+/**
+ * Every place, in order, for a lab and backend: the same keys whether the kernel (gatherSections) or
+ * the plan (explain-plan.ts) fills them, so columns of several backends line up.
+ */
+export function explainPlaces(facts: BackendFacts, topo: LabTopology): Place[] {
   const device = facts.datapath.device;
   const about = [facts.title, `peer route: ${facts.datapath.peerRoute}`, ...(facts.datapath.onKind ? [`on kind: ${facts.datapath.onKind}`] : [])];
-  const sections: Section[] = [{ key: "about", lines: about }];
+  const places: Place[] = [{ key: "about", lines: about }];
   for (const node of topo.nodes) {
-    sections.push({ key: `${node.name} route`, lines: [`[${node.name}]`, ...(await shown(node.netns, ["ip", "route"]))] });
+    places.push({ key: `${node.name} route`, header: `[${node.name}]`, netns: node.netns, what: "route" });
     if (device === undefined) {
       // Same keys as a backend with a device, so side-by-side columns stay aligned.
-      sections.push(
+      places.push(
         { key: `${node.name} device`, lines: [`(no overlay device: ${facts.datapath.crossNode})`] },
         { key: `${node.name} fdb`, lines: [] },
         { key: `${node.name} neigh`, lines: [] },
       );
       continue;
     }
-    sections.push(
-      { key: `${node.name} device`, lines: await shown(node.netns, ["ip", "-d", "link", "show", "dev", device]) },
-      { key: `${node.name} fdb`, lines: await shown(node.netns, ["bridge", "fdb", "show", "dev", device]) },
-      { key: `${node.name} neigh`, lines: await shown(node.netns, ["ip", "neigh", "show", "dev", device]) },
-    );
+    for (const what of ["device", "fdb", "neigh"] as const) places.push({ key: `${node.name} ${what}`, header: "", netns: node.netns, what, device });
   }
-  const client = topo.nodes[0]!.pods[0]!;
-  sections.push({ key: "pod route", lines: [`[${client.name}]`, ...(await shown(client.netns, ["ip", "route"]))] });
-  sections.push({
-    key: "kube-proxy",
-    lines: [`[${topo.nodes[0]!.name}]`, ...(await shown(topo.nodes[0]!.netns, ["iptables", "-w", "-t", "nat", "-S", serviceChain()]))],
-  });
+  const first = topo.nodes[0]!;
+  const client = first.pods[0]!;
+  places.push({ key: "pod route", header: `[${client.name}]`, netns: client.netns, what: "route" });
+  places.push({ key: "kube-proxy", header: `[${first.name}]`, netns: first.netns, what: "kube-proxy" });
+  return places;
+}
+
+/** What the kernel says at each place. */
+function kernelArgv(place: Extract<Place, { what: string }>): string[] {
+  const dev = place.device ?? "";
+  switch (place.what) {
+    case "route":
+      return ["ip", "route"];
+    case "device":
+      return ["ip", "-d", "link", "show", "dev", dev];
+    case "fdb":
+      return ["bridge", "fdb", "show", "dev", dev];
+    case "neigh":
+      return ["ip", "neigh", "show", "dev", dev];
+    case "kube-proxy":
+      return ["iptables", "-w", "-t", "nat", "-S", serviceChain()];
+  }
+}
+
+export async function gatherSections(facts: BackendFacts, topo: LabTopology): Promise<Section[]> {
+  const sections: Section[] = [];
+  for (const place of explainPlaces(facts, topo)) {
+    if ("lines" in place) sections.push(place);
+    else sections.push({ key: place.key, lines: [...(place.header ? [place.header] : []), ...(await shown(place.netns, kernelArgv(place)))] });
+  }
   return sections;
 }
 

@@ -16,6 +16,13 @@ vi.mock("../../datapath/lab", async (original) => ({ ...(await original<object>(
 describe("datapath explain from the plan", () => {
   afterEach(() => vi.restoreAllMocks());
 
+  it("a backend with an overlay device and one without give the same places, in the same order (columns line up)", () => {
+    const keys = (name: "flannel-vxlan" | "flannel-host-gw") => plannedSections(BACKEND_FACTS[name], planLab(BACKEND_FACTS[name])).map((s) => s.key);
+    const nodePlaces = (n: string) => [`${n} route`, `${n} device`, `${n} fdb`, `${n} neigh`];
+    expect(keys("flannel-vxlan")).toEqual(["about", ...nodePlaces("n1"), ...nodePlaces("n2"), "pod route", "kube-proxy"]);
+    expect(keys("flannel-host-gw")).toEqual(keys("flannel-vxlan"));
+  });
+
   it("a vxlan node's section holds its VTEP, its peer's FDB and neighbour entries and the onlink route", () => {
     const plan = planLab(BACKEND_FACTS["flannel-vxlan"]);
     const byKey = new Map(plannedSections(BACKEND_FACTS["flannel-vxlan"], plan).map((s) => [s.key, s.lines.join("\n")]));
