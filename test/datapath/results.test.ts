@@ -10,6 +10,16 @@ const sample = (backend: BenchSample["labels"]["backend"], pair: BenchSample["la
   unit: "Gbit/s",
 });
 
+/** Three steady underlay repetitions (spread (22 − 20) / 21 = 10 %) and three vxlan ones that disagree ((14.7 − 12) / 12.6 = 21 %). */
+const steadyUnderlayNoisyVxlan = (): BenchSample[] => [
+  sample("underlay", "node-node", 1, 20),
+  sample("underlay", "node-node", 2, 22),
+  sample("underlay", "node-node", 3, 21),
+  sample("flannel-vxlan", "pod-pod-cross-node", 1, 12),
+  sample("flannel-vxlan", "pod-pod-cross-node", 2, 14.7),
+  sample("flannel-vxlan", "pod-pod-cross-node", 3, 12.6),
+];
+
 describe("bench results", () => {
   it("takes medians of odd and even counts", () => {
     expect(median([3, 1, 2])).toBe(2);
@@ -18,14 +28,7 @@ describe("bench results", () => {
   });
 
   it("summarizes per subject with min–max, ratio to the underlay baseline and a noisy flag over 15 %", () => {
-    const rows = summarize([
-      sample("underlay", "node-node", 1, 20),
-      sample("underlay", "node-node", 2, 22),
-      sample("underlay", "node-node", 3, 21),
-      sample("flannel-vxlan", "pod-pod-cross-node", 1, 12),
-      sample("flannel-vxlan", "pod-pod-cross-node", 2, 14.7),
-      sample("flannel-vxlan", "pod-pod-cross-node", 3, 12.6),
-    ]);
+    const rows = summarize(steadyUnderlayNoisyVxlan());
     expect(rows).toEqual([
       { backend: "underlay", pair: "node-node", test: "tcp-1", metric: "throughput", unit: "Gbit/s", median: 21, min: 20, max: 22, reps: 3, ratio: 1, noisy: false },
       { backend: "flannel-vxlan", pair: "pod-pod-cross-node", test: "tcp-1", metric: "throughput", unit: "Gbit/s", median: 12.6, min: 12, max: 14.7, reps: 3, ratio: 0.6, noisy: true },
@@ -53,14 +56,7 @@ describe("bench results", () => {
 
   it("prints each spread, and withholds a ratio whose side disagrees across repetitions by more than 15 %", () => {
     // vxlan: (14.7 − 12) / 12.6 = 21 %; the baseline (22 − 20) / 21 = 10 % is steady.
-    const vxlanNoisy = summarize([
-      sample("underlay", "node-node", 1, 20),
-      sample("underlay", "node-node", 2, 22),
-      sample("underlay", "node-node", 3, 21),
-      sample("flannel-vxlan", "pod-pod-cross-node", 1, 12),
-      sample("flannel-vxlan", "pod-pod-cross-node", 2, 14.7),
-      sample("flannel-vxlan", "pod-pod-cross-node", 3, 12.6),
-    ]);
+    const vxlanNoisy = summarize(steadyUnderlayNoisyVxlan());
     expect(markdownTable(vxlanNoisy).split("\n").slice(2)).toEqual([
       "| underlay | node-node | tcp-1 | 21.00 (20.00–22.00) Gbit/s | 10 % | 1.00 | – | – |",
       "| flannel-vxlan | pod-pod-cross-node | tcp-1 | 12.60 (12.00–14.70) Gbit/s | 21 % | too noisy (this spread 21 % > 15 %) | – | – |",
