@@ -63,11 +63,9 @@ export const installCommand = (p: PluginPin) => `pulumi plugin install resource 
 export async function checkPlugins(host: Host, pulumiPath: string, lab: "cluster" | "docker" = "cluster"): Promise<Check> {
   const all = pluginsFor(lab);
   const env = cliEnv(pulumiPath, {}, host.env);
-  const fromPath = all.flatMap((p) => {
-    const path = ambientPlugin(env, p.name);
-    return path ? [`${p.name} from PATH at ${path} (used for v${p.version})`] : [];
-  });
-  const pins = all.filter((p) => !ambientPlugin(env, p.name));
+  const ambient = all.map((p) => ({ pin: p, path: ambientPlugin(env, p.name) }));
+  const fromPath = ambient.flatMap(({ pin, path }) => (path ? [`${pin.name} from PATH at ${path} (used for v${pin.version})`] : []));
+  const pins = ambient.filter(({ path }) => !path).map(({ pin }) => pin);
   if (pins.length === 0) return pass("pulumi-plugins", `Pulumi plugin${all.length > 1 ? "s" : ""} ${fromPath.join(", ")}`);
   const also = fromPath.length > 0 ? `; ${fromPath.join(", ")}` : "";
   const wanted = pins.map((p) => `${p.name} v${p.version}`).join(", ");

@@ -8,9 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 CLUSTER=cnilab-local
 export KIND_EXPERIMENTAL_DOCKER_NETWORK=cnilab-local-net
 export KUBECONFIG="$LOCAL_CACHE/kubeconfig"
-shim_dir="$LOCAL_CACHE/shim"
-mkdir -p "$shim_dir"; ln -sf "$here/docker-shim" "$shim_dir/docker"
-export PATH="$shim_dir:$LOCAL_CACHE/bin:$PATH"
+export PATH="$LOCAL_CACHE/bin:$PATH"
+. "$here/shim-env.sh"
 kubectl() { command kubectl --request-timeout=20s "$@"; }
 
 up() {

@@ -1,11 +1,11 @@
 #!/bin/bash
 # `npm run e2e:local -- [--keep] [stack…]`: `cnilab e2e` on this machine's own kind clusters.
-#   1. builds (or reuses) everything local/build.sh makes, without starting its gate cluster;
-#   2. starts the local registry and pushes the stand-in images (local/registry.sh);
-#   3. writes, for each stack, stacks/Pulumi.local-<stack>.yaml (git ignores them): the tracked file
+#   1. builds (or reuses) everything local/build.sh makes, the local registry with the stand-in
+#      images pushed included (local/registry.sh), without starting its gate cluster;
+#   2. writes, for each stack, stacks/Pulumi.local-<stack>.yaml (git ignores them): the tracked file
 #      with its own node subnet, our node image, and the image map and registry mirror that point
 #      every pinned image at the local registry — the settings a user of a private registry writes;
-#   4. runs `cnilab e2e local-<stack>…` with the local toolchain first on PATH, and appends each
+#   3. runs `cnilab e2e local-<stack>…` with the local toolchain first on PATH, and appends each
 #      stack × phase (seconds) to $LOCAL_CACHE/e2e/results.tsv with the date and commit.
 # Stacks this kernel or these builds cannot run are skipped with the reason. Not run in CI.
 set -euo pipefail
@@ -19,7 +19,7 @@ stacks=()
 for a in "$@"; do
   case $a in
     --keep) keep=(--keep) ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "e2e-local: unknown option '$a' (allowed: --keep, --help)" >&2; exit 2 ;;
     *) stacks+=("$a") ;;
   esac
@@ -48,14 +48,11 @@ done
 
 phase() { local name=$1 start=$SECONDS; shift; echo "== $name"; "$@"; echo "== $name: $((SECONDS - start)) s"; build_seconds+=("$name	$((SECONDS - start))"); }
 build_seconds=()
+# build.sh also starts the registry and pushes the stand-ins (its registry step).
 phase build timeout 10800 "$here/build.sh" --no-up
-phase registry timeout 1800 "$here/registry.sh" up
 
 . "$here/pulumi-env.sh"
-# kind's --privileged through the shim (as cluster.sh does); only this run's PATH sees it.
-shim_dir="$LOCAL_CACHE/shim"
-mkdir -p "$shim_dir" && ln -sf "$here/docker-shim" "$shim_dir/docker"
-export PATH="$shim_dir:$PATH"
+. "$here/shim-env.sh"
 out="$LOCAL_CACHE/e2e/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 names=()

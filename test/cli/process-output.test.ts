@@ -28,6 +28,12 @@ const hasScript = (() => {
     return false;
   }
 })();
+const noTerminal = !hasScript
+  ? "no `script` (util-linux) to give the command a pseudo-terminal"
+  : !existsSync(join(ROOT, "bin", "cnilab.cjs"))
+    ? "no bin/cnilab.cjs"
+    : undefined;
+if (noTerminal) console.log(`process-output: skipping the terminal colour test: ${noTerminal}`);
 
 describe("stdout with --json is JSON alone", () => {
   it("npm run -s lab -- plan <stack> --json parses, and names the stack's backend", { timeout: TIMEOUT_MS }, () => {
@@ -55,7 +61,7 @@ describe("colour", () => {
       timeout: TIMEOUT_MS,
     }).stdout;
 
-  it.skipIf(!hasScript || !existsSync(join(ROOT, "bin", "cnilab.cjs")))(
+  it.skipIf(noTerminal !== undefined)(
     "a terminal gets coloured pass/warn/fail; NO_COLOR=1 or TERM=dumb gets none",
     { timeout: TIMEOUT_MS },
     () => {

@@ -14,6 +14,7 @@ import { parseStack } from "../../labs/stack";
 import { dockerEngineUnavailable } from "../docker/host";
 
 const unavailable = dockerEngineUnavailable();
+if (unavailable) console.log(`docker-view.real: skipping the ownership tests on a real engine: ${unavailable}`);
 const BOUND_MS = 60_000;
 const tag = `t${process.pid}`;
 const third = 100 + (process.pid % 150);
