@@ -4,15 +4,21 @@
 # /kind/images and imported into its containerd at boot (cnilab-preload-images.service), then
 # tagged with the names kubeadm v1.34.0 and our CNI manifest ask for; on this host's Docker they
 # exist only as cnilab-local-* names, removed again once saved. Idempotent: an existing node
-# image is kept unless --rebuild is given.
+# image is kept while its inputs label matches (our node files, this script, kindnetd's tag), unless
+# --rebuild is given; the image it replaces is removed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
 . "$here/trees.sh"
 
 node_image="cnilab-local-node:$LOCAL_KEY"
-if [ "${1:-}" != --rebuild ] && docker image inspect "$node_image" >/dev/null 2>&1; then
-  echo "images: $node_image exists"; exit 0
+inputs_label=cnilab.local.inputs
+inputs="$(find "$here/node" -type f | sort | xargs cat "$0" | sha256sum | cut -c1-12)-$KINDNETD_TAG"
+old_id=$(docker image inspect -f '{{.Id}}' "$node_image" 2>/dev/null || true)
+if [ "${1:-}" != --rebuild ] && [ -n "$old_id" ]; then
+  have=$(docker image inspect -f "{{index .Config.Labels \"$inputs_label\"}}" "$node_image")
+  [ "$have" != "$inputs" ] || { echo "images: $node_image exists (inputs $inputs)"; exit 0; }
+  echo "images: $node_image was built from other inputs (${have:-unlabelled}, now $inputs): rebuilding"
 fi
 bin="$LOCAL_CACHE/bin" rootfs="$LOCAL_CACHE/rootfs" work="$LOCAL_CACHE/images"
 for b in kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy \
@@ -104,7 +110,11 @@ mv "$work/archives/"* "$node/kind/images/"
 chroot "$node" systemctl enable kubelet.service containerd.service cnilab-preload-images.service cnilab-undo-mount-hacks.service >/dev/null 2>&1
 # kind's base image masks binfmt (no binfmt_misc for a node); nothing else in it needs a change.
 chroot "$node" systemctl mask systemd-binfmt.service >/dev/null 2>&1
-tar -C "$node" -c . | docker import \
+tar -C "$node" -c . | docker import -c "LABEL $inputs_label=$inputs" \
   -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'ENV container=docker' - "$node_image" >/dev/null
 rm -rf "$work"
+# The image this one replaces lost its tag; it was ours, so it goes (unless a container still uses it).
+if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$node_image")" ]; then
+  docker rmi "$old_id" >/dev/null 2>&1 && echo "images: removed the replaced node image ${old_id#sha256:}" || true
+fi
 echo "images: $node_image ready"

@@ -5,7 +5,8 @@
 // host-local over the node's spec.podCIDR, portmap), routes every other node's pod CIDR via that
 // node's InternalIP, and masquerades pod traffic leaving the pod subnet. It reads HOST_IP,
 // POD_SUBNET and CONTROL_PLANE_ENDPOINT (set by kind's manifest patch, so the API server is
-// reachable before kube-proxy runs). Kind's network-policy controller is not reproduced.
+// reachable before kube-proxy runs). NetworkPolicy is kind's own choice, kube-network-policies
+// v0.8.0, fed through iptables NFQUEUE (netpol.go says why).
 package main
 
 import (
@@ -45,9 +46,15 @@ func main() {
 		cfg.Host = "https://" + ep
 	}
 	client := kubernetes.NewForConfigOrDie(cfg)
+	if err := startNetworkPolicies(context.Background(), client); err != nil {
+		log.Fatalf("kindnetd: network policy controller: %v", err)
+	}
 	for {
 		if err := ensureMasquerade(podSubnets); err != nil {
 			log.Printf("kindnetd: masquerade rules: %v", err)
+		}
+		if err := ensureQueueRules(podSubnets); err != nil {
+			log.Printf("kindnetd: network policy queue rules: %v", err)
 		}
 		if err := syncNodes(client, hostIP); err != nil {
 			log.Printf("kindnetd: %v", err)
