@@ -3,7 +3,7 @@
  * kube-proxy (iptables mode, v1.32 pkg/proxy/iptables/proxier.go) writes it — seed 003 shows the
  * KUBE-SERVICES → KUBE-SVC-… → KUBE-SEP-… DNAT chain. Pure.
  */
-import { createHash } from "node:crypto";
+import { kubeProxyHash } from "../kube-proxy/names";
 import { at } from "./step";
 import type { Step } from "./step";
 import { CLUSTER_IP, LISTEN_PORT, POD_CIDR, SERVICE_PORT } from "./topology";
@@ -12,28 +12,6 @@ import type { LabNode, LabTopology } from "./topology";
 /** ServicePortName.String(): namespace/name:portName. */
 export const SERVICE_PORT_NAME = "default/echo:http";
 const MASQ_MARK = "0x4000";
-
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-function base32(bytes: Uint8Array): string {
-  let out = "";
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out;
-}
-
-/** kube-proxy's chain-name hash: base32(sha256(text)), first 16 characters. */
-export function kubeProxyHash(text: string): string {
-  return base32(createHash("sha256").update(text).digest()).slice(0, 16);
-}
 
 export function serviceChain(): string {
   return `KUBE-SVC-${kubeProxyHash(`${SERVICE_PORT_NAME}tcp`)}`;

@@ -10,7 +10,8 @@ import { planLab } from "../../datapath/plan";
 import { planProbes } from "../../datapath/probes";
 import type { ProbePath } from "../../datapath/probes";
 import { peerRouteArgs } from "../../datapath/routes";
-import { endpointChain, kubeProxyHash, serviceChain } from "../../datapath/service";
+import { endpointChain, serviceChain } from "../../datapath/service";
+import { kubeProxyHash } from "../../kube-proxy/names";
 import type { Step } from "../../datapath/step";
 import { LAB_DEFAULTS, NETNS_PREFIX, labPrefix, validateLabOptions } from "../../datapath/topology";
 
