@@ -4,6 +4,7 @@ import { datapathCommand } from "./datapath";
 import { doctorCommand } from "./doctor";
 import { downCommand } from "./down";
 import { e2eCommand } from "./e2e";
+import { explainCommand } from "./explain";
 import { perfCommand } from "./perf";
 import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   probeCommand,
   policyCommand,
   datapathCommand,
+  explainCommand,
 ];

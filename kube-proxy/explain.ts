@@ -33,8 +33,22 @@ export function unprogrammed(service: ServiceView): string | undefined {
 export function explainService(service: ServiceView, mode: KubeProxyMode, node: string, source: string, output: string): ServiceExplanation {
   const portExplainer = explainerFor(mode, output);
   const ports = service.ports.map((port) => matchEndpoints(portExplainer(service, port), service.endpoints.get(port.port) ?? []));
-  return { service, mode, node, source, ports };
+  const missing = MODE_MARKS[mode].test(output) ? undefined : `node ${node} has no ${MODE_OBJECTS[mode]}: kube-proxy is not running in ${mode} mode there`;
+  return { service, mode, node, source, ...(missing ? { missing } : {}), ports };
 }
+
+/** What every node running kube-proxy in the mode has, whatever its Services. */
+const MODE_MARKS: Record<KubeProxyMode, RegExp> = {
+  iptables: /^:KUBE-SERVICES /m,
+  // kube-proxy always has the kubernetes Service's virtual server; an empty table means no kube-proxy.
+  ipvs: /^(TCP|UDP|SCTP)\s/m,
+  nftables: /^table ip kube-proxy \{/m,
+};
+const MODE_OBJECTS: Record<KubeProxyMode, string> = {
+  iptables: "KUBE-SERVICES chain in iptables-save",
+  ipvs: "IPVS virtual server",
+  nftables: "table ip kube-proxy",
+};
 
 function explainerFor(mode: KubeProxyMode, output: string): (service: ServiceView, port: ServicePort) => PortExplanation {
   switch (mode) {

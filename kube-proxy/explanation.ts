@@ -50,6 +50,8 @@ export interface ServiceExplanation {
   node: string;
   /** What was read on the node: "iptables-save", "/proc/net/ip_vs", … */
   source: string;
+  /** Set when the node has none of this mode's kube-proxy objects at all: kube-proxy runs in another mode, or not at all. */
+  missing?: string;
   ports: PortExplanation[];
 }
 

@@ -36,6 +36,7 @@ export function renderExplanation(x: ServiceExplanation): string {
   const lines = [
     `Service ${s.namespace}/${s.name}  ${s.type}  cluster IP ${s.clusterIP}${s.sessionAffinity === "ClientIP" ? "  sessionAffinity ClientIP" : ""}`,
     `kube-proxy mode ${x.mode}, rules read on node ${x.node} (${x.source})`,
+    ...(x.missing ? [`problem  ${x.missing}`] : []),
   ];
   for (const p of x.ports) lines.push("", ...renderPort(p));
   return lines.join("\n") + "\n";
@@ -48,4 +49,4 @@ export function explanationJson(x: ServiceExplanation): string {
 }
 
 /** True when a port has a problem: the command's exit code follows it. */
-export const hasProblems = (x: ServiceExplanation) => x.ports.some((p) => p.problems.length > 0);
+export const hasProblems = (x: ServiceExplanation) => x.missing !== undefined || x.ports.some((p) => p.problems.length > 0);
