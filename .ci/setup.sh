@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 
-packages=(iproute2 iptables iperf3 sockperf util-linux procps busybox-static chromium docker-registry)
+packages=(iproute2 iptables nftables iperf3 sockperf util-linux procps busybox-static chromium docker-registry)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
