@@ -93,10 +93,13 @@ const trim = (n: number) => Number(n.toFixed(4)).toString();
 /** One sentence for a port's backends: "2 endpoints, each chosen with p=0.5". */
 export function describeBackends(p: PortExplanation): string {
   const n = p.backends.length;
-  if (n === 0) return p.refused.length > 0 ? "no endpoints: connections are refused" : "no endpoints and no rule for them";
-  if (n === 1) return "1 endpoint, it takes every connection";
-  const even = p.backends.every((b) => Math.abs(b.share - 1 / n) < 1e-6);
+  if (n === 0) return p.refused.length > 0 ? "no endpoints: new connections are refused" : "no endpoints and no rule for them";
+  const serving = p.backends.filter((b) => b.share > 0).length;
+  const draining = n - serving;
+  const also = draining > 0 ? `; ${draining} more draining (no new connections)` : "";
+  if (serving === 1) return `1 endpoint, it takes every new connection${also}`;
+  const even = p.backends.every((b) => b.share === 0 || Math.abs(b.share - 1 / serving) < 1e-6);
   return even
-    ? `${n} endpoints, each chosen with p=${trim(1 / n)}${Number.isInteger(1 / n) ? "" : ` (1/${n})`}`
-    : `${n} endpoints, chosen with p=${p.backends.map((b) => trim(b.share)).join(", ")}`;
+    ? `${serving} endpoints, each chosen with p=${trim(1 / serving)} (1/${serving})${also}`
+    : `${serving} endpoints, chosen with p=${p.backends.filter((b) => b.share > 0).map((b) => trim(b.share)).join(", ")}${also}`;
 }

@@ -25,7 +25,7 @@ export function explainIpvsPort(servers: readonly VirtualServer[], service: Serv
   out.dispatch = `virtual server ${vs.address} (${vs.scheduler})`;
   if (vs.flags.startsWith("persistent")) out.notes.push(`ClientIP session affinity: ${vs.flags} s, a client goes back to the same real server`);
   if (!BY_WEIGHT.has(vs.scheduler)) out.notes.push(`scheduler ${vs.scheduler}: the split follows live connection counts or hashing; the shares below are the weights'`);
-  if (vs.reals.length === 0) out.refused.push(`no real server behind ${vs.address}: connections are refused`);
+  if (vs.reals.length === 0) out.refused.push(`virtual server ${vs.address} has no real server: new connections find no backend`);
   const total = vs.reals.reduce((sum, r) => sum + r.weight, 0);
   out.backends = vs.reals.map(
     (r): Backend => ({ target: r.address, share: total === 0 ? 0 : r.weight / total, pick: `weight ${r.weight}${r.weight === 0 ? " (terminating: no new connections)" : ""}, ${r.forward}`, via: `real server ${r.text}` }),

@@ -61,7 +61,7 @@ describe("explain service, iptables mode", () => {
     expect(p!.refused).toEqual([
       `REJECT by filter -A KUBE-SERVICES -d 10.96.33.5/32 -p tcp -m comment --comment "default/empty has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable`,
     ]);
-    expect(describeBackends(p!)).toBe("no endpoints: connections are refused");
+    expect(describeBackends(p!)).toBe("no endpoints: new connections are refused");
   });
 
   it("an endpoint the slices list but no rule serves, and a rule to an address no slice lists, are problems", () => {

@@ -45,7 +45,7 @@ describe("explain service, nftables mode", () => {
   it("default/kubernetes: one endpoint, the API server on the control plane's address", () => {
     const [https] = explain(view("default", "kubernetes")).ports;
     expect(https!.backends.map((b) => [b.target, b.share])).toEqual([["172.18.0.3:6443", 1]]);
-    expect(describeBackends(https!)).toBe("1 endpoint, it takes every connection");
+    expect(describeBackends(https!)).toBe("1 endpoint, it takes every new connection");
   });
 
   it("default/empty: the no-endpoint-services element rejects", () => {
