@@ -54,6 +54,7 @@ const BAD: Readonly<Record<string, { argv: string[]; prefix: string }>> = {
   probe: { argv: ["probe", "--plan", "."], prefix: "cnilab probe: " },
   policy: { argv: ["policy", "matrix", "-f", "."], prefix: "cnilab policy matrix: " },
   datapath: { argv: ["datapath", "explain", "flanel-vxlan"], prefix: "cnilab datapath: " },
+  explain: { argv: ["explain", "service", "kindnett", "default/echo"], prefix: "cnilab explain: " },
 };
 
 describe("one prefix for errors", () => {
