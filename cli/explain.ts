@@ -72,6 +72,13 @@ export function parseServiceRef(arg: string): { namespace: string; name: string 
   return { namespace, name };
 }
 
+/** An error's first line, with what caused it: Node's fetch says only "fetch failed" and keeps the reason in `cause`. */
+function reason(err: unknown): string {
+  const first = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause === undefined ? first(err) : `${first(err)}: ${first(cause)}`;
+}
+
 export interface ExplainDeps {
   root: string;
   /** The lab's cluster, or why it cannot be reached; tests hand a fake. */
@@ -130,7 +137,7 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
     }
     slices = await cluster.endpointSlices(ref.namespace, ref.name);
   } catch (err) {
-    return fail(`cannot reach the API server of kind cluster '${s.clusterName}': ${(err as Error).message.split("\n")[0]} (is the lab up? cnilab up ${stack.name})`);
+    return fail(`cannot reach the API server of kind cluster '${s.clusterName}': ${reason(err)} (is the lab up? cnilab up ${stack.name})`);
   }
   const view = serviceView(service, slices);
   const none = unprogrammed(view);

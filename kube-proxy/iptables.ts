@@ -30,7 +30,8 @@ export function explainIptablesPort(save: IptablesSave, service: ServiceView, po
 
   const entries = nat("KUBE-SERVICES").filter((r) => toClusterIp(r, service.clusterIP, port));
   for (const r of entries) out.frontends.push({ kind: "cluster IP", address: `${service.clusterIP}:${port.number}`, via: show(r) });
-  for (const r of nat("KUBE-NODEPORTS").filter((r) => toNodePort(r, port))) out.frontends.push({ kind: "node port", address: `*:${port.nodePort}`, via: show(r) });
+  // Without -d a NodePort rule takes every local address; kube-proxy adds a 127.0.0.0/8 rule of its own for localhost NodePorts.
+  for (const r of nat("KUBE-NODEPORTS").filter((r) => toNodePort(r, port))) out.frontends.push({ kind: "node port", address: `${option(r, "-d") ?? "*"}:${port.nodePort}`, via: show(r) });
   for (const r of rulesOf(save, "filter", "KUBE-SERVICES").filter((r) => toClusterIp(r, service.clusterIP, port))) out.refused.push(`${jump(r)} by filter ${show(r)}`);
   for (const r of rulesOf(save, "filter", "KUBE-EXTERNAL-SERVICES").filter((r) => toNodePort(r, port))) out.refused.push(`${jump(r)} by filter ${show(r)}`);
 
@@ -63,6 +64,6 @@ function backendsOf(rules: IptablesRule[], nat: (chain: string) => IptablesRule[
     const target = dnat ? option(dnat, "--to-destination") ?? "" : "";
     if (!dnat) problems.push(`${chain} has no DNAT rule`);
     else if (iptablesEndpointChain(port, target) !== chain) problems.push(`${chain} DNATs to ${target}, but kube-proxy would name that endpoint's chain ${iptablesEndpointChain(port, target)}`);
-    return { target, share, pick: probability === undefined ? "the rest" : `p=${probability}`, via: chain };
+    return { target, share, pick: probability !== undefined ? `p=${probability}` : picks.length === 1 ? "always" : "the rest", via: chain };
   });
 }
