@@ -76,6 +76,16 @@ describe("explain service, iptables mode", () => {
     ]);
   });
 
+  // The expected name is Python's base64.b32encode(sha256(b"default/echo:httptcp10.244.1.9:8080"))[:16].
+  it("a KUBE-SEP chain whose DNAT is not the endpoint its name hashes is a problem", () => {
+    const edited = SAVE.replace("--to-destination 10.244.1.2:8080", "--to-destination 10.244.1.9:8080");
+    expect(explain(view("default", "echo"), edited).ports[0]!.problems).toEqual([
+      "KUBE-SEP-L6VFHHP5QEPN7F6C DNATs to 10.244.1.9:8080, but kube-proxy would name that endpoint's chain KUBE-SEP-3BZ3BWX5XGUQSRUK",
+      "endpoint 10.244.1.2:8080 (default/echo-5d9c7b8f6-aaaaa) is ready but no rule sends traffic to it",
+      "KUBE-SEP-L6VFHHP5QEPN7F6C sends traffic to 10.244.1.9:8080, which no EndpointSlice of the Service lists (a stale rule)",
+    ]);
+  });
+
   it("a node without KUBE-SERVICES says kube-proxy is not in iptables mode there", () => {
     const empty = "*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n";
     const x = explain(view("default", "echo"), empty);
