@@ -2,7 +2,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolut
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import { jobAwaitAnnotations } from "../plan/job-await";
 import { IMAGES } from "../pins";
-import { mapImagesIn, type ImageMap } from "../plan/image-map";
+import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
 import { TARGETS_FILE, TARGETS_NAME } from "./targets";

@@ -6,7 +6,7 @@ import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mo
 import { jobAwaitAnnotations } from "../plan/job-await";
 import type { ResolveRequest } from "../probe/resolve";
 import { IMAGES } from "../pins";
-import { mapImagesIn, type ImageMap } from "../plan/image-map";
+import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { HEALTH_NAMESPACE } from "./health";
 import type { ProbedService } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";

@@ -28,8 +28,7 @@ export function claimOf(lab: LabStack): Claim {
 
 /** A Docker-only lab claims its networks (the subnets come from its lab file, chosen through cnilab:lab). */
 function dockerClaim(spec: DockerSpec): Claim {
-  // The probe bundle only fills the clients' uploads, which claim nothing.
-  const plan = planDockerLab(spec, "");
+  const plan = planDockerLab(spec);
   return {
     stack: spec.stack.stackName,
     source: spec.stack.source,

@@ -4,12 +4,11 @@
  * the stack file names but belongs to someone else is left alone and named. A Docker-only lab's
  * leftovers are its containers and networks (dockerDown).
  */
-import type { DockerSpec } from "../docker";
+import { planDockerLab, type DockerSpec } from "../docker";
 import type { DockerView, HostNetwork } from "../host/docker-view";
 import type { Owned } from "../host/ownership";
 import { networkOwnerText } from "../host/ownership";
 import { identityText } from "../plan/identity";
-import { planDocker } from "./docker-plan";
 import type { Host } from "./doctor-host";
 import { preflightDockerDown } from "./doctor-preflight";
 import type { DownTarget } from "./down";
@@ -65,7 +64,7 @@ export class Leftovers {
  * readable stack file (`spec` undefined) the labels alone say what is the stack's.
  */
 export function dockerDown(spec: DockerSpec | undefined): DownTarget {
-  const plan = spec ? planDocker(spec) : undefined;
+  const plan = spec ? planDockerLab(spec) : undefined;
   return {
     preflight: preflightDockerDown,
     removeLeftovers: async (left, _pre, found) => {

@@ -2,9 +2,10 @@
  * `cnilab plan` for a Docker-only stack (docker/): the driver and its facts, the parent, the Docker
  * networks and containers, and every probe with its expected outcome. Sections as in cli/plan.ts.
  */
-import { DRIVER_FACTS, PATH_KINDS, planDockerLab, type DockerLabPlan, type DockerSpec, type DriverFacts, type ParentPlan, type PathFact } from "../docker";
+import { DRIVER_FACTS, PATH_KINDS, dockerLabResources, planDockerLab, withProbeBundle, type DockerLabPlan, type DockerSpec, type DriverFacts, type ParentPlan, type PathFact } from "../docker";
 import { PROBE_FILES } from "../docker/pins";
 import { bundleProbe } from "../probe/bundle";
+import { createdResources } from "../plan/resources";
 import { columns } from "./docker-report";
 import type { PlanSection } from "./plan";
 import type { StackRef } from "./stack-arg";
@@ -17,15 +18,12 @@ export interface DockerPlanView {
 
 /** The plan exactly as `up` builds it: the assertion containers get the bundled probe program. */
 export function planDocker(spec: DockerSpec): DockerLabPlan {
-  return planDockerLab(spec, bundleProbe());
+  return withProbeBundle(planDockerLab(spec), bundleProbe());
 }
 
-/**
- * The resources the lab registers with Pulumi, components and providers aside: a pulled image per
- * image, then every network and container (components/docker/index.ts).
- */
+/** The resources the lab registers with Pulumi, components and providers aside (docker/resources.ts). */
 export function dockerResourceCount(plan: DockerLabPlan): number {
-  return plan.images.length + plan.networks.length + plan.containers.length;
+  return createdResources(dockerLabResources(plan)).length;
 }
 
 /** The plan for `--json`: the probe bundle is the same JavaScript in every client, so its size stands in for it. */

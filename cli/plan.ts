@@ -10,7 +10,7 @@ import { planTargetResolver } from "../assertions/targets";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
-import { chartFacts } from "../plan/chart-facts";
+import { chartFacts } from "../pins/chart-facts";
 import { readinessSteps } from "../plan/readiness";
 import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";

@@ -92,7 +92,7 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
     // After loading, the plan: only it can check cnilab:imageMap against the images it pins, before a command acts.
     if (typeof raw.lab === "string" && isDockerLab(raw.lab)) {
       const docker = loadDockerSpec(raw, ref.source);
-      planDockerLab(docker, "");
+      planDockerLab(docker);
       return { kind: "docker", spec: docker };
     }
     const spec = await loadSpec(raw, ref.source);

@@ -2,9 +2,9 @@
 export { DOCKER_DRIVERS, DRIVER_FACTS, PATH_KINDS, type DockerDriver, type DriverFacts, type PathFact, type PathKind } from "./drivers";
 export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from "./lab";
 export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
-export { planDockerLab, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
+export { planDockerLab, withProbeBundle, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
 export { planParent, type ParentPlan } from "./parent";
 export type { PlannedProbe, SkippedProbe } from "./probes";
 export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
-export { DOCKER_LAB_IMAGES, imageResourceName } from "./pins";
+export { DOCKER_TYPES, dockerLabResources, imageResourceName, type DockerResource } from "./resources";
 export type * from "./schema";

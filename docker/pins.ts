@@ -1,22 +1,3 @@
-import { IMAGES } from "../pins";
-
-/**
- * The images a Docker-only lab runs, taken from the project's pins so a workshop mirrors one list.
- * Both are multi-purpose stock images: nothing is built for the lab.
- */
-export const DOCKER_LAB_IMAGES = {
-  /** busybox 1.37.0: `httpd` serves the probe targets, `sleep` holds the lab-made parent's wire. */
-  busybox: IMAGES.busybox,
-  /** The assertion containers run the bundled probe on the Node image the cluster assertion Jobs use. */
-  probe: IMAGES.node,
-} as const;
-
-/** `<lab>-image-busybox`: the image's role in DOCKER_LAB_IMAGES (its reference when it has none), as a resource name. */
-export function imageResourceName(lab: string, ref: string): string {
-  const role = Object.entries(DOCKER_LAB_IMAGES).find(([, pinned]) => pinned === ref)?.[0];
-  return `${lab}-image-${role ?? ref}`;
-}
-
 /** Where the assertion containers find the probe and its plan (uploaded before the container starts). */
 export const PROBE_FILES = { bundle: "/probe/probe.js", plan: "/probe/plan.json" } as const;
 

@@ -1,11 +1,13 @@
 import { containsIp, formatIp, mustParseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
 import { DRIVER_FACTS, type DockerDriver } from "./drivers";
-import { DOCKER_LAB_IMAGES, PROBE_FILES } from "./pins";
+import { DOCKER_LAB_IMAGES } from "../pins";
+import { PROBE_FILES } from "./pins";
 import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
 import { planParent, type ParentPlan } from "./parent";
 import type { DockerSpec } from "./spec";
 import { identityLabels, type Label } from "../plan/identity";
-import { mapImagesIn, unusedImageMapKeys } from "../plan/image-map";
+import { mapImagesIn } from "../pins/image-map";
+import { unusedImageMapKeys } from "../labs/stack-maps";
 import { SpecError } from "../labs/errors";
 
 /**
@@ -72,8 +74,11 @@ export interface DockerLabPlan {
 /** Docker's option naming the Linux bridge a bridge network creates (libnetwork bridge driver). */
 export const BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
 
-/** `probeBundle`: the bundled probe program (probe/bundle.ts bundleProbe()), uploaded into every client. */
-export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabPlan {
+/**
+ * The lab's networks and containers. A client's uploads hold its probe plan; the probe program
+ * itself is added by withProbeBundle, so names and structure never wait on bundling the probe.
+ */
+export function planDockerLab(spec: DockerSpec): DockerLabPlan {
   const { stack, lab } = spec;
   const facts = DRIVER_FACTS[stack.dockerDriver];
   // The stack's identity (down removes only what carries it), then what the object is in the lab.
@@ -149,10 +154,7 @@ export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabP
     );
     client.image = DOCKER_LAB_IMAGES.probe;
     Object.assign(client, { tty: true, attach: true, logs: true, mustRun: false });
-    client.uploads = [
-      { file: PROBE_FILES.bundle, content: probeBundle },
-      { file: PROBE_FILES.plan, content: `${JSON.stringify(plans.get(c.name) ?? { probes: [] }, null, 2)}\n` },
-    ];
+    client.uploads = [{ file: PROBE_FILES.plan, content: `${JSON.stringify(plans.get(c.name) ?? { probes: [] }, null, 2)}\n` }];
     containers.push(client);
   }
   // What the lab pins, checked against cnilab:imageMap; then every container runs the mapped reference.
@@ -171,6 +173,12 @@ export function planDockerLab(spec: DockerSpec, probeBundle: string): DockerLabP
     skipped,
     images: [...new Set(mapped.map((c) => c.image))],
   };
+}
+
+/** The plan `up` registers: every client gets the bundled probe program (probe/bundle.ts bundleProbe()) before its plan. */
+export function withProbeBundle(plan: DockerLabPlan, probeBundle: string): DockerLabPlan {
+  const upload = { file: PROBE_FILES.bundle, content: probeBundle };
+  return { ...plan, containers: plan.containers.map((c) => (c.role === "client" ? { ...c, uploads: [upload, ...c.uploads] } : c)) };
 }
 
 function container(prefix: string, labName: string, role: ContainerPlan["role"], command: string[], network: string, address: string, labels: Label[]): ContainerPlan {

@@ -1,7 +1,7 @@
 import { SpecError, type SpecProblem } from "../labs/errors";
 import { LABS_DIR } from "../labs/lab";
 import { objectSettings, readStackFile, stackNameOf } from "../labs/stack";
-import { imageMapValueProblems } from "../plan/image-map";
+import { imageMapValueProblems } from "../labs/stack-maps";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, mustParseCidr, parseIpv4 } from "../ip/cidr";
 import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";

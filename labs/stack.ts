@@ -4,9 +4,8 @@ import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
 import { formatCidr, overlaps, parseCidr, type Cidr } from "../ip/cidr";
 import { KIND_NODE_IMAGE } from "../pins";
-import { imageMapValueProblems } from "../plan/image-map";
-import { registryMirrorProblems } from "../plan/registry-mirrors";
 import { SpecError, type SpecProblem } from "./errors";
+import { imageMapValueProblems, registryMirrorProblems } from "./stack-maps";
 import { stackSchema, type StackSettings } from "./schema";
 import { zodProblems } from "./zod-problems";
 

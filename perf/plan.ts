@@ -12,7 +12,7 @@ import type { IPod } from "kubernetes-models/v1/Pod" with { "resolution-mode": "
 import type { IService } from "kubernetes-models/v1/Service" with { "resolution-mode": "import" };
 import type { MeasuredPair } from "../datapath/results";
 import { IMAGES } from "../pins";
-import { mapImagesIn, type ImageMap } from "../plan/image-map";
+import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { iperfClientScript } from "./script";
 import { PORTS, pairBudgetSeconds, type PerfSettings } from "./settings";
 

@@ -15,7 +15,7 @@ import { PERF_NAMESPACE, clientJobName, planClientJob, planServers, type PairTar
 import { bundleRr } from "./rr-bundle";
 import { pairBudgetSeconds, type PerfSettings } from "./settings";
 import { waitFor } from "./wait";
-import type { ImageMap } from "../plan/image-map";
+import type { ImageMap } from "../pins/image-map";
 
 export interface PerfRunOptions {
   kubeconfig: string;

@@ -48,5 +48,16 @@ export function resolveImage(image: string): string {
   return image in WORKLOAD_IMAGES ? WORKLOAD_IMAGES[image as WorkloadImage] : image;
 }
 
+/**
+ * The images a Docker-only lab runs (docker/plan.ts), from the pins above so a workshop mirrors one list.
+ * Both are multi-purpose stock images: nothing is built for the lab.
+ */
+export const DOCKER_LAB_IMAGES = {
+  /** busybox 1.37.0: `httpd` serves the probe targets, `sleep` holds the lab-made parent's wire. */
+  busybox: IMAGES.busybox,
+  /** The assertion containers run the bundled probe on the Node image the cluster assertion Jobs use. */
+  probe: IMAGES.node,
+} as const;
+
 /** The images `cnilab perf` runs against a lab: iperf3, and cnilab-rr on the probe's Node image. */
 export const PERF_IMAGES = [IMAGES.networkPerf, IMAGES.node] as const;

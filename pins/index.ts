@@ -2,3 +2,6 @@
 export * from "./images";
 export * from "./image-facts";
 export * from "./versions";
+export * from "./chart-facts";
+export * from "./image-ref";
+export * from "./image-map";

@@ -1,12 +1,12 @@
 /**
  * Chart values that make a chart run mapped images. A chart composes each image from its values
- * (plan/chart-facts.ts `setBy`); this module inverts that for a mapped reference, and says what a
+ * (pins/chart-facts.ts `setBy`); this module inverts that for a mapped reference, and says what a
  * chart cannot express (a digest-only reference where the template writes `repository:tag`, say).
  */
 import type { HelmRelease } from "../backends";
-import { chartFacts, chartImageRef, type ChartImage } from "./chart-facts";
-import { mapImage, type ImageMap } from "./image-map";
-import { parseImageRef, type ImageRef } from "./image-ref";
+import { chartFacts, chartImageRef, type ChartImage } from "../pins/chart-facts";
+import { mapImage, type ImageMap } from "../pins/image-map";
+import { parseImageRef, type ImageRef } from "../pins/image-ref";
 
 type Values = Record<string, unknown>;
 

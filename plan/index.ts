@@ -6,7 +6,7 @@ import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./clus
 import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
 import { planNodes } from "./nodes";
 import { PROJECT_ROOT } from "../host/state";
-import type { ImageMap, PlannedImage } from "./image-map";
+import type { ImageMap, PlannedImage } from "../pins/image-map";
 import { applyImageMap } from "./lab-images";
 import { planRegistryMirrors, type RegistryMirrorPlan } from "./registry-mirrors";
 import { planReadiness } from "./readiness";
@@ -85,7 +85,7 @@ export function planLab(spec: Spec): LabPlan {
 
 /**
  * Every image a plan runs, after `cnilab:imageMap` (node image, CNI helpers, workloads, probes, and
- * what each Helm chart and the operator it deploys run, from plan/chart-facts.ts): what a workshop
+ * what each Helm chart and the operator it deploys run, from pins/chart-facts.ts): what a workshop
  * preloads or mirrors; one reference per entry, so the list pipes into `docker pull`.
  */
 export function planImages(plan: LabPlan): string[] {

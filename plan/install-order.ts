@@ -5,7 +5,7 @@
  * ensure CRDs are installed first"), and so does every other client. Pure.
  */
 import type { K8sObject } from "../backends";
-import { chartFacts, type CrdRef } from "./chart-facts";
+import { chartFacts, type CrdRef } from "../pins/chart-facts";
 import type { LabPlan } from "./index";
 
 /** API groups Kubernetes itself serves (v1.34); anything else needs a CRD. */
@@ -91,7 +91,7 @@ export function installSteps(plan: LabPlan): InstallStep[] {
 /**
  * Every use of a custom resource whose CRD no earlier step installed, as one sentence each. A CRD in the
  * same step does not count: a chart's templates/ are applied together (Helm applies only a chart's
- * crds/ directory first, and no pinned chart has one; see plan/chart-facts.ts).
+ * crds/ directory first, and no pinned chart has one; see pins/chart-facts.ts).
  */
 export function missingCrds(steps: readonly InstallStep[]): string[] {
   const problems: string[] = [];

@@ -6,10 +6,11 @@ import type { CniInstall, HelmRelease, K8sObject } from "../backends";
 import { SpecError, type SpecProblem } from "../labs/errors";
 import type { Stack } from "../labs/stack";
 import { IMAGES, PERF_IMAGES } from "../pins";
-import { chartFacts, chartImageRef } from "./chart-facts";
+import { chartFacts, chartImageRef } from "../pins/chart-facts";
 import { withMappedImages } from "./chart-images";
 import type { KindClusterConfig } from "./cluster";
-import { imagesIn, mapImage, mapImagesIn, unusedImageMapKeys, type PlannedImage } from "./image-map";
+import { imagesIn, mapImage, mapImagesIn, type PlannedImage } from "../pins/image-map";
+import { unusedImageMapKeys } from "../labs/stack-maps";
 
 /** What planLab has built before images are mapped. */
 export interface ImageBearing {
@@ -23,7 +24,7 @@ export interface ImageBearing {
 /**
  * Every image the plan pins: the node image, what its objects run, the probe and resolver Jobs' Node
  * image, the readiness Job's kubectl, what each chart and the operator it deploys run
- * (plan/chart-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
+ * (pins/chart-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
  */
 export function pinnedImages(parts: ImageBearing): string[] {
   const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects]));

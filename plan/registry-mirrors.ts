@@ -16,20 +16,11 @@
  *   pkg/apis/config/v1alpha4/types.go Mount); the Pulumi program writes it before the cluster exists.
  */
 import * as path from "node:path";
-import type { SpecProblem } from "../labs/errors";
-
-export type RegistryMirrors = Readonly<Record<string, string | readonly string[]>>;
+import { mirrorEndpoints, type RegistryMirrors } from "../labs/stack-maps";
 
 /** Where containerd looks for hosts.toml once config_path points there; the mount's target. */
 export const CERTS_DIR = "/etc/containerd/certs.d";
 export const CONFIG_PATH_PATCH = `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_DIR}"\n`;
-
-/**
- * Registry host as an image reference names it (distribution/reference regexp.go v0.6.0 domainAndPort),
- * or `_default`, the folder containerd falls back to for any host without its own (core/remotes/docker/
- * config/config_unix.go hostPaths, v2.1.4; remotes/docker/config/config_unix.go, v1.6.20).
- */
-const REGISTRY_HOST = /^(?:_default|(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?)$/;
 
 /** One hosts.toml for one registry host: its directory name under certs.d and the file's text. */
 export interface RegistryHostsFile {
@@ -41,30 +32,6 @@ export interface RegistryMirrorPlan {
   /** The host directory mounted at CERTS_DIR in every node; holds `<host>/hosts.toml`. */
   hostDir: string;
   files: RegistryHostsFile[];
-}
-
-const endpoints = (v: string | readonly string[]): readonly string[] => (typeof v === "string" ? [v] : v);
-
-export function registryMirrorProblems(mirrors: RegistryMirrors, source: string): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  for (const [host, value] of Object.entries(mirrors)) {
-    const at = `cnilab:registryMirrors["${host}"]`;
-    if (!REGISTRY_HOST.test(host)) {
-      problems.push({ source, path: at, message: `'${host}' is not a registry host: host[:port] as an image reference names it (docker.io, registry.example:5000), or _default for every registry` });
-    }
-    for (const url of endpoints(value)) {
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(url);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.hostname === "" || parsed.search !== "" || parsed.hash !== "" || parsed.username !== "") {
-        problems.push({ source, path: at, message: `'${url}' is not an endpoint URL: http://host[:port][/path] (plain HTTP) or https://host[:port][/path], no query or credentials` });
-      }
-    }
-  }
-  return problems;
 }
 
 /** TOML basic string: the URLs are validated, so only quotes and backslashes need escaping. */
@@ -85,6 +52,6 @@ export function planRegistryMirrors(mirrors: RegistryMirrors, clusterName: strin
   if (hosts.length === 0) return undefined;
   return {
     hostDir: path.join(projectRoot, ".cnilab", "registry-hosts", clusterName),
-    files: hosts.map((host) => ({ host, toml: hostsToml(host, endpoints(mirrors[host]!)) })),
+    files: hosts.map((host) => ({ host, toml: hostsToml(host, mirrorEndpoints(mirrors[host]!)) })),
   };
 }

@@ -7,7 +7,7 @@ import { planTargetResolver } from "../../assertions/targets";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects } from "../k8s/objects";
-import type { ImageMap } from "../../plan/image-map";
+import type { ImageMap } from "../../pins/image-map";
 
 export interface AssertionsArgs {
   plan: AssertionPlan;

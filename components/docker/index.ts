@@ -4,7 +4,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { imageResourceName, planDockerLab, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
+import { DOCKER_TYPES, dockerLabResources, planDockerLab, withProbeBundle, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
 
 export interface DockerLabArgs {
@@ -18,64 +18,59 @@ export class DockerLab extends pulumi.ComponentResource {
   readonly networkNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:docker:DockerLab", name, {}, opts);
+    super(DOCKER_TYPES.lab, name, {}, opts);
     const { plan } = args;
 
-    // Pinned images are shared by every lab on the engine: pull them, never delete them on destroy.
-    // Named by what they are, so a new image in the plan renames nothing; the alias takes over
-    // states that named them by position.
-    const images = new Map(
-      plan.images.map((ref, i) => [
-        ref,
-        new docker.RemoteImage(imageResourceName(name, ref), { name: ref, keepLocally: true }, { parent: this, aliases: [{ name: `${name}-image-${i}` }] }),
-      ]),
-    );
-
-    // The lab-made parent is a Docker bridge network whose Linux bridge (named by the
-    // com.docker.network.bridge.name option) becomes the macvlan/ipvlan parent. That keeps the whole
-    // lab inside Docker: no host command creates a device, and destroying the network removes it.
+    const images = new Map<string, docker.RemoteImage>();
     const networks = new Map<string, docker.Network>();
-    const parentNetwork = plan.networks.find((n) => n.role === "parent");
-    for (const n of plan.networks) {
-      const network = new docker.Network(
-        n.name,
-        {
-          name: n.name,
-          driver: n.driver,
-          options: n.options,
-          internal: n.internal,
-          ipamConfigs: n.ipamConfigs,
-          labels: n.labels,
-        },
-        // The `parent` option names the bridge device by a string, so no data edge orders the two.
-        { parent: this, dependsOn: n.role === "lab" && parentNetwork ? [networks.get(parentNetwork.name)!] : [] },
-      );
-      networks.set(n.name, network);
-    }
-
     const containers = new Map<string, docker.Container>();
+    const parentNetwork = plan.networks.find((n) => n.role === "parent");
     const steady = plan.containers.filter((c) => c.role !== "client").map((c) => c.name);
-    for (const c of plan.containers) {
-      const container = new docker.Container(
-        c.name,
-        {
-          name: c.name,
-          image: images.get(c.image)!.imageId,
-          command: c.command,
-          networksAdvanced: c.networksAdvanced.map((a) => ({ name: networks.get(a.name)!.name, ipv4Address: a.ipv4Address })),
-          labels: c.labels,
-          init: c.init,
-          tty: c.tty,
-          attach: c.attach,
-          logs: c.logs,
-          mustRun: c.mustRun,
-          ...(c.uploads.length > 0 ? { uploads: c.uploads } : {}),
-        },
-        // Clients reach servers by fixed address (no data edge), and need the wire up for the
-        // parent's carrier, so they start after every steady container.
-        { parent: this, dependsOn: c.role === "client" ? steady.map((s) => containers.get(s)!) : [] },
-      );
-      containers.set(c.name, container);
+    for (const r of dockerLabResources(plan)) {
+      switch (r.kind) {
+        case "lab":
+          break;
+        case "image":
+          // Pinned images are shared by every lab on the engine: pull them, never delete them on
+          // destroy. The alias takes over states that named them by position.
+          images.set(r.ref, new docker.RemoteImage(r.name, { name: r.ref, keepLocally: true }, { parent: this, aliases: [{ name: `${name}-image-${r.position}` }] }));
+          break;
+        case "network": {
+          // The lab-made parent is a Docker bridge network whose Linux bridge (named by the
+          // com.docker.network.bridge.name option) becomes the macvlan/ipvlan parent. That keeps the
+          // whole lab inside Docker: no host command creates a device, and destroying the network removes it.
+          const n = r.network;
+          const args = { name: n.name, driver: n.driver, options: n.options, internal: n.internal, ipamConfigs: n.ipamConfigs, labels: n.labels };
+          // The `parent` option names the bridge device by a string, so no data edge orders the two.
+          const after = n.role === "lab" && parentNetwork ? [networks.get(parentNetwork.name)!] : [];
+          networks.set(n.name, new docker.Network(r.name, args, { parent: this, dependsOn: after }));
+          break;
+        }
+        case "container": {
+          const c = r.container;
+          const container = new docker.Container(
+            r.name,
+            {
+              name: c.name,
+              image: images.get(c.image)!.imageId,
+              command: c.command,
+              networksAdvanced: c.networksAdvanced.map((a) => ({ name: networks.get(a.name)!.name, ipv4Address: a.ipv4Address })),
+              labels: c.labels,
+              init: c.init,
+              tty: c.tty,
+              attach: c.attach,
+              logs: c.logs,
+              mustRun: c.mustRun,
+              ...(c.uploads.length > 0 ? { uploads: c.uploads } : {}),
+            },
+            // Clients reach servers by fixed address (no data edge), and need the wire up for the
+            // parent's carrier, so they start after every steady container.
+            { parent: this, dependsOn: c.role === "client" ? steady.map((s) => containers.get(s)!) : [] },
+          );
+          containers.set(c.name, container);
+          break;
+        }
+      }
     }
 
     const clientLogs: Record<string, pulumi.Output<string>> = {};
@@ -104,7 +99,7 @@ export interface DockerLabOutputs {
  * spec → plan → DockerLab → outputs.
  */
 export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleProbe()): DockerLabOutputs {
-  const plan = planDockerLab(spec, probeBundle);
+  const plan = withProbeBundle(planDockerLab(spec), probeBundle);
   const lab = new DockerLab(plan.name, { plan });
   return {
     lab: plan.lab,

@@ -1,13 +1,13 @@
 /**
  * DockerLab under Pulumi mocks, for every docker-* stack: what it registers (networks, options,
  * addresses, containers), under which parent and in which order, and the report it builds from the
- * assertion containers' logs (the mock answers with probe output).
+ * assertion containers' logs (the mock answers with probe output written by hand).
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { dockerLabProgram as programFn, DockerLabOutputs } from "../../components/docker";
-import { DOCKER_DRIVERS, DOCKER_LAB_IMAGES, loadDockerStackSpec, planDockerLab, type DockerDriver, type DockerLabPlan } from "../../docker";
-import type { ProbePlan } from "../../probe/types";
+import { DOCKER_DRIVERS, dockerLabResources, loadDockerStackSpec, planDockerLab, withProbeBundle, type DockerDriver, type DockerLabPlan } from "../../docker";
+import { DOCKER_LAB_IMAGES } from "../../pins";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { STACKS_DIR } from "../helpers/stacks";
 
@@ -21,14 +21,26 @@ const T = {
 /** In the macvlan lab the mock "observes" this probe connecting, which the facts say it cannot. */
 const TAMPERED = "client-a->web-b:80/tcp";
 
-/** What the probe would print for a client's uploaded plan: each expected outcome, TTY line ends. */
-function fakeProbeLog(inputs: Record<string, any>): string {
-  const planFile = (inputs.uploads as { file: string; content: string }[]).find((u) => u.file === "/probe/plan.json")!;
-  const plan = JSON.parse(planFile.content) as ProbePlan;
-  const lines = plan.probes.map((p) => {
-    const outcome = String(inputs.name).startsWith("cnilab-mv-") && p.id === TAMPERED ? "connected" : p.expect!;
-    return JSON.stringify({ id: p.id, ok: outcome === "connected", outcome, latencyMs: 3, attempts: 1 });
-  });
+/**
+ * What each assertion container "saw", written by hand (not taken from the plan's expectations):
+ * Docker isolates bridge networks from each other (timeout), macvlan and ipvlan L2 children reach
+ * neither the other subnet nor their parent (no-route), ipvlan L3 routes between its subnets. In the
+ * macvlan lab one probe is TAMPERED: it connected where the facts say it cannot.
+ */
+const OBSERVED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "cnilab-br-client-a": { "client-a->web-a:80/tcp": "connected", "client-a->web-b:80/tcp": "timeout", "client-a->host:7411/tcp": "connected" },
+  "cnilab-br-client-b": { "client-b->web-a:80/tcp": "timeout", "client-b->web-b:80/http": "connected" },
+  "cnilab-mv-client-a": { "client-a->web-a:80/tcp": "connected", [TAMPERED]: "connected", "client-a->host:7411/tcp": "no-route" },
+  "cnilab-mv-client-b": { "client-b->web-a:80/tcp": "no-route", "client-b->web-b:80/http": "connected" },
+  "cnilab-ipvl2-client-a": { "client-a->web-a:80/tcp": "connected", "client-a->web-b:80/tcp": "no-route", "client-a->host:7411/tcp": "no-route" },
+  "cnilab-ipvl2-client-b": { "client-b->web-a:80/tcp": "no-route", "client-b->web-b:80/http": "connected" },
+  "cnilab-ipvl3-client-a": { "client-a->web-a:80/tcp": "connected", "client-a->web-b:80/tcp": "connected" },
+  "cnilab-ipvl3-client-b": { "client-b->web-a:80/tcp": "connected", "client-b->web-b:80/http": "connected" },
+};
+
+/** The probe's output for a container, as it prints it on a TTY (lines end in \r\n). */
+function fakeProbeLog(container: string): string {
+  const lines = Object.entries(OBSERVED[container] ?? {}).map(([id, outcome]) => JSON.stringify({ id, ok: outcome === "connected", outcome, latencyMs: 3, attempts: 1 }));
   lines.push(JSON.stringify({ summary: true, total: lines.length, connected: 0, failed: 0, durationMs: 9 }));
   return lines.map((l) => `${l}\r\n`).join("");
 }
@@ -41,14 +53,14 @@ beforeAll(async () => {
   recorded = await installMocks({
     outputs: (args) => {
       if (args.type === T.image) return { imageId: `sha256:${args.inputs.name}` };
-      if (args.type === T.container && args.inputs.logs) return { containerLogs: fakeProbeLog(args.inputs) };
+      if (args.type === T.container && args.inputs.logs) return { containerLogs: fakeProbeLog(String(args.inputs.name)) };
       return {};
     },
   });
   const { dockerLabProgram } = (await import("../../components/docker/index.js")) as { dockerLabProgram: typeof programFn };
   for (const driver of DOCKER_DRIVERS) {
     const spec = loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`));
-    plans.set(driver, planDockerLab(spec, BUNDLE));
+    plans.set(driver, withProbeBundle(planDockerLab(spec), BUNDLE));
     // bridge runs with the real bundle (the default), the others with a stand-in.
     outputs.set(driver, driver === "bridge" ? dockerLabProgram(spec) : dockerLabProgram(spec, BUNDLE));
   }
@@ -117,6 +129,34 @@ describe.each(DOCKER_DRIVERS)("DockerLab for docker-%s", (driver) => {
       if (c.role === "client") expect(deps).toEqual(expect.arrayContaining(steady));
       else expect(deps.filter((d) => steady.includes(d))).toEqual([]);
     }
+  });
+});
+
+describe("the resource list (docker/resources.ts) is what the component registers", () => {
+  /** Each registration as [type, name, parent's name]: what a URN says about it. */
+  const registered = (driver: DockerDriver) => {
+    const { component, children } = ofLab(driver);
+    return [[component.type, component.name, ""], ...children.map((r) => [r.type, r.name, component.name])];
+  };
+
+  it.each(DOCKER_DRIVERS)("docker-%s: every registration, in order", (driver) => {
+    expect(registered(driver)).toEqual(dockerLabResources(plans.get(driver)!).map((r) => [r.type, r.name, r.parent]));
+  });
+
+  it("docker-macvlan, written out by hand", () => {
+    const [image, network, container] = [T.image, T.network, T.container];
+    expect(registered("macvlan")).toEqual([
+      [T.lab, "cnilab-mv", ""],
+      [image, "cnilab-mv-image-busybox", "cnilab-mv"],
+      [image, "cnilab-mv-image-probe", "cnilab-mv"],
+      [network, "cnilab-mv-parent", "cnilab-mv"],
+      [network, "cnilab-mv-lan", "cnilab-mv"],
+      [container, "cnilab-mv-wire", "cnilab-mv"],
+      [container, "cnilab-mv-web-a", "cnilab-mv"],
+      [container, "cnilab-mv-web-b", "cnilab-mv"],
+      [container, "cnilab-mv-client-a", "cnilab-mv"],
+      [container, "cnilab-mv-client-b", "cnilab-mv"],
+    ]);
   });
 });
 

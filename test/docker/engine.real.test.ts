@@ -22,6 +22,7 @@ import {
   DRIVER_FACTS,
   loadDockerSpec,
   planDockerLab,
+  withProbeBundle,
   reportDockerLab,
   type DockerDriver,
   type DockerLabPlan,
@@ -101,7 +102,7 @@ interface LabRun {
 async function runLab(driver: DockerDriver): Promise<LabRun> {
   const stackFile = path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`);
   const name = testName(driver);
-  const plan = planDockerLab(loadDockerSpec({ ...readStackFile(stackFile), name }, stackFile), bundle);
+  const plan = withProbeBundle(planDockerLab(loadDockerSpec({ ...readStackFile(stackFile), name }, stackFile)), bundle);
   const started = Date.now();
   await engine.removeLabelled("cnilab.name", name); // leftovers of a run that was killed
   const listeners: Server[] = [];

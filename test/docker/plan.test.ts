@@ -5,20 +5,21 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DOCKER_DRIVERS,
-  DOCKER_LAB_IMAGES,
   loadDockerSpec,
   loadDockerStackSpec,
   planDockerLab,
+  withProbeBundle,
   type DockerDriver,
   type DockerLabPlan,
 } from "../../docker";
+import { DOCKER_LAB_IMAGES } from "../../pins";
 import { validatePlan } from "../../probe/plan";
 import { ROOT, STACKS_DIR } from "../helpers/stacks";
 import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 
 const BUNDLE = "/* probe bundle */\n";
 const planOf = (driver: DockerDriver): DockerLabPlan =>
-  planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`)), BUNDLE);
+  withProbeBundle(planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`))), BUNDLE);
 /** The stack each name prefix is the default of. */
 const STACK_OF: Record<string, string> = { "cnilab-br": "docker-bridge", "cnilab-mv": "docker-macvlan", "cnilab-ipvl2": "docker-ipvlan-l2", "cnilab-ipvl3": "docker-ipvlan-l3" };
 const labels = (name: string, role: string) => [
@@ -73,7 +74,7 @@ describe("networks of each stack", () => {
 
   it("a host parent replaces the lab-made bridge and its wire", () => {
     const spec = loadDockerSpec({ lab: "docker-drivers", dockerDriver: "macvlan", parent: "eth1", parentAddress: "172.16.5.2" }, "s.yaml");
-    const plan = planDockerLab(spec, BUNDLE);
+    const plan = planDockerLab(spec);
     expect(plan.parent).toEqual({
       kind: "host",
       device: "eth1",
@@ -86,7 +87,7 @@ describe("networks of each stack", () => {
   });
 
   it("a host parent without its address: the host probe is skipped, saying which key to set", () => {
-    const plan = planDockerLab(loadDockerSpec({ lab: "docker-drivers", dockerDriver: "ipvlan-l2", parent: "eth1" }, "s.yaml"), BUNDLE);
+    const plan = planDockerLab(loadDockerSpec({ lab: "docker-drivers", dockerDriver: "ipvlan-l2", parent: "eth1" }, "s.yaml"));
     expect(plan.skipped).toEqual([
       { id: "client-a->host:7411/tcp", from: "client-a", to: "host", path: "host", reason: "the host's address on eth1 is not known: set cnilab:parentAddress to probe 'host'" },
     ]);

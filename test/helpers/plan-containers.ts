@@ -5,7 +5,7 @@ import { planTargetResolver } from "../../assertions/targets";
 import { MEASURED_PAIRS } from "../../datapath/results";
 import { loadDockerStackSpec, planDockerLab } from "../../docker";
 import { planLab } from "../../plan";
-import type { ImageMap } from "../../plan/image-map";
+import type { ImageMap } from "../../pins/image-map";
 import { planClientJob, planServers } from "../../perf/plan";
 import { PERF_MODES, PERF_SETTINGS } from "../../perf/settings";
 import type { RunSpec } from "./image-check";
@@ -64,7 +64,7 @@ export async function clusterStackContainers(stack: string, imageMap: ImageMap =
 
 export function dockerStackContainers(stack: string, imageMap: ImageMap = {}): RunSpec[] {
   const spec = loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.${stack}.yaml`));
-  const plan = planDockerLab({ ...spec, stack: { ...spec.stack, imageMap } }, "/* probe */");
+  const plan = planDockerLab({ ...spec, stack: { ...spec.stack, imageMap } });
   return plan.containers.map((c) => ({ where: `container ${c.name}`, image: c.image, command: c.command, runtime: "docker" as const }));
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { SpecError, parseStack, type Spec } from "../../labs";
 import { planImages, planLab } from "../../plan";
-import { parseImageRef } from "../../plan/image-ref";
-import { mapImage, mapImagesIn } from "../../plan/image-map";
-import { CHART_FACTS, chartFacts, chartImageRef } from "../../plan/chart-facts";
+import { parseImageRef } from "../../pins/image-ref";
+import { mapImage, mapImagesIn } from "../../pins/image-map";
+import { CHART_FACTS, chartFacts, chartImageRef } from "../../pins/chart-facts";
 import { renderedImage, withMappedImages } from "../../plan/chart-images";
 import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
 import { clusterStackNames, loadStack } from "../helpers/stacks";

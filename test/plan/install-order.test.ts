@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { planImages, planLab, type LabPlan } from "../../plan";
-import { CHART_FACTS, chartFacts } from "../../plan/chart-facts";
+import { CHART_FACTS, chartFacts } from "../../pins/chart-facts";
 import { installSteps, missingCrds } from "../../plan/install-order";
 import { CALICO_CHART, CALICO_CRDS_CHART } from "../../pins";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
@@ -91,7 +91,7 @@ describe("chart facts", () => {
   it("every fact row names its source at a tag; an unknown chart version is an error naming the known ones", () => {
     for (const f of CHART_FACTS) expect(f.source).toMatch(new RegExp(`^[\\w-]+/[\\w-]+ .* at v\\d`));
     expect(() => chartFacts("tigera-operator", "v3.31.4")).toThrow(
-      "no chart facts for tigera-operator v3.31.4 (known: flannel v0.28.9, crd.projectcalico.org.v1 v3.32.1, tigera-operator v3.32.1); read the chart at that tag and add them to plan/chart-facts.ts",
+      "no chart facts for tigera-operator v3.31.4 (known: flannel v0.28.9, crd.projectcalico.org.v1 v3.32.1, tigera-operator v3.32.1); read the chart at that tag and add them to pins/chart-facts.ts",
     );
   });
 });

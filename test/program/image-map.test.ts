@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planImages, planLab } from "../../plan";
-import { imagesIn } from "../../plan/image-map";
+import { imagesIn } from "../../pins/image-map";
 import { loadStack, ROOT } from "../helpers/stacks";
 import { DYNAMIC_TYPE, runLabStack } from "./run-stack";
 

@@ -4,7 +4,7 @@
  * a black box to the plan otherwise; these facts let a test check every stack's install order (a
  * custom resource needs its CRD installed by an earlier step) without a cluster. Pure data.
  */
-import { CALICO_CHART, CALICO_CRDS_CHART, FLANNEL_CHART } from "../pins";
+import { CALICO_CHART, CALICO_CRDS_CHART, FLANNEL_CHART } from "./versions";
 
 /** A CustomResourceDefinition by what a custom resource names: its group and kind. */
 export interface CrdRef {
@@ -196,7 +196,7 @@ export function chartFacts(name: string, version: string): ChartFacts {
   const facts = FACTS.find((f) => f.name === name && f.version === version);
   if (!facts) {
     const known = FACTS.map((f) => `${f.name} ${f.version}`).join(", ");
-    throw new Error(`no chart facts for ${name} ${version} (known: ${known}); read the chart at that tag and add them to plan/chart-facts.ts`);
+    throw new Error(`no chart facts for ${name} ${version} (known: ${known}); read the chart at that tag and add them to pins/chart-facts.ts`);
   }
   return facts;
 }

@@ -5,8 +5,6 @@
  * (plan/chart-images.ts), and the planners called later (assertion Jobs, the targets' resolver, perf)
  * map what they return with the plan's map. Pure data.
  */
-import type { SpecProblem } from "../labs/errors";
-import { parseImageRef } from "./image-ref";
 
 /** Pinned reference (exactly as `cnilab plan <stack> --images` prints it without a map) → reference to run. */
 export type ImageMap = Readonly<Record<string, string>>;
@@ -51,27 +49,4 @@ export function imagesIn(value: unknown): string[] {
   };
   walk(value);
   return out;
-}
-
-/** Problems of the setting on its own: every value must be an image reference. */
-export function imageMapValueProblems(map: ImageMap, source: string): SpecProblem[] {
-  return Object.entries(map).flatMap(([key, value]) => {
-    const parsed = parseImageRef(value);
-    return typeof parsed === "string" ? [{ source, path: `cnilab:imageMap["${key}"]`, message: `${parsed}; give the reference to run instead of '${key}'` }] : [];
-  });
-}
-
-/**
- * A key the plan does not pin is a mistake (a typo, a digest from another version, an image another
- * stack runs): reported with every reference this stack's plan runs, which are the keys it takes.
- */
-export function unusedImageMapKeys(map: ImageMap, pinned: readonly string[], source: string, stack: string): SpecProblem[] {
-  const used = new Set(pinned);
-  return Object.keys(map)
-    .filter((key) => !used.has(key))
-    .map((key) => ({
-      source,
-      path: `cnilab:imageMap["${key}"]`,
-      message: `'${key}' is not an image this stack runs; the keys are references exactly as \`cnilab plan ${stack} --images\` prints them without a map: ${[...used].sort().join(", ")}`,
-    }));
 }
