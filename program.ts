@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dockerLabProgram, Lab, LAB_NAME } from "./components";
+import { dockerLabProgram, Lab } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { writeRegistryHosts } from "./host/registry-hosts";
 import { planLab } from "./plan";
+import { LAB_NAME } from "./plan/resources";
 import { bundleProbe } from "./probe/bundle";
 
 /**

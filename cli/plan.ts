@@ -5,13 +5,12 @@
  */
 import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
-import { probedServices } from "../assertions";
-import { planTargetResolver } from "../assertions/targets";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab, type LabPlan } from "../plan";
 import { chartFacts } from "../pins/chart-facts";
 import { readinessSteps } from "../plan/readiness";
+import { createdResources, labResources } from "../plan/resources";
 import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
@@ -37,20 +36,9 @@ export function plannedObjects(plan: LabPlan): K8sObject[] {
   return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies, ...plan.healthObjects];
 }
 
-/** The assertion Jobs' resources: a ConfigMap and a Job per source identity, and the probe targets' resolver. */
-function assertionResourceCount(plan: LabPlan): number {
-  const a = plan.assertions;
-  const resolver = planTargetResolver(probedServices(a.probes), a.clients.map((c) => c.namespace), "", plan.imageMap);
-  return 2 * a.clients.length + Object.keys(resolver).length;
-}
-
-/**
- * The resources the lab registers with Pulumi, components and providers aside: the Docker network,
- * the kind cluster, the Helm releases, every Kubernetes object, and the assertion Jobs
- * (components/lab.ts).
- */
+/** The resources the lab registers with Pulumi, components and providers aside (plan/resources.ts). */
 export function plannedResourceCount(plan: LabPlan): number {
-  return 2 + plan.cni.charts.length + plannedObjects(plan).length + assertionResourceCount(plan);
+  return createdResources(labResources(plan)).length;
 }
 
 const yes = (b: boolean) => (b ? "yes" : "no");

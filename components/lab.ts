@@ -1,18 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LabPlan } from "../plan";
+import { LAB_TYPES, labChildren } from "../plan/resources";
 import { Assertions, type AssertionsOutput } from "./assertions";
 import { Cni } from "./cni";
 import { KindCluster } from "./cluster";
 import { Policies } from "./policy";
 import { Workloads } from "./workloads";
-
-/**
- * The Lab's logical name in every stack. It is constant so that URNs do not follow
- * `cnilab:clusterName`: a new cluster name replaces the cluster and its network in place (the
- * network delete-first, on the same subnet) instead of creating a second lab beside the first.
- */
-export const LAB_NAME = "lab";
 
 export interface LabArgs {
   plan: LabPlan;
@@ -39,7 +33,7 @@ export class Lab extends pulumi.ComponentResource {
   constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
     // Set once the kind resource exists; every Kubernetes resource is registered after that.
     let kind: pulumi.Resource | undefined;
-    super("cnilab:lab:Lab", name, {}, {
+    super(LAB_TYPES.lab, name, {}, {
       ...opts,
       aliases: [...(opts?.aliases ?? []), ...(args.formerName ? [{ name: args.formerName }] : [])],
       // SDK-side transformations reach every descendant and run under the test mocks; `transforms`
@@ -48,30 +42,31 @@ export class Lab extends pulumi.ComponentResource {
       transformations: [...(opts?.transformations ?? []), inClusterTransformation(name, args.formerName, () => kind)],
     });
     const plan = args.plan;
+    const names = labChildren(name);
     const cluster = new KindCluster(
-      `${name}-cluster`,
+      names.cluster,
       { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network },
       { parent: this },
     );
     kind = cluster.kind;
     const provider = new k8s.Provider(
-      `${name}-k8s`,
+      names.provider,
       // deleteUnreachable: a cluster deleted by hand must not leave the stack stuck on refresh/destroy.
       { kubeconfig: cluster.kubeconfig, deleteUnreachable: true },
       { parent: this },
     );
     const inCluster = { parent: this, providers: { kubernetes: provider } };
-    const cni = new Cni(`${name}-cni`, { install: plan.cni, readiness: plan.readiness }, inCluster);
+    const cni = new Cni(names.cni, { install: plan.cni, readiness: plan.readiness }, inCluster);
     // Workload pods need a working pod network; the readiness Job is the only edge that says so.
     const workloads = new Workloads(
-      `${name}-workloads`,
+      names.workloads,
       { namespaces: plan.namespaces, workloads: plan.workloads },
       { ...inCluster, dependsOn: cni.ready },
     );
     // Policies name namespaces by string; they must exist first.
-    const policies = new Policies(`${name}-policies`, { policies: plan.policies }, { ...inCluster, dependsOn: workloads.namespaces });
+    const policies = new Policies(names.policies, { policies: plan.policies }, { ...inCluster, dependsOn: workloads.namespaces });
     const assertions = new Assertions(
-      `${name}-assertions`,
+      names.assertions,
       {
         plan: plan.assertions,
         healthObjects: plan.healthObjects,

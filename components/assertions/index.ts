@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clientProbePlan, probedServices, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
+import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
 import { contentHash } from "../../assertions/hash";
-import { jobName, planAssertionJob } from "../../assertions/jobs";
-import { planTargetResolver } from "../../assertions/targets";
+import { planAssertionJob } from "../../assertions/jobs";
+import { assertionJobResources, resolverResources } from "../../plan/resources";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
-import { registerObject, registerObjects } from "../k8s/objects";
+import { registerObject, registerObjects, registerPlanned } from "../k8s/objects";
 import type { ImageMap } from "../../pins/image-map";
 
 export interface AssertionsArgs {
@@ -52,18 +52,10 @@ export class Assertions extends pulumi.ComponentResource {
     const ready = [...healthResources.map((h) => h.res), ...args.after];
 
     // The resolver runs once the probed pods exist; it waits for their endpoints itself.
-    const resolver = planTargetResolver(
-      probedServices(args.plan.probes),
-      args.plan.clients.map((c) => c.namespace),
-      args.probeBundle,
-      args.imageMap,
-    );
-    const access = registerObjects(name, [resolver.serviceAccount, resolver.clusterRole, resolver.clusterRoleBinding, resolver.configMap] as K8sObject[], {
-      ...child,
-      dependsOn: nsResources,
-    });
+    const resolver = resolverResources(name, { assertions: args.plan, imageMap: args.imageMap }, args.probeBundle);
+    const access = resolver.filter((r) => r.object.kind !== "Job").map((r) => registerPlanned(r, { ...child, dependsOn: nsResources }));
     // The Job names its ServiceAccount and ConfigMap by string, and must see every probed pod.
-    const resolverJob = registerObject(name, resolver.job as K8sObject, { ...child, dependsOn: [...access, ...ready] });
+    const resolverJob = registerPlanned(resolver.find((r) => r.object.kind === "Job")!, { ...child, dependsOn: [...access, ...ready] });
 
     const serviceIps = healthResources
       .filter((h) => h.obj.kind === "Service")
@@ -79,8 +71,9 @@ export class Assertions extends pulumi.ComponentResource {
       const ownProbes = args.plan.probes.filter((p) => p.client === client.name).length;
       const hash = planJson.apply(contentHash);
       const objects = hash.apply((h) => planAssertionJob(client, ownProbes * Math.max(1, args.maxReplicas), args.probeBundle, h, args.imageMap));
+      const planned = assertionJobResources(name, client);
       const configMap = new k8s.core.v1.ConfigMap(
-        `${name}-configmap-${client.namespace}-${jobName(client.name)}`,
+        planned.configMap.name,
         {
           metadata: objects.configMap.metadata,
           data: pulumi.all([objects.configMap.data, planJson]).apply(([data, plan]) => ({ ...data, "plan.json": plan })),
@@ -88,7 +81,7 @@ export class Assertions extends pulumi.ComponentResource {
         { ...child, dependsOn: [...nsResources, ...ready] },
       );
       const job = new k8s.batch.v1.Job(
-        `${name}-job-${client.namespace}-${jobName(client.name)}`,
+        planned.job.name,
         // kubernetes-models' types are structurally the API's; the provider's input types differ only in Input<> wrappers.
         { metadata: objects.job.metadata, spec: objects.job.spec as pulumi.Output<k8s.types.input.batch.v1.JobSpec> },
         // The Job mounts its ConfigMap and the resolver's targets by name, and must probe only once the policies are in place.

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniInstall, K8sObject } from "../../backends";
 import { registerObjects } from "../k8s/objects";
+import { releaseResource } from "../../plan/resources";
 
 export interface CniArgs {
   install: CniInstall;
@@ -26,7 +27,7 @@ export class Cni extends pulumi.ComponentResource {
     let previous: pulumi.Resource[] = prerequisites;
     for (const h of args.install.charts) {
       const release = new k8s.helm.v3.Release(
-        `${name}-${h.releaseName}`,
+        releaseResource(name, h).name,
         {
           name: h.releaseName,
           chart: h.chart,

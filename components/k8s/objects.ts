@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { K8sObject } from "../../backends";
+import { objectResource, objectType, type PlannedObject } from "../../plan/resources";
 
 /**
  * Registers a planned Kubernetes object as the provider's typed resource for its kind. The plan builds
@@ -9,31 +10,36 @@ import type { K8sObject } from "../../backends";
  */
 type Ctor = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
 
-const KINDS: Record<string, Ctor> = {
-  "v1/Namespace": k8s.core.v1.Namespace,
-  "v1/ConfigMap": k8s.core.v1.ConfigMap,
-  "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
-  "v1/Service": k8s.core.v1.Service,
-  "v1/ReplicationController": k8s.core.v1.ReplicationController,
-  "apps/v1/DaemonSet": k8s.apps.v1.DaemonSet,
-  "apps/v1/Deployment": k8s.apps.v1.Deployment,
-  "batch/v1/Job": k8s.batch.v1.Job,
-  "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
-  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
-  "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
-};
+/** By type token (plan/resources.ts objectType). */
+const KINDS: Record<string, Ctor> = Object.fromEntries(
+  (
+    [
+      ["v1", "Namespace", k8s.core.v1.Namespace],
+      ["v1", "ConfigMap", k8s.core.v1.ConfigMap],
+      ["v1", "ServiceAccount", k8s.core.v1.ServiceAccount],
+      ["v1", "Service", k8s.core.v1.Service],
+      ["v1", "ReplicationController", k8s.core.v1.ReplicationController],
+      ["apps/v1", "DaemonSet", k8s.apps.v1.DaemonSet],
+      ["apps/v1", "Deployment", k8s.apps.v1.Deployment],
+      ["batch/v1", "Job", k8s.batch.v1.Job],
+      ["rbac.authorization.k8s.io/v1", "ClusterRole", k8s.rbac.v1.ClusterRole],
+      ["rbac.authorization.k8s.io/v1", "ClusterRoleBinding", k8s.rbac.v1.ClusterRoleBinding],
+      ["networking.k8s.io/v1", "NetworkPolicy", k8s.networking.v1.NetworkPolicy],
+    ] as const
+  ).map(([apiVersion, kind, ctor]) => [objectType({ apiVersion, kind }), ctor as Ctor]),
+);
 
-/** Resource name inside the stack: unique per kind, namespace and object name. */
-export function resourceName(prefix: string, obj: K8sObject): string {
-  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}-` : "";
-  return `${prefix}-${obj.kind.toLowerCase()}-${ns}${obj.metadata.name}`;
-}
-
-export function registerObject(prefix: string, obj: K8sObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  const ctor = KINDS[`${obj.apiVersion}/${obj.kind}`];
+/** Registers a planned object under the name and type the resource list gives it. */
+export function registerPlanned(planned: PlannedObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const { object: obj } = planned;
+  const ctor = KINDS[planned.type];
   if (!ctor) throw new Error(`cnilab cannot register ${obj.apiVersion} ${obj.kind} '${obj.metadata.name}': no resource class for that kind`);
   const { apiVersion: _apiVersion, kind: _kind, ...args } = obj;
-  return new ctor(resourceName(prefix, obj), args, opts);
+  return new ctor(planned.name, args, opts);
+}
+
+export function registerObject(parent: string, obj: K8sObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  return registerPlanned(objectResource(parent, obj), opts);
 }
 
 export function registerObjects(prefix: string, objs: readonly K8sObject[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {

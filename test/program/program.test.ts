@@ -5,11 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { plannedResourceCount } from "../../cli/plan";
+import { labResources } from "../../plan/resources";
 import { readStackFile, type Spec } from "../../labs";
 import { planLab } from "../../plan";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { clusterStackNames, STACKS_DIR } from "../helpers/stacks";
-import { DYNAMIC_TYPE, runLabStack, type LabOutputs } from "./run-stack";
+import { asPlanned, byName, DYNAMIC_TYPE, runLabStack, type LabOutputs } from "./run-stack";
 import * as path from "node:path";
 
 const stacks = clusterStackNames();
@@ -45,6 +46,10 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     expect(rs.find((r) => r.type === DYNAMIC_TYPE)!.parent).toBe(cluster.urn);
     const componentUrns = new Set([lab.urn, ...components.map((c) => c.urn)]);
     for (const r of rs.filter((r) => r.type.startsWith("kubernetes:"))) expect(componentUrns.has(r.parent!), `${r.type} ${r.name}`).toBe(true);
+  });
+
+  it("registers exactly the pure resource list (plan/resources.ts): names, types, parents", () => {
+    expect(asPlanned(ofStack(stack)).sort(byName)).toEqual(labResources(planLab(runs.get(stack)!.spec)).sort(byName));
   });
 
   it("the count `plan` and `up` announce is what the program registers: its custom resources, providers aside", () => {

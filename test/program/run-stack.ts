@@ -42,3 +42,12 @@ export async function runLabStack(stack: string, overrides: Record<string, unkno
   await Promise.all([settled(outputs.nodes), settled(outputs.kubeconfig), settled(outputs.assertions)]);
   return { spec: await loadSpec(raw, file), outputs, recorded };
 }
+
+/** Each registration as the resource list states it: name, type, and its parent's name ("" at the top). */
+export function asPlanned(recorded: readonly RecordedResource[]): { name: string; type: string; parent: string }[] {
+  const names = new Map(recorded.map((r) => [r.urn, r.name]));
+  return recorded.map((r) => ({ name: r.name, type: r.type, parent: (r.parent && names.get(r.parent)) || "" }));
+}
+
+/** Registration order depends on when each resource's inputs resolve; compare lists sorted by name. */
+export const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
