@@ -1,8 +1,11 @@
+import type { BackendFacts, PlannedNode } from "../backends";
 import type { Spec } from "../labs";
-import type { LabPlan } from "../plan";
 
-/** What planAssertions reads of a lab plan (it is called while the plan is being built). */
-type PlanForAssertions = Pick<LabPlan, "nodes" | "backend">;
+/** What planAssertions reads of a lab plan (plan/index.ts calls it while the plan is being built). */
+interface PlanForAssertions {
+  nodes: readonly PlannedNode[];
+  backend: BackendFacts;
+}
 import type { PlannedProbe, ProbePlanFile } from "../probe/types";
 import { healthClient, planHealthProbes } from "./health";
 import { planPolicyProbes, trafficClients } from "./policy-probes";

@@ -1,6 +1,6 @@
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
-import { jobAwaitAnnotations } from "../plan/job-await";
+import { jobAwaitAnnotations } from "./job-await";
 import { IMAGES } from "../pins";
 import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";

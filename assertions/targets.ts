@@ -3,7 +3,7 @@ import type { IClusterRoleBinding } from "kubernetes-models/rbac.authorization.k
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap" with { "resolution-mode": "import" };
 import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount" with { "resolution-mode": "import" };
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
-import { jobAwaitAnnotations } from "../plan/job-await";
+import { jobAwaitAnnotations } from "./job-await";
 import type { ResolveRequest } from "../probe/resolve";
 import { IMAGES } from "../pins";
 import { mapImagesIn, type ImageMap } from "../pins/image-map";

@@ -3,7 +3,13 @@
  * told, how the CNI is installed, what the nodes need first, what NetworkPolicy it enforces, what
  * its datapath looks like and what it cannot do. Nothing here imports Pulumi.
  */
-import type { KernelFeature } from "../host/kernel";
+
+/**
+ * The kernel features a backend (or a datapath lab) may need: the closed set host/kernel.ts knows how
+ * to detect. Named here, beside what asks for them, so the planners never import the machine layer.
+ */
+export const KERNEL_FEATURES = ["veth", "bridge", "vxlan", "macvlan", "ipvlan", "ipip", "br_netfilter"] as const;
+export type KernelFeature = (typeof KERNEL_FEATURES)[number];
 
 export const BACKENDS = [
   "kindnet",

@@ -8,7 +8,7 @@ import { planDockerLab, type DockerSpec } from "../docker";
 import type { DockerView, HostNetwork } from "../host/docker-view";
 import type { Owned } from "../host/ownership";
 import { networkOwnerText } from "../host/ownership";
-import { identityText } from "../plan/identity";
+import { identityText } from "../host/identity";
 import type { Host } from "./doctor-host";
 import { preflightDockerDown } from "./doctor-preflight";
 import type { DownTarget } from "./down";

@@ -9,7 +9,7 @@
 import { isDockerLab } from "../docker";
 import { kindClusters, readDockerView } from "../host/docker-view";
 import { clusterOwnerText, ownedBy, recordedNames, type Recorded } from "../host/ownership";
-import { identityText } from "../plan/identity";
+import { identityText } from "../host/identity";
 import { planLab } from "../plan";
 import type { Spec } from "../labs";
 import { hostDocker } from "./claims";

@@ -5,7 +5,7 @@ import { PROBE_FILES } from "./pins";
 import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
 import { planParent, type ParentPlan } from "./parent";
 import type { DockerSpec } from "./spec";
-import { identityLabels, type Label } from "../plan/identity";
+import { identityLabels, type Label } from "../host/identity";
 import { mapImagesIn } from "../pins/image-map";
 import { unusedImageMapKeys } from "../labs/stack-maps";
 import { SpecError } from "../labs/errors";
@@ -15,7 +15,7 @@ import { SpecError } from "../labs/errors";
  * (docker.Network / docker.Container argument shapes). Pure: no Pulumi here.
  */
 
-export type { Label } from "../plan/identity";
+export type { Label } from "../host/identity";
 
 export interface NetworkPlan {
   /** Docker's network name; also the Pulumi resource name. */

@@ -5,7 +5,7 @@
  * Read-only: `plan`, `up`
  * and `down` decide from it what is whose (host/ownership.ts).
  */
-import { IDENTITY_LABELS, PROJECT_NAME } from "../plan/identity";
+import { IDENTITY_LABELS, PROJECT_NAME } from "./identity";
 import type { RunResult } from "./run";
 
 /**

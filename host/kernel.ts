@@ -14,8 +14,10 @@ import { spawnSync } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { hostPathExists, readHostBytes, readHostFile, type MachineRoot } from "./machine";
 
-export const KERNEL_FEATURES = ["veth", "bridge", "vxlan", "macvlan", "ipvlan", "ipip", "br_netfilter"] as const;
-export type KernelFeature = (typeof KERNEL_FEATURES)[number];
+import { KERNEL_FEATURES, type KernelFeature } from "../backends/types";
+
+// The closed set is what backends ask for (backends/types.ts); this module detects its members.
+export { KERNEL_FEATURES, type KernelFeature };
 
 export const FEATURE_STATES = ["loaded", "builtin", "loadable", "absent", "unknown"] as const;
 export type FeatureState = (typeof FEATURE_STATES)[number];

@@ -5,7 +5,7 @@
  * every node container sits on one of the stack's networks (kind cannot label its nodes for us, but
  * they join the network we made). A name alone never makes anything the stack's.
  */
-import { ownerStack } from "../plan/identity";
+import { ownerStack } from "./identity";
 import { kindClusters, type DockerView, type HostNetwork } from "./docker-view";
 
 /** The Docker and kind names a stack's Pulumi state holds. */

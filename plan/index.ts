@@ -3,7 +3,7 @@ import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8s
 import { host, mustParseCidr } from "../ip/cidr";
 import type { Spec } from "../labs";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
-import { CLUSTER_LABEL, identityLabels, type Label } from "./identity";
+import { CLUSTER_LABEL, identityLabels, type Label } from "../host/identity";
 import { planNodes } from "./nodes";
 import { PROJECT_ROOT } from "../host/state";
 import type { ImageMap, PlannedImage } from "../pins/image-map";

@@ -2,7 +2,7 @@ import type { K8sObject, Readiness } from "../backends";
 import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mode": "import" };
 import type { IContainer } from "kubernetes-models/v1/Container" with { "resolution-mode": "import" };
 import { IMAGE_FACTS, IMAGES } from "../pins";
-import { jobAwaitAnnotations } from "./job-await";
+import { jobAwaitAnnotations } from "../assertions/job-await";
 
 /**
  * `up` finishes only when the CNI really works. kind's `--wait` is no help (it only warns on timeout

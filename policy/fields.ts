@@ -7,7 +7,7 @@
  * and what it holds; `status` is tombstoned there, so absent) and of metav1.ObjectMeta and
  * LabelSelector (kubernetes/apimachinery pkg/apis/meta/v1/types.go).
  */
-import { didYouMean } from "../labs/errors";
+import { didYouMean } from "../text/did-you-mean";
 import { isObj } from "./guards";
 
 /** A mapping's known fields; each maps to the shape of its value, `null` where nothing below is checked. */

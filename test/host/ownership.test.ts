@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { DockerView } from "../../host/docker-view";
 import { fileCollisions, hostCollisions, type Claim } from "../../host/collisions";
 import { NOTHING_RECORDED, ownedBy, recordedNames } from "../../host/ownership";
-import { PROJECT_NAME } from "../../plan/identity";
+import { PROJECT_NAME } from "../../host/identity";
 import { ROOT } from "../helpers/stacks";
 
 const ids = (stack: string) => ({ "io.cnilab.project": "cnilab", "io.cnilab.stack": stack });

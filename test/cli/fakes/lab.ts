@@ -18,7 +18,7 @@ import { HEALTHY, makeRoot } from "./root";
 export const STACK = "flannel-vxlan";
 export const CLUSTER = "cnilab-flannel-vxlan";
 export const SUBNET = "172.16.2.0/24";
-/** What the lab's Docker network carries (plan/identity.ts). */
+/** What the lab's Docker network carries (host/identity.ts). */
 export const IDENTITY = { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK };
 
 /**
