@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dockerLabProgram, Lab } from "./components";
+import { ClusterLab, dockerLabProgram } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { writeRegistryHosts } from "./host/registry-hosts";
@@ -23,7 +23,7 @@ export function runStack() {
 }
 
 /**
- * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → Lab, or
+ * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → ClusterLab, or
  * the Docker-only lab when the stack's lab file says `type: docker`. Returns the stack outputs.
  * runStack calls it with the stack's configuration; tests call it directly.
  */
@@ -39,7 +39,7 @@ export async function labProgram(raw: Record<string, unknown>, source: string) {
   // Before the cluster resource exists: kind mounts this directory into every node it creates.
   if (plan.registryMirrors) writeRegistryHosts(plan.registryMirrors);
   // States written before LAB_NAME named the Lab after the cluster.
-  const lab = new Lab(LAB_NAME, { plan, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
+  const lab = new ClusterLab(LAB_NAME, { plan, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {
     backend: spec.stack.backend,
     clusterName: spec.stack.clusterName,

@@ -7,7 +7,7 @@ import type { Backend } from "../backends/types";
 import { BENCH_DEFAULTS, missingTools, runBench } from "../datapath/bench";
 import { gatherSections, sideBySide } from "../datapath/explain";
 import { plannedSections } from "../datapath/explain-plan";
-import { planLab } from "../datapath/plan";
+import { planDatapathLab } from "../datapath/plan";
 import { painter } from "../host/colour";
 import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
@@ -175,7 +175,7 @@ async function explain(backends: Backend[], lab: LabOptions, dir: string, io: Io
       return 2;
     }
     if (!topo) io.stderr(`cnilab datapath explain: ${backend} is not up; explaining it from the plan\n`);
-    const sections = topo ? await gatherSections(facts, topo) : plannedSections(facts, planLab(facts, lab));
+    const sections = topo ? await gatherSections(facts, topo) : plannedSections(facts, planDatapathLab(facts, lab));
     columns.push({ title: topo ? backend : `${backend} (plan)`, sections });
   }
   io.stdout(`${sideBySide(columns)}\n`);

@@ -2,10 +2,10 @@
  * The components as a library: each is `new X(name, args, opts)` with its args type beside it, and
  * registers what its plan says (plan/ and docker/ build the args as data). program.ts is one user.
  */
-export { Lab, type LabArgs } from "./lab";
+export { ClusterLab, type ClusterLabArgs } from "./lab";
 export { KindCluster, KindClusterResource, kindClusterProvider, type KindClusterArgs, type KindClusterInputs, type KindClusterOutputs, type KindNode, type KindNodeRole } from "./cluster";
 export { Cni, type CniArgs } from "./cni";
 export { Workloads, type WorkloadsArgs } from "./workloads";
 export { Policies, type PoliciesArgs } from "./policy";
 export { Assertions, type AssertionsArgs, type AssertionsOutput } from "./assertions";
-export { DockerLab, dockerLabProgram, type DockerLabArgs, type DockerLabOutputs } from "./docker";
+export { DockerOnlyLab, dockerLabProgram, type DockerOnlyLabArgs, type DockerLabOutputs } from "./docker";

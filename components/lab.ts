@@ -8,7 +8,7 @@ import { KindCluster } from "./cluster";
 import { Policies } from "./policy";
 import { Workloads } from "./workloads";
 
-export interface LabArgs {
+export interface ClusterLabArgs {
   plan: LabPlan;
   /** The probe program as one JavaScript file (probe/bundle.ts), mounted into the assertion Jobs. */
   probeBundle: string;
@@ -24,13 +24,13 @@ export interface LabArgs {
  * kubeconfig, the CNI (ready before anything else), the workloads and the policies. It registers what
  * the plan says and nothing else.
  */
-export class Lab extends pulumi.ComponentResource {
+export class ClusterLab extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string>;
   readonly nodes: pulumi.Output<{ name: string; role: string; internalIP: string }[]>;
   /** Every probe with its address and expected outcome, and the Jobs that ran them. */
   readonly assertions: pulumi.Output<AssertionsOutput>;
 
-  constructor(name: string, args: LabArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ClusterLabArgs, opts?: pulumi.ComponentResourceOptions) {
     // Set once the kind resource exists; every Kubernetes resource is registered after that.
     let kind: pulumi.Resource | undefined;
     super(LAB_TYPES.lab, name, {}, {

@@ -5,7 +5,7 @@
  * the device's defaults) is not in the plan, and the first section says so.
  */
 import type { BackendFacts } from "../backends/types";
-import type { LabPlan } from "./plan";
+import type { DatapathLabPlan } from "./plan";
 import { serviceChain } from "./service";
 import type { Step } from "./step";
 import { explainPlaces, type Place, type Section } from "./explain";
@@ -18,7 +18,7 @@ export function plannedNote(backend: string): string {
 const shown = (steps: readonly Step[]): string[] => (steps.length === 0 ? ["(nothing)"] : steps.map((s) => `+ ${s.argv.join(" ")}`));
 
 /** The plan's commands for a place: what `datapath up` runs there. */
-function plannedSteps(plan: LabPlan, place: Extract<Place, { what: string }>): Step[] {
+function plannedSteps(plan: DatapathLabPlan, place: Extract<Place, { what: string }>): Step[] {
   const inNs = (pick: (argv: readonly string[]) => boolean) => plan.steps.filter((s) => s.netns === place.netns && pick(s.argv));
   const device = place.device ?? "";
   switch (place.what) {
@@ -38,7 +38,7 @@ function plannedSteps(plan: LabPlan, place: Extract<Place, { what: string }>): S
   }
 }
 
-export function plannedSections(facts: BackendFacts, plan: LabPlan): Section[] {
+export function plannedSections(facts: BackendFacts, plan: DatapathLabPlan): Section[] {
   return explainPlaces(facts, plan.topology).map((place) => {
     if ("lines" in place) return place.key === "about" ? { key: place.key, lines: [...place.lines, plannedNote(facts.name)] } : place;
     return { key: place.key, lines: [...(place.header ? [place.header] : []), ...shown(plannedSteps(plan, place))] };

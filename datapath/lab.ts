@@ -9,14 +9,14 @@ import type { Backend } from "../backends/types";
 import type { KernelFeature } from "../host/kernel";
 import { mustRun, run, runSteps } from "./exec";
 import { detectKernelFeatures, missingFeatures } from "./kernel";
-import { planLab } from "./plan";
-import type { LabPlan } from "./plan";
+import { planDatapathLab } from "./plan";
+import type { DatapathLabPlan } from "./plan";
 import { removeLabState, writeLabState } from "./state";
 import { NETNS_PREFIX, labNamespaces, labPrefix } from "./topology";
 import type { LabOptions } from "./topology";
 
 export type UpResult =
-  | { status: "up"; plan: LabPlan }
+  | { status: "up"; plan: DatapathLabPlan }
   | { status: "not-available"; missing: KernelFeature[]; reasons: string[] };
 
 export async function labUp(backend: Backend, options: LabOptions, stateDir: string): Promise<UpResult> {
@@ -26,7 +26,7 @@ export async function labUp(backend: Backend, options: LabOptions, stateDir: str
   if (missing.length > 0) {
     return { status: "not-available", missing, reasons: missing.map((f) => `${f}: ${check[f].evidence}`) };
   }
-  const plan = planLab(facts, options);
+  const plan = planDatapathLab(facts, options);
   await labDown(backend, stateDir);
   const state = { backend, options, createdAt: new Date().toISOString(), namespaces: labNamespaces(plan.topology), complete: false };
   writeLabState(stateDir, state);

@@ -13,13 +13,13 @@ import type { Step } from "./step";
 import { LAB_DEFAULTS, NODE_UPLINK, SWITCH_BRIDGE, labNamespaces, labTopology } from "./topology";
 import type { LabNode, LabOptions, LabTopology } from "./topology";
 
-export interface LabPlan {
+export interface DatapathLabPlan {
   topology: LabTopology;
   podMtu: number;
   steps: Step[];
 }
 
-export function planLab(facts: BackendFacts, options: LabOptions = LAB_DEFAULTS): LabPlan {
+export function planDatapathLab(facts: BackendFacts, options: LabOptions = LAB_DEFAULTS): DatapathLabPlan {
   const topology = labTopology(facts.name, facts.datapath.routeBlockPrefix, options);
   const mtu = podMtu(facts.datapath, topology.underlayMtu);
   const steps: Step[] = [

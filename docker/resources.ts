@@ -7,6 +7,7 @@ import { DOCKER_LAB_IMAGES } from "../pins";
 import type { PlannedResource } from "../plan/resources";
 import type { ContainerPlan, DockerLabPlan, NetworkPlan } from "./plan";
 
+/** Type tokens, part of every URN: cnilab:docker:DockerLab is the DockerOnlyLab component. */
 export const DOCKER_TYPES = {
   lab: "cnilab:docker:DockerLab",
   image: "docker:index/remoteImage:RemoteImage",

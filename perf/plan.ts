@@ -14,7 +14,7 @@ import type { MeasuredPair } from "../datapath/results";
 import { IMAGES } from "../pins";
 import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { iperfClientScript } from "./script";
-import { PORTS, pairBudgetSeconds, type PerfSettings } from "./settings";
+import { PERF_PORTS, pairBudgetSeconds, type PerfSettings } from "./settings";
 
 export const PERF_NAMESPACE = "cnilab-perf";
 const CONFIG_MAP = "cnilab-rr";
@@ -70,13 +70,13 @@ const rrVolume = { name: "rr", configMap: { name: CONFIG_MAP } };
 function serverPod(name: string, node: string, hostNetwork: boolean, probed: boolean): Named<IPod> {
   const probe = (port: number) => (probed ? { readinessProbe: { tcpSocket: { port }, periodSeconds: 2 } } : {});
   const containers: IContainer[] = [
-    { name: "iperf3", image: IMAGES.networkPerf, command: ["iperf3", "-s", "-p", String(PORTS.iperf)], ...probe(PORTS.iperf) },
+    { name: "iperf3", image: IMAGES.networkPerf, command: ["iperf3", "-s", "-p", String(PERF_PORTS.iperf)], ...probe(PERF_PORTS.iperf) },
     {
       name: "rr",
       image: IMAGES.node,
-      command: ["node", `${MOUNT}/rr.js`, "serve", "--rr-port", String(PORTS.rr), "--crr-port", String(PORTS.crr)],
+      command: ["node", `${MOUNT}/rr.js`, "serve", "--rr-port", String(PERF_PORTS.rr), "--crr-port", String(PERF_PORTS.crr)],
       volumeMounts: [rrMount],
-      ...probe(PORTS.rr),
+      ...probe(PERF_PORTS.rr),
     },
   ];
   return {
@@ -112,9 +112,9 @@ export function planServers(nodes: PerfNodes, rrBundle: string, kubeletReachesPo
         type: "ClusterIP",
         selector: { [SERVER_LABEL]: "pod" },
         ports: [
-          { name: "iperf3", port: PORTS.iperf, targetPort: PORTS.iperf, protocol: "TCP" },
-          { name: "rr", port: PORTS.rr, targetPort: PORTS.rr, protocol: "TCP" },
-          { name: "crr", port: PORTS.crr, targetPort: PORTS.crr, protocol: "TCP" },
+          { name: "iperf3", port: PERF_PORTS.iperf, targetPort: PERF_PORTS.iperf, protocol: "TCP" },
+          { name: "rr", port: PERF_PORTS.rr, targetPort: PERF_PORTS.rr, protocol: "TCP" },
+          { name: "crr", port: PERF_PORTS.crr, targetPort: PERF_PORTS.crr, protocol: "TCP" },
         ],
       },
     },
@@ -154,7 +154,7 @@ export function planClientJob(pair: MeasuredPair, settings: PerfSettings, nodes:
               image: IMAGES.node,
               command: [
                 "node", `${MOUNT}/rr.js`, "client", "--to", target,
-                "--rr-port", String(PORTS.rr), "--crr-port", String(PORTS.crr),
+                "--rr-port", String(PERF_PORTS.rr), "--crr-port", String(PERF_PORTS.crr),
                 "--tests", settings.rrTests.join(","),
                 "--seconds", String(settings.durationSeconds), "--reps", String(settings.reps), "--warmup", String(settings.warmup),
               ],

@@ -12,7 +12,7 @@
  *   @@cnilab-perf end <test> <rep> <exit code>
  * /proc/stat is not namespaced: inside any pod it is the whole host's, which on kind is every node.
  */
-import { PORTS, STREAMS, runSeconds, type PerfSettings } from "./settings";
+import { PERF_PORTS, STREAMS, runSeconds, type PerfSettings } from "./settings";
 
 export const MARKER = "@@cnilab-perf";
 
@@ -25,7 +25,7 @@ export function iperfClientScript(settings: PerfSettings): string {
     "run() {",
     `  echo "${MARKER} begin $1 $2 $3"`,
     `  ${SNAPSHOT}`,
-    `  iperf3 -c "$TARGET" -p ${PORTS.iperf} -t "$3" -O "$5" -P "$4" -i 0 -J --connect-timeout 3000; rc=$?`,
+    `  iperf3 -c "$TARGET" -p ${PERF_PORTS.iperf} -t "$3" -O "$5" -P "$4" -i 0 -J --connect-timeout 3000; rc=$?`,
     `  ${SNAPSHOT}`,
     `  echo "${MARKER} end $1 $2 $rc"`,
     "}",

@@ -48,7 +48,7 @@ export const PERF_SETTINGS: Record<PerfMode, PerfSettings> = {
   },
 };
 
-export const PORTS = { iperf: 5201, rr: 5300, crr: 5301 } as const;
+export const PERF_PORTS = { iperf: 5201, rr: 5300, crr: 5301 } as const;
 
 /** Streams per iperf3 test. */
 export const STREAMS: Record<IperfTest, number> = { "tcp-1": 1, "tcp-4": 4 };

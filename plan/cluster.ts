@@ -8,7 +8,7 @@ export interface KindClusterConfig {
   kind: "Cluster";
   apiVersion: "kind.x-k8s.io/v1alpha4";
   name: string;
-  nodes: KindNode[];
+  nodes: KindConfigNode[];
   /** TOML merged into every node's /etc/containerd/config.toml (set only for cnilab:registryMirrors). */
   containerdConfigPatches?: string[];
   networking: {
@@ -19,7 +19,8 @@ export interface KindClusterConfig {
   };
 }
 
-export interface KindNode {
+/** One `nodes` entry of the kind config (what kind makes a node from; components/cluster KindNode is what it reports back). */
+export interface KindConfigNode {
   role: "control-plane" | "worker";
   image: string;
   extraMounts?: { hostPath: string; containerPath: string; readOnly: boolean }[];

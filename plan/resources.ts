@@ -30,7 +30,10 @@ export interface PlannedObject extends PlannedResource {
  */
 export const LAB_NAME = "lab";
 
-/** The type tokens of what a cluster lab registers besides its Kubernetes objects. */
+/**
+ * The type tokens of what a cluster lab registers besides its Kubernetes objects. A token is part of
+ * every URN, so it stays as first released whatever the class is called (cnilab:lab:Lab is ClusterLab).
+ */
 export const LAB_TYPES = {
   lab: "cnilab:lab:Lab",
   cluster: "cnilab:cluster:KindCluster",

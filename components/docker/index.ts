@@ -7,17 +7,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { DOCKER_TYPES, dockerLabResources, planDockerLab, withProbeBundle, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
 
-export interface DockerLabArgs {
+export interface DockerOnlyLabArgs {
   plan: DockerLabPlan;
 }
 
-export class DockerLab extends pulumi.ComponentResource {
+export class DockerOnlyLab extends pulumi.ComponentResource {
   /** Every probe with its expectation (from the driver's facts), its observed result and whether they agree. */
   readonly report: pulumi.Output<DockerLabReport>;
   /** The Docker networks' names, in creation order. */
   readonly networkNames: pulumi.Output<string[]>;
 
-  constructor(name: string, args: DockerLabArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: DockerOnlyLabArgs, opts?: pulumi.ComponentResourceOptions) {
     super(DOCKER_TYPES.lab, name, {}, opts);
     const { plan } = args;
 
@@ -96,11 +96,11 @@ export interface DockerLabOutputs {
 
 /**
  * What index.ts runs when the stack's lab is a Docker lab (docker/lab.ts isDockerLab):
- * spec → plan → DockerLab → outputs.
+ * spec → plan → DockerOnlyLab → outputs.
  */
 export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleProbe()): DockerLabOutputs {
   const plan = withProbeBundle(planDockerLab(spec), probeBundle);
-  const lab = new DockerLab(plan.name, { plan });
+  const lab = new DockerOnlyLab(plan.name, { plan });
   return {
     lab: plan.lab,
     driver: plan.driver,

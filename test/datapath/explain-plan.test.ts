@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
 import { main } from "../../cli/main";
 import { plannedSections } from "../../datapath/explain-plan";
-import { planLab } from "../../datapath/plan";
+import { planDatapathLab } from "../../datapath/plan";
 import { captureIo } from "../cli/io";
 
 // No lab is up, whatever other tests (or people) run on this machine at the same moment.
@@ -17,14 +17,14 @@ describe("datapath explain from the plan", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("a backend with an overlay device and one without give the same places, in the same order (columns line up)", () => {
-    const keys = (name: "flannel-vxlan" | "flannel-host-gw") => plannedSections(BACKEND_FACTS[name], planLab(BACKEND_FACTS[name])).map((s) => s.key);
+    const keys = (name: "flannel-vxlan" | "flannel-host-gw") => plannedSections(BACKEND_FACTS[name], planDatapathLab(BACKEND_FACTS[name])).map((s) => s.key);
     const nodePlaces = (n: string) => [`${n} route`, `${n} device`, `${n} fdb`, `${n} neigh`];
     expect(keys("flannel-vxlan")).toEqual(["about", ...nodePlaces("n1"), ...nodePlaces("n2"), "pod route", "kube-proxy"]);
     expect(keys("flannel-host-gw")).toEqual(keys("flannel-vxlan"));
   });
 
   it("a vxlan node's section holds its VTEP, its peer's FDB and neighbour entries and the onlink route", () => {
-    const plan = planLab(BACKEND_FACTS["flannel-vxlan"]);
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-vxlan"]);
     const byKey = new Map(plannedSections(BACKEND_FACTS["flannel-vxlan"], plan).map((s) => [s.key, s.lines.join("\n")]));
     const [n1, n2] = plan.topology.nodes;
     expect(byKey.get("n1 device")).toMatch(/^\+ ip link add flannel\.1 .*type vxlan id 1 .*dstport 8472 nolearning$/m);
@@ -36,7 +36,7 @@ describe("datapath explain from the plan", () => {
   });
 
   it("host-gw has no overlay device and routes each peer's block via the peer node", () => {
-    const plan = planLab(BACKEND_FACTS["flannel-host-gw"]);
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-host-gw"]);
     const byKey = new Map(plannedSections(BACKEND_FACTS["flannel-host-gw"], plan).map((s) => [s.key, s.lines.join("\n")]));
     const [n1, n2] = plan.topology.nodes;
     expect(byKey.get("n1 device")).toMatch(/^\(no overlay device/);

@@ -16,7 +16,7 @@ import { runIn, runSteps, startIn } from "../../datapath/exec";
 import { detectKernelFeatures, missingFeatures } from "../../datapath/kernel";
 import type { FeatureCheck } from "../../datapath/kernel";
 import { labDown, labUp, listLabNamespaces } from "../../datapath/lab";
-import { planLab } from "../../datapath/plan";
+import { planDatapathLab } from "../../datapath/plan";
 import { runLabProbes } from "../../datapath/probe-run";
 import { LISTENER_JS } from "../../datapath/scripts";
 import { serviceChain } from "../../datapath/service";
@@ -143,7 +143,7 @@ describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces"
   });
 
   it("down removes a lab that crashed midway, whatever was made", async () => {
-    const plan = planLab(BACKEND_FACTS["flannel-vxlan"]);
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-vxlan"]);
     const half = plan.steps.findIndex((s) => s.phase === "backend") + 3;
     await runSteps(plan.steps.slice(0, half));
     expect((await listLabNamespaces("flannel-vxlan")).length).toBe(1 + 2 + 4);

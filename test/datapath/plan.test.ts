@@ -6,7 +6,7 @@ import type { Backend, BackendFacts } from "../../backends/types";
 import { containsIp, mustParseCidr, parseIpv4 } from "../../ip/cidr";
 import { podHasRoute } from "../../datapath/attach";
 import { requiredFeatures } from "../../datapath/kernel";
-import { planLab } from "../../datapath/plan";
+import { planDatapathLab } from "../../datapath/plan";
 import { planProbes } from "../../datapath/probes";
 import type { ProbePath } from "../../datapath/probes";
 import { peerRouteArgs } from "../../datapath/routes";
@@ -18,9 +18,9 @@ import { LAB_DEFAULTS, NETNS_PREFIX, labPrefix, validateLabOptions } from "../..
 const argvs = (steps: Step[], netns?: string) => steps.filter((s) => netns === undefined || s.netns === netns).map((s) => s.argv.join(" "));
 const n1 = (b: Backend) => `${labPrefix(b)}n1`;
 
-describe("planLab: every backend", () => {
+describe("planDatapathLab: every backend", () => {
   it.each(BACKENDS)("%s: only creates and touches its own cnilab-dp- namespaces", (backend) => {
-    const { steps } = planLab(BACKEND_FACTS[backend]);
+    const { steps } = planDatapathLab(BACKEND_FACTS[backend]);
     for (const step of steps) {
       if (step.netns === null) {
         // The only command outside a namespace creates one of ours.
@@ -36,7 +36,7 @@ describe("planLab: every backend", () => {
 
   it.each(BACKENDS)("%s: every address it assigns lies in the lab's underlay, pod range or calico's link-local gateway", (backend) => {
     const allowed = ["172.31.250.0/24", "10.244.0.0/16"].map(mustParseCidr);
-    const added = planLab(BACKEND_FACTS[backend]).steps.filter((s) => s.argv[1] === "addr" && s.argv[2] === "add");
+    const added = planDatapathLab(BACKEND_FACTS[backend]).steps.filter((s) => s.argv[1] === "addr" && s.argv[2] === "add");
     expect(added.length).toBeGreaterThan(0);
     for (const s of added) {
       const ip = parseIpv4(s.argv[3]!.split("/")[0]!)!;
@@ -50,7 +50,7 @@ describe("planLab: every backend", () => {
   });
 
   it("creates namespaces before anything runs in them, the switch before nodes before pods", () => {
-    const { steps } = planLab(BACKEND_FACTS["flannel-host-gw"]);
+    const { steps } = planDatapathLab(BACKEND_FACTS["flannel-host-gw"]);
     const created = new Set<string>();
     for (const s of steps) {
       if (s.netns === null) created.add(s.argv[3]!);
@@ -64,7 +64,7 @@ describe("planLab: every backend", () => {
   });
 
   it("routes each node to every peer's pod range with three nodes", () => {
-    const { steps } = planLab(BACKEND_FACTS["flannel-host-gw"], { ...LAB_DEFAULTS, nodes: 3 });
+    const { steps } = planDatapathLab(BACKEND_FACTS["flannel-host-gw"], { ...LAB_DEFAULTS, nodes: 3 });
     expect(argvs(steps, `${labPrefix("flannel-host-gw")}n2`).filter((a) => a.startsWith("ip route add 10.244."))).toEqual([
       "ip route add 10.244.1.0/24 via 172.31.250.2 dev eth0",
       "ip route add 10.244.3.0/24 via 172.31.250.4 dev eth0",
@@ -72,16 +72,16 @@ describe("planLab: every backend", () => {
   });
 });
 
-describe("planLab: what each backend programs", () => {
+describe("planDatapathLab: what each backend programs", () => {
   it("flannel host-gw: a plain route via the peer node, no overlay device, pod MTU = underlay", () => {
-    const plan = planLab(BACKEND_FACTS["flannel-host-gw"]);
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-host-gw"]);
     expect(argvs(plan.steps, n1("flannel-host-gw"))).toContain("ip route add 10.244.2.0/24 via 172.31.250.3 dev eth0");
     expect(argvs(plan.steps).some((a) => a.includes("vxlan"))).toBe(false);
     expect(plan.podMtu).toBe(1500);
   });
 
   it("flannel vxlan: flannel.1 (VNI 1, port 8472, nolearning, MTU 1450), neighbour + FDB per peer, onlink route", () => {
-    const plan = planLab(BACKEND_FACTS["flannel-vxlan"]);
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-vxlan"]);
     const node = argvs(plan.steps, n1("flannel-vxlan"));
     expect(node).toContain(
       "ip link add flannel.1 address 0e:cb:00:00:00:01 mtu 1450 type vxlan id 1 local 172.31.250.2 dev eth0 dstport 8472 nolearning",
@@ -95,38 +95,38 @@ describe("planLab: what each backend programs", () => {
   });
 
   it("flannel vxlan + DirectRouting on one L2: flannel.1 exists but carries nothing, peers get plain routes", () => {
-    const node = argvs(planLab(BACKEND_FACTS["flannel-vxlan-directrouting"]).steps, n1("flannel-vxlan-directrouting"));
+    const node = argvs(planDatapathLab(BACKEND_FACTS["flannel-vxlan-directrouting"]).steps, n1("flannel-vxlan-directrouting"));
     expect(node.some((a) => a.startsWith("ip link add flannel.1"))).toBe(true);
     expect(node.filter((a) => a.startsWith("ip neigh") || a.startsWith("bridge fdb"))).toEqual([]);
     expect(node).toContain("ip route add 10.244.2.0/24 via 172.31.250.3 dev eth0");
   });
 
   it("calico BGP: BIRD's routes (protocol 12) to the peer's /26 block and a blackhole for its own", () => {
-    const node = argvs(planLab(BACKEND_FACTS["calico-bgp"]).steps, n1("calico-bgp"));
+    const node = argvs(planDatapathLab(BACKEND_FACTS["calico-bgp"]).steps, n1("calico-bgp"));
     expect(node).toContain("ip route add 10.244.2.0/26 via 172.31.250.3 dev eth0 proto 12");
     expect(node).toContain("ip route add blackhole 10.244.1.0/26 proto 12");
     expect(node).toContain("sysctl -qw net.ipv4.conf.calip1.proxy_arp=1");
-    expect(argvs(planLab(BACKEND_FACTS["calico-bgp"]).steps, `${labPrefix("calico-bgp")}n1.p1`)).toEqual(
+    expect(argvs(planDatapathLab(BACKEND_FACTS["calico-bgp"]).steps, `${labPrefix("calico-bgp")}n1.p1`)).toEqual(
       expect.arrayContaining(["ip addr add 10.244.1.2/32 dev eth0", "ip route add default via 169.254.1.1 dev eth0"]),
     );
   });
 
   it("calico VXLAN: vxlan.calico with VNI 4096, port 4789, felix's protocol 80", () => {
-    const node = argvs(planLab(BACKEND_FACTS["calico-vxlan"]).steps, n1("calico-vxlan"));
+    const node = argvs(planDatapathLab(BACKEND_FACTS["calico-vxlan"]).steps, n1("calico-vxlan"));
     expect(node.find((a) => a.startsWith("ip link add vxlan.calico"))).toContain("mtu 1450 type vxlan id 4096 local 172.31.250.2 dev eth0 dstport 4789 nolearning");
     expect(node).toContain("ip route add 10.244.2.0/26 via 10.244.2.0 dev vxlan.calico proto 80 onlink");
     expect(node).toContain("ip route add blackhole 10.244.1.0/26 proto 80");
   });
 
   it("calico IPIP: the module's tunl0 (tolerating that it already exists), MTU 1480, routes onlink via the peer node", () => {
-    const steps = planLab(BACKEND_FACTS["calico-ipip"]).steps.filter((s) => s.netns === n1("calico-ipip"));
+    const steps = planDatapathLab(BACKEND_FACTS["calico-ipip"]).steps.filter((s) => s.netns === n1("calico-ipip"));
     expect(steps.find((s) => s.argv.join(" ") === "ip link add tunl0 type ipip")?.tolerate).toBe("exists");
     expect(argvs(steps)).toContain("ip link set tunl0 mtu 1480 up");
     expect(argvs(steps)).toContain("ip route add 10.244.2.0/26 via 172.31.250.3 dev tunl0 proto 12 onlink");
   });
 
   it("kindnet: ptp veths — gateway /32 on the host side, a host route per pod, routes per peer node", () => {
-    const plan = planLab(BACKEND_FACTS.kindnet);
+    const plan = planDatapathLab(BACKEND_FACTS.kindnet);
     const node = argvs(plan.steps, n1("kindnet"));
     expect(node).toEqual(expect.arrayContaining([
       "ip addr add 10.244.1.1/32 dev veth-p1",
@@ -138,7 +138,7 @@ describe("planLab: what each backend programs", () => {
   });
 
   it("macvlan: a bridge-mode sub-interface of eth0 per pod, on-link in the pod subnet, no peer routes", () => {
-    const plan = planLab(BACKEND_FACTS.macvlan);
+    const plan = planDatapathLab(BACKEND_FACTS.macvlan);
     const node = argvs(plan.steps, n1("macvlan"));
     expect(node).toContain("ip link add sub-p1 link eth0 type macvlan mode bridge");
     expect(node.filter((a) => a.startsWith("ip route add"))).toEqual(["ip route add default via 172.31.250.1 dev eth0"]);
@@ -146,7 +146,7 @@ describe("planLab: what each backend programs", () => {
   });
 
   it("ipvlan L3: per-node /24 with routes to the pod and node subnets; peers routed via their node", () => {
-    const plan = planLab(BACKEND_FACTS["ipvlan-l3"]);
+    const plan = planDatapathLab(BACKEND_FACTS["ipvlan-l3"]);
     expect(argvs(plan.steps, n1("ipvlan-l3"))).toEqual(expect.arrayContaining([
       "ip link add sub-p1 link eth0 type ipvlan mode l3",
       "ip route add 10.244.2.0/24 via 172.31.250.3 dev eth0",
@@ -167,7 +167,7 @@ describe("kube-proxy's Service chains", () => {
   });
 
   it("picks the first endpoint with probability 0.5 and falls through to the second, DNAT in each KUBE-SEP", () => {
-    const node = argvs(planLab(BACKEND_FACTS["flannel-host-gw"]).steps, n1("flannel-host-gw"));
+    const node = argvs(planDatapathLab(BACKEND_FACTS["flannel-host-gw"]).steps, n1("flannel-host-gw"));
     const [a, b] = [endpointChain("10.244.1.3:8080"), endpointChain("10.244.2.3:8080")];
     const svcRules = node.filter((x) => x.includes(`-A ${serviceChain()} -m comment`));
     expect(svcRules).toEqual([
@@ -184,7 +184,7 @@ describe("facts and lab agree", () => {
 
   it.each(BACKENDS)("%s: each limitation's outcome is what the lab's pod routes produce (no route → no-route, else timeout)", (backend) => {
     const facts = BACKEND_FACTS[backend];
-    for (const probe of planProbes(facts, planLab(facts).topology)) {
+    for (const probe of planProbes(facts, planDatapathLab(facts).topology)) {
       if (!probe.limitation) {
         expect(probe.expect).toBe("connected");
         continue;
@@ -214,7 +214,7 @@ describe("facts and lab agree", () => {
 
   it("refuses a peerRoute placeholder or protocol it does not know, naming the backend", () => {
     const base = BACKEND_FACTS["flannel-host-gw"];
-    const peer = planLab(base).topology.nodes[1]!;
+    const peer = planDatapathLab(base).topology.nodes[1]!;
     const odd = (peerRoute: string): BackendFacts => ({ ...base, datapath: { ...base.datapath, peerRoute } });
     expect(() => peerRouteArgs(odd("<peer-cidr> via <peer-node>"), peer)).toThrow(
       "backends: flannel-host-gw.datapath.peerRoute has placeholder <peer-cidr>; known: <peer-subnet>, <peer-block>, <peer-subnet-network>, <peer-vtep>, <peer-node>",
