@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterLab, dockerLabProgram } from "./components";
+import { ClusterLab, dockerLabProgram, type StackOutputs } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { writeRegistryHosts } from "./host/registry-hosts";
 import { planLab } from "./plan";
+import type { ClusterLabOutputs } from "./plan/outputs";
 import { LAB_NAME } from "./plan/resources";
 import { bundleProbe } from "./probe/bundle";
 
@@ -47,5 +48,5 @@ export async function labProgram(raw: Record<string, unknown>, source: string) {
     nodes: lab.nodes,
     kindConfig: plan.kindConfigYaml,
     assertions: lab.assertions,
-  };
+  } satisfies StackOutputs<ClusterLabOutputs>;
 }

@@ -1,4 +1,4 @@
-import type { AssertionsOutput } from "../components/assertions";
+import type { AssertionsOutput } from "../plan/outputs";
 import type { Io } from "./command";
 import type { InterruptOptions } from "./interrupt";
 import type { JobLogs } from "./job-logs";

@@ -8,7 +8,7 @@ import type { DockerLabReport, ProbeVerdict } from "../docker";
 import { OUTCOME_MEANING } from "../probe/types";
 import type { Io } from "./command";
 
-/** The stack output holding the report (components/docker/index.ts DockerLabOutputs). */
+/** The stack output holding the report (docker/outputs.ts DockerLabOutputs). */
 export const RESULTS_OUTPUT = "results";
 
 /** The report from the stack's outputs, or why there is none. */

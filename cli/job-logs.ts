@@ -1,4 +1,4 @@
-import type { AssertionsOutput } from "../components/assertions";
+import type { AssertionsOutput } from "../plan/outputs";
 
 /**
  * Reads the assertion Jobs' logs from the cluster with @kubernetes/client-node and the stack's

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { renderJUnit, renderReport } from "../assertions/render";
 import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify";
-import type { AssertionsOutput } from "../components/assertions";
+import type { AssertionsOutput } from "../plan/outputs";
 import { BACKEND_FACTS, type BackendFacts } from "../backends";
 import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { saveVerifyReport } from "../report/results-store";

@@ -7,5 +7,6 @@ export { KindCluster, KindClusterResource, kindClusterProvider, type KindCluster
 export { Cni, type CniArgs } from "./cni";
 export { Workloads, type WorkloadsArgs } from "./workloads";
 export { Policies, type PoliciesArgs } from "./policy";
-export { Assertions, type AssertionsArgs, type AssertionsOutput } from "./assertions";
-export { DockerOnlyLab, dockerLabProgram, type DockerOnlyLabArgs, type DockerLabOutputs } from "./docker";
+export { Assertions, type AssertionsArgs } from "./assertions";
+export type { StackOutputs } from "./outputs";
+export { DockerOnlyLab, dockerLabProgram, type DockerOnlyLabArgs } from "./docker";

@@ -8,6 +8,7 @@ import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects, registerPlanned } from "../k8s/objects";
 import type { ImageMap } from "../../pins/image-map";
+import type { AssertionsOutput } from "../../plan/outputs";
 
 export interface AssertionsArgs {
   plan: AssertionPlan;
@@ -22,13 +23,6 @@ export interface AssertionsArgs {
   after: pulumi.Resource[];
   /** The stack's `cnilab:imageMap`: the Jobs run the mapped probe image. */
   imageMap: ImageMap;
-}
-
-/** What `verify` reads back: every probe with its address and expectation, and where its Job is. */
-export interface AssertionsOutput {
-  probes: ResolvedProbe[];
-  skipped: SkippedProbe[];
-  jobs: { client: string; namespace: string; name: string }[];
 }
 
 /**

@@ -4,8 +4,10 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKER_TYPES, dockerLabResources, planDockerLab, withProbeBundle, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec, type ParentPlan } from "../../docker";
+import { DOCKER_TYPES, dockerLabResources, planDockerLab, withProbeBundle, reportDockerLab, type DockerLabPlan, type DockerLabReport, type DockerSpec } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
+import type { DockerLabOutputs } from "../../docker/outputs";
+import type { StackOutputs } from "../outputs";
 
 export interface DockerOnlyLabArgs {
   plan: DockerLabPlan;
@@ -83,22 +85,11 @@ export class DockerOnlyLab extends pulumi.ComponentResource {
   }
 }
 
-/** The stack outputs of a Docker-only lab. */
-export interface DockerLabOutputs {
-  lab: string;
-  driver: string;
-  /** Where macvlan/ipvlan containers hang off; `note` says whether lab traffic can reach the uplink. */
-  parent: ParentPlan;
-  networks: pulumi.Output<string[]>;
-  containers: string[];
-  results: pulumi.Output<DockerLabReport>;
-}
-
 /**
  * What index.ts runs when the stack's lab is a Docker lab (docker/lab.ts isDockerLab):
  * spec → plan → DockerOnlyLab → outputs.
  */
-export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleProbe()): DockerLabOutputs {
+export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleProbe()) {
   const plan = withProbeBundle(planDockerLab(spec), probeBundle);
   const lab = new DockerOnlyLab(plan.name, { plan });
   return {
@@ -108,5 +99,5 @@ export function dockerLabProgram(spec: DockerSpec, probeBundle: string = bundleP
     networks: lab.networkNames,
     containers: plan.containers.map((c) => c.name),
     results: lab.report,
-  };
+  } satisfies StackOutputs<DockerLabOutputs>;
 }

@@ -12,7 +12,7 @@ import { PHASES, PHASE_MILESTONES } from "../../cli/e2e-phases";
 import { main, topLevelHelp } from "../../cli/main";
 import type { E2eSummary } from "../../cli/e2e-summary";
 import type { JobLogs } from "../../cli/job-logs";
-import type { AssertionsOutput } from "../../components/assertions";
+import type { AssertionsOutput } from "../../plan/outputs";
 import { installFakes, REPO_ROOT, type FakeConfig, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo, withoutWarnings } from "./io";

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AssertionsOutput } from "../../components/assertions";
+import type { AssertionsOutput } from "../../plan/outputs";
 import type { LabCommandDeps } from "../../cli/deps";
 import type { JobLogs } from "../../cli/job-logs";
 import { runUp } from "../../cli/up";

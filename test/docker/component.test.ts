@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { dockerLabProgram as programFn, DockerLabOutputs } from "../../components/docker";
+import type { dockerLabProgram as programFn } from "../../components/docker";
 import { DOCKER_DRIVERS, dockerLabResources, loadDockerStackSpec, planDockerLab, withProbeBundle, type DockerDriver, type DockerLabPlan } from "../../docker";
 import { DOCKER_LAB_IMAGES } from "../../pins";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
@@ -46,7 +46,7 @@ function fakeProbeLog(container: string): string {
 }
 
 let recorded: RecordedResource[];
-const outputs = new Map<DockerDriver, DockerLabOutputs>();
+const outputs = new Map<DockerDriver, ReturnType<typeof programFn>>();
 const plans = new Map<DockerDriver, DockerLabPlan>();
 
 beforeAll(async () => {

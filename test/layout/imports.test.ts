@@ -5,7 +5,8 @@
  * - the top-level folders form no cycle: each depends only on folders below it (pins, ip, probe and
  *   text at the bottom; then backends, policy, labs, host, assertions, plan; components, the lab
  *   kinds and the CLI on top);
- * - pins/ is a leaf: it imports nothing of ours outside itself.
+ * - pins/ is a leaf: it imports nothing of ours outside itself;
+ * - the CLI imports no component (it runs program.ts, whose output types live in plan/ and docker/).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -91,6 +92,13 @@ describe("layout", () => {
       cycle.slice(1).map((to, i) => `${cycle[i]} → ${to}: ${graph.get(cycle[i]!)!.get(to)!.join(", ")}`),
     );
     expect(explained).toEqual([]);
+  });
+
+  it("the CLI imports no component: stack-output types live with the plan that produces them", () => {
+    const cli = productionFiles(join(ROOT, "cli"));
+    expect(cli.length).toBeGreaterThan(10);
+    const components = cli.flatMap((file) => importsOf(file).filter((t) => folderOf(t) === "components").map((t) => `${relative(ROOT, file)} imports ${relative(ROOT, t)}`));
+    expect(components).toEqual([]);
   });
 
   it("pins/ imports nothing of ours outside itself", () => {
