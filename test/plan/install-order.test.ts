@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { planImages, planLab, type LabPlan } from "../../plan";
 import { CHART_FACTS, chartFacts } from "../../pins/chart-facts";
-import { installSteps, missingCrds } from "../../plan/install-order";
+import { installSteps, missingCrds } from "../helpers/install-order";
+import { labResources } from "../../plan/resources";
 import { CALICO_CHART, CALICO_CRDS_CHART } from "../../pins";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
@@ -17,6 +18,20 @@ describe.each(clusterStackNames())("install order of stack %s", (name) => {
   it("every custom resource and every wait on one comes after its CRD", async () => {
     const plan = planLab(await loadStack(name));
     expect(missingCrds(installSteps(plan))).toEqual([]);
+  });
+
+  it("the steps are in the order the resource list registers them: CNI objects, each chart, the readiness Job, the lab", async () => {
+    const plan = planLab(await loadStack(name));
+    const list = labResources(plan);
+    const at = (type: string, test: (name: string) => boolean) => list.findIndex((r) => r.type === type && test(r.name));
+    const order = [
+      ...(plan.cni.objects.length > 0 ? [list.findIndex((r) => r.parent === "lab-cni")] : []),
+      ...plan.cni.charts.map((h) => at("kubernetes:helm.sh/v3:Release", (n) => n === `lab-cni-${h.releaseName}`)),
+      at("kubernetes:batch/v1:Job", (n) => n === "lab-cni-job-kube-system-cnilab-cni-ready"),
+      list.findIndex((r) => r.parent === "lab-workloads"),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
   });
 
   it("every chart has facts at its pinned version, and its images are in the image list", async () => {

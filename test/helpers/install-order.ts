@@ -2,11 +2,12 @@
  * The order `up` creates things in, as steps, and the rule a real cluster enforces on it: a custom
  * resource (or a `kubectl wait` on one) needs its CRD installed by an earlier step. Helm refuses a
  * release whose manifest names a kind the API server does not know ("no matches for kind ...
- * ensure CRDs are installed first"), and so does every other client. Pure.
+ * ensure CRDs are installed first"), and so does every other client. Pure. A test helper: the order
+ * is fixed by the components, so a test of every stack's plan is where the rule is checked.
  */
-import type { K8sObject } from "../backends";
-import { chartFacts, type CrdRef } from "../pins/chart-facts";
-import type { LabPlan } from "./index";
+import type { K8sObject } from "../../backends";
+import { chartFacts, type CrdRef } from "../../pins/chart-facts";
+import type { LabPlan } from "../../plan";
 
 /** API groups Kubernetes itself serves (v1.34); anything else needs a CRD. */
 const BUILT_IN_GROUPS = new Set([
