@@ -60,6 +60,11 @@ export function labChildren(lab: string) {
   };
 }
 
+/** The children of a KindCluster component named `cluster`: its Docker network and the kind cluster itself. */
+export function clusterChildren(cluster: string) {
+  return { network: `${cluster}-network`, kind: `${cluster}-kind` };
+}
+
 /** `kubernetes:<group>/<version>:<Kind>`; the core group ("v1") is `core/v1`. */
 export function objectType(obj: Pick<K8sObject, "apiVersion" | "kind">): string {
   return `kubernetes:${obj.apiVersion.includes("/") ? obj.apiVersion : `core/${obj.apiVersion}`}:${obj.kind}`;
@@ -105,8 +110,8 @@ export function labResources(plan: LabPlan, lab: string = LAB_NAME): PlannedReso
   return [
     { name: lab, type: LAB_TYPES.lab, parent: "" },
     component(c.cluster, LAB_TYPES.cluster),
-    { name: `${c.cluster}-network`, type: LAB_TYPES.network, parent: c.cluster },
-    { name: `${c.cluster}-kind`, type: LAB_TYPES.kind, parent: c.cluster },
+    { name: clusterChildren(c.cluster).network, type: LAB_TYPES.network, parent: c.cluster },
+    { name: clusterChildren(c.cluster).kind, type: LAB_TYPES.kind, parent: c.cluster },
     component(c.provider, LAB_TYPES.provider),
     component(c.cni, LAB_TYPES.cni),
     ...objectResources(c.cni, plan.cni.objects),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
 import { contentHash } from "../../assertions/hash";
 import { planAssertionJob } from "../../assertions/jobs";
-import { assertionJobResources, resolverResources } from "../../plan/resources";
+import { assertionJobResources, LAB_TYPES, resolverResources } from "../../plan/resources";
 import type { K8sObject } from "../../backends";
 import type { KindNode } from "../cluster";
 import { registerObject, registerObjects, registerPlanned } from "../k8s/objects";
@@ -36,7 +36,7 @@ export class Assertions extends pulumi.ComponentResource {
   readonly result: pulumi.Output<AssertionsOutput>;
 
   constructor(name: string, args: AssertionsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:assertions:Assertions", name, {}, opts);
+    super(LAB_TYPES.assertions, name, {}, opts);
     const child = { parent: this };
     const namespaces = args.healthObjects.filter((o) => o.kind === "Namespace");
     const nsResources = registerObjects(name, namespaces, child);

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DockerNetworkResource, PULUMI_DOCKER_NETWORK_TYPE } from "./network";
 import { kindClusterProvider } from "./provider";
+import { clusterChildren, LAB_TYPES } from "../../plan/resources";
 import type { KindNode } from "./types";
 
 export type { KindClusterInputs, KindClusterOutputs, KindNode, KindNodeRole } from "./types";
@@ -54,10 +55,11 @@ export class KindCluster extends pulumi.ComponentResource {
   readonly kind: KindClusterResource;
 
   constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:cluster:KindCluster", name, {}, opts);
+    super(LAB_TYPES.cluster, name, {}, opts);
+    const children = clusterChildren(name);
 
     const network = new DockerNetworkResource(
-      `${name}-network`,
+      children.network,
       {
         name: args.network.name,
         subnet: args.network.subnet,
@@ -73,7 +75,7 @@ export class KindCluster extends pulumi.ComponentResource {
 
     // The network's name output (not args.network.name) makes the cluster wait for the network.
     const cluster = new KindClusterResource(
-      `${name}-kind`,
+      children.kind,
       { clusterName: args.clusterName, config: args.config, configData: args.configData, network: network.name },
       { parent: this },
     );

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniInstall, K8sObject } from "../../backends";
 import { registerObjects } from "../k8s/objects";
-import { releaseResource } from "../../plan/resources";
+import { LAB_TYPES, releaseResource } from "../../plan/resources";
 
 export interface CniArgs {
   install: CniInstall;
@@ -19,7 +19,7 @@ export class Cni extends pulumi.ComponentResource {
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: CniArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:cni:Cni", name, {}, opts);
+    super(LAB_TYPES.cni, name, {}, opts);
     const child = { parent: this };
     const prerequisites = registerObjects(name, args.install.objects, child);
     // Each release after the one before (the CRDs chart before the chart whose resources use them); the

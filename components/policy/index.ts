@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { K8sObject } from "../../backends";
 import { registerObjects } from "../k8s/objects";
+import { LAB_TYPES } from "../../plan/resources";
 
 export interface PoliciesArgs {
   policies: readonly K8sObject[];
@@ -11,7 +12,7 @@ export class Policies extends pulumi.ComponentResource {
   readonly policies: pulumi.CustomResource[];
 
   constructor(name: string, args: PoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("cnilab:policy:Policies", name, {}, opts);
+    super(LAB_TYPES.policies, name, {}, opts);
     this.policies = registerObjects(name, args.policies, { parent: this });
     this.registerOutputs({});
   }

@@ -5,7 +5,7 @@
  * - the top-level folders form no cycle: each depends only on folders below it (pins, ip, probe and
  *   text at the bottom; then backends, policy, labs, host, assertions, plan; components, the lab
  *   kinds and the CLI on top);
- * - pins/ is a leaf: it imports nothing of ours outside itself;
+ * - pins/ is a leaf: it imports nothing of ours outside itself, and no other file writes an image digest;
  * - the CLI imports no component (it runs program.ts, whose output types live in plan/ and docker/).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -92,6 +92,12 @@ describe("layout", () => {
       cycle.slice(1).map((to, i) => `${cycle[i]} → ${to}: ${graph.get(cycle[i]!)!.get(to)!.join(", ")}`),
     );
     expect(explained).toEqual([]);
+  });
+
+  it("image digests are written in pins/ only", () => {
+    const digest = /@sha256:[0-9a-f]{64}/;
+    const elsewhere = productionFiles(ROOT).filter((file) => folderOf(file) !== "pins" && digest.test(readFileSync(file, "utf8")));
+    expect(elsewhere.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
   it("the CLI imports no component: stack-output types live with the plan that produces them", () => {
