@@ -12,9 +12,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { gunzipSync } from "node:zlib";
-import { hostPathExists, readHostBytes, readHostFile, type MachineRoot } from "./machine";
-
 import { KERNEL_FEATURES, type KernelFeature } from "../backends/types";
+import { hostPathExists, readHostBytes, readHostFile, type MachineRoot } from "./machine";
 
 // The closed set is what backends ask for (backends/types.ts); this module detects its members.
 export { KERNEL_FEATURES, type KernelFeature };
