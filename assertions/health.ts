@@ -1,15 +1,17 @@
 import type { K8sObject, PlannedNode } from "../backends";
-import type { BackendFacts, LimitationId } from "../backends/types";
+import { expectOnPath, type PodPath } from "../backends/paths";
+import type { BackendFacts } from "../backends/types";
 import { host, mustParseCidr } from "../ip/cidr";
 import { WORKLOAD_IMAGES } from "../pins";
-import type { ProbeOutcome } from "../probe/types";
-import type { AssertedProbe, ProbeClient, SkippedProbe, Target } from "./types";
+import type { SkippedProbe } from "../verdict/types";
+import type { AssertedProbe, ProbeClient, Target } from "./types";
 
 /**
  * The health suite run on every `up`, automating seed 003's troubleshooting checklist: pod↔pod on one
  * node and across nodes, cluster DNS, a Service's ClusterIP, a NodePort, pod→API server, pod→node.
  * Echo servers are pinned to the first two workers so "same node" and "cross node" mean what they say.
- * Each expectation is "connected" unless the backend declares a limitation that breaks the path.
+ * Each expectation is "connected" unless the backend declares a limitation that breaks the check's path
+ * (backends/paths.ts, the table the datapath lab expects through too).
  */
 export const HEALTH_NAMESPACE = "cnilab-health";
 export const HEALTH_CLIENT = "health-client";
@@ -39,10 +41,8 @@ interface Check {
   target: Target;
   port: number;
   protocol: "tcp" | "udp";
-  /** Limitations that break this path, in the order the packet meets them: the first the backend has decides. */
-  limitedBy?: readonly LimitationId[];
-  /** Limited, but the failure shows as a DNS error (the resolver sits behind a ClusterIP). */
-  viaDns?: boolean;
+  /** The path the packet takes, which decides the limitations that apply. */
+  path: PodPath;
   needs?: "two-workers" | "internet";
 }
 
@@ -136,33 +136,32 @@ export function planHealthProbes(
   // The API server's Service takes the first address of the service subnet (kube-apiserver's default).
   const apiServer = host(mustParseCidr(serviceSubnet), 1);
   const checks: Check[] = [
-    { check: "pod-to-pod-same-node", toLabel: `${echoName(1)} on ${client.node}`, target: echo(1), port: ECHO_HTTP, protocol: "tcp" },
-    { check: "pod-to-pod-cross-node", toLabel: `${echoName(2)} on ${other?.name}`, target: echo(2), port: ECHO_HTTP, protocol: "tcp", needs: "two-workers" },
-    { check: "pod-to-pod-cross-node-udp", toLabel: `${echoName(2)} on ${other?.name}`, target: echo(2), port: ECHO_UDP, protocol: "udp", needs: "two-workers" },
+    { check: "pod-to-pod-same-node", toLabel: `${echoName(1)} on ${client.node}`, target: echo(1), port: ECHO_HTTP, protocol: "tcp", path: "pod-same-node" },
+    { check: "pod-to-pod-cross-node", toLabel: `${echoName(2)} on ${other?.name}`, target: echo(2), port: ECHO_HTTP, protocol: "tcp", path: "pod-other-node", needs: "two-workers" },
+    { check: "pod-to-pod-cross-node-udp", toLabel: `${echoName(2)} on ${other?.name}`, target: echo(2), port: ECHO_UDP, protocol: "udp", path: "pod-other-node", needs: "two-workers" },
     {
       check: "cluster-dns",
       toLabel: `${echoName(1)}.${HEALTH_NAMESPACE}.svc`,
       target: { kind: "service-name", host: `${echoName(1)}.${HEALTH_NAMESPACE}.svc.cluster.local` },
       port: 80,
       protocol: "tcp",
-      limitedBy: ["pod-to-clusterip"],
-      viaDns: true,
+      path: "pod-service-name",
     },
-    { check: "service-clusterip", toLabel: `ClusterIP of ${echoName(1)}`, target: { kind: "service-ip", namespace: HEALTH_NAMESPACE, service: echoName(1) }, port: 80, protocol: "tcp", limitedBy: ["pod-to-clusterip"] },
-    // The NodePort lands on the node that hosts its endpoint: reaching that node, then its DNAT to its own pod.
+    { check: "service-clusterip", toLabel: `ClusterIP of ${echoName(1)}`, target: { kind: "service-ip", namespace: HEALTH_NAMESPACE, service: echoName(1) }, port: 80, protocol: "tcp", path: "pod-service" },
+    // The NodePort lands on the node that hosts its endpoint.
     {
       check: "nodeport",
       toLabel: `NodePort on ${other?.name} (endpoint on that node)`,
       target: { kind: "node", node: other?.name ?? "" },
       port: HEALTH_NODEPORT,
       protocol: "tcp",
-      limitedBy: ["pod-to-other-node", "node-to-own-pods"],
+      path: "pod-nodeport",
       needs: "two-workers",
     },
-    { check: "pod-to-apiserver", toLabel: `API server (Service ${apiServer})`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", limitedBy: ["pod-to-clusterip"] },
-    { check: "pod-to-own-node", toLabel: `${client.node} kubelet`, target: { kind: "node", node: client.node }, port: KUBELET_PORT, protocol: "tcp", limitedBy: ["pod-to-own-node"] },
-    { check: "pod-to-other-node", toLabel: `${other?.name} kubelet`, target: { kind: "node", node: other?.name ?? "" }, port: KUBELET_PORT, protocol: "tcp", limitedBy: ["pod-to-other-node"], needs: "two-workers" },
-    { check: "pod-to-internet", toLabel: "internet (1.1.1.1)", target: { kind: "address", address: "1.1.1.1" }, port: 443, protocol: "tcp", needs: "internet" },
+    { check: "pod-to-apiserver", toLabel: `API server (Service ${apiServer})`, target: { kind: "address", address: apiServer }, port: 443, protocol: "tcp", path: "pod-service" },
+    { check: "pod-to-own-node", toLabel: `${client.node} kubelet`, target: { kind: "node", node: client.node }, port: KUBELET_PORT, protocol: "tcp", path: "pod-own-node-ip" },
+    { check: "pod-to-other-node", toLabel: `${other?.name} kubelet`, target: { kind: "node", node: other?.name ?? "" }, port: KUBELET_PORT, protocol: "tcp", path: "pod-other-node-ip", needs: "two-workers" },
+    { check: "pod-to-internet", toLabel: "internet (1.1.1.1)", target: { kind: "address", address: "1.1.1.1" }, port: 443, protocol: "tcp", path: "pod-internet", needs: "internet" },
   ];
   const probes: AssertedProbe[] = [];
   const skipped: SkippedProbe[] = [];
@@ -176,8 +175,7 @@ export function planHealthProbes(
       skipped.push({ id, group: "health", reason: "off by default; set cnilab:probeInternet: true to probe 1.1.1.1:443" });
       continue;
     }
-    const limit = c.limitedBy?.map((id) => backend.limitations.find((l) => l.id === id)).find((l) => l !== undefined);
-    const expect: ProbeOutcome = limit ? (c.viaDns ? "dns-error" : limit.outcome) : "connected";
+    const { expect, why, limitation } = expectOnPath(backend, c.path);
     probes.push({
       id,
       group: "health",
@@ -187,8 +185,8 @@ export function planHealthProbes(
       port: c.port,
       protocol: c.protocol,
       expect,
-      why: limit ? `${backend.title}: ${limit.why}` : "a working pod network connects this path",
-      basis: limit ? { kind: "limitation", limitation: limit.id } : { kind: "health" },
+      why,
+      basis: limitation ? { kind: "limitation", limitation: limitation.id } : { kind: "health" },
     });
   }
   return { probes, skipped };

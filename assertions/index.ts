@@ -6,19 +6,17 @@ interface PlanForAssertions {
   nodes: readonly PlannedNode[];
   backend: BackendFacts;
 }
-import type { PlannedProbe, ProbePlanFile } from "../probe/types";
+import type { ProbePlanFile } from "../probe/types";
+import { probePlanFor } from "../verdict/probe-plan";
+import type { SkippedProbe } from "../verdict/types";
 import { healthClient, planHealthProbes } from "./health";
 import { planPolicyProbes, trafficClients } from "./policy-probes";
-import type { AssertedProbe, AssertionPlan, ProbeClient, ResolvedProbe, SkippedProbe } from "./types";
+import type { AssertedProbe, AssertionPlan, ProbeClient, ResolvedProbe } from "./types";
 
 export * from "./types";
 export { HEALTH_CHECKS, HEALTH_NAMESPACE, planHealthObjects } from "./health";
 
-/** One attempt's bound; a dropped packet costs exactly this. */
-export const PROBE_TIMEOUT_MS = 2000;
-/** Re-polls a disagreeing probe for up to ~15 s, as upstream's e2e does for 10 s (policies land late). */
-export const PROBE_ATTEMPTS = 5;
-export const PROBE_RETRY_DELAY_MS = 1000;
+/** Probes of one Job in flight at once (timing: verdict/timing.ts, "cluster"). */
 export const PROBE_CONCURRENCY = 16;
 
 /** Every probe of the stack with its expected outcome, and the Jobs (source identities) that run them. */
@@ -100,14 +98,5 @@ export function resolveProbes(probes: readonly AssertedProbe[], facts: ClusterFa
 
 /** The probe program's plan for one client's Job. */
 export function clientProbePlan(client: string, probes: readonly ResolvedProbe[]): ProbePlanFile {
-  return {
-    concurrency: PROBE_CONCURRENCY,
-    retryDelayMs: PROBE_RETRY_DELAY_MS,
-    probes: probes
-      .filter((p) => p.client === client)
-      .map((p): PlannedProbe => {
-        const common = { id: p.id, port: p.port, protocol: p.protocol, timeoutMs: PROBE_TIMEOUT_MS, attempts: PROBE_ATTEMPTS, expect: p.expect };
-        return p.endpoint ? { ...common, endpoint: p.endpoint } : { ...common, to: p.to };
-      }),
-  };
+  return probePlanFor(probes.filter((p) => p.client === client), "cluster", PROBE_CONCURRENCY);
 }

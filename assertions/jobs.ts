@@ -3,7 +3,8 @@ import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mo
 import { jobAwaitAnnotations } from "./job-await";
 import { IMAGES } from "../pins";
 import { mapImagesIn, type ImageMap } from "../pins/image-map";
-import { PROBE_ATTEMPTS, PROBE_CONCURRENCY, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./index";
+import { PROBE_TIMING, worstCaseMs } from "../verdict/timing";
+import { PROBE_CONCURRENCY } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
 import { TARGETS_FILE, TARGETS_NAME } from "./targets";
 import type { ProbeClient } from "./types";
@@ -27,8 +28,7 @@ export function jobName(client: string): string {
 /** Worst case for `probes` probes: ceil(n / concurrency) rounds of every attempt timing out. */
 export function probeBoundSeconds(probes: number): number {
   const rounds = Math.ceil(probes / PROBE_CONCURRENCY);
-  const perProbe = PROBE_ATTEMPTS * PROBE_TIMEOUT_MS + (PROBE_ATTEMPTS - 1) * PROBE_RETRY_DELAY_MS;
-  return Math.ceil((rounds * perProbe) / 1000);
+  return Math.ceil((rounds * worstCaseMs(PROBE_TIMING.cluster)) / 1000);
 }
 
 export interface AssertionJobObjects {

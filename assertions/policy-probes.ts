@@ -1,7 +1,9 @@
+import { expectOnPath } from "../backends/paths";
 import type { BackendFacts } from "../backends/types";
 import { workloadPorts, type Client, type Lab, type Traffic, type Workload } from "../labs";
 import { evaluatePolicies, expectations, type NetworkPolicy, type PodInput, type PortQuery } from "../policy";
-import type { AssertedProbe, SkippedProbe } from "./types";
+import type { SkippedProbe } from "../verdict/types";
+import type { AssertedProbe } from "./types";
 
 /**
  * Probes of the policy scenarios: for each scenario's traffic, the destination's pods by IP and its
@@ -51,7 +53,8 @@ export function planPolicyProbes(lab: Lab, backend: BackendFacts): { probes: Ass
   }
   const matrix = evaluatePolicies({ namespaces: lab.namespaces, pods: universe.pods, policies: universe.policies }, queries);
   const expected = expectations(matrix, backend.enforcement);
-  const clusterIp = backend.limitations.find((l) => l.id === "pod-to-clusterip");
+  // A Service by name: the lookup goes to cluster DNS, itself behind a ClusterIP.
+  const byName = expectOnPath(backend, "pod-service-name");
   const workloads = new Map(lab.workloads.map((w) => [w.name, w]));
   const clients = new Map(lab.clients.map((c) => [c.name, c]));
   const probes: AssertedProbe[] = [];
@@ -98,9 +101,8 @@ export function planPolicyProbes(lab: Lab, backend: BackendFacts): { probes: Ass
       toLabel: `${w.name}.${w.namespace}.svc`,
       target: { kind: "service-name", host: `${w.name}.${w.namespace}.svc.cluster.local` },
       port: svcPort,
-      ...(clusterIp
-        ? // Cluster DNS is itself a ClusterIP Service, so the name never resolves for such pods.
-          { expect: "dns-error" as const, why: `cluster DNS is a ClusterIP Service: ${clusterIp.why}`, basis: { kind: "limitation", limitation: clusterIp.id } }
+      ...(byName.limitation
+        ? { expect: byName.expect, why: byName.why, basis: { kind: "limitation", limitation: byName.limitation.id } }
         : { expect: outcome, why: e.reason }),
     });
   }

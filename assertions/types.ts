@@ -1,5 +1,5 @@
 import type { LimitationId } from "../backends/types";
-import type { ProbeEndpoint, ProbeOutcome, ProbeProtocol } from "../probe/types";
+import type { PlannedProbe, SkippedProbe } from "../verdict/types";
 
 /**
  * What a lab asserts, as data: every connection it will try, from which source identity, and the
@@ -28,28 +28,14 @@ export type Basis =
   | { kind: "limitation"; limitation: LimitationId }
   | { kind: "health" };
 
-export interface AssertedProbe {
-  /** Stable id, also the probe program's id (after resolution a pod index may be appended). */
-  id: string;
-  /** The scenario name, or "health". */
-  group: string;
-  /** The client identity (a lab client, or the health client) whose Job runs the probe. */
-  client: string;
-  /** Human name of the destination ("default/nginx", "node cnilab-x-worker2"). */
-  toLabel: string;
+/**
+ * A probe of the shared language (verdict/types.ts) before its target is resolved: `target` is
+ * symbolic, `toLabel` names it for people, `client` is the Job's source identity, `group` the scenario
+ * or "health"; `basis` records where the expectation comes from.
+ */
+export interface AssertedProbe extends Omit<PlannedProbe, "to" | "endpoint" | "accept"> {
   target: Target;
-  port: number;
-  protocol: ProbeProtocol;
-  expect: ProbeOutcome;
-  why: string;
   basis: Basis;
-}
-
-/** A probe that cannot run on this stack, and why (a named requirement the stack lacks). */
-export interface SkippedProbe {
-  id: string;
-  group: string;
-  reason: string;
 }
 
 /** One source identity: an assertion Job's pod carries exactly these labels, on this node. */
@@ -70,7 +56,6 @@ export interface AssertionPlan {
  * A probe with its target resolved: an address, or (for a pod) an endpoint of its Service that the
  * probe looks up in the cluster; `to` then names that endpoint ("default/nginx#0").
  */
-export interface ResolvedProbe extends Omit<AssertedProbe, "target"> {
-  to: string;
-  endpoint?: ProbeEndpoint;
+export interface ResolvedProbe extends PlannedProbe {
+  basis: Basis;
 }

@@ -11,6 +11,7 @@ import { planDatapathLab } from "../datapath/plan";
 import { painter } from "../host/colour";
 import { labDown, labUp, listLabNamespaces } from "../datapath/lab";
 import { formatProbeReport, runLabProbes } from "../datapath/probe-run";
+import { asExpected } from "../verdict/judge";
 import { markdownTable } from "../datapath/results";
 import { readLabState } from "../datapath/state";
 import { stateDir, STATE_DIR_HELP } from "../host/state";
@@ -159,7 +160,7 @@ async function probe(backends: Backend[], dir: string, io: Io): Promise<number> 
     }
     const report = await runLabProbes(BACKEND_FACTS[backend], topo);
     io.stdout(formatProbeReport(backend, report, painter(io.colour)));
-    if (report.rows.some((r) => !r.matches)) code = 1;
+    if (!asExpected(report.counts)) code = 1;
   }
   return code;
 }

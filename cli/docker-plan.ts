@@ -6,6 +6,8 @@ import { DRIVER_FACTS, PATH_KINDS, dockerLabResources, planDockerLab, withProbeB
 import { PROBE_FILES } from "../docker/pins";
 import { bundleProbe } from "../probe/bundle";
 import { createdResources } from "../plan/resources";
+import { expectedText } from "../verdict/judge";
+import { addressOf, routeOf } from "../verdict/render";
 import { columns } from "./docker-report";
 import type { PlanSection } from "./plan";
 import type { StackRef } from "./stack-arg";
@@ -106,10 +108,10 @@ const containers: PlanSection<DockerPlanView> = {
 const probes: PlanSection<DockerPlanView> = {
   title: "Probes (expected outcome, and why)",
   lines: ({ plan }) => {
-    const clients = [...new Set(plan.probes.map((p) => p.from))];
+    const clients = [...new Set(plan.probes.map((p) => p.client))];
     const lines = [`  ${plan.probes.length} probes from ${clients.length} assertion containers: ${clients.join(", ")}`];
     for (const p of plan.probes) {
-      lines.push(`  ${p.from} → ${p.to} (${p.address}:${p.port}/${p.protocol}, ${p.path})  expect ${p.expect.join(" or ")}  — ${p.why}`);
+      lines.push(`  ${routeOf(p)} (${addressOf(p)}, ${p.group})  expect ${expectedText(p)}  — ${p.why}`);
     }
     if (plan.skipped.length > 0) lines.push("  skipped:", ...plan.skipped.map((s) => `    ${s.id}: ${s.reason}`));
     return lines;

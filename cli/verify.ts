@@ -6,9 +6,11 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { OutputMap } from "@pulumi/pulumi/automation";
-import { renderJUnit, renderReport } from "../assertions/render";
-import { verify, verifyExitCode, type VerifyReport } from "../assertions/verify";
+import { renderReport } from "../assertions/render";
+import { verify, type VerifyReport } from "../assertions/verify";
 import type { AssertionsOutput } from "../plan/outputs";
+import { asExpected } from "../verdict/judge";
+import { renderJUnit } from "../verdict/junit";
 import { BACKEND_FACTS, type BackendFacts } from "../backends";
 import { stateDir, STATE_DIR_HELP } from "../host/state";
 import { saveVerifyReport } from "../report/results-store";
@@ -78,10 +80,11 @@ export function showVerify(report: VerifyReport, io: Io, root: string, options: 
   if (!options.json) io.stdout(`saved ${saved}\n`);
   if (options.junit) {
     const file = resolve(io.cwd, options.junit);
-    writeFileSync(file, renderJUnit(report));
+    writeFileSync(file, renderJUnit(report.stack, report.probes));
     if (!options.json) io.stdout(`JUnit: ${file}\n`);
   }
-  return verifyExitCode(report);
+  // 1 on any mismatch or error; skips are not failures.
+  return asExpected(report.counts) ? 0 : 1;
 }
 
 /** verifyFromOutputs, then showVerify: the exit code, or why there is no report. */

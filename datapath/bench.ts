@@ -10,7 +10,7 @@ import type { Backend } from "../backends/types";
 import { busyJiffies, cpuSecondsPerGbit, parseIperfJson, parseSockperf } from "./bench-parse";
 import { run, runIn, startIn } from "./exec";
 import { labDown, labUp } from "./lab";
-import { BASELINE, METRIC_UNIT, summarize } from "./results";
+import { BASELINE, METRIC_UNIT, summarizeBench } from "./results";
 import type { BenchMetric, BenchPair, BenchRun, BenchSample, BenchSubject, BenchTest } from "./results";
 import type { LabOptions, LabTopology } from "./topology";
 
@@ -94,7 +94,7 @@ export async function runBench(backends: readonly Backend[], options: BenchOptio
     settings: { durationSeconds: options.durationSeconds, reps: options.reps, warmup: options.warmup, underlayMtu: options.lab.underlayMtu },
     skipped,
     samples,
-    summary: summarize(samples),
+    summary: summarizeBench(samples),
   };
 }
 

@@ -6,24 +6,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BackendFacts } from "../backends/types";
+import type { BackendFacts, LimitationId } from "../backends/types";
 import { plain, type Paint } from "../host/colour";
 import { bundleProbe } from "../probe/bundle";
-import { parseProbeLog } from "../probe/parse";
-import type { ProbeResult } from "../probe/types";
+import { judge } from "../verdict/judge";
+import { probePlanFor } from "../verdict/probe-plan";
+import { renderCounts, renderMismatches, renderTable } from "../verdict/render";
+import type { Verdicts } from "../verdict/types";
 import { runIn, startIn } from "./exec";
 import type { Background } from "./exec";
-import { planProbes, probePlanOf } from "./probes";
-import type { LabProbe } from "./probes";
+import { planDatapathProbes, type ProbePath } from "./probes";
 import { LISTENER_JS, SAMPLER_JS } from "./scripts";
 import { CLUSTER_IP, LISTEN_PORT, SERVICE_PORT } from "./topology";
 import type { LabTopology } from "./topology";
-
-export interface ProbeRow {
-  probe: LabProbe;
-  observed: ProbeResult;
-  matches: boolean;
-}
 
 export interface ServiceSample {
   /** Replies per endpoint name over `count` connections. */
@@ -32,8 +27,11 @@ export interface ServiceSample {
   count: number;
 }
 
-export interface ProbeReport {
-  rows: ProbeRow[];
+/** The lab's probes judged (verdict/judge.ts), the limitations behind its expected failures, and the Service sample. */
+export interface ProbeReport extends Verdicts {
+  /** The source pod every probe starts in. */
+  from: string;
+  limitations: { path: ProbePath; id: LimitationId; why: string }[];
   /** Absent when the backend cannot reach the ClusterIP by design (nothing to sample). */
   service?: ServiceSample;
 }
@@ -57,18 +55,18 @@ export async function runLabProbes(facts: BackendFacts, topo: LabTopology, optio
       listeners.push(startIn(p.netns, [process.execPath, files.listener, p.name, String(LISTEN_PORT), String(LISTENER_LIFETIME_MS)]));
     }
     await Promise.all(listeners.map((l) => l.waitFor("listening", 10_000)));
-    const probes = planProbes(facts, topo);
+    const probes = planDatapathProbes(facts, topo);
     const planFile = join(dir, "plan.json");
-    writeFileSync(planFile, JSON.stringify(probePlanOf(probes)));
-    const client = probes[0]!.fromNetns;
-    const out = await runIn(client, [process.execPath, files.probe, "--plan", planFile], PROBE_RUN_TIMEOUT_MS);
-    if (out.code !== 0) throw new Error(`probe program in ${client} exited ${out.code}: ${out.stderr.trim()}`);
-    const results = parseProbeLog(out.stdout, probes.map((p) => p.spec.id));
-    const rows = probes.map((probe, i) => ({ probe, observed: results[i]!, matches: results[i]!.outcome === probe.expect }));
-    const serviceProbe = probes.find((p) => p.path === "pod-service")!;
+    writeFileSync(planFile, JSON.stringify(probePlanFor(probes, "datapath")));
+    const { client, fromNetns } = probes[0]!;
+    const out = await runIn(fromNetns, [process.execPath, files.probe, "--plan", planFile], PROBE_RUN_TIMEOUT_MS);
+    if (out.code !== 0) throw new Error(`probe program in ${fromNetns} exited ${out.code}: ${out.stderr.trim()}`);
+    const verdicts = judge(probes, [], { [client]: { text: out.stdout } });
+    const limitations = probes.flatMap((p) => (p.limitation ? [{ path: p.group, id: p.limitation.id, why: p.limitation.why }] : []));
+    const serviceProbe = probes.find((p) => p.group === "pod-service")!;
     const count = options.serviceSamples ?? 40;
-    const service = serviceProbe.expect === "connected" ? await sampleService(client, files.sampler, count) : undefined;
-    return { rows, ...(service ? { service } : {}) };
+    const service = serviceProbe.expect === "connected" ? await sampleService(fromNetns, files.sampler, count) : undefined;
+    return { ...verdicts, from: client, limitations, ...(service ? { service } : {}) };
   } finally {
     await Promise.all(listeners.map((l) => l.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -90,31 +88,22 @@ async function sampleService(netns: string, sampler: string, count: number): Pro
   return { ...parsed, count };
 }
 
-/** Expected vs observed, one line per probe, the limitation's reason beside each expected failure. */
+/** Expected vs observed through the shared renderings, the limitation's reason beside each expected failure, then the Service sample. */
 export function formatProbeReport(backend: string, report: ProbeReport, paint: Paint = plain): string {
-  const header = ["path", "from → to", "expected", "observed", ""];
-  const body = report.rows.map((r) => [
-    r.probe.path,
-    `${r.probe.from} → ${r.probe.target} (${r.probe.spec.to}:${r.probe.spec.port})`,
-    r.probe.expect,
-    `${r.observed.outcome}${r.observed.detail && !r.observed.ok ? ` (${r.observed.detail})` : ""}`,
-    r.matches ? "ok" : "MISMATCH",
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  // The verdict is the last column: coloured after padding, so the columns line up either way.
-  const row = (cells: string[]) => {
-    const text = line(cells);
-    const verdict = cells[cells.length - 1]!;
-    return `${text.slice(0, text.length - verdict.length)}${paint(verdict === "ok" ? "good" : "bad", verdict)}`;
-  };
-  const why = report.rows
-    .filter((r) => r.probe.limitation)
-    .map((r) => `  ${r.probe.path}: ${r.probe.limitation!.id} — ${r.probe.limitation!.why}`);
+  const why = report.limitations.map((l) => `  ${l.path}: ${l.id} — ${l.why}`);
   const service = report.service
     ? `Service ${CLUSTER_IP}:${SERVICE_PORT} over ${report.service.count} connections: ` +
       Object.entries(report.service.replies).map(([name, n]) => `${name} ${n}`).join(", ") +
       (report.service.failures > 0 ? `, ${report.service.failures} failed` : "")
     : `Service ${CLUSTER_IP}:${SERVICE_PORT}: not sampled (the backend's pods cannot reach a ClusterIP)`;
-  return [`${backend}: probes from ${report.rows[0]?.probe.from ?? "?"}`, line(header), ...body.map(row), ...(why.length ? ["why expected failures fail:", ...why] : []), service, ""].join("\n");
+  return [
+    `${backend}: probes from ${report.from}`,
+    ...renderTable(report.probes, "path", paint),
+    "",
+    ...renderMismatches(report.probes, paint),
+    ...(why.length ? ["why expected failures fail:", ...why] : []),
+    service,
+    renderCounts(report.counts, paint),
+    "",
+  ].join("\n");
 }

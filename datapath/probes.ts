@@ -1,67 +1,50 @@
 /**
- * Which probes a datapath lab runs and what each should find, from the backend's limitations. Pure.
- * Every probe starts in the first pod of n1; expectations default to "connected" and only a
- * limitation changes them, to the exact outcome the limitation names (STYLE.md: a negative
- * expectation names its failure).
+ * Which probes a datapath lab runs and what each should find. Pure. Every probe starts in the first pod
+ * of n1; expectations come from the backend's limitations through the one path table
+ * (backends/paths.ts): "connected" unless a limitation breaks the path, then the exact outcome it names
+ * (STYLE.md: a negative expectation names its failure).
  */
-import type { BackendFacts, Limitation, LimitationId } from "../backends/types";
-import type { ProbeOutcome, ProbePlan, ProbeSpec } from "../probe/types";
+import { expectOnPath, type PodPath } from "../backends/paths";
+import type { BackendFacts, Limitation } from "../backends/types";
+import type { PlannedProbe } from "../verdict/types";
 import { CLUSTER_IP, LISTEN_PORT, SERVICE_PORT } from "./topology";
 import type { LabTopology } from "./topology";
 
-export const PROBE_PATHS = ["pod-same-node", "pod-other-node", "pod-own-node-ip", "pod-other-node-ip", "pod-service"] as const;
-export type ProbePath = (typeof PROBE_PATHS)[number];
+/** The paths a datapath lab probes; a probe's group is its path. */
+export type ProbePath = Extract<PodPath, "pod-same-node" | "pod-other-node" | "pod-own-node-ip" | "pod-other-node-ip" | "pod-service">;
 
-/** The limitation that, when a backend has it, breaks a path; null: no limitation applies. */
-const LIMITED_BY: Record<ProbePath, LimitationId | null> = {
-  "pod-same-node": null,
-  "pod-other-node": null,
-  "pod-own-node-ip": "pod-to-own-node",
-  "pod-other-node-ip": "pod-to-other-node",
-  "pod-service": "pod-to-clusterip",
-};
-
-export interface LabProbe {
-  path: ProbePath;
-  spec: ProbeSpec;
-  /** Pod the probe runs in, and its namespace. */
-  from: string;
+export interface LabProbe extends PlannedProbe {
+  group: ProbePath;
+  /** The network namespace of the pod the probe runs in (`client`). */
   fromNetns: string;
-  /** What is at the address: a pod name, a node name, or "ClusterIP". */
-  target: string;
-  expect: ProbeOutcome;
-  /** The limitation behind a negative expectation, with its reason. */
+  /** The limitation behind a negative expectation. */
   limitation?: Limitation;
 }
 
-const TIMEOUT_MS = 1500;
-const ATTEMPTS = 2;
-
-export function planProbes(facts: BackendFacts, topo: LabTopology): LabProbe[] {
+export function planDatapathProbes(facts: BackendFacts, topo: LabTopology): LabProbe[] {
   const [first, ...others] = topo.nodes;
   const client = first!.pods[0]!;
-  const targets: { path: ProbePath; id: string; to: string; port: number; target: string }[] = [
-    { path: "pod-same-node", id: `${client.name}-to-${first!.pods[1]!.name}`, to: first!.pods[1]!.address, port: LISTEN_PORT, target: first!.pods[1]!.name },
-    ...others.map((n) => ({ path: "pod-other-node" as const, id: `${client.name}-to-${n.pods[0]!.name}`, to: n.pods[0]!.address, port: LISTEN_PORT, target: n.pods[0]!.name })),
-    { path: "pod-own-node-ip", id: `${client.name}-to-${first!.name}`, to: first!.address, port: LISTEN_PORT, target: first!.name },
-    ...others.map((n) => ({ path: "pod-other-node-ip" as const, id: `${client.name}-to-${n.name}`, to: n.address, port: LISTEN_PORT, target: n.name })),
-    { path: "pod-service", id: `${client.name}-to-clusterip`, to: CLUSTER_IP, port: SERVICE_PORT, target: "ClusterIP" },
+  const targets: { path: ProbePath; name: string; to: string; port: number }[] = [
+    { path: "pod-same-node", name: first!.pods[1]!.name, to: first!.pods[1]!.address, port: LISTEN_PORT },
+    ...others.map((n) => ({ path: "pod-other-node" as const, name: n.pods[0]!.name, to: n.pods[0]!.address, port: LISTEN_PORT })),
+    { path: "pod-own-node-ip", name: first!.name, to: first!.address, port: LISTEN_PORT },
+    ...others.map((n) => ({ path: "pod-other-node-ip" as const, name: n.name, to: n.address, port: LISTEN_PORT })),
+    { path: "pod-service", name: "ClusterIP", to: CLUSTER_IP, port: SERVICE_PORT },
   ];
   return targets.map((t) => {
-    const limitedBy = LIMITED_BY[t.path];
-    const limitation = limitedBy === null ? undefined : facts.limitations.find((l) => l.id === limitedBy);
+    const { expect, why, limitation } = expectOnPath(facts, t.path);
     return {
-      path: t.path,
-      spec: { id: t.id, to: t.to, port: t.port, protocol: "tcp", timeoutMs: TIMEOUT_MS, attempts: ATTEMPTS },
-      from: client.name,
+      id: `${client.name}-to-${t.path === "pod-service" ? "clusterip" : t.name}`,
+      group: t.path,
+      client: client.name,
       fromNetns: client.netns,
-      target: t.target,
-      expect: limitation === undefined ? "connected" : limitation.outcome,
+      to: t.to,
+      toLabel: t.name,
+      port: t.port,
+      protocol: "tcp",
+      expect,
+      why,
       ...(limitation === undefined ? {} : { limitation }),
     };
   });
-}
-
-export function probePlanOf(probes: readonly LabProbe[]): ProbePlan {
-  return { probes: probes.map((p) => ({ ...p.spec, expect: p.expect })) };
 }

@@ -86,7 +86,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function summarize(samples: readonly BenchSample[]): BenchSummaryRow[] {
+export function summarizeBench(samples: readonly BenchSample[]): BenchSummaryRow[] {
   const groups = new Map<string, BenchSample[]>();
   for (const s of samples) {
     const key = [s.labels.backend, s.labels.pair, s.labels.test, s.labels.metric].join("|");

@@ -4,7 +4,7 @@ export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from
 export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
 export { planDockerLab, withProbeBundle, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
 export { planParent, type ParentPlan } from "./parent";
-export type { PlannedProbe, SkippedProbe } from "./probes";
-export { reportDockerLab, type DockerLabReport, type ProbeVerdict } from "./report";
+export type { DockerProbe } from "./probes";
+export { renderDockerReport, reportDockerLab, type DockerLabReport } from "./report";
 export { DOCKER_TYPES, dockerLabResources, imageResourceName, type DockerResource } from "./resources";
 export type * from "./schema";

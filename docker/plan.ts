@@ -2,7 +2,8 @@ import { containsIp, formatIp, mustParseCidr, parseIpv4, size, type Cidr } from 
 import { DRIVER_FACTS, type DockerDriver } from "./drivers";
 import { DOCKER_LAB_IMAGES } from "../pins";
 import { PROBE_FILES } from "./pins";
-import { planProbes, type PlannedProbe, type SkippedProbe } from "./probes";
+import { planDockerProbes, type DockerProbe } from "./probes";
+import type { SkippedProbe } from "../verdict/types";
 import { planParent, type ParentPlan } from "./parent";
 import type { DockerSpec } from "./spec";
 import { identityLabels, type Label } from "../host/identity";
@@ -65,7 +66,7 @@ export interface DockerLabPlan {
   networks: NetworkPlan[];
   /** In creation order: wire, servers, then clients (which probe the others). */
   containers: ContainerPlan[];
-  probes: PlannedProbe[];
+  probes: DockerProbe[];
   skipped: SkippedProbe[];
   /** Every image the lab pulls, for mirroring. */
   images: string[];
@@ -141,7 +142,7 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
     const cmd = ["httpd", "-f", "-p", String(s.port), "-h", "/"];
     containers.push(container(stack.name, s.name, "server", cmd, dockerNetworkOf(s.network, s.address), s.address, labels("server")));
   }
-  const { probes, skipped, plans } = planProbes(spec, parent, dockerNetworkOf);
+  const { probes, skipped, plans } = planDockerProbes(spec, parent, dockerNetworkOf);
   for (const c of lab.clients) {
     const client = container(
       stack.name,

@@ -1,54 +1,36 @@
 import { formatIp, mustParseCidr, parseIpv4, containsIp } from "../ip/cidr";
-import type { ProbeOutcome, ProbePlan, ProbeProtocol } from "../probe/types";
+import type { ProbePlanFile } from "../probe/types";
+import { probePlanFor } from "../verdict/probe-plan";
+import type { PlannedProbe, SkippedProbe } from "../verdict/types";
 import { DRIVER_FACTS, type PathKind } from "./drivers";
 import { HOST_TARGET, probeId } from "./lab";
 import type { ParentPlan } from "./parent";
-import { PROBE_ATTEMPTS, PROBE_RETRY_DELAY_MS, PROBE_TIMEOUT_MS } from "./pins";
 import type { DockerSpec } from "./spec";
 
-/** A probe the lab runs, with what the driver's facts say it must show. */
-export interface PlannedProbe {
-  /** The result line's id: `client-a->web-b:80/tcp`. */
-  id: string;
-  /** The client (lab name) whose assertion container runs the probe. */
-  from: string;
-  /** A server's lab name, or `host`. */
-  to: string;
-  address: string;
-  port: number;
-  protocol: ProbeProtocol;
-  path: PathKind;
-  /** Any of these outcomes matches the driver's facts. */
-  expect: ProbeOutcome[];
-  /** The networking reason for the expectation (docker/drivers.ts). */
-  why: string;
-  about?: string;
-}
-
-/** A probe of the lab file this stack does not run, and why. */
-export interface SkippedProbe {
-  id: string;
-  from: string;
-  to: string;
-  path: PathKind;
-  reason: string;
+/**
+ * A Docker-only lab's probe in the shared language (verdict/types.ts): the client's lab name runs it,
+ * `toLabel` is the server's lab name (or `host`), `to` its address, and the group is the kind of path
+ * whose driver fact gives the expectation.
+ */
+export interface DockerProbe extends PlannedProbe {
+  group: PathKind;
 }
 
 export interface ProbesPlan {
-  probes: PlannedProbe[];
+  probes: DockerProbe[];
   skipped: SkippedProbe[];
   /** The probe program's plan for each client, by the client's lab name. */
-  plans: Map<string, ProbePlan>;
+  plans: Map<string, ProbePlanFile>;
 }
 
 /**
  * Every probe of the lab: its target address, the kind of path, and the expectation the driver's
  * facts give for that path. `dockerNetworkOf` tells which Docker network an address lands on.
  */
-export function planProbes(spec: DockerSpec, parent: ParentPlan, dockerNetworkOf: (network: string, address: string) => string): ProbesPlan {
+export function planDockerProbes(spec: DockerSpec, parent: ParentPlan, dockerNetworkOf: (network: string, address: string) => string): ProbesPlan {
   const { stack, lab } = spec;
   const facts = DRIVER_FACTS[stack.dockerDriver];
-  const probes: PlannedProbe[] = [];
+  const probes: DockerProbe[] = [];
   const skipped: SkippedProbe[] = [];
   for (const p of lab.probes) {
     const client = lab.clients.find((c) => c.name === p.from)!;
@@ -67,39 +49,14 @@ export function planProbes(spec: DockerSpec, parent: ParentPlan, dockerNetworkOf
       ({ address, unknownAddress } = hostAddress(spec, parent, client));
     }
     const fact = facts.paths[path];
-    if ("skip" in fact) skipped.push({ id, from: p.from, to: p.to, path, reason: fact.skip });
-    else if (address === undefined) skipped.push({ id, from: p.from, to: p.to, path, reason: unknownAddress! });
+    if ("skip" in fact) skipped.push({ id, group: path, reason: fact.skip });
+    else if (address === undefined) skipped.push({ id, group: path, reason: unknownAddress! });
     else {
-      probes.push({
-        id,
-        from: p.from,
-        to: p.to,
-        address,
-        port,
-        protocol: p.protocol,
-        path,
-        expect: [...fact.expect],
-        why: fact.why,
-        ...(p.about !== undefined ? { about: p.about } : {}),
-      });
+      const [expect, ...accept] = fact.expect;
+      probes.push({ id, group: path, client: p.from, to: address, toLabel: p.to, port, protocol: p.protocol, expect: expect!, ...(accept.length ? { accept } : {}), why: fact.why });
     }
   }
-  const plans = new Map<string, ProbePlan>();
-  for (const c of lab.clients) {
-    const mine = probes.filter((p) => p.from === c.name);
-    plans.set(c.name, {
-      retryDelayMs: PROBE_RETRY_DELAY_MS,
-      probes: mine.map((p) => ({
-        id: p.id,
-        to: p.address,
-        port: p.port,
-        protocol: p.protocol,
-        timeoutMs: PROBE_TIMEOUT_MS,
-        attempts: PROBE_ATTEMPTS,
-        expect: p.expect[0]!,
-      })),
-    });
-  }
+  const plans = new Map(lab.clients.map((c) => [c.name, probePlanFor(probes.filter((p) => p.client === c.name), "docker")]));
   return { probes, skipped, plans };
 }
 

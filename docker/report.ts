@@ -1,24 +1,16 @@
-import { parseProbeLog } from "../probe/parse";
-import type { ProbeResult } from "../probe/types";
+import { plain, type Paint } from "../host/colour";
+import { judge } from "../verdict/judge";
+import { renderCounts, renderMismatches, renderSkipped, renderTable } from "../verdict/render";
+import type { Verdicts } from "../verdict/types";
 import type { DockerDriver } from "./drivers";
 import type { ParentPlan } from "./parent";
 import type { DockerLabPlan } from "./plan";
-import type { PlannedProbe, SkippedProbe } from "./probes";
 
-/** One probe: what the driver's facts expected, what the assertion container saw, and whether they agree. */
-export interface ProbeVerdict extends PlannedProbe {
-  observed: ProbeResult;
-  matches: boolean;
-}
-
-/** The stack output of a Docker-only lab. */
-export interface DockerLabReport {
+/** The stack output of a Docker-only lab: every probe judged against the driver's facts (verdict/types.ts rows), and the tally. */
+export interface DockerLabReport extends Verdicts {
   lab: string;
   driver: DockerDriver;
   parent: ParentPlan;
-  probes: ProbeVerdict[];
-  skipped: SkippedProbe[];
-  summary: { total: number; matched: number; mismatched: number };
 }
 
 /**
@@ -26,23 +18,21 @@ export interface DockerLabReport {
  * A missing or unreadable log line is an `error` result (probe/parse.ts), which matches no expectation.
  */
 export function reportDockerLab(plan: DockerLabPlan, logsByClient: Readonly<Record<string, string>>): DockerLabReport {
-  const observed = new Map<string, ProbeResult>();
-  const clients = [...new Set(plan.probes.map((p) => p.from))];
-  for (const client of clients) {
-    const ids = plan.probes.filter((p) => p.from === client).map((p) => p.id);
-    for (const result of parseProbeLog(logsByClient[client] ?? "", ids)) observed.set(result.id, result);
-  }
-  const probes = plan.probes.map((p): ProbeVerdict => {
-    const result = observed.get(p.id)!;
-    return { ...p, observed: result, matches: p.expect.includes(result.outcome) };
-  });
-  const matched = probes.filter((p) => p.matches).length;
-  return {
-    lab: plan.lab,
-    driver: plan.driver,
-    parent: plan.parent,
-    probes,
-    skipped: plan.skipped,
-    summary: { total: probes.length, matched, mismatched: probes.length - matched },
-  };
+  const logs = Object.fromEntries(Object.entries(logsByClient).map(([client, text]) => [client, { text }]));
+  return { lab: plan.lab, driver: plan.driver, parent: plan.parent, ...judge(plan.probes, plan.skipped, logs) };
+}
+
+/** The report as the table `up` ends with and `verify` prints, through the shared renderings. */
+export function renderDockerReport(stack: string, report: DockerLabReport, paint: Paint = plain): string {
+  return [
+    `cnilab verify ${stack} (Docker-only lab ${report.lab}, driver ${report.driver})`,
+    `parent: ${report.parent.note}`,
+    "",
+    ...renderTable(report.probes, "path", paint),
+    "",
+    ...renderMismatches(report.probes, paint),
+    ...renderSkipped(report.probes),
+    renderCounts(report.counts, paint),
+    "",
+  ].join("\n");
 }

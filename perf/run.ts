@@ -7,7 +7,7 @@
 import type * as K8s from "@kubernetes/client-node";
 import { BACKEND_FACTS } from "../backends";
 import type { Backend, LimitationId } from "../backends/types";
-import { BASELINE, summarize, type BenchRun, type BenchSample, type MeasuredPair } from "../datapath/results";
+import { BASELINE, summarizeBench, type BenchRun, type BenchSample, type MeasuredPair } from "../datapath/results";
 import { deviceMtu, type ObservedFacts } from "./facts";
 import type { HostTools } from "./host";
 import { parseIperfLog, parseRrLog, pairSamples, type IperfLog } from "./parse";
@@ -175,7 +175,7 @@ export async function runPerf(o: PerfRunOptions): Promise<PerfRunResult> {
     settings: { durationSeconds: o.settings.durationSeconds, reps: o.settings.reps, warmup: o.settings.warmup, underlayMtu: nodeMtu ?? 0 },
     skipped: [],
     samples,
-    summary: summarize(samples),
+    summary: summarizeBench(samples),
     ...(nodes ? { nodes } : {}),
     ...(problems.length > 0 ? { problems } : {}),
   };

@@ -3,7 +3,8 @@
  * Output of these, which the compiler holds it to) and what the CLI reads back from the stack. They
  * live with the plan that produces them, so the CLI never imports a component for a type.
  */
-import type { ResolvedProbe, SkippedProbe } from "../assertions";
+import type { ResolvedProbe } from "../assertions";
+import type { SkippedProbe } from "../verdict/types";
 
 /** One assertion Job: the source identity it runs as, and where it is. */
 export interface AssertionJob {

@@ -5,7 +5,7 @@ import { fileProblem } from "./files";
 import { formatResult, formatSummary } from "./output";
 import { parsePlanText } from "./plan";
 import { bindEndpoints, parseTargets } from "./endpoints";
-import { runPlan, summarize } from "./run";
+import { runProbePlan, runSummary } from "./run";
 import { DEFAULT_CONCURRENCY, OUTCOME_MEANING, PROBE_OUTCOMES, type EndpointTargets } from "./types";
 
 /** The streams the probe writes to; `cnilab`'s Io satisfies it, and so does the bundled entry point. */
@@ -92,8 +92,8 @@ export async function runProbeCommand(argv: string[], io: ProbeIo): Promise<numb
   const bound = bindEndpoints(check.plan, targets);
   for (const r of bound.unresolved) io.stdout(formatResult(r));
   const options = concurrency === undefined ? {} : { concurrency };
-  const { results, summary } = await runPlan(bound.plan, { ...options, onResult: (r) => io.stdout(formatResult(r)) });
-  io.stdout(formatSummary(summarize([...bound.unresolved, ...results], summary.durationMs)));
+  const { results, summary } = await runProbePlan(bound.plan, { ...options, onResult: (r) => io.stdout(formatResult(r)) });
+  io.stdout(formatSummary(runSummary([...bound.unresolved, ...results], summary.durationMs)));
   return 0;
 }
 

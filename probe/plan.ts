@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "./types";
-import type { PlannedProbe, ProbeOutcome, ProbePlanFile, ProbeProtocol } from "./types";
+import type { PlanFileProbe, ProbeOutcome, ProbePlanFile, ProbeProtocol } from "./types";
 import { isRecord, show } from "./json";
 
 export type PlanCheck = { ok: true; plan: ProbePlanFile } | { ok: false; problems: string[] };
@@ -60,7 +60,7 @@ export function validatePlan(input: unknown): PlanCheck {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, plan };
 }
 
-function validateProbe(raw: unknown, path: string, problems: string[]): PlannedProbe | undefined {
+function validateProbe(raw: unknown, path: string, problems: string[]): PlanFileProbe | undefined {
   if (!isRecord(raw)) {
     problems.push(`${path}: must be an object, got ${show(raw)}`);
     return undefined;

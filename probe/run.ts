@@ -39,7 +39,7 @@ export interface PlanRun {
  * Runs every probe with at most `concurrency` in flight. A slot is freed as soon as its probe ends,
  * so the worst case is about ceil(n / concurrency) × attempts × timeoutMs.
  */
-export async function runPlan(plan: ProbePlan, options: RunOptions = {}): Promise<PlanRun> {
+export async function runProbePlan(plan: ProbePlan, options: RunOptions = {}): Promise<PlanRun> {
   const started = performance.now();
   const limit = options.concurrency ?? plan.concurrency ?? DEFAULT_CONCURRENCY;
   const results: ProbeResult[] = new Array(plan.probes.length);
@@ -53,10 +53,11 @@ export async function runPlan(plan: ProbePlan, options: RunOptions = {}): Promis
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, plan.probes.length) }, worker));
-  return { results, summary: summarize(results, Math.round(performance.now() - started)) };
+  return { results, summary: runSummary(results, Math.round(performance.now() - started)) };
 }
 
-export function summarize(results: readonly ProbeResult[], durationMs: number): ProbeSummary {
+/** The summary line of a run: totals, connections whatever was expected, results not as expected. */
+export function runSummary(results: readonly ProbeResult[], durationMs: number): ProbeSummary {
   const connected = results.filter((r) => r.outcome === "connected").length;
   return { summary: true, total: results.length, connected, failed: results.filter((r) => !r.ok).length, durationMs };
 }

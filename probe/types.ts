@@ -53,11 +53,11 @@ export interface ProbeEndpoint {
 }
 
 /** A probe of a plan file: a fixed address (`to`), or a Service endpoint (`endpoint`), resolved at start. */
-export type PlannedProbe = ProbeSpec | (Omit<ProbeSpec, "to"> & { endpoint: ProbeEndpoint });
+export type PlanFileProbe = ProbeSpec | (Omit<ProbeSpec, "to"> & { endpoint: ProbeEndpoint });
 
 /** What `--plan` reads: a ProbePlan whose probes may name endpoints instead of addresses. */
 export interface ProbePlanFile extends Omit<ProbePlan, "probes"> {
-  probes: PlannedProbe[];
+  probes: PlanFileProbe[];
 }
 
 /** "namespace/service" → the addresses of its ready endpoints, sorted: the `--targets` file. */

@@ -2,7 +2,7 @@
  * The comparison as data: one column per stack, built only from saved results (results-store.ts)
  * and BACKEND_FACTS. Markdown, JSON and HTML are renderings of this; nothing here formats. Pure.
  */
-import type { Status } from "../assertions/verify";
+import type { Status } from "../verdict/types";
 import { BACKEND_FACTS } from "../backends";
 import type { Backend } from "../backends/types";
 import { BENCH_TESTS, MEASURED_PAIRS, type BenchMetric, type BenchSummaryRow, type BenchTest, type MeasuredPair, type NodeFootprint } from "../datapath/results";
@@ -42,7 +42,8 @@ export interface ProbeCell {
   status: Status;
 }
 
-export interface ProbeRow {
+/** One probe across the compared stacks. */
+export interface ComparisonRow {
   id: string;
   /** "demo → default/nginx :80/tcp" */
   label: string;
@@ -54,7 +55,7 @@ export interface ScenarioBlock {
   scenario: string;
   /** Per stack: probes as expected / probes run, null when not run. */
   summary: ({ pass: number; total: number } | null)[];
-  rows: ProbeRow[];
+  rows: ComparisonRow[];
 }
 
 export interface FactRow {
@@ -120,7 +121,7 @@ function column(r: StackResults): StackColumn {
 
 function scenarioBlocks(results: readonly StackResults[]): ScenarioBlock[] {
   const order: string[] = [];
-  const rows = new Map<string, Map<string, ProbeRow>>();
+  const rows = new Map<string, Map<string, ComparisonRow>>();
   results.forEach((r, i) => {
     for (const p of r.verify?.probes ?? []) {
       if (!rows.has(p.group)) {

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { VerifyReport } from "../assertions/verify";
 import { BACKENDS, type Backend } from "../backends/types";
-import { BASELINE, summarize, type BenchRun } from "../datapath/results";
+import { BASELINE, summarizeBench, type BenchRun } from "../datapath/results";
 import type { ObservedFacts } from "../perf/facts";
 
 export const RESULT_KINDS = ["verify", "perf", "facts"] as const;
@@ -111,7 +111,7 @@ export function splitDatapathRun(run: BenchRun): Record<string, BenchRun> {
   return Object.fromEntries(
     backends.map((b) => {
       const samples = [...baseline, ...run.samples.filter((s) => s.labels.backend === b)];
-      return [`${DATAPATH_PREFIX}${b}`, { ...run, skipped: run.skipped.filter((s) => s.backend === b), samples, summary: summarize(samples) }];
+      return [`${DATAPATH_PREFIX}${b}`, { ...run, skipped: run.skipped.filter((s) => s.backend === b), samples, summary: summarizeBench(samples) }];
     }),
   );
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe, type SkippedProbe } from "../../assertions";
+import { clientProbePlan, resolveProbes, type AssertionPlan, type ClusterFacts, type ResolvedProbe } from "../../assertions";
+import type { SkippedProbe } from "../../verdict/types";
 import { contentHash } from "../../assertions/hash";
 import { planAssertionJob } from "../../assertions/jobs";
 import { assertionJobResources, LAB_TYPES, resolverResources } from "../../plan/resources";

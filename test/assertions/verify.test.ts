@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedProbe } from "../../assertions";
-import { renderJUnit, renderReport } from "../../assertions/render";
-import { verify, verifyExitCode, type VerifyInput } from "../../assertions/verify";
+import { renderReport } from "../../assertions/render";
+import { verify, type VerifyInput } from "../../assertions/verify";
+import { asExpected } from "../../verdict/judge";
+import { renderJUnit } from "../../verdict/junit";
 
 const probe = (id: string, client: string, toLabel: string, expect: ResolvedProbe["expect"], port = 80): ResolvedProbe => ({
   id,
@@ -38,10 +40,10 @@ function input(logs: VerifyInput["logs"]): VerifyInput {
 }
 
 describe("verify: expected against observed", () => {
-  it("all as expected: exit 0, counts, skipped listed", () => {
+  it("all as expected: counts, skipped listed", () => {
     const report = verify(input({ demo: { text: fixture("demo-ok.log") }, other: { text: fixture("other-ok.log") }, "health-client": { text: fixture("health-ok.log") } }));
     expect(report.counts).toEqual({ pass: 4, mismatch: 0, error: 0, skipped: 1 });
-    expect(verifyExitCode(report)).toBe(0);
+    expect(asExpected(report.counts)).toBe(true);
     const text = renderReport(report);
     expect(text).toContain("== deny-nginx  80/tcp  (3/3 as expected)");
     expect(text).toContain("4 as expected, 0 mismatched, 0 errors, 1 skipped");
@@ -50,7 +52,7 @@ describe("verify: expected against observed", () => {
 
   it("a blocked connection that went through is a mismatch, explained with the policy and the backend", () => {
     const report = verify(input({ demo: { text: fixture("demo-leak.log") }, other: { text: fixture("other-ok.log") }, "health-client": { text: fixture("health-ok.log") } }));
-    expect(verifyExitCode(report)).toBe(1);
+    expect(asExpected(report.counts)).toBe(false);
     const leak = report.probes.find((p) => p.id === "deny-nginx/demo-nginx-80-tcp-pod")!;
     expect(leak).toMatchObject({ status: "mismatch", expect: "timeout", observed: "connected", attempts: 5 });
     expect(leak.explanation).toMatch(/timeout was expected because: denied: default\/nginx is selected by ingress policy deny-nginx/);
@@ -82,7 +84,7 @@ describe("verify: expected against observed", () => {
 
   it("JUnit: a suite per group, failures and errors and skips where they belong", () => {
     const report = verify(input({ demo: { text: fixture("demo-leak.log") }, other: { text: fixture("other-ok.log") }, "health-client": { text: "" } }));
-    const junit = renderJUnit(report);
+    const junit = renderJUnit(report.stack, report.probes);
     expect(junit).toContain('<testsuite name="calico-ipip/deny-nginx" tests="3" failures="1" errors="0" skipped="0">');
     expect(junit).toContain('<testsuite name="calico-ipip/health" tests="2" failures="0" errors="1" skipped="1">');
     expect(junit).toContain('<failure message="expected timeout, observed connected">');

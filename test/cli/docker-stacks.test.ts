@@ -112,7 +112,7 @@ const line = (id: string, outcome: ProbeOutcome) => JSON.stringify({ id, ok: out
 /** The `results` output: every probe's log line from its client, as the component reads them back; `override` changes outcomes by id. */
 function resultsFor(p: DockerLabPlan, override: Record<string, ProbeOutcome> = {}): DockerLabReport {
   const logs: Record<string, string> = {};
-  for (const probe of p.probes) logs[probe.from] = `${logs[probe.from] ?? ""}${line(probe.id, override[probe.id] ?? probe.expect[0]!)}\r\n`;
+  for (const probe of p.probes) logs[probe.client] = `${logs[probe.client] ?? ""}${line(probe.id, override[probe.id] ?? probe.expect)}\r\n`;
   return reportDockerLab(p, logs);
 }
 
@@ -176,9 +176,9 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
     expect(out).toContain("docker: docker ps -a --filter name=cnilab-mv-\n");
     expect(out).toContain(`Remove it all: cnilab down ${STACK}\n`);
     expect(out).toContain(`cnilab verify ${STACK} (Docker-only lab docker-drivers, driver macvlan)\n`);
-    expect(out).toMatch(/\n {2}client-a → web-b +10\.1\.214\.10:80\/tcp +cross-subnet +no-route +no-route +ok\n/);
-    expect(out).toMatch(/\n {2}client-a → host +10\.255\.214\.1:7411\/tcp +host +no-route +no-route +ok\n/);
-    expect(out.trimEnd().split("\n").pop()).toBe("5 as expected, 0 mismatched, 0 skipped");
+    expect(out).toMatch(/\n {2}cross-subnet +client-a → web-b +10\.1\.214\.10:80\/tcp +no-route +no-route +ok\n/);
+    expect(out).toMatch(/\n {2}host +client-a → host +10\.255\.214\.1:7411\/tcp +no-route +no-route +ok\n/);
+    expect(out.trimEnd().split("\n").pop()).toBe("5 as expected, 0 mismatched, 0 errors, 0 skipped");
   });
 
   it("a probe that disagrees with the driver's facts: up and verify explain it and exit 1; --json carries it", async () => {
@@ -186,12 +186,13 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
     const up = await run(runUp, [STACK]);
     expect(up.code).toBe(1);
     const mismatch = [
-      "  MISMATCH client-a->host:7411/tcp: expected no-route, observed refused after 1 attempt(s)",
-      "    expected because a macvlan child never reaches its parent's own stack",
+      "  MISMATCH client-a->host:7411/tcp: client-a → host (10.255.214.1:7411/tcp)",
+      "    expected no-route, observed refused after 1 attempt(s)",
+      "    observed refused (the target answered no",
+      "expected no-route because a macvlan child never reaches its parent's own stack",
     ];
     for (const l of mismatch) expect(up.out).toContain(l);
-    expect(up.out).toContain("    refused means: the target answered no");
-    expect(up.out).toMatch(/\n {2}client-a → host +10\.255\.214\.1:7411\/tcp +host +no-route +refused +MISMATCH\n/);
+    expect(up.out).toMatch(/\n {2}host +client-a → host +10\.255\.214\.1:7411\/tcp +no-route +refused +MISMATCH\n/);
 
     const verify = await run(runVerify, [STACK]);
     expect(verify.code).toBe(1);
@@ -199,8 +200,8 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
     const json = await run(runVerify, [STACK, "--json"]);
     expect(json.code).toBe(1);
     const report = JSON.parse(json.out) as DockerLabReport;
-    expect(report.summary).toEqual({ total: 5, matched: 4, mismatched: 1 });
-    expect(report.probes.find((p) => !p.matches)!.observed.outcome).toBe("refused");
+    expect(report.counts).toEqual({ pass: 4, mismatch: 1, error: 0, skipped: 0 });
+    expect(report.probes.find((p) => p.status !== "pass")!.observed).toBe("refused");
   });
 
   it("verify: 0 when all agree, 2 when the lab is not up, --junit refused for a Docker-only stack", async () => {

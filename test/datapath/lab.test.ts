@@ -119,9 +119,9 @@ describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces"
         expect(chain.stdout).toContain("--mode random --probability 0.5");
 
         const report = await runLabProbes(BACKEND_FACTS[backend], up.plan.topology);
-        const mismatches = report.rows.filter((r) => !r.matches).map((r) => `${r.probe.path}: expected ${r.probe.expect}, got ${r.observed.outcome} ${r.observed.detail ?? ""}`);
+        const mismatches = report.probes.filter((r) => r.status !== "pass").map((r) => `${r.group}: expected ${r.expect}, got ${r.observed} ${r.detail ?? ""}`);
         expect(mismatches).toEqual([]);
-        if (report.rows.find((r) => r.probe.path === "pod-service")!.probe.expect === "connected") {
+        if (report.probes.find((r) => r.group === "pod-service")!.expect === "connected") {
           // Both endpoints answer through the ClusterIP: P(one endpoint 40 times) = 2 × 0.5^40.
           expect(report.service).toMatchObject({ failures: 0, count: 40 });
           expect(Object.keys(report.service!.replies).sort()).toEqual(up.plan.topology.endpoints.map((p) => p.name).sort());

@@ -7,7 +7,7 @@ import { containsIp, mustParseCidr, parseIpv4 } from "../../ip/cidr";
 import { podHasRoute } from "../../datapath/attach";
 import { requiredFeatures } from "../../datapath/kernel";
 import { planDatapathLab } from "../../datapath/plan";
-import { planProbes } from "../../datapath/probes";
+import { planDatapathProbes } from "../../datapath/probes";
 import type { ProbePath } from "../../datapath/probes";
 import { peerRouteArgs } from "../../datapath/routes";
 import { endpointChain, serviceChain } from "../../datapath/service";
@@ -184,13 +184,13 @@ describe("facts and lab agree", () => {
 
   it.each(BACKENDS)("%s: each limitation's outcome is what the lab's pod routes produce (no route → no-route, else timeout)", (backend) => {
     const facts = BACKEND_FACTS[backend];
-    for (const probe of planProbes(facts, planDatapathLab(facts).topology)) {
+    for (const probe of planDatapathProbes(facts, planDatapathLab(facts).topology)) {
       if (!probe.limitation) {
         expect(probe.expect).toBe("connected");
         continue;
       }
-      const routed = podHasRoute(facts.datapath.podAttachment, PATH_TARGET[probe.path]!);
-      expect(probe.expect, `${backend} ${probe.path}`).toBe(routed ? "timeout" : "no-route");
+      const routed = podHasRoute(facts.datapath.podAttachment, PATH_TARGET[probe.group]!);
+      expect(probe.expect, `${backend} ${probe.group}`).toBe(routed ? "timeout" : "no-route");
     }
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { busyJiffies, cpuSecondsPerGbit, parseIperfJson, parseSockperf } from "../../datapath/bench-parse";
 import { sideBySide } from "../../datapath/explain";
-import { markdownTable, median, summarize } from "../../datapath/results";
+import { markdownTable, median, summarizeBench } from "../../datapath/results";
 import type { BenchSample } from "../../datapath/results";
 
 const sample = (backend: BenchSample["labels"]["backend"], pair: BenchSample["labels"]["pair"], rep: number, value: number): BenchSample => ({
@@ -28,7 +28,7 @@ describe("bench results", () => {
   });
 
   it("summarizes per subject with min–max, ratio to the underlay baseline and a noisy flag over 15 %", () => {
-    const rows = summarize(steadyUnderlayNoisyVxlan());
+    const rows = summarizeBench(steadyUnderlayNoisyVxlan());
     expect(rows).toEqual([
       { backend: "underlay", pair: "node-node", test: "tcp-1", metric: "throughput", unit: "Gbit/s", median: 21, min: 20, max: 22, reps: 3, ratio: 1, noisy: false },
       { backend: "flannel-vxlan", pair: "pod-pod-cross-node", test: "tcp-1", metric: "throughput", unit: "Gbit/s", median: 12.6, min: 12, max: 14.7, reps: 3, ratio: 0.6, noisy: true },
@@ -36,11 +36,11 @@ describe("bench results", () => {
   });
 
   it("leaves the ratio empty without a baseline for that test", () => {
-    expect(summarize([sample("macvlan", "pod-pod-same-node", 1, 30)])[0]!.ratio).toBeNull();
+    expect(summarizeBench([sample("macvlan", "pod-pod-same-node", 1, 30)])[0]!.ratio).toBeNull();
   });
 
   it("prints one Markdown row per subject and pair, with ratio and CPU per Gbit", () => {
-    const rows = summarize([
+    const rows = summarizeBench([
       sample("underlay", "node-node", 1, 20),
       { labels: { backend: "underlay", pair: "node-node", test: "tcp-1", metric: "cpu-per-gbit", rep: 1 }, value: 0.0791, unit: "CPU-s/Gbit" },
       sample("flannel-host-gw", "pod-pod-cross-node", 1, 18),
@@ -56,7 +56,7 @@ describe("bench results", () => {
 
   it("prints each spread, and withholds a ratio whose side disagrees across repetitions by more than 15 %", () => {
     // vxlan: (14.7 − 12) / 12.6 = 21 %; the baseline (22 − 20) / 21 = 10 % is steady.
-    const vxlanNoisy = summarize(steadyUnderlayNoisyVxlan());
+    const vxlanNoisy = summarizeBench(steadyUnderlayNoisyVxlan());
     expect(markdownTable(vxlanNoisy).split("\n").slice(2)).toEqual([
       "| underlay | node-node | tcp-1 | 21.00 (20.00–22.00) Gbit/s | 10 % | 1.00 | – | – |",
       "| flannel-vxlan | pod-pod-cross-node | tcp-1 | 12.60 (12.00–14.70) Gbit/s | 21 % | too noisy (this spread 21 % > 15 %) | – | – |",
@@ -65,7 +65,7 @@ describe("bench results", () => {
       "",
     ]);
     // A noisy baseline makes every ratio to it unreliable: (22 − 18) / 20 = 20 %.
-    const baselineNoisy = summarize([
+    const baselineNoisy = summarizeBench([
       sample("underlay", "node-node", 1, 18),
       sample("underlay", "node-node", 2, 22),
       sample("underlay", "node-node", 3, 20),

@@ -83,13 +83,13 @@ describe("networks of each stack", () => {
     });
     expect(plan.networks.map((n) => [n.name, n.options])).toEqual([["cnilab-mv-lan", { macvlan_mode: "bridge", parent: "eth1" }]]);
     expect(plan.containers.map((c) => c.role)).not.toContain("wire");
-    expect(plan.probes.find((p) => p.to === "host")!.address).toBe("172.16.5.2");
+    expect(plan.probes.find((p) => p.toLabel === "host")!.to).toBe("172.16.5.2");
   });
 
   it("a host parent without its address: the host probe is skipped, saying which key to set", () => {
     const plan = planDockerLab(loadDockerSpec({ lab: "docker-drivers", dockerDriver: "ipvlan-l2", parent: "eth1" }, "s.yaml"));
     expect(plan.skipped).toEqual([
-      { id: "client-a->host:7411/tcp", from: "client-a", to: "host", path: "host", reason: "the host's address on eth1 is not known: set cnilab:parentAddress to probe 'host'" },
+      { id: "client-a->host:7411/tcp", group: "host", reason: "the host's address on eth1 is not known: set cnilab:parentAddress to probe 'host'" },
     ]);
   });
 });
@@ -131,7 +131,7 @@ describe("containers", () => {
       const check = validatePlan(JSON.parse(planFile!.content));
       expect(check.ok).toBe(true);
       const ids = check.ok ? check.plan.probes.map((p) => p.id) : [];
-      expect(ids).toEqual(plan.probes.filter((p) => p.from === c.labName).map((p) => p.id));
+      expect(ids).toEqual(plan.probes.filter((p) => p.client === c.labName).map((p) => p.id));
     }
   });
 });
@@ -149,7 +149,7 @@ describe("expectations come from the driver facts", () => {
   it.each(DOCKER_DRIVERS)("%s", (driver) => {
     const plan = planOf(driver);
     const got = Object.fromEntries([
-      ...plan.probes.map((p) => [p.id, p.expect.join("|")]),
+      ...plan.probes.map((p) => [p.id, [p.expect, ...(p.accept ?? [])].join("|")]),
       ...plan.skipped.map((s) => [s.id, "skip"]),
     ]);
     expect(got).toEqual(Object.fromEntries(Object.entries(table).map(([id, row]) => [id, row[driver]])));
@@ -157,8 +157,8 @@ describe("expectations come from the driver facts", () => {
   });
 
   it("the host is the client's bridge gateway for bridge, the parent's address otherwise", () => {
-    expect(planOf("bridge").probes.find((p) => p.to === "host")!.address).toBe("192.168.214.1");
-    expect(planOf("macvlan").probes.find((p) => p.to === "host")!.address).toBe("10.255.214.1");
+    expect(planOf("bridge").probes.find((p) => p.toLabel === "host")!.to).toBe("192.168.214.1");
+    expect(planOf("macvlan").probes.find((p) => p.toLabel === "host")!.to).toBe("10.255.214.1");
   });
 });
 

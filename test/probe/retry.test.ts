@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { validatePlan } from "../../probe/plan";
-import { runPlan } from "../../probe/run";
+import { runProbePlan } from "../../probe/run";
 
 /** A TCP listener on loopback that can be closed mid-test: a datapath that changes under the probe. */
 function listen(): Promise<{ server: Server; port: number }> {
@@ -20,7 +20,7 @@ describe("retrying until the expected outcome", () => {
     servers.push(server);
     // The "policy" lands 150 ms in: until then connections go through.
     setTimeout(() => server.close(), 150);
-    const { results } = await runPlan({
+    const { results } = await runProbePlan({
       retryDelayMs: 100,
       probes: [{ id: "settles", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 10, expect: "refused" }],
     });
@@ -33,7 +33,7 @@ describe("retrying until the expected outcome", () => {
   it("stops at the first attempt that agrees, and gives up after `attempts` when none does", async () => {
     const { server, port } = await listen();
     servers.push(server);
-    const { results, summary } = await runPlan({
+    const { results, summary } = await runProbePlan({
       probes: [
         { id: "agrees", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 5, expect: "connected" },
         { id: "never", to: "127.0.0.1", port, protocol: "tcp", timeoutMs: 500, attempts: 3, expect: "refused" },
