@@ -2,9 +2,10 @@ import { plain, type Paint } from "../host/colour";
 import type { ProbeRow } from "./types";
 
 /**
- * Truth tables like the upstream NetworkPolicy e2e suite's (expected, observed, comparison; `.`
- * connected, `X` not, `?` unknown; kubernetes test/e2e/network/netpol truthtable.go, research/netpol-anchors.md):
- * one set per group and port, rows = sources, columns = targets.
+ * Truth tables like the upstream NetworkPolicy e2e suite's expected / observed / comparison tables
+ * (`.` connected, `X` not, `?` unknown; kubernetes test/e2e/network/netpol/truthtable.go @8b0e1d0,
+ * research/netpol-anchors.md): one set per group and port, rows = sources, columns = targets. The
+ * policy engine's own matrix tables are policy/render.ts.
  */
 
 type Cell = "." | "X" | "?";
@@ -36,7 +37,7 @@ function tables(probes: readonly ProbeRow[]): string[] {
 }
 
 /** For every group and port/protocol of the probes that ran: a heading with the tally, then its tables. */
-export function renderTruthTables(rows: readonly ProbeRow[], paint: Paint = plain): string[] {
+export function renderProbeTruthTables(rows: readonly ProbeRow[], paint: Paint = plain): string[] {
   const ran = rows.filter((p) => p.status !== "skipped");
   const lines: string[] = [];
   for (const group of new Set(ran.map((p) => p.group))) {
