@@ -44,7 +44,7 @@ export function asExpected(counts: Readonly<Record<Status, number>>): boolean {
 }
 
 /** One probe and its observed result as a row. */
-export function judgeResult(p: PlannedProbe, r: ProbeResult, explain: Explain = explainOutcome): ProbeRow {
+function judgeResult(p: PlannedProbe, r: ProbeResult, explain: Explain = explainOutcome): ProbeRow {
   const status = statusOf(p, r.outcome);
   return {
     id: p.id,
@@ -67,7 +67,7 @@ export function judgeResult(p: PlannedProbe, r: ProbeResult, explain: Explain = 
 }
 
 /** A probe that did not run, as a row. */
-export function skippedRow(s: SkippedProbe): ProbeRow {
+function skippedRow(s: SkippedProbe): ProbeRow {
   return { id: s.id, group: s.group, client: "", to: "", toLabel: "", port: 0, protocol: "", expect: "connected", observed: "skipped", attempts: 0, latencyMs: 0, status: "skipped", why: s.reason };
 }
 
