@@ -15,7 +15,7 @@ export interface Frontend {
   via: string;
 }
 
-export interface Backend {
+export interface ServiceBackend {
   /** ip:port the connection is DNATed (or forwarded) to. */
   target: string;
   /** The share of new connections it gets, 0…1, from the rules themselves. */
@@ -35,7 +35,7 @@ export interface PortExplanation {
   frontends: Frontend[];
   /** The chain or virtual server that picks a backend. */
   dispatch?: string;
-  backends: Backend[];
+  backends: ServiceBackend[];
   /** What happens instead when there is no endpoint: "REJECT (filter KUBE-SERVICES …)". */
   refused: string[];
   /** Facts worth saying: session affinity, masquerade rules. */

@@ -12,7 +12,7 @@
  *   KUBE-EXTERNAL-SERVICES (node port) rules `-j REJECT`, comment "<ns/name:port> has no endpoints".
  * Pure.
  */
-import { emptyPort, type Backend, type PortExplanation } from "./explanation";
+import { emptyPort, type ServiceBackend, type PortExplanation } from "./explanation";
 import { iptablesChains, iptablesEndpointChain } from "./names";
 import { jump, option, rulesOf, type IptablesRule, type IptablesSave } from "./iptables-save";
 import type { ServicePort, ServiceView } from "./service";
@@ -45,7 +45,7 @@ export function explainIptablesPort(save: IptablesSave, service: ServiceView, po
   return out;
 }
 
-function backendsOf(rules: IptablesRule[], nat: (chain: string) => IptablesRule[], port: ServicePort, notes: string[], problems: string[]): Backend[] {
+function backendsOf(rules: IptablesRule[], nat: (chain: string) => IptablesRule[], port: ServicePort, notes: string[], problems: string[]): ServiceBackend[] {
   const picks = rules.filter((r) => jump(r)?.startsWith("KUBE-SEP-") && !r.args.includes("--rcheck"));
   const affinity = rules.find((r) => r.args.includes("--rcheck"));
   if (affinity) notes.push(`ClientIP session affinity: a client seen in the last ${option(affinity, "--seconds")} s goes back to its endpoint (-m recent --rcheck)`);
@@ -54,7 +54,7 @@ function backendsOf(rules: IptablesRule[], nat: (chain: string) => IptablesRule[
   if (masq) notes.push(`masquerade (SNAT to the node) for what this rule matches: ${show(masq)}`);
   if (picks.length > 1) notes.push(`rule i of ${picks.length} matches with p=1/(${picks.length}-i+1) of what reaches it and the last takes the rest, so each endpoint gets 1/${picks.length}`);
   let rest = 1;
-  return picks.map((r): Backend => {
+  return picks.map((r): ServiceBackend => {
     const chain = jump(r)!;
     const probability = option(r, "--probability");
     const p = probability === undefined ? 1 : Number(probability);

@@ -6,7 +6,7 @@
  * pkg/proxy/ipvs/proxier.go defaultScheduler, syncService, syncEndpoint; graceful_termination.go).
  * The ClusterIPs are bound to the dummy device kube-ipvs0 so the node accepts them. Pure.
  */
-import { emptyPort, type Backend, type PortExplanation } from "./explanation";
+import { emptyPort, type ServiceBackend, type PortExplanation } from "./explanation";
 import type { VirtualServer } from "./ipvs-list";
 import type { ServicePort, ServiceView } from "./service";
 
@@ -28,7 +28,7 @@ export function explainIpvsPort(servers: readonly VirtualServer[], service: Serv
   if (vs.reals.length === 0) out.refused.push(`virtual server ${vs.address} has no real server: new connections find no backend`);
   const total = vs.reals.reduce((sum, r) => sum + r.weight, 0);
   out.backends = vs.reals.map(
-    (r): Backend => ({ target: r.address, share: total === 0 ? 0 : r.weight / total, pick: `weight ${r.weight}${r.weight === 0 ? " (terminating: no new connections)" : ""}, ${r.forward}`, via: `real server ${r.text}` }),
+    (r): ServiceBackend => ({ target: r.address, share: total === 0 ? 0 : r.weight / total, pick: `weight ${r.weight}${r.weight === 0 ? " (terminating: no new connections)" : ""}, ${r.forward}`, via: `real server ${r.text}` }),
   );
   for (const r of vs.reals) if (r.forward !== "Masq") out.problems.push(`real server ${r.address} forwards with ${r.forward}; kube-proxy writes Masq`);
   return out;

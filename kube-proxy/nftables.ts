@@ -10,7 +10,7 @@
  *   comment and `goto reject-chain` (or drop for a Local policy with no local endpoint).
  * Pure.
  */
-import { emptyPort, type Backend, type PortExplanation } from "./explanation";
+import { emptyPort, type ServiceBackend, type PortExplanation } from "./explanation";
 import { nftablesChains, nftablesEndpointChain } from "./names";
 import type { NftElement, NftTable } from "./nft-list";
 import type { ServicePort, ServiceView } from "./service";
@@ -50,12 +50,12 @@ export function explainNftPort(table: NftTable, service: ServiceView, port: Serv
   return out;
 }
 
-function backendsOf(table: NftTable, rules: string[], port: ServicePort, problems: string[]): Backend[] {
+function backendsOf(table: NftTable, rules: string[], port: ServicePort, problems: string[]): ServiceBackend[] {
   const rule = rules.find((r) => r.startsWith("numgen random mod "));
   const m = rule ? /^numgen random mod (\d+) vmap \{(.*)\}$/.exec(rule) : null;
   if (!m) return [];
   const n = Number(m[1]);
-  return m[2]!.split(",").map((entry): Backend => {
+  return m[2]!.split(",").map((entry): ServiceBackend => {
     const [index, verdict] = entry.split(" : ").map((s) => s.trim());
     const chain = verdictChain(verdict ?? "") ?? "";
     const dnat = (table.chains.get(chain) ?? []).find((r) => r.includes(" dnat to "));

@@ -1,5 +1,5 @@
 /** The terminal and JSON forms of a ServiceExplanation. Pure. */
-import { describeBackends, type Backend, type PortExplanation, type ServiceExplanation } from "./explanation";
+import { describeBackends, type ServiceBackend, type PortExplanation, type ServiceExplanation } from "./explanation";
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
@@ -8,7 +8,7 @@ function columns(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }
 
-function endpointText(b: Backend): string {
+function endpointText(b: ServiceBackend): string {
   const e = b.endpoint;
   if (!e) return "(not in any EndpointSlice)";
   return [e.pod ?? "(no pod)", e.node ? `on ${e.node}` : "", e.ready ? "ready" : "not ready"].filter((s) => s !== "").join(" ");
