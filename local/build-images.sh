@@ -51,22 +51,10 @@ static_dir() {
   echo "$dir"
 }
 
-# The iptables (nft backend, as this host's Docker uses) and conntrack of the Debian rootfs with
-# their libraries and xtables extensions, for kube-proxy and kindnetd.
+# The iptables tree (trees.sh) with the given binaries under /usr/local/bin, for kube-proxy and kindnetd.
 netbase_dir() {
-  local dir="$work/$1" lib; shift
-  mkdir -p "$dir/usr/sbin" "$dir/tmp" "$dir/run" "$dir/etc"
-  cp "$rootfs/usr/sbin/xtables-nft-multi" "$rootfs/usr/sbin/conntrack" "$dir/usr/sbin/"
-  for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
-    ln -sf xtables-nft-multi "$dir/usr/sbin/$t"
-  done
-  for lib in $(chroot "$rootfs" sh -c 'ldd /usr/sbin/xtables-nft-multi /usr/sbin/conntrack /usr/lib/x86_64-linux-gnu/xtables/*.so' \
-      | grep -o '/[^ ]*' | grep -v ':$' | sort -u); do
-    [ -e "$dir$lib" ] || { mkdir -p "$dir$(dirname "$lib")"; cp -L "$rootfs$lib" "$dir$lib"; }
-  done
-  mkdir -p "$dir/usr/lib/x86_64-linux-gnu"
-  cp -a "$rootfs/usr/lib/x86_64-linux-gnu/xtables" "$dir/usr/lib/x86_64-linux-gnu/"
-  cp "$rootfs/etc/protocols" "$rootfs/etc/services" "$dir/etc/" 2>/dev/null || true
+  local dir="$work/$1"; shift
+  netbase_tree "$dir"
   mkdir -p "$dir/usr/local/bin"
   for b in "$@"; do cp "$bin/$b" "$dir/usr/local/bin/"; done
   echo "$dir"

@@ -28,3 +28,14 @@ WRAPPER_BIN="$LOCAL_CACHE/cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION" go_wrapper_
 # Our kindnetd (see local/kindnetd/main.go); rebuilt every time, which the build cache makes cheap.
 echo "kindnetd: go build local/kindnetd"
 (cd "$here/kindnetd" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$LOCAL_CACHE/bin/kindnetd" .)
+# The flannel chart's two programs as stand-ins (local/README.md): our flanneld on flannel's library
+# and flannel's own install-conf (local/flanneld, go.mod pins flannel $FLANNEL_VERSION), and our flannel
+# CNI plugin (local/flannel-cni). Rebuilt every time, like kindnetd; the build cache makes it cheap.
+flannel_out="$LOCAL_CACHE/flannel-$FLANNEL_VERSION"
+mkdir -p "$flannel_out"
+echo "flannel: go build local/flanneld, flannel's cmd/install_conf, local/flannel-cni into $flannel_out"
+grep -q "^	github.com/flannel-io/flannel $FLANNEL_VERSION$" "$here/flanneld/go.mod" \
+  || { echo "flannel: local/flanneld/go.mod does not require flannel $FLANNEL_VERSION (versions.sh)" >&2; exit 1; }
+(cd "$here/flanneld" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/flanneld" . \
+  && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/install-conf" github.com/flannel-io/flannel/cmd/install_conf)
+(cd "$here/flannel-cni" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/flannel" .)

@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd) repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/versions.sh"
 . "$here/trees.sh"
 bin="$LOCAL_CACHE/bin" work="$LOCAL_CACHE/workload-images"
-for b in kubectl agnhost "../cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION/bridge"; do
+flannel="$LOCAL_CACHE/flannel-$FLANNEL_VERSION"
+for b in kubectl agnhost "../cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION/bridge" "../flannel-$FLANNEL_VERSION/flanneld" "../flannel-$FLANNEL_VERSION/flannel"; do
   [ -x "$bin/$b" ] || { echo "workloads: $bin/$b is missing: run local/build-k8s.sh and build-tools.sh" >&2; exit 1; }
 done
 [ -f "$LOCAL_CACHE/rootfs/.done" ] || { echo "workloads: $LOCAL_CACHE/rootfs is missing: run local/build-rootfs.sh" >&2; exit 1; }
@@ -57,6 +58,10 @@ payload() {
       busybox_tree "$ctx/rootfs"
       mkdir -p "$ctx/rootfs/opt/cni/bin" && mv "$ctx/install-cnis.sh" "$ctx/rootfs/"
       cp "$LOCAL_CACHE/cni-plugins-$CNI_PLUGINS_WORKLOAD_VERSION"/* "$ctx/rootfs/opt/cni/bin/" ;;
+    flannel)
+      netbase_tree "$ctx/rootfs" && busybox_tree "$ctx/rootfs"
+      mkdir -p "$ctx/rootfs/opt/bin" && cp "$flannel/flanneld" "$flannel/install-conf" "$ctx/rootfs/opt/bin/" ;;
+    flannel-cni-plugin) busybox_tree "$ctx/rootfs" && cp "$flannel/flannel" "$ctx/rootfs/flannel" ;;
   esac
 }
 

@@ -4,8 +4,9 @@
 #          host's network, listening on Docker's default bridge address only, storage in the cache;
 #          then push
 #   push   copy every stand-in into it (what it has already is kept) and write, into $LOCAL_CACHE/registry:
-#            image-map.yaml         pinned reference → $LOCAL_REGISTRY/cnilab-local/<name>@<digest>
-#                                   (the stack setting cnilab:imageMap; local/derive-stack.sh)
+#            image-map.yaml         pinned reference → $LOCAL_REGISTRY/cnilab-local/<name>:<recipe hash>@<digest>
+#                                   (the stack setting cnilab:imageMap; local/derive-stack.sh; the tag
+#                                   because a chart composes `repository:tag`, the digest pins it)
 #            registry-mirrors.yaml  $LOCAL_REGISTRY → http://<bridge address>:<port>
 #                                   (the stack setting cnilab:registryMirrors)
 #            certs.d/$LOCAL_REGISTRY/hosts.toml   the same for containerd, for local/cluster.sh
@@ -48,7 +49,7 @@ push() {
   command -v skopeo >/dev/null || { echo "registry: installing skopeo"; apt-get install -y -q skopeo >/dev/null; }
   {
     echo "# cnilab:imageMap for the local suite, written by local/registry.sh: each pinned reference"
-    echo "# (pins/images.ts) → its stand-in (local/workloads/stand-ins) in $container."
+    echo "# (pins/images.ts, or a pinned chart's image) → its stand-in (local/workloads/stand-ins) in $container."
   } >"$map.new"
   while read -r ref image; do
     repo=${image%%:*}
@@ -62,11 +63,11 @@ push() {
       skopeo copy -q --dest-tls-verify=false --digestfile "$out/digest" \
         "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
       digest=$(cat "$out/digest")
-      echo "registry: pushed $image → $name/$repo@$digest"
+      echo "registry: pushed $image → $name/$image@$digest"
     else
-      echo "registry: $image is in the registry as $name/$repo@$digest"
+      echo "registry: $image is in the registry as $name/$image@$digest"
     fi
-    printf '"%s": "%s"\n' "$ref" "$name/$repo@$digest" >>"$map.new"
+    printf '"%s": "%s"\n' "$ref" "$name/$image@$digest" >>"$map.new"
   done <"$list"
   rm -f "$out/digest"
   mv "$map.new" "$map"

@@ -2,11 +2,10 @@
  * For local/build-workload-images.sh (run with tsx):
  *   refs              one line per stand-in: `<key> <folder> <pinned reference>`
  *   check KEY ROOT    exits 1, naming them, when the image tree at ROOT lacks an executable
- *                     IMAGE_FACTS[KEY] lists (the commands our plans run in that image)
+ *                     the stand-in's facts list (IMAGE_FACTS, or CHART_IMAGE_FACTS for a chart's image)
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IMAGE_FACTS } from "../pins/image-facts";
 import { missingExecutables, parseStandIns } from "./stand-ins";
 
 const FILE = "local/workloads/stand-ins";
@@ -18,12 +17,12 @@ if (command === "refs") {
 } else if (command === "check" && key !== undefined && root !== undefined) {
   const row = standIns().find((s) => s.key === key);
   if (!row) throw new Error(`${FILE}: no stand-in for '${key}'`);
-  const missing = missingExecutables(root, IMAGE_FACTS[row.key].executables);
+  const missing = missingExecutables(root, row.facts.executables);
   if (missing.length > 0) {
-    console.error(`stand-in ${row.name} lacks ${missing.join(", ")}, which pins/image-facts.ts says ${row.ref} has`);
+    console.error(`stand-in ${row.name} lacks ${missing.join(", ")}, which ${row.ref} has (pins/image-facts.ts or local/stand-ins.ts CHART_IMAGE_FACTS)`);
     process.exit(1);
   }
-  console.log(`${row.name}: has ${IMAGE_FACTS[row.key].executables.join(", ")}`);
+  console.log(`${row.name}: has ${row.facts.executables.join(", ")}`);
 } else {
   console.error("usage: stand-ins-cli.ts refs | check KEY ROOT");
   process.exit(2);

@@ -29,6 +29,9 @@ LOCAL_REGISTRY="cnilab-local-registry:$LOCAL_REGISTRY_PORT"
 NODE_VERSION=24.21.0
 # The CNI plugins the plans' prerequisites image carries (pins/images.ts cniPlugins), for its stand-in.
 CNI_PLUGINS_WORKLOAD_VERSION=v1.9.1
+# flannel's library for our flanneld (local/flanneld) and flannel's own install-conf: the app version
+# of the pinned flannel chart (pins/versions.ts FLANNEL_CHART), also the flannel stand-in's folder.
+FLANNEL_VERSION=v0.28.9
 # The Pulumi toolchain (build-pulumi.sh), inside the same cache folder; a change to one of these
 # rebuilds that binary. The CLI is the version `cnilab setup` pins (pins/tools.ts).
 PULUMI_VERSION=v3.259.0

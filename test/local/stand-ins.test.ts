@@ -1,7 +1,8 @@
 /**
  * The local suite's stand-in images (local/workloads) as data: one for every pinned image a kind lab
- * pulls, each with the ENTRYPOINT and CMD IMAGE_FACTS records for the image it stands for, and the
- * check build-workload-images.sh runs on every built tree (executables resolved inside the image).
+ * pulls and for the flannel chart's images, each with the ENTRYPOINT and CMD recorded for the image it
+ * stands for (IMAGE_FACTS, CHART_IMAGE_FACTS), and the check build-workload-images.sh runs on every
+ * built tree (executables resolved inside the image).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,8 +10,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CNI_PLUGINS } from "../../backends/types";
 import { SpecError } from "../../labs/errors";
-import { missingExecutables, parseStandIns, resolveInTree } from "../../local/stand-ins";
-import { IMAGE_FACTS, IMAGES, type ImageKey } from "../../pins";
+import { CHART_IMAGE_FACTS, missingExecutables, parseStandIns, resolveInTree } from "../../local/stand-ins";
+import { FLANNEL_CHART, IMAGE_FACTS, IMAGES, type ImageKey } from "../../pins";
+import { chartFacts, chartImageRef } from "../../plan/chart-facts";
 
 const WORKLOADS = join(__dirname, "../../local/workloads");
 const standIns = parseStandIns(readFileSync(join(WORKLOADS, "stand-ins"), "utf8"), "local/workloads/stand-ins");
@@ -26,7 +28,22 @@ describe("local/workloads/stand-ins", () => {
     // kindNode: the local cluster runs cnilab-local-node (local/build-images.sh).
     const without: ImageKey[] = ["kindNode"];
     const expected = (Object.keys(IMAGES) as ImageKey[]).filter((k) => !without.includes(k));
-    expect(standIns.map((s) => s.key).sort()).toEqual(expected.sort());
+    expect(standIns.map((s) => s.key).filter((k) => k in IMAGES).sort()).toEqual(expected.sort());
+  });
+
+  it("has a stand-in for each image the flannel chart deploys, as plan/chart-facts.ts names them", () => {
+    const deployed = chartFacts(FLANNEL_CHART.name, FLANNEL_CHART.version).images.map(chartImageRef);
+    expect(deployed).toEqual(["ghcr.io/flannel-io/flannel:v0.28.9", "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3"]);
+    expect(Object.keys(CHART_IMAGE_FACTS).sort()).toEqual([...deployed].sort());
+    expect(standIns.filter((s) => !(s.key in IMAGES)).map((s) => [s.ref, s.name])).toEqual([
+      ["ghcr.io/flannel-io/flannel:v0.28.9", "flannel"],
+      ["ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3", "flannel-cni-plugin"],
+    ]);
+  });
+
+  it("keeps the paths the flannel chart's pod spec runs (templates/daemonset.yaml at v0.28.9)", () => {
+    expect(CHART_IMAGE_FACTS["ghcr.io/flannel-io/flannel:v0.28.9"]?.executables).toEqual(expect.arrayContaining(["/opt/bin/flanneld", "/opt/bin/install-conf"]));
+    expect(CHART_IMAGE_FACTS["ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3"]?.executables).toEqual(["cp", "/flannel"]);
   });
 
   it("carries each pinned reference exactly as pins/images.ts spells it", () => {
@@ -35,7 +52,8 @@ describe("local/workloads/stand-ins", () => {
 
   it.each(standIns.map((s) => [s.name, s] as const))("%s starts as the image it stands for does (IMAGE_FACTS)", (_, s) => {
     const dockerfile = readFileSync(join(WORKLOADS, s.name, "Dockerfile"), "utf8");
-    const facts = IMAGE_FACTS[s.key];
+    const facts = s.key in IMAGES ? IMAGE_FACTS[s.key as ImageKey] : CHART_IMAGE_FACTS[s.key]!;
+    expect(s.facts).toBe(facts);
     // catatonit needs -P to be a pause process; the program that starts is still /pause.
     const extraArgs = s.key === "pause" ? ["-P"] : [];
     expect(instruction(dockerfile, "ENTRYPOINT")).toEqual(facts.entrypoint ? [...facts.entrypoint, ...extraArgs] : null);
@@ -73,10 +91,10 @@ describe("parseStandIns", () => {
     expect(error).toBeInstanceOf(SpecError);
     const lines = (error as SpecError).message.split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^stand-ins: line 2: key: 'agnost' is not a key of pins\/images.ts IMAGES \(did you mean 'agnhost'\?\); allowed: kindNode, /);
+    expect(lines[0]).toMatch(/^stand-ins: line 2: key: 'agnost' is not a key of pins\/images.ts IMAGES nor a chart image of CHART_IMAGE_FACTS \(did you mean 'agnhost'\?\); allowed: kindNode, .*, ghcr.io\/flannel-io\/flannel:v0.28.9, /);
     expect(lines[1]).toBe("stand-ins: line 3: folder: 'Nginx' must be lowercase letters, digits and inner dashes (an image name)");
     expect(lines[2]).toBe("stand-ins: line 4: key: 'nginx' has a stand-in already; one per pinned image");
-    expect(lines[3]).toBe("stand-ins: line 5: 'busybox' is not '<IMAGES key> <folder>'");
+    expect(lines[3]).toBe("stand-ins: line 5: 'busybox' is not '<IMAGES key or chart image> <folder>'");
   });
 });
 
