@@ -24,6 +24,8 @@ export interface HelmRelease {
   chart: string;
   version: string;
   repo: string;
+  /** A folder holding this chart at this version, installed instead of fetching it from `repo` (`cnilab:chartDirs`). */
+  localDir?: string;
   values: Record<string, unknown>;
   /**
    * Helm waits until what the release created is ready before the next step starts; a CRD counts as

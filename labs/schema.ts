@@ -55,6 +55,11 @@ export const stackSchema = z.strictObject({
    * (or URLs, tried in order) kind's nodes pull its images from: a plain-HTTP or private mirror.
    */
   registryMirrors: z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)])).default({}),
+  /**
+   * Chart name (`flannel`, `tigera-operator`, `crd.projectcalico.org.v1`) → an absolute folder holding
+   * that chart at its pinned version, installed instead of fetching it from its repository.
+   */
+  chartDirs: z.record(z.string(), z.string()).default({}),
   /** The health suite's pod→internet probe; off, since labs often run offline. */
   probeInternet: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
 });

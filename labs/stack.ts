@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { BACKEND_FACTS } from "../backends";
 import { formatCidr, overlaps, parseCidr, type Cidr } from "../ip/cidr";
 import { KIND_NODE_IMAGE } from "../pins";
+import { chartDirProblems } from "./chart-dirs";
 import { SpecError, type SpecProblem } from "./errors";
 import { imageMapValueProblems, registryMirrorProblems } from "./stack-maps";
 import { stackSchema, type StackSettings } from "./schema";
@@ -55,7 +56,7 @@ export function readStackFile(file: string): Record<string, unknown> {
 /** Pulumi hands an object setting (the maps) to the program as JSON text; a stack file read directly holds the object. */
 export function objectSettings(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...raw };
-  for (const key of ["imageMap", "registryMirrors"]) {
+  for (const key of ["imageMap", "registryMirrors", "chartDirs"]) {
     const value = out[key];
     if (typeof value !== "string") continue;
     try {
@@ -103,7 +104,7 @@ export function parseStack(raw: Record<string, unknown>, source: string): Stack 
     nodeImage: s.nodeImage ?? KIND_NODE_IMAGE,
     source,
   };
-  const problems = [...checkStack(stack), ...imageMapValueProblems(stack.imageMap, source), ...registryMirrorProblems(stack.registryMirrors, source)];
+  const problems = [...checkStack(stack), ...imageMapValueProblems(stack.imageMap, source), ...registryMirrorProblems(stack.registryMirrors, source), ...chartDirProblems(stack.chartDirs, source)];
   if (problems.length > 0) throw new SpecError(problems);
   return stack;
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # derive-stack.sh STACK SUBNET — prints stacks/Pulumi.local-STACK.yaml: stacks/Pulumi.STACK.yaml with
 # the node subnet SUBNET (a derived stack may not share a subnet with any stack file), our node image,
-# and the image map and registry mirror local/registry.sh wrote. Those are the settings any user of
-# a private registry or an air-gapped site writes (README "Private registries and air-gapped sites").
+# the image map and registry mirror local/registry.sh wrote, and a folder per Helm chart the stack
+# installs ($LOCAL_CACHE/charts/<chart>-<version>, see local/README.md). Those are the settings any user
+# of a private registry or an air-gapped site writes (README "Private registries and air-gapped sites").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -19,13 +20,27 @@ sed -e "s|^  cnilab:nodeSubnet: .*|  cnilab:nodeSubnet: $subnet|" -e '/^  cnilab
 echo "  cnilab:nodeImage: cnilab-local-node:$LOCAL_KEY"
 # cnilab:imageMap takes only what this stack pins (any other key is an error naming it): keep the map's
 # lines whose key the tracked stack's plan lists, but for its node image, which the line above replaces.
-pinned=$(cd "$root" && SRC="$src" npx tsx -e '
+planned=$(cd "$root" && SRC="$src" npx tsx -e '
   import { loadStackSpec } from "./labs";
   import { planImages, planLab } from "./plan";
-  loadStackSpec(process.env.SRC!).then((s) => { for (const i of planImages(planLab(s))) if (i !== s.stack.nodeImage) console.log(i); });
+  loadStackSpec(process.env.SRC!).then((s) => {
+    const plan = planLab(s);
+    for (const i of planImages(plan)) if (i !== s.stack.nodeImage) console.log(`image ${i}`);
+    for (const h of plan.cni.charts) console.log(`chart ${h.chart} ${h.version}`);
+  });
 ')
 echo "  cnilab:imageMap:"
-awk 'NR == FNR { want[$0] = 1; next } { k = $0; sub(/: .*/, "", k); gsub(/^["\047]|["\047]$/, "", k); if (k in want) print "    " $0 }' <(echo "$pinned") "$map"
+awk 'NR == FNR { want[$0] = 1; next } { k = $0; sub(/: .*/, "", k); gsub(/^["\047]|["\047]$/, "", k); if (k in want) print "    " $0 }' \
+  <(echo "$planned" | sed -n 's/^image //p') "$map"
+charts=$(echo "$planned" | sed -n 's/^chart //p')
+if [ -n "$charts" ]; then
+  echo "  cnilab:chartDirs:"
+  while read -r chart version; do
+    dir="$LOCAL_CACHE/charts/$chart-$version"
+    [ -f "$dir/Chart.yaml" ] || { echo "derive-stack: no chart $chart $version in $dir (local/README.md says how to put it there)" >&2; exit 1; }
+    echo "    $chart: $dir"
+  done <<<"$charts"
+fi
 # The registry listens on the host's network at Docker's default bridge address, which a node on any
 # Docker network reaches as an address of the host (local/registry.sh says why).
 echo "  cnilab:registryMirrors:"

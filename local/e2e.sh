@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/versions.sh"
 
-DEFAULT_STACKS=(kindnet macvlan)
+DEFAULT_STACKS=(kindnet flannel-vxlan flannel-host-gw macvlan)
 keep=()
 stacks=()
 for a in "$@"; do
@@ -30,7 +30,9 @@ done
 unsupported() {
   case $1 in
     calico-*) echo "calico's BIRD is C, not buildable from Go modules, and no registry serves calico's images here" ;;
-    flannel-*) echo "no flannel image can be built: the Go module proxy serves no github.com/flannel-io/cni-plugin, nor tencentcloud-sdk-go's vpc module that flanneld always links (local/README.md)" ;;
+    # The chart is installed from a folder (cnilab:chartDirs): no chart repository is reachable here.
+    flannel-*) [ -f "$LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION/Chart.yaml" ] \
+      || echo "no flannel chart in $LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION (local/README.md says how to put it there)" ;;
     canal*) echo "canal runs calico's node image (BIRD, C), which nothing here can build" ;;
     ipvlan-*) echo "this kernel has no ipvlan module (cnilab doctor --backend ipvlan-l2 says so)" ;;
     docker-*) echo "Docker-only labs need the pulumi-docker provider plugin, which the Go module proxy does not serve" ;;

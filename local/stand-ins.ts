@@ -1,6 +1,6 @@
 /**
  * The local suite's stand-ins for the images the plans run (local/workloads/stand-ins): those
- * pins/images.ts pins, and those a pinned Helm chart deploys (plan/chart-facts.ts); which folder
+ * pins/images.ts pins, and those a pinned Helm chart deploys (pins/chart-facts.ts); which folder
  * builds the one for each reference, and whether a built image tree has every executable the plans
  * (or the chart's pod spec) run in it. Read by local/build-workload-images.sh through
  * stand-ins-cli.ts; tested as data in test/local/stand-ins.test.ts.

@@ -92,7 +92,10 @@ export function planImages(plan: LabPlan): string[] {
   return [...new Set(plan.images.map((i) => i.run))].sort();
 }
 
-/** The Helm charts a plan installs, as "<repo> <chart> <version>"; each pulls the images its version pins. */
+/**
+ * The Helm charts a plan installs, as "<repo> <chart> <version>" ("<folder> …" for one from
+ * `cnilab:chartDirs`); each pulls the images its version pins.
+ */
 export function planCharts(plan: LabPlan): string[] {
-  return plan.cni.charts.map((h) => `${h.repo} ${h.chart} ${h.version}`);
+  return plan.cni.charts.map((h) => `${h.localDir ?? h.repo} ${h.chart} ${h.version}`);
 }

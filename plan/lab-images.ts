@@ -1,12 +1,14 @@
 /**
  * The images a lab plan runs, pinned and as run: the one step of planLab where `cnilab:imageMap` is
- * checked against what the plan pins and applied to everything planned so far.
+ * checked against what the plan pins and applied to everything planned so far (and where the charts
+ * get their `cnilab:chartDirs` folders, the other setting for machines that reach no repository).
  */
 import type { CniInstall, HelmRelease, K8sObject } from "../backends";
 import { SpecError, type SpecProblem } from "../labs/errors";
 import type { Stack } from "../labs/stack";
 import { IMAGES, PERF_IMAGES } from "../pins";
 import { chartFacts, chartImageRef } from "../pins/chart-facts";
+import { withChartDirs } from "./chart-dirs";
 import { withMappedImages } from "./chart-images";
 import type { KindClusterConfig } from "./cluster";
 import { imagesIn, mapImage, mapImagesIn, type PlannedImage } from "../pins/image-map";
@@ -43,7 +45,9 @@ export function applyImageMap<T extends ImageBearing>(parts: T, stack: Stack): {
   const map = stack.imageMap;
   const pinned = pinnedImages(parts);
   const problems: SpecProblem[] = unusedImageMapKeys(map, pinned, stack.source, stack.name);
-  const charts: HelmRelease[] = parts.cni.charts.map((h) => {
+  const fromDirs = withChartDirs(parts.cni.charts, stack.chartDirs, stack.source);
+  problems.push(...fromDirs.problems);
+  const charts: HelmRelease[] = fromDirs.charts.map((h) => {
     const { release, problems: chartProblems } = withMappedImages(h, map);
     for (const p of chartProblems) problems.push({ source: stack.source, path: `cnilab:imageMap["${p.pinned}"]`, message: `Helm chart ${h.chart} ${h.version}: ${p.message}` });
     return release;

@@ -30,9 +30,8 @@ export class Cni extends pulumi.ComponentResource {
         releaseResource(name, h).name,
         {
           name: h.releaseName,
-          chart: h.chart,
-          version: h.version,
-          repositoryOpts: { repo: h.repo },
+          // From a local folder (cnilab:chartDirs, checked to hold this chart at this version), else the repository.
+          ...(h.localDir ? { chart: h.localDir } : { chart: h.chart, version: h.version, repositoryOpts: { repo: h.repo } }),
           namespace: h.namespace,
           values: h.values,
           // Where the plan does not ask Helm to wait, our readiness Job judges and says what is missing;

@@ -12,7 +12,7 @@ import { CNI_PLUGINS } from "../../backends/types";
 import { SpecError } from "../../labs/errors";
 import { CHART_IMAGE_FACTS, missingExecutables, parseStandIns, resolveInTree } from "../../local/stand-ins";
 import { FLANNEL_CHART, IMAGE_FACTS, IMAGES, type ImageKey } from "../../pins";
-import { chartFacts, chartImageRef } from "../../plan/chart-facts";
+import { chartFacts, chartImageRef } from "../../pins/chart-facts";
 
 const WORKLOADS = join(__dirname, "../../local/workloads");
 const standIns = parseStandIns(readFileSync(join(WORKLOADS, "stand-ins"), "utf8"), "local/workloads/stand-ins");
@@ -31,7 +31,7 @@ describe("local/workloads/stand-ins", () => {
     expect(standIns.map((s) => s.key).filter((k) => k in IMAGES).sort()).toEqual(expected.sort());
   });
 
-  it("has a stand-in for each image the flannel chart deploys, as plan/chart-facts.ts names them", () => {
+  it("has a stand-in for each image the flannel chart deploys, as pins/chart-facts.ts names them", () => {
     const deployed = chartFacts(FLANNEL_CHART.name, FLANNEL_CHART.version).images.map(chartImageRef);
     expect(deployed).toEqual(["ghcr.io/flannel-io/flannel:v0.28.9", "ghcr.io/flannel-io/flannel-cni-plugin:v1.9.1-flannel3"]);
     expect(Object.keys(CHART_IMAGE_FACTS).sort()).toEqual([...deployed].sort());

@@ -1,8 +1,9 @@
 /**
- * `cnilab:imageMap` and `cnilab:registryMirrors` through the Pulumi program under the recording
- * mocks: what the components register, not only what the planners return.
+ * `cnilab:imageMap`, `cnilab:registryMirrors` and `cnilab:chartDirs` through the Pulumi program under
+ * the recording mocks: what the components register, not only what the planners return.
  */
-import { existsSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planImages, planLab } from "../../plan";
@@ -47,5 +48,20 @@ describe("the program with a full image map and a registry mirror (flannel-vxlan
     expect(cluster.inputs.config).toContain('config_path = "/etc/containerd/certs.d"');
     expect(existsSync(HOSTS_DIR)).toBe(true);
     expect(readFileSync(join(HOSTS_DIR, "registry.example:5000", "hosts.toml"), "utf8")).toContain('[host."http://172.16.2.1:5000"]');
+  }, 60_000);
+});
+
+describe("the program with the flannel chart from a folder (cnilab:chartDirs)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cnilab-flannel-chart-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "Chart.yaml"), "apiVersion: v1\nname: flannel\nversion: v0.28.9\n");
+
+  it("the release names the folder as its chart, with no repository or version to fetch", async () => {
+    const { recorded } = await runLabStack("flannel-vxlan", { clusterName: `${CLUSTER}-dirs`, chartDirs: { flannel: dir } });
+    const release = recorded.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+    expect(release.inputs.chart).toBe(dir);
+    expect(release.inputs.repositoryOpts).toBeUndefined();
+    expect(release.inputs.version).toBeUndefined();
+    expect(release.inputs.values.podCidr).toBe("10.244.0.0/16");
   }, 60_000);
 });
