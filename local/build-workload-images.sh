@@ -100,12 +100,14 @@ check() {
   touch "$marker"
 }
 
-list="$LOCAL_CACHE/stand-ins"; : >"$list.new"
+# Written under a name of this process and moved into place whole: two runs at once (two e2e.sh, say)
+# must not interleave their lines.
+list="$LOCAL_CACHE/stand-ins" new="$LOCAL_CACHE/stand-ins.new.$$"; : >"$new"
 tsx "$here/stand-ins-cli.ts" refs | while read -r key name ref; do
   image=$(build "$name")
   check "$key" "$image"
-  echo "$ref $image" >>"$list.new"
+  echo "$ref $image" >>"$new"
 done
 build registry >"$LOCAL_CACHE/registry-image"
-mv "$list.new" "$list"
+mv "$new" "$list"
 echo "workloads: $(wc -l <"$list") stand-ins listed in $list"

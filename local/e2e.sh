@@ -58,10 +58,12 @@ phase build timeout 10800 "$here/build.sh" --no-up
 out="$LOCAL_CACHE/e2e/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 names=()
-for i in "${!run[@]}"; do
-  s=${run[$i]}
-  # Subnets no tracked stack uses (they take 172.16.1-99.0/24), one per derived stack.
-  subnet="172.16.$((200 + i)).0/24"
+# Subnets no tracked stack uses (they take 172.16.1-99.0/24): 172.16.(200 + the stack's place among
+# the tracked stack files).0/24, so a stack's subnet is its own even while another run of this script
+# has a different stack up (Docker refuses a second network on the same range).
+tracked=$(cd "$root/stacks" && ls Pulumi.*.yaml | grep -v '^Pulumi\.local-' | sed 's/^Pulumi\.\(.*\)\.yaml$/\1/' | LC_ALL=C sort)
+for s in "${run[@]}"; do
+  subnet="172.16.$((200 + $(grep -nxF "$s" <<<"$tracked" | cut -d: -f1))).0/24"
   "$here/derive-stack.sh" "$s" "$subnet" >"$root/stacks/Pulumi.local-$s.yaml"
   echo "e2e-local: stacks/Pulumi.local-$s.yaml (from stacks/Pulumi.$s.yaml, node subnet $subnet)"
   names+=("local-$s")

@@ -44,13 +44,14 @@ up() {
 }
 
 push() {
-  local list="$LOCAL_CACHE/stand-ins" map="$out/image-map.yaml" ref image repo digest start=$SECONDS
+  # Files of this process, moved into place whole: two runs at once must not interleave their lines.
+  local list="$LOCAL_CACHE/stand-ins" map="$out/image-map.yaml" new="$out/image-map.yaml.new.$$" ref image repo digest start=$SECONDS
   [ -f "$list" ] || { echo "registry: $list is missing: run local/build-workload-images.sh" >&2; exit 1; }
   command -v skopeo >/dev/null || { echo "registry: installing skopeo"; apt-get install -y -q skopeo >/dev/null; }
   {
     echo "# cnilab:imageMap for the local suite, written by local/registry.sh: each pinned reference"
     echo "# (pins/images.ts, or a pinned chart's image) → its stand-in (local/workloads/stand-ins) in $container."
-  } >"$map.new"
+  } >"$new"
   while read -r ref image; do
     repo=${image%%:*}
     # A tag is a recipe hash (build-workload-images.sh): one the registry has is this very image;
@@ -60,17 +61,17 @@ push() {
     if [ -z "$digest" ]; then
       # skopeo, not docker push: Docker talks plain HTTP only to loopback registries unless its
       # daemon is reconfigured, and this registry listens on the bridge address.
-      skopeo copy -q --dest-tls-verify=false --digestfile "$out/digest" \
+      skopeo copy -q --dest-tls-verify=false --digestfile "$out/digest.$$" \
         "docker-daemon:$image" "docker://$endpoint/$image" </dev/null
-      digest=$(cat "$out/digest")
+      digest=$(cat "$out/digest.$$")
       echo "registry: pushed $image → $name/$image@$digest"
     else
       echo "registry: $image is in the registry as $name/$image@$digest"
     fi
-    printf '"%s": "%s"\n' "$ref" "$name/$image@$digest" >>"$map.new"
+    printf '"%s": "%s"\n' "$ref" "$name/$image@$digest" >>"$new"
   done <"$list"
-  rm -f "$out/digest"
-  mv "$map.new" "$map"
+  rm -f "$out/digest.$$"
+  mv "$new" "$map"
   printf '# cnilab:registryMirrors for the local suite (local/registry.sh)\n"%s": "http://%s"\n' "$name" "$endpoint" \
     >"$out/registry-mirrors.yaml"
   mkdir -p "$out/certs.d/$name"
