@@ -1,6 +1,7 @@
 /**
- * local/derive-stack.sh with a made-up image map: the derived stack keeps only the keys its plan pins
- * (cnilab:imageMap refuses any other), and what it writes loads and plans as a stack file.
+ * local/derive-stack.sh with a made-up image map and chart folder: the derived stack keeps only the
+ * keys its plan pins (cnilab:imageMap refuses any other), names the cached folder of each chart it
+ * installs, and what it writes loads and plans as a stack file.
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +34,12 @@ describe("local/derive-stack.sh", () => {
       ].join("\n"),
     );
     writeFileSync(join(dir, "registry-mirrors.yaml"), '"cnilab-local-registry:5000": "http://172.17.0.1:5000"\n');
+    const derive = () =>
+      run("bash", [join(ROOT, "local", "derive-stack.sh"), "flannel-vxlan", "172.16.201.0/24"], { env: { ...process.env, CNILAB_LOCAL_CACHE: cache }, timeout: 60_000 });
+    const chart = join(cache, "k8s-v1.34.0-kind-v0.30.0", "charts", "flannel-v0.28.9");
+    await expect(derive()).rejects.toMatchObject({ stderr: expect.stringContaining(`derive-stack: no chart flannel v0.28.9 in ${chart}`) });
+    mkdirSync(chart, { recursive: true });
+    writeFileSync(join(chart, "Chart.yaml"), "apiVersion: v1\nname: flannel\nversion: v0.28.9\n");
     const { stdout } = await run("bash", [join(ROOT, "local", "derive-stack.sh"), "flannel-vxlan", "172.16.201.0/24"], {
       env: { ...process.env, CNILAB_LOCAL_CACHE: cache },
       timeout: 60_000,
@@ -47,6 +54,8 @@ describe("local/derive-stack.sh", () => {
     const plan = planLab({ ...(await loadStack("flannel-vxlan")), stack });
     expect(plan.images.filter((i) => i.run !== i.pinned).map((i) => i.run).sort()).toEqual(["cnilab-local-registry:5000/flannel:v0.28.9", "cnilab-local-registry:5000/pause:3.10"]);
     expect(config["cnilab:registryMirrors"]).toEqual({ "cnilab-local-registry:5000": "http://172.17.0.1:5000" });
+    expect(config["cnilab:chartDirs"]).toEqual({ flannel: chart });
+    expect(plan.cni.charts.map((h) => h.localDir)).toEqual([chart]);
     expect(plan.registryMirrors?.files.map((f) => f.host)).toEqual(["cnilab-local-registry:5000"]);
-  }, 90_000);
+  }, 150_000);
 });
