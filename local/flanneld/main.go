@@ -10,7 +10,9 @@
 // Only what the flannel chart v0.28.9 passes is taken (templates/daemonset.yaml, values.yaml args):
 // --ip-masq, --kube-subnet-mgr, --iface, --healthz-port, plus --subnet-file, --net-config-path,
 // --iptables-resync, --iptables-forward-rules at flannel's defaults. POD_NAME and POD_NAMESPACE are
-// read by flannel's kube subnet manager itself; EVENT_QUEUE_DEPTH by its lease watch. Left out:
+// read by flannel's kube subnet manager itself; EVENT_QUEUE_DEPTH by its lease watch. The chart sets
+// CONT_WHEN_CACHE_NOT_READY=false, flannel's exit when the node cache does not sync, which is what
+// this main always does (no subnet manager, no start). Left out:
 // etcd, nftables, IPv6, the udp backend (cgo), ipip/ipsec/wireguard/extension/alloc/tencentvpc.
 package main
 
