@@ -1,9 +1,10 @@
 /**
- * How `explain service` reaches a running lab: the Service and its EndpointSlices through the API
- * server (@kubernetes/client-node, the kubeconfig kind writes), the rules through `docker exec` on
- * a node container. Behind one interface so tests replace the cluster.
+ * How `explain service` and `explain pod` reach a running lab: the Service, its EndpointSlices and
+ * the Pod through the API server (@kubernetes/client-node, the kubeconfig kind writes), what a node
+ * shows through `docker exec` on its container. Behind one interface so tests replace the cluster.
  */
 import type { ApiEndpointSlice, ApiService } from "../kube-proxy/service";
+import type { ApiPod } from "../pod-net/pod";
 import { runProcess, type RunResult } from "../host/run";
 
 const NODE_TIMEOUT_MS = 30_000;
@@ -19,9 +20,19 @@ export interface ServiceCluster {
   onNode(node: string, argv: readonly string[]): Promise<RunResult>;
 }
 
+export interface PodCluster {
+  /** The Pod, or undefined when the API server says 404; throws when the API cannot be reached. */
+  pod(namespace: string, name: string): Promise<ApiPod | undefined>;
+  /** The Pods of a namespace by name, to suggest one when the name is wrong. */
+  podNames(namespace: string): Promise<string[]>;
+  onNode(node: string, argv: readonly string[]): Promise<RunResult>;
+}
+
+export type LabCluster = ServiceCluster & PodCluster;
+
 const notFound = (err: unknown) => (err as { code?: unknown }).code === 404;
 
-export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<ServiceCluster> {
+export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<LabCluster> {
   const k8s = await import("@kubernetes/client-node");
   const kc = new k8s.KubeConfig();
   kc.loadFromString(kubeconfig);
@@ -45,6 +56,18 @@ export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): P
       // kube-proxy groups slices by this label (kubernetes/kubernetes v1.34.0 pkg/proxy/endpointslicecache.go).
       const list = await discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${name}` });
       return list.items as ApiEndpointSlice[];
+    },
+    async pod(namespace, name) {
+      try {
+        return (await core.readNamespacedPod({ namespace, name })) as ApiPod;
+      } catch (err) {
+        if (notFound(err)) return undefined;
+        throw err;
+      }
+    },
+    async podNames(namespace) {
+      const list = await core.listNamespacedPod({ namespace });
+      return list.items.map((p) => p.metadata?.name ?? "").filter((n) => n !== "");
     },
     onNode: (node, argv) => runProcess(docker, ["exec", node, ...argv], env, NODE_TIMEOUT_MS),
   };

@@ -1,25 +1,25 @@
 /**
- * `cnilab explain service <stack> <namespace/name>`: the rules kube-proxy wrote on one node of a
- * running lab for one Service, mapped back to the Service's ports and its EndpointSlices. Reading
- * and explaining are pure (kube-proxy/); this file finds the stack, the cluster and the node.
+ * `cnilab explain service|pod <stack> <namespace/name>`. service: the rules kube-proxy wrote on one
+ * node of a running lab for one Service, mapped back to the Service's ports and its EndpointSlices;
+ * pod: see explain-pod.ts. Reading and explaining are pure (kube-proxy/, pod-net/); this file finds
+ * the stack, the cluster and the node.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { didYouMean } from "../labs/errors";
-import { hostTools } from "../perf/host";
 import { planNodes } from "../plan/nodes";
 import { explainService, NODE_COMMANDS, unprogrammed } from "../kube-proxy/explain";
 import { explanationJson, hasProblems, renderExplanation } from "../kube-proxy/render";
 import { serviceView } from "../kube-proxy/service";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
-import { systemHost } from "./doctor-host";
-import { kindCluster, type ServiceCluster } from "./explain-cluster";
 import { readNodeRules } from "./explain-node";
+import { runExplainPod } from "./explain-pod";
+import { defaultCluster, parseObjectRef, reason, type ExplainDeps } from "./explain-shared";
 import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
-import { locateTool } from "./tools";
 
 export const EXPLAIN_HELP = `Usage: cnilab explain service <stack> <namespace/name> [--node NODE] [--kubeconfig FILE] [--json]
+       cnilab explain pod <stack> <namespace/name> [--kubeconfig FILE] [--json]
+
+explain service
 
 Shows how a Service of a running lab really works on a node: the rules kube-proxy wrote for it,
 followed from the Service's virtual IP to each endpoint, and mapped back to the Service's ports and
@@ -40,70 +40,41 @@ real server, the address it is DNATed to, and the pod and node behind it. A read
 rule, a rule to an address no EndpointSlice lists, or a node with no kube-proxy objects of the
 stack's mode is printed as a problem. A headless or ExternalName Service has no rules, and says so.
 
+explain pod
+Shows what a pod's network is made of on the node it runs on (the node and the pod IP from the API
+server; the node read through 'docker exec'): its sandbox, the pause container that holds the pod's
+network namespace and that every container of the pod joins (crictl pods / crictl inspectp: id,
+image, pid, netns path); inside that namespace (nsenter --net=<path>) eth0 with its address, MTU and
+peer ifindex, and the pod's routes (ip -j -d addr, ip -j route); on the node the other end of the
+veth found by that ifindex (its name, the bridge it is a port of: cni0 for flannel, none for
+kindnet's ptp or calico) and the node's routes to the pod IP. A macvlan or ipvlan pod has no veth:
+its parent device on the node is shown instead. Then the same in words. A hostNetwork pod shares
+the node's namespace, and says so. An attachment other than the stack's backend makes is a problem.
+
 Arguments
   <stack>           a kind-cluster stack (stacks/Pulumi.<stack>.yaml) whose lab is up
-  <namespace/name>  the Service; a name alone means namespace default
+  <namespace/name>  the Service or Pod; a name alone means namespace default
 
 Options
-  --node NODE        the node container to read (default: the first worker, else the control
-                     plane); every node has the same rules for a ClusterIP
+  --node NODE        service only: the node container to read (default: the first worker, else
+                     the control plane); every node has the same rules for a ClusterIP (a pod is
+                     read on its own node)
   --kubeconfig FILE  the cluster's kubeconfig (default: 'kind get kubeconfig --name <cluster>')
   --json             the explanation as JSON
 
 Exit status: 0 explained; 1 explained with a problem (the rules and the EndpointSlices disagree,
-or kube-proxy is not in the stack's mode on the node); 2 bad usage, an invalid stack, a Service not
-found, or a cluster or node that cannot be reached.
+or kube-proxy is not in the stack's mode on the node; the pod's interfaces disagree with the API
+server or the backend); 2 bad usage, an invalid stack, a Service or Pod not found, a pod with no
+sandbox network (not scheduled, no IP yet, completed), or a cluster or node that cannot be reached.
 
 Examples
   cnilab explain service kindnet kube-system/kube-dns
   cnilab explain service flannel-vxlan default/echo --node lab-worker2 --json
+  cnilab explain pod kindnet kube-system/coredns-7db6d8ff4d-abcde
+  cnilab explain pod flannel-vxlan default/client --json
 `;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** "<namespace/name>" or "<name>" (namespace default), each a DNS-1123 label as the API requires. */
-export function parseServiceRef(arg: string): { namespace: string; name: string } {
-  const parts = arg.split("/");
-  const [namespace, name] = parts.length === 1 ? ["default", parts[0]!] : parts;
-  if (parts.length > 2 || !namespace || !name) throw new UsageError(`<namespace/name> '${arg}' is not a Service reference: expected namespace/name, e.g. kube-system/kube-dns`);
-  for (const [what, value] of [["namespace", namespace], ["name", name]] as const) {
-    if (!DNS1123_LABEL.test(value)) throw new UsageError(`<namespace/name> '${arg}': the ${what} '${value}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric)`);
-  }
-  return { namespace, name };
-}
-
-/** An error's first line, with what caused it: Node's fetch says only "fetch failed" and keeps the reason in `cause`. */
-function reason(err: unknown): string {
-  const first = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
-  const cause = (err as { cause?: unknown }).cause;
-  return cause === undefined ? first(err) : `${first(err)}: ${first(cause)}`;
-}
-
-export interface ExplainDeps {
-  root: string;
-  /** The lab's cluster, or why it cannot be reached; tests hand a fake. */
-  cluster(clusterName: string, kubeconfigFile: string | undefined, io: Io): Promise<ServiceCluster | string>;
-}
-
-async function defaultCluster(clusterName: string, kubeconfigFile: string | undefined, io: Io): Promise<ServiceCluster | string> {
-  let kubeconfig: string;
-  if (kubeconfigFile !== undefined) {
-    try {
-      kubeconfig = readFileSync(resolve(io.cwd, kubeconfigFile), "utf8");
-    } catch (err) {
-      return `cannot read --kubeconfig ${kubeconfigFile}: ${(err as Error).message}`;
-    }
-  } else {
-    // kind as every command finds it (the tools folder included).
-    const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
-    try {
-      kubeconfig = await hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env).kubeconfig(clusterName);
-    } catch (err) {
-      return `no kubeconfig for kind cluster '${clusterName}' (${(err as Error).message.split("\n")[0]}): is the lab up? Or pass --kubeconfig`;
-    }
-  }
-  return kindCluster(kubeconfig, io.env);
-}
+const VERBS = ["service", "pod"];
 
 export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { root: PROJECT_ROOT, cluster: defaultCluster }): Promise<number> {
   const { values, positionals } = parseCommandArgs({
@@ -111,14 +82,20 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
     options: { node: { type: "string" }, kubeconfig: { type: "string" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
-  const [verb, stackArg, serviceArg, ...extra] = positionals;
-  if (verb !== "service") throw new UsageError(verb === undefined ? "expected what to explain: service" : `cannot explain '${verb}'${didYouMean(verb, ["service"])}; what it explains: service`);
-  if (stackArg === undefined || serviceArg === undefined || extra.length > 0) throw new UsageError(`expected <stack> <namespace/name>, got ${positionals.slice(1).join(" ") || "nothing"}`);
-  const ref = parseServiceRef(serviceArg);
+  const [verb, stackArg, objectArg, ...extra] = positionals;
+  if (verb !== "service" && verb !== "pod") throw new UsageError(verb === undefined ? `expected what to explain: ${VERBS.join(", ")}` : `cannot explain '${verb}'${didYouMean(verb, VERBS)}; what it explains: ${VERBS.join(", ")}`);
+  if (stackArg === undefined || objectArg === undefined || extra.length > 0) throw new UsageError(`expected <stack> <namespace/name>, got ${positionals.slice(1).join(" ") || "nothing"}`);
+  if (verb === "pod" && values.node !== undefined) throw new UsageError(`--node '${values.node}' is for explain service: a pod is read on the node it runs on`);
+  const ref = parseObjectRef(objectArg, verb === "pod" ? "Pod" : "Service");
   const stack = resolveStack(stackArg, deps.root, io.cwd);
   const spec = await loadStackSpecOrReport(stack, io, "explain");
   if (typeof spec === "number") return spec;
   const s = spec.stack;
+  if (verb === "pod") {
+    const cluster = await deps.cluster(s.clusterName, values.kubeconfig, io);
+    if (typeof cluster === "string") return (io.stderr(`cnilab explain: ${cluster}\n`), 2);
+    return runExplainPod({ stackName: stack.name, clusterName: s.clusterName, backend: s.backend, ref, json: values.json === true }, cluster, io);
+  }
   const nodes = planNodes(s.clusterName, s.workers).map((n) => n.name);
   const node = values.node ?? nodes.find((n) => !n.endsWith("-control-plane")) ?? nodes[0]!;
   if (!nodes.includes(node)) throw new UsageError(`--node '${node}' is not a node of ${stack.source}${didYouMean(node, nodes)}; its nodes: ${nodes.join(", ")}`);
@@ -154,7 +131,7 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
 
 export const explainCommand: Command = {
   name: "explain",
-  summary: "explain service: the kube-proxy rules of a Service on a node, mapped to its ports and endpoints",
+  summary: "explain service|pod: a Service's kube-proxy rules mapped to its endpoints; a pod's sandbox, netns, eth0 and its node-side end",
   help: EXPLAIN_HELP,
   run: (argv, io) => runExplain(argv, io),
 };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ServiceCluster } from "../../cli/explain-cluster";
+import type { LabCluster } from "../../cli/explain-cluster";
 import { runExplain } from "../../cli/explain";
 import { main } from "../../cli/main";
 import type { RunResult } from "../../host/run";
@@ -25,11 +25,13 @@ const NODE_OUTPUTS: Record<string, RunResult> = {
   "cat /proc/net/ip_vs": ok(fixture("proc-net-ip_vs.txt")),
 };
 
-function fakeCluster(calls: string[], onNode?: (node: string, argv: readonly string[]) => RunResult): ServiceCluster {
+function fakeCluster(calls: string[], onNode?: (node: string, argv: readonly string[]) => RunResult): LabCluster {
   return {
     service: async (ns, name) => (SERVICES.some((s) => s.namespace === ns && s.name === name) ? apiService(find(ns, name)) : undefined),
     serviceNames: async (ns) => SERVICES.filter((s) => s.namespace === ns).map((s) => s.name),
     endpointSlices: async (ns, name) => apiSlices(find(ns, name)),
+    pod: async () => undefined,
+    podNames: async () => [],
     onNode: async (node, argv) => {
       calls.push(`${node}: ${argv.join(" ")}`);
       return onNode ? onNode(node, argv) : NODE_OUTPUTS[argv.join(" ")]!;
@@ -44,7 +46,7 @@ function stackWithMode(mode: string): string {
   return file;
 }
 
-async function explain(args: string[], cluster: ServiceCluster | string) {
+async function explain(args: string[], cluster: LabCluster | string) {
   const io = captureIo({}, ROOT);
   const code = await runExplain(args, io, { root: ROOT, cluster: async () => cluster });
   return { code, out: io.out(), err: io.err() };
@@ -118,7 +120,7 @@ describe("cnilab explain service", () => {
       const code = await main(["explain", ...args], io);
       return [code, io.err().split("\n")[0]];
     };
-    expect(await usage("pods", "kindnet", "default/x")).toEqual([2, "cnilab explain: cannot explain 'pods'; what it explains: service"]);
+    expect(await usage("pods", "kindnet", "default/x")).toEqual([2, "cnilab explain: cannot explain 'pods' (did you mean 'pod'?); what it explains: service, pod"]);
     expect(await usage("service", "kindnet", "Default/echo")).toEqual([2, "cnilab explain: <namespace/name> 'Default/echo': the namespace 'Default' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric)"]);
     expect(await usage("service", "kindnet", "a/b/c")).toEqual([2, "cnilab explain: <namespace/name> 'a/b/c' is not a Service reference: expected namespace/name, e.g. kube-system/kube-dns"]);
     expect(await usage("service", "kindnet", "default/echo", "--node", "cnilab-kindnet-worker9")).toEqual([2, "cnilab explain: --node 'cnilab-kindnet-worker9' is not a node of stacks/Pulumi.kindnet.yaml (did you mean 'cnilab-kindnet-worker'?); its nodes: cnilab-kindnet-control-plane, cnilab-kindnet-worker, cnilab-kindnet-worker2"]);
