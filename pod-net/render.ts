@@ -21,8 +21,8 @@ export function renderPodExplanation(x: PodExplanation): string {
   ];
   if (x.podInterface) {
     const i = x.podInterface;
-    const link = x.attachment === "veth" ? ["peer ifindex on the node"] : x.attachment === "other" ? [] : ["parent ifindex on the node"];
-    lines.push(`  ${iface(i, link.length > 0 && x.nodeInterface ? [`${link[0]} ${x.nodeInterface.index}`] : [])}`);
+    const role = x.attachment === "veth" ? "peer" : "parent";
+    lines.push(`  ${iface(i, x.nodeInterface && x.attachment !== "other" ? [`${role}: ifindex ${x.nodeInterface.index} on the node`] : [])}`);
   }
   for (const r of x.podRoutes) lines.push(`  route    ${r}`);
   lines.push("", `node ${x.node}`);
