@@ -7,7 +7,7 @@ import { parseIpAddr, parseIpRoute } from "../../pod-net/ip-json";
 import type { PodView } from "../../pod-net/pod";
 import { POD_IP, type Attachment } from "./netns-pods";
 
-export const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
+export const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
 
 export interface IpOutputs {
   podAddr: string;

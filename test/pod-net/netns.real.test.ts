@@ -36,7 +36,7 @@ describe.skipIf(skip !== undefined)("explain pod on pod-like network namespaces"
   it.each(ATTACHMENTS)("%s: the live explanation equals the recorded one", { timeout: 30_000 }, (a: Attachment) => {
     const live = readIp(build(PREFIX, a));
     if (process.env.CNILAB_RECORD_POD_FIXTURES === "1") {
-      const dir = join(import.meta.dirname, "fixtures", a);
+      const dir = join(__dirname, "fixtures", a);
       mkdirSync(dir, { recursive: true });
       for (const [key, text] of Object.entries(live)) writeFileSync(join(dir, `${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.json`), text);
     }
