@@ -1,12 +1,12 @@
-/** Reading one kube-proxy listing on a node: the first command of the mode's list that the node can run. */
+/** Reading one listing on a node (kube-proxy's rules, crictl, ip): the first command of the list that the node can run. */
 import type { ServiceCluster } from "./explain-cluster";
 
-export type NodeRules = { ok: true; source: string; output: string } | { ok: false; why: string };
+export type NodeOutput = { ok: true; source: string; output: string } | { ok: false; why: string };
 
 /** docker's own words when the container is not there or not running: the node, not the tool, is missing. */
 const NODE_GONE = /No such container|is not running/;
 
-export async function readNodeRules(cluster: Pick<ServiceCluster, "onNode">, node: string, commands: readonly (readonly string[])[]): Promise<NodeRules> {
+export async function readOnNode(cluster: Pick<ServiceCluster, "onNode">, node: string, commands: readonly (readonly string[])[]): Promise<NodeOutput> {
   const tried: string[] = [];
   for (const argv of commands) {
     const r = await cluster.onNode(node, argv);

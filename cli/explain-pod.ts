@@ -7,12 +7,12 @@ import { BACKEND_FACTS } from "../backends";
 import { didYouMean } from "../labs/errors";
 import { parseCrictlPods, parseInspectp, pickSandbox, type SandboxDetail } from "../pod-net/crictl";
 import { explainPod, type NodeReadings } from "../pod-net/explain";
-import { parseIpAddr, parseIpRoute } from "../pod-net/ip-json";
+import { parseIpAddr, parseIpRoute } from "../ip/iproute2";
 import { beforeNode, podView, type PodView } from "../pod-net/pod";
 import { podExplanationJson, renderPodExplanation } from "../pod-net/render";
 import type { Io } from "./command";
 import type { PodCluster } from "./explain-cluster";
-import { readNodeRules } from "./explain-node";
+import { readOnNode } from "./explain-node";
 import { reason } from "./explain-shared";
 
 /**
@@ -71,7 +71,7 @@ export async function runExplainPod(t: PodTarget, cluster: PodCluster, io: Io): 
 async function readAndExplain(t: PodTarget, pod: PodView, node: string, cluster: PodCluster, io: Io, fail: (message: string) => number): Promise<number> {
   const { namespace, name } = t.ref;
   const read = async (argv: readonly string[], what: string): Promise<string | { failed: string }> => {
-    const r = await readNodeRules(cluster, node, [argv]);
+    const r = await readOnNode(cluster, node, [argv]);
     return r.ok ? r.output : { failed: `cannot read ${what} on node ${node}: ${r.why}` };
   };
   const listed = await read(["crictl", "pods", "--label", `${POD_UID_LABEL}=${pod.uid}`, "-o", "json"], "the pod's sandbox (crictl pods)");

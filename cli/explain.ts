@@ -11,7 +11,7 @@ import { explanationJson, hasProblems, renderExplanation } from "../kube-proxy/r
 import { serviceView } from "../kube-proxy/service";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
-import { readNodeRules } from "./explain-node";
+import { readOnNode } from "./explain-node";
 import { runExplainPod } from "./explain-pod";
 import { defaultCluster, parseObjectRef, reason, type ExplainDeps } from "./explain-shared";
 import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
@@ -122,7 +122,7 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
     io.stdout(`Service ${ref.namespace}/${ref.name}: ${none}\n`);
     return 0;
   }
-  const rules = await readNodeRules(cluster, node, NODE_COMMANDS[s.kubeProxyMode]);
+  const rules = await readOnNode(cluster, node, NODE_COMMANDS[s.kubeProxyMode]);
   if (!rules.ok) return fail(`cannot read kube-proxy's ${s.kubeProxyMode} rules on node ${node}: ${rules.why}`);
   const explained = explainService(view, s.kubeProxyMode, node, rules.source, rules.output);
   io.stdout(values.json ? explanationJson(explained) : renderExplanation(explained));

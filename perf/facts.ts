@@ -2,6 +2,7 @@
  * The datapath as observed on one node, for the comparison report next to what BACKEND_FACTS says
  * it should be: the pod MTU, the node's routes (`ip route`) and its devices (`ip -j -d link`). Pure.
  */
+import { parseIpAddr } from "../ip/iproute2";
 
 export interface ObservedDevice {
   name: string;
@@ -28,42 +29,19 @@ export interface ObservedFacts {
   podInterfaces: number;
 }
 
-interface IpLink {
-  ifname?: string;
-  mtu?: number;
-  master?: string;
-  linkinfo?: { info_kind?: string; info_data?: { id?: number; port?: number } };
-}
-
 /** Per-pod host-side interfaces: flannel/kindnet `veth…`, calico `cali…`. */
 const POD_INTERFACE = /^(veth|cali)/;
 
 export function parseLinks(json: string): { devices: ObservedDevice[]; podInterfaces: number } {
-  let links: IpLink[];
-  try {
-    links = JSON.parse(json) as IpLink[];
-  } catch (err) {
-    throw new Error(`\`ip -j -d link show\` output is not JSON (${(err as Error).message}): ${json.slice(0, 120)}`);
-  }
-  if (!Array.isArray(links)) throw new Error("`ip -j -d link show` output is not a list of links");
   const devices: ObservedDevice[] = [];
   let podInterfaces = 0;
-  for (const l of links) {
-    const name = l.ifname ?? "";
-    if (name === "lo" || name === "") continue;
-    const kind = l.linkinfo?.info_kind ?? "device";
-    if (kind === "veth" && POD_INTERFACE.test(name)) {
+  for (const l of parseIpAddr(json, "ip -j -d link show")) {
+    if (l.name === "lo" || l.name === "") continue;
+    if (l.kind === "veth" && POD_INTERFACE.test(l.name)) {
       podInterfaces++;
       continue;
     }
-    const data = l.linkinfo?.info_data;
-    devices.push({
-      name,
-      kind,
-      mtu: l.mtu ?? 0,
-      ...(kind === "vxlan" && typeof data?.id === "number" && typeof data.port === "number" ? { vxlan: { id: data.id, port: data.port } } : {}),
-      ...(l.master ? { master: l.master } : {}),
-    });
+    devices.push({ name: l.name, kind: l.kind, mtu: l.mtu, ...(l.vxlan ? { vxlan: l.vxlan } : {}), ...(l.master ? { master: l.master } : {}) });
   }
   return { devices, podInterfaces };
 }

@@ -5,7 +5,7 @@
 import type { PodAttachment } from "../backends/types";
 import { containsIp, parseCidr, parseIpv4 } from "../ip/cidr";
 import type { SandboxDetail } from "./crictl";
-import { formatRoute, type IpInterface, type IpRoute } from "./ip-json";
+import { formatRoute, type IpInterface, type IpRoute } from "../ip/iproute2";
 import type { PodView } from "./pod";
 
 /** What was read on the node. */

@@ -85,7 +85,7 @@ describe("node facts and footprint", () => {
       { name: "cni0", kind: "bridge", mtu: 1450 },
     ]);
     expect(podInterfaces).toBe(1);
-    expect(() => parseLinks("Error: Unknown device type.")).toThrow(/^`ip -j -d link show` output is not JSON/);
+    expect(() => parseLinks("Error: Unknown device type.")).toThrow(/^`ip -j -d link show` printed no JSON/);
   });
 
   it("ip route lines", () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { explainPod, routesCovering } from "../../pod-net/explain";
-import { parseIpRoute } from "../../pod-net/ip-json";
+import { parseIpRoute } from "../../ip/iproute2";
 import { renderPodExplanation } from "../../pod-net/render";
 import { pod, readings } from "./fixtures";
 

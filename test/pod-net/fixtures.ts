@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseInspectp } from "../../pod-net/crictl";
 import type { NodeReadings } from "../../pod-net/explain";
-import { parseIpAddr, parseIpRoute } from "../../pod-net/ip-json";
+import { parseIpAddr, parseIpRoute } from "../../ip/iproute2";
 import type { PodView } from "../../pod-net/pod";
 import { POD_IP, type Attachment } from "./netns-pods";
 

@@ -1,7 +1,7 @@
 /** The readers of `ip -j` (fixtures recorded from iproute2 6.1) and of crictl's JSON, tested as data. */
 import { describe, expect, it } from "vitest";
 import { parseCrictlPods, parseInspectp, pickSandbox } from "../../pod-net/crictl";
-import { formatRoute, parseIpAddr, parseIpRoute } from "../../pod-net/ip-json";
+import { formatRoute, parseIpAddr, parseIpRoute } from "../../ip/iproute2";
 import { fixture } from "./fixtures";
 
 describe("ip -j -d addr show", () => {

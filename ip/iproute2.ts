@@ -1,7 +1,8 @@
 /**
- * iproute2's JSON output (`ip -j -d addr show`, `ip -j route show`) as plain data: one interface with
- * its link details and addresses, one route. Pure; the fixtures in test/pod-net are recorded from
- * iproute2 6.1 (Debian bookworm's, as on kind's node image).
+ * iproute2's JSON output (`ip -j -d addr show` or `ip -j -d link show`, `ip -j route show`) as plain
+ * data: one interface with its link details (and addresses, from `addr`), one route. Pure; the
+ * fixtures in test/pod-net and test/perf are recorded from iproute2 6.1 (Debian bookworm's, as on
+ * kind's node image).
  */
 
 export interface IpAddress {
@@ -30,6 +31,8 @@ export interface IpInterface {
   linkInOtherNetns: boolean;
   /** macvlan/ipvlan mode (`info_data.mode`: bridge, l2, l3…). */
   mode?: string;
+  /** A vxlan device's VNI and UDP port (`info_data.id`, `info_data.port`). */
+  vxlan?: { id: number; port: number };
   addresses: IpAddress[];
 }
 
@@ -53,7 +56,7 @@ interface RawLink {
   master?: string;
   link_index?: number;
   link_netnsid?: number;
-  linkinfo?: { info_kind?: string; info_data?: { mode?: string } };
+  linkinfo?: { info_kind?: string; info_data?: { mode?: string; id?: number; port?: number } };
   addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[];
 }
 
@@ -70,7 +73,7 @@ function parseList(json: string, source: string): unknown[] {
   return value;
 }
 
-/** `ip -j -d addr show`: every interface with its link details (kind, master, peer index) and addresses. */
+/** `ip -j -d addr show` (or `link show`, without addresses): every interface with its link details (kind, master, peer index) and addresses. */
 export function parseIpAddr(json: string, source = "ip -j -d addr show"): IpInterface[] {
   return (parseList(json, source) as RawLink[]).map((l) => ({
     index: l.ifindex ?? 0,
@@ -83,10 +86,16 @@ export function parseIpAddr(json: string, source = "ip -j -d addr show"): IpInte
     ...(l.link_index !== undefined ? { linkIndex: l.link_index } : {}),
     linkInOtherNetns: l.link_netnsid !== undefined,
     ...(l.linkinfo?.info_data?.mode ? { mode: l.linkinfo.info_data.mode } : {}),
+    ...vxlan(l),
     addresses: (l.addr_info ?? [])
       .filter((a) => (a.family === "inet" || a.family === "inet6") && a.local !== undefined)
       .map((a) => ({ family: a.family as "inet" | "inet6", cidr: `${a.local}/${a.prefixlen ?? (a.family === "inet" ? 32 : 128)}`, scope: a.scope ?? "global" })),
   }));
+}
+
+function vxlan(l: RawLink): { vxlan?: { id: number; port: number } } {
+  const data = l.linkinfo?.info_data;
+  return l.linkinfo?.info_kind === "vxlan" && typeof data?.id === "number" && typeof data.port === "number" ? { vxlan: { id: data.id, port: data.port } } : {};
 }
 
 /** `ip -j route show`. */
