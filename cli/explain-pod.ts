@@ -16,8 +16,9 @@ import { readOnNode } from "./explain-node";
 import { reason } from "./explain-shared";
 
 /**
- * kubelet labels every sandbox with its pod's uid (kubernetes v1.34.0 pkg/kubelet/types/labels.go,
- * KubernetesPodUIDLabel), so the sandbox is found by uid, not by a name a new pod may reuse.
+ * kubelet labels every sandbox with its pod's uid and lists a pod's sandboxes by it (kubernetes
+ * pkg/kubelet/types/labels.go KubernetesPodUIDLabel), so the sandbox is found by uid, not by a name a
+ * new pod may reuse.
  */
 const POD_UID_LABEL = "io.kubernetes.pod.uid";
 /** `-d` adds the link kind (veth, macvlan…) and its mode; addr shows links and addresses at once. */
@@ -34,7 +35,8 @@ export interface PodTarget {
 
 /**
  * How to run a command inside the pod's network namespace from the node: kind's node image has
- * util-linux's nsenter and iproute2 (kubernetes-sigs/kind images/base/Dockerfile, clean-install list).
+ * util-linux's nsenter, iproute2 and crictl (kubernetes-sigs/kind images/base/Dockerfile at 00dfd72:
+ * the clean-install list and the crictl step). containerd names the path /var/run/netns/cni-<uuid>.
  */
 function inPodNetns(s: SandboxDetail): string[] | undefined {
   if (s.netnsPath) return ["nsenter", `--net=${s.netnsPath}`];

@@ -139,7 +139,7 @@ export function explainPod(pod: PodView, node: string, expected: PodAttachment, 
   } else if (attachment === "macvlan" || attachment === "ipvlan") {
     const l2 = attachment === "macvlan" ? "with a MAC address of its own" : "sharing the parent's MAC address";
     story.push(
-      `${at} is not a veth: it is a ${attachment} device${eth.mode ? ` (mode ${eth.mode})` : ""} on top of the node's ${peer ? `${peer.name} (ifindex ${peer.index})` : `ifindex ${eth.linkIndex}`}, ${l2}. ` +
+      `${at} is not a veth: it is ${attachment === "ipvlan" ? "an" : "a"} ${attachment} device${eth.mode ? ` (mode ${eth.mode})` : ""} on top of the node's ${peer ? `${peer.name} (ifindex ${peer.index})` : `ifindex ${eth.linkIndex}`}, ${l2}. ` +
         "There is no node-side end and no bridge: the pod's packets leave directly through the parent device, and the node's own address cannot reach the pod through it.",
     );
     if (!peer) problems.push(`${eth.name}'s parent is ifindex ${eth.linkIndex ?? "(not shown)"}, which node ${node} does not have`);

@@ -38,6 +38,17 @@ describe("explainPod", () => {
     expect(renderPodExplanation(x)).toContain("  eth0  macvlan bridge  ifindex 3  MTU 1500  10.244.3.7/24  mac 0a:58:0a:f4:03:07  parent: ifindex 2 on the node\n");
   });
 
+  it("ipvlan (absent from this kernel: the macvlan recording with its kind and mode changed): the parent, the shared MAC", () => {
+    const r = readings("macvlan");
+    const podLinks = r.podLinks.map((l) => (l.name === "eth0" ? { ...l, kind: "ipvlan", mode: "l2" } : l));
+    const x = explainPod(pod("macvlan"), "lab-worker", "ipvlan-l2", { ...r, podLinks });
+    expect(x.problems).toEqual([]);
+    expect(x.story[1]).toBe(
+      "eth0 in the pod (10.244.3.7/24, MTU 1500) is not a veth: it is an ipvlan device (mode l2) on top of the node's eth0 (ifindex 2), sharing the parent's MAC address. " +
+        "There is no node-side end and no bridge: the pod's packets leave directly through the parent device, and the node's own address cannot reach the pod through it.",
+    );
+  });
+
   it("an attachment other than the stack's backend makes is a problem", () => {
     expect(explainPod(pod("ptp"), "lab-worker", "bridge", readings("ptp")).problems).toEqual([
       "the stack's backend attaches pods by bridge (a veth per pod whose node end is a port of the bridge cni0), but this pod's eth0 is a veth",
