@@ -25,7 +25,7 @@ function ratioLine(result: BenchRun, backend: string): string {
   return `${backend.padEnd(16)} cross-node ÷ node↔node: 1 stream ${r(one?.ratio)}, 4 streams ${r(four?.ratio)}, p50 latency ×${r(p50?.ratio)}, CPU per Gbit ×${r(cpu?.ratio)}`;
 }
 
-export async function run(): Promise<void> {
+export async function benchDatapath(): Promise<void> {
   if (process.getuid?.() !== 0) {
     process.stdout.write("datapath bench skipped: needs root (network namespaces)\n");
     return;

@@ -5,7 +5,7 @@
  * End to end, `cnilab policy matrix --output json` on the same universe as a kubectl List file with
  * 2 ports (2 million rows): read, parse, evaluate and write, timed in-process (no Node start-up) into
  * a sink that counts bytes. Target: under 1.5 s.
- * Run: `npx tsx -e 'require("./bench/policy").run()'` or `npm run bench -- policy`.
+ * Run: `npx tsx -e 'require("./bench/policy").benchPolicy()'` or `npm run bench -- policy`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,7 +103,7 @@ function tally(m: PolicyMatrix): Record<string, number> {
   return counts;
 }
 
-export async function run(): Promise<void> {
+export async function benchPolicy(): Promise<void> {
   const universe = generateUniverse();
   const before = process.memoryUsage();
   const times: number[] = [];

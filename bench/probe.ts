@@ -2,7 +2,7 @@
  * Probe throughput between network namespaces: N probes, a share of them to a port behind iptables
  * DROP (each costs a full timeout), the rest to a live listener. Prints probes per second and the
  * total time against the floor ceil(dropped / concurrency) × timeout, the least any bounded runner
- * can take. Needs root; run with `npx tsx -e 'require("./bench/probe").run()'`.
+ * can take. Needs root; run with `npx tsx -e 'require("./bench/probe").benchProbe()'`.
  */
 import type { ProbeProtocol, ProbeSpec } from "../probe/types";
 import { createProbeLab, netnsUnavailable, PORTS } from "../probe/netns-lab";
@@ -37,7 +37,7 @@ function planFor(c: Case, serverIp: string): ProbeSpec[] {
   });
 }
 
-export async function run(): Promise<void> {
+export async function benchProbe(): Promise<void> {
   const unavailable = netnsUnavailable();
   if (unavailable) {
     console.log(`bench probe: skipped, ${unavailable}`);

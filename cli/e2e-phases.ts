@@ -8,14 +8,14 @@
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 
-export const PHASES = ["doctor", "cluster", "cni", "workloads", "assertions", "verify", "down"] as const;
-export type Phase = (typeof PHASES)[number];
+export const E2E_PHASES = ["doctor", "cluster", "cni", "workloads", "assertions", "verify", "down"] as const;
+export type E2ePhase = (typeof E2E_PHASES)[number];
 /** The phases inside `pulumi up`, in the order they finish. */
-export const UP_PHASES = ["cluster", "cni", "workloads", "assertions"] as const satisfies readonly Phase[];
+export const UP_PHASES = ["cluster", "cni", "workloads", "assertions"] as const satisfies readonly E2ePhase[];
 export type UpPhase = (typeof UP_PHASES)[number];
 
 /** What ends each phase, for the help text and the summary. */
-export const PHASE_MILESTONES: Readonly<Record<Phase, string>> = {
+export const PHASE_MILESTONES: Readonly<Record<E2ePhase, string>> = {
   doctor: "the prerequisites of the stack's backend checked",
   cluster: "the kind cluster and its Docker network created",
   cni: "the CNI installed and its readiness Job complete",
@@ -38,7 +38,7 @@ const COMPONENT_PHASE: Readonly<Record<string, UpPhase>> = {
 export type PhaseStatus = "pass" | "fail" | "not-run" | "skipped";
 
 export interface PhaseResult {
-  phase: Phase;
+  phase: E2ePhase;
   status: PhaseStatus;
   /** Wall-clock seconds, one decimal; absent for phases that did not run. */
   seconds?: number;
@@ -111,7 +111,7 @@ export function round(ms: number): number {
 }
 
 /** Times one phase that is a single step (doctor, verify, down). */
-export async function timed(now: () => number, phase: Phase, step: () => Promise<{ ok: boolean; note?: string }>): Promise<PhaseResult> {
+export async function timed(now: () => number, phase: E2ePhase, step: () => Promise<{ ok: boolean; note?: string }>): Promise<PhaseResult> {
   const start = now();
   const { ok, note } = await step();
   return { phase, status: ok ? "pass" : "fail", seconds: round(now() - start), ...(note ? { note } : {}) };

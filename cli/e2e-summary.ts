@@ -2,7 +2,7 @@
  * The e2e summary: one row per stack, one column per phase, pass/fail and seconds; as Markdown (for
  * a person and a CI job summary) and as JSON (for tools). Plain data in, text out.
  */
-import { PHASES, type PhaseResult, type PhaseStatus } from "./e2e-phases";
+import { E2E_PHASES, type PhaseResult, type PhaseStatus } from "./e2e-phases";
 
 export interface StackRun {
   stack: string;
@@ -32,12 +32,12 @@ function cell(result: PhaseResult | undefined): string {
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
 export function renderSummaryMarkdown(summary: E2eSummary): string {
-  const header = `| stack | ${PHASES.join(" | ")} | total |`;
-  const rule = `|${" --- |".repeat(PHASES.length + 2)}`;
+  const header = `| stack | ${E2E_PHASES.join(" | ")} | total |`;
+  const rule = `|${" --- |".repeat(E2E_PHASES.length + 2)}`;
   const rows = summary.stacks.map((run) => {
     const byPhase = new Map(run.phases.map((p) => [p.phase, p]));
     const total = run.phases.reduce((sum, p) => sum + (p.seconds ?? 0), 0);
-    return `| ${run.stack} | ${PHASES.map((p) => cell(byPhase.get(p))).join(" | ")} | ${total.toFixed(1)} s |`;
+    return `| ${run.stack} | ${E2E_PHASES.map((p) => cell(byPhase.get(p))).join(" | ")} | ${total.toFixed(1)} s |`;
   });
   const failures = summary.stacks.flatMap((run) =>
     run.phases

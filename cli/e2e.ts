@@ -17,7 +17,7 @@ import { which } from "./doctor-host";
 import { reportPreflight, type Preflight } from "./doctor-preflight";
 import { downLab } from "./down";
 import { collectDiagnostics } from "./e2e-diagnostics";
-import { PHASES, PHASE_MILESTONES, timed, UP_PHASES, UpPhaseClock, type PhaseResult } from "./e2e-phases";
+import { E2E_PHASES, PHASE_MILESTONES, timed, UP_PHASES, UpPhaseClock, type PhaseResult } from "./e2e-phases";
 import { renderSummaryJson, renderSummaryMarkdown, type E2eSummary, type StackRun } from "./e2e-summary";
 import { Progress } from "./progress";
 import { listStacks, loadLabStackOrReport, resolveStack, type StackRef } from "./stack-arg";
@@ -31,7 +31,7 @@ every phase, and when one fails it collects what a person needs before the lab i
 a machine (or CI runner) with Docker, kind and the Pulumi CLI; it takes minutes per stack.
 
 Phases (the summary has one column each):
-${PHASES.map((p) => `  ${p.padEnd(11)}${PHASE_MILESTONES[p]}`).join("\n")}
+${E2E_PHASES.map((p) => `  ${p.padEnd(11)}${PHASE_MILESTONES[p]}`).join("\n")}
 cluster, cni, workloads and assertions are the parts of one \`pulumi up\`, timed from its engine
 events: each lasts until the last resource of its component is done. When up fails, the phase of the
 resource that failed fails and the later ones do not run; down still runs (unless --keep).
@@ -134,8 +134,8 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
     }
   };
   const finish = (diagnostics: string[] = []): StackRun => {
-    for (const phase of PHASES) if (!phases.some((p) => p.phase === phase)) phases.push({ phase, status: "not-run" });
-    phases.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+    for (const phase of E2E_PHASES) if (!phases.some((p) => p.phase === phase)) phases.push({ phase, status: "not-run" });
+    phases.sort((a, b) => E2E_PHASES.indexOf(a.phase) - E2E_PHASES.indexOf(b.phase));
     return { stack: ref.name, ok: phases.every((p) => p.status === "pass" || p.status === "skipped"), phases, dir: ref.name, diagnostics };
   };
 

@@ -189,7 +189,7 @@ Examples
   cnilab plan docker-ipvlan-l3
 `;
 
-export async function runPlan(argv: string[], io: Io, root = PROJECT_ROOT, host: Host = systemHost(io.env, io.cwd)): Promise<number> {
+export async function runPlanCommand(argv: string[], io: Io, root = PROJECT_ROOT, host: Host = systemHost(io.env, io.cwd)): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
     options: { images: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
@@ -251,5 +251,5 @@ export const planCommand: Command = {
   name: "plan",
   summary: "print what a stack builds (kind config, CNI install, objects, images) without Docker",
   help: PLAN_HELP,
-  run: (argv, io) => runPlan(argv, io),
+  run: (argv, io) => runPlanCommand(argv, io),
 };

@@ -10,7 +10,7 @@ import { UsageError } from "../../cli/command";
 import { dockerResourceCount, planDocker } from "../../cli/docker-plan";
 import { runDown } from "../../cli/down";
 import { main } from "../../cli/main";
-import { runPlan } from "../../cli/plan";
+import { runPlanCommand } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runVerify } from "../../cli/verify";
 import { DOCKER_LAB_IMAGES } from "../../pins";
@@ -25,7 +25,7 @@ const dockerPlan = (stack: string) => planDocker(loadDockerStackSpec(join(STACKS
 
 async function plan(...argv: string[]) {
   const io = captureIo({}, ROOT);
-  const code = await runPlan(argv, io);
+  const code = await runPlanCommand(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
 

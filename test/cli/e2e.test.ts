@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LabCommandDeps } from "../../cli/deps";
 import { runE2e } from "../../cli/e2e";
-import { PHASES, PHASE_MILESTONES } from "../../cli/e2e-phases";
+import { E2E_PHASES, PHASE_MILESTONES } from "../../cli/e2e-phases";
 import { main, topLevelHelp } from "../../cli/main";
 import type { E2eSummary } from "../../cli/e2e-summary";
 import type { JobLogs } from "../../cli/job-logs";
@@ -99,14 +99,14 @@ describe("cnilab e2e", { timeout: 120_000 }, () => {
     expect(s.ok).toBe(true);
     expect(s.stacks.map((x) => x.stack)).toEqual([STACK]);
     const phases = s.stacks[0]!.phases;
-    expect(phases.map((p) => [p.phase, p.status])).toEqual(PHASES.map((p) => [p, "pass"]));
+    expect(phases.map((p) => [p.phase, p.status])).toEqual(E2E_PHASES.map((p) => [p, "pass"]));
     for (const p of phases) expect(p.seconds).toBeGreaterThanOrEqual(0);
     expect(s.stacks[0]!.diagnostics).toEqual([]);
     expect(readdirSync(stackDir()).sort()).toEqual(["run.log", "verify.junit.xml"]);
 
     const md = readFileSync(join(out, "summary.md"), "utf8");
     expect(md).toContain("# cnilab e2e: 1 of 1 stacks passed");
-    expect(md).toContain(`| stack | ${PHASES.join(" | ")} | total |`);
+    expect(md).toContain(`| stack | ${E2E_PHASES.join(" | ")} | total |`);
     expect(md).toMatch(new RegExp(`\\| ${STACK} (\\| pass \\d+\\.\\d s ){7}\\| \\d+\\.\\d s \\|`));
     // Progress while it runs, and the same lines in the stack's log.
     expect(r.out).toContain(`== cnilab e2e 1/1: ${STACK}`);
@@ -210,7 +210,7 @@ describe("cnilab e2e --help", () => {
     expect(await main(["e2e", "--help"], io)).toBe(0);
     const help = io.out();
     expect(help).toMatch(/^Usage: cnilab e2e \[stack…\] \[--keep\] \[--out DIR\]/);
-    for (const phase of PHASES) expect(help).toContain(`  ${phase.padEnd(11)}${PHASE_MILESTONES[phase]}`);
+    for (const phase of E2E_PHASES) expect(help).toContain(`  ${phase.padEnd(11)}${PHASE_MILESTONES[phase]}`);
     for (const file of ["summary.md", "summary.json", "<stack>/run.log", "index.txt", "kind-logs/"]) expect(help).toContain(file);
     expect(help).toContain("Exit status: 0");
     expect(help).toMatch(/\nExamples\n {2}cnilab e2e /);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDown } from "../../cli/down";
-import { runPlan } from "../../cli/plan";
+import { runPlanCommand } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
@@ -41,7 +41,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   it("a copy with its own subnet gets a cluster of its own name; its down leaves the running lab alone", async () => {
     copy(ipvs);
     const plan = io();
-    expect(await runPlan(["flannel-ipvs"], plan, m.project, deps.host)).toBe(0);
+    expect(await runPlanCommand(["flannel-ipvs"], plan, m.project, deps.host)).toBe(0);
     expect(plan.out()).toContain("  cluster cnilab-flannel-ipvs: cnilab-flannel-ipvs-control-plane");
     const down = io();
     expect(await runDown(["flannel-ipvs"], down, deps)).toBe(0);
@@ -53,7 +53,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   it("a copy naming the running lab's cluster: plan and up refuse it naming both, down leaves that cluster alone", async () => {
     copy((t) => `${ipvs(t)}  cnilab:clusterName: ${RUNNING}\n`);
     const plan = io();
-    expect(await runPlan(["flannel-ipvs"], plan, m.project, deps.host)).toBe(2);
+    expect(await runPlanCommand(["flannel-ipvs"], plan, m.project, deps.host)).toBe(2);
     expect(plan.out()).toBe("");
     expect(plan.err()).toBe(
       "cnilab plan: stacks/Pulumi.flannel-ipvs.yaml collides with another lab:\n" +

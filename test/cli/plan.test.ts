@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
-import { plannedObjects, plannedResourceCount, runPlan } from "../../cli/plan";
+import { plannedObjects, plannedResourceCount, runPlanCommand } from "../../cli/plan";
 import { planImages, planLab } from "../../plan";
 import { IMAGES, KIND_NODE_IMAGE } from "../../pins";
 import { loadStack, ROOT, STACKS_DIR } from "../helpers/stacks";
@@ -15,7 +15,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function plan(...argv: string[]) {
   const io = captureIo({}, ROOT);
-  const code = await runPlan(argv, io);
+  const code = await runPlanCommand(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
 
@@ -124,7 +124,7 @@ describe("cnilab plan <stack>", () => {
     // A subnet of its own: the same as kindnet's would collide with that stack.
     writeFileSync(file, readFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), "utf8").replace("172.16.1.0/24", "172.16.99.0/24"));
     const io = captureIo({}, tmp);
-    expect(await runPlan(["./Pulumi.mine.yaml"], io)).toBe(0);
+    expect(await runPlanCommand(["./Pulumi.mine.yaml"], io)).toBe(0);
     expect(io.out()).toContain(`  mine (${file}): lab 'netpol', backend kindnet\n`);
   });
 
@@ -153,7 +153,7 @@ describe("cnilab plan <stack>", () => {
     const base = readFileSync(join(STACKS_DIR, "Pulumi.kindnet.yaml"), "utf8").replace("172.16.1.0/24", "172.16.98.0/24");
     writeFileSync(file, `${base.trimEnd()}\n  cnilab:imageMap:\n    ${IMAGES.kubectl}: registry.example:5000/kubectl:v1.34.1\n`);
     const io = captureIo({}, tmp);
-    expect(await runPlan([file, "--images"], io)).toBe(0);
+    expect(await runPlanCommand([file, "--images"], io)).toBe(0);
     const lines = io.out().split("\n");
     expect(lines).toContain("registry.example:5000/kubectl:v1.34.1");
     expect(lines).not.toContain(IMAGES.kubectl);
