@@ -4,9 +4,9 @@
  * datapath and probe benchmarks need root; the policy one needs nothing).
  */
 const BENCHMARKS: Readonly<Record<string, () => Promise<void>>> = {
-  datapath: async () => (await import("./datapath")).benchDatapath(),
-  policy: async () => (await import("./policy")).benchPolicy(),
-  probe: async () => (await import("./probe")).benchProbe(),
+  datapath: () => (require("./datapath") as typeof import("./datapath")).benchDatapath(),
+  policy: () => (require("./policy") as typeof import("./policy")).benchPolicy(),
+  probe: () => (require("./probe") as typeof import("./probe")).benchProbe(),
 };
 
 async function main(): Promise<void> {
