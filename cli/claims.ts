@@ -12,7 +12,7 @@ import { readDockerView, type DockerRun, type DockerView } from "../host/docker-
 import { clusterClaim, fileCollisions, hostCollisions, type Claim } from "../host/collisions";
 import { NOTHING_RECORDED, recordedNames, type Recorded } from "../host/ownership";
 import type { Io } from "./command";
-import type { Host } from "./doctor-host";
+import type { Host } from "../host/host";
 import { listStacks, STACKS_DIR, type LabStack } from "./stack-arg";
 
 const DOCKER_TIMEOUT_MS = 60_000;

@@ -3,7 +3,7 @@ import type { Io } from "./command";
 import type { InterruptOptions } from "./interrupt";
 import type { JobLogs } from "./job-logs";
 import type { LabWorkspaceOptions } from "./pulumi";
-import { systemHost, type Host } from "./doctor-host";
+import { systemHost, type Host } from "../host/host";
 import { PROJECT_ROOT } from "./stack-arg";
 
 /** What `up` and `down` run against; tests replace the machine and the project. */

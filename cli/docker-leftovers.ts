@@ -9,8 +9,8 @@ import type { DockerView, HostNetwork } from "../host/docker-view";
 import type { Owned } from "../host/ownership";
 import { networkOwnerText } from "../host/ownership";
 import { identityText } from "../host/identity";
-import type { Host } from "./doctor-host";
-import { preflightDockerDown } from "./doctor-preflight";
+import type { Host } from "../host/host";
+import { preflightDockerDown } from "../host/preflight";
 import type { DownTarget } from "./down";
 
 const TOOL_TIMEOUT_MS = 5 * 60_000;

@@ -6,10 +6,10 @@ import type { DockerSpec } from "../docker";
 import type { Io } from "./command";
 import { dockerResourceCount, planDocker } from "./docker-plan";
 import { RESULTS_OUTPUT, showDockerResults } from "./docker-report";
-import { preflightDockerUp } from "./doctor-preflight";
+import { preflightDockerUp } from "../host/preflight";
 import type { StackRef } from "./stack-arg";
 import type { UpTarget } from "./up";
-import { pluginsFor } from "./pulumi-plugins";
+import { pluginsFor } from "../host/pulumi-plugins";
 
 export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   const plan = planDocker(spec);

@@ -4,82 +4,33 @@
  * with one line before anything is created.
  */
 import { parseCommandArgs } from "./args";
-import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
-import { stackSchema } from "../labs/schema";
+import { BACKENDS, type Backend } from "../backends";
+import { DOCKER_DRIVERS, type DockerDriver } from "../docker";
+import { didYouMean } from "../labs/errors";
 import { KIND_VERSION, KUBERNETES_VERSION } from "../pins";
 import { UsageError, type Command, type Io } from "./command";
-import { formatVersion, type Check } from "./doctor-check";
-import { checkCgroup, checkDocker } from "./doctor-docker";
-import { systemHost, type Host } from "./doctor-host";
-import { checkKernel } from "./doctor-kernel";
-import { DOCKER_TARGETS, parseTarget, runDockerChecks } from "./doctor-target";
-import { checkDisk, checkInotify, checkMemory, INOTIFY_MIN } from "./doctor-resources";
-import { renderSetupPlan, toolCheck } from "./doctor-tools";
-import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
-import { TOOL_NAMES, type ToolName } from "../pins/tools";
-import { checkPlugins } from "./pulumi-plugins";
-import { painter, plain, type Paint, type Tone } from "../host/colour";
-import { checkNode, packageInfo } from "./doctor-node";
+import { formatVersion } from "../host/check";
+import { systemHost, type Host } from "../host/host";
+import { DEFAULT_KUBERNETES_MINOR, DEFAULT_WORKERS, runChecks, runDockerChecks } from "../host/lab-checks";
+import { INOTIFY_MIN } from "../host/resources";
+import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION } from "../host/tools";
+import { painter } from "../host/colour";
+import { renderChecks, renderSetupPlan } from "./services/checks";
 
-export interface DoctorOptions {
-  /** The backends the lab may use: the kernel checks cover what they need. */
-  backends: readonly Backend[];
-  workers: number;
-  /** Kubernetes minor version of the node image (cgroup v2 is required from 1.35). */
-  kubernetesMinor: number;
-}
+/**
+ * `docker-<driver>`, as the Docker-only stacks are named: macvlan and ipvlan-l2/l3 are kind-cluster
+ * backends too, so the bare driver name would be ambiguous.
+ */
+export const DOCKER_TARGETS = DOCKER_DRIVERS.map((d) => `docker-${d}`);
 
-export interface DoctorReport {
-  checks: Check[];
-  /** The executables found, for `up`/`down` to run exactly what was checked. */
-  kindPath?: string;
-  pulumiPath?: string;
-  /** Where each tool was found, and what `setup` would fetch. */
-  tools: LocatedTool[];
-}
-
-/** Tools already located (and fetched) by `ensureTools`, with why a fetch failed. */
-export interface ToolsFound {
-  located: LocatedTools;
-  failed: ToolFailures;
-}
-
-/** The stacks' default worker count (labs/schema.ts), which `doctor` sizes memory and disk for. */
-export const DEFAULT_WORKERS: number = stackSchema.shape.workers.parse(undefined);
-export const DEFAULT_KUBERNETES_MINOR = Number(KUBERNETES_VERSION.split(".")[1]);
-
-export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFound): Promise<DoctorReport> {
-  const locate = (t: ToolName) => found?.located[t] ?? locateTool(host, t);
-  const [docker, ...tools] = await Promise.all([checkDocker(host), ...TOOL_NAMES.map(locate)]);
-  const [kind, pulumi] = tools.map((l) => toolCheck(host, l, found?.failed[l.tool]));
-  const shape = { workers: opts.workers, families: [...new Set(opts.backends.map((b) => BACKEND_FACTS[b].family))] };
-  const checks = [
-    checkNode(host.node ?? process.versions.node, packageInfo().engines?.node),
-    docker.check,
-    checkCgroup(host, docker.info, opts.kubernetesMinor),
-    kind!.check,
-    pulumi!.check,
-    ...(pulumi!.path && pulumi!.check.status !== "fail" ? [await checkPlugins(host, pulumi!.path)] : []),
-    ...checkKernel(host, opts.backends),
-    checkInotify(host),
-    checkMemory(host, shape),
-    await checkDisk(host, shape, docker.info?.rootDir),
-  ];
-  return { checks, kindPath: kind!.path, pulumiPath: pulumi!.path, tools };
-}
-
-const TONE: Readonly<Record<Check["status"], Tone>> = { pass: "good", warn: "warn", fail: "bad" };
-
-export function renderChecks(checks: readonly Check[], paint: Paint = plain): string {
-  const width = Math.max(...checks.map((c) => c.id.length));
-  const lines: string[] = [];
-  for (const c of checks) {
-    lines.push(`${paint(TONE[c.status], c.status.padEnd(4))}  ${c.id.padEnd(width)}  ${c.message}`);
-    if (c.fix) lines.push(`${" ".repeat(width + 8)}fix: ${c.fix}`);
-  }
-  const count = (s: Check["status"]) => checks.filter((c) => c.status === s).length;
-  lines.push("", `${count("pass")} pass, ${count("warn")} warn, ${count("fail")} fail`);
-  return lines.join("\n") + "\n";
+/** A kind-cluster backend, or a Docker-only lab's driver (docker/drivers.ts); anything else lists both. */
+export function parseTarget(value: string): { backends: readonly Backend[] } | { driver: DockerDriver } {
+  if ((BACKENDS as readonly string[]).includes(value)) return { backends: [value as Backend] };
+  const driver = DOCKER_DRIVERS.find((d) => `docker-${d}` === value);
+  if (driver) return { driver };
+  throw new UsageError(
+    `unknown backend '${value}'${didYouMean(value, [...BACKENDS, ...DOCKER_TARGETS])}; kind-cluster backends: ${BACKENDS.join(", ")}; Docker-only labs: ${DOCKER_TARGETS.join(", ")}`,
+  );
 }
 
 export const DOCTOR_HELP = `Usage: cnilab doctor [--backend BACKEND] [--json]

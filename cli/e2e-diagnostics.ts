@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Host } from "./doctor-host";
+import type { Host } from "../host/host";
 
 const STEP_TIMEOUT_MS = 60_000;
 /** `kind export logs` copies every node's journal and container logs. */

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { hostTools } from "../perf/host";
 import { UsageError, type Io } from "./command";
-import { systemHost } from "./doctor-host";
+import { systemHost } from "../host/host";
 import { kindCluster, type LabCluster } from "./explain-cluster";
-import { locateTool } from "./tools";
+import { locateTool } from "../host/tools";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Pod names are DNS-1123 subdomains: labels joined by dots, at most 253 characters. */

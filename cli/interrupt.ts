@@ -3,7 +3,7 @@
  * flight, records them and releases the stack's lock), the second one stops everything now.
  */
 import type { Io } from "./command";
-import { interruptRunning } from "./pulumi-process";
+import { interruptRunning } from "../host/pulumi-process";
 
 /** The conventional exit status after SIGINT (128 + 2). */
 export const INTERRUPTED_EXIT = 130;

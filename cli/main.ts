@@ -2,7 +2,7 @@ import { didYouMean } from "../labs/errors";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
-import { packageInfo } from "./doctor-node";
+import { packageInfo } from "../host/node-check";
 import { userDir } from "../host/state";
 import { wantsColour } from "../host/colour";
 

@@ -11,8 +11,8 @@ import { saveFacts, savePerfRun } from "../report/results-store";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
 import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
-import { systemHost } from "./doctor-host";
-import { locateTool } from "./tools";
+import { systemHost } from "../host/host";
+import { locateTool } from "../host/tools";
 
 const q = PERF_SETTINGS.quick;
 const f = PERF_SETTINGS.full;

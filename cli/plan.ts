@@ -16,7 +16,7 @@ import type { DockerSpec } from "../docker";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
 import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 import { hostDocker, machineProblems, reportCollisions, stackFileProblems } from "./claims";
-import { systemHost, which, type Host } from "./doctor-host";
+import { systemHost, which, type Host } from "../host/host";
 import { DockerViewError } from "../host/docker-view";
 
 export interface PlanView {

@@ -24,7 +24,7 @@ import { basename, dirname, join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { stateDir } from "../host/state";
 import { PROJECT_NAME } from "../host/identity";
-import { detached } from "./pulumi-process";
+import { detached } from "../host/pulumi-process";
 import { settingsCopy, syncSettingsCopy } from "./stack-settings";
 import { STACKS_DIR } from "./stack-arg";
 

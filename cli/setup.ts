@@ -6,9 +6,9 @@ import { PLATFORMS, TOOL_NAMES, TOOLS } from "../pins/tools";
 import { installTool, PROXY_HINT, SetupError } from "../host/tool-install";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
-import { formatVersion } from "./doctor-check";
-import { hostOs, isExecutable, systemHost, type Host } from "./doctor-host";
-import { describeUse, KIND_MIN_VERSION, locateTools, pinnedFetch, PULUMI_MIN_VERSION } from "./tools";
+import { formatVersion } from "../host/check";
+import { hostOs, isExecutable, systemHost, type Host } from "../host/host";
+import { describeUse, KIND_MIN_VERSION, locateTools, pinnedFetch, PULUMI_MIN_VERSION } from "../host/tools";
 
 export const SETUP_HELP = `Usage: cnilab setup [--dry-run]
 

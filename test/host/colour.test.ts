@@ -1,6 +1,6 @@
 /** When pass / fail may be coloured (https://no-color.org), and that colour never shifts a column. */
 import { describe, expect, it } from "vitest";
-import { renderChecks } from "../../cli/doctor";
+import { renderChecks } from "../../cli/services/checks";
 import { painter, plain, wantsColour } from "../../host/colour";
 
 describe("wantsColour", () => {

@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BACKEND_FACTS } from "../../backends";
-import { INOTIFY_MIN } from "../../cli/doctor-resources";
+import { INOTIFY_MIN } from "../../host/resources";
 import { defaultOutDir } from "../../cli/e2e";
 import { RUNNER_TOOLS } from "../../pins/tools";
 import { clusterStackNames, loadStack, ROOT, stackNames } from "../helpers/stacks";

@@ -6,7 +6,7 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Host } from "../../../cli/doctor-host";
+import type { Host } from "../../../host/host";
 import { runProcess } from "../../../host/run";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");

@@ -3,10 +3,10 @@
  * files say (host/kernel.ts: read-only, no namespace made, no module loaded), plus IPv4 forwarding.
  */
 import { BACKENDS, BACKEND_FACTS, type Backend } from "../backends";
-import { detectFeature, FEATURE_FACTS, readKernelInventory, type KernelFeature, type KernelInventory } from "../host/kernel";
-import { readHostNumber } from "../host/machine";
-import { fail, pass, warn, type Check } from "./doctor-check";
-import type { Host } from "./doctor-host";
+import { detectFeature, FEATURE_FACTS, readKernelInventory, type KernelFeature, type KernelInventory } from "./kernel";
+import { readHostNumber } from "./machine";
+import { fail, pass, warn, type Check } from "./check";
+import type { Host } from "./host";
 
 /** module → the backends (of those considered) that need it. */
 function neededModules(backends: readonly Backend[]): Map<KernelFeature, Backend[]> {

@@ -4,9 +4,9 @@
  */
 import { dirname } from "node:path";
 import type { BackendFamily } from "../backends";
-import { hostPath, hostPathExists, readHostFile, readHostNumber } from "../host/machine";
-import { fail, gib, pass, warn, type Check } from "./doctor-check";
-import { hostOs, type DiskSpace, type Host } from "./doctor-host";
+import { hostPath, hostPathExists, readHostFile, readHostNumber } from "./machine";
+import { fail, gib, pass, warn, type Check } from "./check";
+import { hostOs, type DiskSpace, type Host } from "./host";
 
 /**
  * kind's known-issues page: distribution defaults (8192 watches, 128 instances) are "not enough to

@@ -4,9 +4,9 @@
  */
 import { KIND_VERSION } from "../pins";
 import { TOOLS, type ToolName } from "../pins/tools";
-import { PROXY_HINT } from "../host/tool-install";
-import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./doctor-check";
-import { hostOs, type Host } from "./doctor-host";
+import { PROXY_HINT } from "./tool-install";
+import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./check";
+import { hostOs, type Host } from "./host";
 import { describeUse, KIND_FALLBACK_PATH, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type ToolFailure } from "./tools";
 
 /** A tool's check line, and the executable to run when one qualifies. */
@@ -64,16 +64,4 @@ export async function checkKind(host: Host): Promise<ToolFinding> {
 
 export async function checkPulumi(host: Host): Promise<ToolFinding> {
   return toolCheck(host, await locateTool(host, "pulumi"));
-}
-
-/** Doctor's closing lines: what `cnilab setup` fetches on this machine, and whether it is there. */
-export function renderSetupPlan(host: Host, located: readonly LocatedTool[]): string {
-  const os = hostOs(host);
-  const rows = located.map((l) => {
-    const f = l.fetch;
-    if (!f) return `  ${l.tool.padEnd(6)}  ${TOOLS[l.tool].version}: no pinned build for ${os.platform}/${os.arch}`;
-    const state = l.use?.origin === "tools folder" ? "installed" : l.use ? `not needed: ${l.use.shown} is used` : "not installed";
-    return `  ${l.tool.padEnd(6)}  ${f.version.padEnd(8)}  ${f.url}\n          sha256 ${f.sha256}\n          → ${f.target} (${state})`;
-  });
-  return `cnilab setup fetches (${located.find((l) => l.fetch)?.fetch?.platform ?? `${os.platform}/${os.arch}`}):\n${rows.join("\n")}\n`;
 }

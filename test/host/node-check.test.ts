@@ -6,12 +6,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../../cli/doctor";
-import type { Check } from "../../cli/doctor-check";
-import type { Host } from "../../cli/doctor-host";
-import { checkNode, satisfies } from "../../cli/doctor-node";
-import { installFakes, type FakeMachine } from "./fakes/install";
-import { HEALTHY, makeRoot, type RootSpec } from "./fakes/root";
-import { captureIo } from "./io";
+import type { Check } from "../../host/check";
+import type { Host } from "../../host/host";
+import { checkNode, satisfies } from "../../host/node-check";
+import { installFakes, type FakeMachine } from "../cli/fakes/install";
+import { HEALTHY, makeRoot, type RootSpec } from "../cli/fakes/root";
+import { captureIo } from "../cli/io";
 
 const ENGINES = (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
 

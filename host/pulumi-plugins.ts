@@ -8,8 +8,8 @@
  * installs the version package-lock pins, so that field is the one place the versions come from.
  */
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { pass, warn, type Check } from "./doctor-check";
-import { which, type Host } from "./doctor-host";
+import { pass, warn, type Check } from "./check";
+import { which, type Host } from "./host";
 import { cliEnv } from "./pulumi-process";
 
 export interface PluginPin {

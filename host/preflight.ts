@@ -5,14 +5,13 @@
  * each step told through `say`.
  */
 import { DRIVER_FACTS, type DockerDriver } from "../docker";
-import { readKernelInventory } from "../host/kernel";
-import type { Io } from "./command";
-import type { Check } from "./doctor-check";
-import { checkDocker } from "./doctor-docker";
-import type { Host } from "./doctor-host";
-import { checkModule } from "./doctor-kernel";
-import { toolCheck } from "./doctor-tools";
-import { runChecks, type DoctorOptions } from "./doctor";
+import { readKernelInventory } from "./kernel";
+import type { Check } from "./check";
+import { checkDocker } from "./docker-check";
+import type { Host } from "./host";
+import { checkModule } from "./kernel-check";
+import { toolCheck } from "./tool-check";
+import { runChecks, type DoctorOptions } from "./lab-checks";
 import { ensureTools } from "./tools";
 import type { ToolName } from "../pins/tools";
 
@@ -81,16 +80,4 @@ export async function preflightTools(host: Host, tools: readonly ToolName[], say
     kindPath: byTool.kind?.path,
     pulumiPath: byTool.pulumi?.path,
   };
-}
-
-/**
- * Prints the outcome; true when the command may go on. With a failure only the failures are shown
- * (one line each): they are what stands in the way now.
- */
-export function reportPreflight(p: Preflight, io: Io, command: string): boolean {
-  for (const f of p.failures) io.stderr(`cnilab ${command}: missing prerequisite: ${f.message}. Fix: ${f.fix}\n`);
-  if (p.failures.length > 0) return false;
-  // Stderr, like every diagnostic: stdout stays the command's own output (a --json report parses).
-  for (const w of p.warnings) io.stderr(`cnilab ${command}: warning: ${w.message} (fix: ${w.fix})\n`);
-  return true;
 }

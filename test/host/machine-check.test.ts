@@ -8,8 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS, type Backend } from "../../backends";
-import { runChecks, type DoctorReport } from "../../cli/doctor";
-import { systemHost } from "../../cli/doctor-host";
+import { runChecks, type DoctorReport } from "../../host/lab-checks";
+import { systemHost } from "../../host/host";
 import { featurePresent, kernelFeatures, type FeatureEvidence, type KernelFeature } from "../../host/kernel";
 import { toolTarget } from "../../host/tool-install";
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./doctor-check";
+import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./check";
 
 /** The fields of package.json the CLI reads: its version (`--version`) and the Node it supports. */
 export interface PackageInfo {

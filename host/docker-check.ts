@@ -2,9 +2,9 @@
  * Docker: is the daemon reachable, and which cgroup version does it run containers under (kind's
  * node images for Kubernetes ≥ 1.35 need cgroup v2).
  */
-import { hostPathExists } from "../host/machine";
-import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./doctor-check";
-import { hostOs, which, type Host } from "./doctor-host";
+import { hostPathExists } from "./machine";
+import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./check";
+import { hostOs, which, type Host } from "./host";
 
 /** What `docker info` told us, for the checks that follow (cgroups, free disk on the data root). */
 export interface DockerInfo {

@@ -9,10 +9,10 @@
  */
 import { join } from "node:path";
 import { releasePlatform, type Platform, type ToolName } from "../pins/tools";
-import { assetUrl, installTool, SetupError, shelfPin, toolTarget } from "../host/tool-install";
-import { hostPath } from "../host/machine";
-import { compareVersions, formatVersion, parseVersion } from "./doctor-check";
-import { hostOs, isExecutable, which, type Host } from "./doctor-host";
+import { assetUrl, installTool, SetupError, shelfPin, toolTarget } from "./tool-install";
+import { hostPath } from "./machine";
+import { compareVersions, formatVersion, parseVersion } from "./check";
+import { hostOs, isExecutable, which, type Host } from "./host";
 
 export type Version = [number, number, number];
 export type Origin = "CNILAB_KIND" | "PATH" | "install" | "tools folder";

@@ -7,13 +7,13 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { statfs } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import type { MachineRoot } from "../host/machine";
-import { runProcess, type RunResult } from "../host/run";
-import { stateDir } from "../host/state";
-import type { ToolShelf } from "../host/tool-install";
-import { PROJECT_ROOT } from "./stack-arg";
+import type { MachineRoot } from "./machine";
+import { runProcess, type RunResult } from "./run";
+import { stateDir } from "./state";
+import type { ToolShelf } from "./tool-install";
+import { PROJECT_ROOT } from "./state";
 
-export type { RunResult } from "../host/run";
+export type { RunResult } from "./run";
 
 export interface DiskSpace {
   freeBytes: number;

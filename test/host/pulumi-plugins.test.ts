@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensurePlugins, type PluginPin } from "../../cli/pulumi-plugins";
+import { ensurePlugins, type PluginPin } from "../../host/pulumi-plugins";
 
 const PINS: PluginPin[] = [
   { name: "kubernetes", version: "4.34.2" },

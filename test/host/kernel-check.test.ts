@@ -2,10 +2,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { BACKENDS } from "../../backends";
-import type { Check } from "../../cli/doctor-check";
-import type { Host } from "../../cli/doctor-host";
-import { checkKernel } from "../../cli/doctor-kernel";
-import { makeRoot, type RootSpec } from "./fakes/root";
+import type { Check } from "../../host/check";
+import type { Host } from "../../host/host";
+import { checkKernel } from "../../host/kernel-check";
+import { makeRoot, type RootSpec } from "../cli/fakes/root";
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
