@@ -2,7 +2,7 @@ import { parseCommandArgs } from "./args";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BenchRun } from "../datapath/results";
-import { stateDir, STATE_DIR_HELP } from "../host/state";
+import { stateDir, STATE_DIR_HELP, STATE_FOLDERS } from "../host/state";
 import { renderHtml } from "../report/html";
 import { renderMarkdown } from "../report/markdown";
 import { buildComparison } from "../report/model";
@@ -89,10 +89,10 @@ export const compareCommand: Command = {
       for (const u of s.unreadable) io.stderr(`cnilab compare: ${s.stack}: unreadable ${u}\n`);
     }
     if (empty.length > 0) {
-      io.stderr(`cnilab compare: no saved results for ${empty.map((s) => s.stack).join(", ")} in ${join(root, "results")}; produce them with the commands above\n`);
+      io.stderr(`cnilab compare: no saved results for ${empty.map((s) => s.stack).join(", ")} in ${join(root, STATE_FOLDERS.results)}; produce them with the commands above\n`);
       return 2;
     }
-    const out = resolve(io.cwd, values.out ?? join(root, "compare"));
+    const out = resolve(io.cwd, values.out ?? join(root, STATE_FOLDERS.compare));
     mkdirSync(out, { recursive: true });
     const render: Record<CompareFormat, () => string> = {
       md: () => renderMarkdown(comparison),

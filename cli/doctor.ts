@@ -13,7 +13,8 @@ import { formatVersion } from "../host/check";
 import { systemHost, type Host } from "../host/host";
 import { DEFAULT_KUBERNETES_MINOR, DEFAULT_WORKERS, runChecks, runDockerChecks } from "../host/lab-checks";
 import { INOTIFY_MIN } from "../host/resources";
-import { KIND_FALLBACK_PATH, KIND_MIN_VERSION, PULUMI_MIN_VERSION } from "../host/tools";
+import { KIND_FALLBACK_PATH, KIND_MIN_VERSION } from "../host/kind";
+import { PULUMI_MIN_VERSION } from "../host/pulumi";
 import { painter } from "../host/colour";
 import { renderChecks, renderSetupPlan } from "./services/checks";
 

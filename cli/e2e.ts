@@ -6,7 +6,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BACKEND_FACTS } from "../backends";
-import { stateDir } from "../host/state";
+import { stateFolder } from "../host/state";
 import type { Spec } from "../labs";
 import { planLab } from "../plan";
 import { parseCommandArgs } from "./args";
@@ -14,6 +14,7 @@ import { UsageError, type Command, type Io } from "./command";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { renderChecks, reportPreflight } from "./services/checks";
 import { which } from "../host/host";
+import { kindExecutable } from "../host/kind";
 import type { Preflight } from "../host/preflight";
 import { downLab } from "./down";
 import { collectDiagnostics } from "./e2e-diagnostics";
@@ -64,7 +65,7 @@ Examples
 
 /** The state folder's e2e/ (.cnilab/e2e in the project by default); the e2e workflow uploads it. */
 export function defaultOutDir(root: string, env: NodeJS.ProcessEnv, cwd: string = root): string {
-  return join(stateDir(env, cwd, root), "e2e");
+  return stateFolder(env, cwd, "e2e", root);
 }
 
 interface E2eStack {
@@ -173,7 +174,7 @@ async function runStack({ ref, spec }: E2eStack, out: string, io: Io, deps: LabC
   if (phases.some((p) => p.status === "fail")) {
     const cluster = planLab(spec).kindConfig.name;
     say(`collecting diagnostics of kind cluster ${cluster} in ${dir}`);
-    const tools = { kind: pre.kindPath ?? "kind", docker: which(deps.host, "docker") ?? "docker", kubectl: which(deps.host, "kubectl") };
+    const tools = { kind: pre.kindPath ?? kindExecutable(deps.host.env), docker: which(deps.host, "docker") ?? "docker", kubectl: which(deps.host, "kubectl") };
     diagnostics = await collectDiagnostics(deps.host, tools, cluster, dir);
     say(`collected ${diagnostics.length} files (index.txt lists them)`);
   }

@@ -22,7 +22,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { stateDir } from "../host/state";
+import { stateDir, stateFolder, STATE_FOLDERS } from "../host/state";
 import { PROJECT_NAME } from "../host/identity";
 import { detached } from "../host/pulumi-process";
 import { settingsCopy, syncSettingsCopy } from "./stack-settings";
@@ -39,8 +39,8 @@ const automation = (): Automation => require("@pulumi/pulumi/automation") as Aut
  * PULUMI_CONFIG_PASSPHRASE_FILE), and keep using the same one for that stack.
  */
 export const DEFAULT_PASSPHRASE = "cnilab";
-/** The file backend's folder inside the state directory; Pulumi.yaml's `backend.url` names the same place. */
-export const BACKEND_SUBDIR = "state";
+/** The file backend's folder inside the state directory, as help texts name it. */
+export const BACKEND_SUBDIR = STATE_FOLDERS.backend;
 
 export interface LabWorkspaceOptions {
   /** The project root: Pulumi.yaml lives here and the Pulumi CLI runs here. */
@@ -60,7 +60,7 @@ type Places = Pick<LabWorkspaceOptions, "root" | "env" | "cwd">;
 
 /** The project's own file backend: <state>/state. */
 function defaultBackend(p: Places): string {
-  return `file://${join(stateDir(p.env, p.cwd, p.root), BACKEND_SUBDIR)}`;
+  return `file://${stateFolder(p.env, p.cwd, "backend", p.root)}`;
 }
 
 /** PULUMI_BACKEND_URL when the user set one, else the project's own file backend (CNILAB_STATE moves it). */

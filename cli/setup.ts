@@ -8,7 +8,9 @@ import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { formatVersion } from "../host/check";
 import { hostOs, isExecutable, systemHost, type Host } from "../host/host";
-import { describeUse, KIND_MIN_VERSION, locateTools, pinnedFetch, PULUMI_MIN_VERSION } from "../host/tools";
+import { describeUse, locateTools, pinnedFetch } from "../host/tools";
+import { KIND_MIN_VERSION } from "../host/kind";
+import { PULUMI_MIN_VERSION } from "../host/pulumi";
 
 export const SETUP_HELP = `Usage: cnilab setup [--dry-run]
 

@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { STATE_FOLDERS } from "../host/state";
 
 /** The settings keys Pulumi's secrets providers write (workspace.ProjectStack in sdk/go/common/workspace/project.go). */
 const SECRETS_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt"] as const;
@@ -34,7 +35,7 @@ export interface StackSettingsCopy {
 /** Where the copy of `stack`'s settings lives for the backend `url`. */
 export function settingsCopy(state: string, url: string, isDefaultBackend: boolean, stack: string): StackSettingsCopy {
   const key = isDefaultBackend ? "default" : createHash("sha256").update(url).digest("hex").slice(0, 12);
-  const projectDir = join(state, "stack-settings", key);
+  const projectDir = join(state, STATE_FOLDERS.settings, key);
   return { projectDir, file: join(projectDir, "stacks", `Pulumi.${stack}.yaml`) };
 }
 

@@ -30,8 +30,10 @@ export function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
 
+export type Version = [number, number, number];
+
 /** Semantic version triple from text such as "kind v0.27.0 go1.24.4" or "v3.190.0". */
-export function parseVersion(text: string): [number, number, number] | undefined {
+export function parseVersion(text: string): Version | undefined {
   const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }

@@ -6,14 +6,8 @@
  * and `down` decide from it what is whose (host/ownership.ts).
  */
 import { IDENTITY_LABELS, PROJECT_NAME } from "./identity";
+import { KIND_CLUSTER_LABEL } from "./kind";
 import type { RunResult } from "./run";
-
-/**
- * kind labels every node container with its cluster's name and finds clusters by that label alone:
- * `docker ps -a --filter label=io.x-k8s.kind.cluster --format '{{.Label "io.x-k8s.kind.cluster"}}'`
- * (kubernetes-sigs/kind pkg/cluster/internal/providers/docker/provider.go ListClusters, at 00ec5e91).
- */
-export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
 
 export interface HostNetwork {
   name: string;

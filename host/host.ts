@@ -9,7 +9,7 @@ import { statfs } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 import type { MachineRoot } from "./machine";
 import { runProcess, type RunResult } from "./run";
-import { stateDir } from "./state";
+import { stateFolder } from "./state";
 import type { ToolShelf } from "./tool-install";
 import { PROJECT_ROOT } from "./state";
 
@@ -43,18 +43,13 @@ export function systemHost(env: NodeJS.ProcessEnv, cwd: string, project: string 
     env,
     cwd,
     os: { platform: process.platform, arch: process.arch },
-    tools: { dir: toolsDir(project, env, cwd) },
+    tools: { dir: stateFolder(env, cwd, "tools", project) },
     run: (file, args, timeoutMs, extraEnv) => runProcess(file, args, { ...env, ...extraEnv }, timeoutMs),
     statfs: async (path) => {
       const s = await statfs(path);
       return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
     },
   };
-}
-
-/** The tools folder of a project: <state>/tools (host/state.ts stateDir: $CNILAB_STATE, else .cnilab). */
-export function toolsDir(project: string, env: NodeJS.ProcessEnv, cwd: string = project): string {
-  return join(stateDir(env, cwd, project), "tools");
 }
 
 /** The machine's OS and architecture, as Node names them. */

@@ -33,9 +33,41 @@ export function isInstalledPackage(root: string): boolean {
  */
 export function stateDir(env: NodeJS.ProcessEnv, cwd: string, root: string = PROJECT_ROOT): string {
   if (env.CNILAB_STATE) return resolve(cwd, env.CNILAB_STATE);
-  if (!isInstalledPackage(root)) return join(root, ".cnilab");
+  if (!isInstalledPackage(root)) return projectStateDir(root);
   const stateHome = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(env.HOME || homedir(), ".local", "state");
   return join(stateHome, "cnilab");
+}
+
+/**
+ * The project's own state folder, whatever CNILAB_STATE says: what the plan puts into a kind config
+ * (the registry mirrors' hosts.toml folder, plan/registry-mirrors.ts) must not move with the
+ * environment of whoever prints the plan.
+ */
+export function projectStateDir(root: string): string {
+  return join(root, ".cnilab");
+}
+
+/** What the state directory holds, one folder each. */
+export const STATE_FOLDERS = {
+  /** The Pulumi file backend; Pulumi.yaml's `backend.url` names the same place. */
+  backend: "state",
+  /** kind and the Pulumi CLI fetched by `cnilab setup`. */
+  tools: "tools",
+  /** Saved verify/perf/facts reports per stack, what `compare` reads. */
+  results: "results",
+  /** Copies of the stacks' settings that Pulumi may write to (cli/stack-settings.ts). */
+  settings: "stack-settings",
+  /** `cnilab e2e`'s summaries and per-stack folders. */
+  e2e: "e2e",
+  /** `cnilab compare`'s reports. */
+  compare: "compare",
+  /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
+  registryHosts: "registry-hosts",
+} as const;
+
+/** A folder of the state directory (stateDir), e.g. `stateFolder(env, cwd, "tools")`. */
+export function stateFolder(env: NodeJS.ProcessEnv, cwd: string, folder: keyof typeof STATE_FOLDERS, root: string = PROJECT_ROOT): string {
+  return join(stateDir(env, cwd, root), STATE_FOLDERS[folder]);
 }
 
 /** How help texts name the state directory. */

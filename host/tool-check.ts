@@ -7,7 +7,9 @@ import { TOOLS, type ToolName } from "../pins/tools";
 import { PROXY_HINT } from "./tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./check";
 import { hostOs, type Host } from "./host";
-import { describeUse, KIND_FALLBACK_PATH, locateTool, PULUMI_MIN_VERSION, type LocatedTool, type ToolFailure } from "./tools";
+import { describeUse, locateTool, type LocatedTool, type ToolFailure } from "./tools";
+import { KIND_FALLBACK_PATH } from "./kind";
+import { PULUMI_MIN_VERSION } from "./pulumi";
 
 /** A tool's check line, and the executable to run when one qualifies. */
 export interface ToolFinding {

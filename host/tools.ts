@@ -1,44 +1,30 @@
 /**
- * The one place that finds kind and the Pulumi CLI, for every command (doctor, setup, up, down,
- * verify, perf). A user's own install wins when its version is supported; else the pinned one in
- * the tools folder (`cnilab setup`); else the tool is missing, and `ensureTools` fetches it.
- *
- * kind:   $CNILAB_KIND (the user's explicit choice: used or refused, never passed over), kind on
- *         PATH, /opt/kind/usr/bin/kind (.ci/install-kind.sh), the tools folder.
- * Pulumi: pulumi on PATH, ~/.pulumi/bin/pulumi (get.pulumi.com's installer), the tools folder.
+ * Finds kind and the Pulumi CLI for every command (doctor, setup, up, down, verify, perf, e2e): the
+ * candidates and version rules of each are host/kind.ts's and host/pulumi.ts's. A user's own install
+ * wins when its version is supported; else the pinned one in the tools folder (`cnilab setup`); else
+ * the tool is missing, and `ensureTools` fetches it.
  */
 import { join } from "node:path";
 import { releasePlatform, type Platform, type ToolName } from "../pins/tools";
 import { assetUrl, installTool, SetupError, shelfPin, toolTarget } from "./tool-install";
-import { hostPath } from "./machine";
-import { compareVersions, formatVersion, parseVersion } from "./check";
+import { formatVersion, parseVersion, type Version } from "./check";
 import { hostOs, isExecutable, which, type Host } from "./host";
+import { KIND_ENV, kindInstall, unsupportedKind } from "./kind";
+import { pulumiInstall, unsupportedPulumi } from "./pulumi";
 
-export type Version = [number, number, number];
+export type { Version } from "./check";
 export type Origin = "CNILAB_KIND" | "PATH" | "install" | "tools folder";
 
-/** The oldest kind our kind config is exercised with (Debian trixie's kind, .ci/install-kind.sh). */
-export const KIND_MIN_VERSION: Version = [0, 27, 0];
-/** Where .ci/install-kind.sh unpacks Debian's kind. */
-export const KIND_FALLBACK_PATH = "/opt/kind/usr/bin/kind";
-/**
- * The oldest Pulumi CLI cnilab accepts: v3.181.0 runs refresh and destroy with an inline program
- * (`--client`; @pulumi/pulumi 3.270 automation/stack.js checkInlineSupport refuses an older CLI), and
- * cnilab runs every Pulumi operation inline (cli/pulumi.ts). It is also past v3.61.0, which made file
- * backends project-scoped (pulumi/pulumi#12173): cnilab's .cnilab/state uses that layout.
- */
-export const PULUMI_MIN_VERSION: Version = [3, 181, 0];
-/** @pulumi/pulumi 3.x's Automation API refuses another major version of the CLI (automation/cmd.js). */
-const PULUMI_MAJOR = 3;
 const VERSION_TIMEOUT_MS = 20_000;
 
 /** Why a found executable is not used, or undefined when its version is supported. */
-function unsupported(tool: ToolName, v: Version): string | undefined {
-  if (tool === "kind") {
-    return compareVersions(v, KIND_MIN_VERSION) < 0 ? `older than ${formatVersion(KIND_MIN_VERSION)}, the oldest cnilab's kind config is tested with` : undefined;
-  }
-  if (v[0] !== PULUMI_MAJOR) return `not a ${PULUMI_MAJOR}.x CLI, which the Automation API in @pulumi/pulumi ${PULUMI_MAJOR}.x needs`;
-  return compareVersions(v, PULUMI_MIN_VERSION) < 0 ? `older than ${formatVersion(PULUMI_MIN_VERSION)} (refresh and destroy with an inline program)` : undefined;
+const UNSUPPORTED: Readonly<Record<ToolName, (v: Version) => string | undefined>> = { kind: unsupportedKind, pulumi: unsupportedPulumi };
+
+/** The tool's own install location beside PATH and the tools folder. */
+function installed(host: Host, tool: ToolName): { path: string; shown: string } | undefined {
+  if (tool === "kind") return kindInstall(host);
+  const home = pulumiInstall(host.env);
+  return home ? { path: home, shown: home } : undefined;
 }
 
 export interface Candidate {
@@ -83,13 +69,8 @@ function candidates(host: Host, tool: ToolName): Candidate[] {
   const list: Candidate[] = [];
   const onPath = which(host, tool);
   if (onPath) list.push({ path: onPath, shown: onPath, origin: "PATH" });
-  if (tool === "kind") {
-    const opt = hostPath(host, KIND_FALLBACK_PATH);
-    if (isExecutable(opt)) list.push({ path: opt, shown: KIND_FALLBACK_PATH, origin: "install" });
-  } else if (host.env.HOME) {
-    const home = join(host.env.HOME, ".pulumi", "bin", "pulumi");
-    if (isExecutable(home)) list.push({ path: home, shown: home, origin: "install" });
-  }
+  const own = installed(host, tool);
+  if (own && isExecutable(own.path)) list.push({ ...own, origin: "install" });
   if (host.tools) {
     const target = toolTarget(host.tools, tool);
     if (isExecutable(target)) list.push({ path: target, shown: target, origin: "tools folder" });
@@ -108,12 +89,12 @@ async function versionOf(host: Host, path: string): Promise<Version | string> {
 
 export async function locateTool(host: Host, tool: ToolName): Promise<LocatedTool> {
   const located: LocatedTool = { tool, passedOver: [], fetch: pinnedFetch(host, tool) };
-  const explicit = tool === "kind" ? host.env.CNILAB_KIND : undefined;
+  const explicit = tool === "kind" ? host.env[KIND_ENV] : undefined;
   const list: Candidate[] = explicit ? [{ path: explicit, shown: explicit, origin: "CNILAB_KIND" }] : candidates(host, tool);
   if (explicit && !isExecutable(explicit)) return { ...located, refused: `CNILAB_KIND=${explicit} is not an executable file` };
   for (const c of list) {
     const v = await versionOf(host, c.path);
-    const why = typeof v === "string" ? v : unsupported(tool, v);
+    const why = typeof v === "string" ? v : UNSUPPORTED[tool](v);
     if (why === undefined) return { ...located, use: { ...c, version: v as Version } };
     if (explicit) return { ...located, refused: `CNILAB_KIND=${explicit}: ${typeof v === "string" ? v : `kind ${formatVersion(v)} is ${why}`}` };
     located.passedOver.push({ ...c, why: typeof v === "string" ? v : `${formatVersion(v)} is ${why}` });

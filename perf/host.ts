@@ -5,14 +5,13 @@
  * `kind` from $CNILAB_KIND, which cli/perf.ts sets to what the doctor's finder found.
  */
 import { cpus } from "node:os";
+import { KIND_CLUSTER_LABEL, kindExecutable } from "../host/kind";
 import { runProcess } from "../host/run";
 import type { NodeFootprint } from "../datapath/results";
 import { parseDockerStats } from "./docker-stats";
 import { parseLinks, parseRoutes, type ObservedDevice } from "./facts";
 
 const TIMEOUT_MS = 60_000;
-/** kind labels every node container with its cluster (kind pkg/cluster/constants, v0.30). */
-export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
 
 export interface HostTools {
   footprint(cluster: string): Promise<NodeFootprint[]>;
@@ -31,7 +30,7 @@ async function output(file: string, args: string[], env: NodeJS.ProcessEnv): Pro
 
 export function hostTools(env: NodeJS.ProcessEnv): HostTools {
   const docker = env.CNILAB_DOCKER || "docker";
-  const kind = env.CNILAB_KIND || "kind";
+  const kind = kindExecutable(env);
   const settle = async <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
   return {
     async footprint(cluster) {

@@ -16,6 +16,7 @@
  *   pkg/apis/config/v1alpha4/types.go Mount); the Pulumi program writes it before the cluster exists.
  */
 import * as path from "node:path";
+import { projectStateDir, STATE_FOLDERS } from "../host/state";
 import { mirrorEndpoints, type RegistryMirrors } from "../labs/stack-maps";
 
 /** Where containerd looks for hosts.toml once config_path points there; the mount's target. */
@@ -51,7 +52,7 @@ export function planRegistryMirrors(mirrors: RegistryMirrors, clusterName: strin
   const hosts = Object.keys(mirrors).sort();
   if (hosts.length === 0) return undefined;
   return {
-    hostDir: path.join(projectRoot, ".cnilab", "registry-hosts", clusterName),
+    hostDir: path.join(projectStateDir(projectRoot), STATE_FOLDERS.registryHosts, clusterName),
     files: hosts.map((host) => ({ host, toml: hostsToml(host, mirrorEndpoints(mirrors[host]!)) })),
   };
 }

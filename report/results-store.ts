@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { VerifyReport } from "../assertions/verify";
+import { STATE_FOLDERS } from "../host/state";
 import { BACKENDS, type Backend } from "../backends/types";
 import { BASELINE, summarizeBench, type BenchRun } from "../datapath/results";
 import type { ObservedFacts } from "../perf/facts";
@@ -34,7 +35,7 @@ export function resultsDir(root: string, stack: string): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || stack === "." || stack === "..") {
     throw new Error(`'${stack}' is not a stack name (letters, digits, '_', '.', '-')`);
   }
-  return join(root, "results", stack);
+  return join(root, STATE_FOLDERS.results, stack);
 }
 
 export function resultFile(root: string, stack: string, kind: ResultKind): string {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BACKEND_SUBDIR, backendUrl, labEnv } from "../../cli/pulumi";
 import { settingsCopy, syncSettingsCopy } from "../../cli/stack-settings";
-import { PROJECT_ROOT, stateDir, userDir } from "../../host/state";
+import { projectStateDir, PROJECT_ROOT, stateDir, stateFolder, userDir } from "../../host/state";
 import { REPO_ROOT } from "./fakes/install";
 
 describe("the state directory and the user's directory", () => {
@@ -28,6 +28,17 @@ describe("the state directory and the user's directory", () => {
     expect(stateDir({ HOME: "/home/u" }, "/tmp", installed)).toBe("/home/u/.local/state/cnilab");
     expect(stateDir({ HOME: "/home/u", XDG_STATE_HOME: "/xdg/state" }, "/tmp", installed)).toBe("/xdg/state/cnilab");
     expect(stateDir({ HOME: "/home/u", CNILAB_STATE: "/s" }, "/tmp", installed)).toBe("/s");
+  });
+
+  it("each thing in the state directory has its folder there, so CNILAB_STATE moves them together", () => {
+    expect(stateFolder({}, "/home/u", "tools", "/p")).toBe("/p/.cnilab/tools");
+    expect(stateFolder({ CNILAB_STATE: "st" }, "/home/u", "tools", "/p")).toBe("/home/u/st/tools");
+    expect(stateFolder({ CNILAB_STATE: "/s" }, "/home/u", "e2e", "/p")).toBe("/s/e2e");
+    expect(stateFolder({ CNILAB_STATE: "/s" }, "/home/u", "backend", "/p")).toBe("/s/state");
+  });
+
+  it("what a plan names (the registry mirrors' folder) stays in the project's own .cnilab, whatever CNILAB_STATE says", () => {
+    expect(projectStateDir("/p")).toBe("/p/.cnilab");
   });
 
   it("relative paths mean INIT_CWD under `npm run` (npm runs scripts in the package root)", () => {
