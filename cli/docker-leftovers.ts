@@ -11,7 +11,7 @@ import { networkOwnerText } from "../host/ownership";
 import { identityText } from "../host/identity";
 import type { Host } from "../host/host";
 import { preflightDockerDown } from "../host/preflight";
-import type { DownTarget } from "./down";
+import type { DownTarget } from "./services/teardown";
 
 const TOOL_TIMEOUT_MS = 5 * 60_000;
 /** The label the Docker-only lab puts on its parent bridge network (docker/plan.ts). */

@@ -9,7 +9,7 @@ import { createdResources } from "../plan/resources";
 import { expectedText } from "../verdict/judge";
 import { addressOf, routeOf } from "../verdict/render";
 import { columns } from "./docker-report";
-import type { PlanSection } from "./plan";
+import type { PlanSection } from "./services/plan-sections";
 import type { StackRef } from "./stack-arg";
 
 export interface DockerPlanView {

@@ -8,7 +8,7 @@ import { dockerResourceCount, planDocker } from "./docker-plan";
 import { RESULTS_OUTPUT, showDockerResults } from "./docker-report";
 import { preflightDockerUp } from "../host/preflight";
 import type { StackRef } from "./stack-arg";
-import type { UpTarget } from "./up";
+import type { UpTarget } from "./services/deploy";
 import { pluginsFor } from "../host/pulumi-plugins";
 
 export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {

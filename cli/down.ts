@@ -6,24 +6,12 @@
  * a name is left alone and named. A destroy that failed is retried once, refreshing the state first.
  * A stack file that no longer validates does not stop it: it says what it could not read.
  */
-import { isDockerLab } from "../docker";
-import { kindClusters, readDockerView } from "../host/docker-view";
-import { clusterOwnerText, ownedBy, recordedNames, type Recorded } from "../host/ownership";
-import { identityText } from "../host/identity";
-import { planLab } from "../plan";
-import type { Spec } from "../labs";
-import { hostDocker } from "./claims";
+import { BACKEND_SUBDIR } from "./pulumi";
 import type { Command, Io } from "./command";
-import type { Host } from "../host/host";
-import { Leftovers, dockerDown, type Found } from "./docker-leftovers";
-import { preflightDown, type Preflight, type Say } from "../host/preflight";
-import { reportPreflight } from "./services/checks";
-import { Progress } from "./progress";
-import { BACKEND_SUBDIR, backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "./pulumi";
-import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "./interrupt";
-import { readLabStack, type LabStack, type StackRef, type UnreadableStack } from "./stack-arg";
-import { defaultDeps, parseLabArgs, type LabCommandDeps } from "./up";
-import { labWorkspace } from "./deps";
+import { defaultDeps, type LabCommandDeps } from "./deps";
+import { parseLabArgs } from "./services/lab-args";
+import { downLab } from "./services/teardown";
+import { readLabStack } from "./stack-arg";
 
 export const DOWN_HELP = `Usage: cnilab down <stack> [--force]
 
@@ -62,158 +50,9 @@ Examples
   cnilab down docker-macvlan
 `;
 
-/** What `down` does differently for a kind-cluster lab and a Docker-only lab. */
-export interface DownTarget {
-  /** The checks `down` cannot do without (fetching a missing tool first, told through `say`). */
-  preflight(host: Host, say: Say): Promise<Preflight>;
-  /** Removes what of the stack is still there (`found.owned`) and names what is someone else's. */
-  removeLeftovers(left: Leftovers, pre: Preflight, found: Found): Promise<void>;
-}
-
 export async function runDown(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref, flags } = parseLabArgs("down", argv, io, deps.root, { force: { type: "boolean" } });
   return downLab(ref, await readLabStack(ref), io, deps, { force: flags.force === true });
-}
-
-/**
- * Everything of the lab stack removed, as DOWN_HELP says; the exit code. A stack file that does not
- * validate (`UnreadableStack`) is said and does not stop it.
- */
-export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
-  const target = downTarget(ref, lab, io);
-  const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
-  progress.step("checking prerequisites");
-  const pre = await target.preflight(deps.host, (line) => progress.line(line));
-  if (!reportPreflight(pre, io, "down")) {
-    progress.finish();
-    return 2;
-  }
-  const opts = labWorkspace(ref.name, deps, pre);
-  const url = backendUrl(opts);
-  const report: string[] = [];
-  const ctrlC = onCtrlC(io, "down", { what: `'cnilab down ${ref.name}' finishes the job`, ...deps.interrupt });
-  try {
-    progress.step(`selecting stack ${ref.name} in ${url}`);
-    const stack = await openLabStack(opts, false);
-    let failure: unknown;
-    // Read before the destroy empties it: what the state recorded is the stack's, whatever its labels.
-    const deployment = await exportedDeployment(stack?.stack);
-    const recorded = recordedNames(deployment);
-    const count = recordedResources(deployment);
-    if (!stack) {
-      report.push(`Pulumi: no stack ${ref.name} in ${url}, nothing recorded to destroy.`);
-    } else {
-      if (options.force) await stack.stack.cancel().catch(() => undefined);
-      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
-      failure = await destroy(stack, progress, false, count, ctrlC);
-      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
-      if (failure && isLockedError(failure)) {
-        progress.finish();
-        io.stderr(
-          `cnilab down: stack ${ref.name} is locked by another update. If no other up/down of it is running ` +
-            `(an up was killed), run 'cnilab down ${ref.name} --force'.\n`,
-        );
-        return 1;
-      }
-      if (!failure) report.push(`Pulumi: destroyed stack ${ref.name} (${progress.resourcesDone} resources).`);
-    }
-    progress.step("removing leftovers");
-    const leftovers = new Leftovers(deps.host);
-    await target.removeLeftovers(leftovers, pre, await findOwned(ref.name, deps.host, recorded));
-    report.push(...leftovers.lines);
-    if (stack && failure) {
-      progress.step(`destroying ${ref.name} again, refreshing its state first`);
-      failure = await destroy(stack, progress, true, count, ctrlC);
-      if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
-      if (failure) {
-        const lines = pulumiFailure(failure, progress.errors);
-        report.push(`Pulumi: destroying stack ${ref.name} failed:`, ...lines.map((l) => `  ${l}`));
-      } else {
-        report.push(`Pulumi: destroyed stack ${ref.name} on the second attempt (${progress.resourcesDone} resources).`);
-      }
-    }
-    progress.finish();
-    io.stdout(`\n${report.join("\n")}\nDone in ${progress.elapsed()}.\n`);
-    return failure || !leftovers.ok ? 1 : 0;
-  } catch (err) {
-    progress.finish();
-    if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
-    io.stderr(`cnilab down: ${ref.name}: ${pulumiFailure(err, progress.errors).join("\n  ")}\n`);
-    return 1;
-  } finally {
-    ctrlC.dispose();
-  }
-}
-
-function cancelled(io: Io, stack: string, progress: Progress): number {
-  progress.finish();
-  io.stderr(`cnilab down: ${stack}: cancelled after ${progress.elapsed()}; Pulumi stopped cleanly and recorded what is left. 'cnilab down ${stack}' finishes the job.\n`);
-  return INTERRUPTED_EXIT;
-}
-
-/** The destroy's error, or undefined when it succeeded. */
-async function destroy(lab: OpenedStack, progress: Progress, refresh: boolean, resources: number, ctrlC: Interruptible): Promise<unknown> {
-  const { stack } = lab;
-  progress.step(`destroying stack ${stack.name}${refresh ? " (refresh first)" : ""}`, resources);
-  try {
-    await stack.destroy({ onEvent: progress.onEvent, refresh, signal: ctrlC.signal, configFile: lab.configFile });
-    return undefined;
-  } catch (err) {
-    return err;
-  }
-}
-
-/** `pulumi stack export`'s deployment; undefined without a stack or when it cannot be read. */
-async function exportedDeployment(stack: OpenedStack["stack"] | undefined): Promise<unknown> {
-  try {
-    return stack ? (await stack.exportStack()).deployment : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resources in the stack's state, counted as the progress counts them. */
-function recordedResources(deployment: unknown): number {
-  const resources = (deployment as { resources?: { custom?: boolean; type: string }[] } | undefined)?.resources ?? [];
-  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
-}
-
-/**
- * How to take the stack down: by its lab's kind; a stack file that does not validate is said and
- * does not stop `down` (the kind then comes from its `cnilab:lab` if readable, else a kind lab).
- */
-function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): DownTarget {
-  if (lab.kind === "docker") return dockerDown(lab.spec);
-  if (lab.kind === "cluster") return clusterDown(lab.spec);
-  io.stderr(
-    `cnilab down: ${lab.message}\n` +
-      `cnilab down: going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
-  );
-  const named = lab.raw?.lab;
-  return typeof named === "string" && isDockerLab(named) ? dockerDown(undefined) : clusterDown(undefined);
-}
-
-async function findOwned(stack: string, host: Host, recorded: Recorded): Promise<Found> {
-  const view = await readDockerView(hostDocker(host));
-  return { stack, view, owned: ownedBy(stack, view, recorded) };
-}
-
-/** A kind lab: Docker, kind and Pulumi; the stack's kind clusters, then its Docker networks. */
-function clusterDown(spec: Spec | undefined): DownTarget {
-  const plan = spec ? planLab(spec) : undefined;
-  const expected = plan?.kindConfig.name;
-  return {
-    preflight: preflightDown,
-    removeLeftovers: async (left, pre, found) => {
-      for (const c of found.owned.clusters) await left.remove(`kind cluster ${c}`, pre.kindPath!, ["delete", "cluster", "--name", c]);
-      if (expected !== undefined && !found.owned.clusters.includes(expected)) {
-        if (!kindClusters(found.view).includes(expected)) left.lines.push(`No kind cluster ${expected} left.`);
-        else left.lines.push(`kind cluster ${expected} exists but is not this stack's (${clusterOwnerText(expected, found.view)}): left alone.`);
-      }
-      // The cluster's nodes are gone now, so Docker lets the network go.
-      await left.networks(found, found.owned.networks, plan ? [plan.network.name] : []);
-    },
-  };
 }
 
 export const downCommand: Command = {

@@ -16,14 +16,14 @@ import { renderChecks, reportPreflight } from "./services/checks";
 import { which } from "../host/host";
 import { kindExecutable } from "../host/kind";
 import type { Preflight } from "../host/preflight";
-import { downLab } from "./down";
+import { downLab } from "./services/teardown";
 import { collectDiagnostics } from "./e2e-diagnostics";
 import { E2E_PHASES, PHASE_MILESTONES, timed, UP_PHASES, UpPhaseClock, type PhaseResult } from "./e2e-phases";
 import { renderSummaryJson, renderSummaryMarkdown, type E2eSummary, type StackRun } from "./e2e-summary";
 import { Progress } from "./progress";
 import { listStacks, loadLabStackOrReport, resolveStack, type StackRef } from "./stack-arg";
-import { deployLab, upTarget } from "./up";
-import { showVerifyFromOutputs } from "./verify";
+import { deployLab, upTarget } from "./services/deploy";
+import { showVerifyFromOutputs } from "./services/verify-report";
 
 export const E2E_HELP = `Usage: cnilab e2e [stack…] [--keep] [--out DIR]
 

@@ -3,43 +3,23 @@
  * The text is a list of sections; a new part of the plan (the probe plan, say) is one more entry
  * in PLAN_SECTIONS.
  */
-import { parseCommandArgs } from "./args";
 import { stringify } from "yaml";
 import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
-import { planCharts, planImages, planLab, type LabPlan } from "../plan";
+import { planCharts, planImages, planLab } from "../plan";
 import { chartFacts } from "../pins/chart-facts";
 import { readinessSteps } from "../plan/readiness";
-import { createdResources, labResources } from "../plan/resources";
-import { UsageError, type Command, type Io } from "./command";
 import type { DockerSpec } from "../docker";
-import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
-import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
-import { hostDocker, machineProblems, reportCollisions, stackFileProblems } from "./claims";
-import { systemHost, which, type Host } from "../host/host";
 import { DockerViewError } from "../host/docker-view";
+import { systemHost, which, type Host } from "../host/host";
+import { parseCommandArgs } from "./args";
+import { hostDocker, machineProblems, reportCollisions, stackFileProblems } from "./claims";
+import { UsageError, type Command, type Io } from "./command";
+import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
+import { plannedObjects, plannedResourceCount } from "./services/plan-counts";
+import { renderSections, type PlanSection, type PlanView } from "./services/plan-sections";
+import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 
-export interface PlanView {
-  ref: StackRef;
-  spec: Spec;
-  plan: LabPlan;
-}
-
-/** A titled part of the printed plan; `V` is what it reads (a kind-cluster plan by default). */
-export interface PlanSection<V = PlanView> {
-  title: string;
-  lines(view: V): string[];
-}
-
-/** Every Kubernetes object the stack applies from the plan, in the order the lab creates them. */
-export function plannedObjects(plan: LabPlan): K8sObject[] {
-  return [...plan.cni.objects, ...plan.readiness, ...plan.namespaces, ...plan.workloads, ...plan.policies, ...plan.healthObjects];
-}
-
-/** The resources the lab registers with Pulumi, components and providers aside (plan/resources.ts). */
-export function plannedResourceCount(plan: LabPlan): number {
-  return createdResources(labResources(plan)).length;
-}
 
 const yes = (b: boolean) => (b ? "yes" : "no");
 const indent = (text: string) => text.trimEnd().split("\n").map((l) => `  ${l}`);
@@ -143,10 +123,6 @@ const probes: PlanSection = {
 
 /** The sections of `cnilab plan`, in order. */
 export const PLAN_SECTIONS: readonly PlanSection[] = [summary, backend, kindConfig, cni, objects, probes];
-
-export function renderSections<V>(view: V, sections: readonly PlanSection<V>[]): string {
-  return sections.map((s) => [`${s.title}:`, ...s.lines(view)].join("\n")).join("\n\n") + "\n";
-}
 
 export function renderPlan(view: PlanView, sections: readonly PlanSection[] = PLAN_SECTIONS): string {
   return renderSections(view, sections);

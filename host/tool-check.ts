@@ -3,7 +3,7 @@
  * location, the tools folder, or missing), at which version, and what `cnilab setup` would fetch.
  */
 import { KIND_VERSION } from "../pins";
-import { TOOLS, type ToolName } from "../pins/tools";
+import type { ToolName } from "../pins/tools";
 import { PROXY_HINT } from "./tool-install";
 import { compareVersions, fail, formatVersion, parseVersion, pass, warn, type Check } from "./check";
 import { hostOs, type Host } from "./host";

@@ -6,7 +6,8 @@
  *   text at the bottom; then backends, policy, labs, host, assertions, plan; components, the lab
  *   kinds and the CLI on top);
  * - pins/ is a leaf: it imports nothing of ours outside itself, and no other file writes an image digest;
- * - the CLI imports no component (it runs program.ts, whose output types live in plan/ and docker/).
+ * - the CLI imports no component (it runs program.ts, whose output types live in plan/ and docker/);
+ * - CLI commands share services (cli/services/, host/), never each other.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -70,6 +71,9 @@ function folderCycles(graph: ReadonlyMap<string, ReadonlyMap<string, readonly st
   return cycles;
 }
 
+/** A command module is one that exports a `Command` (cli/command.ts); cli/commands.ts lists them. */
+const COMMAND_EXPORT = /^export const \w+Command: Command\b/m;
+
 describe("layout", () => {
   it("no production file imports anything under test/", () => {
     const testDir = join(ROOT, "test") + sep;
@@ -105,6 +109,18 @@ describe("layout", () => {
     expect(cli.length).toBeGreaterThan(10);
     const components = cli.flatMap((file) => importsOf(file).filter((t) => folderOf(t) === "components").map((t) => `${relative(ROOT, file)} imports ${relative(ROOT, t)}`));
     expect(components).toEqual([]);
+  });
+
+  it("no module imports a command module but cli/commands.ts, which lists them", () => {
+    const files = productionFiles(ROOT);
+    const commands = new Set(files.filter((f) => COMMAND_EXPORT.test(readFileSync(f, "utf8"))).map((f) => f.replace(/\.ts$/, "")));
+    // Every command registered in cli/commands.ts is found by its export, so the check covers them all.
+    expect(commands.size).toBeGreaterThanOrEqual(12);
+    const registry = join(ROOT, "cli", "commands.ts");
+    const offenders = files
+      .filter((f) => f !== registry)
+      .flatMap((file) => importsOf(file).filter((t) => commands.has(t)).map((t) => `${relative(ROOT, file)} imports the command ${relative(ROOT, t)}`));
+    expect(offenders).toEqual([]);
   });
 
   it("pins/ imports nothing of ours outside itself", () => {

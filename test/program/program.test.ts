@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { plannedResourceCount } from "../../cli/plan";
+import { plannedResourceCount } from "../../cli/services/plan-counts";
 import { labResources } from "../../plan/resources";
 import { readStackFile, type Spec } from "../../labs";
 import { planLab } from "../../plan";

@@ -4,7 +4,7 @@
  * lab file and the components, not from plan/resources.ts; `plan` and `up` count the same list.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { plannedResourceCount } from "../../cli/plan";
+import { plannedResourceCount } from "../../cli/services/plan-counts";
 import { createdResources, labResources } from "../../plan/resources";
 import { planLab } from "../../plan";
 import { asPlanned, byName, runLabStack, type StackRun } from "./run-stack";
