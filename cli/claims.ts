@@ -6,12 +6,12 @@ import type { Stack as PulumiStack } from "@pulumi/pulumi/automation";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { planDockerLab, type DockerSpec } from "../docker";
-import { formatProblem, type SpecProblem } from "../labs/errors";
+import { InputError } from "../input/error";
+import type { SpecProblem } from "../labs/errors";
 import { parseStack, readStackFile } from "../labs/stack";
 import { readDockerView, type DockerRun, type DockerView } from "../host/docker-view";
 import { clusterClaim, fileCollisions, hostCollisions, type Claim } from "../host/collisions";
 import { NOTHING_RECORDED, recordedNames, type Recorded } from "../host/ownership";
-import type { Io } from "./command";
 import type { Host } from "../host/host";
 import { listStacks, STACKS_DIR, type LabStack } from "./stack-arg";
 
@@ -75,9 +75,7 @@ export async function recordedOf(stack: PulumiStack | undefined): Promise<Record
   }
 }
 
-/** Prints the collisions; true when there were none. */
-export function reportCollisions(problems: readonly SpecProblem[], io: Io, command: string, source: string): boolean {
-  if (problems.length === 0) return true;
-  io.stderr(`cnilab ${command}: ${source} collides with another lab:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join("")}`);
-  return false;
+/** Collisions are bad input: the stack file claims what another lab has. Throws them all at once. */
+export function refuseCollisions(problems: readonly SpecProblem[], source: string): void {
+  if (problems.length > 0) throw new InputError(problems, `${source} collides with another lab`);
 }

@@ -1,4 +1,5 @@
 import { parseCommandArgs } from "./args";
+import { exitCode } from "./exit";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BenchRun } from "../datapath/results";
@@ -90,7 +91,7 @@ export const compareCommand: Command = {
     }
     if (empty.length > 0) {
       io.stderr(`cnilab compare: no saved results for ${empty.map((s) => s.stack).join(", ")} in ${join(root, STATE_FOLDERS.results)}; produce them with the commands above\n`);
-      return 2;
+      return exitCode("not-up");
     }
     const out = resolve(io.cwd, values.out ?? join(root, STATE_FOLDERS.compare));
     mkdirSync(out, { recursive: true });
@@ -104,6 +105,6 @@ export const compareCommand: Command = {
       writeFileSync(file, render[format]());
       io.stdout(`${file}\n`);
     }
-    return 0;
+    return exitCode("ok");
   },
 };

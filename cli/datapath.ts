@@ -1,4 +1,5 @@
 import { parseCommandArgs } from "./args";
+import { exitCode } from "./exit";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BACKEND_FACTS } from "../backends";
@@ -97,7 +98,7 @@ export const datapathCommand: Command = {
     // explain reads a lab that is not up from its plan, which needs no privilege.
     if (verb !== "explain" && process.getuid?.() !== 0) {
       io.stderr(`cnilab datapath ${verb}: needs root (it creates network namespaces, veth pairs, bridges and iptables rules); run it as root, e.g. with sudo\n`);
-      return 2;
+      return exitCode("missing-prerequisite");
     }
     const dir = stateDir(io.env, io.cwd);
     switch (verb as Verb) {
@@ -136,7 +137,7 @@ async function down(backends: Backend[], dir: string, io: Io): Promise<number> {
     const removed = await labDown(b, dir);
     io.stdout(`${b ?? "all datapath labs"}: removed ${removed.length} namespaces\n`);
   }
-  return 0;
+  return exitCode("ok");
 }
 
 /** The running lab's shape: its recorded options, else the node namespaces that exist. */
@@ -156,7 +157,7 @@ async function probe(backends: Backend[], dir: string, io: Io): Promise<number> 
     const topo = await runningTopology(backend, dir);
     if (!topo) {
       io.stderr(`cnilab datapath probe: ${backend} is not up (run: cnilab datapath up ${backend})\n`);
-      return 2;
+      return exitCode("not-up");
     }
     const report = await runLabProbes(BACKEND_FACTS[backend], topo);
     io.stdout(formatProbeReport(backend, report, painter(io.colour)));
@@ -173,21 +174,21 @@ async function explain(backends: Backend[], lab: LabOptions, dir: string, io: Io
     const topo = await runningTopology(backend, dir);
     if (topo && process.getuid?.() !== 0) {
       io.stderr(`cnilab datapath explain: ${backend} is up; reading its namespaces needs root (run it as root, e.g. with sudo)\n`);
-      return 2;
+      return exitCode("missing-prerequisite");
     }
     if (!topo) io.stderr(`cnilab datapath explain: ${backend} is not up; explaining it from the plan\n`);
     const sections = topo ? await gatherSections(facts, topo) : plannedSections(facts, planDatapathLab(facts, lab));
     columns.push({ title: topo ? backend : `${backend} (plan)`, sections });
   }
   io.stdout(`${sideBySide(columns)}\n`);
-  return 0;
+  return exitCode("ok");
 }
 
 async function bench(backends: readonly Backend[], lab: LabOptions, values: { reps?: string; duration?: string; warmup?: string; json?: string }, dir: string, io: Io): Promise<number> {
   const missing = await missingTools();
   if (missing.length > 0) {
     io.stderr(`cnilab datapath bench: missing ${missing.join(", ")} (Debian: apt-get install -y ${missing.join(" ")})\n`);
-    return 2;
+    return exitCode("missing-prerequisite");
   }
   const result = await runBench(backends, {
     lab,
@@ -203,5 +204,5 @@ async function bench(backends: readonly Backend[], lab: LabOptions, values: { re
   io.stdout(markdownTable(result.summary));
   for (const s of result.skipped) io.stdout(`skipped ${s.backend}: ${s.reason}\n`);
   io.stdout(`JSON: ${file}\n`);
-  return 0;
+  return exitCode("ok");
 }

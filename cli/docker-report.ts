@@ -2,6 +2,7 @@
  * A Docker-only lab's `results` stack output (docker/report.ts: every probe, the outcome the driver's
  * facts expect and the one the assertion container saw), printed as `up` ends and by `verify`.
  */
+import { matched } from "./exit";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { renderDockerReport, type DockerLabReport } from "../docker";
 import { painter } from "../host/colour";
@@ -34,5 +35,5 @@ export function showDockerResults(stack: string, outputs: OutputMap, io: Io, jso
   const report = dockerResults(stack, outputs);
   if (typeof report === "string") return report;
   io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : renderDockerReport(stack, report, painter(io.colour)));
-  return asExpected(report.counts) ? 0 : 1;
+  return matched(asExpected(report.counts));
 }

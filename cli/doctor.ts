@@ -3,6 +3,7 @@
  * fix. The same checks guard `up` and `down` (`preflight`), so a missing prerequisite stops them
  * with one line before anything is created.
  */
+import { exitCode } from "./exit";
 import { parseCommandArgs } from "./args";
 import { BACKENDS, type Backend } from "../backends";
 import { DOCKER_DRIVERS, type DockerDriver } from "../docker";
@@ -93,7 +94,7 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
     const scope = "driver" in target ? `Docker-only lab, ${target.driver} driver (no kind cluster)` : `${values.backend ?? "all backends"}, 1 control plane + ${DEFAULT_WORKERS} workers`;
     io.stdout(`cnilab doctor — ${scope}\n\n${renderChecks(report.checks, painter(io.colour))}\n${renderSetupPlan(host, report.tools)}`);
   }
-  return report.checks.some((c) => c.status === "fail") ? 1 : 0;
+  return exitCode(report.checks.some((c) => c.status === "fail") ? "mismatch" : "ok");
 }
 
 export const doctorCommand: Command = {

@@ -3,6 +3,7 @@
  * through the very services those commands use, timing each phase and, when one fails, collecting
  * what a person needs before the lab is removed. Ends with a summary table (Markdown and JSON).
  */
+import { exitCode } from "./exit";
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BACKEND_FACTS } from "../backends";
@@ -21,7 +22,7 @@ import { collectDiagnostics } from "./e2e-diagnostics";
 import { E2E_PHASES, PHASE_MILESTONES, timed, UP_PHASES, UpPhaseClock, type PhaseResult } from "./e2e-phases";
 import { renderSummaryJson, renderSummaryMarkdown, type E2eSummary, type StackRun } from "./e2e-summary";
 import { Progress } from "./progress";
-import { listStacks, loadLabStackOrReport, resolveStack, type StackRef } from "./stack-arg";
+import { listStacks, loadLabStack, resolveStack, type StackRef } from "./stack-arg";
 import { deployLab, upTarget } from "./services/deploy";
 import { showVerifyFromOutputs } from "./services/verify-report";
 
@@ -95,7 +96,7 @@ export async function runE2e(argv: string[], io: Io, deps: LabCommandDeps = defa
     writeFileSync(join(out, "summary.json"), renderSummaryJson(summary));
   }
   io.stdout(`\n${renderSummaryMarkdown(summary)}\nWritten: ${join(out, "summary.md")}, ${join(out, "summary.json")}\n`);
-  return summary.ok ? 0 : 1;
+  return exitCode(summary.ok ? "ok" : "failed");
 }
 
 /** Every stack named (or every cluster stack), validated before anything runs; exit 2 on a bad one. */
@@ -105,8 +106,7 @@ async function loadStacks(names: string[], io: Io, deps: LabCommandDeps): Promis
   for (const name of all ? listStacks(deps.root) : [...new Set(names)]) {
     const ref = resolveStack(name, deps.root, io.cwd);
     if (!ref.inStacksDir) throw new UsageError(`e2e runs stacks from stacks/ by name; '${name}' is a file outside it`);
-    const lab = await loadLabStackOrReport(ref, io, "e2e");
-    if (typeof lab === "number") return lab;
+    const lab = await loadLabStack(ref);
     if (lab.kind === "cluster") stacks.push({ ref, spec: lab.spec });
     else if (!all) throw new UsageError(`${ref.name} is a Docker-only stack; e2e runs the kind-cluster stacks`);
   }

@@ -11,6 +11,7 @@ import { parseIpAddr, parseIpRoute } from "../ip/iproute2";
 import { beforeNode, podView, type PodView } from "../pod-net/pod";
 import { podExplanationJson, renderPodExplanation } from "../pod-net/render";
 import type { Io } from "./command";
+import { exitCode } from "./exit";
 import type { PodCluster } from "./explain-cluster";
 import { readOnNode } from "./explain-node";
 import { reason } from "./explain-shared";
@@ -45,7 +46,7 @@ function inPodNetns(s: SandboxDetail): string[] | undefined {
 }
 
 export async function runExplainPod(t: PodTarget, cluster: PodCluster, io: Io): Promise<number> {
-  const fail = (message: string) => (io.stderr(`cnilab explain: ${message}\n`), 2);
+  const fail = (message: string) => (io.stderr(`cnilab explain: ${message}\n`), exitCode("not-up"));
   const { namespace, name } = t.ref;
   let pod;
   try {
@@ -108,5 +109,5 @@ async function readAndExplain(t: PodTarget, pod: PodView, node: string, cluster:
   };
   const explained = explainPod(pod, node, BACKEND_FACTS[t.backend].datapath.podAttachment, readings);
   io.stdout(t.json ? podExplanationJson(explained) : renderPodExplanation(explained));
-  return explained.problems.length > 0 ? 1 : 0;
+  return exitCode(explained.problems.length > 0 ? "mismatch" : "ok");
 }

@@ -14,7 +14,8 @@ import { UsageError, type Command, type Io } from "./command";
 import { readOnNode } from "./explain-node";
 import { runExplainPod } from "./explain-pod";
 import { defaultCluster, parseObjectRef, reason, type ExplainDeps } from "./explain-shared";
-import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
+import { exitCode } from "./exit";
+import { loadClusterSpec, PROJECT_ROOT, resolveStack } from "./stack-arg";
 
 export const EXPLAIN_HELP = `Usage: cnilab explain service <stack> <namespace/name> [--node NODE] [--kubeconfig FILE] [--json]
        cnilab explain pod <stack> <namespace/name> [--kubeconfig FILE] [--json]
@@ -88,18 +89,17 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
   if (verb === "pod" && values.node !== undefined) throw new UsageError(`--node '${values.node}' is for explain service: a pod is read on the node it runs on`);
   const ref = parseObjectRef(objectArg, verb === "pod" ? "Pod" : "Service");
   const stack = resolveStack(stackArg, deps.root, io.cwd);
-  const spec = await loadStackSpecOrReport(stack, io, "explain");
-  if (typeof spec === "number") return spec;
+  const spec = await loadClusterSpec(stack, "explain");
   const s = spec.stack;
   if (verb === "pod") {
     const cluster = await deps.cluster(s.clusterName, values.kubeconfig, io);
-    if (typeof cluster === "string") return (io.stderr(`cnilab explain: ${cluster}\n`), 2);
+    if (typeof cluster === "string") return (io.stderr(`cnilab explain: ${cluster}\n`), exitCode("not-up"));
     return runExplainPod({ stackName: stack.name, clusterName: s.clusterName, backend: s.backend, ref, json: values.json === true }, cluster, io);
   }
   const nodes = planNodes(s.clusterName, s.workers).map((n) => n.name);
   const node = values.node ?? nodes.find((n) => !n.endsWith("-control-plane")) ?? nodes[0]!;
   if (!nodes.includes(node)) throw new UsageError(`--node '${node}' is not a node of ${stack.source}${didYouMean(node, nodes)}; its nodes: ${nodes.join(", ")}`);
-  const fail = (message: string) => (io.stderr(`cnilab explain: ${message}\n`), 2);
+  const fail = (message: string) => (io.stderr(`cnilab explain: ${message}\n`), exitCode("not-up"));
 
   const cluster = await deps.cluster(s.clusterName, values.kubeconfig, io);
   if (typeof cluster === "string") return fail(cluster);
@@ -120,13 +120,13 @@ export async function runExplain(argv: string[], io: Io, deps: ExplainDeps = { r
   const none = unprogrammed(view);
   if (none) {
     io.stdout(`Service ${ref.namespace}/${ref.name}: ${none}\n`);
-    return 0;
+    return exitCode("ok");
   }
   const rules = await readOnNode(cluster, node, NODE_COMMANDS[s.kubeProxyMode]);
   if (!rules.ok) return fail(`cannot read kube-proxy's ${s.kubeProxyMode} rules on node ${node}: ${rules.why}`);
   const explained = explainService(view, s.kubeProxyMode, node, rules.source, rules.output);
   io.stdout(values.json ? explanationJson(explained) : renderExplanation(explained));
-  return hasProblems(explained) ? 1 : 0;
+  return exitCode(hasProblems(explained) ? "mismatch" : "ok");
 }
 
 export const explainCommand: Command = {

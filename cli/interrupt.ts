@@ -4,9 +4,8 @@
  */
 import type { Io } from "./command";
 import { interruptRunning } from "../host/pulumi-process";
+import { exitCode } from "./exit";
 
-/** The conventional exit status after SIGINT (128 + 2). */
-export const INTERRUPTED_EXIT = 130;
 
 export interface Interruptible {
   /** Passed to the Automation API as `signal`: aborted on the first Ctrl-C. */
@@ -46,7 +45,7 @@ export function onCtrlC(io: Io, command: string, opts: InterruptOptions): Interr
       `\ncnilab ${command}: second Ctrl-C: stopping now${interrupted > 0 ? " (Pulumi terminates without recording what is in flight)" : ""}. ` +
         `If the stack is locked afterwards: cnilab down <stack> --force.\n`,
     );
-    exit(INTERRUPTED_EXIT);
+    exit(exitCode("interrupted"));
   };
   signals.on("SIGINT", handler);
   return {

@@ -1,7 +1,7 @@
 import { didYouMean } from "../labs/errors";
 import type { Command, Io } from "./command";
-import { UsageError } from "./command";
 import { COMMANDS } from "./commands";
+import { exitCode, runToExit } from "./exit";
 import { packageInfo } from "../host/node-check";
 import { userDir } from "../host/state";
 import { wantsColour } from "../host/colour";
@@ -14,12 +14,12 @@ export function version(): string {
 /** An unknown command named with the closest one and the list. */
 function unknownCommand(name: string, io: Io): number {
   io.stderr(`cnilab: unknown command '${name}'${didYouMean(name, COMMANDS.map((c) => c.name))}; commands: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
-  return 2;
+  return exitCode("usage");
 }
 
 function printHelp(command: Command, io: Io): number {
   io.stdout(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
-  return 0;
+  return exitCode("ok");
 }
 
 export function topLevelHelp(): string {
@@ -41,7 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout(`cnilab ${version()}\n`);
-    return 0;
+    return exitCode("ok");
   }
   if (name === "help" && rest.length > 0) {
     const about = COMMANDS.find((c) => c.name === rest[0]);
@@ -49,23 +49,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(topLevelHelp());
-    return name === undefined ? 2 : 0;
+    return exitCode(name === undefined ? "usage" : "ok");
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) return unknownCommand(name, io);
   if (rest.includes("--help") || rest.includes("-h")) return printHelp(command, io);
-  try {
-    return await command.run(rest, io);
-  } catch (err) {
-    // Every node:util parseArgs failure (unknown option, missing value, unexpected positional) is usage.
-    if (err instanceof UsageError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_")) {
-      io.stderr(`cnilab ${name}: ${(err as Error).message}\n(see 'cnilab ${name} --help')\n`);
-      return 2;
-    }
-    // Anything else is still this command's failure: one line with its prefix, never a stack trace.
-    io.stderr(`cnilab ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  return runToExit(name, io, () => command.run(rest, io));
 }
 
 /** The process's own streams and environment; relative paths mean the user's directory (userDir). */
@@ -85,7 +74,7 @@ export function runProcessMain(): void {
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`cnilab: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+      process.exit(exitCode("failed"));
     },
   );
 }

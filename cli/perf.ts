@@ -1,4 +1,5 @@
 import { parseCommandArgs } from "./args";
+import { exitCode } from "./exit";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { markdownTable } from "../datapath/results";
@@ -10,7 +11,7 @@ import { PERF_SETTINGS } from "../perf/settings";
 import { saveFacts, savePerfRun } from "../report/results-store";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
-import { loadStackSpecOrReport, PROJECT_ROOT, resolveStack } from "./stack-arg";
+import { loadClusterSpec, PROJECT_ROOT, resolveStack } from "./stack-arg";
 import { systemHost } from "../host/host";
 import { locateTool } from "../host/tools";
 
@@ -57,18 +58,17 @@ export const perfCommand: Command = {
     const timeout = values.timeout ?? "300";
     if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new UsageError(`--timeout must be a positive number of seconds, got "${timeout}"`);
     const ref = resolveStack(positionals[0], PROJECT_ROOT, io.cwd);
-    const spec = await loadStackSpecOrReport(ref, io, "perf");
-    if (typeof spec === "number") return spec;
+    const spec = await loadClusterSpec(ref, "perf");
     const s = spec.stack;
     if (s.workers < 2) {
       io.stderr(`cnilab perf: ${ref.source} has ${s.workers} worker(s); the measurement needs 2 (same-node and cross-node pairs): set cnilab:workers to 2\n`);
-      return 2;
+      return exitCode("invalid-input");
     }
     // kind as every command finds it (the tools folder included), handed on the way `up` hands it to the program.
     const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
     const host = hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env);
     const kubeconfig = await readKubeconfig(values.kubeconfig, s.clusterName, io, host.kubeconfig);
-    if (kubeconfig === undefined) return 2;
+    if (kubeconfig === undefined) return exitCode("not-up");
     const workers = planNodes(s.clusterName, s.workers).filter((n) => n.role === "worker");
     const settings = values.quick ? PERF_SETTINGS.quick : PERF_SETTINGS.full;
     let result;
@@ -90,14 +90,14 @@ export const perfCommand: Command = {
       });
     } catch (err) {
       io.stderr(`cnilab perf: ${(err as Error).message.split("\n")[0]} (is the lab up? cnilab up ${ref.name})\n`);
-      return 2;
+      return exitCode("not-up");
     }
     const root = stateDir(io.env, io.cwd);
     const files = [savePerfRun(root, ref.name, result.run), saveFacts(root, ref.name, result.facts)];
     io.stdout(markdownTable(result.run.summary));
     for (const p of result.problems) io.stdout(`problem: ${p}\n`);
     io.stdout(`saved: ${files.join(", ")}\n`);
-    return result.problems.length > 0 ? 1 : 0;
+    return exitCode(result.problems.length > 0 ? "failed" : "ok");
   },
 };
 

@@ -13,12 +13,13 @@ import type { DockerSpec } from "../docker";
 import { DockerViewError } from "../host/docker-view";
 import { systemHost, which, type Host } from "../host/host";
 import { parseCommandArgs } from "./args";
-import { hostDocker, machineProblems, reportCollisions, stackFileProblems } from "./claims";
+import { hostDocker, machineProblems, refuseCollisions, stackFileProblems } from "./claims";
 import { UsageError, type Command, type Io } from "./command";
+import { exitCode } from "./exit";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
 import { plannedObjects, plannedResourceCount } from "./services/plan-counts";
 import { renderSections, type PlanSection, type PlanView } from "./services/plan-sections";
-import { loadLabStackOrReport, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
+import { loadLabStack, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
 
 
 const yes = (b: boolean) => (b ? "yes" : "no");
@@ -173,18 +174,17 @@ export async function runPlanCommand(argv: string[], io: Io, root = PROJECT_ROOT
   });
   if (positionals.length > 1) throw new UsageError(`expected one <stack>, got ${positionals.length}: ${positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], root, io.cwd);
-  const stack = await loadLabStackOrReport(ref, io, "plan");
-  if (typeof stack === "number") return stack;
-  if (!(await noCollisions(stack, io, root, host))) return 2;
+  const stack = await loadLabStack(ref);
+  await refuseAnyCollision(stack, root, host);
   io.stdout(stack.kind === "docker" ? dockerPlanOutput(ref, stack.spec, values) : clusterPlanOutput(ref, stack.spec, values));
-  return 0;
+  return exitCode("ok");
 }
 
 /**
  * Another stack file sharing the cluster name or node subnet always stops the plan; what exists on
  * the machine is checked when Docker is there to ask (plan itself needs no Docker).
  */
-async function noCollisions(lab: LabStack, io: Io, root: string, host: Host): Promise<boolean> {
+async function refuseAnyCollision(lab: LabStack, root: string, host: Host): Promise<void> {
   const source = lab.spec.stack.source;
   const problems = stackFileProblems(lab, root);
   if (problems.length === 0 && which(host, "docker")) {
@@ -195,7 +195,7 @@ async function noCollisions(lab: LabStack, io: Io, root: string, host: Host): Pr
       // The daemon is down or unreachable: nothing of Docker's can collide now; up checks again.
     }
   }
-  return reportCollisions(problems, io, "plan", source);
+  refuseCollisions(problems, source);
 }
 
 interface PlanFlags {

@@ -2,6 +2,7 @@
  * `cnilab policy matrix`: the reachability engine over Kubernetes objects in files. A stable
  * interface other tools script against: the json shape and the exit codes are part of it.
  */
+import { exitCode } from "./exit";
 import { parseCommandArgs } from "./args";
 import {
   evaluatePolicies,
@@ -138,7 +139,7 @@ async function runPolicy(argv: string[], io: Io): Promise<number> {
   noteMissingNamedPorts(matrix, io);
   if (output === "table") io.stdout(renderTruthTables(matrix));
   else for (const chunk of matrixJson(matrix, { reasons: values.reasons })) io.stdout(chunk);
-  return 0;
+  return exitCode("ok");
 }
 
 function parsePortArg(text: string): PortQuery {
@@ -181,5 +182,5 @@ function noteMissingNamedPorts(matrix: PolicyMatrix, io: Io): void {
 
 function fail(io: Io, problems: readonly string[]): number {
   io.stderr(`cnilab policy matrix: ${problems.length === 1 ? problems[0] : `invalid input:\n  ${problems.join("\n  ")}`}\n`);
-  return 2;
+  return exitCode("invalid-input");
 }

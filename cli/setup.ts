@@ -2,6 +2,7 @@
  * `cnilab setup [--dry-run]`: the pinned kind and Pulumi CLI for this machine into the tools folder,
  * each verified against its pinned sha256 — so a machine with Docker and Node needs nothing else.
  */
+import { exitCode } from "./exit";
 import { PLATFORMS, TOOL_NAMES, TOOLS } from "../pins/tools";
 import { installTool, PROXY_HINT, SetupError } from "../host/tool-install";
 import { parseCommandArgs } from "./args";
@@ -48,7 +49,7 @@ export async function runSetup(argv: string[], io: Io, host: Host = systemHost(i
   if (!host.tools || fetches.some((f) => !f.fetch)) {
     const os = hostOs(host);
     io.stderr(`cnilab setup: no kind and Pulumi builds are pinned for ${os.platform}/${os.arch} (pinned: ${PLATFORMS.join(", ")}); install kind ${TOOLS.kind.version} and the Pulumi CLI yourself, see \`cnilab doctor\`\n`);
-    return 2;
+    return exitCode("missing-prerequisite");
   }
   if (values["dry-run"]) {
     io.stdout(`cnilab setup --dry-run: ${fetches[0]!.fetch!.platform}, into ${host.tools.dir}; nothing is fetched\n`);
@@ -56,7 +57,7 @@ export async function runSetup(argv: string[], io: Io, host: Host = systemHost(i
       const f = fetch!;
       io.stdout(`\n${tool.padEnd(7)} ${f.version}\n  url     ${f.url}\n  sha256  ${f.sha256}\n  target  ${f.target} (${isExecutable(f.target) ? "installed" : "not installed"})\n`);
     }
-    return 0;
+    return exitCode("ok");
   }
   const say = (line: string) => io.stdout(`${line}\n`);
   for (const { tool, fetch } of fetches) {
@@ -70,7 +71,7 @@ export async function runSetup(argv: string[], io: Io, host: Host = systemHost(i
     } catch (err) {
       if (!(err instanceof SetupError)) throw err;
       io.stderr(`cnilab setup: ${err.message}${err.reason === "download" ? ` (${PROXY_HINT})` : ""}\n`);
-      return 2;
+      return exitCode("missing-prerequisite");
     }
   }
   const located = await locateTools(host, TOOL_NAMES);
@@ -80,10 +81,10 @@ export async function runSetup(argv: string[], io: Io, host: Host = systemHost(i
     else if (l.refused) say(`cnilab cannot use ${tool}: ${l.refused}`);
     else {
       io.stderr(`cnilab setup: the installed ${tool} does not run: ${l.passedOver.map((p) => `${p.shown}: ${p.why}`).join("; ")}\n`);
-      return 2;
+      return exitCode("missing-prerequisite");
     }
   }
-  return 0;
+  return exitCode("ok");
 }
 
 export const setupCommand: Command = {

@@ -4,12 +4,13 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
-import { formatProblem, loadSpec, readStackFile, SpecError, type Spec } from "../labs";
+import { loadSpec, readStackFile, type Spec } from "../labs";
+import { InputError } from "../input/error";
 import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
 import { isDockerLab, loadDockerSpec, planDockerLab, type DockerSpec } from "../docker";
 import { didYouMean, fileProblem } from "../labs/errors";
 import { planLab } from "../plan";
-import { UsageError, type Io } from "./command";
+import { UsageError } from "./command";
 
 export { PROJECT_ROOT } from "../host/state";
 /** Pulumi.yaml's `stackConfigDir`. */
@@ -72,12 +73,15 @@ export type LabStack = { kind: "cluster"; spec: Spec } | { kind: "docker"; spec:
 /** A stack file that does not give a lab: what is wrong, and its raw settings if they could be read. */
 export interface UnreadableStack {
   kind: "unreadable";
-  /** One line, or a first line and the problems indented below it. */
-  message: string;
+  /** Every problem, under a headline naming the file when there are several. */
+  error: InputError;
   raw?: Record<string, unknown>;
 }
 
-/** The validated stack, or why there is none (every problem of a SpecError on its own line). */
+/**
+ * The validated stack, or why there is none (every problem of the lab's InputError on its own line).
+ * `down` goes on without a valid stack, so this returns what the others throw (loadLabStack).
+ */
 export async function readLabStack(ref: StackRef): Promise<LabStack | UnreadableStack> {
   let raw: Record<string, unknown>;
   try {
@@ -85,7 +89,7 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
   } catch (err) {
     // A file-system failure in words (a directory, no permission); a YAML error with its first line.
     const why = (err as Error).name === "YAMLParseError" ? `is not valid YAML: ${(err as Error).message.split("\n")[0]}` : fileProblem(err);
-    return { kind: "unreadable", message: `the stack file ${ref.source} ${why}` };
+    return { kind: "unreadable", error: new InputError([{ source: ref.source, path: "", message: `the stack file ${why}` }]) };
   }
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
@@ -99,24 +103,27 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
     planLab(spec);
     return { kind: "cluster", spec };
   } catch (err) {
-    if (!(err instanceof SpecError)) throw err;
-    return { kind: "unreadable", message: `${ref.source} is not a valid lab stack:\n${err.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`, raw };
+    if (!(err instanceof InputError)) throw err;
+    return { kind: "unreadable", error: new InputError(err.problems, `${ref.source} is not a valid lab stack`), raw };
   }
 }
 
-/** The validated stack, or the exit code after printing why there is none: exit 2. */
-export async function loadLabStackOrReport(ref: StackRef, io: Io, command: string): Promise<LabStack | number> {
+/** The validated stack; its InputError when it does not validate (the CLI prints it, exit 2). */
+export async function loadLabStack(ref: StackRef): Promise<LabStack> {
   const lab = await readLabStack(ref);
-  if (lab.kind !== "unreadable") return lab;
-  io.stderr(`cnilab ${command}: ${lab.message}\n`);
-  return 2;
+  if (lab.kind === "unreadable") throw lab.error;
+  return lab;
 }
 
-/** For commands that work on kind clusters only: a Docker-only stack is named as such, exit 2. */
-export async function loadStackSpecOrReport(ref: StackRef, io: Io, command: string): Promise<Spec | number> {
-  const stack = await loadLabStackOrReport(ref, io, command);
-  if (typeof stack === "number") return stack;
+/** For commands that work on kind clusters only: a Docker-only stack is bad input for them. */
+export async function loadClusterSpec(ref: StackRef, command: string): Promise<Spec> {
+  const stack = await loadLabStack(ref);
   if (stack.kind === "cluster") return stack.spec;
-  io.stderr(`cnilab ${command}: ${ref.source} is a Docker-only lab (lab '${stack.spec.lab.name}', no Kubernetes); cnilab ${command} works on the kind-cluster stacks\n`);
-  return 2;
+  throw new InputError([
+    {
+      source: ref.source,
+      path: "cnilab:lab",
+      message: `a Docker-only lab (lab '${stack.spec.lab.name}', no Kubernetes); cnilab ${command} works on the kind-cluster stacks`,
+    },
+  ]);
 }

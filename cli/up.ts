@@ -3,6 +3,7 @@
  * Automation API with progress, and print what came up. Re-running it is safe: Pulumi compares with
  * the recorded state and changes only what differs.
  */
+import { exitCode } from "./exit";
 import type { Command, Io } from "./command";
 import { STATE_DIR_HELP } from "../host/state";
 import { defaultDeps, type LabCommandDeps } from "./deps";
@@ -10,9 +11,9 @@ import { BACKEND_SUBDIR, DEFAULT_PASSPHRASE } from "./pulumi";
 import { reportPreflight } from "./services/checks";
 import { deployLab, noMachineCollisions, upTarget } from "./services/deploy";
 import { parseLabArgs } from "./services/lab-args";
-import { reportCollisions, stackFileProblems } from "./claims";
+import { refuseCollisions, stackFileProblems } from "./claims";
 import { Progress } from "./progress";
-import { loadLabStackOrReport } from "./stack-arg";
+import { loadLabStack } from "./stack-arg";
 
 export type { LabCommandDeps } from "./deps";
 
@@ -73,9 +74,8 @@ Examples
 
 export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref } = parseLabArgs("up", argv, io, deps.root);
-  const lab = await loadLabStackOrReport(ref, io, "up");
-  if (typeof lab === "number") return lab;
-  if (!reportCollisions(stackFileProblems(lab, deps.root), io, "up", ref.source)) return 2;
+  const lab = await loadLabStack(ref);
+  refuseCollisions(stackFileProblems(lab, deps.root), ref.source);
   const target = upTarget(ref, lab, io, deps);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
@@ -83,16 +83,16 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   const pre = await target.preflight(deps.host, (line) => progress.line(line));
   if (!reportPreflight(pre, io, "up")) {
     progress.finish();
-    return 2;
+    return exitCode("missing-prerequisite");
   }
-  if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return 2;
+  if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return exitCode("missing-prerequisite");
   const deployed = await deployLab(ref, target, pre, progress, io, deps);
   if (typeof deployed === "number") return deployed;
   // The lab proves itself: its assertions ran during the update; show what they found.
   const verified = await target.verify(deployed);
   if (typeof verified === "string") {
     io.stdout(`verify: ${verified}\n`);
-    return 0;
+    return exitCode("ok");
   }
   return verified;
 }

@@ -3,6 +3,7 @@
  * with its expected outcome, explains each mismatch, and saves the report for `cnilab compare`.
  * `up` ends with the same table (showVerify).
  */
+import { exitCode } from "./exit";
 import { BACKEND_FACTS } from "../backends";
 import { STATE_DIR_HELP } from "../host/state";
 import { toolCheck } from "../host/tool-check";
@@ -14,7 +15,7 @@ import { showDockerResults } from "./docker-report";
 import { openLabStack } from "./pulumi";
 import { reportPreflight } from "./services/checks";
 import { showVerifyFromOutputs } from "./services/verify-report";
-import { loadLabStackOrReport, resolveStack } from "./stack-arg";
+import { loadLabStack, resolveStack } from "./stack-arg";
 
 export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
 
@@ -52,8 +53,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   });
   if (positionals.length !== 1) throw new UsageError(`expected one <stack>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], deps.root, io.cwd);
-  const lab = await loadLabStackOrReport(ref, io, "verify");
-  if (typeof lab === "number") return lab;
+  const lab = await loadLabStack(ref);
   const json = values.json === true;
   if (lab.kind === "docker" && values.junit !== undefined) {
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
@@ -61,11 +61,11 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
   const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`cnilab verify: ${line}\n`));
   const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
-  if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return 2;
+  if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return exitCode("missing-prerequisite");
   const opened = await openLabStack(labWorkspace(ref.name, deps, { pulumiPath: pulumi.path }), false);
   if (!opened) {
     io.stderr(`cnilab verify: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
-    return 2;
+    return exitCode("not-up");
   }
   const outputs = await opened.stack.outputs();
   const verified =
@@ -74,7 +74,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
       : await showVerifyFromOutputs(ref.name, BACKEND_FACTS[lab.spec.stack.backend], outputs, io, deps, { json, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
   if (typeof verified === "string") {
     io.stderr(`cnilab verify: ${verified}\n`);
-    return 2;
+    return exitCode("not-up");
   }
   return verified;
 }

@@ -3,6 +3,7 @@
  * Docker-only lab (UpTarget), the machine checked for another lab's cluster or network, and
  * `pulumi up` with progress, plugins and Ctrl-C.
  */
+import { exitCode } from "../exit";
 import type { EngineEvent, OutputMap } from "@pulumi/pulumi/automation";
 import type { Spec } from "../../labs";
 import { kubernetesMinor } from "../../labs/stack";
@@ -11,11 +12,11 @@ import type { Host } from "../../host/host";
 import { DEFAULT_KUBERNETES_MINOR } from "../../host/lab-checks";
 import { preflightUp, type Preflight, type Say } from "../../host/preflight";
 import { ensurePlugins, installCommand, pluginsFor, type PluginPin } from "../../host/pulumi-plugins";
-import { hostDocker, machineProblems, recordedOf, reportCollisions } from "../claims";
+import { hostDocker, machineProblems, recordedOf, refuseCollisions } from "../claims";
 import type { Io } from "../command";
 import { labWorkspace, type LabCommandDeps } from "../deps";
 import { dockerUp } from "../docker-up";
-import { INTERRUPTED_EXIT, onCtrlC } from "../interrupt";
+import { onCtrlC } from "../interrupt";
 import { renderOutputs } from "../outputs";
 import { plannedResourceCount } from "./plan-counts";
 import { Progress } from "../progress";
@@ -72,7 +73,7 @@ export async function deployLab(
         `cnilab up: missing prerequisite: the Pulumi plugin ${plugins.failed.name} v${plugins.failed.version} is not installed and could not be installed ` +
           `(offline?): ${plugins.message}. Fix: when online, run '${installCommand(plugins.failed)}' (or copy ~/.pulumi/plugins from a machine that has it), then 'cnilab up ${ref.name}' again.\n`,
       );
-      return 2;
+      return exitCode("missing-prerequisite");
     }
     if (plugins.installed.length > 0) io.stdout(`Installed Pulumi plugins: ${plugins.installed.map((p) => `${p.name} v${p.version}`).join(", ")}.\n`);
     // Without a refresh Pulumi diffs against its state and finds nothing to do. The refresh drops the
@@ -98,7 +99,7 @@ export async function deployLab(
         `cnilab up: ${ref.name}: cancelled after ${progress.elapsed()}. Pulumi stopped cleanly and recorded what it made; ` +
           `'cnilab up ${ref.name}' goes on from there, 'cnilab down ${ref.name}' removes it.\n`,
       );
-      return INTERRUPTED_EXIT;
+      return exitCode("interrupted");
     }
     const lines = pulumiFailure(err, progress.errors);
     const why = (await target.explainFailure?.(pre.kindPath)) ?? [];
@@ -107,7 +108,7 @@ export async function deployLab(
         (why.length > 0 ? `cnilab up: the CNI readiness Job stopped here:\n${why.map((l) => `  ${l}\n`).join("")}` : "") +
         `cnilab up: what was created stays: fix the cause and run 'cnilab up ${ref.name}' again, or remove it all with 'cnilab down ${ref.name}'.\n`,
     );
-    return 1;
+    return exitCode("failed");
   } finally {
     ctrlC.dispose();
   }
@@ -127,16 +128,17 @@ export async function deployLab(
 export async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Preflight, progress: Progress, io: Io, deps: LabCommandDeps): Promise<boolean> {
   progress.step("checking the machine for a cluster or network of another lab");
   const opts = labWorkspace(ref.name, deps, pre);
+  let collisions;
   try {
-    const collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
-    if (collisions.length === 0) return true;
-    progress.finish();
-    return reportCollisions(collisions, io, "up", ref.source);
+    collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
   } catch (err) {
     progress.finish();
     io.stderr(`cnilab up: ${ref.name}: cannot check the machine for other labs: ${pulumiFailure(err, []).join("\n  ")}\n`);
     return false;
   }
+  if (collisions.length > 0) progress.finish();
+  refuseCollisions(collisions, ref.source);
+  return true;
 }
 
 /** What `up` builds for the stack's kind of lab. */

@@ -3,6 +3,7 @@
  * is still on the machine and is its own (host/ownership.ts), then a second destroy after a failed
  * first. A stack file that does not validate does not stop it.
  */
+import { exitCode } from "../exit";
 import { isDockerLab } from "../../docker";
 import type { Spec } from "../../labs";
 import { planLab } from "../../plan";
@@ -15,7 +16,7 @@ import { hostDocker } from "../claims";
 import type { Io } from "../command";
 import { labWorkspace, type LabCommandDeps } from "../deps";
 import { Leftovers, dockerDown, type Found } from "../docker-leftovers";
-import { INTERRUPTED_EXIT, onCtrlC, type Interruptible } from "../interrupt";
+import { onCtrlC, type Interruptible } from "../interrupt";
 import { Progress } from "../progress";
 import { backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "../pulumi";
 import type { LabStack, StackRef, UnreadableStack } from "../stack-arg";
@@ -40,7 +41,7 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
   const pre = await target.preflight(deps.host, (line) => progress.line(line));
   if (!reportPreflight(pre, io, "down")) {
     progress.finish();
-    return 2;
+    return exitCode("missing-prerequisite");
   }
   const opts = labWorkspace(ref.name, deps, pre);
   const url = backendUrl(opts);
@@ -67,7 +68,7 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
           `cnilab down: stack ${ref.name} is locked by another update. If no other up/down of it is running ` +
             `(an up was killed), run 'cnilab down ${ref.name} --force'.\n`,
         );
-        return 1;
+        return exitCode("failed");
       }
       if (!failure) report.push(`Pulumi: destroyed stack ${ref.name} (${progress.resourcesDone} resources).`);
     }
@@ -88,12 +89,12 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
     }
     progress.finish();
     io.stdout(`\n${report.join("\n")}\nDone in ${progress.elapsed()}.\n`);
-    return failure || !leftovers.ok ? 1 : 0;
+    return exitCode(failure || !leftovers.ok ? "failed" : "ok");
   } catch (err) {
     progress.finish();
     if (ctrlC.interrupted) return cancelled(io, ref.name, progress);
     io.stderr(`cnilab down: ${ref.name}: ${pulumiFailure(err, progress.errors).join("\n  ")}\n`);
-    return 1;
+    return exitCode("failed");
   } finally {
     ctrlC.dispose();
   }
@@ -102,7 +103,7 @@ export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io
 function cancelled(io: Io, stack: string, progress: Progress): number {
   progress.finish();
   io.stderr(`cnilab down: ${stack}: cancelled after ${progress.elapsed()}; Pulumi stopped cleanly and recorded what is left. 'cnilab down ${stack}' finishes the job.\n`);
-  return INTERRUPTED_EXIT;
+  return exitCode("interrupted");
 }
 
 /** The destroy's error, or undefined when it succeeded. */
@@ -140,7 +141,7 @@ function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): Dow
   if (lab.kind === "docker") return dockerDown(lab.spec);
   if (lab.kind === "cluster") return clusterDown(lab.spec);
   io.stderr(
-    `cnilab down: ${lab.message}\n` +
+    `cnilab down: ${lab.error.message}\n` +
       `cnilab down: going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
   );
   const named = lab.raw?.lab;

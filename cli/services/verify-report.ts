@@ -16,6 +16,7 @@ import { painter } from "../../host/colour";
 import { stateDir } from "../../host/state";
 import { saveVerifyReport } from "../../report/results-store";
 import type { Io } from "../command";
+import { matched } from "../exit";
 import type { LabCommandDeps } from "../deps";
 import { readJobLogs, type JobLogs } from "../job-logs";
 
@@ -48,8 +49,8 @@ export function showVerify(report: VerifyReport, io: Io, root: string, options: 
     writeFileSync(file, renderJUnit(report.stack, report.probes));
     if (!options.json) io.stdout(`JUnit: ${file}\n`);
   }
-  // 1 on any mismatch or error; skips are not failures.
-  return asExpected(report.counts) ? 0 : 1;
+  // A mismatch or an error fails; skips are not failures.
+  return matched(asExpected(report.counts));
 }
 
 /** verifyFromOutputs, then showVerify: the exit code, or why there is no report. */

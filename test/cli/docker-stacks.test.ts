@@ -6,10 +6,10 @@
  */
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UsageError } from "../../cli/command";
 import { dockerResourceCount, planDocker } from "../../cli/docker-plan";
 import { runDown } from "../../cli/down";
 import { main } from "../../cli/main";
+import { runToExit } from "../../cli/exit";
 import { runPlanCommand } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runVerify } from "../../cli/verify";
@@ -102,7 +102,7 @@ describe("cnilab plan <docker stack>", () => {
     const io = captureIo({}, ROOT);
     expect(await main(["perf", "docker-macvlan"], io)).toBe(2);
     expect(io.err()).toBe(
-      "cnilab perf: stacks/Pulumi.docker-macvlan.yaml is a Docker-only lab (lab 'docker-drivers', no Kubernetes); cnilab perf works on the kind-cluster stacks\n",
+      "cnilab perf: stacks/Pulumi.docker-macvlan.yaml: cnilab:lab: a Docker-only lab (lab 'docker-drivers', no Kubernetes); cnilab perf works on the kind-cluster stacks\n",
     );
   });
 });
@@ -146,7 +146,8 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
   let deps: LabCommandDeps;
   const run = async (fn: typeof runUp, argv: string[]) => {
     const io = captureIo(m.env, m.dir);
-    const code = await fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } });
+    // Through the CLI's edge, as main runs a command: what it throws becomes its exit code and message.
+    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } }));
     return { code, out: io.out(), err: io.err() };
   };
   const pulumiCalls = (): Call[] => m.calls("pulumi").filter((c) => c.argv[0] !== "version");
@@ -211,7 +212,9 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
     const ok = await run(runVerify, [STACK]);
     expect(ok.code).toBe(0);
     expect(ok.out.startsWith(`cnilab verify ${STACK} (Docker-only lab docker-drivers, driver macvlan)\nparent: the lab made its own parent`)).toBe(true);
-    await expect(run(runVerify, [STACK, "--junit", "x.xml"])).rejects.toThrow(UsageError);
+    const junit = await run(runVerify, [STACK, "--junit", "x.xml"]);
+    expect(junit.code).toBe(2);
+    expect(junit.err).toBe("cnilab verify: --junit is for kind-cluster stacks; docker-macvlan is a Docker-only lab (its report: --json)\n(see 'cnilab verify --help')\n");
   });
 
   it("down: destroy, then the leftover containers and networks carrying the stack's labels (others left alone), no kind; idempotent", async () => {

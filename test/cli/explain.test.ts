@@ -124,7 +124,7 @@ describe("cnilab explain service", () => {
     expect(await usage("service", "kindnet", "Default/echo")).toEqual([2, "cnilab explain: <namespace/name> 'Default/echo': the namespace 'Default' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending alphanumeric)"]);
     expect(await usage("service", "kindnet", "a/b/c")).toEqual([2, "cnilab explain: <namespace/name> 'a/b/c' is not a Service reference: expected namespace/name, e.g. kube-system/kube-dns"]);
     expect(await usage("service", "kindnet", "default/echo", "--node", "cnilab-kindnet-worker9")).toEqual([2, "cnilab explain: --node 'cnilab-kindnet-worker9' is not a node of stacks/Pulumi.kindnet.yaml (did you mean 'cnilab-kindnet-worker'?); its nodes: cnilab-kindnet-control-plane, cnilab-kindnet-worker, cnilab-kindnet-worker2"]);
-    expect(await usage("service", "docker-bridge", "default/echo")).toEqual([2, expect.stringContaining("is a Docker-only lab") as unknown as string]);
+    expect(await usage("service", "docker-bridge", "default/echo")).toEqual([2, expect.stringContaining("a Docker-only lab") as unknown as string]);
   });
 
   it("--help explains every mode and the exit status", async () => {

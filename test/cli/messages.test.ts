@@ -131,7 +131,7 @@ describe("lab files", () => {
 
   it("a stack path that is a directory is named as such", async () => {
     const r = await cli("plan", stackFile("folder", undefined));
-    expect(r.err).toBe(`cnilab plan: the stack file ${join(dir, "Pulumi.folder.yaml")} is a directory, not a file\n`);
+    expect(r.err).toBe(`cnilab plan: ${join(dir, "Pulumi.folder.yaml")}: the stack file is a directory, not a file\n`);
   });
 
   it("a mistyped stack gets the closest stack (the same suggestion wording as commands and labs)", async () => {

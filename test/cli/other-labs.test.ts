@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDown } from "../../cli/down";
+import { runToExit } from "../../cli/exit";
 import { runPlanCommand } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
@@ -53,7 +54,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   it("a copy naming the running lab's cluster: plan and up refuse it naming both, down leaves that cluster alone", async () => {
     copy((t) => `${ipvs(t)}  cnilab:clusterName: ${RUNNING}\n`);
     const plan = io();
-    expect(await runPlanCommand(["flannel-ipvs"], plan, m.project, deps.host)).toBe(2);
+    expect(await runToExit("plan", plan, () => runPlanCommand(["flannel-ipvs"], plan, m.project, deps.host))).toBe(2);
     expect(plan.out()).toBe("");
     expect(plan.err()).toBe(
       "cnilab plan: stacks/Pulumi.flannel-ipvs.yaml collides with another lab:\n" +
@@ -61,7 +62,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
         "(stacks/Pulumi.flannel-vxlan.yaml); one would delete or adopt the other's: set a cnilab:clusterName of its own\n",
     );
     const up = io();
-    expect(await runUp(["flannel-ipvs"], up, deps)).toBe(2);
+    expect(await runToExit("up", up, () => runUp(["flannel-ipvs"], up, deps))).toBe(2);
     expect(up.err()).toContain("cnilab:clusterName: 'cnilab-flannel-vxlan' is also the kind cluster of stack flannel-vxlan");
     expect(pulumiCalls()).toEqual([]);
 
@@ -79,7 +80,7 @@ describe("a lab next to another one", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
     copy(ipvs);
     m.addNetwork("team-net", "172.16.12.0/25");
     const up = io();
-    expect(await runUp(["flannel-ipvs"], up, deps)).toBe(2);
+    expect(await runToExit("up", up, () => runUp(["flannel-ipvs"], up, deps))).toBe(2);
     expect(withoutWarnings(up.err(), "up")).toBe(
       "cnilab up: stacks/Pulumi.flannel-ipvs.yaml collides with another lab:\n" +
         "  stacks/Pulumi.flannel-ipvs.yaml: cnilab:nodeSubnet: 172.16.12.0/24 overlaps Docker network 'team-net' (172.16.12.0/25), " +

@@ -268,7 +268,9 @@ describe("cnilab up / down with the Automation API", { timeout: LAB_TEST_TIMEOUT
   it("refuses a stack file outside stacks/, which Pulumi would not read", async () => {
     const file = join(m.dir, "Pulumi.mine.yaml");
     writeFileSync(file, readFileSync(join(m.project, "stacks", `Pulumi.${STACK}.yaml`)));
-    await expect(run(runUp, [file])).rejects.toThrow(/Pulumi reads stack settings only from stacks\/Pulumi.<name>.yaml; copy .* to stacks\/Pulumi.mine.yaml/);
+    const outside = await run(runUp, [file]);
+    expect(outside.code).toBe(2);
+    expect(outside.err).toMatch(/^cnilab up: Pulumi reads stack settings only from stacks\/Pulumi.<name>.yaml; copy .* to stacks\/Pulumi.mine.yaml.*\n\(see 'cnilab up --help'\)\n$/);
     const io = captureIo(m.env, m.dir);
     expect(await main(["up", file], io)).toBe(2);
     expect(io.err()).toContain("(see 'cnilab up --help')");

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { vi } from "vitest";
 import type { LabCommandDeps } from "../../../cli/up";
+import { runToExit } from "../../../cli/exit";
 import type { Io } from "../../../cli/command";
 import { planLab, type LabPlan } from "../../../plan";
 import type { RecordedResource } from "../../helpers/mocks";
@@ -100,7 +101,8 @@ export async function labMachine(): Promise<LabMachine> {
   const deps: LabCommandDeps = { host: m.host(makeRoot(HEALTHY)), root: m.project, tty: false };
   const run: LabRun = async (fn, argv, env = {}) => {
     const io = captureIo({ ...m.env, ...env }, m.dir);
-    const code = await fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } });
+    // Through the CLI's edge, as main runs a command: what it throws becomes its exit code and message.
+    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } }));
     return { code, out: io.out(), err: io.err() };
   };
   return { m, plan, run, deps, created: createdResources(recorded) };
