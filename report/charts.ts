@@ -50,7 +50,7 @@ const hasData = (spec: ChartSpec) => spec.config.data.labels.length > 0 && spec.
 
 /** The per-pair charts: id, title, what to read, which test and metric, median or ratio, y-axis title. */
 const PAIR_CHARTS: readonly [string, string, string, BenchTest, BenchMetric, "median" | "ratio", string][] = [
-  ["ratio-tcp-1", "Throughput as a ratio of node↔node (TCP, one stream)", "1.0 is the hostNetwork baseline of the same run; lower means the datapath costs more.", "tcp-1", "throughput", "ratio", "× node↔node"],
+  ["ratio-tcp-1", "Throughput as a ratio of node↔node (TCP, one stream)", "1.0 is the hostNetwork baseline of the same run; lower means the datapath costs more. A ratio too noisy to state (repetitions 15 % apart) has no bar.", "tcp-1", "throughput", "ratio", "× node↔node"],
   ["throughput-tcp-1", "Throughput, median Gbit/s (TCP, one stream)", "Absolute figures of this machine only: compare bars within a stack, not across machines.", "tcp-1", "throughput", "median", "Gbit/s"],
   ["cpu-tcp-1", "Host CPU-seconds per Gbit (TCP, one stream)", "What each Gbit costs the whole machine; encapsulation shows up here first.", "tcp-1", "cpu-per-gbit", "median", "CPU-s per Gbit"],
   ["latency-rr", "Request/response latency p50, µs (half round trip)", "One-byte ping-pong on one connection.", "tcp-rr", "latency-p50", "median", "µs"],
@@ -63,7 +63,8 @@ export function buildCharts(c: Comparison): ChartSpec[] {
     id,
     title,
     note,
-    config: { type: "bar", data: perPair(c, test, metric, (x) => x[value]), options: options(yTitle) },
+        // A withheld ratio (too noisy, report/model.ts) is no bar: the chart shows only ratios the table states.
+    config: { type: "bar", data: perPair(c, test, metric, (x) => (value === "ratio" && x.withheld ? null : x[value])), options: options(yTitle) },
   }));
   const roles = [...new Set(c.stacks.flatMap((s) => (s.footprint ?? []).map((n) => n.container.replace(/^.*-(control-plane|worker\d*)$/, "$1"))))];
   specs.push({

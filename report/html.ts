@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { buildCharts } from "./charts";
-import { METRIC_LABEL, perfCell, probeCell } from "./markdown";
+import { METRIC_LABEL, PERF_LEGEND, perfCell, probeCell } from "./markdown";
 import type { Comparison, ScenarioBlock } from "./model";
 
 const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
@@ -86,7 +86,7 @@ export function renderHtml(c: Comparison, chartJs: string = chartJsSource()): st
     `<h2>Datapath</h2>`,
     table(["", ...names], c.datapath.map((f) => [f.label, ...f.values])),
     `<h2>Performance</h2>`,
-    `<p>Median (min–max) of the measured repetitions, ×ratio to the node↔node baseline of the same run; ⚠ marks a spread above 15 %.</p>`,
+    `<p>${html(PERF_LEGEND)}</p>`,
     c.performance.length === 0 ? "<p>No perf results.</p>" : table(["pair · test", "metric", ...names], c.performance.map((r) => [`${r.pair} · ${r.test}`, METRIC_LABEL[r.metric], ...r.cells.map((x) => perfCell(x, r.metric))])),
     problems.length > 0 ? `<h2>Runs that failed</h2><ul>${problems.join("")}</ul>` : "",
     `<h2>Fingerprint</h2>`,

@@ -23,6 +23,10 @@ export function probeCell(c: ProbeCell | null): string {
   }
 }
 
+/** What a performance cell says; the ratio is withheld as the datapath bench withholds it. */
+export const PERF_LEGEND =
+  "Median (min–max) of the measured repetitions, ×ratio to the node↔node baseline of the same run; when the repetitions of either side disagree by more than 15 % (max − min over the median) the ratio is withheld as too noisy.";
+
 export const METRIC_LABEL: Record<BenchMetric, string> = {
   throughput: "throughput",
   "cpu-per-gbit": "CPU-s per Gbit",
@@ -34,8 +38,9 @@ export const METRIC_LABEL: Record<BenchMetric, string> = {
 export function perfCell(c: PerfRow["cells"][number], metric: BenchMetric): string {
   if (c === null) return "–";
   const spread = c.reps > 1 ? ` (${fmt(c.min, metric)}–${fmt(c.max, metric)})` : "";
-  const ratio = c.ratio === null ? "" : ` ×${c.ratio.toFixed(2)}`;
-  return `${fmt(c.median, metric)}${spread} ${c.unit}${ratio}${c.noisy ? " ⚠ noisy" : ""}`;
+  // A ratio is a figure only when both sides are steady; otherwise the cell says which was too noisy.
+  const ratio = c.ratio === null ? (c.noisy ? " ⚠ noisy" : "") : c.withheld ? ` ${c.withheld}` : ` ×${c.ratio.toFixed(2)}`;
+  return `${fmt(c.median, metric)}${spread} ${c.unit}${ratio}`;
 }
 
 function scenario(block: ScenarioBlock, stacks: string[]): string[] {
@@ -74,7 +79,7 @@ export function renderMarkdown(c: Comparison): string {
 
   lines.push("## Datapath", "", ...table(["", ...names], c.datapath.map((f) => [f.label, ...f.values])), "");
 
-  lines.push("## Performance", "", "Median (min–max) of the measured repetitions, ×ratio to the node↔node baseline of the same run; ⚠ marks a spread above 15 %.", "");
+  lines.push("## Performance", "", PERF_LEGEND, "");
   if (c.performance.length === 0) lines.push("No perf results.", "");
   else lines.push(...table(["pair", "test", "metric", ...names], c.performance.map((r) => [r.pair, r.test, METRIC_LABEL[r.metric], ...r.cells.map((x) => perfCell(x, r.metric))])), "");
 

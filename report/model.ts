@@ -5,7 +5,7 @@
 import type { Status } from "../verdict/types";
 import { BACKEND_FACTS } from "../backends";
 import type { Backend } from "../backends/types";
-import { BENCH_TESTS, MEASURED_PAIRS, type BenchMetric, type BenchSummaryRow, type BenchTest, type MeasuredPair, type NodeFootprint } from "../datapath/results";
+import { BENCH_TESTS, MEASURED_PAIRS, ratioCell, type BenchMetric, type BenchSummaryRow, type BenchTest, type MeasuredPair, type NodeFootprint } from "../datapath/results";
 import { stackFacts } from "./datapath-facts";
 import { DATAPATH_PREFIX, resultsBackend, type ResultKind, type StackResults } from "./results-store";
 
@@ -64,11 +64,20 @@ export interface FactRow {
   values: string[];
 }
 
+/** One stack's figure: median, min–max, the ratio to its own node↔node baseline, or why that ratio is withheld. */
+export interface PerfCell extends Pick<BenchSummaryRow, "median" | "min" | "max" | "ratio" | "noisy" | "reps" | "unit"> {
+  /**
+   * "too noisy (…)" when the repetitions behind the ratio (this figure's or its baseline's) disagree
+   * by more than 15 %: the datapath bench's rule (datapath/results.ts ratioCell), so both say the same.
+   */
+  withheld: string | null;
+}
+
 export interface PerfRow {
   pair: MeasuredPair;
   test: BenchTest;
   metric: BenchMetric;
-  cells: (Pick<BenchSummaryRow, "median" | "min" | "max" | "ratio" | "noisy" | "reps" | "unit"> | null)[];
+  cells: (PerfCell | null)[];
 }
 
 export interface Comparison {
@@ -155,7 +164,10 @@ function performanceRows(results: readonly StackResults[]): PerfRow[] {
       for (const metric of TEST_METRICS[test]) {
         const cells = results.map((r) => {
           const row = r.perf?.summary.find((s) => s.pair === pair && s.test === test && s.metric === metric);
-          return row ? { median: row.median, min: row.min, max: row.max, ratio: row.ratio, noisy: row.noisy, reps: row.reps, unit: row.unit } : null;
+          if (!row) return null;
+          const ratio = ratioCell(row, r.perf!.summary);
+          const withheld = ratio.startsWith("too noisy") ? ratio : null;
+          return { median: row.median, min: row.min, max: row.max, ratio: row.ratio, noisy: row.noisy, reps: row.reps, unit: row.unit, withheld };
         });
         if (cells.some((c) => c !== null)) out.push({ pair, test, metric, cells });
       }
