@@ -5,7 +5,7 @@
  * stay as they are.
  *
  * The Automation API runs the `pulumi` CLI; cnilab hands it the very executable the doctor checked,
- * started in its own process group (pulumi-process.ts), and passes the kind binary it found to the
+ * started in its own process group (host/pulumi-process.ts), and passes the kind binary it found to the
  * kind provider as CNILAB_KIND.
  *
  * The program runs inline: the stack is opened with program.ts's `runStack` (what Pulumi.yaml's
