@@ -11,6 +11,7 @@ import { PERF_SETTINGS } from "../perf/settings";
 import { saveFacts, savePerfRun } from "../report/results-store";
 import type { Command, Io } from "./command";
 import { UsageError } from "./command";
+import { InputError } from "../input/error";
 import { loadClusterSpec, PROJECT_ROOT, resolveStack } from "./stack-arg";
 import { systemHost } from "../host/host";
 import { locateTool } from "../host/tools";
@@ -61,8 +62,8 @@ export const perfCommand: Command = {
     const spec = await loadClusterSpec(ref, "perf");
     const s = spec.stack;
     if (s.workers < 2) {
-      io.stderr(`cnilab perf: ${ref.source} has ${s.workers} worker(s); the measurement needs 2 (same-node and cross-node pairs): set cnilab:workers to 2\n`);
-      return exitCode("invalid-input");
+      const message = "the measurement needs 2 workers (a same-node and a cross-node pair): set cnilab:workers to 2";
+      throw new InputError([{ source: ref.source, path: "cnilab:workers", message, value: String(s.workers) }]);
     }
     // kind as every command finds it (the tools folder included), handed on the way `up` hands it to the program.
     const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
