@@ -7,6 +7,7 @@ import type { Io } from "./command";
 import { dockerResourceCount, planDocker } from "./docker-plan";
 import { RESULTS_OUTPUT, showDockerResults } from "./docker-report";
 import { preflightDockerUp } from "../host/preflight";
+import { dockerLink } from "./services/checks";
 import type { StackRef } from "./stack-arg";
 import type { UpTarget } from "./services/deploy";
 import { pluginsFor } from "../host/pulumi-plugins";
@@ -15,7 +16,7 @@ export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   const plan = planDocker(spec);
   const client = plan.containers.find((c) => c.role === "client");
   return {
-    preflight: (host, say) => preflightDockerUp(host, spec.stack.dockerDriver, say),
+    preflight: (host, say) => preflightDockerUp(host, dockerLink(spec.stack.dockerDriver), say),
     resources: dockerResourceCount(plan),
     plugins: pluginsFor("docker"),
     // A container removed by hand stays "unchanged" in Pulumi's eyes until a refresh notices.

@@ -17,7 +17,7 @@ import { INOTIFY_MIN } from "../host/resources";
 import { KIND_FALLBACK_PATH, KIND_MIN_VERSION } from "../host/kind";
 import { PULUMI_MIN_VERSION } from "../host/pulumi";
 import { painter } from "../host/colour";
-import { renderChecks, renderSetupPlan } from "./services/checks";
+import { dockerLink, renderChecks, renderSetupPlan } from "./services/checks";
 
 /**
  * `docker-<driver>`, as the Docker-only stacks are named: macvlan and ipvlan-l2/l3 are kind-cluster
@@ -85,7 +85,7 @@ export async function runDoctor(argv: string[], io: Io, host: Host = systemHost(
   const target = values.backend === undefined ? { backends: BACKENDS } : parseTarget(values.backend);
   const report =
     "driver" in target
-      ? await runDockerChecks(host, target.driver)
+      ? await runDockerChecks(host, dockerLink(target.driver))
       : await runChecks(host, { backends: target.backends, workers: DEFAULT_WORKERS, kubernetesMinor: DEFAULT_KUBERNETES_MINOR });
   if (values.json) {
     const setup = report.tools.flatMap((l) => (l.fetch ? [{ tool: l.tool, ...l.fetch }] : []));

@@ -4,20 +4,25 @@
  * backends need, inotify, memory and disk. Read-only: nothing is installed, loaded or created.
  */
 import { BACKEND_FACTS, type Backend } from "../backends";
-import { DRIVER_FACTS, type DockerDriver } from "../docker";
 import { stackSchema } from "../labs/schema";
 import { KUBERNETES_VERSION } from "../pins";
 import { TOOL_NAMES, type ToolName } from "../pins/tools";
 import type { Check } from "./check";
 import { checkCgroup, checkDocker } from "./docker-check";
 import type { Host } from "./host";
-import { readKernelInventory } from "./kernel";
+import { readKernelInventory, type KernelFeature } from "./kernel";
 import { checkKernel, checkModule } from "./kernel-check";
 import { checkNode, packageInfo } from "./node-check";
 import { checkPlugins } from "./pulumi-plugins";
 import { checkDisk, checkInotify, checkMemory } from "./resources";
 import { toolCheck } from "./tool-check";
 import { locateTool, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
+
+/** A Docker-only lab's driver as the checks need it: its name, and the link type it makes (docker/drivers.ts). */
+export interface DockerLink {
+  name: string;
+  link: "veth" | KernelFeature;
+}
 
 export interface DoctorOptions {
   /** The backends the lab may use: the kernel checks cover what they need. */
@@ -70,17 +75,16 @@ export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFo
  * A Docker-only lab's checks: Node, Docker, Pulumi and its plugins, and the driver's link type in the
  * kernel (as `up` checks it, preflight.ts); no kind, no cluster sizing.
  */
-export async function runDockerChecks(host: Host, driver: DockerDriver): Promise<DoctorReport> {
+export async function runDockerChecks(host: Host, driver: DockerLink): Promise<DoctorReport> {
   const [docker, located] = await Promise.all([checkDocker(host), locateTool(host, "pulumi")]);
   const pulumi = toolCheck(host, located);
-  const link = DRIVER_FACTS[driver].linkType;
   const checks = [
     checkNode(host.node ?? process.versions.node, packageInfo().engines?.node),
     docker.check,
     pulumi.check,
     ...(pulumi.path && pulumi.check.status !== "fail" ? [await checkPlugins(host, pulumi.path, "docker")] : []),
     // The bridge driver's veth pairs are what every Docker network uses: a working Docker proves them.
-    ...(link === "veth" ? [] : [checkModule(host, readKernelInventory(host), link, `the ${driver} driver`, true)]),
+    ...(driver.link === "veth" ? [] : [checkModule(host, readKernelInventory(host), driver.link, `the ${driver.name} driver`, true)]),
   ];
   return { checks, pulumiPath: pulumi.path, tools: [located] };
 }

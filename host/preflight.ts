@@ -4,14 +4,13 @@
  * the command needs and that is found nowhere is fetched into the tools folder (`cnilab setup`),
  * each step told through `say`.
  */
-import { DRIVER_FACTS, type DockerDriver } from "../docker";
 import { readKernelInventory } from "./kernel";
 import type { Check } from "./check";
 import { checkDocker } from "./docker-check";
 import type { Host } from "./host";
 import { checkModule } from "./kernel-check";
 import { toolCheck } from "./tool-check";
-import { runChecks, type DoctorOptions } from "./lab-checks";
+import { runChecks, type DockerLink, type DoctorOptions } from "./lab-checks";
 import { ensureTools } from "./tools";
 import type { ToolName } from "../pins/tools";
 
@@ -60,9 +59,8 @@ export function preflightDockerDown(host: Host, say: Say): Promise<Preflight> {
  * The bridge driver's veth pairs are what every Docker container network uses, so a working Docker
  * already proves them.
  */
-export function preflightDockerUp(host: Host, driver: DockerDriver, say: Say): Promise<Preflight> {
-  const link = DRIVER_FACTS[driver].linkType;
-  const kernel = link === "veth" ? [] : [checkModule(host, readKernelInventory(host), link, `the ${driver} driver`, true)];
+export function preflightDockerUp(host: Host, driver: DockerLink, say: Say): Promise<Preflight> {
+  const kernel = driver.link === "veth" ? [] : [checkModule(host, readKernelInventory(host), driver.link, `the ${driver.name} driver`, true)];
   return preflightTools(host, ["pulumi"], say, kernel);
 }
 

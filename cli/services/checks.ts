@@ -3,13 +3,20 @@
  * table and closing setup lines, and the one line per failure or warning that `up`, `down`,
  * `verify` and `e2e` print before they act.
  */
+import { DRIVER_FACTS, type DockerDriver } from "../../docker";
 import type { Check } from "../../host/check";
+import type { DockerLink } from "../../host/lab-checks";
 import { plain, type Paint, type Tone } from "../../host/colour";
 import { hostOs, type Host } from "../../host/host";
 import type { Preflight } from "../../host/preflight";
 import type { LocatedTool } from "../../host/tools";
 import { TOOLS } from "../../pins/tools";
 import type { Io } from "../command";
+
+/** A Docker driver as the host's checks see it: the link type it makes, from its facts (docker/drivers.ts). */
+export function dockerLink(driver: DockerDriver): DockerLink {
+  return { name: driver, link: DRIVER_FACTS[driver].linkType };
+}
 
 const TONE: Readonly<Record<Check["status"], Tone>> = { pass: "good", warn: "warn", fail: "bad" };
 
