@@ -61,7 +61,7 @@ export async function runExplainPod(t: PodTarget, cluster: PodCluster, io: Io): 
     return fail(`cannot reach the API server of kind cluster '${t.clusterName}': ${reason(err)} (is the lab up? cnilab up ${t.stackName})`);
   }
   const early = beforeNode(pod);
-  if (early?.kind === "explain") return (io.stdout(`${early.text}\n`), 0);
+  if (early?.kind === "explain") return (io.stdout(`${early.text}\n`), exitCode("ok"));
   if (early) return fail(early.text);
   try {
     return await readAndExplain(t, pod, pod.node!, cluster, io, fail);

@@ -9,22 +9,14 @@
  * - the CLI imports no component (it runs program.ts, whose output types live in plan/ and docker/);
  * - CLI commands share services (cli/services/, host/), never each other.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
+import { productionFiles } from "../helpers/production-files";
 import { ROOT } from "../helpers/stacks";
 
-const NOT_PRODUCTION = new Set(["node_modules", "test", "local", ".git", ".cnilab"]);
-const SOURCE = /\.(ts|mts|cts|js|cjs|mjs)$/;
 /** `from "…"`, `import("…")`, `require("…")` with a relative specifier. */
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g;
-
-function productionFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    if (e.isDirectory()) return NOT_PRODUCTION.has(e.name) ? [] : productionFiles(join(dir, e.name));
-    return SOURCE.test(e.name) && !e.name.endsWith(".d.ts") ? [join(dir, e.name)] : [];
-  });
-}
 
 /** A production file's relative imports, resolved to absolute paths. */
 function importsOf(file: string): string[] {
