@@ -53,6 +53,11 @@ interface RunResult {
   stderr: string;
 }
 
+/**
+ * host/kind.ts kindExecutable's rule, restated: Pulumi serializes this provider by value and runs it
+ * in the dynamic-provider host, so it imports nothing of ours at run time (a module import would be
+ * captured whole). `up` resolves kind once (host/tools.ts) and passes the result as CNILAB_KIND.
+ */
 function kindExecutable(): string {
   return process.env.CNILAB_KIND || "kind";
 }
