@@ -48,17 +48,9 @@ export type Status = "pass" | "mismatch" | "error" | "skipped";
 export const STATUSES = ["pass", "mismatch", "error", "skipped"] as const satisfies readonly Status[];
 
 /** One probe judged: what was expected and why, what was seen, and the verdict. Skipped probes are rows too. */
-export interface ProbeRow {
-  id: string;
-  group: string;
-  client: string;
-  to: string;
-  toLabel: string;
-  port: number;
+export interface ProbeRow extends Pick<PlannedProbe, "id" | "group" | "client" | "to" | "toLabel" | "port" | "expect" | "accept"> {
   /** Empty for a skipped probe. */
   protocol: string;
-  expect: ProbeOutcome;
-  accept?: readonly ProbeOutcome[];
   observed: ProbeOutcome | "skipped";
   /** Attempts the probe used; 0 when its result was not read (error) or it did not run (skipped). */
   attempts: number;
