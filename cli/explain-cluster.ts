@@ -5,6 +5,7 @@
  */
 import type { ApiEndpointSlice, ApiService } from "../kube-proxy/service";
 import type { ApiPod } from "../pod-net/pod";
+import { dockerExecutable } from "../host/kind";
 import { runProcess, type RunResult } from "../host/run";
 
 const NODE_TIMEOUT_MS = 30_000;
@@ -30,7 +31,18 @@ export interface PodCluster {
 
 export type LabCluster = ServiceCluster & PodCluster;
 
-const notFound = (err: unknown) => (err as { code?: unknown }).code === 404;
+/** The object, or undefined when the API server answers 404; any other failure is thrown. */
+async function unlessNotFound<T>(read: () => Promise<unknown>): Promise<T | undefined> {
+  try {
+    return (await read()) as T;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 404) return undefined;
+    throw err;
+  }
+}
+
+/** The names of a list's items. */
+const namesOf = (items: readonly { metadata?: { name?: string } }[]) => items.map((i) => i.metadata?.name ?? "").filter((n) => n !== "");
 
 export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<LabCluster> {
   const k8s = await import("@kubernetes/client-node");
@@ -38,37 +50,17 @@ export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): P
   kc.loadFromString(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
-  const docker = env.CNILAB_DOCKER || "docker";
+  const docker = dockerExecutable(env);
   return {
-    async service(namespace, name) {
-      try {
-        return (await core.readNamespacedService({ namespace, name })) as ApiService;
-      } catch (err) {
-        if (notFound(err)) return undefined;
-        throw err;
-      }
-    },
-    async serviceNames(namespace) {
-      const list = await core.listNamespacedService({ namespace });
-      return list.items.map((s) => s.metadata?.name ?? "").filter((n) => n !== "");
-    },
+    service: (namespace, name) => unlessNotFound<ApiService>(() => core.readNamespacedService({ namespace, name })),
+    serviceNames: async (namespace) => namesOf((await core.listNamespacedService({ namespace })).items),
     async endpointSlices(namespace, name) {
       // kube-proxy groups slices by this label (kubernetes/kubernetes v1.34.0 pkg/proxy/endpointslicecache.go).
       const list = await discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `kubernetes.io/service-name=${name}` });
       return list.items as ApiEndpointSlice[];
     },
-    async pod(namespace, name) {
-      try {
-        return (await core.readNamespacedPod({ namespace, name })) as ApiPod;
-      } catch (err) {
-        if (notFound(err)) return undefined;
-        throw err;
-      }
-    },
-    async podNames(namespace) {
-      const list = await core.listNamespacedPod({ namespace });
-      return list.items.map((p) => p.metadata?.name ?? "").filter((n) => n !== "");
-    },
+    pod: (namespace, name) => unlessNotFound<ApiPod>(() => core.readNamespacedPod({ namespace, name })),
+    podNames: async (namespace) => namesOf((await core.listNamespacedPod({ namespace })).items),
     onNode: (node, argv) => runProcess(docker, ["exec", node, ...argv], env, NODE_TIMEOUT_MS),
   };
 }

@@ -8,7 +8,7 @@ import type { Command, Io } from "./command";
 import { STATE_DIR_HELP } from "../host/state";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { BACKEND_SUBDIR, DEFAULT_PASSPHRASE } from "./pulumi";
-import { reportPreflight } from "./services/checks";
+import { checkPrerequisites } from "./services/checks";
 import { deployLab, noMachineCollisions, upTarget } from "./services/deploy";
 import { parseLabArgs } from "./services/lab-args";
 import { refuseCollisions, stackFileProblems } from "./claims";
@@ -79,12 +79,8 @@ export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defau
   const target = upTarget(ref, lab, io, deps);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
-  progress.step("checking prerequisites");
-  const pre = await target.preflight(deps.host, (line) => progress.line(line));
-  if (!reportPreflight(pre, io, "up")) {
-    progress.finish();
-    return exitCode("missing-prerequisite");
-  }
+  const pre = await checkPrerequisites(target, deps.host, progress, io, "up");
+  if (!pre) return exitCode("missing-prerequisite");
   if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return exitCode("missing-prerequisite");
   const deployed = await deployLab(ref, target, pre, progress, io, deps);
   if (typeof deployed === "number") return deployed;

@@ -23,6 +23,11 @@ export const KIND_FALLBACK_PATH = "/opt/kind/usr/bin/kind";
  */
 export const KIND_CLUSTER_LABEL = "io.x-k8s.kind.cluster";
 
+/** The docker CLI the steps that read a lab's nodes run (perf, explain): $CNILAB_DOCKER, else docker on PATH. */
+export function dockerExecutable(env: NodeJS.ProcessEnv): string {
+  return env.CNILAB_DOCKER || "docker";
+}
+
 /** The kind a step runs when it is handed no path: $CNILAB_KIND (what `up` and `perf` set), else kind on PATH. */
 export function kindExecutable(env: NodeJS.ProcessEnv): string {
   return env[KIND_ENV] || "kind";

@@ -5,7 +5,7 @@
  * `kind` from $CNILAB_KIND, which cli/perf.ts sets to what the doctor's finder found.
  */
 import { cpus } from "node:os";
-import { KIND_CLUSTER_LABEL, kindExecutable } from "../host/kind";
+import { dockerExecutable, KIND_CLUSTER_LABEL, kindExecutable } from "../host/kind";
 import { runProcess } from "../host/run";
 import type { NodeFootprint } from "../datapath/results";
 import { parseDockerStats } from "./docker-stats";
@@ -29,7 +29,7 @@ async function output(file: string, args: string[], env: NodeJS.ProcessEnv): Pro
 }
 
 export function hostTools(env: NodeJS.ProcessEnv): HostTools {
-  const docker = env.CNILAB_DOCKER || "docker";
+  const docker = dockerExecutable(env);
   const kind = kindExecutable(env);
   const settle = async <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
   return {

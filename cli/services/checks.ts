@@ -8,10 +8,11 @@ import type { Check } from "../../host/check";
 import type { DockerLink } from "../../host/lab-checks";
 import { plain, type Paint, type Tone } from "../../host/colour";
 import { hostOs, type Host } from "../../host/host";
-import type { Preflight } from "../../host/preflight";
+import type { Preflight, Say } from "../../host/preflight";
 import type { LocatedTool } from "../../host/tools";
 import { TOOLS } from "../../pins/tools";
 import type { Io } from "../command";
+import type { Progress } from "../progress";
 
 /** A Docker driver as the host's checks see it: the link type it makes, from its facts (docker/drivers.ts). */
 export function dockerLink(driver: DockerDriver): DockerLink {
@@ -54,4 +55,22 @@ export function reportPreflight(p: Preflight, io: Io, command: string): boolean 
   // Stderr, like every diagnostic: stdout stays the command's own output (a --json report parses).
   for (const w of p.warnings) io.stderr(`cnilab ${command}: warning: ${w.message} (fix: ${w.fix})\n`);
   return true;
+}
+
+/**
+ * The first step of `up` and `down`: the target's preflight under the progress line, then reported.
+ * The preflight when the command may go on; undefined (the failures said) when it may not.
+ */
+export async function checkPrerequisites(
+  target: { preflight(host: Host, say: Say): Promise<Preflight> },
+  host: Host,
+  progress: Progress,
+  io: Io,
+  command: string,
+): Promise<Preflight | undefined> {
+  progress.step("checking prerequisites");
+  const pre = await target.preflight(host, (line) => progress.line(line));
+  if (reportPreflight(pre, io, command)) return pre;
+  progress.finish();
+  return undefined;
 }

@@ -20,7 +20,7 @@ import { onCtrlC, type Interruptible } from "../interrupt";
 import { Progress } from "../progress";
 import { backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "../pulumi";
 import type { LabStack, StackRef, UnreadableStack } from "../stack-arg";
-import { reportPreflight } from "./checks";
+import { checkPrerequisites } from "./checks";
 
 /** What `down` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface DownTarget {
@@ -37,12 +37,8 @@ export interface DownTarget {
 export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
   const target = downTarget(ref, lab, io);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
-  progress.step("checking prerequisites");
-  const pre = await target.preflight(deps.host, (line) => progress.line(line));
-  if (!reportPreflight(pre, io, "down")) {
-    progress.finish();
-    return exitCode("missing-prerequisite");
-  }
+  const pre = await checkPrerequisites(target, deps.host, progress, io, "down");
+  if (!pre) return exitCode("missing-prerequisite");
   const opts = labWorkspace(ref.name, deps, pre);
   const url = backendUrl(opts);
   const report: string[] = [];
