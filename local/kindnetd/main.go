@@ -156,11 +156,6 @@ func writeCNIConfig(podCIDR string) error {
 // address: POSTROUTING → our chain for non-local destinations; the chain returns for pod-subnet
 // destinations and masquerades the rest.
 func ensureMasquerade(podSubnets []string) error {
-	if err := iptables("-t", "nat", "-L", masqChain, "-n"); err != nil {
-		if err := iptables("-t", "nat", "-N", masqChain); err != nil {
-			return err
-		}
-	}
 	rules := [][]string{}
 	for _, s := range podSubnets {
 		rules = append(rules, []string{masqChain, "-d", s, "-j", "RETURN"})
@@ -169,11 +164,24 @@ func ensureMasquerade(podSubnets []string) error {
 	for _, s := range podSubnets {
 		rules = append(rules, []string{"POSTROUTING", "-s", s, "-m", "addrtype", "!", "--dst-type", "LOCAL", "-j", masqChain})
 	}
+	return ensureRules("nat", []string{masqChain}, rules)
+}
+
+// ensureRules creates the table's chains that are missing and appends each rule it lacks (each as
+// iptables arguments after "-A"); run every resync, so a rule someone removed comes back.
+func ensureRules(table string, chains []string, rules [][]string) error {
+	for _, chain := range chains {
+		if iptables("-t", table, "-L", chain, "-n") != nil {
+			if err := iptables("-t", table, "-N", chain); err != nil {
+				return err
+			}
+		}
+	}
 	for _, r := range rules {
-		if iptables(append([]string{"-t", "nat", "-C"}, r...)...) == nil {
+		if iptables(append([]string{"-t", table, "-C"}, r...)...) == nil {
 			continue
 		}
-		if err := iptables(append([]string{"-t", "nat", "-A"}, r...)...); err != nil {
+		if err := iptables(append([]string{"-t", table, "-A"}, r...)...); err != nil {
 			return err
 		}
 	}

@@ -102,22 +102,7 @@ func queueRules(podSubnets []string) [][]string {
 	)
 }
 
-// ensureQueueRules creates our two chains and adds whichever rule is missing; run every resync.
+// ensureQueueRules keeps our two mangle chains and their rules in place; run every resync.
 func ensureQueueRules(podSubnets []string) error {
-	for _, chain := range []string{postChain, dnsChain} {
-		if iptables("-t", "mangle", "-L", chain, "-n") != nil {
-			if err := iptables("-t", "mangle", "-N", chain); err != nil {
-				return err
-			}
-		}
-	}
-	for _, r := range queueRules(podSubnets) {
-		if iptables(append([]string{"-t", "mangle", "-C"}, r...)...) == nil {
-			continue
-		}
-		if err := iptables(append([]string{"-t", "mangle", "-A"}, r...)...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ensureRules("mangle", []string{postChain, dnsChain}, queueRules(podSubnets))
 }
