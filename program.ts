@@ -4,6 +4,9 @@ import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { writeRegistryHosts } from "./host/registry-hosts";
 import { planLab } from "./plan";
+import { renderManifest } from "./plan/manifest";
+import { loadManifest } from "./host/manifests";
+import type { ManifestPin } from "./pins/versions";
 import type { ClusterLabOutputs } from "./plan/outputs";
 import { LAB_NAME } from "./plan/resources";
 import { bundleProbe } from "./probe/bundle";
@@ -33,14 +36,19 @@ export async function stackProgram(raw: Record<string, unknown>, source: string)
   return labProgram(raw, source);
 }
 
-/** A kind lab: cluster, CNI, workloads, policies, assertion Jobs. */
-export async function labProgram(raw: Record<string, unknown>, source: string) {
+/**
+ * A kind lab: cluster, CNI, workloads, policies, assertion Jobs. `manifestText` gives an upstream
+ * manifest's text (default: host/manifests.ts, sha256-checked, fetched once into the state directory).
+ */
+export async function labProgram(raw: Record<string, unknown>, source: string, manifestText: (pin: ManifestPin) => Promise<string> = loadManifest) {
   const spec = await loadSpec(raw, source);
   const plan = planLab(spec);
+  const manifests = plan.cni.manifests ?? [];
+  const manifestObjects = (await Promise.all(manifests.map(async (m) => renderManifest(await manifestText(m.pin), m)))).flat();
   // Before the cluster resource exists: kind mounts this directory into every node it creates.
   if (plan.registryMirrors) writeRegistryHosts(plan.registryMirrors);
   // States written before LAB_NAME named the Lab after the cluster.
-  const lab = new ClusterLab(LAB_NAME, { plan, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
+  const lab = new ClusterLab(LAB_NAME, { plan, manifestObjects, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {
     backend: spec.stack.backend,
     clusterName: spec.stack.clusterName,

@@ -1,4 +1,5 @@
 import { calicoFacts, installCalico } from "./calico";
+import { canal, installCanal } from "./canal";
 import { flannelFacts, installFlannel } from "./flannel";
 import type { CniInstall, InstallContext } from "./install";
 import { installKindnet, kindnet } from "./kindnet";
@@ -6,13 +7,14 @@ import { installMultiplex, multiplexFacts } from "./multiplex";
 import type { Backend, BackendFacts } from "./types";
 
 export * from "./types";
-export type { CniInstall, HelmRelease, InstallContext, K8sObject, PlannedNode, Readiness } from "./install";
+export type { CniInstall, ManifestInstall, HelmRelease, InstallContext, K8sObject, PlannedNode, Readiness } from "./install";
 
 /** Every backend's facts; adding a backend means adding a row here, and the compiler shows the rest. */
 export const BACKEND_FACTS: Readonly<Record<Backend, BackendFacts>> = {
   kindnet,
   ...flannelFacts,
   ...calicoFacts,
+  canal,
   ...multiplexFacts,
 };
 
@@ -28,6 +30,8 @@ export function installCni(backend: Backend, ctx: InstallContext): CniInstall {
     case "calico-vxlan":
     case "calico-bgp":
       return installCalico(backend, ctx);
+    case "canal":
+      return installCanal(ctx);
     case "macvlan":
     case "ipvlan-l2":
     case "ipvlan-l3":

@@ -1,3 +1,4 @@
+import type { ManifestPin } from "../pins/versions";
 import type { KubeProxyMode } from "./types";
 
 /**
@@ -42,9 +43,23 @@ export interface Readiness {
   tigeraStatus: readonly string[];
 }
 
+/**
+ * An upstream manifest applied as published (fetched at `up`, checked against its sha256), with the
+ * keys of its settings ConfigMap the plan sets and the image each of its `image:` fields runs.
+ */
+export interface ManifestInstall {
+  pin: ManifestPin;
+  /** Keys of the manifest's settings ConfigMap (pins/manifest-facts.ts `config`) → the value set over the file's. */
+  settings: Readonly<Record<string, string>>;
+  /** Each image as the file names it → the reference run: its digest pin, then `cnilab:imageMap`. */
+  images: Readonly<Record<string, string>>;
+}
+
 export interface CniInstall {
   /** Applied before the Helm releases (namespaces with their Pod Security labels, prerequisites). */
   objects: readonly K8sObject[];
+  /** Upstream manifests, applied after `objects` and before the Helm releases; absent where there is none. */
+  manifests?: readonly ManifestInstall[];
   /** Helm releases in install order, each after the previous one finished (CRDs before what uses them). */
   charts: readonly HelmRelease[];
   /** Node name → pod range, where the CNI itself fixes each node's range; absent where the cluster decides. */

@@ -10,6 +10,13 @@ import type { DatapathFacts } from "./types";
  * IPIP = outer IP 20. Needed apart from `overheadBytes` because flannel with DirectRouting keeps its
  * vxlan device while sending plain packets.
  */
+/**
+ * The MTU of a kind node's eth0: kind's Docker network copies Docker's default bridge MTU, normally
+ * unset, so 1500 (research/benchmarks.md §4.3). What a plan assumes when it must write an MTU down
+ * (canal's veth_mtu) and what a report assumes when no node was measured.
+ */
+export const KIND_UNDERLAY_MTU = 1500;
+
 export const TUNNEL_OVERHEAD = { vxlan: 50, ipip: 20 } as const;
 export type TunnelKind = keyof typeof TUNNEL_OVERHEAD;
 

@@ -19,6 +19,7 @@ export const BACKENDS = [
   "calico-ipip",
   "calico-vxlan",
   "calico-bgp",
+  "canal",
   "macvlan",
   "ipvlan-l2",
   "ipvlan-l3",
@@ -138,7 +139,8 @@ export interface NodePrerequisites {
   kernelModules: readonly KernelFeature[];
 }
 
-export type BackendFamily = "kindnet" | "flannel" | "calico" | "multiplex";
+/** canal: flannel's datapath under calico's policy agent, its own family (neither flannel's chart nor calico's operator). */
+export type BackendFamily = "kindnet" | "flannel" | "calico" | "canal" | "multiplex";
 
 export interface BackendFacts {
   name: Backend;

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { K8sObject } from "../backends";
 import type { LabPlan } from "../plan";
 import { LAB_TYPES, labChildren } from "../plan/resources";
 import type { AssertionsOutput } from "../plan/outputs";
@@ -11,6 +12,8 @@ import { Workloads } from "./workloads";
 
 export interface ClusterLabArgs {
   plan: LabPlan;
+  /** The objects of the plan's upstream manifests as applied (plan/manifest.ts); none for most backends. */
+  manifestObjects: readonly K8sObject[];
   /** The probe program as one JavaScript file (probe/bundle.ts), mounted into the assertion Jobs. */
   probeBundle: string;
   /**
@@ -57,7 +60,7 @@ export class ClusterLab extends pulumi.ComponentResource {
       { parent: this },
     );
     const inCluster = { parent: this, providers: { kubernetes: provider } };
-    const cni = new Cni(names.cni, { install: plan.cni, readiness: plan.readiness }, inCluster);
+    const cni = new Cni(names.cni, { install: plan.cni, manifestObjects: args.manifestObjects, readiness: plan.readiness }, inCluster);
     // Workload pods need a working pod network; the readiness Job is the only edge that says so.
     const workloads = new Workloads(
       names.workloads,

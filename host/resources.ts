@@ -27,6 +27,8 @@ const CNI_AGENT_GIB: Readonly<Record<BackendFamily, number>> = {
   flannel: 0.1,
   // calico-node (felix, bird, confd) and its operator: ~0.3 GB per node.
   calico: 0.3,
+  // calico-node (felix alone: no bird, no confd) plus flanneld, no operator: counted as calico's.
+  canal: 0.3,
   // No agent: the prerequisites DaemonSet's pod is a pause container once its init containers ran.
   multiplex: 0,
 };

@@ -61,6 +61,8 @@ export const STATE_FOLDERS = {
   e2e: "e2e",
   /** `cnilab compare`'s reports. */
   compare: "compare",
+  /** Upstream manifests `up` applies (canal), each checked against its pinned sha256 (host/manifests.ts). */
+  manifests: "manifests",
   /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
   registryHosts: "registry-hosts",
 } as const;

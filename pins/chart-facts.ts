@@ -80,9 +80,10 @@ const OPERATOR_CRDS: CrdRef[] = [
 
 /**
  * crd.projectcalico.org/v1: the chart's templates/calico is a symlink to libcalico-go/config/crd
- * (v3.32.1), which also holds the policy.networking.k8s.io ClusterNetworkPolicy CRD.
+ * (v3.32.1), which also holds the policy.networking.k8s.io ClusterNetworkPolicy CRD. The canal
+ * manifest ships the same set (pins/manifest-facts.ts).
  */
-const CALICO_V1_CRDS: CrdRef[] = [
+export const CALICO_V1_CRDS: readonly CrdRef[] = [
   ...(
     [
       ["BGPConfiguration", "bgpconfigurations"],

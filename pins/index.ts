@@ -5,3 +5,4 @@ export * from "./versions";
 export * from "./chart-facts";
 export * from "./image-ref";
 export * from "./image-map";
+export * from "./manifest-facts";

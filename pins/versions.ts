@@ -41,3 +41,22 @@ export const CALICO_CRDS_CHART = {
   repo: CALICO_CHART.repo,
   version: CALICO_CHART.version,
 } as const;
+
+/**
+ * Canal (flannel networking, calico policy) as calico ships it: one manifest, generated from
+ * charts/calico with charts/values/canal.yaml (manifests/generate.sh) and published in the repository
+ * at the release tag. Calico has no supported Helm chart for it (charts/calico/README.md: "not a
+ * supported helm chart") and the tigera-operator has no flannel mode, so this file is the upstream
+ * install (docs.tigera.io "Install Calico for policy and flannel (aka Canal) for networking": download
+ * manifests/canal.yaml at the tag, set the pod CIDR in it, apply). sha256 of the file at tag v3.32.1
+ * (commit 0ca9d1b), computed from projectcalico/calico's git blob; raw.githubusercontent.com serves
+ * that blob unchanged.
+ */
+export const CANAL_MANIFEST = {
+  name: "canal",
+  version: CALICO_CHART.version,
+  url: `https://raw.githubusercontent.com/projectcalico/calico/${CALICO_CHART.version}/manifests/canal.yaml`,
+  sha256: "aa58a7b245586a90d75d969b9184326f6218acea7e4951ce2931113cd8e91e39",
+  bytes: 348_792,
+} as const;
+export type ManifestPin = { readonly name: string; readonly version: string; readonly url: string; readonly sha256: string; readonly bytes: number };

@@ -26,13 +26,14 @@ export interface ImageBearing {
 /**
  * Every image the plan pins: the node image, what its objects run, the probe and resolver Jobs' Node
  * image, the readiness Job's kubectl, what each chart and the operator it deploys run
- * (pins/chart-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
+ * (pins/chart-facts.ts), what each upstream manifest runs (pins/manifest-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
  */
 export function pinnedImages(parts: ImageBearing): string[] {
   const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects]));
   images.add(IMAGES.node);
   images.add(IMAGES.kubectl);
   for (const h of parts.cni.charts) for (const i of chartFacts(h.chart, h.version).images) images.add(chartImageRef(i));
+  for (const m of parts.cni.manifests ?? []) for (const pinned of Object.values(m.images)) images.add(pinned);
   for (const image of PERF_IMAGES) images.add(image);
   return [...images].sort();
 }
@@ -56,7 +57,13 @@ export function applyImageMap<T extends ImageBearing>(parts: T, stack: Stack): {
   const mapped: T = {
     ...parts,
     kindConfig: mapImagesIn(parts.kindConfig, map),
-    cni: { ...parts.cni, objects: mapImagesIn(parts.cni.objects, map), charts },
+    cni: {
+      ...parts.cni,
+      objects: mapImagesIn(parts.cni.objects, map),
+      charts,
+      // A manifest's images are written into its objects at `up` (plan/manifest.ts): any reference form goes.
+      ...(parts.cni.manifests ? { manifests: parts.cni.manifests.map((m) => ({ ...m, images: Object.fromEntries(Object.entries(m.images).map(([ref, pinned]) => [ref, mapImage(map, pinned)])) })) } : {}),
+    },
     readiness: mapImagesIn(parts.readiness, map),
     workloads: mapImagesIn(parts.workloads, map),
     healthObjects: mapImagesIn(parts.healthObjects, map),

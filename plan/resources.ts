@@ -9,6 +9,7 @@ import { jobName } from "../assertions/jobs";
 import { planTargetResolver } from "../assertions/targets";
 import type { HelmRelease, K8sObject } from "../backends";
 import type { LabPlan } from "./index";
+import { cniManifestObjectRefs } from "./manifest";
 
 export interface PlannedResource {
   name: string;
@@ -115,6 +116,7 @@ export function labResources(plan: LabPlan, lab: string = LAB_NAME): PlannedReso
     component(c.provider, LAB_TYPES.provider),
     component(c.cni, LAB_TYPES.cni),
     ...objectResources(c.cni, plan.cni.objects),
+    ...objectResources(c.cni, cniManifestObjectRefs(plan.cni)),
     ...plan.cni.charts.map((h) => releaseResource(c.cni, h)),
     ...objectResources(c.cni, plan.readiness),
     component(c.workloads, LAB_TYPES.workloads),

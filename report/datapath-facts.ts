@@ -3,14 +3,11 @@
  * showed (facts.json, observed), so a wrong MTU or a missing route stands out. Pure.
  */
 import { BACKEND_FACTS } from "../backends";
-import { podMtu } from "../backends/mtu";
+import { KIND_UNDERLAY_MTU, podMtu } from "../backends/mtu";
 import type { Backend } from "../backends/types";
 import type { ObservedDevice } from "../perf/facts";
 import type { FactRow } from "./model";
 import type { StackResults } from "./results-store";
-
-/** kind copies Docker's default bridge MTU, normally unset: 1500 (research/benchmarks.md §4.3). */
-const DEFAULT_UNDERLAY_MTU = 1500;
 
 function device(d: ObservedDevice): string {
   const extra = [d.kind, d.vxlan ? `VNI ${d.vxlan.id}, UDP ${d.vxlan.port}` : "", `MTU ${d.mtu}`, d.master ? `in ${d.master}` : ""].filter(Boolean);
@@ -24,7 +21,7 @@ export function stackFacts(r: StackResults, backend: Backend | undefined): FactR
   const dp = f.datapath;
   const e = f.enforcement;
   const observed = r.facts;
-  const underlay = observed?.nodeMtu ?? r.perf?.settings.underlayMtu ?? DEFAULT_UNDERLAY_MTU;
+  const underlay = observed?.nodeMtu ?? r.perf?.settings.underlayMtu ?? KIND_UNDERLAY_MTU;
   const mtu = podMtu(dp, underlay);
   const enforced = [e.ingress && "ingress", e.egress && "egress", e.ipBlock && "ipBlock"].filter(Boolean).join(", ");
   const rows: FactRow[] = [

@@ -6,13 +6,15 @@ import { LAB_TYPES, releaseResource } from "../../plan/resources";
 
 export interface CniArgs {
   install: CniInstall;
+  /** The upstream manifests' objects as applied (plan/manifest.ts renderManifest), in the install's order. */
+  manifestObjects: readonly K8sObject[];
   /** The readiness Job and its RBAC (plan/readiness.ts). */
   readiness: readonly K8sObject[];
 }
 
 /**
- * Installs the backend's CNI as the plan says: prerequisite objects, then the Helm releases in order,
- * then the readiness Job that Pulumi awaits. Later components depend on `ready`.
+ * Installs the backend's CNI as the plan says: prerequisite objects and upstream manifests, then the
+ * Helm releases in order, then the readiness Job that Pulumi awaits. Later components depend on `ready`.
  */
 export class Cni extends pulumi.ComponentResource {
   /** Completes when the readiness Job has completed: the pod network works on every node. */
@@ -21,7 +23,9 @@ export class Cni extends pulumi.ComponentResource {
   constructor(name: string, args: CniArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LAB_TYPES.cni, name, {}, opts);
     const child = { parent: this };
-    const prerequisites = registerObjects(name, args.install.objects, child);
+    // A manifest's CRDs and the objects using them go in together: it holds no custom resource
+    // (pins/manifest-facts.ts), and its pods retry until their RBAC and ConfigMap exist.
+    const prerequisites = [...registerObjects(name, args.install.objects, child), ...registerObjects(name, args.manifestObjects, child)];
     // Each release after the one before (the CRDs chart before the chart whose resources use them); the
     // first after the chart's namespace and the CNI plugin binaries, which its pods need.
     let previous: pulumi.Resource[] = prerequisites;

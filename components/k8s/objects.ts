@@ -25,6 +25,9 @@ const KINDS: Record<string, Ctor> = Object.fromEntries(
       ["rbac.authorization.k8s.io/v1", "ClusterRole", k8s.rbac.v1.ClusterRole],
       ["rbac.authorization.k8s.io/v1", "ClusterRoleBinding", k8s.rbac.v1.ClusterRoleBinding],
       ["networking.k8s.io/v1", "NetworkPolicy", k8s.networking.v1.NetworkPolicy],
+      // What upstream manifests hold besides the kinds above (canal: pins/manifest-facts.ts).
+      ["apiextensions.k8s.io/v1", "CustomResourceDefinition", k8s.apiextensions.v1.CustomResourceDefinition],
+      ["policy/v1", "PodDisruptionBudget", k8s.policy.v1.PodDisruptionBudget],
     ] as const
   ).map(([apiVersion, kind, ctor]) => [objectType({ apiVersion, kind }), ctor as Ctor]),
 );

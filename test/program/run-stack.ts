@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { loadSpec, readStackFile, type Spec } from "../../labs";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
+import { fixtureManifests } from "../helpers/manifest-fixture";
 import { STACKS_DIR } from "../helpers/stacks";
 
 export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/cnilab:KindCluster";
@@ -38,7 +39,8 @@ export async function runLabStack(stack: string, overrides: Record<string, unkno
   const { labProgram } = await import("../../program.js");
   const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
   const raw = { ...readStackFile(file), ...overrides };
-  const outputs = await labProgram(raw, file);
+  // Upstream manifests (canal) come from their facts, not the network.
+  const outputs = await labProgram(raw, file, fixtureManifests);
   await Promise.all([settled(outputs.nodes), settled(outputs.kubeconfig), settled(outputs.assertions)]);
   return { spec: await loadSpec(raw, file), outputs, recorded };
 }
