@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { K8sObject } from "../../backends";
 import { planLab, type LabPlan } from "../../plan";
+import { manifestObjectRefs } from "../../plan/manifest";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
 const objectLine = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
@@ -25,6 +26,18 @@ function render(stack: string, plan: LabPlan): string {
       "cni charts",
       plan.cni.charts.flatMap((c) => [`${c.releaseName}: ${c.chart}@${c.version} from ${c.repo} in ${c.namespace}`, ...stringify(c.values, { sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`)]),
     ),
+    // Only where the backend applies an upstream manifest (canal), so the other golden files stay as they were.
+    ...(plan.cni.manifests
+      ? section(
+          "cni manifests",
+          plan.cni.manifests.flatMap((m) => [
+            `${m.pin.name} ${m.pin.version} from ${m.pin.url} sha256 ${m.pin.sha256}`,
+            ...Object.entries(m.settings).map(([k, v]) => `  set ${k}: ${JSON.stringify(v)}`),
+            ...Object.entries(m.images).map(([named, run]) => `  image ${named} runs ${run}`),
+            ...manifestObjectRefs(m).map((o) => `  ${objectLine(o)}`),
+          ]),
+        )
+      : []),
     ...section("readiness", plan.readiness.map(objectLine)),
     ...section("namespaces", plan.namespaces.map(objectLine)),
     ...section("workloads", plan.workloads.map(objectLine)),

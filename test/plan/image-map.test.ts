@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SpecError, parseStack, type Spec } from "../../labs";
 import { planImages, planLab } from "../../plan";
 import { parseImageRef } from "../../pins/image-ref";
-import { mapImage, mapImagesIn } from "../../pins/image-map";
+import { imagesIn, mapImage, mapImagesIn } from "../../pins/image-map";
+import { renderManifest } from "../../plan/manifest";
+import { manifestFixtureText } from "../helpers/manifest-fixture";
 import { CHART_FACTS, chartFacts, chartImageRef } from "../../pins/chart-facts";
 import { renderedImage, withMappedImages } from "../../plan/chart-images";
 import { clusterStackContainers, dockerStackContainers, dockerStackNames } from "../helpers/plan-containers";
@@ -77,8 +79,12 @@ describe.each(clusterStackNames())("stack %s with every pinned image mapped", (n
     for (const n of plan.kindConfig.nodes) expect(mirrors.has(n.image)).toBe(true);
     expect(plan.kindConfigYaml).toContain(`image: ${map[Object.keys(map).find((k) => k.startsWith("kindest/node"))!]}`);
     expect(planImages(plan)).toEqual([...mirrors].sort());
-    // No pinned reference is left anywhere the plan hands on (the pinned list itself aside).
-    const handedOn = JSON.stringify({ ...plan, images: undefined, imageMap: undefined });
+    // An upstream manifest's containers, as `up` renders them, run mapped references too.
+    const manifests = plan.cni.manifests ?? [];
+    for (const m of manifests) expect(imagesIn(renderManifest(manifestFixtureText(m.pin), m)).filter((i) => !mirrors.has(i))).toEqual([]);
+    // No pinned reference is left anywhere the plan hands on (the pinned list itself aside; a manifest's
+    // images are keyed by the names its file gives them, which the rendering above replaced).
+    const handedOn = JSON.stringify({ ...plan, images: undefined, imageMap: undefined, cni: { ...plan.cni, manifests: manifests.map((m) => Object.values(m.images)) } });
     expect(Object.keys(map).filter((pinned) => handedOn.includes(`"${pinned}"`) || handedOn.includes(`image: ${pinned}\n`))).toEqual([]);
   });
 });
