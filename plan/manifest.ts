@@ -23,12 +23,6 @@ export function cniManifestObjectRefs(cni: Pick<CniInstall, "manifests">): K8sOb
   return (cni.manifests ?? []).flatMap(manifestObjectRefs);
 }
 
-/** `metadata` without the keys the file leaves empty (`annotations:` with nothing under it parses as null). */
-function withoutNulls(o: K8sObject): K8sObject {
-  const metadata = Object.fromEntries(Object.entries(o.metadata).filter(([, v]) => v !== null && v !== undefined)) as K8sObject["metadata"];
-  return { ...o, metadata };
-}
-
 /** The manifest's objects as applied; throws listing every way the file differs from its facts. */
 export function renderManifest(text: string, m: ManifestInstall): K8sObject[] {
   const facts = manifestFacts(m.pin);
@@ -39,7 +33,7 @@ export function renderManifest(text: string, m: ManifestInstall): K8sObject[] {
     if (doc.errors.length > 0) throw new Error(`${what}: not YAML: ${doc.errors[0]!.message}`);
     const value = doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
-    objects.push(withoutNulls(value as K8sObject));
+    objects.push(value as K8sObject);
   }
   const found = new Set(objects.map(key));
   const expected = new Set(facts.objects.map(stub).map(key));

@@ -1,7 +1,7 @@
 /**
  * The one path → limitation table, with each backend's expectations written by hand from its
  * limitations (backends/multiplex.ts): macvlan and ipvlan L2 have no route to nodes or ClusterIPs,
- * ipvlan L3 loses packets to its own node, the others connect everywhere.
+ * ipvlan L3 loses packets to its own node, the others (flannel, calico, canal, kindnet) connect everywhere.
  */
 import { describe, expect, it } from "vitest";
 import { BACKEND_FACTS } from "../../backends";
@@ -12,8 +12,9 @@ const outcomes = (backend: keyof typeof BACKEND_FACTS) => Object.fromEntries(PAT
 const ALL_CONNECT = Object.fromEntries(PATHS.map((p) => [p, "connected"]));
 
 describe("expectOnPath", () => {
-  it("flannel and calico: every path connects, for the reason a working pod network gives", () => {
-    for (const backend of ["flannel-vxlan", "flannel-host-gw", "calico-ipip"] as const) expect(outcomes(backend), backend).toEqual(ALL_CONNECT);
+  it("flannel, calico and canal: every path connects, for the reason a working pod network gives", () => {
+    // canal's pods sit on calico's veths and flannel's overlay: neither stops a pod reaching its node or a ClusterIP.
+    for (const backend of ["flannel-vxlan", "flannel-host-gw", "calico-ipip", "canal"] as const) expect(outcomes(backend), backend).toEqual(ALL_CONNECT);
     expect(expectOnPath(BACKEND_FACTS["flannel-vxlan"], "pod-service")).toEqual({ expect: "connected", why: "a working pod network connects this path" });
   });
 

@@ -21,8 +21,7 @@ export function manifestFixtureDocs(facts: ManifestFacts): Doc[] {
   return facts.objects.map((o) => {
     const doc: Doc = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) } };
     if (o.kind === "CustomResourceDefinition") {
-      // The file leaves `annotations:` empty on its CRDs; the resource classes require spec and roleRef.
-      doc.metadata.annotations = null;
+      // The resource classes require a CRD's spec and a binding's roleRef.
       const [plural, ...group] = o.name.split(".");
       doc.spec = { group: group.join("."), names: { plural }, scope: "Cluster", versions: [] };
     }
