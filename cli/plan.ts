@@ -8,6 +8,8 @@ import type { K8sObject } from "../backends";
 import type { Spec } from "../labs";
 import { planCharts, planImages, planLab } from "../plan";
 import { chartFacts } from "../pins/chart-facts";
+import { manifestFacts } from "../pins/manifest-facts";
+import { STATE_DIR_HELP, STATE_FOLDERS } from "../host/state";
 import { readinessSteps } from "../plan/readiness";
 import type { DockerSpec } from "../docker";
 import { DockerViewError } from "../host/docker-view";
@@ -76,6 +78,16 @@ const cni: PlanSection = {
       const facts = chartFacts(h.chart, h.version);
       const renders = facts.renders(h.values).map((r) => `${r.kind} ${r.name} (${r.apiVersion})`);
       lines.push(`    ships ${facts.crds.length} CRDs; renders ${renders.join(", ") || "no custom resource"} (${facts.source})`);
+    }
+    for (const m of c.manifests ?? []) {
+      const facts = manifestFacts(m.pin);
+      const crds = facts.objects.filter((o) => o.kind === "CustomResourceDefinition").length;
+      lines.push(
+        `  upstream manifest ${m.pin.name} ${m.pin.version} from ${m.pin.url} (sha256 ${m.pin.sha256}), as published: ${facts.objects.length} objects, ${crds} of them CRDs (${facts.source})`,
+        `    fetched once into <state>/${STATE_FOLDERS.manifests}/${m.pin.name}-${m.pin.version}.yaml (<state>: ${STATE_DIR_HELP}); without GitHub, copy the file there: its sha256 is checked either way`,
+        `    ConfigMap ${facts.config.namespace}/${facts.config.name} keys set:`,
+        ...Object.entries(m.settings).map(([k, v]) => `      ${k}: ${JSON.stringify(v)} (the file's: ${JSON.stringify(facts.config.values[k])})`),
+      );
     }
     if (c.charts.length === 0) lines.push("  no Helm chart");
     lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
@@ -147,7 +159,8 @@ Arguments
 
 Options
   --images      list every image the lab runs, one per line (pipe into docker pull), the images of
-                its Helm charts included, then the charts as comments: what a workshop preloads or mirrors.
+                its Helm charts and upstream manifests included, then the charts and manifests as
+                comments: what a workshop preloads or mirrors.
                 With cnilab:imageMap the list shows the mapped references, and a comment per mapped
                 image names the pinned one it replaces (without a map: the keys cnilab:imageMap takes)
   --json        print the whole plan as JSON (with --images: a JSON array of the images)
@@ -212,7 +225,8 @@ function clusterPlanOutput(ref: StackRef, spec: Spec, flags: PlanFlags): string 
   const plan = planLab(spec);
   if (flags.images) {
     const mapped = plan.images.filter((i) => i.run !== i.pinned).map((i) => `# ${i.run} runs in place of ${i.pinned} (cnilab:imageMap)`);
-    return imageList(planImages(plan), [...mapped, ...planCharts(plan).map((c) => `# Helm chart ${c} (its images are listed above)`)], flags.json);
+    const manifests = (plan.cni.manifests ?? []).map((m) => `# manifest ${m.pin.url} sha256 ${m.pin.sha256} (its images are listed above)`);
+    return imageList(planImages(plan), [...mapped, ...planCharts(plan).map((c) => `# Helm chart ${c} (its images are listed above)`), ...manifests], flags.json);
   }
   return flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan({ ref, spec, plan });
 }

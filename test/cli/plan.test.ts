@@ -96,6 +96,27 @@ describe("cnilab plan <stack>", () => {
     expect(out).toContain("    ships 0 CRDs; renders Installation default (operator.tigera.io/v1) (projectcalico/calico charts/tigera-operator/ at v3.32.1;");
   });
 
+  it("canal: calico's manifest at its tag with its sha256, the three keys set over the file's, calico-node's DaemonSet awaited", async () => {
+    const { code, out } = await plan("canal");
+    expect(code).toBe(0);
+    expect(out).toContain(
+      "  upstream manifest canal v3.32.1 from https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/canal.yaml " +
+        "(sha256 aa58a7b245586a90d75d969b9184326f6218acea7e4951ce2931113cd8e91e39), as published: 40 objects, 23 of them CRDs",
+    );
+    expect(out).toContain('      canal_iface: "eth0" (the file\'s: "")\n      veth_mtu: "1450" (the file\'s: "0")\n');
+    expect(out).toContain("  NetworkPolicy: ingress yes, egress yes, ipBlock yes — calico's Felix");
+    expect(out).toContain("  datapath: vxlan (+50 bytes per packet); pods attach by proxy-arp; cross-node overlay via flannel.1 (VNI 1, UDP 8472); per-node /24 blocks\n");
+    // 600 s − 90 s − 2 × 5 s = 500 s, shared 2 : 1.
+    expect(out).toContain("  ready when, in order: every node to be Ready (≤ 333 s), DaemonSet kube-system/canal rolled out (≤ 166 s)\n");
+    expect(out).toContain("  CustomResourceDefinition  23\n");
+    const images = (await plan("canal", "--images")).out.split("\n");
+    expect(images).toContain("quay.io/calico/node:v3.32.1@sha256:7f874b3f0b540c2b523aea9961ef5e2f43b0af9056a47874c916d6cf348168d3");
+    expect(images).toContain("docker.io/flannel/flannel:v0.24.4");
+    expect(images.at(-2)).toBe(
+      "# manifest https://raw.githubusercontent.com/projectcalico/calico/v3.32.1/manifests/canal.yaml sha256 aa58a7b245586a90d75d969b9184326f6218acea7e4951ce2931113cd8e91e39 (its images are listed above)",
+    );
+  });
+
   it("--images lists what planImages lists, one per line; with --json as an array", async () => {
     const spec = await loadStack("calico-bgp");
     const images = planImages(planLab(spec));
