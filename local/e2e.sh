@@ -33,7 +33,8 @@ unsupported() {
     # The chart is installed from a folder (cnilab:chartDirs): no chart repository is reachable here.
     flannel-*) [ -f "$LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION/Chart.yaml" ] \
       || echo "no flannel chart in $LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION (local/README.md says how to put it there)" ;;
-    canal*) echo "canal runs calico's node image (BIRD, C), which nothing here can build" ;;
+    # canal runs no BIRD (CALICO_NETWORKING_BACKEND none), but its Felix is calico-node, built with cgo against libbpf.
+    canal*) echo "canal runs calico's node image (Felix: cgo against libbpf, BPF programs built by clang), which nothing here builds" ;;
     ipvlan-*) echo "this kernel has no ipvlan module (cnilab doctor --backend ipvlan-l2 says so)" ;;
     docker-*) echo "Docker-only labs need the pulumi-docker provider plugin, which the Go module proxy does not serve" ;;
     *) [ -f "$root/stacks/Pulumi.$1.yaml" ] || echo "no stack file stacks/Pulumi.$1.yaml" ;;
