@@ -6,9 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ManifestPin } from "../pins/versions";
-import { ChecksumMismatch, downloadVerified } from "./download";
+import { ChecksumMismatch, DownloadError, downloadVerified } from "./download";
 import { stateFolder } from "./state";
 
 /** Where `up` keeps (and looks for) a pinned manifest: `<state>/manifests/<name>-<version>.yaml`. */
@@ -32,11 +32,14 @@ export async function loadManifest(pin: ManifestPin, opts: LoadManifestOptions =
     if (sum === pin.sha256) return kept;
     throw new ChecksumMismatch(file, pin.sha256, sum);
   }
-  await mkdir(join(file, ".."), { recursive: true });
+  await mkdir(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   try {
     await downloadVerified({ url: pin.url, sha256: pin.sha256, file: partial, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
     await rename(partial, file);
+  } catch (err) {
+    if (!(err instanceof DownloadError)) throw err;
+    throw new DownloadError(`cannot fetch ${pin.url}: ${err.message}; on a machine that reaches no GitHub, copy that file (sha256 ${pin.sha256}) to ${file}`);
   } finally {
     await rm(partial, { force: true });
   }

@@ -404,7 +404,7 @@ describe("runDoctor", () => {
     expect(checks.filter((c) => c.id.startsWith("kernel-")).map((c) => c.id).sort()).toEqual(
       ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-vxlan"],
     );
-    expect(BACKENDS.length).toBe(10);
+    expect(BACKENDS.length).toBe(11);
   });
 
   it("warnings alone exit 0 and print their fixes", async () => {

@@ -46,7 +46,7 @@ describe("checkKernel: statuses and fixes", () => {
     const checks = byId(checkKernel(host, BACKENDS));
     expect(checks["kernel-ipvlan"]).toMatchObject({ status: "warn", message: expect.stringMatching(/^ipvlan \(for ipvlan-l2, ipvlan-l3\): not in this kernel/), fix: expect.stringContaining("or use a backend that does not need it") });
     expect(checks["kernel-ipip"]).toMatchObject({ status: "warn", message: expect.stringMatching(/^ipip \(for calico-ipip\)/) });
-    expect(checks["kernel-vxlan"]).toMatchObject({ status: "pass", message: "vxlan (for flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-vxlan): built into the kernel (/sys/module/vxlan)" });
+    expect(checks["kernel-vxlan"]).toMatchObject({ status: "pass", message: "vxlan (for flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-vxlan, canal): built into the kernel (/sys/module/vxlan)" });
     expect(checks["kernel-macvlan"]).toMatchObject({ status: "pass" });
     expect(checks["kernel-br_netfilter"]).toMatchObject({ status: "pass" });
   });

@@ -65,7 +65,7 @@ describe("cnilab doctor on this machine", () => {
 
   // Which backends need each feature, from backends/*: prerequisites.kernelModules.
   it.skipIf(!kernelEvidence || !askKernel).each<[KernelFeature, string, Backend]>([
-    ["vxlan", "flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-vxlan", "calico-vxlan"],
+    ["vxlan", "flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-vxlan, canal", "calico-vxlan"],
     ["macvlan", "macvlan", "macvlan"],
     ["ipvlan", "ipvlan-l2, ipvlan-l3", "ipvlan-l3"],
     ["ipip", "calico-ipip", "calico-ipip"],

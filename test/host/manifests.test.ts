@@ -66,6 +66,19 @@ it("refuses a kept copy with another sum, naming the file, without downloading",
   expect(served).toBe(0);
 });
 
+it("a URL that does not answer is an error naming it and where to put the file by hand", async () => {
+  const url = await serve(TEXT);
+  const gone = url.replace("/canal.yaml", "/missing");
+  server!.removeAllListeners("request");
+  server!.on("request", (_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const file = join(dir, "canal-v0.yaml");
+  await expect(loadManifest(pin(gone), { file })).rejects.toThrow(`cannot fetch ${gone}: HTTP 404 Not Found; on a machine that reaches no GitHub, copy that file (sha256 ${SUM}) to ${file}`);
+  expect(existsSync(file)).toBe(false);
+});
+
 it("keeps manifests in the state directory's manifests folder, named by name and version", () => {
   expect(manifestPath({ name: "canal", version: "v3.32.1" }, { CNILAB_STATE: "/s" }, "/")).toBe("/s/manifests/canal-v3.32.1.yaml");
 });
