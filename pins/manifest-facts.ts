@@ -5,7 +5,7 @@
  * ConfigMap keys a plan may set with their upstream values, and the probe settings that decide how
  * long its agent takes to become ready. Pure data; the manifest itself is never committed.
  */
-import { CALICO_V1_CRDS } from "./chart-facts";
+import { CALICO_V1_CRDS, type CrdRef } from "./chart-facts";
 import { CANAL_MANIFEST, type ManifestPin } from "./versions";
 
 /** One object of the manifest, by what addresses it. */
@@ -41,8 +41,10 @@ export interface ManifestFacts {
   /** Repository, path and tag the facts were read from. */
   source: string;
   objects: readonly ManifestObject[];
+  /** The CRDs among `objects`, by what a custom resource names (the manifest itself holds no custom resource). */
+  crds: readonly CrdRef[];
   images: readonly ManifestImage[];
-  /** The ConfigMap that holds the install's settings: its keys and their values in the file. */
+  /** The ConfigMap that holds the install's settings: its keys (the CNI config template aside) and their values in the file. */
   config: { namespace: string; name: string; values: Readonly<Record<string, string>> };
   /** The DaemonSet whose rollout means the CNI is up on every node, and its agent container's probes. */
   agent: { namespace: string; name: string; container: string; readiness: ProbeSettings; liveness: ProbeSettings };
@@ -63,13 +65,14 @@ const CALICO_DIGESTS_FROM = "a public CI design rewriting calico v3.32.1 manifes
 export const CANAL_MANIFEST_FACTS: ManifestFacts = {
   pin: CANAL_MANIFEST,
   source: "projectcalico/calico manifests/canal.yaml at v3.32.1",
+  // kdd-crds.yaml renders charts/calico/crds, the same libcalico-go/config/crd set as the CRDs chart.
+  crds: CALICO_V1_CRDS,
   objects: [
     o("policy/v1", "PodDisruptionBudget", "calico-kube-controllers", ns),
     o("v1", "ServiceAccount", "calico-kube-controllers", ns),
     o("v1", "ServiceAccount", "canal", ns),
     o("v1", "ServiceAccount", "calico-cni-plugin", ns),
     o("v1", "ConfigMap", "canal-config", ns),
-    // kdd-crds.yaml renders charts/calico/crds, the same libcalico-go/config/crd set as the CRDs chart.
     ...CALICO_V1_CRDS.map((c) => o("apiextensions.k8s.io/v1", "CustomResourceDefinition", c.name)),
     ...["calico-kube-controllers", "calico-node", "calico-cni-plugin", "flannel", "calico-tier-getter"].map((n) => o(rbac, "ClusterRole", n)),
     ...["calico-kube-controllers", "canal-flannel", "canal-calico", "calico-cni-plugin", "calico-tier-getter"].map((n) => o(rbac, "ClusterRoleBinding", n)),

@@ -7,6 +7,8 @@
  */
 import type { K8sObject } from "../../backends";
 import { chartFacts, type CrdRef } from "../../pins/chart-facts";
+import { manifestFacts } from "../../pins/manifest-facts";
+import { manifestObjectRefs } from "../../plan/manifest";
 import type { LabPlan } from "../../plan";
 
 /** API groups Kubernetes itself serves (v1.34); anything else needs a CRD. */
@@ -69,6 +71,8 @@ export function installSteps(plan: LabPlan): InstallStep[] {
   const labObjects = [...plan.namespaces, ...plan.workloads, ...plan.policies, ...plan.healthObjects];
   return [
     { title: "CNI objects", provides: definedIn(plan.cni.objects), uses: created(plan.cni.objects) },
+    // Registered with the CNI objects, all at once: what a manifest creates must need none of its own CRDs.
+    ...(plan.cni.manifests ?? []).map((m) => ({ title: `manifest ${m.pin.name} ${m.pin.version}`, provides: manifestFacts(m.pin).crds, uses: created(manifestObjectRefs(m)) })),
     ...plan.cni.charts.map((h) => {
       const facts = chartFacts(h.chart, h.version);
       return {
