@@ -26,7 +26,8 @@ export interface ImageBearing {
 /**
  * Every image the plan pins: the node image, what its objects run, the probe and resolver Jobs' Node
  * image, the readiness Job's kubectl, what each chart and the operator it deploys run
- * (pins/chart-facts.ts), what each upstream manifest runs (pins/manifest-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
+ * (pins/chart-facts.ts), what each upstream manifest runs (pins/manifest-facts.ts), and what
+ * `cnilab perf` runs against the lab (a workshop offline needs them too).
  */
 export function pinnedImages(parts: ImageBearing): string[] {
   const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects]));
@@ -62,7 +63,12 @@ export function applyImageMap<T extends ImageBearing>(parts: T, stack: Stack): {
       objects: mapImagesIn(parts.cni.objects, map),
       charts,
       // A manifest's images are written into its objects at `up` (plan/manifest.ts): any reference form goes.
-      ...(parts.cni.manifests ? { manifests: parts.cni.manifests.map((m) => ({ ...m, images: Object.fromEntries(Object.entries(m.images).map(([ref, pinned]) => [ref, mapImage(map, pinned)])) })) } : {}),
+      ...(parts.cni.manifests && {
+        manifests: parts.cni.manifests.map((m) => ({
+          ...m,
+          images: Object.fromEntries(Object.entries(m.images).map(([named, pinned]) => [named, mapImage(map, pinned)])),
+        })),
+      }),
     },
     readiness: mapImagesIn(parts.readiness, map),
     workloads: mapImagesIn(parts.workloads, map),
