@@ -159,44 +159,46 @@ function valueAt(root: unknown, keys: readonly string[]): unknown {
   return keys.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), root);
 }
 
-/**
- * Validates every policy against the Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34),
- * then, when that holds, through the policy engine's parser (the API server's validation rules).
- */
+/** Validates every scenario's policies (networkPolicyProblems). */
 async function checkPolicies(lab: Lab, source: string): Promise<SpecProblem[]> {
+  const problems: SpecProblem[] = [];
+  for (const [i, s] of lab.scenarios.entries()) {
+    for (const [j, raw] of s.policies.entries()) problems.push(...(await networkPolicyProblems(raw, source, `scenarios[${i}].policies[${j}]`)));
+  }
+  return problems;
+}
+
+/**
+ * The problems of one NetworkPolicy written in a lab or exercise file at `where`: first the
+ * Kubernetes OpenAPI schema (kubernetes-models, Kubernetes 1.34) and strict field validation, then,
+ * when those hold, the policy engine's parser (the API server's validation rules).
+ */
+export async function networkPolicyProblems(raw: unknown, source: string, where: string): Promise<SpecProblem[]> {
   const { NetworkPolicy } = await import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy");
   const problems: SpecProblem[] = [];
-  lab.scenarios.forEach((s, i) => {
-    s.policies.forEach((raw, j) => {
-      const where = `scenarios[${i}].policies[${j}]`;
-      const before = problems.length;
-      const p = raw as Partial<NetworkPolicyObject>;
-      if (p.apiVersion !== "networking.k8s.io/v1" || p.kind !== "NetworkPolicy") {
-        problems.push({ source, path: where, message: `expected apiVersion networking.k8s.io/v1 and kind NetworkPolicy, got ${p.apiVersion}/${p.kind}` });
-        return;
-      }
-      const object = `NetworkPolicy ${p.metadata?.namespace ?? "default"}/${p.metadata?.name ?? "(unnamed)"}`;
-      // Strict field validation, as the API server's: a misspelt field must not read as an absent one.
-      for (const f of unknownPolicyFields(raw)) problems.push({ source, path: `${where}.${f.path}`, message: `${object}: ${f.message}` });
-      try {
-        new NetworkPolicy(raw as never).validate();
-      } catch (err) {
-        const errors = (err as { errors?: SchemaError[] }).errors ?? [];
-        for (const e of errors) {
-          const keys = e.instancePath.split("/").filter(Boolean);
-          const fieldPath = keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
-          problems.push({ source, path: `${where}${fieldPath}`, message: schemaMessage(e, valueAt(raw, keys)) });
-        }
-        if (errors.length === 0) problems.push({ source, path: where, message: (err as Error).message });
-      }
-      if (problems.length > before) return;
-      // The schema holds; the API server's own rules (an ipBlock's except inside its cidr, port
-      // ranges, selector operators) are the engine's parser's, so a lab that loads also plans.
-      const parsed = parseNetworkPolicy(raw);
-      if ("problems" in parsed) problems.push(...parsed.problems.map((line) => engineProblem(line, source, where, object)));
-    });
-  });
-  return problems;
+  const p = (raw ?? {}) as Partial<NetworkPolicyObject>;
+  if (p.apiVersion !== "networking.k8s.io/v1" || p.kind !== "NetworkPolicy") {
+    return [{ source, path: where, message: `expected apiVersion networking.k8s.io/v1 and kind NetworkPolicy, got ${p.apiVersion}/${p.kind}` }];
+  }
+  const object = `NetworkPolicy ${p.metadata?.namespace ?? "default"}/${p.metadata?.name ?? "(unnamed)"}`;
+  // Strict field validation, as the API server's: a misspelt field must not read as an absent one.
+  for (const f of unknownPolicyFields(raw)) problems.push({ source, path: `${where}.${f.path}`, message: `${object}: ${f.message}` });
+  try {
+    new NetworkPolicy(raw as never).validate();
+  } catch (err) {
+    const errors = (err as { errors?: SchemaError[] }).errors ?? [];
+    for (const e of errors) {
+      const keys = e.instancePath.split("/").filter(Boolean);
+      const fieldPath = keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("");
+      problems.push({ source, path: `${where}${fieldPath}`, message: schemaMessage(e, valueAt(raw, keys)) });
+    }
+    if (errors.length === 0) problems.push({ source, path: where, message: (err as Error).message });
+  }
+  if (problems.length > 0) return problems;
+  // The schema holds; the API server's own rules (an ipBlock's except inside its cidr, port
+  // ranges, selector operators) are the engine's parser's, so a lab that loads also plans.
+  const parsed = parseNetworkPolicy(raw);
+  return "problems" in parsed ? parsed.problems.map((line) => engineProblem(line, source, where, object)) : [];
 }
 
 /** "spec.ingress[0].from[0].ipBlock.except[0]: …" from the engine → the same problem at the lab's path. */

@@ -6,7 +6,7 @@ import { BACKENDS, KUBE_PROXY_MODES } from "../backends/types";
  * silently ignored). Defaults carry their reason in a comment.
  */
 
-const dnsLabel = z
+export const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label: lowercase letters, digits and '-'")
   .max(63);
