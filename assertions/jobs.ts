@@ -37,10 +37,32 @@ export interface AssertionJobObjects {
   job: IJob & { metadata: { name: string; namespace: string } };
 }
 
+/**
+ * Where a Job's objects go: its name (also its ConfigMap's) and the ConfigMap its probe reads the
+ * targets from. `up` runs one Job per client beside the targets resolver's ConfigMap; `cnilab check`
+ * runs its own, named apart so it never replaces a Job Pulumi manages, with the targets in its own ConfigMap.
+ */
+export interface AssertionJobNames {
+  name: string;
+  targets: string;
+}
+
+/** The Job's bound in seconds: its probes' worst case plus image pull and scheduling. */
+export function assertionJobBoundSeconds(maxProbes: number): number {
+  return probeBoundSeconds(maxProbes) + STARTUP_ALLOWANCE_SECONDS;
+}
+
 /** `maxProbes` bounds the wait: the client's probes once every target's pods are counted. Images through the stack's map. */
-export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBundle: string, planHash: string, imageMap: ImageMap): AssertionJobObjects {
-  const name = jobName(client.name);
-  const bound = probeBoundSeconds(maxProbes) + STARTUP_ALLOWANCE_SECONDS;
+export function planAssertionJob(
+  client: ProbeClient,
+  maxProbes: number,
+  probeBundle: string,
+  planHash: string,
+  imageMap: ImageMap,
+  names: AssertionJobNames = { name: jobName(client.name), targets: TARGETS_NAME },
+): AssertionJobObjects {
+  const { name } = names;
+  const bound = assertionJobBoundSeconds(maxProbes);
   return mapImagesIn<AssertionJobObjects>({
     configMap: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: client.namespace }, data: { "probe.js": probeBundle } },
     job: {
@@ -74,7 +96,7 @@ export function planAssertionJob(client: ProbeClient, maxProbes: number, probeBu
             // The targets ConfigMap is written by the resolver Job (assertions/targets.ts), which completes first.
             volumes: [
               { name: "probe", configMap: { name } },
-              { name: "targets", configMap: { name: TARGETS_NAME } },
+              { name: "targets", configMap: { name: names.targets } },
             ],
           },
         },

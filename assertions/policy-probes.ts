@@ -66,7 +66,7 @@ export function planPolicyProbes(lab: Lab, backend: BackendFacts): { probes: Ass
     const q = queryIndex.get(`${t.port}/${t.protocol}`)!;
     const src = matrix.podIndex(podKey(c.namespace, c.name));
     const dst = matrix.podIndex(podKey(w.namespace, w.name));
-    const base = `${scenario}/${t.from}-${t.to}-${t.port}-${t.protocol.toLowerCase()}`;
+    const base = trafficProbeId(scenario, t);
     if (t.protocol === "SCTP") {
       skipped.push({ id: base, group: scenario, reason: "the probe program speaks TCP, UDP and HTTP; SCTP is evaluated by the engine only" });
       continue;
@@ -107,6 +107,14 @@ export function planPolicyProbes(lab: Lab, backend: BackendFacts): { probes: Ass
     });
   }
   return { probes, skipped };
+}
+
+/**
+ * The id of a scenario's connection, which its probes' ids start with (`<id>-pod`, `<id>-pod@<replica>`,
+ * `<id>-svc`) and a skipped one carries.
+ */
+export function trafficProbeId(scenario: string, t: Pick<Traffic, "from" | "to" | "port" | "protocol">): string {
+  return `${scenario}/${t.from}-${t.to}-${t.port}-${t.protocol.toLowerCase()}`;
 }
 
 /** Sources the lab's traffic uses, for the Jobs. */

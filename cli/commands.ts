@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { checkCommand } from "./check";
 import { compareCommand } from "./compare";
 import { datapathCommand } from "./datapath";
 import { doctorCommand } from "./doctor";
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   compareCommand,
   probeCommand,
   policyCommand,
+  checkCommand,
   datapathCommand,
   explainCommand,
 ];

@@ -63,6 +63,8 @@ export const STATE_FOLDERS = {
   compare: "compare",
   /** Upstream manifests `up` applies (canal), each checked against its pinned sha256 (host/manifests.ts). */
   manifests: "manifests",
+  /** `cnilab check`'s hints shown, per participant and exercise. */
+  exercises: "exercises",
   /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
   registryHosts: "registry-hosts",
 } as const;

@@ -1,0 +1,109 @@
+/**
+ * `cnilab check <exercise> --stack S`: the cluster's NetworkPolicies graded by the engine, then the
+ * exercise's cells probed for real and judged by the one assertion core (assertions/verify.ts).
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { verify } from "../assertions/verify";
+import { BACKEND_FACTS } from "../backends";
+import { gradeExercise } from "../exercises/grade";
+import { joinLive, renderLive } from "../exercises/live-report";
+import { planLiveCheck, probedWorkloads } from "../exercises/live-plan";
+import { systemHost } from "../host/host";
+import { stateDir, userDir } from "../host/state";
+import { locateTool } from "../host/tools";
+import type { Exercise } from "../labs/exercise";
+import type { HintCounter } from "../exercises/hints-shown";
+import { hostTools } from "../perf/host";
+import { bundleProbe } from "../probe/bundle";
+import { kubeCheckCluster, type CheckCluster } from "./check-cluster";
+import type { Io } from "./command";
+import { exitCode, matched } from "./exit";
+import { resolveStack, loadClusterSpec, PROJECT_ROOT } from "./stack-arg";
+
+export interface LiveDeps {
+  cluster(kubeconfig: string, io: Io): Promise<CheckCluster>;
+  /** `kind get kubeconfig --name <cluster>`. */
+  kindKubeconfig(clusterName: string, io: Io): Promise<string>;
+  probeBundle(): string;
+}
+
+export const defaultLiveDeps: LiveDeps = {
+  cluster: (kubeconfig, io) => kubeCheckCluster(kubeconfig, Number(io.env.CNILAB_POLL_MS ?? 2000)),
+  async kindKubeconfig(clusterName, io) {
+    // kind as every command finds it (the tools folder included).
+    const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
+    return hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env).kubeconfig(clusterName);
+  },
+  probeBundle: bundleProbe,
+};
+
+/**
+ * Where a workshop participant's kubeconfig is: <state>/workshops/<workshop stack>/<participant>/kubeconfig.
+ */
+export function participantKubeconfig(state: string, stack: string, participant: string): string {
+  return join(state, "workshops", stack, participant, "kubeconfig");
+}
+
+export interface LiveOptions {
+  stack: string;
+  participant: string | undefined;
+  kubeconfig: string | undefined;
+  json: boolean;
+}
+
+const say = (io: Io, line: string) => io.stderr(`cnilab check: ${line}\n`);
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
+
+export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: HintCounter, deps: LiveDeps = defaultLiveDeps): Promise<number> {
+  const ref = resolveStack(o.stack, PROJECT_ROOT, io.cwd);
+  const spec = await loadClusterSpec(ref, "check");
+  const backend = BACKEND_FACTS[spec.stack.backend];
+  const kubeconfig = await readKubeconfig(o, ref.name, spec.stack.clusterName, io, deps);
+  if (kubeconfig === undefined) return exitCode("not-up");
+  const namespaces = [...new Set(["default", ...ex.setting.namespaces.map((n) => n.name), ...ex.clusterPods.map((p) => p.namespace)])];
+  let cluster: CheckCluster;
+  let read: { policies: Awaited<ReturnType<CheckCluster["policies"]>>; addresses: Record<string, string[]>; node: string };
+  try {
+    cluster = await deps.cluster(kubeconfig, io);
+    const policies = await cluster.policies(namespaces);
+    const workloads = probedWorkloads(ex);
+    const addresses = Object.fromEntries(await Promise.all(workloads.map(async (w) => [w.key, await cluster.podAddresses(w.namespace, w.labels)] as const)));
+    read = { policies, addresses, node: await cluster.probeNode() };
+  } catch (err) {
+    say(io, `cannot read the cluster of ${ref.name}: ${firstLine(err)} (is the lab up? cnilab up ${ref.name})`);
+    return exitCode("not-up");
+  }
+  for (const [key, ips] of Object.entries(read.addresses)) if (ips.length === 0) say(io, `warning: ${key} has no ready pod: its probes report an error (is the exercise's lab deployed as written?)`);
+  say(io, `${read.policies.length} NetworkPolicies in ${namespaces.join(", ")}`);
+  const grade = gradeExercise(ex, read.policies);
+  const plan = planLiveCheck(ex, read.policies, backend, read.addresses, read.node, deps.probeBundle(), spec.stack.imageMap);
+  const logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));
+  const report = verify({ stack: ref.name, backend, probes: plan.probes, skipped: plan.skipped, logs });
+  const live = joinLive(ex, grade, report, plan.probes);
+  const hint = grade.done ? undefined : hints.next();
+  if (o.json) {
+    const { grade: g, ...rest } = live;
+    io.stdout(`${JSON.stringify({ ...rest, done: g.done, met: g.met, total: g.total, ...(hint ? { hint } : {}) }, null, 1)}\n`);
+  } else io.stdout(renderLive(live, hint));
+  return matched(live.ok);
+}
+
+async function readKubeconfig(o: LiveOptions, stack: string, clusterName: string, io: Io, deps: LiveDeps): Promise<string | undefined> {
+  const file = o.kubeconfig !== undefined ? resolve(userDir(io.env, io.cwd), o.kubeconfig) : o.participant !== undefined ? participantKubeconfig(stateDir(io.env, io.cwd), stack, o.participant) : undefined;
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      const whose = o.kubeconfig !== undefined ? "--kubeconfig" : `participant ${o.participant}'s kubeconfig`;
+      say(io, `cannot read ${whose} ${file}: ${firstLine(err)}${o.kubeconfig === undefined ? ` (is the workshop up? cnilab workshop up ${stack})` : ""}`);
+      return undefined;
+    }
+  }
+  try {
+    return await deps.kindKubeconfig(clusterName, io);
+  } catch (err) {
+    say(io, `no kubeconfig for kind cluster '${clusterName}' (${firstLine(err)}): is the lab up? Or pass --kubeconfig`);
+    return undefined;
+  }
+}

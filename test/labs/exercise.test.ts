@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SpecError } from "../../labs";
+import { loadExercise, parseExercise } from "../../labs/exercise";
+
+/** Exercise files: every problem at once, each naming the file, the field, the value and what is allowed. */
+const SOURCE = "labs/exercises/x.yaml";
+const policy = (name: string, ns = "default", spec = "{ podSelector: {} }") =>
+  `  - { apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: { name: ${name}, namespace: ${ns} }, spec: ${spec} }`;
+const file = (over: Record<string, string> = {}) =>
+  [
+    "name: x",
+    over.lab ?? "lab: netpol",
+    "title: t",
+    "task: do it",
+    over.clients ?? "",
+    "goal:",
+    over.goal ?? "  - { from: demo, to: nginx, port: 80, expect: denied }",
+    "hints: [one]",
+    "solution:",
+    over.solution ?? policy("s"),
+    over.extra ?? "",
+  ].join("\n");
+
+async function problems(text: string, name = "x"): Promise<string[]> {
+  try {
+    await parseExercise(text, SOURCE, name);
+  } catch (err) {
+    expect(err).toBeInstanceOf(SpecError);
+    return (err as SpecError).message.split("\n");
+  }
+  throw new Error("expected a SpecError, nothing was thrown");
+}
+
+describe("exercise files", () => {
+  it("a valid file loads with its setting: the lab's namespaces, the workloads and clients the goal names, the start as one scenario", async () => {
+    const ex = await parseExercise(file({ extra: `start:\n${policy("broken")}` }), SOURCE, "x");
+    expect(ex.setting.workloads.map((w) => w.name)).toEqual(["nginx"]);
+    expect(ex.setting.clients.map((c) => c.name)).toEqual(["demo"]);
+    expect(ex.setting.namespaces.map((n) => n.name)).toEqual(["prod", "dev"]);
+    expect(ex.setting.scenarios).toEqual([{ name: "x", about: "t", policies: [expect.objectContaining({ metadata: { name: "broken", namespace: "default" } })], traffic: [{ from: "demo", to: "nginx", port: 80, protocol: "TCP" }] }]);
+    expect(ex.clusterPods).toEqual([]);
+  });
+
+  it("an unknown key, goal value or reference names the field, the value, the closest and what is allowed", async () => {
+    expect(await problems(file({ extra: "hnits: [a]" }))).toEqual([
+      "labs/exercises/x.yaml: hnits: unknown key 'hnits' (did you mean 'hints'?); allowed keys: name, lab, title, task, clients, start, goal, hints, solution",
+    ]);
+    expect(await problems(file({ goal: "  - { from: demo, to: nginx, port: 80, expect: blocked }" }))).toEqual([
+      "labs/exercises/x.yaml: goal[0].expect: 'blocked' is not allowed; allowed: allowed, denied",
+    ]);
+    expect(await problems(file({ goal: "  - { from: dmeo, to: ngnix, port: 80, expect: denied }\n  - { from: demo, to: web, port: 8080, expect: denied }\n  - { from: demo, to: kube-dns, port: dns, protocol: TCP, expect: allowed }" }))).toEqual([
+      "labs/exercises/x.yaml: goal[0].from: no client 'dmeo' (did you mean 'demo'?); clients: demo, other, prod-client, dev-client",
+      "labs/exercises/x.yaml: goal[0].to: no workload or cluster pod 'ngnix' (did you mean 'nginx'?); targets: frontend, nginx, myapp, web, kube-dns",
+      "labs/exercises/x.yaml: goal[1].port: 'web' declares no TCP port 8080; its ports: http = 80/TCP, udp = 81/UDP",
+      "labs/exercises/x.yaml: goal[2].port: 'kube-dns' declares no TCP port dns; its ports: dns = 53/UDP, dns-tcp = 53/TCP, metrics = 9153/TCP",
+    ]);
+  });
+
+  it("the lab, the clients and the name are checked against what exists", async () => {
+    expect(await problems(file({ lab: "lab: netpl" }))).toEqual(["labs/exercises/x.yaml: lab: no lab 'netpl' (did you mean 'netpol'?); labs: docker-drivers, netpol, netpol-universe"]);
+    expect(await problems(file({ clients: "clients:\n  - { name: demo, namespace: staging, labels: { a: b } }" }))).toEqual([
+      "labs/exercises/x.yaml: clients[0].name: lab netpol has a client 'demo' already; give the exercise's own client another name",
+      "labs/exercises/x.yaml: clients[0].namespace: namespace 'staging' is not one of lab netpol's; namespaces: default, prod, dev",
+    ]);
+    expect(await problems(file(), "y")).toEqual(["labs/exercises/x.yaml: name: 'x' differs from the file's name 'y'; `cnilab check y` finds the exercise by its file"]);
+  });
+
+  it("starting and reference policies are validated as the API server would, in the lab's namespaces", async () => {
+    const lines = await problems(file({ solution: `${policy("s", "staging")}\n${policy("t", "default", "{ podSelecter: {} }")}\n${policy("s", "staging")}` }));
+    expect(lines).toEqual([
+      "labs/exercises/x.yaml: solution[0].metadata.namespace: namespace 'staging' is not one of lab netpol's; namespaces: default, prod, dev",
+      "labs/exercises/x.yaml: solution[1].spec.podSelecter: NetworkPolicy default/t: unknown field 'podSelecter' (did you mean 'podSelector'?); known here: podSelector, policyTypes, ingress, egress",
+      "labs/exercises/x.yaml: solution[2].metadata.namespace: namespace 'staging' is not one of lab netpol's; namespaces: default, prod, dev",
+      "labs/exercises/x.yaml: solution[2]: two NetworkPolicies staging/s",
+    ]);
+  });
+
+  describe("an exercise that is not there", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cnilab-exercises-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    it("is answered with the closest name and the list", async () => {
+      writeFileSync(join(dir, "deny-nginx.yaml"), "");
+      await expect(loadExercise("deny-ngnix", dir)).rejects.toThrow(/: no exercise 'deny-ngnix' \(did you mean 'deny-nginx'\?\); exercises: deny-nginx$/);
+      await expect(loadExercise("deny-nginx", dir)).rejects.toThrow(/deny-nginx\.yaml: the file is empty; an exercise is a map with name, lab, title/);
+    });
+  });
+});
