@@ -34,6 +34,21 @@ const selector = (labels: Readonly<Record<string, string>>) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
 
+/**
+ * A typed client object back under the API's own field names. @kubernetes/client-node 2.0.1 renames
+ * what its generator cannot use as a property (V1NetworkPolicyIngressRule's `from` is `_from`,
+ * dist/gen/models/V1NetworkPolicyIngressRule.js); each model's attributeTypeMap pairs the two.
+ */
+export function apiFields(models: object, value: unknown, type: string): unknown {
+  if (value === undefined || value === null) return value;
+  const list = /^Array<(.+)>$/.exec(type);
+  if (list && Array.isArray(value)) return value.map((v) => apiFields(models, v, list[1]!));
+  const model = (models as Record<string, { getAttributeTypeMap?: () => { name: string; baseName: string; type: string }[] } | undefined>)[type];
+  if (!model?.getAttributeTypeMap) return value;
+  const fields = value as Record<string, unknown>;
+  return Object.fromEntries(model.getAttributeTypeMap().flatMap((a) => (fields[a.name] === undefined ? [] : [[a.baseName, apiFields(models, fields[a.name], a.type)]])));
+}
+
 export async function kubeCheckCluster(kubeconfig: string, pollMs: number): Promise<CheckCluster> {
   const k8s = await import("@kubernetes/client-node");
   const kc = new k8s.KubeConfig();
@@ -51,9 +66,15 @@ export async function kubeCheckCluster(kubeconfig: string, pollMs: number): Prom
   return {
     async policies(namespaces) {
       const lists = await Promise.all(namespaces.map((namespace) => networking.listNamespacedNetworkPolicy({ namespace })));
-      // Only what the engine reads: the typed client's extras (a Date for creationTimestamp, managedFields) stay behind.
+      // Only what the engine reads, under the API's field names: the typed client's extras (a Date
+      // for creationTimestamp, managedFields) stay behind.
       return lists.flatMap((l) =>
-        l.items.map((p): NetworkPolicyLike => JSON.parse(JSON.stringify({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: p.metadata?.name, namespace: p.metadata?.namespace }, spec: p.spec ?? {} }))),
+        l.items.map((p): NetworkPolicyLike => ({
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: { name: p.metadata?.name ?? "", namespace: p.metadata?.namespace ?? "default" },
+          spec: apiFields(k8s, p.spec ?? {}, "V1NetworkPolicySpec"),
+        })),
       );
     },
     async podAddresses(namespace, labels) {

@@ -75,7 +75,7 @@ export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: 
     return exitCode("not-up");
   }
   for (const [key, ips] of Object.entries(read.addresses)) if (ips.length === 0) say(io, `warning: ${key} has no ready pod: its probes report an error (is the exercise's lab deployed as written?)`);
-  say(io, `${read.policies.length} NetworkPolicies in ${namespaces.join(", ")}`);
+  say(io, `${read.policies.length} NetworkPolic${read.policies.length === 1 ? "y" : "ies"} in ${namespaces.join(", ")}`);
   const grade = gradeExercise(ex, read.policies);
   const plan = planLiveCheck(ex, read.policies, backend, read.addresses, read.node, deps.probeBundle(), spec.stack.imageMap);
   const logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));

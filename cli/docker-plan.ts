@@ -8,7 +8,7 @@ import { bundleProbe } from "../probe/bundle";
 import { createdResources } from "../plan/resources";
 import { expectedText } from "../verdict/judge";
 import { addressOf, routeOf } from "../verdict/render";
-import { columns } from "./docker-report";
+import { columns } from "../text/columns";
 import type { PlanSection } from "./services/plan-sections";
 import type { StackRef } from "./stack-arg";
 

@@ -21,12 +21,6 @@ export function dockerResults(stack: string, outputs: OutputMap): DockerLabRepor
   return report;
 }
 
-/** Rows as aligned columns, indented by two. */
-export function columns(rows: readonly string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`);
-}
-
 /**
  * Prints the report of the stack's outputs (a table, or JSON): exit 1 when any probe disagreed with
  * the driver's facts, else 0; or why there is no report.

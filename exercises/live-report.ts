@@ -10,7 +10,8 @@ import type { VerifyReport } from "../assertions/verify";
 import type { Exercise } from "../labs/exercise";
 import { asExpected } from "../verdict/judge";
 import type { ProbeRow } from "../verdict/types";
-import { columns, renderHint, renderMisses, type Hint } from "./render";
+import { renderHint, renderMisses, type Hint } from "./render";
+import { columns } from "../text/columns";
 import type { Grade, GradedCell } from "./grade";
 import { formatQuery } from "../policy";
 

@@ -5,6 +5,7 @@
 import { stringify } from "yaml";
 import type { Exercise } from "../labs/exercise";
 import { formatQuery } from "../policy";
+import { columns } from "../text/columns";
 import type { Grade, GradedCell } from "./grade";
 
 export type Hint = { number: number; of: number; text: string };
@@ -61,12 +62,6 @@ export function renderHandout(ex: Pick<Exercise, "name" | "title" | "task" | "la
 }
 
 const cellPort = (c: Pick<GradedCell, "port" | "protocol">) => formatQuery(c);
-
-/** Columns padded to their widest cell, two spaces apart, indented by two. */
-export function columns(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`);
-}
 
 /** The offline report: every cell's goal and prediction, each miss with the engine's reason, then the hint. */
 export function renderGrade(grade: Grade, hint: Hint | undefined): string {

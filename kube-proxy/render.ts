@@ -1,12 +1,9 @@
 /** The terminal and JSON forms of a ServiceExplanation. Pure. */
+import { columns } from "../text/columns";
 import { describeBackends, type ServiceBackend, type PortExplanation, type ServiceExplanation } from "./explanation";
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
-function columns(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
-}
 
 function endpointText(b: ServiceBackend): string {
   const e = b.endpoint;
@@ -24,7 +21,7 @@ function renderPort(p: PortExplanation): string[] {
   if (p.dispatch) lines.push(`  picks    ${p.dispatch}`);
   if (p.backends.length > 0) {
     const rows = [["share", "pick", "via", "to", "endpoint"], ...p.backends.map((b) => [percent(b.share), b.pick, b.via, b.target, endpointText(b)])];
-    lines.push(...columns(rows).map((l) => `    ${l}`));
+    lines.push(...columns(rows, "").map((l) => `    ${l}`));
   }
   for (const n of p.notes) lines.push(`  note     ${n}`);
   for (const x of p.problems) lines.push(`  problem  ${x}`);
