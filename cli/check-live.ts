@@ -59,6 +59,10 @@ export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: 
   const ref = resolveStack(o.stack, PROJECT_ROOT, io.cwd);
   const spec = await loadClusterSpec(ref, "check");
   const backend = BACKEND_FACTS[spec.stack.backend];
+  if (spec.stack.exercise !== ex.name) {
+    const runs = spec.stack.exercise !== undefined ? `runs exercise ${spec.stack.exercise}` : `runs lab ${spec.stack.lab}'s scenarios`;
+    say(io, `warning: stack ${ref.name} ${runs}, not exercise ${ex.name}: its pods may not be where the exercise has them (a stack with cnilab:exercise: ${ex.name} runs them)`);
+  }
   const kubeconfig = await readKubeconfig(o, ref.name, spec.stack.clusterName, io, deps);
   if (kubeconfig === undefined) return exitCode("not-up");
   const namespaces = [...new Set(["default", ...ex.setting.namespaces.map((n) => n.name), ...ex.clusterPods.map((p) => p.namespace)])];

@@ -49,6 +49,11 @@ export const stackSchema = z.strictObject({
   clusterName: dnsLabel.max(40).optional(),
   /** Policy scenarios to apply; absent = all scenarios of the lab. */
   scenarios: z.array(dnsLabel).optional(),
+  /**
+   * An exercise of the lab (labs/exercises/<name>.yaml): the stack runs its starting state instead of
+   * the lab's scenarios, with namespaces as the lab writes them (what `cnilab check --stack` probes).
+   */
+  exercise: dnsLabel.optional(),
   imageMap: imageMapSchema,
   /**
    * Registry host (as in an image reference: `docker.io`, `registry.example:5000`) → the endpoint URL

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SpecError } from "../../labs";
+import { loadSpec, SpecError } from "../../labs";
+import { planLab } from "../../plan";
 import { loadExercise, parseExercise } from "../../labs/exercise";
 
 /** Exercise files: every problem at once, each naming the file, the field, the value and what is allowed. */
@@ -86,5 +87,26 @@ describe("exercise files", () => {
       await expect(loadExercise("deny-ngnix", dir)).rejects.toThrow(/: no exercise 'deny-ngnix' \(did you mean 'deny-nginx'\?\); exercises: deny-nginx$/);
       await expect(loadExercise("deny-nginx", dir)).rejects.toThrow(/deny-nginx\.yaml: the file is empty; an exercise is a map with name, lab, title/);
     });
+  });
+});
+
+describe("cnilab:exercise: a stack that runs an exercise's starting state", () => {
+  it("runs the exercise's setting (its workloads and clients as the lab writes them, the starting policies) and plans it", async () => {
+    const spec = await loadSpec({ lab: "netpol", backend: "kindnet", exercise: "fix-broken-dns" }, "stacks/Pulumi.ex.yaml");
+    expect(spec.lab.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(["default/nginx", "default/myapp"]);
+    expect(spec.lab.scenarios.map((s) => [s.name, s.policies.map((p) => p.metadata.name)])).toEqual([["fix-broken-dns", ["egress-nginx-only"]]]);
+    const probes = planLab(spec).assertions.probes.filter((p) => p.group === "fix-broken-dns" && p.id.endsWith("-pod"));
+    // The starting policy allows demo only nginx: that is what `up` then `verify` show, before the fix.
+    expect(probes.map((p) => [p.id, p.expect])).toEqual([
+      ["fix-broken-dns/demo-nginx-80-tcp-pod", "connected"],
+      ["fix-broken-dns/demo-myapp-80-tcp-pod", "timeout"],
+    ]);
+  });
+
+  it("an unknown exercise, another lab's, or scenarios beside it are errors naming the key", async () => {
+    const load = (extra: Record<string, unknown>) => loadSpec({ lab: "netpol", backend: "kindnet", ...extra }, "stacks/Pulumi.ex.yaml");
+    await expect(load({ exercise: "deny-ngnix" })).rejects.toThrow("stacks/Pulumi.ex.yaml: cnilab:exercise: no exercise 'deny-ngnix' (did you mean 'deny-nginx'?); exercises: access-namespace,");
+    await expect(load({ exercise: "deny-nginx", scenarios: ["deny-nginx"] })).rejects.toThrow("stacks/Pulumi.ex.yaml: cnilab:scenarios: an exercise stack (cnilab:exercise deny-nginx) runs the exercise's starting state, not scenarios: leave cnilab:scenarios out");
+    await expect(load({ lab: "netpol-universe", exercise: "deny-nginx" })).rejects.toThrow("stacks/Pulumi.ex.yaml: cnilab:lab: exercise deny-nginx runs on lab 'netpol', not 'netpol-universe'");
   });
 });
