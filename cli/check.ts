@@ -130,6 +130,6 @@ export async function runCheck(argv: string[], io: Io, deps?: LiveDeps): Promise
 }
 
 /** The grade as `--output json` gives it. */
-export function gradeJson(grade: Grade, hint: Hint | undefined): Record<string, unknown> {
+function gradeJson(grade: Grade, hint: Hint | undefined): Record<string, unknown> {
   return { exercise: grade.exercise, done: grade.done, met: grade.met, total: grade.total, cells: grade.cells, ...(hint ? { hint } : {}) };
 }

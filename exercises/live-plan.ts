@@ -8,7 +8,7 @@
  */
 import { contentHash } from "../assertions/hash";
 import { clientProbePlan, resolveProbes, type ProbeClient, type ResolvedProbe } from "../assertions";
-import { planAssertionJob, type AssertionJobObjects } from "../assertions/jobs";
+import { assertionJobBoundSeconds, planAssertionJob, type AssertionJobObjects } from "../assertions/jobs";
 import { planPolicyProbes } from "../assertions/policy-probes";
 import { TARGETS_FILE } from "../assertions/targets";
 import type { BackendFacts } from "../backends";
@@ -75,7 +75,7 @@ export function planLiveCheck(
     const name = checkJobName(c.name);
     const objects = planAssertionJob(client, own.length, probeBundle, contentHash(plan), imageMap, { name, targets: name });
     objects.configMap.data = { ...objects.configMap.data, "plan.json": plan, [TARGETS_FILE]: targets };
-    return [{ client, objects, boundSeconds: objects.job.spec!.activeDeadlineSeconds! }];
+    return [{ client, objects, boundSeconds: assertionJobBoundSeconds(own.length) }];
   });
   return { probes, skipped, jobs };
 }

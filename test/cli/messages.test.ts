@@ -55,6 +55,7 @@ const BAD: Readonly<Record<string, { argv: string[]; prefix: string }>> = {
   policy: { argv: ["policy", "matrix", "-f", "."], prefix: "cnilab policy matrix: " },
   datapath: { argv: ["datapath", "explain", "flanel-vxlan"], prefix: "cnilab datapath: " },
   explain: { argv: ["explain", "service", "kindnett", "default/echo"], prefix: "cnilab explain: " },
+  check: { argv: ["check", "deny-ngnix"], prefix: "cnilab check: " },
 };
 
 describe("one prefix for errors", () => {
