@@ -21,8 +21,9 @@ const STARTUP_ALLOWANCE_SECONDS = 180;
 /** Annotation on the pod template carrying the plan's hash: a new plan replaces (re-runs) the Job. */
 export const PLAN_HASH_ANNOTATION = "cnilab.io/plan-sha256";
 
-export function jobName(client: string): string {
-  return `${JOB_PREFIX}${client}`.slice(0, 63).replace(/-+$/, "");
+/** A Job's name for a client: the prefix (JOB_PREFIX for `up`'s Jobs), then the client, within 63 characters. */
+export function jobName(client: string, prefix = JOB_PREFIX): string {
+  return `${prefix}${client}`.slice(0, 63).replace(/-+$/, "");
 }
 
 /** Worst case for `probes` probes: ceil(n / concurrency) rounds of every attempt timing out. */

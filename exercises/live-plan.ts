@@ -8,7 +8,7 @@
  */
 import { contentHash } from "../assertions/hash";
 import { clientProbePlan, resolveProbes, type ProbeClient, type ResolvedProbe } from "../assertions";
-import { assertionJobBoundSeconds, planAssertionJob, type AssertionJobObjects } from "../assertions/jobs";
+import { assertionJobBoundSeconds, jobName, planAssertionJob, type AssertionJobObjects } from "../assertions/jobs";
 import { planPolicyProbes } from "../assertions/policy-probes";
 import { TARGETS_FILE } from "../assertions/targets";
 import type { BackendFacts } from "../backends";
@@ -19,11 +19,7 @@ import type { NetworkPolicyLike } from "../policy";
 import type { SkippedProbe } from "../verdict/types";
 
 /** Before the client's name: apart from `up`'s cnilab-probe-<client> (assertions/jobs.ts JOB_PREFIX). */
-export const CHECK_JOB_PREFIX = "cnilab-check-";
-
-export function checkJobName(client: string): string {
-  return `${CHECK_JOB_PREFIX}${client}`.slice(0, 63).replace(/-+$/, "");
-}
+const CHECK_JOB_PREFIX = "cnilab-check-";
 
 export interface LiveJob {
   client: ProbeClient;
@@ -72,7 +68,7 @@ export function planLiveCheck(
     if (own.length === 0) return [];
     const client: ProbeClient = { name: c.name, namespace: c.namespace, labels: c.labels, node };
     const plan = JSON.stringify(clientProbePlan(c.name, own));
-    const name = checkJobName(c.name);
+    const name = jobName(c.name, CHECK_JOB_PREFIX);
     const objects = planAssertionJob(client, own.length, probeBundle, contentHash(plan), imageMap, { name, targets: name });
     objects.configMap.data = { ...objects.configMap.data, "plan.json": plan, [TARGETS_FILE]: targets };
     return [{ client, objects, boundSeconds: assertionJobBoundSeconds(own.length) }];
