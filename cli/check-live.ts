@@ -82,7 +82,13 @@ export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: 
   say(io, `${read.policies.length} NetworkPolic${read.policies.length === 1 ? "y" : "ies"} in ${namespaces.join(", ")}`);
   const grade = gradeExercise(ex, read.policies);
   const plan = planLiveCheck(ex, read.policies, backend, read.addresses, read.node, deps.probeBundle(), spec.stack.imageMap);
-  const logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));
+  let logs: Awaited<ReturnType<CheckCluster["runJobs"]>>;
+  try {
+    logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));
+  } catch (err) {
+    say(io, `could not run the probe Jobs in ${ref.name}: ${firstLine(err)} (does the cluster run the exercise's namespaces? a stack with cnilab:exercise: ${ex.name} does)`);
+    return exitCode("not-up");
+  }
   const report = verify({ stack: ref.name, backend, probes: plan.probes, skipped: plan.skipped, logs });
   const live = joinLive(ex, grade, report, plan.probes);
   const hint = grade.done ? undefined : hints.next();

@@ -15,6 +15,8 @@ export interface CheckApiOptions {
   pods: { namespace: string; name: string; labels: Record<string, string>; ip: string; ready: boolean }[];
   /** The outcome of a probe from a Job's pod (its namespace and labels) to an address and port. */
   world: (from: { namespace: string; labels: Record<string, string> }, to: { ip: string; port: number; protocol: string }) => string;
+  /** Namespaces the cluster does not have: creating anything there is refused. */
+  missingNamespaces?: readonly string[];
 }
 
 export interface CheckApi {
@@ -69,6 +71,8 @@ export async function startCheckApi(o: CheckApiOptions): Promise<CheckApi> {
     const m = req.method!;
     requests.push(`${m} ${p}${url.search}`);
     let match: RegExpExecArray | null;
+    const ns = /\/namespaces\/([^/]+)\//.exec(p)?.[1];
+    if (m === "POST" && ns && (o.missingNamespaces ?? []).includes(ns)) return notFound(res, `namespaces "${ns}"`);
     if ((match = /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies$/.exec(p))) {
       return json(res, 200, { kind: "NetworkPolicyList", apiVersion: "networking.k8s.io/v1", metadata: {}, items: o.policies[match[1]!] ?? [] });
     }

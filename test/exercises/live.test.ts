@@ -127,6 +127,15 @@ describe("cnilab check --stack", () => {
     });
   });
 
+  it("a cluster without the exercise's namespaces: exit 2 saying which stack runs them, nothing left behind", async () => {
+    await withApi({ policies: {}, pods: [NGINX], world: () => "timeout", missingNamespaces: ["prod"] }, async (api) => {
+      const r = await check(api, "no-prod", "access-nginx", "--stack", "kindnet");
+      expect([r.code, r.out]).toEqual([2, ""]);
+      expect(r.err).toMatch(/\ncnilab check: could not run the probe Jobs in kindnet: .*\(does the cluster run the exercise's namespaces\? a stack with cnilab:exercise: access-nginx does\)\n$/);
+      expect(api.left()).toEqual([]);
+    });
+  });
+
   it("a cluster that cannot be reached, or a participant without a kubeconfig, is exit 2 saying why", async () => {
     const api = await startCheckApi({ policies: {}, pods: [], world: () => "timeout" });
     await api.close();
