@@ -3,14 +3,11 @@
  * exercise's cells probed for real and judged by the one assertion core (assertions/verify.ts).
  */
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { verify } from "../assertions/verify";
-import { BACKEND_FACTS } from "../backends";
 import { gradeExercise } from "../exercises/grade";
 import { joinLive, renderLive } from "../exercises/live-report";
 import { planLiveCheck, probedWorkloads } from "../exercises/live-plan";
 import { systemHost } from "../host/host";
-import { stateDir, userDir } from "../host/state";
 import { locateTool } from "../host/tools";
 import type { Exercise } from "../labs/exercise";
 import type { HintCounter } from "../exercises/hints-shown";
@@ -19,7 +16,9 @@ import { bundleProbe } from "../probe/bundle";
 import { kubeCheckCluster, type CheckCluster } from "./check-cluster";
 import type { Io } from "./command";
 import { exitCode, matched } from "./exit";
-import { resolveStack, loadClusterSpec, PROJECT_ROOT } from "./stack-arg";
+import { checkTarget, type CheckTarget } from "./check-target";
+import { reason } from "./explain-shared";
+import { resolveStack, PROJECT_ROOT } from "./stack-arg";
 
 export interface LiveDeps {
   cluster(kubeconfig: string, io: Io): Promise<CheckCluster>;
@@ -38,13 +37,6 @@ export const defaultLiveDeps: LiveDeps = {
   probeBundle: bundleProbe,
 };
 
-/**
- * Where a workshop participant's kubeconfig is: <state>/workshops/<workshop stack>/<participant>/kubeconfig.
- */
-export function participantKubeconfig(state: string, stack: string, participant: string): string {
-  return join(state, "workshops", stack, participant, "kubeconfig");
-}
-
 export interface LiveOptions {
   stack: string;
   participant: string | undefined;
@@ -53,17 +45,15 @@ export interface LiveOptions {
 }
 
 const say = (io: Io, line: string) => io.stderr(`cnilab check: ${line}\n`);
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
 
 export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: HintCounter, deps: LiveDeps = defaultLiveDeps): Promise<number> {
   const ref = resolveStack(o.stack, PROJECT_ROOT, io.cwd);
-  const spec = await loadClusterSpec(ref, "check");
-  const backend = BACKEND_FACTS[spec.stack.backend];
-  if (spec.stack.exercise !== ex.name) {
-    const runs = spec.stack.exercise !== undefined ? `runs exercise ${spec.stack.exercise}` : `runs lab ${spec.stack.lab}'s scenarios`;
-    say(io, `warning: stack ${ref.name} ${runs}, not exercise ${ex.name}: its pods may not be where the exercise has them (a stack with cnilab:exercise: ${ex.name} runs them)`);
+  const target = await checkTarget(ref, ex.name, { ...(o.participant !== undefined ? { participant: o.participant } : {}), ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}) }, io);
+  const { backend } = target;
+  if (target.runs !== undefined) {
+    say(io, `warning: stack ${ref.name} runs ${target.runs}, not exercise ${ex.name}: its pods may not be where the exercise has them (a stack with cnilab:exercise: ${ex.name} runs them)`);
   }
-  const kubeconfig = await readKubeconfig(o, ref.name, spec.stack.clusterName, io, deps);
+  const kubeconfig = await readKubeconfig(target, io, deps);
   if (kubeconfig === undefined) return exitCode("not-up");
   const namespaces = [...new Set(["default", ...ex.setting.namespaces.map((n) => n.name), ...ex.clusterPods.map((p) => p.namespace)])];
   let cluster: CheckCluster;
@@ -75,18 +65,18 @@ export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: 
     const addresses = Object.fromEntries(await Promise.all(workloads.map(async (w) => [w.key, await cluster.podAddresses(w.namespace, w.labels)] as const)));
     read = { policies, addresses, node: await cluster.probeNode() };
   } catch (err) {
-    say(io, `cannot read the cluster of ${ref.name}: ${firstLine(err)} (is the lab up? cnilab up ${ref.name})`);
+    say(io, `cannot read the cluster of ${ref.name}: ${reason(err)} (is it up? ${target.bringUp})`);
     return exitCode("not-up");
   }
   for (const [key, ips] of Object.entries(read.addresses)) if (ips.length === 0) say(io, `warning: ${key} has no ready pod: its probes report an error (is the exercise's lab deployed as written?)`);
   say(io, `${read.policies.length} NetworkPolic${read.policies.length === 1 ? "y" : "ies"} in ${namespaces.join(", ")}`);
   const grade = gradeExercise(ex, read.policies);
-  const plan = planLiveCheck(ex, read.policies, backend, read.addresses, read.node, deps.probeBundle(), spec.stack.imageMap);
+  const plan = planLiveCheck(ex, read.policies, backend, read.addresses, read.node, deps.probeBundle(), target.imageMap);
   let logs: Awaited<ReturnType<CheckCluster["runJobs"]>>;
   try {
     logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));
   } catch (err) {
-    say(io, `could not run the probe Jobs in ${ref.name}: ${firstLine(err)} (does the cluster run the exercise's namespaces? a stack with cnilab:exercise: ${ex.name} does)`);
+    say(io, `could not run the probe Jobs in ${ref.name}: ${reason(err)} (does the cluster run the exercise's namespaces? a stack with cnilab:exercise: ${ex.name} does)`);
     return exitCode("not-up");
   }
   const report = verify({ stack: ref.name, backend, probes: plan.probes, skipped: plan.skipped, logs });
@@ -99,21 +89,19 @@ export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: 
   return matched(live.ok);
 }
 
-async function readKubeconfig(o: LiveOptions, stack: string, clusterName: string, io: Io, deps: LiveDeps): Promise<string | undefined> {
-  const file = o.kubeconfig !== undefined ? resolve(userDir(io.env, io.cwd), o.kubeconfig) : o.participant !== undefined ? participantKubeconfig(stateDir(io.env, io.cwd), stack, o.participant) : undefined;
-  if (file !== undefined) {
+async function readKubeconfig(t: CheckTarget, io: Io, deps: LiveDeps): Promise<string | undefined> {
+  if (t.kubeconfigFile !== undefined) {
     try {
-      return readFileSync(file, "utf8");
+      return readFileSync(t.kubeconfigFile, "utf8");
     } catch (err) {
-      const whose = o.kubeconfig !== undefined ? "--kubeconfig" : `participant ${o.participant}'s kubeconfig`;
-      say(io, `cannot read ${whose} ${file}: ${firstLine(err)}${o.kubeconfig === undefined ? ` (is the workshop up? cnilab workshop up ${stack})` : ""}`);
+      say(io, `cannot read the kubeconfig ${t.kubeconfigFile}: ${reason(err)} (is it up? ${t.bringUp})`);
       return undefined;
     }
   }
   try {
-    return await deps.kindKubeconfig(clusterName, io);
+    return await deps.kindKubeconfig(t.clusterName, io);
   } catch (err) {
-    say(io, `no kubeconfig for kind cluster '${clusterName}' (${firstLine(err)}): is the lab up? Or pass --kubeconfig`);
+    say(io, `no kubeconfig for kind cluster '${t.clusterName}' (${reason(err)}): is the lab up? Or pass --kubeconfig`);
     return undefined;
   }
 }

@@ -31,7 +31,7 @@ with the engine's reason (which policy and rule allows or denies it); then the n
 that misses shows the next hint, in order (kept in <state>/exercises/<participant>/).
 
 Live (--stack): reads the NetworkPolicies of the exercise's namespaces from the cluster
-(@kubernetes/client-node; the kubeconfig from kind for the stack's cluster, or --kubeconfig, or the
+(@kubernetes/client-node; the kubeconfig from kind for the stack's cluster, --kubeconfig, or a workshop
 participant's), grades them as above, then probes every cell to a lab workload for real: one Job per
 source with the source's labels in its namespace, each pod of the target by IP, as 'up' runs its
 assertion Jobs. Shows goal, prediction and observation side by side; where the observation differs
@@ -42,7 +42,8 @@ namespaces the lab names. Cells to the cluster's own pods (kube-dns) are judged 
 Options
   -f, --file FILE         a file of your NetworkPolicies; repeatable
       --stack STACK       the stack whose cluster runs the exercise (its backend and image map)
-      --participant P     a workshop participant: their kubeconfig, <state>/workshops/<STACK>/<P>/kubeconfig
+      --participant P     with a workshop stack (cnilab:workshop: W): participant P's cluster as 'workshop up'
+                          saved it, <state>/workshops/<W>/<P>/kubeconfig, on the backend its participant.json names
       --kubeconfig FILE   the cluster's kubeconfig instead of kind's
   -o, --output text|json  json: {"exercise","done","met","total","cells":[{"from","to","port","protocol",
                           "goal","predicted","met","reason"}…],"hint"}; live adds per cell "observed",

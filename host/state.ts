@@ -65,6 +65,8 @@ export const STATE_FOLDERS = {
   manifests: "manifests",
   /** `cnilab check`'s hints shown, per participant and exercise. */
   exercises: "exercises",
+  /** Per workshop and participant, what `workshop up` saves: kubeconfig, participant.json, handout. */
+  workshops: "workshops",
   /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
   registryHosts: "registry-hosts",
 } as const;

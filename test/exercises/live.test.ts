@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeCheckCluster } from "../../cli/check-cluster";
 import { runCheck } from "../../cli/check";
-import { participantKubeconfig, type LiveDeps } from "../../cli/check-live";
+import { runToExit } from "../../cli/exit";
+import type { LiveDeps } from "../../cli/check-live";
+import { participantFolder } from "../../cli/check-target";
 import { loadExercise } from "../../labs/exercise";
 import { ROOT } from "../helpers/stacks";
 import { captureIo } from "../cli/io";
@@ -37,7 +39,8 @@ async function check(api: CheckApi, state: string, ...argv: string[]) {
   writeFileSync(kubeconfig, api.kubeconfig);
   const io = captureIo({ CNILAB_STATE: join(dir, state) }, ROOT);
   const withConfig = argv.includes("--participant") ? argv : [...argv, "--kubeconfig", kubeconfig];
-  const code = await runCheck(withConfig, io, deps);
+  // As main runs it: what the command throws becomes its exit code and one message.
+  const code = await runToExit("check", io, () => runCheck(withConfig, io, deps));
   return { code, out: io.out(), err: io.err() };
 }
 
@@ -113,17 +116,23 @@ describe("cnilab check --stack", () => {
     });
   });
 
-  it("a participant's cluster by their kubeconfig; cells to kube-dns are judged by the engine alone", async () => {
+  it("a workshop participant's cluster, by what workshop up saved; cells to kube-dns are judged by the engine alone", async () => {
     const ex = await loadExercise("egress-dns-only");
+    const stack = join(dir, "Pulumi.ws.yaml");
+    writeFileSync(stack, "config:\n  cnilab:workshop: demo\n");
     await withApi({ policies: { default: ex.solution }, pods: [NGINX, { ...NGINX, name: "web-1", labels: { app: "web" }, ip: "10.244.1.11" }], world: (from) => (from.labels.app === "demo" ? "timeout" : "connected") }, async (api) => {
-      const file = participantKubeconfig(join(dir, "alice"), "kindnet", "alice");
-      mkdirSync(join(file, ".."), { recursive: true });
-      writeFileSync(file, api.kubeconfig);
-      const r = await check(api, "alice", "egress-dns-only", "--stack", "kindnet", "--participant", "alice");
+      const folder = participantFolder({ env: { CNILAB_STATE: join(dir, "alice") }, cwd: ROOT }, "demo", "alice");
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, "kubeconfig"), api.kubeconfig);
+      writeFileSync(join(folder, "participant.json"), JSON.stringify({ name: "alice", backend: "calico-vxlan" }));
+      const r = await check(api, "alice", "egress-dns-only", "--stack", stack, "--participant", "alice");
       expect([r.code, r.err.includes("cannot")]).toEqual([0, false]);
+      expect(r.out).toContain("exercise egress-dns-only on ws (calico-vxlan): 5 of 5 goal cells met");
       expect(r.out).toMatch(/ {2}default\/demo +kube-system\/kube-dns +53\/UDP +allowed +allowed +— +engine only\n/);
       expect(r.out).toContain("Note: kube-dns is the cluster's own CoreDNS, not a lab workload: its cells are judged by the engine alone.");
       expect(api.requests).toContain("GET /apis/networking.k8s.io/v1/namespaces/kube-system/networkpolicies");
+      const other = await check(api, "alice", "egress-dns-only", "--stack", stack);
+      expect([other.code, other.err]).toEqual([2, "cnilab check: ws is a workshop stack (cnilab:workshop: demo): name the participant whose cluster to check with --participant P\n(see 'cnilab check --help')\n"]);
     });
   });
 
@@ -141,9 +150,11 @@ describe("cnilab check --stack", () => {
     await api.close();
     const r = await check(api, "down", "deny-nginx", "--stack", "kindnet");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/\ncnilab check: cannot read the cluster of kindnet: .*\(is the lab up\? cnilab up kindnet\)\n$/);
-    const nobody = await check(api, "nobody", "deny-nginx", "--stack", "kindnet", "--participant", "bob");
+    expect(r.err).toMatch(/\ncnilab check: cannot read the cluster of kindnet: fetch failed: .*ECONNREFUSED.* \(is it up\? cnilab up kindnet\)\n$/);
+    const stack = join(dir, "Pulumi.ws2.yaml");
+    writeFileSync(stack, "config:\n  cnilab:workshop: demo\n");
+    const nobody = await check(api, "nobody", "deny-nginx", "--stack", stack, "--participant", "bob");
     expect(nobody.code).toBe(2);
-    expect(nobody.err).toContain("cannot read participant bob's kubeconfig");
+    expect(nobody.err).toMatch(/^cnilab check: \/.*\/workshops\/demo\/bob\/participant\.json: participant bob's saved settings is not there \(is the workshop up\?\)\n$/);
   });
 });
