@@ -42,6 +42,9 @@ describe("cnilab check", () => {
     expect(out).toContain("# app=client pods of role=prod namespaces, and only those");
     expect(out).toContain("| prod-tool | prod | app=tool | (client) |");
     expect(out).toContain("| prod-tool | myapp | 80/TCP | denied |");
+    expect(out).toContain("None: no NetworkPolicy selects any of these pods yet.");
+    // An exercise that starts with a policy shows it: the participant fixes what they can read.
+    expect((await cli("handout", "check", "fix-broken-dns")).out).toMatch(/## Starting policies\n\n```yaml\n---\napiVersion: networking.k8s.io\/v1\nkind: NetworkPolicy\nmetadata:\n {2}name: egress-nginx-only\n/);
   });
 
   it("a policy that misses: exit 1, each miss with the engine's reason and the goal, then the hints one per check, in order", async () => {
