@@ -43,6 +43,7 @@ const GATEWAY: Record<DriverFacts["gateway"], string> = {
   host: "the host's own address on the network",
   "next-hop": "a next hop Docker gives the containers but puts on no device",
   ignored: "ignored: the containers' default route is the device itself",
+  "overlay-bridge": "on the overlay's own bridge br0, inside the network's namespace, not on the host",
 };
 const expectation = (fact: PathFact) => ("skip" in fact ? "not probed" : fact.expect.join(" or "));
 const options = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k}=${v}`).join(", ");
@@ -62,11 +63,21 @@ const driver: PlanSection<DockerPlanView> = {
     const f = DRIVER_FACTS[plan.driver];
     const mode = options(f.modeOptions);
     return [
-      `  ${plan.driver}: Docker driver ${f.docker}${mode ? ` (${mode})` : ""}, one ${f.linkType} link per container`,
+      f.predefined
+        ? `  ${plan.driver}: Docker's predefined network '${f.predefined}', no link per container; the lab's own networks are ${f.docker} networks`
+        : `  ${plan.driver}: Docker driver ${f.docker}${mode ? ` (${mode})` : ""}, one ${f.linkType} link per container`,
       `  ${f.summary}`,
       `  parent interface: ${f.parent ? "yes" : "no"}; IPv4 subnets per network: ${f.subnetsPerNetwork}; gateway: ${GATEWAY[f.gateway]}; ` +
         `broadcast and multicast: ${f.broadcast ? "delivered" : "not delivered"}`,
-      `  paths: ${PATH_KINDS.map((k) => `${k} ${expectation(f.paths[k])}`).join("; ")}`,
+      `  paths: ${PATH_KINDS.flatMap((k) => (f.paths[k] ? [`${k} ${expectation(f.paths[k])}`] : [])).join("; ")}`,
+      ...(f.predefined ? [`  a container without a lab network runs on Docker's predefined network '${f.predefined}'`] : []),
+      ...(f.portClash ? [`  a server binding a port an earlier one holds: expect ${f.portClash.expect} — ${f.portClash.why}`] : []),
+      ...(plan.swarm
+        ? [
+            "  needs swarm mode: the lab initialises a single-node swarm and leaves it on down (a swarm it did not make is refused)",
+            `  docker swarm init --advertise-addr ${plan.swarm.advertiseAddress} --listen-addr ${plan.swarm.listenAddress} --data-path-addr ${plan.swarm.dataPathAddress}; node labels ${Object.entries(plan.swarm.nodeLabels).map(([k, v]) => `${k}=${v}`).join(", ")}`,
+          ]
+        : []),
     ];
   },
 };
@@ -102,14 +113,24 @@ const networks: PlanSection<DockerPlanView> = {
 const containers: PlanSection<DockerPlanView> = {
   title: "Containers (fixed addresses)",
   lines: ({ plan }) =>
-    columns(plan.containers.map((c) => [c.name, c.role, c.networksAdvanced.map((a) => `${a.ipv4Address} on ${a.name}`).join(", "), c.command.join(" ")])),
+    columns(
+      plan.containers.map((c) => [
+        c.name,
+        c.role,
+        c.networkMode ? `Docker's ${c.networkMode} network` : c.networksAdvanced.map((a) => `${a.ipv4Address} on ${a.name}`).join(", "),
+        c.command.join(" "),
+      ]),
+    ),
 };
 
 const probes: PlanSection<DockerPlanView> = {
   title: "Probes (expected outcome, and why)",
   lines: ({ plan }) => {
-    const clients = [...new Set(plan.probes.map((p) => p.client))];
-    const lines = [`  ${plan.probes.length} probes from ${clients.length} assertion containers: ${clients.join(", ")}`];
+    const clients = plan.containers.filter((c) => c.role === "client").map((c) => c.labName);
+    const clashes = plan.containers.filter((c) => c.role === "clash").map((c) => c.labName);
+    const lines = [
+      `  ${plan.probes.length} probes from ${clients.length} assertion containers: ${clients.join(", ")}${clashes.length ? `; the listen of ${clashes.join(", ")}, from its exit and log` : ""}`,
+    ];
     for (const p of plan.probes) {
       lines.push(`  ${routeOf(p)} (${addressOf(p)}, ${p.group})  expect ${expectedText(p)}  — ${p.why}`);
     }

@@ -1,45 +1,72 @@
 import type { ProbeOutcome } from "../probe/types";
+import { OVERLAY_FACTS } from "./drivers-overlay";
+import { HOST_FACTS, NONE_FACTS } from "./drivers-predefined";
 
 /**
  * The Docker network drivers a Docker-only lab compares, and what each one is known to do, as data.
- * The expected result of every probe comes from this table (docker/expect.ts), never from the run.
+ * The expected result of every probe comes from this table (docker/probes.ts), never from the run.
  *
  * Sources (checked 2026): docker/docs content/manuals/engine/network/drivers/{bridge,macvlan,ipvlan}.md;
  * the kernel's Documentation/networking/ipvlan.rst; libnetwork's bridge driver ("bridge driver doesn't
- * support multiple subnets", seen on Docker 20.10.24 here).
+ * support multiple subnets", seen on Docker 20.10.24 here). host, none and overlay: moby v20.10.24
+ * (the daemon here), cited where each fact is stated (docker/drivers-shared.ts, docker/drivers-overlay.ts).
  */
-export const DOCKER_DRIVERS = ["bridge", "macvlan", "ipvlan-l2", "ipvlan-l3"] as const;
+export const DOCKER_DRIVERS = ["bridge", "macvlan", "ipvlan-l2", "ipvlan-l3", "overlay", "host", "none"] as const;
 export type DockerDriver = (typeof DOCKER_DRIVERS)[number];
 
-/** How a probe's client and target relate; each driver states what happens on each kind of path. */
-export const PATH_KINDS = ["same-subnet", "cross-subnet", "host"] as const;
+/**
+ * How a probe's client and target relate; each driver states what happens on the kinds of path it
+ * has. shared-namespace: client and server are both on Docker's host network, one namespace;
+ * no-interface: the client is on Docker's none network, loopback only.
+ */
+export const PATH_KINDS = ["same-subnet", "cross-subnet", "host", "shared-namespace", "no-interface"] as const;
 export type PathKind = (typeof PATH_KINDS)[number];
 
 /** What a probe on a path should show (any listed outcome matches), or why it is not probed at all. */
 export type PathFact = { expect: readonly ProbeOutcome[]; why: string } | { skip: string };
 
+/** A driver of the networks a lab creates (`docker network create -d …`). */
+export type NetworkDriver = "bridge" | "macvlan" | "ipvlan" | "overlay";
+
 export interface DriverFacts {
-  /** Docker's name for the driver (`docker network create -d …`). */
-  docker: "bridge" | "macvlan" | "ipvlan";
-  /** The Linux link type the driver creates; a kernel without it cannot run the lab. */
-  linkType: "veth" | "macvlan" | "ipvlan";
+  /** The driver of the lab's own networks; under host and none they are plain bridge networks. */
+  docker: NetworkDriver;
+  /**
+   * Docker's predefined network (there is one of each, named after its driver) that a lab
+   * container without a `network` runs on; absent: every container names a lab network.
+   */
+  predefined?: "host" | "none";
+  /** The Linux link type the driver creates ("none": no link at all); a kernel without it cannot run the lab. */
+  linkType: "veth" | "macvlan" | "ipvlan" | "vxlan" | "none";
+  /** Whether the networks need the daemon in swarm mode (docker/swarm.ts): overlay networks do. */
+  swarm: boolean;
+  /** Whether the lab's networks are internal: no route off the machine (Docker adds no gateway leg or NAT). */
+  internal: boolean;
   /** Driver options that select the mode, with Docker's option names. */
   modeOptions: Readonly<Record<string, string>>;
   /** For default names: Docker object prefix `cnilab-<short>`, lab-made parent bridge `cnilab-<short>-br`. */
   short: string;
   /** Whether containers hang off a parent interface (and so whether `cnilab:parent` means anything). */
   parent: boolean;
+  /** Without a parent: where the containers' links end instead, for the plan's parent note (default: a Linux bridge per network). */
+  noParent?: string;
   /** IPv4 subnets one Docker network of this driver may hold. */
   subnetsPerNetwork: "one" | "many";
   /**
    * What the IPAM gateway is: the host's own address on the network (bridge), a next hop that only
    * a router on the parent's segment could answer for, or ignored (the default route is the device).
    */
-  gateway: "host" | "next-hop" | "ignored";
+  gateway: "host" | "next-hop" | "ignored" | "overlay-bridge";
   /** Whether broadcast and multicast (ARP among them) reach the containers. */
   broadcast: boolean;
   summary: string;
-  paths: Record<PathKind, PathFact>;
+  /** The kinds of path the driver has; a lab whose probe takes another kind is refused (docker/spec.ts). */
+  paths: Partial<Record<PathKind, PathFact>>;
+  /**
+   * What a server binding a port that an earlier server of the lab already holds sees, when all
+   * servers share one namespace (the host driver); absent: each server has a namespace of its own.
+   */
+  portClash?: { expect: ProbeOutcome; why: string };
 }
 
 /** Slow enough for ARP to give up (3 probes, 1 s apart) and report no-route before our timeout. */
@@ -51,6 +78,8 @@ export const DRIVER_FACTS: Record<DockerDriver, DriverFacts> = {
     linkType: "veth",
     modeOptions: {},
     short: "br",
+    swarm: false,
+    internal: false,
     parent: false,
     subnetsPerNetwork: "one",
     gateway: "host",
@@ -74,6 +103,8 @@ export const DRIVER_FACTS: Record<DockerDriver, DriverFacts> = {
     linkType: "macvlan",
     modeOptions: { macvlan_mode: "bridge" },
     short: "mv",
+    swarm: false,
+    internal: false,
     parent: true,
     subnetsPerNetwork: "many",
     gateway: "next-hop",
@@ -97,6 +128,8 @@ export const DRIVER_FACTS: Record<DockerDriver, DriverFacts> = {
     linkType: "ipvlan",
     modeOptions: { ipvlan_mode: "l2" },
     short: "ipvl2",
+    swarm: false,
+    internal: false,
     parent: true,
     subnetsPerNetwork: "many",
     gateway: "next-hop",
@@ -120,6 +153,8 @@ export const DRIVER_FACTS: Record<DockerDriver, DriverFacts> = {
     linkType: "ipvlan",
     modeOptions: { ipvlan_mode: "l3" },
     short: "ipvl3",
+    swarm: false,
+    internal: false,
     parent: true,
     subnetsPerNetwork: "many",
     gateway: "ignored",
@@ -137,6 +172,9 @@ export const DRIVER_FACTS: Record<DockerDriver, DriverFacts> = {
       },
     },
   },
+  overlay: OVERLAY_FACTS,
+  host: HOST_FACTS,
+  none: NONE_FACTS,
 };
 
 /** Names of the drivers with the given property, for messages ("parent applies to macvlan, …"). */

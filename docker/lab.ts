@@ -62,7 +62,7 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
     }
     return cidr;
   };
-  checkSubnet("parentNetwork", lab.parentNetwork);
+  if (lab.parentNetwork) checkSubnet("parentNetwork", lab.parentNetwork);
   const networkSubnets = new Map<string, { cidr: Cidr; gateway?: string | undefined }[]>();
   // A network with a bad subnet has its own problem; its containers' addresses are not judged against it.
   const unsure = new Set<string>();
@@ -88,6 +88,12 @@ export function checkDockerLab(lab: DockerLab, source: string): SpecProblem[] {
     const first = names.get(c.name);
     if (first) at(`${c.path}.name`, `'${c.name}' is already the name of ${first}; container names must be unique`);
     else names.set(c.name, c.path);
+    // Neither: the container runs on the driver's predefined network (docker/spec.ts checks the driver has one).
+    if (c.network === undefined || c.address === undefined) {
+      if (c.network !== undefined) at(`${c.path}.address`, `a container on network '${c.network}' needs its fixed address there`);
+      if (c.address !== undefined) at(`${c.path}.network`, `${c.address} is an address on which network? name it, or drop the address to run on the driver's predefined network (host or none)`);
+      continue;
+    }
     const list = networkSubnets.get(c.network);
     if (!list) {
       const known = [...networkSubnets.keys()];

@@ -1,5 +1,5 @@
-import { formatIp, mustParseCidr } from "../ip/cidr";
 import { DRIVER_FACTS } from "./drivers";
+import { subnetGateway } from "./paths";
 import { PARENT_BRIDGE_SUFFIX, type DockerSpec } from "./spec";
 
 /** Where macvlan/ipvlan containers hang off; `note` is what the stack output says about it. */
@@ -12,7 +12,7 @@ export type ParentPlan =
 export function planParent(spec: DockerSpec): ParentPlan {
   const { stack, lab } = spec;
   if (!DRIVER_FACTS[stack.dockerDriver].parent) {
-    return { kind: "none", note: `the ${stack.dockerDriver} driver needs no parent: each network is its own Linux bridge on the host` };
+    return { kind: "none", note: DRIVER_FACTS[stack.dockerDriver].noParent ?? `the ${stack.dockerDriver} driver needs no parent: each network is its own Linux bridge on the host` };
   }
   if (stack.parent !== undefined) {
     return {
@@ -27,7 +27,8 @@ export function planParent(spec: DockerSpec): ParentPlan {
     kind: "lab-made",
     device,
     network: `${stack.name}-parent`,
-    address: lab.parentNetwork.gateway ?? formatIp(mustParseCidr(lab.parentNetwork.subnet).base + 1),
+    // docker/spec.ts refuses a parent driver without cnilab:parent and without the lab's parentNetwork.
+    address: subnetGateway(lab.parentNetwork!),
     note: `the lab made its own parent, the Linux bridge ${device} (Docker network ${stack.name}-parent, internal): no lab traffic touches the host's uplink`,
   };
 }

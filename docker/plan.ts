@@ -1,10 +1,12 @@
 import { containsIp, formatIp, mustParseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
-import { DRIVER_FACTS, type DockerDriver } from "./drivers";
+import { DRIVER_FACTS, type DockerDriver, type NetworkDriver } from "./drivers";
 import { DOCKER_LAB_IMAGES } from "../pins";
 import { PROBE_FILES } from "./pins";
 import { planDockerProbes, type DockerProbe } from "./probes";
 import type { SkippedProbe } from "../verdict/types";
 import { planParent, type ParentPlan } from "./parent";
+import { planServers } from "./servers";
+import { planSwarm, type SwarmPlan } from "./swarm";
 import type { DockerSpec } from "./spec";
 import { identityLabels, type Label } from "../host/identity";
 import { mapImagesIn } from "../pins/image-map";
@@ -23,9 +25,11 @@ export interface NetworkPlan {
   name: string;
   /** `parent`: the Linux bridge the lab makes to hang macvlan/ipvlan containers off. */
   role: "lab" | "parent";
-  driver: "bridge" | "macvlan" | "ipvlan";
+  driver: NetworkDriver;
   options: Record<string, string>;
   internal: boolean;
+  /** Standalone containers may join: an overlay network needs it (swarm services do not). */
+  attachable: boolean;
   ipamConfigs: { subnet: string; gateway?: string }[];
   labels: Label[];
 }
@@ -35,10 +39,15 @@ export interface ContainerPlan {
   name: string;
   /** Its name in the lab file (the wire's is `wire`). */
   labName: string;
-  /** server: the probes' target; client: an assertion container running the probe; wire: see planParent. */
-  role: "server" | "client" | "wire";
+  /**
+   * server: the probes' target; client: an assertion container running the probe; wire: see
+   * planParent; clash: a server whose port an earlier one holds in a shared namespace (docker/servers.ts).
+   */
+  role: "server" | "client" | "wire" | "clash";
   image: string;
   command: string[];
+  /** Docker's predefined network it runs on instead of lab networks (`networksAdvanced` is then empty). */
+  networkMode?: "host" | "none";
   networksAdvanced: { name: string; ipv4Address: string }[];
   labels: Label[];
   /** Docker's tiny init as PID 1, so a stop is immediate (busybox and node ignore SIGTERM as PID 1). */
@@ -62,9 +71,11 @@ export interface DockerLabPlan {
   lab: string;
   driver: DockerDriver;
   parent: ParentPlan;
+  /** Swarm mode the lab's overlay networks need, initialised by the lab and left again on destroy. */
+  swarm?: SwarmPlan;
   /** In creation order: the parent network (if any) first. */
   networks: NetworkPlan[];
-  /** In creation order: wire, servers, then clients (which probe the others). */
+  /** In creation order: wire, servers (and clashes), then clients (which probe the others). */
   containers: ContainerPlan[];
   probes: DockerProbe[];
   skipped: SkippedProbe[];
@@ -93,7 +104,8 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
   const networks: NetworkPlan[] = [];
   const containers: ContainerPlan[] = [];
   if (parent.kind === "lab-made") {
-    const parentCidr = mustParseCidr(lab.parentNetwork.subnet);
+    const parentNetwork = lab.parentNetwork!;
+    const parentCidr = mustParseCidr(parentNetwork.subnet);
     const gateway = parent.address;
     networks.push({
       name: parent.network,
@@ -102,13 +114,14 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
       options: { [BRIDGE_NAME_OPTION]: parent.device },
       // Nothing on the lab's own wire is forwarded or NATed off the machine.
       internal: true,
-      ipamConfigs: [{ subnet: lab.parentNetwork.subnet, gateway }],
+      attachable: false,
+      ipamConfigs: [{ subnet: parentNetwork.subnet, gateway }],
       labels: labels("parent"),
     });
     // A Linux bridge has carrier only while a port is up, and macvlan/ipvlan children of a parent
     // without carrier drop every frame. One idle container on the bridge network is that port.
     containers.push(
-      container(stack.name, "wire", "wire", ["sleep", "2147483647"], parent.network, firstFreeHost(parentCidr, gateway), labels("wire")),
+      container(stack.name, "wire", "wire", ["sleep", "2147483647"], { network: parent.network, address: firstFreeHost(parentCidr, gateway) }, labels("wire")),
     );
   }
 
@@ -126,33 +139,26 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
         role: "lab",
         driver: facts.docker,
         options: parent.kind === "none" ? { ...facts.modeOptions } : { ...facts.modeOptions, parent: parent.device },
-        internal: false,
+        internal: facts.internal,
+        attachable: facts.swarm,
         ipamConfigs: group,
         labels: labels("lab"),
       });
       for (const s of group) homes.set(s.subnet, name);
     });
   }
-  const dockerNetworkOf = (networkName: string, address: string): string => {
-    const subnet = lab.networks.find((n) => n.name === networkName)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(address)!))!;
-    return homes.get(subnet.subnet)!;
+  // A container's place: the Docker network of its subnet, or the driver's predefined network.
+  const placeOf = (c: { network?: string | undefined; address?: string | undefined }): Place => {
+    if (c.network === undefined || c.address === undefined) return { mode: facts.predefined! };
+    const subnet = lab.networks.find((n) => n.name === c.network)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(c.address!)!))!;
+    return { network: homes.get(subnet.subnet)!, address: c.address };
   };
 
-  for (const s of lab.servers) {
-    const cmd = ["httpd", "-f", "-p", String(s.port), "-h", "/"];
-    containers.push(container(stack.name, s.name, "server", cmd, dockerNetworkOf(s.network, s.address), s.address, labels("server")));
-  }
-  const { probes, skipped, plans } = planDockerProbes(spec, parent, dockerNetworkOf);
+  const servers = planServers(spec, (s, role, command) => container(stack.name, s.name, role, command, placeOf(s), labels(role)));
+  containers.push(...servers.containers);
+  const { probes, skipped, plans } = planDockerProbes(spec, parent);
   for (const c of lab.clients) {
-    const client = container(
-      stack.name,
-      c.name,
-      "client",
-      ["node", PROBE_FILES.bundle, "--plan", PROBE_FILES.plan],
-      dockerNetworkOf(c.network, c.address),
-      c.address,
-      labels("client"),
-    );
+    const client = container(stack.name, c.name, "client", ["node", PROBE_FILES.bundle, "--plan", PROBE_FILES.plan], placeOf(c), labels("client"));
     client.image = DOCKER_LAB_IMAGES.probe;
     Object.assign(client, { tty: true, attach: true, logs: true, mustRun: false });
     client.uploads = [{ file: PROBE_FILES.plan, content: `${JSON.stringify(plans.get(c.name) ?? { probes: [] }, null, 2)}\n` }];
@@ -168,9 +174,10 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
     lab: lab.name,
     driver: stack.dockerDriver,
     parent,
+    ...(facts.swarm ? { swarm: planSwarm(stack) } : {}),
     networks,
     containers: mapped,
-    probes,
+    probes: [...probes, ...servers.probes],
     skipped,
     images: [...new Set(mapped.map((c) => c.image))],
   };
@@ -182,14 +189,17 @@ export function withProbeBundle(plan: DockerLabPlan, probeBundle: string): Docke
   return { ...plan, containers: plan.containers.map((c) => (c.role === "client" ? { ...c, uploads: [upload, ...c.uploads] } : c)) };
 }
 
-function container(prefix: string, labName: string, role: ContainerPlan["role"], command: string[], network: string, address: string, labels: Label[]): ContainerPlan {
+/** Where a container runs: a Docker network at a fixed address, or a predefined network. */
+type Place = { network: string; address: string } | { mode: "host" | "none" };
+
+function container(prefix: string, labName: string, role: ContainerPlan["role"], command: string[], place: Place, labels: Label[]): ContainerPlan {
   return {
     name: `${prefix}-${labName}`,
     labName,
     role,
     image: DOCKER_LAB_IMAGES.busybox,
     command,
-    networksAdvanced: [{ name: network, ipv4Address: address }],
+    ...("mode" in place ? { networkMode: place.mode, networksAdvanced: [] } : { networksAdvanced: [{ name: place.network, ipv4Address: place.address }] }),
     labels,
     init: true,
     tty: false,

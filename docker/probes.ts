@@ -1,19 +1,21 @@
-import { formatIp, mustParseCidr, parseIpv4, containsIp } from "../ip/cidr";
 import type { ProbePlanFile } from "../probe/types";
 import { probePlanFor } from "../verdict/probe-plan";
 import type { PlannedProbe, SkippedProbe } from "../verdict/types";
 import { DRIVER_FACTS, type PathKind } from "./drivers";
 import { HOST_TARGET, probeId } from "./lab";
 import type { ParentPlan } from "./parent";
+import { gatewayOf, HOST_LOOPBACK, pathKindOf, serverAddress, subnetGateway } from "./paths";
+import type { DockerLabClient } from "./schema";
 import type { DockerSpec } from "./spec";
 
 /**
  * A Docker-only lab's probe in the shared language (verdict/types.ts): the client's lab name runs it,
  * `toLabel` is the server's lab name (or `host`), `to` its address, and the group is the kind of path
- * whose driver fact gives the expectation.
+ * whose driver fact gives the expectation — or `bind`: a server's own listen, judged from its exit
+ * and log (docker/report.ts), when a shared namespace makes two servers' ports collide.
  */
 export interface DockerProbe extends PlannedProbe {
-  group: PathKind;
+  group: PathKind | "bind";
 }
 
 export interface ProbesPlan {
@@ -25,9 +27,10 @@ export interface ProbesPlan {
 
 /**
  * Every probe of the lab: its target address, the kind of path, and the expectation the driver's
- * facts give for that path. `dockerNetworkOf` tells which Docker network an address lands on.
+ * facts give for that path (docker/spec.ts has refused a lab whose probes take a path the driver's
+ * facts do not cover).
  */
-export function planDockerProbes(spec: DockerSpec, parent: ParentPlan, dockerNetworkOf: (network: string, address: string) => string): ProbesPlan {
+export function planDockerProbes(spec: DockerSpec, parent: ParentPlan): ProbesPlan {
   const { stack, lab } = spec;
   const facts = DRIVER_FACTS[stack.dockerDriver];
   const probes: DockerProbe[] = [];
@@ -37,18 +40,9 @@ export function planDockerProbes(spec: DockerSpec, parent: ParentPlan, dockerNet
     const server = lab.servers.find((s) => s.name === p.to);
     const port = p.port ?? server!.port;
     const id = probeId(p.from, p.to, port, p.protocol);
-    let path: PathKind;
-    let address: string | undefined;
-    let unknownAddress: string | undefined;
-    if (server) {
-      const same = dockerNetworkOf(client.network, client.address) === dockerNetworkOf(server.network, server.address) && sameSubnet(spec, client, server);
-      path = same ? "same-subnet" : "cross-subnet";
-      address = server.address;
-    } else {
-      path = "host";
-      ({ address, unknownAddress } = hostAddress(spec, parent, client));
-    }
-    const fact = facts.paths[path];
+    const path = pathKindOf(lab, facts, client, server);
+    const { address, unknownAddress } = server ? { address: serverAddress(server), unknownAddress: undefined } : hostAddress(spec, parent, client);
+    const fact = facts.paths[path]!;
     if ("skip" in fact) skipped.push({ id, group: path, reason: fact.skip });
     else if (address === undefined) skipped.push({ id, group: path, reason: unknownAddress! });
     else {
@@ -60,22 +54,19 @@ export function planDockerProbes(spec: DockerSpec, parent: ParentPlan, dockerNet
   return { probes, skipped, plans };
 }
 
-function sameSubnet(spec: DockerSpec, a: { network: string; address: string }, b: { network: string; address: string }): boolean {
-  if (a.network !== b.network) return false;
-  const subnets = spec.lab.networks.find((n) => n.name === a.network)!.subnets.map((s) => mustParseCidr(s.subnet));
-  const home = (ip: string) => subnets.findIndex((c) => containsIp(c, parseIpv4(ip)!));
-  return home(a.address) === home(b.address);
-}
-
-/** The host's own address as the client sees it: its bridge gateway, or the parent's address. */
-function hostAddress(spec: DockerSpec, parent: ParentPlan, client: { network: string; address: string }): { address?: string; unknownAddress?: string } {
+/**
+ * The host's own address as the client sees it: its bridge gateway, the parent's address, the
+ * host's loopback from the host network. A client on the none network dials the first lab
+ * subnet's gateway, the address a bridge container would reach the host at.
+ */
+function hostAddress(spec: DockerSpec, parent: ParentPlan, client: DockerLabClient): { address?: string; unknownAddress?: string } {
+  if (client.network === undefined || client.address === undefined) {
+    if (DRIVER_FACTS[spec.stack.dockerDriver].predefined === "host") return { address: HOST_LOOPBACK };
+    return { address: subnetGateway(spec.lab.networks[0]!.subnets[0]!) };
+  }
   switch (parent.kind) {
-    case "none": {
-      const subnet = spec.lab.networks
-        .find((n) => n.name === client.network)!
-        .subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(client.address)!))!;
-      return { address: subnet.gateway ?? formatIp(mustParseCidr(subnet.subnet).base + 1) };
-    }
+    case "none":
+      return { address: gatewayOf(spec.lab, client.network, client.address) };
     case "lab-made":
       return { address: parent.address };
     case "host":

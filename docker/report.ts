@@ -1,5 +1,7 @@
 import { plain, type Paint } from "../host/colour";
-import { judge } from "../verdict/judge";
+import { judge, type ProbeLog } from "../verdict/judge";
+import { bindResult, type ContainerExit } from "./bind";
+import { BIND_GROUP } from "./servers";
 import { renderCounts, renderMismatches, renderSkipped, renderTable } from "../verdict/render";
 import type { Verdicts } from "../verdict/types";
 import type { DockerDriver } from "./drivers";
@@ -14,11 +16,20 @@ export interface DockerLabReport extends Verdicts {
 }
 
 /**
- * Reads each client's assertion log (keyed by the client's lab name) and judges every planned probe.
- * A missing or unreadable log line is an `error` result (probe/parse.ts), which matches no expectation.
+ * Reads each client's assertion log (keyed by the client's lab name), and each clash container's
+ * exit and log (docker/bind.ts), and judges every planned probe. A missing or unreadable log line is
+ * an `error` result (probe/parse.ts), which matches no expectation.
  */
-export function reportDockerLab(plan: DockerLabPlan, logsByClient: Readonly<Record<string, string>>): DockerLabReport {
-  const logs = Object.fromEntries(Object.entries(logsByClient).map(([client, text]) => [client, { text }]));
+export function reportDockerLab(
+  plan: DockerLabPlan,
+  logsByClient: Readonly<Record<string, string>>,
+  clashExits: Readonly<Record<string, ContainerExit>> = {},
+): DockerLabReport {
+  const logs: Record<string, ProbeLog> = Object.fromEntries(Object.entries(logsByClient).map(([client, text]) => [client, { text }]));
+  for (const p of plan.probes.filter((p) => p.group === BIND_GROUP)) {
+    const exit = clashExits[p.client];
+    logs[p.client] = exit ? { results: [bindResult(p.id, exit)] } : { missing: `no exit code and log read from clash container ${p.client}` };
+  }
   return { lab: plan.lab, driver: plan.driver, parent: plan.parent, ...judge(plan.probes, plan.skipped, logs) };
 }
 

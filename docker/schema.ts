@@ -44,23 +44,33 @@ const networkSchema = z.strictObject({
   subnets: z.array(subnetSchema).min(1),
 });
 
+/**
+ * A container's lab network and its fixed address there. Both absent: the container runs on the
+ * stack driver's predefined network (Docker's `host` or `none`, docker/drivers-predefined.ts).
+ */
+const attachment = {
+  network: dnsLabel.optional(),
+  address: ipv4.optional(),
+};
+
 const serverSchema = z.strictObject({
   name: dnsLabel.max(20),
-  network: dnsLabel,
-  address: ipv4,
+  ...attachment,
   /** The TCP port its HTTP server listens on. */
   port: z.number().int().min(1).max(65535).default(80),
 });
 
 const clientSchema = z.strictObject({
   name: dnsLabel.max(20),
-  network: dnsLabel,
-  address: ipv4,
+  ...attachment,
 });
 
 const probeSchema = z.strictObject({
   from: dnsLabel,
-  /** A server's name, or `host`: the host's own address (the bridge gateway, or the parent's address). */
+  /**
+   * A server's name, or `host`: the host's own address (the bridge gateway, the parent's address, or
+   * 127.0.0.1 from a container on the host network).
+   */
   to: dnsLabel,
   /** Defaults to the server's port; required for `host`. */
   port: z.number().int().min(1).max(65535).optional(),
@@ -76,10 +86,11 @@ export const dockerLabSchema = z.strictObject({
   description: z.string().optional(),
   /**
    * The subnet of the Linux bridge the lab makes as macvlan/ipvlan parent when the stack names none;
-   * its gateway is the host's address on that bridge.
+   * its gateway is the host's address on that bridge. Needed by macvlan/ipvlan stacks without cnilab:parent.
    */
-  parentNetwork: subnetSchema,
-  networks: z.array(networkSchema).min(1),
+  parentNetwork: subnetSchema.optional(),
+  /** The lab's own networks; none when every container runs on the driver's predefined network. */
+  networks: z.array(networkSchema),
   servers: z.array(serverSchema).min(1),
   clients: z.array(clientSchema).min(1),
   probes: z.array(probeSchema).min(1),

@@ -4,7 +4,8 @@ import { objectSettings, readStackFile, stackNameOf } from "../labs/stack";
 import { imageMapValueProblems } from "../labs/stack-maps";
 import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, mustParseCidr, parseIpv4 } from "../ip/cidr";
-import { DRIVER_FACTS, driversWhere, type DockerDriver } from "./drivers";
+import { DRIVER_FACTS, driversWhere, PATH_KINDS, type DockerDriver } from "./drivers";
+import { pathKindOf } from "./paths";
 import { isDockerLab, loadDockerLab } from "./lab";
 import { dockerStackSchema, type DockerLab, type DockerStackSettings } from "./schema";
 
@@ -80,6 +81,14 @@ function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
       message: `lab '${lab.name}' has ${lab.networks.length} networks, but ${stack.dockerDriver} allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use ${driversWhere((f) => !f.parent).join(" or ")}`,
     });
   }
+  if (facts.parent && stack.parent === undefined && lab.parentNetwork === undefined) {
+    problems.push({
+      source: stack.source,
+      path: "cnilab:dockerDriver",
+      message: `${stack.dockerDriver} hangs containers off a parent interface: give lab '${lab.name}' a parentNetwork (the Linux bridge the lab makes), or set cnilab:parent`,
+    });
+  }
+  problems.push(...placementProblems(stack, lab), ...pathProblems(stack, lab));
   if (stack.dockerDriver === "ipvlan-l3" && stack.parentAddress !== undefined) {
     const ip = parseIpv4(stack.parentAddress);
     const inside = lab.networks.flatMap((n) => n.subnets).find((s) => ip !== undefined && containsIp(mustParseCidr(s.subnet), ip));
@@ -92,4 +101,40 @@ function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
     }
   }
   return problems;
+}
+
+/** Containers without a network need a driver with a predefined network; host takes no lab network at all. */
+function placementProblems(stack: DockerStack, lab: DockerLab): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const facts = DRIVER_FACTS[stack.dockerDriver];
+  const predefined = driversWhere((f) => f.predefined !== undefined).join(", ");
+  const at = (message: string) => problems.push({ source: stack.source, path: "cnilab:dockerDriver", message });
+  for (const [kind, list] of [["server", lab.servers], ["client", lab.clients]] as const) {
+    for (const c of list) {
+      if (c.network === undefined && facts.predefined === undefined) {
+        at(`${kind} '${c.name}' of lab '${lab.name}' names no network, and ${stack.dockerDriver} has no predefined network to run it on (${predefined} have)`);
+      }
+      if (c.network !== undefined && facts.predefined === "host") {
+        at(`${kind} '${c.name}' of lab '${lab.name}' is on network '${c.network}', but under host every container runs in the host's namespace: drop its network and address`);
+      }
+      if (kind === "server" && c.network === undefined && facts.predefined === "none") {
+        at(`server '${c.name}' of lab '${lab.name}' names no network: on Docker's none network nothing could reach it; put it on a lab network`);
+      }
+    }
+  }
+  if (facts.predefined === "host" && lab.networks.length > 0) at(`lab '${lab.name}' has networks, but under host no container can be on them; use a lab without networks`);
+  return problems;
+}
+
+/** A probe whose path the driver's facts do not cover has no expectation: refused before anything runs. */
+function pathProblems(stack: DockerStack, lab: DockerLab): SpecProblem[] {
+  const facts = DRIVER_FACTS[stack.dockerDriver];
+  const covered = PATH_KINDS.filter((k) => facts.paths[k] !== undefined);
+  return lab.probes.flatMap((p) => {
+    const client = lab.clients.find((c) => c.name === p.from);
+    if (!client) return [];
+    const kind = pathKindOf(lab, facts, client, lab.servers.find((s) => s.name === p.to));
+    if (facts.paths[kind] !== undefined) return [];
+    return [{ source: stack.source, path: "cnilab:dockerDriver", message: `lab '${lab.name}' probes ${p.from} → ${p.to}, a ${kind} path, which the ${stack.dockerDriver} driver's facts do not cover (they cover ${covered.join(", ")})` }];
+  });
 }

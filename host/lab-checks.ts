@@ -21,7 +21,13 @@ import { locateTool, type LocatedTool, type LocatedTools, type ToolFailures } fr
 /** A Docker-only lab's driver as the checks need it: its name, and the link type it makes (docker/drivers.ts). */
 export interface DockerLink {
   name: string;
-  link: "veth" | KernelFeature;
+  /** "none": the driver makes no link (host, none). */
+  link: "veth" | "none" | KernelFeature;
+}
+
+/** The kernel feature a driver's link needs checked; none for veth (a working Docker proves it) or no link. */
+export function linkModule(driver: DockerLink): KernelFeature | undefined {
+  return driver.link === "veth" || driver.link === "none" ? undefined : driver.link;
 }
 
 export interface DoctorOptions {
@@ -84,7 +90,7 @@ export async function runDockerChecks(host: Host, driver: DockerLink): Promise<D
     pulumi.check,
     ...(pulumi.path && pulumi.check.status !== "fail" ? [await checkPlugins(host, pulumi.path, "docker")] : []),
     // The bridge driver's veth pairs are what every Docker network uses: a working Docker proves them.
-    ...(driver.link === "veth" ? [] : [checkModule(host, readKernelInventory(host), driver.link, `the ${driver.name} driver`, true)]),
+    ...(linkModule(driver) ? [checkModule(host, readKernelInventory(host), linkModule(driver)!, `the ${driver.name} driver`, true)] : []),
   ];
   return { checks, pulumiPath: pulumi.path, tools: [located] };
 }

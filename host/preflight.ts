@@ -10,7 +10,7 @@ import { checkDocker } from "./docker-check";
 import type { Host } from "./host";
 import { checkModule } from "./kernel-check";
 import { toolCheck } from "./tool-check";
-import { runChecks, type DockerLink, type DoctorOptions } from "./lab-checks";
+import { linkModule, runChecks, type DockerLink, type DoctorOptions } from "./lab-checks";
 import { ensureTools } from "./tools";
 import type { ToolName } from "../pins/tools";
 
@@ -60,7 +60,8 @@ export function preflightDockerDown(host: Host, say: Say): Promise<Preflight> {
  * already proves them.
  */
 export function preflightDockerUp(host: Host, driver: DockerLink, say: Say): Promise<Preflight> {
-  const kernel = driver.link === "veth" ? [] : [checkModule(host, readKernelInventory(host), driver.link, `the ${driver.name} driver`, true)];
+  const module = linkModule(driver);
+  const kernel = module ? [checkModule(host, readKernelInventory(host), module, `the ${driver.name} driver`, true)] : [];
   return preflightTools(host, ["pulumi"], say, kernel);
 }
 

@@ -24,6 +24,7 @@ const ERRNO_OUTCOME: Record<string, ProbeOutcome> = {
   ECONNREFUSED: "refused",
   ENETUNREACH: "no-route",
   EHOSTUNREACH: "no-route",
+  EADDRINUSE: "in-use",
   ETIMEDOUT: "timeout",
 };
 
@@ -66,7 +67,9 @@ async function resolve(spec: ProbeSpec, signal: AbortSignal): Promise<Target | A
 
 function fromError(err: NodeJS.ErrnoException): AttemptOutcome {
   const outcome = (err.code === undefined ? undefined : ERRNO_OUTCOME[err.code]) ?? "error";
-  return outcome === "error" ? { outcome, detail: `${err.code ?? "error"}: ${err.message}` } : { outcome };
+  if (outcome === "error") return { outcome, detail: `${err.code ?? "error"}: ${err.message}` };
+  // ENETUNREACH (no route, at once) and EHOSTUNREACH (no neighbour, after ARP gives up) are both no-route: the code says which.
+  return outcome === "no-route" ? { outcome, detail: err.code! } : { outcome };
 }
 
 /** Runs `start` with a `finish` that settles once, runs the cleanup, and is also called on abort. */

@@ -6,7 +6,7 @@
 export const PROBE_PROTOCOLS = ["tcp", "udp", "http"] as const;
 export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
 
-export const PROBE_OUTCOMES = ["connected", "refused", "timeout", "dns-error", "no-route", "error"] as const;
+export const PROBE_OUTCOMES = ["connected", "refused", "timeout", "dns-error", "no-route", "in-use", "error"] as const;
 export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
 
 /** What each outcome means on the wire, for help texts and mismatch explanations. */
@@ -16,6 +16,7 @@ export const OUTCOME_MEANING: Record<ProbeOutcome, string> = {
   timeout: "nothing came back within timeoutMs: packets dropped (iptables DROP, a NetworkPolicy) or lost",
   "dns-error": "the name did not resolve (NXDOMAIN, resolver unreachable, or no answer within timeoutMs)",
   "no-route": "the kernel had no route or no neighbour for the target (ENETUNREACH, EHOSTUNREACH)",
+  "in-use": "the address and port were already bound in that network namespace (EADDRINUSE): a Docker-only lab's server that could not listen, or a probe's own socket",
   error: "anything else, including a result line that is missing or unreadable",
 };
 

@@ -7,8 +7,11 @@ import { parseProbeLog } from "../probe/parse";
 import { OUTCOME_MEANING, type ProbeOutcome, type ProbeResult } from "../probe/types";
 import { STATUSES, type PlannedProbe, type ProbeRow, type SkippedProbe, type Status, type Verdicts } from "./types";
 
-/** A source's probe log, or why there is none (its pod or container could not be read). */
-export type ProbeLog = { text: string } | { missing: string };
+/**
+ * A source's probe log; or its results, already read by another reader (a Docker lab's server that
+ * could not listen: docker/bind.ts); or why there is none (its pod or container could not be read).
+ */
+export type ProbeLog = { text: string } | { results: readonly ProbeResult[] } | { missing: string };
 
 /** What an unexpected observation means, for the person reading the report. */
 export type Explain = (probe: PlannedProbe, observed: ProbeOutcome) => string;
@@ -83,7 +86,9 @@ export function judge(probes: readonly PlannedProbe[], skipped: readonly Skipped
     const read =
       log && "text" in log
         ? parseProbeLog(log.text, ids)
-        : ids.map((id): ProbeResult => ({ id, ok: false, outcome: "error", latencyMs: 0, attempts: 0, detail: log?.missing ?? `no log for client ${client}` }));
+        : log && "results" in log
+          ? ids.map((id): ProbeResult => log.results.find((r) => r.id === id) ?? { id, ok: false, outcome: "error", latencyMs: 0, attempts: 0, detail: `no result for ${id}` })
+          : ids.map((id): ProbeResult => ({ id, ok: false, outcome: "error", latencyMs: 0, attempts: 0, detail: log?.missing ?? `no log for client ${client}` }));
     for (const r of read) results.set(r.id, r);
   }
   const rows = [...probes.map((p) => judgeResult(p, results.get(p.id)!, explain)), ...skipped.map(skippedRow)];

@@ -41,7 +41,7 @@ describe("validatePlan", () => {
         "probes[1].port: must be an integer 1..65535, got 70000",
         "probes[1].protocol: must be one of tcp, udp, http, got \"sctp\"",
         "probes[1].attempts: must be an integer 1..100, got 0",
-        "probes[1].expect: must be one of connected, refused, timeout, dns-error, no-route, error when given, got \"blocked\"",
+        "probes[1].expect: must be one of connected, refused, timeout, dns-error, no-route, in-use, error when given, got \"blocked\"",
         "probes[2].to: must be an IPv4/IPv6 address or a DNS name, got \"not a name\"",
         "probes[3]: must be an object, got \"x\"",
       ],
