@@ -78,7 +78,7 @@ function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
     problems.push({
       source: stack.source,
       path: "cnilab:dockerDriver",
-      message: `lab '${lab.name}' has ${lab.networks.length} networks, but ${stack.dockerDriver} allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use ${driversWhere((f) => !f.parent).join(" or ")}`,
+      message: `lab '${lab.name}' has ${lab.networks.length} networks, but ${stack.dockerDriver} allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use ${driversWhere((f) => !f.parent && f.predefined === undefined).join(" or ")}`,
     });
   }
   if (facts.parent && stack.parent === undefined && lab.parentNetwork === undefined) {

@@ -17,6 +17,7 @@ const T = {
   image: "docker:index/remoteImage:RemoteImage",
   network: "docker:index/network:Network",
   container: "docker:index/container:Container",
+  swarm: "pulumi-nodejs:dynamic/cnilab:DockerSwarm",
 };
 /** In the macvlan lab the mock "observes" this probe connecting, which the facts say it cannot. */
 const TAMPERED = "client-a->web-b:80/tcp";
@@ -36,7 +37,15 @@ const OBSERVED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   "cnilab-ipvl2-client-b": { "client-b->web-a:80/tcp": "no-route", "client-b->web-b:80/http": "connected" },
   "cnilab-ipvl3-client-a": { "client-a->web-a:80/tcp": "connected", "client-a->web-b:80/tcp": "connected" },
   "cnilab-ipvl3-client-b": { "client-b->web-a:80/tcp": "connected", "client-b->web-b:80/http": "connected" },
+  // On the host network the client reaches the server on loopback; on none only the control client reaches anything.
+  "cnilab-host-client": { "client->web:7412/tcp": "connected", "client->web:7412/http": "connected" },
+  "cnilab-none-control": { "control->web:80/tcp": "connected" },
+  "cnilab-none-isolated": { "isolated->web:80/tcp": "no-route", "isolated->web:80/http": "no-route", "isolated->host:7411/tcp": "no-route" },
+  "cnilab-ov-client": { "client->web:80/tcp": "connected", "client->web:80/http": "connected" },
 };
+
+/** What the host lab's clash container left, written by hand: busybox httpd's words when the port is held. */
+const CLASH = { "cnilab-host-web-again": { exitCode: 1, containerLogs: "httpd: bind: Address already in use\r\n" } } as const;
 
 /** The probe's output for a container, as it prints it on a TTY (lines end in \r\n). */
 function fakeProbeLog(container: string): string {
@@ -46,6 +55,7 @@ function fakeProbeLog(container: string): string {
 }
 
 let recorded: RecordedResource[];
+const byTypeAndName = (a: string[], b: string[]) => (a.join(" ") < b.join(" ") ? -1 : a.join(" ") > b.join(" ") ? 1 : 0);
 const outputs = new Map<DockerDriver, ReturnType<typeof programFn>>();
 const plans = new Map<DockerDriver, DockerLabPlan>();
 
@@ -53,6 +63,8 @@ beforeAll(async () => {
   recorded = await installMocks({
     outputs: (args) => {
       if (args.type === T.image) return { imageId: `sha256:${args.inputs.name}` };
+      const clash = CLASH[String(args.inputs.name) as keyof typeof CLASH];
+      if (args.type === T.container && clash) return clash;
       if (args.type === T.container && args.inputs.logs) return { containerLogs: fakeProbeLog(String(args.inputs.name)) };
       return {};
     },
@@ -80,11 +92,14 @@ describe.each(DOCKER_DRIVERS)("DockerLab for docker-%s", (driver) => {
     const plan = plans.get(driver)!;
     const { component, children } = ofLab(driver);
     expect(component).toBeDefined();
-    expect(children.map((r) => [r.type, r.name])).toEqual([
+    // Recorded as each registration's inputs resolve: a dynamic resource (its provider is serialized
+    // first) and a container on a predefined network (no network to wait for) can come earlier.
+    expect(children.map((r) => [r.type, r.name]).sort(byTypeAndName)).toEqual([
+      ...(plan.swarm ? [[T.swarm, plan.swarm.name]] : []),
       ...plan.images.map((ref) => [T.image, `${plan.name}-image-${ref === DOCKER_LAB_IMAGES.busybox ? "busybox" : "probe"}`]),
       ...plan.networks.map((n) => [T.network, n.name]),
       ...plan.containers.map((c) => [T.container, c.name]),
-    ]);
+    ].sort(byTypeAndName));
     for (const img of children.filter((r) => r.type === T.image)) expect(img.inputs.keepLocally).toBe(true);
     // States that named them by position carry over.
     expect(children.filter((r) => r.type === T.image).map((r) => r.aliases.map((a) => ("name" in a ? a.name : a)))).toEqual(plan.images.map((_, i) => [`${plan.name}-image-${i}`]));
@@ -106,29 +121,28 @@ describe.each(DOCKER_DRIVERS)("DockerLab for docker-%s", (driver) => {
       const inputs = named(T.container, c.name).inputs;
       expect(inputs.image).toBe(`sha256:${c.image}`);
       expect(inputs.networksAdvanced).toEqual(c.networksAdvanced);
+      expect(inputs.networkMode).toBe(c.networkMode);
       expect(inputs.command).toEqual(c.command);
       expect([inputs.attach, inputs.logs, inputs.mustRun, inputs.tty, inputs.init]).toEqual([c.attach, c.logs, c.mustRun, c.tty, c.init]);
       expect(inputs.uploads ?? []).toHaveLength(c.role === "client" ? 2 : 0);
     }
   });
 
-  it("orders what no data edge orders: lab network after the parent, clients after wire and servers", () => {
+  it("orders what no data edge orders: lab network after the parent and the swarm, clients after wire and servers, a clash after the servers before it", () => {
     const plan = plans.get(driver)!;
     const { named } = ofLab(driver);
     const parent = plan.networks.find((n) => n.role === "parent");
-    for (const n of plan.networks.filter((n) => n.role === "lab")) {
-      const deps = named(T.network, n.name).dependencies;
-      if (parent) expect(deps).toContain(named(T.network, parent.name).urn);
-      else expect(deps).toEqual([]);
-    }
+    const before = [...(parent ? [named(T.network, parent.name).urn] : []), ...(plan.swarm ? [named(T.swarm, plan.swarm.name).urn] : [])];
+    for (const n of plan.networks.filter((n) => n.role === "lab")) expect(named(T.network, n.name).dependencies).toEqual(before);
     const steady = plan.containers.filter((c) => c.role !== "client").map((c) => named(T.container, c.name).urn);
-    for (const c of plan.containers) {
+    plan.containers.forEach((c, i) => {
       const deps = named(T.container, c.name).dependencies;
-      const onNetwork = named(T.network, c.networksAdvanced[0]!.name).urn;
-      expect(deps).toContain(onNetwork);
+      if (c.networkMode === undefined) expect(deps).toContain(named(T.network, c.networksAdvanced[0]!.name).urn);
+      const earlierServers = plan.containers.slice(0, i).filter((e) => e.role === "server").map((e) => named(T.container, e.name).urn);
       if (c.role === "client") expect(deps).toEqual(expect.arrayContaining(steady));
+      else if (c.role === "clash") expect(deps.filter((d) => steady.includes(d))).toEqual(earlierServers);
       else expect(deps.filter((d) => steady.includes(d))).toEqual([]);
-    }
+    });
   });
 });
 
@@ -139,8 +153,8 @@ describe("the resource list (docker/resources.ts) is what the component register
     return [[component.type, component.name, ""], ...children.map((r) => [r.type, r.name, component.name])];
   };
 
-  it.each(DOCKER_DRIVERS)("docker-%s: every registration, in order", (driver) => {
-    expect(registered(driver)).toEqual(dockerLabResources(plans.get(driver)!).map((r) => [r.type, r.name, r.parent]));
+  it.each(DOCKER_DRIVERS)("docker-%s: every registration", (driver) => {
+    expect(registered(driver).sort(byTypeAndName)).toEqual(dockerLabResources(plans.get(driver)!).map((r) => [r.type, r.name, r.parent]).sort(byTypeAndName));
   });
 
   it("docker-macvlan, written out by hand", () => {
@@ -171,6 +185,32 @@ describe("stack outputs", () => {
     const l3 = await settled(outputs.get("ipvlan-l3")!.results);
     expect(l3.counts).toEqual({ pass: 4, mismatch: 0, error: 0, skipped: 1 });
     expect(l3.probes.filter((p) => p.status === "skipped").map((s) => s.id)).toEqual(["client-a->host:7411/tcp"]);
+  });
+
+  it("host: the client reaches the server on loopback and the clash's exit and log show EADDRINUSE; none: only the control client connects", async () => {
+    const host = await settled(outputs.get("host")!.results);
+    expect(host.probes.map((p) => [p.id, p.group, p.observed, p.status])).toEqual([
+      ["client->web:7412/tcp", "shared-namespace", "connected", "pass"],
+      ["client->web:7412/http", "shared-namespace", "connected", "pass"],
+      ["web-again->web:7412/tcp", "bind", "in-use", "pass"],
+    ]);
+    expect(host.probes[2]!.detail).toBe("httpd: bind: Address already in use (exit 1)");
+    const none = await settled(outputs.get("none")!.results);
+    expect(none.counts).toEqual({ pass: 4, mismatch: 0, error: 0, skipped: 0 });
+    const overlay = await settled(outputs.get("overlay")!.results);
+    expect(overlay.counts).toEqual({ pass: 2, mismatch: 0, error: 0, skipped: 1 });
+  });
+
+  it("overlay: swarm mode on loopback addresses, labelled with the stack's identity", () => {
+    const { named } = ofLab("overlay");
+    const { advertiseAddress, listenAddress, dataPathAddress, nodeLabels } = named(T.swarm, "cnilab-ov-swarm").inputs;
+    expect({ advertiseAddress, listenAddress, dataPathAddress, nodeLabels }).toEqual({
+      advertiseAddress: "127.0.0.1",
+      listenAddress: "127.0.0.1:2377",
+      dataPathAddress: "127.0.0.1",
+      nodeLabels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "docker-overlay" },
+    });
+    expect(named(T.network, "cnilab-ov-ov").inputs).toMatchObject({ driver: "overlay", attachable: true, internal: true });
   });
 
   it("says where the parent is and that no lab traffic touches the uplink", async () => {

@@ -1,62 +1,43 @@
 /**
- * The Docker-only labs for real, against the Docker engine on this machine: each stack's plan is
- * created through the Engine API with exactly the data the component hands to @pulumi/docker
- * (./engine.ts maps it), the assertion containers run the bundled probe and print to their
- * logs, and the report built from those logs must agree with the driver's facts.
- *
- * Two substitutions, because no registry is reachable here: every container runs an image imported
- * from Debian's busybox-static, and the assertion containers get the host's node binary (and the
- * libraries it links) bind-mounted read-only instead of the Node image. Command, uploads, TTY, init,
- * network and address stay as planned.
+ * The Docker-only labs for real, against the Docker engine on this machine (./run-lab.ts creates each
+ * stack's plan through the Engine API and reads the report back); the report must agree with the
+ * driver's facts, and with what this machine showed, written down below apart from the facts.
+ * The overlay lab, which needs swarm mode, is overlay.real.test.ts.
  *
  * Traffic stays inside the lab: the macvlan parent is the lab-made bridge (never eth0), the host
- * probes go to an address on a device the test created, where the test itself listens.
+ * probes go to an address on a device the test created, where the test itself listens; the host
+ * lab's servers bind the host's loopback only.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, realpathSync } from "node:fs";
-import { createServer, type Server } from "node:net";
-import * as path from "node:path";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  DOCKER_DRIVERS,
-  DRIVER_FACTS,
-  loadDockerSpec,
-  planDockerLab,
-  withProbeBundle,
-  reportDockerLab,
-  type DockerDriver,
-  type DockerLabPlan,
-  type DockerLabReport,
-} from "../../docker";
-import { readStackFile } from "../../labs";
+import { DRIVER_FACTS, type DockerDriver } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
-import { expectedText } from "../../verdict/judge";
 import type { ProbeOutcome } from "../../probe/types";
-import { STACKS_DIR } from "../helpers/stacks";
-import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
-import { Engine } from "./engine-client";
 import { busyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
+import { engine, printReport, runLab, testName, testPlan } from "./run-lab";
 
 const IMAGE = `cnilab-test-busybox:${process.pid}`;
-/** Test objects get their own name prefix (and so their own parent bridge device), never a real lab's. */
-const testName = (driver: DockerDriver) => `cdt-${DRIVER_FACTS[driver].short}`;
+/** The drivers run here; overlay needs swarm mode (overlay.real.test.ts). */
+const DRIVERS = ["bridge", "macvlan", "ipvlan-l2", "ipvlan-l3", "host", "none"] as const satisfies readonly DockerDriver[];
+type Driver = (typeof DRIVERS)[number];
 
 const engineMissing = dockerEngineUnavailable();
 const rootfs = engineMissing ? undefined : busyboxRootfs();
 const setupMissing = engineMissing ?? (typeof rootfs === "string" ? rootfs : undefined);
 if (setupMissing) console.warn(`[skip] real Docker lab tests: ${setupMissing}`);
-const kernelMissing = Object.fromEntries(
-  DOCKER_DRIVERS.map((d) => [d, setupMissing ? undefined : linkTypeUnavailable(DRIVER_FACTS[d].linkType)]),
-) as Record<DockerDriver, string | undefined>;
-for (const d of DOCKER_DRIVERS) {
+const kernelMissing = Object.fromEntries(DRIVERS.map((d) => [d, setupMissing ? undefined : linkTypeUnavailable(DRIVER_FACTS[d].linkType)])) as Record<Driver, string | undefined>;
+for (const d of DRIVERS) {
   if (kernelMissing[d]) console.warn(`[skip] docker-${d} for real: ${kernelMissing[d]}; its plan is checked under mocks (component.test.ts)`);
 }
 
-const TITLES: Record<DockerDriver, string> = {
+const TITLES: Record<Driver, string> = {
   bridge: "same subnet connects, the other subnet's network is dropped (timeout), the host's bridge address answers",
   macvlan: "on the lab-made bridge, same subnet connects; across subnets and to the host's parent address there is no route",
   "ipvlan-l2": "every probe as the driver's facts say",
   "ipvlan-l3": "every probe as the driver's facts say",
+  host: "the server is reached on the host's loopback from another container, and a second bind of its port fails with EADDRINUSE",
+  none: "the control client reaches the server; every probe from the loopback-only client fails at once with ENETUNREACH",
 };
 
 /**
@@ -64,7 +45,7 @@ const TITLES: Record<DockerDriver, string> = {
  * unnoticed. The host probes find the test's own listener, so a failure there is the driver's doing.
  * ipvlan was never observed here (the kernel lacks it); on a kernel with it, the facts alone judge.
  */
-const OBSERVED: Partial<Record<DockerDriver, Record<string, ProbeOutcome>>> = {
+const OBSERVED: Partial<Record<Driver, Record<string, ProbeOutcome>>> = {
   bridge: {
     "client-a->web-a:80/tcp": "connected",
     "client-a->web-b:80/tcp": "timeout",
@@ -79,105 +60,52 @@ const OBSERVED: Partial<Record<DockerDriver, Record<string, ProbeOutcome>>> = {
     "client-b->web-b:80/http": "connected",
     "client-a->host:7411/tcp": "no-route",
   },
+  host: {
+    "client->web:7412/tcp": "connected",
+    "client->web:7412/http": "connected",
+    "web-again->web:7412/tcp": "in-use",
+  },
+  none: {
+    "control->web:80/tcp": "connected",
+    "isolated->web:80/tcp": "no-route",
+    "isolated->web:80/http": "no-route",
+    "isolated->host:7411/tcp": "no-route",
+  },
 };
 
-const engine = new Engine();
-let bundle: string;
-
-/** The host's node and the libraries it links, read-only, where the client's `node` command finds them. */
-function nodeBinds(): string[] {
-  const binds = [`${process.execPath}:/usr/local/bin/node:ro`, `${realpathSync("/lib")}:/lib:ro`];
-  if (existsSync("/lib64")) binds.push(`${realpathSync("/lib64")}:/lib64:ro`);
-  return binds;
-}
-
-interface LabRun {
-  plan: DockerLabPlan;
-  report: DockerLabReport;
-  exitCodes: Record<string, number>;
-  parentSeen: boolean;
-  seconds: number;
-}
-
-/** Creates the plan on the engine, runs the clients, reads their logs; removes everything after. */
-async function runLab(driver: DockerDriver): Promise<LabRun> {
-  const stackFile = path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`);
-  const name = testName(driver);
-  const plan = withProbeBundle(planDockerLab(loadDockerSpec({ ...readStackFile(stackFile), name }, stackFile)), bundle);
-  const started = Date.now();
-  await engine.removeLabelled("cnilab.name", name); // leftovers of a run that was killed
-  const listeners: Server[] = [];
-  try {
-    for (const n of plan.networks) await engine.json("POST", "/networks/create", networkCreateBody(n));
-    // The host side of the "host" probes: the address is on a bridge this test just created.
-    for (const address of new Set(plan.probes.filter((p) => p.toLabel === "host").map((p) => `${p.to}:${p.port}`))) {
-      const [ip, port] = address.split(":");
-      const server = createServer((s) => s.end());
-      await new Promise<void>((resolve, reject) => server.once("error", reject).listen(Number(port), ip, resolve));
-      listeners.push(server);
-    }
-    const ids = new Map<string, string>();
-    for (const c of plan.containers) {
-      const { name: containerName, body } = containerCreateRequest(c);
-      body.Image = IMAGE;
-      if (c.role === "client") body.HostConfig = { ...(body.HostConfig as object), Binds: nodeBinds() };
-      const { Id } = await engine.json<{ Id: string }>("POST", `/containers/create?name=${containerName}`, body);
-      if (c.uploads.length > 0) {
-        await engine.call("PUT", `/containers/${Id}/archive?path=/`, uploadArchive(c.uploads), { contentType: "application/x-tar" });
-      }
-      if (c.role !== "client") await engine.call("POST", `/containers/${Id}/start`);
-      ids.set(c.labName, Id);
-    }
-    const clients = plan.containers.filter((c) => c.role === "client");
-    // No order between clients, as under Pulumi, which creates them side by side.
-    await Promise.all(clients.map((c) => engine.call("POST", `/containers/${ids.get(c.labName)}/start`)));
-    const parentSeen = plan.parent.kind === "lab-made" && existsSync(`/sys/class/net/${plan.parent.device}`);
-    const logs: Record<string, string> = {};
-    const exitCodes: Record<string, number> = {};
-    for (const c of clients) {
-      const id = ids.get(c.labName)!;
-      exitCodes[c.labName] = (await engine.json<{ StatusCode: number }>("POST", `/containers/${id}/wait`, undefined, 60_000)).StatusCode;
-      logs[c.labName] = (await engine.call("GET", `/containers/${id}/logs?stdout=1&stderr=1`)).body.toString();
-    }
-    return { plan, report: reportDockerLab(plan, logs), exitCodes, parentSeen, seconds: (Date.now() - started) / 1000 };
-  } finally {
-    for (const l of listeners) l.close();
-    await engine.removeLabelled("cnilab.name", name);
-  }
-}
-
-function printReport(run: LabRun): void {
-  const rows = run.report.probes.map((p) => `  ${p.status === "pass" ? "ok  " : "FAIL"} ${p.id.padEnd(26)} ${p.group.padEnd(12)} expect ${expectedText(p).padEnd(17)} saw ${p.observed} (${p.latencyMs} ms)`);
-  console.log(`docker-${run.plan.driver}: ${run.report.counts.pass}/${run.report.probes.length} as the facts say, in ${run.seconds.toFixed(1)} s\n${rows.join("\n")}`);
-}
+/** The probe's detail where it names the exact error (a connect's errno, the clash's own words). */
+const DETAIL: Partial<Record<Driver, Record<string, string>>> = {
+  host: { "web-again->web:7412/tcp": "httpd: bind: Address already in use (exit 1)" },
+  none: { "isolated->web:80/tcp": "ENETUNREACH", "isolated->web:80/http": "ENETUNREACH", "isolated->host:7411/tcp": "ENETUNREACH" },
+};
 
 describe.skipIf(setupMissing !== undefined)("Docker-only labs on the real engine", () => {
   beforeAll(async () => {
-    bundle = bundleProbe();
     const tar = execFileSync("tar", ["-C", (rootfs as { dir: string }).dir, "-c", "."], { maxBuffer: 64 << 20 });
     const [repo, tag] = IMAGE.split(":");
     await engine.call("POST", `/images/create?fromSrc=-&repo=${repo}&tag=${tag}`, tar, { contentType: "application/x-tar", timeoutMs: 60_000 });
   }, 90_000);
 
   afterAll(async () => {
-    for (const d of DOCKER_DRIVERS) await engine.removeLabelled("cnilab.name", testName(d)).catch(() => undefined);
+    for (const d of DRIVERS) await engine.removeLabelled("cnilab.name", testName(d)).catch(() => undefined);
     await engine.call("DELETE", `/images/${IMAGE}?force=1`).catch(() => undefined);
     if (typeof rootfs === "object") rootfs.remove();
   }, 60_000);
 
-  for (const driver of DOCKER_DRIVERS) {
+  for (const driver of DRIVERS) {
     it.skipIf(kernelMissing[driver] !== undefined)(`docker-${driver}: ${TITLES[driver]}`, async () => {
-      const run = await runLab(driver);
+      const run = await runLab(testPlan(driver, bundleProbe()), IMAGE);
       printReport(run);
-      expect(run.exitCodes).toEqual({ "client-a": 0, "client-b": 0 });
+      const clients = run.plan.containers.filter((c) => c.role === "client").map((c) => c.labName);
+      expect(run.exitCodes).toEqual(Object.fromEntries(clients.map((c) => [c, 0])));
       if (run.plan.parent.kind === "lab-made") {
         expect(run.parentSeen).toBe(true);
         expect(existsSync(`/sys/class/net/${run.plan.parent.device}`)).toBe(false); // removed with its network
       }
       const observed = OBSERVED[driver];
       if (observed) expect(Object.fromEntries(run.report.probes.filter((p) => p.status !== "skipped").map((p) => [p.id, p.observed]))).toEqual(observed);
+      for (const [id, detail] of Object.entries(DETAIL[driver] ?? {})) expect(run.report.probes.find((p) => p.id === id)?.detail, id).toBe(detail);
       expect(run.report.probes.filter((p) => p.status !== "pass" && p.status !== "skipped")).toEqual([]);
     }, 120_000);
   }
 });
-

@@ -14,6 +14,7 @@ export function networkCreateBody(n: NetworkPlan): Record<string, unknown> {
     Driver: n.driver,
     CheckDuplicate: true,
     Internal: n.internal,
+    Attachable: n.attachable,
     Options: n.options,
     IPAM: {
       Driver: "default",
@@ -29,6 +30,13 @@ export function networkCreateBody(n: NetworkPlan): Record<string, unknown> {
  * endpoint given at creation ends in the same state, and API 1.41 takes exactly one there.
  */
 export function containerCreateRequest(c: ContainerPlan): { name: string; body: Record<string, unknown> } {
+  // On a predefined network (host, none) the container takes no endpoint settings: network_mode alone.
+  if (c.networkMode) {
+    return {
+      name: c.name,
+      body: { Image: c.image, Cmd: c.command, Tty: c.tty, Labels: labelMap(c.labels), HostConfig: { NetworkMode: c.networkMode, Init: c.init } },
+    };
+  }
   const [net, ...more] = c.networksAdvanced;
   if (!net || more.length > 0) throw new Error(`container ${c.name}: the Engine API mapping takes exactly one network, got ${c.networksAdvanced.length}`);
   return {

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { featurePresent, kernelFeatures } from "../../host/kernel";
 import { DOCKER_SOCKET } from "./engine-client";
+import type { DriverFacts } from "../../docker";
 
 const BOUND_MS = 15_000;
 
@@ -24,8 +25,8 @@ export function dockerEngineUnavailable(): string | undefined {
  * Whether the kernel makes a `type` link, asked the one way (host/kernel.ts: made in a scratch
  * namespace, removed again), without touching any host interface.
  */
-export function linkTypeUnavailable(type: "veth" | "macvlan" | "ipvlan"): string | undefined {
-  if (type === "veth") return undefined;
+export function linkTypeUnavailable(type: DriverFacts["linkType"]): string | undefined {
+  if (type === "veth" || type === "none") return undefined;
   if (process.getuid?.() !== 0) return `not root: cannot check whether the kernel has ${type}`;
   const found = kernelFeatures({ root: "/" }, { tryInNamespace: `cnilab-dkcheck-${process.pid}` })[type];
   return featurePresent(found) ? undefined : `this kernel cannot create ${type} links (${found.evidence})`;

@@ -18,6 +18,9 @@ import { ROOT, STACKS_DIR } from "../helpers/stacks";
 import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 
 const BUNDLE = "/* probe bundle */\n";
+/** The drivers whose stacks run the docker-drivers lab (host, none, overlay have labs of their own: modes.test.ts). */
+const DRIVERS_LAB = ["bridge", "macvlan", "ipvlan-l2", "ipvlan-l3"] as const satisfies readonly DockerDriver[];
+type DriversLabDriver = (typeof DRIVERS_LAB)[number];
 const planOf = (driver: DockerDriver): DockerLabPlan =>
   withProbeBundle(planDockerLab(loadDockerStackSpec(path.join(STACKS_DIR, `Pulumi.docker-${driver}.yaml`))), BUNDLE);
 /** The stack each name prefix is the default of. */
@@ -39,8 +42,8 @@ describe("networks of each stack", () => {
     const plan = planOf("bridge");
     expect(plan.parent.kind).toBe("none");
     expect(plan.networks).toEqual([
-      { name: "cnilab-br-lan-0", role: "lab", driver: "bridge", options: {}, internal: false, ipamConfigs: [BOTH_SUBNETS[0]], labels: labels("cnilab-br", "lab") },
-      { name: "cnilab-br-lan-1", role: "lab", driver: "bridge", options: {}, internal: false, ipamConfigs: [BOTH_SUBNETS[1]], labels: labels("cnilab-br", "lab") },
+      { name: "cnilab-br-lan-0", role: "lab", driver: "bridge", options: {}, internal: false, attachable: false, ipamConfigs: [BOTH_SUBNETS[0]], labels: labels("cnilab-br", "lab") },
+      { name: "cnilab-br-lan-1", role: "lab", driver: "bridge", options: {}, internal: false, attachable: false, ipamConfigs: [BOTH_SUBNETS[1]], labels: labels("cnilab-br", "lab") },
     ]);
   });
 
@@ -65,10 +68,11 @@ describe("networks of each stack", () => {
         driver: "bridge",
         options: { "com.docker.network.bridge.name": `${name}-br` },
         internal: true,
+        attachable: false,
         ipamConfigs: [{ subnet: "10.255.214.0/24", gateway: "10.255.214.1" }],
         labels: labels(name, "parent"),
       },
-      { name: `${name}-lan`, role: "lab", driver: docker, options: { ...mode, parent: `${name}-br` }, internal: false, ipamConfigs: ipam, labels: labels(name, "lab") },
+      { name: `${name}-lan`, role: "lab", driver: docker, options: { ...mode, parent: `${name}-br` }, internal: false, attachable: false, ipamConfigs: ipam, labels: labels(name, "lab") },
     ]);
   });
 
@@ -138,7 +142,7 @@ describe("containers", () => {
 
 describe("expectations come from the driver facts", () => {
   // probe id → expected outcomes per driver; "skip" = not probed, with a reason.
-  const table: Record<string, Record<DockerDriver, string>> = {
+  const table: Record<string, Record<DriversLabDriver, string>> = {
     "client-a->web-a:80/tcp": { bridge: "connected", macvlan: "connected", "ipvlan-l2": "connected", "ipvlan-l3": "connected" },
     "client-a->web-b:80/tcp": { bridge: "timeout", macvlan: "no-route", "ipvlan-l2": "no-route", "ipvlan-l3": "connected" },
     "client-b->web-a:80/tcp": { bridge: "timeout", macvlan: "no-route", "ipvlan-l2": "no-route", "ipvlan-l3": "connected" },
@@ -146,7 +150,7 @@ describe("expectations come from the driver facts", () => {
     "client-a->host:7411/tcp": { bridge: "connected|refused", macvlan: "no-route", "ipvlan-l2": "no-route", "ipvlan-l3": "skip" },
   };
 
-  it.each(DOCKER_DRIVERS)("%s", (driver) => {
+  it.each(DRIVERS_LAB)("%s", (driver) => {
     const plan = planOf(driver);
     const got = Object.fromEntries([
       ...plan.probes.map((p) => [p.id, [p.expect, ...(p.accept ?? [])].join("|")]),
@@ -169,6 +173,7 @@ describe("Engine API mapping", () => {
       Driver: "ipvlan",
       CheckDuplicate: true,
       Internal: false,
+      Attachable: false,
       Options: { ipvlan_mode: "l3", parent: "cnilab-ipvl3-br" },
       IPAM: { Driver: "default", Config: [{ Subnet: "192.168.214.0/24" }, { Subnet: "10.1.214.0/24" }] },
       Labels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "docker-ipvlan-l3", "cnilab.name": "cnilab-ipvl3", "cnilab.lab": "docker-drivers", "cnilab.role": "lab" },

@@ -45,7 +45,7 @@ describe("docker stack settings", () => {
       {
         source: "stacks/Pulumi.x.yaml",
         path: "cnilab:dockerDriver",
-        message: "'ipvlan-l4' is not allowed (did you mean 'ipvlan-l2'?); allowed: bridge, macvlan, ipvlan-l2, ipvlan-l3",
+        message: "'ipvlan-l4' is not allowed (did you mean 'ipvlan-l2'?); allowed: bridge, macvlan, ipvlan-l2, ipvlan-l3, overlay, host, none",
       },
     ]);
   });
@@ -174,7 +174,7 @@ describe("docker lab file", () => {
         source: "s.yaml",
         path: "cnilab:dockerDriver",
         message:
-          "lab 'invalid-two-networks' has 2 networks, but macvlan allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use bridge",
+          "lab 'invalid-two-networks' has 2 networks, but macvlan allows one network per parent interface (Docker refuses a second one on a parent in use); give the lab one network with several subnets, or use bridge or overlay",
       },
     ]);
     expect(loadDockerSpec({ lab: "invalid-two-networks", dockerDriver: "bridge" }, "s.yaml", dir).lab.networks).toHaveLength(2);
