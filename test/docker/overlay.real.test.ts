@@ -1,0 +1,126 @@
+/**
+ * The overlay lab for real on this machine's Docker engine: swarm mode made and left by the lab's own
+ * dynamic provider (components/docker/swarm-provider.ts, called directly, as Pulumi's provider host
+ * would), the lab's plan created through the Engine API (./run-lab.ts), and what Docker built for
+ * the overlay read from the network's own namespace: the VXLAN device, its VNI, port and MTU.
+ *
+ * Runs only on a daemon outside swarm mode, and leaves it so: every test ends with swarm mode left
+ * (afterAll checks once more). On one node nothing is encapsulated (br0 switches between the two
+ * containers): the VXLAN device's counters prove that too.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dockerSwarmProvider } from "../../components/docker/swarm-provider";
+import type { DockerSwarmInputs, DockerSwarmOutputs } from "../../components/docker/swarm-types";
+import { OVERLAY_VXLAN } from "../../docker";
+import { bundleProbe } from "../../probe/bundle";
+import { busyboxRootfs, dockerEngineUnavailable } from "./host";
+import { engine, printReport, runLab, testPlan } from "./run-lab";
+
+const IMAGE = `cnilab-test-busybox-ov:${process.pid}`;
+const BOUND_MS = 30_000;
+const NETNS_DIR = "/var/run/docker/netns";
+const sh = (file: string, args: string[]) => execFileSync(file, args, { timeout: BOUND_MS, stdio: "pipe" }).toString();
+const swarmState = () => (JSON.parse(sh("docker", ["info", "--format", "{{json .Swarm}}"])) as { LocalNodeState: string }).LocalNodeState;
+
+const engineMissing = dockerEngineUnavailable();
+const stateAtStart = engineMissing ? undefined : swarmState();
+const rootfs = engineMissing || stateAtStart !== "inactive" ? undefined : busyboxRootfs();
+const missing =
+  engineMissing ??
+  (stateAtStart !== "inactive" ? `the daemon is in swarm state '${stateAtStart}': this test only runs on a daemon outside swarm mode, and leaves it alone` : undefined) ??
+  (typeof rootfs === "string" ? rootfs : undefined);
+if (missing) console.warn(`[skip] overlay lab for real: ${missing}`);
+
+const plan = testPlan("overlay", "");
+const { name: _name, ...swarmArgs } = plan.swarm!;
+const inputs: DockerSwarmInputs = swarmArgs;
+
+interface OverlaySeen {
+  vni: string;
+  netns: string;
+  vxlan: { ifname: string; mtu: number; master: string; id: number; port: number; txPackets: number };
+  bridgeAddress: string;
+  serverMtu: number;
+}
+
+/** What Docker built for the overlay, read while the lab stands. */
+async function overlaySeen(ids: Map<string, string>): Promise<OverlaySeen> {
+  const network = plan.networks[0]!.name;
+  const [inspect] = JSON.parse(sh("docker", ["network", "inspect", network])) as { Id: string; Options: Record<string, string> }[];
+  // <epoch>-<first 10 characters of the id> (libnetwork osl.GenerateKey, moby v20.10.24); the epoch is 1 on a fresh swarm.
+  const key = readdirSync(NETNS_DIR).find((f) => f.endsWith(`-${inspect!.Id.slice(0, 10)}`));
+  const netns = `${NETNS_DIR}/${key}`;
+  type Link = { ifname: string; mtu: number; master?: string; linkinfo?: { info_data?: { id: number; port: number } }; stats64?: { tx: { packets: number } } };
+  const links = JSON.parse(sh("nsenter", [`--net=${netns}`, "ip", "-j", "-d", "-s", "link", "show", "type", "vxlan"])) as Link[];
+  const vx = links[0]!;
+  const br = JSON.parse(sh("nsenter", [`--net=${netns}`, "ip", "-j", "addr", "show", "dev", vx.master!])) as { addr_info: { family: string; local: string; prefixlen: number }[] }[];
+  const pid = (await engine.json<{ State: { Pid: number } }>("GET", `/containers/${ids.get("web")}/json`)).State.Pid;
+  const eth0 = JSON.parse(sh("nsenter", ["-t", String(pid), "-n", "ip", "-j", "link", "show", "eth0"])) as Link[];
+  const v4 = br[0]!.addr_info.find((a) => a.family === "inet")!;
+  return {
+    vni: inspect!.Options["com.docker.network.driver.overlay.vxlanid_list"]!,
+    netns,
+    vxlan: { ifname: vx.ifname, mtu: vx.mtu, master: vx.master!, id: vx.linkinfo!.info_data!.id, port: vx.linkinfo!.info_data!.port, txPackets: vx.stats64!.tx.packets },
+    bridgeAddress: `${v4.local}/${v4.prefixlen}`,
+    serverMtu: eth0[0]!.mtu,
+  };
+}
+
+describe.skipIf(missing !== undefined)("the overlay lab on the real engine (single-node swarm)", () => {
+  beforeAll(async () => {
+    const tar = execFileSync("tar", ["-C", (rootfs as { dir: string }).dir, "-c", "."], { maxBuffer: 64 << 20 });
+    const [repo, tag] = IMAGE.split(":");
+    await engine.call("POST", `/images/create?fromSrc=-&repo=${repo}&tag=${tag}`, tar, { contentType: "application/x-tar", timeoutMs: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await engine.removeLabelled("cnilab.name", plan.name).catch(() => undefined);
+    // Never leave swarm mode behind: it was inactive when the file started.
+    if (swarmState() !== "inactive") sh("docker", ["swarm", "leave", "--force"]);
+    await engine.call("DELETE", `/images/${IMAGE}?force=1`).catch(() => undefined);
+    if (typeof rootfs === "object") rootfs.remove();
+  }, 60_000);
+
+  it("refuses, politely, a swarm it did not make, and leaves it alone", async () => {
+    sh("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377"]);
+    try {
+      await expect(dockerSwarmProvider.create(inputs)).rejects.toThrow(/already a swarm manager .* of a swarm this stack did not make.*will not join, change or leave someone else's/s);
+      expect(swarmState()).toBe("active");
+    } finally {
+      sh("docker", ["swarm", "leave", "--force"]);
+    }
+  }, 60_000);
+
+  it("makes a labelled single-node swarm, runs the lab on an overlay (VNI, VXLAN device, MTU 1450 seen), and leaves swarm mode as it found it", async () => {
+    const { id, outs } = await dockerSwarmProvider.create(inputs);
+    let seen: OverlaySeen;
+    try {
+      expect(swarmState()).toBe("active");
+      expect((await dockerSwarmProvider.read!(id, outs as DockerSwarmOutputs)).id).toBe(id);
+      const run = await runLab({ ...testPlan("overlay", bundleProbe()) }, IMAGE, overlaySeen);
+      printReport(run);
+      seen = run.seen;
+      console.log(`overlay: ${JSON.stringify(seen)}`);
+      expect(run.exitCodes).toEqual({ client: 0 });
+      expect(Object.fromEntries(run.report.probes.map((p) => [p.id, p.observed]))).toEqual({
+        "client->web:80/tcp": "connected",
+        "client->web:80/http": "connected",
+        "client->host:7411/tcp": "skipped",
+      });
+    } finally {
+      await dockerSwarmProvider.delete!(id, outs as DockerSwarmOutputs);
+    }
+    expect(swarmState()).toBe("inactive");
+    expect((await dockerSwarmProvider.read!(id, outs as DockerSwarmOutputs)).id).toBe("");
+    // What this machine showed, against the facts: the first network after ingress (4096) gets 4097.
+    expect(seen.vni).toBe(String(OVERLAY_VXLAN.firstVni + 1));
+    expect(seen.vxlan).toEqual({ ifname: "vxlan0", mtu: OVERLAY_VXLAN.mtu, master: "br0", id: OVERLAY_VXLAN.firstVni + 1, port: OVERLAY_VXLAN.port, txPackets: 0 });
+    expect(seen.bridgeAddress).toBe("10.1.216.1/24");
+    expect(seen.serverMtu).toBe(OVERLAY_VXLAN.mtu);
+    // The overlay network went with the lab; its namespace file is removed later by libnetwork's
+    // garbage collection (osl/namespace_linux.go gpmCleanupPeriod = 60 s, moby v20.10.24), so not checked here.
+    expect(sh("docker", ["network", "ls", "--filter", `name=${plan.networks[0]!.name}`, "-q"]).trim()).toBe("");
+  }, 120_000);
+});
