@@ -6,7 +6,7 @@ import { zodProblems } from "../labs/zod-problems";
 import { containsIp, formatCidr, mustParseCidr, parseIpv4 } from "../ip/cidr";
 import { DRIVER_FACTS, driversWhere, PATH_KINDS, type DockerDriver } from "./drivers";
 import { pathKindOf } from "./paths";
-import { isDockerLab, loadDockerLab } from "./lab";
+import { isDockerLab, loadDockerLab, probeId } from "./lab";
 import { dockerStackSchema, type DockerLab, type DockerStackSettings } from "./schema";
 
 /** Linux keeps interface names to 15 bytes; the lab-made parent bridge is `<name>-br`. */
@@ -88,7 +88,9 @@ function checkDriverFit(stack: DockerStack, lab: DockerLab): SpecProblem[] {
       message: `${stack.dockerDriver} hangs containers off a parent interface: give lab '${lab.name}' a parentNetwork (the Linux bridge the lab makes), or set cnilab:parent`,
     });
   }
-  problems.push(...placementProblems(stack, lab), ...pathProblems(stack, lab));
+  // A path is judged only for containers placed where the driver can put them.
+  const placement = placementProblems(stack, lab);
+  problems.push(...placement, ...(placement.length === 0 ? pathProblems(stack, lab) : []));
   if (stack.dockerDriver === "ipvlan-l3" && stack.parentAddress !== undefined) {
     const ip = parseIpv4(stack.parentAddress);
     const inside = lab.networks.flatMap((n) => n.subnets).find((s) => ip !== undefined && containsIp(mustParseCidr(s.subnet), ip));
@@ -135,6 +137,7 @@ function pathProblems(stack: DockerStack, lab: DockerLab): SpecProblem[] {
     if (!client) return [];
     const kind = pathKindOf(lab, facts, client, lab.servers.find((s) => s.name === p.to));
     if (facts.paths[kind] !== undefined) return [];
-    return [{ source: stack.source, path: "cnilab:dockerDriver", message: `lab '${lab.name}' probes ${p.from} → ${p.to}, a ${kind} path, which the ${stack.dockerDriver} driver's facts do not cover (they cover ${covered.join(", ")})` }];
+    const id = probeId(p.from, p.to, p.port ?? lab.servers.find((s) => s.name === p.to)?.port ?? 0, p.protocol);
+    return [{ source: stack.source, path: "cnilab:dockerDriver", message: `lab '${lab.name}' probes ${id}, a ${kind} path, which the ${stack.dockerDriver} driver's facts do not cover (they cover ${covered.join(", ")})` }];
   });
 }
