@@ -4,7 +4,8 @@
  * the stack file names but belongs to someone else is left alone and named. A Docker-only lab's
  * leftovers are its containers and networks (dockerDown).
  */
-import { planDockerLab, type DockerSpec } from "../docker";
+import { GWBRIDGE, planDockerLab, swarmNodeLabels, type DockerSpec } from "../docker";
+import { carriesLabels, readSwarm } from "../host/swarm-check";
 import type { DockerView, HostNetwork } from "../host/docker-view";
 import type { Owned } from "../host/ownership";
 import { networkOwnerText } from "../host/ownership";
@@ -29,7 +30,7 @@ export class Leftovers {
   /** False once something could not be removed. */
   ok = true;
 
-  constructor(private readonly host: Host) {}
+  constructor(readonly host: Host) {}
 
   run(file: string, args: string[]) {
     return this.host.run(file, args, TOOL_TIMEOUT_MS);
@@ -77,8 +78,23 @@ export function dockerDown(spec: DockerSpec | undefined): DownTarget {
       for (const name of order.filter((n) => !containers.includes(n))) await foreignContainer(left, name, found.stack);
       const networks = [...found.owned.networks].sort((a, b) => Number(a.labels[ROLE_LABEL] === "parent") - Number(b.labels[ROLE_LABEL] === "parent"));
       await left.networks(found, networks, (plan?.networks ?? []).map((n) => n.name).reverse());
+      // Without a readable stack file the driver is unknown: a swarm carrying the stack's labels is still its own.
+      if (plan === undefined || plan.swarm !== undefined) await leftoverSwarm(left, found.stack);
     },
   };
+}
+
+/**
+ * Swarm mode the overlay lab made and destroy did not leave (its state lost, or destroy failed):
+ * left only when the daemon's node carries the stack's labels; anyone else's swarm is not touched.
+ */
+async function leftoverSwarm(left: Leftovers, stack: string): Promise<void> {
+  const read = await readSwarm(left.host);
+  if (typeof read === "string" || read.info.LocalNodeState !== "active" || !carriesLabels(read.labels, swarmNodeLabels(stack))) return;
+  await left.remove(`swarm mode this stack made (node ${read.info.NodeID})`, "docker", ["swarm", "leave", "--force"]);
+  if (read.labels[GWBRIDGE.madeLabel] !== GWBRIDGE.made) return;
+  const users = await left.run("docker", ["network", "inspect", GWBRIDGE.network, "--format", "{{len .Containers}}"]);
+  if (users.code === 0 && users.stdout.trim() === "0") await left.remove(`${GWBRIDGE.network} the swarm's init made`, "docker", ["network", "rm", GWBRIDGE.network]);
 }
 
 /** A container the stack file names that is not the stack's: gone, or someone else's and left alone. */

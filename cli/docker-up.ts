@@ -16,7 +16,7 @@ export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
   const plan = planDocker(spec);
   const client = plan.containers.find((c) => c.role === "client");
   return {
-    preflight: (host, say) => preflightDockerUp(host, dockerLink(spec.stack.dockerDriver), say),
+    preflight: (host, say) => preflightDockerUp(host, dockerLink(spec.stack.dockerDriver, spec.stack.stackName), say),
     resources: dockerResourceCount(plan),
     plugins: pluginsFor("docker"),
     // A container removed by hand stays "unchanged" in Pulumi's eyes until a refresh notices.

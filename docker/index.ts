@@ -4,7 +4,7 @@ export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from
 export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
 export { planDockerLab, withProbeBundle, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
 export { planParent, type ParentPlan } from "./parent";
-export { planSwarm, SWARM_LOOPBACK, type SwarmPlan } from "./swarm";
+export { GWBRIDGE, planSwarm, swarmNodeLabels, SWARM_LOOPBACK, type SwarmPlan } from "./swarm";
 export { bindResult, type ContainerExit } from "./bind";
 export { BIND_GROUP, CLASH_BOUND_S } from "./servers";
 export { OVERLAY_VXLAN } from "./drivers-overlay";

@@ -9,6 +9,12 @@ import type { DockerStack } from "./spec";
 
 /** Every address swarm mode uses stays on loopback, so nothing of the lab listens on or leaves by the uplink. */
 export const SWARM_LOOPBACK = "127.0.0.1";
+/**
+ * On the swarm's node when `docker swarm init` made docker_gwbridge (it did not exist before), so
+ * that whoever leaves the swarm removes it again (the provider restates it: it imports nothing).
+ */
+export const GWBRIDGE = { network: "docker_gwbridge", madeLabel: "io.cnilab.docker-gwbridge", made: "made" } as const;
+
 /** Docker's swarm manager port (docker swarm init --listen-addr, default 0.0.0.0:2377). */
 export const SWARM_MANAGER_PORT = 2377;
 
@@ -31,6 +37,11 @@ export function planSwarm(stack: DockerStack): SwarmPlan {
     advertiseAddress: SWARM_LOOPBACK,
     listenAddress: `${SWARM_LOOPBACK}:${SWARM_MANAGER_PORT}`,
     dataPathAddress: SWARM_LOOPBACK,
-    nodeLabels: Object.fromEntries(identityLabels(stack.stackName).map((l) => [l.label, l.value])),
+    nodeLabels: swarmNodeLabels(stack.stackName),
   };
+}
+
+/** The labels on the node of a swarm the stack made: its identity (host/identity.ts). */
+export function swarmNodeLabels(stackName: string): Record<string, string> {
+  return Object.fromEntries(identityLabels(stackName).map((l) => [l.label, l.value]));
 }

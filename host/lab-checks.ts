@@ -15,6 +15,7 @@ import { checkKernel, checkModule } from "./kernel-check";
 import { checkNode, packageInfo } from "./node-check";
 import { checkPlugins } from "./pulumi-plugins";
 import { checkDisk, checkInotify, checkMemory } from "./resources";
+import { checkSwarm } from "./swarm-check";
 import { toolCheck } from "./tool-check";
 import { locateTool, type LocatedTool, type LocatedTools, type ToolFailures } from "./tools";
 
@@ -23,6 +24,8 @@ export interface DockerLink {
   name: string;
   /** "none": the driver makes no link (host, none). */
   link: "veth" | "none" | KernelFeature;
+  /** The driver needs swarm mode: the labels that make a swarm the stack's own (host/swarm-check.ts). */
+  swarmLabels?: Record<string, string>;
 }
 
 /** The kernel feature a driver's link needs checked; none for veth (a working Docker proves it) or no link. */
@@ -91,6 +94,7 @@ export async function runDockerChecks(host: Host, driver: DockerLink): Promise<D
     ...(pulumi.path && pulumi.check.status !== "fail" ? [await checkPlugins(host, pulumi.path, "docker")] : []),
     // The bridge driver's veth pairs are what every Docker network uses: a working Docker proves them.
     ...(linkModule(driver) ? [checkModule(host, readKernelInventory(host), linkModule(driver)!, `the ${driver.name} driver`, true)] : []),
+    ...(driver.swarmLabels ? [await checkSwarm(host, driver.swarmLabels)] : []),
   ];
   return { checks, pulumiPath: pulumi.path, tools: [located] };
 }

@@ -9,6 +9,7 @@ import type { Check } from "./check";
 import { checkDocker } from "./docker-check";
 import type { Host } from "./host";
 import { checkModule } from "./kernel-check";
+import { checkSwarm } from "./swarm-check";
 import { toolCheck } from "./tool-check";
 import { linkModule, runChecks, type DockerLink, type DoctorOptions } from "./lab-checks";
 import { ensureTools } from "./tools";
@@ -59,9 +60,10 @@ export function preflightDockerDown(host: Host, say: Say): Promise<Preflight> {
  * The bridge driver's veth pairs are what every Docker container network uses, so a working Docker
  * already proves them.
  */
-export function preflightDockerUp(host: Host, driver: DockerLink, say: Say): Promise<Preflight> {
+export async function preflightDockerUp(host: Host, driver: DockerLink, say: Say): Promise<Preflight> {
   const module = linkModule(driver);
   const kernel = module ? [checkModule(host, readKernelInventory(host), module, `the ${driver.name} driver`, true)] : [];
+  if (driver.swarmLabels) kernel.push(await checkSwarm(host, driver.swarmLabels));
   return preflightTools(host, ["pulumi"], say, kernel);
 }
 

@@ -3,7 +3,7 @@
  * table and closing setup lines, and the one line per failure or warning that `up`, `down`,
  * `verify` and `e2e` print before they act.
  */
-import { DRIVER_FACTS, type DockerDriver } from "../../docker";
+import { DRIVER_FACTS, swarmNodeLabels, type DockerDriver } from "../../docker";
 import type { Check } from "../../host/check";
 import type { DockerLink } from "../../host/lab-checks";
 import { plain, type Paint, type Tone } from "../../host/colour";
@@ -14,9 +14,13 @@ import { TOOLS } from "../../pins/tools";
 import type { Io } from "../command";
 import type { Progress } from "../progress";
 
-/** A Docker driver as the host's checks see it: the link type it makes, from its facts (docker/drivers.ts). */
-export function dockerLink(driver: DockerDriver): DockerLink {
-  return { name: driver, link: DRIVER_FACTS[driver].linkType };
+/**
+ * A Docker driver as the host's checks see it: the link type it makes, from its facts
+ * (docker/drivers.ts), and for swarm mode the labels the stack's own swarm carries (docker/swarm.ts).
+ */
+export function dockerLink(driver: DockerDriver, stackName = `docker-${driver}`): DockerLink {
+  const facts = DRIVER_FACTS[driver];
+  return { name: driver, link: facts.linkType, ...(facts.swarm ? { swarmLabels: swarmNodeLabels(stackName) } : {}) };
 }
 
 const TONE: Readonly<Record<Check["status"], Tone>> = { pass: "good", warn: "warn", fail: "bad" };

@@ -19,9 +19,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DockerSwarmInputs, DockerSwarmOutputs } from "./swarm-types";
 
 const DOCKER_TIMEOUT_MS = 2 * 60_000;
-/** The bridge swarm mode makes for containers' way out of overlay networks (moby: libnetwork bridge, name docker_gwbridge). */
+/** docker/swarm.ts GWBRIDGE, restated (this file imports nothing at run time): the bridge swarm mode makes for containers' way out of overlay networks, and the node label saying init made it. */
 const GWBRIDGE = "docker_gwbridge";
-/** The node label saying `docker swarm init` made docker_gwbridge. */
 const GWBRIDGE_LABEL = "io.cnilab.docker-gwbridge";
 /** The property the dynamic provider host stores the serialized provider under (cmd/dynamic-provider, 3.270). */
 const PROVIDER_KEY = "__provider";

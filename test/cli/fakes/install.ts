@@ -82,6 +82,10 @@ export interface FakeMachine {
   addCluster(name: string, network?: string): void;
   addNetwork(name: string, subnet: string, labels?: Record<string, string>): void;
   addContainer(name: string, labels: Record<string, string>): void;
+  /** Puts the daemon in swarm mode (a manager unless said otherwise), its node carrying `labels`. */
+  joinSwarm(nodeId: string, labels: Record<string, string>, manager?: boolean): void;
+  /** The daemon's swarm state: "inactive" or "active". */
+  swarmState(): string;
   clusters(): string[];
   networks(): string[];
   containers(): string[];
@@ -140,6 +144,9 @@ export function installFakes(tools: readonly FakeTool[] = ["pulumi", "docker", "
       mkdirSync(join(state, "containers"), { recursive: true });
       writeFileSync(join(state, "containers", `${name}.json`), JSON.stringify({ labels }));
     },
+    joinSwarm: (nodeId, labels, manager = true) =>
+      writeFileSync(join(state, "swarm.json"), JSON.stringify({ NodeID: nodeId, LocalNodeState: "active", ControlAvailable: manager, labels })),
+    swarmState: () => (existsSync(join(state, "swarm.json")) ? "active" : "inactive"),
     clusters: () => names("clusters"),
     networks: () => names("networks"),
     containers: () => names("containers"),

@@ -11,6 +11,8 @@
  *   clusters/<name>       a kind cluster that exists: {"network"} its node containers sit on
  *   networks/<name>.json  a Docker network that exists: its subnet, gateway and labels
  *   containers/<name>.json a Docker container that exists: its labels
+ *   swarm.json            the daemon's swarm mode: {"NodeID", "LocalNodeState", "ControlAvailable", "labels"}
+ *                         (absent: inactive); `swarm leave --force` removes it
  *   config.json cluster   what kubectl reports of every cluster: { pods, jobs } as `-o json` items
  *   calls.jsonl           every call: tool and argv
  * A cluster's nodes are <name>-control-plane, <name>-worker and <name>-worker2.
@@ -35,6 +37,21 @@ const list = (name) => (fs.existsSync(dir(name)) ? fs.readdirSync(dir(name)) : [
 
 function docker() {
   const socket = "unix:///var/run/docker.sock";
+  const swarmFile = path.join(stateDir, "swarm.json");
+  const swarm = fs.existsSync(swarmFile) ? JSON.parse(fs.readFileSync(swarmFile, "utf8")) : { NodeID: "", LocalNodeState: "inactive", ControlAvailable: false };
+  if (argv[0] === "info" && argv[1] === "--format" && argv[2] === "{{json .Swarm}}") {
+    const { labels: _labels, ...info } = swarm;
+    return exit(0, JSON.stringify(info) + "\n");
+  }
+  if (argv[0] === "node" && argv[1] === "inspect" && argv[3] === "--format" && argv[4] === "{{json .Spec.Labels}}") {
+    if (swarm.LocalNodeState !== "active" || argv[2] !== swarm.NodeID) exit(1, "", `Error response from daemon: This node is not a swarm manager.\n`);
+    return exit(0, JSON.stringify(swarm.labels ?? {}) + "\n");
+  }
+  if (argv[0] === "swarm" && argv[1] === "leave" && argv[2] === "--force") {
+    if (swarm.LocalNodeState !== "active") exit(1, "", "Error response from daemon: This node is not part of a swarm\n");
+    fs.rmSync(swarmFile);
+    return exit(0, "Node left the swarm.\n");
+  }
   if (argv[0] === "info") {
     const mode = config.docker ?? "up";
     if (mode === "down") exit(1, "", `Cannot connect to the Docker daemon at ${socket}. Is the docker daemon running?\n`);
