@@ -2,7 +2,8 @@
 export { DOCKER_DRIVERS, DRIVER_FACTS, PATH_KINDS, type DockerDriver, type DriverFacts, type NetworkDriver, type PathFact, type PathKind } from "./drivers";
 export { HOST_TARGET, isDockerLab, loadDockerLab, parseDockerLab, probeId } from "./lab";
 export { loadDockerSpec, loadDockerStackSpec, parseDockerStack, type DockerSpec, type DockerStack } from "./spec";
-export { planDockerLab, withProbeBundle, BRIDGE_NAME_OPTION, type ContainerPlan, type DockerLabPlan, type NetworkPlan } from "./plan";
+export { planDockerLab, withProbeBundle, BRIDGE_NAME_OPTION } from "./plan";
+export type { ContainerPlan, DockerLabPlan, NetworkPlan } from "./plan-types";
 export { planParent, type ParentPlan } from "./parent";
 export { GWBRIDGE, planSwarm, swarmNodeLabels, SWARM_LOOPBACK, type SwarmPlan } from "./swarm";
 export { bindResult, type ContainerExit } from "./bind";

@@ -35,7 +35,7 @@ export function serverAddress(server: Pick<DockerLabServer, "address">): string 
 }
 
 /** The gateway of the lab subnet an address is in: the host's own address on a bridge network. */
-export function gatewayOf(lab: DockerLab, network: string, address: string): string {
+export function labGatewayOf(lab: DockerLab, network: string, address: string): string {
   return subnetGateway(lab.networks.find((n) => n.name === network)!.subnets.find((s) => containsIp(mustParseCidr(s.subnet), parseIpv4(address)!))!);
 }
 

@@ -1,14 +1,14 @@
 import { containsIp, formatIp, mustParseCidr, parseIpv4, size, type Cidr } from "../ip/cidr";
-import { DRIVER_FACTS, type DockerDriver, type NetworkDriver } from "./drivers";
+import { DRIVER_FACTS } from "./drivers";
 import { DOCKER_LAB_IMAGES } from "../pins";
 import { PROBE_FILES } from "./pins";
-import { planDockerProbes, type DockerProbe } from "./probes";
-import type { SkippedProbe } from "../verdict/types";
-import { planParent, type ParentPlan } from "./parent";
-import { planServers } from "./servers";
-import { planSwarm, type SwarmPlan } from "./swarm";
+import { planDockerProbes } from "./probes";
+import { planParent } from "./parent";
+import { planDockerServers } from "./servers";
+import { planSwarm } from "./swarm";
 import type { DockerSpec } from "./spec";
 import { identityLabels, type Label } from "../host/identity";
+import type { ContainerPlan, DockerLabPlan, NetworkPlan } from "./plan-types";
 import { mapImagesIn } from "../pins/image-map";
 import { unusedImageMapKeys } from "../labs/stack-maps";
 import { SpecError } from "../labs/errors";
@@ -19,69 +19,6 @@ import { SpecError } from "../labs/errors";
  */
 
 export type { Label } from "../host/identity";
-
-export interface NetworkPlan {
-  /** Docker's network name; also the Pulumi resource name. */
-  name: string;
-  /** `parent`: the Linux bridge the lab makes to hang macvlan/ipvlan containers off. */
-  role: "lab" | "parent";
-  driver: NetworkDriver;
-  options: Record<string, string>;
-  internal: boolean;
-  /** Standalone containers may join: an overlay network needs it (swarm services do not). */
-  attachable: boolean;
-  ipamConfigs: { subnet: string; gateway?: string }[];
-  labels: Label[];
-}
-
-export interface ContainerPlan {
-  /** Docker's container name: `<stack name>-<labName>`. */
-  name: string;
-  /** Its name in the lab file (the wire's is `wire`). */
-  labName: string;
-  /**
-   * server: the probes' target; client: an assertion container running the probe; wire: see
-   * planParent; clash: a server whose port an earlier one holds in a shared namespace (docker/servers.ts).
-   */
-  role: "server" | "client" | "wire" | "clash";
-  image: string;
-  command: string[];
-  /** Docker's predefined network it runs on instead of lab networks (`networksAdvanced` is then empty). */
-  networkMode?: "host" | "none";
-  networksAdvanced: { name: string; ipv4Address: string }[];
-  labels: Label[];
-  /** Docker's tiny init as PID 1, so a stop is immediate (busybox and node ignore SIGTERM as PID 1). */
-  init: boolean;
-  /**
-   * The provider reads `containerLogs` as the raw log stream, which without a TTY carries Docker's
-   * 8-byte stdout/stderr frame headers; with a TTY the log is plain text (lines end in \r\n).
-   */
-  tty: boolean;
-  /** Run to completion and keep the logs: `attach` waits for the exit, `mustRun: false` accepts it. */
-  attach: boolean;
-  logs: boolean;
-  mustRun: boolean;
-  /** Files written into the container before it starts. */
-  uploads: { file: string; content: string }[];
-}
-
-export interface DockerLabPlan {
-  /** The prefix of every Docker object's name. */
-  name: string;
-  lab: string;
-  driver: DockerDriver;
-  parent: ParentPlan;
-  /** Swarm mode the lab's overlay networks need, initialised by the lab and left again on destroy. */
-  swarm?: SwarmPlan;
-  /** In creation order: the parent network (if any) first. */
-  networks: NetworkPlan[];
-  /** In creation order: wire, servers (and clashes), then clients (which probe the others). */
-  containers: ContainerPlan[];
-  probes: DockerProbe[];
-  skipped: SkippedProbe[];
-  /** Every image the lab pulls, for mirroring. */
-  images: string[];
-}
 
 /** Docker's option naming the Linux bridge a bridge network creates (libnetwork bridge driver). */
 export const BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
@@ -154,7 +91,7 @@ export function planDockerLab(spec: DockerSpec): DockerLabPlan {
     return { network: homes.get(subnet.subnet)!, address: c.address };
   };
 
-  const servers = planServers(spec, (s, role, command) => container(stack.name, s.name, role, command, placeOf(s), labels(role)));
+  const servers = planDockerServers(spec, (s, role, command) => container(stack.name, s.name, role, command, placeOf(s), labels(role)));
   containers.push(...servers.containers);
   const { probes, skipped, plans } = planDockerProbes(spec, parent);
   for (const c of lab.clients) {

@@ -4,7 +4,7 @@ import type { PlannedProbe, SkippedProbe } from "../verdict/types";
 import { DRIVER_FACTS, type PathKind } from "./drivers";
 import { HOST_TARGET, probeId } from "./lab";
 import type { ParentPlan } from "./parent";
-import { gatewayOf, HOST_LOOPBACK, pathKindOf, serverAddress, subnetGateway } from "./paths";
+import { labGatewayOf, HOST_LOOPBACK, pathKindOf, serverAddress, subnetGateway } from "./paths";
 import type { DockerLabClient } from "./schema";
 import type { DockerSpec } from "./spec";
 
@@ -66,7 +66,7 @@ function hostAddress(spec: DockerSpec, parent: ParentPlan, client: DockerLabClie
   }
   switch (parent.kind) {
     case "none":
-      return { address: gatewayOf(spec.lab, client.network, client.address) };
+      return { address: labGatewayOf(spec.lab, client.network, client.address) };
     case "lab-made":
       return { address: parent.address };
     case "host":

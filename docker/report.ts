@@ -6,7 +6,7 @@ import { renderCounts, renderMismatches, renderSkipped, renderTable } from "../v
 import type { Verdicts } from "../verdict/types";
 import type { DockerDriver } from "./drivers";
 import type { ParentPlan } from "./parent";
-import type { DockerLabPlan } from "./plan";
+import type { DockerLabPlan } from "./plan-types";
 
 /** The stack output of a Docker-only lab: every probe judged against the driver's facts (verdict/types.ts rows), and the tally. */
 export interface DockerLabReport extends Verdicts {

@@ -6,7 +6,7 @@
  */
 import { DOCKER_LAB_IMAGES } from "../pins";
 import type { PlannedResource } from "../plan/resources";
-import type { ContainerPlan, DockerLabPlan, NetworkPlan } from "./plan";
+import type { ContainerPlan, DockerLabPlan, NetworkPlan } from "./plan-types";
 import type { SwarmPlan } from "./swarm";
 
 /** Type tokens, part of every URN: cnilab:docker:DockerLab is the DockerOnlyLab component. */

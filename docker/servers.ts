@@ -1,7 +1,7 @@
 import { DRIVER_FACTS } from "./drivers";
 import { probeId } from "./lab";
 import { HOST_LOOPBACK, serverAddress } from "./paths";
-import type { ContainerPlan } from "./plan";
+import type { ContainerPlan } from "./plan-types";
 import type { DockerProbe } from "./probes";
 import type { DockerLabServer } from "./schema";
 import type { DockerSpec } from "./spec";
@@ -23,7 +23,7 @@ export const BIND_GROUP = "bind";
  * it runs to its exit, after the holder (components/docker orders it), and its listen is a check
  * with the expected outcome and why.
  */
-export function planServers(
+export function planDockerServers(
   spec: DockerSpec,
   make: (server: DockerLabServer, role: "server" | "clash", command: string[]) => ContainerPlan,
 ): { containers: ContainerPlan[]; probes: DockerProbe[] } {

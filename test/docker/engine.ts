@@ -1,4 +1,4 @@
-import type { ContainerPlan, NetworkPlan } from "../../docker/plan";
+import type { ContainerPlan, NetworkPlan } from "../../docker/plan-types";
 
 /**
  * The plan's networks and containers as Docker Engine API request bodies (API v1.41, Docker 20.10+),
