@@ -32,6 +32,7 @@ interface SwarmInfo {
   Cluster?: { ID?: string } | null;
 }
 
+/** components/cluster/network-provider.ts runDocker, restated: a serialized provider imports nothing of ours. */
 async function runDocker(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const { spawn } = process.getBuiltinModule("node:child_process");
   return new Promise((resolve, reject) => {

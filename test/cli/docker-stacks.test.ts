@@ -9,7 +9,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dockerResourceCount, planDocker } from "../../cli/docker-plan";
 import { runDown } from "../../cli/down";
 import { main } from "../../cli/main";
-import { runToExit } from "../../cli/exit";
 import { runPlanCommand } from "../../cli/plan";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runVerify } from "../../cli/verify";
@@ -20,6 +19,7 @@ import { ROOT, STACKS_DIR } from "../helpers/stacks";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type Call, type FakeConfig, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { captureIo } from "./io";
+import { labRunner, type LabRun } from "./fakes/lab";
 
 const dockerPlan = (stack: string) => planDocker(loadDockerStackSpec(join(STACKS_DIR, `Pulumi.${stack}.yaml`)));
 
@@ -144,12 +144,7 @@ describe("cnilab up / verify / down <docker stack>", { timeout: LAB_TEST_TIMEOUT
   const labels = (name: string) => Object.fromEntries(lab.containers.find((c) => c.name === name)!.labels.map((l) => [l.label, l.value]));
   let m: FakeMachine;
   let deps: LabCommandDeps;
-  const run = async (fn: typeof runUp, argv: string[]) => {
-    const io = captureIo(m.env, m.dir);
-    // Through the CLI's edge, as main runs a command: what it throws becomes its exit code and message.
-    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } }));
-    return { code, out: io.out(), err: io.err() };
-  };
+  const run: LabRun = (fn, argv) => labRunner(m, () => deps)(fn, argv);
   const pulumiCalls = (): Call[] => m.calls("pulumi").filter((c) => c.argv[0] !== "version");
 
   beforeEach(() => {

@@ -5,13 +5,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDown } from "../../cli/down";
-import { runToExit } from "../../cli/exit";
 import { dockerLink } from "../../cli/services/checks";
 import { runUp, type LabCommandDeps } from "../../cli/up";
 import { runDockerChecks } from "../../host/lab-checks";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
-import { captureIo } from "./io";
+import { labRunner, type LabRun } from "./fakes/lab";
 
 const STACK = "docker-overlay";
 /** The stack's identity, written out (host/identity.ts): what the swarm it made carries on its node. */
@@ -20,11 +19,7 @@ const OURS = { "io.cnilab.project": "cnilab", "io.cnilab.stack": STACK };
 describe("docker-overlay and swarm mode", { timeout: LAB_TEST_TIMEOUT_MS }, () => {
   let m: FakeMachine;
   let deps: LabCommandDeps;
-  const run = async (fn: typeof runUp, argv: string[]) => {
-    const io = captureIo(m.env, m.dir);
-    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } }));
-    return { code, out: io.out(), err: io.err() };
-  };
+  const run: LabRun = (fn, argv) => labRunner(m, () => deps)(fn, argv);
   const swarmCheck = async () => (await runDockerChecks(deps.host, dockerLink("overlay"))).checks.find((c) => c.id === "docker-swarm");
 
   beforeEach(() => {

@@ -8,14 +8,13 @@
  * probes go to an address on a device the test created, where the test itself listens; the host
  * lab's servers bind the host's loopback only.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DRIVER_FACTS, type DockerDriver } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
 import type { ProbeOutcome } from "../../probe/types";
-import { busyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
-import { engine, printReport, runLab, testName, testPlan } from "./run-lab";
+import { busyboxRootfs, type BusyboxRootfs, dockerEngineUnavailable, linkTypeUnavailable } from "./host";
+import { engine, importImage, printReport, removeImage, runLab, testName, testPlan } from "./run-lab";
 
 const IMAGE = `cnilab-test-busybox:${process.pid}`;
 /** The drivers run here; overlay needs swarm mode (overlay.real.test.ts). */
@@ -80,16 +79,11 @@ const DETAIL: Partial<Record<Driver, Record<string, string>>> = {
 };
 
 describe.skipIf(setupMissing !== undefined)("Docker-only labs on the real engine", () => {
-  beforeAll(async () => {
-    const tar = execFileSync("tar", ["-C", (rootfs as { dir: string }).dir, "-c", "."], { maxBuffer: 64 << 20 });
-    const [repo, tag] = IMAGE.split(":");
-    await engine.call("POST", `/images/create?fromSrc=-&repo=${repo}&tag=${tag}`, tar, { contentType: "application/x-tar", timeoutMs: 60_000 });
-  }, 90_000);
+  beforeAll(() => importImage(IMAGE, rootfs as BusyboxRootfs), 90_000);
 
   afterAll(async () => {
     for (const d of DRIVERS) await engine.removeLabelled("cnilab.name", testName(d)).catch(() => undefined);
-    await engine.call("DELETE", `/images/${IMAGE}?force=1`).catch(() => undefined);
-    if (typeof rootfs === "object") rootfs.remove();
+    await removeImage(IMAGE, rootfs);
   }, 60_000);
 
   for (const driver of DRIVERS) {

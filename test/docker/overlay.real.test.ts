@@ -15,8 +15,8 @@ import { dockerSwarmProvider } from "../../components/docker/swarm-provider";
 import type { DockerSwarmInputs, DockerSwarmOutputs } from "../../components/docker/swarm-types";
 import { OVERLAY_VXLAN } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
-import { busyboxRootfs, dockerEngineUnavailable } from "./host";
-import { engine, printReport, runLab, testPlan } from "./run-lab";
+import { busyboxRootfs, type BusyboxRootfs, dockerEngineUnavailable } from "./host";
+import { engine, importImage, printReport, removeImage, runLab, testPlan } from "./run-lab";
 
 const IMAGE = `cnilab-test-busybox-ov:${process.pid}`;
 const BOUND_MS = 30_000;
@@ -69,18 +69,13 @@ async function overlaySeen(ids: Map<string, string>): Promise<OverlaySeen> {
 }
 
 describe.skipIf(missing !== undefined)("the overlay lab on the real engine (single-node swarm)", () => {
-  beforeAll(async () => {
-    const tar = execFileSync("tar", ["-C", (rootfs as { dir: string }).dir, "-c", "."], { maxBuffer: 64 << 20 });
-    const [repo, tag] = IMAGE.split(":");
-    await engine.call("POST", `/images/create?fromSrc=-&repo=${repo}&tag=${tag}`, tar, { contentType: "application/x-tar", timeoutMs: 60_000 });
-  }, 90_000);
+  beforeAll(() => importImage(IMAGE, rootfs as BusyboxRootfs), 90_000);
 
   afterAll(async () => {
     await engine.removeLabelled("cnilab.name", plan.name).catch(() => undefined);
     // Never leave swarm mode behind: it was inactive when the file started.
     if (swarmState() !== "inactive") sh("docker", ["swarm", "leave", "--force"]);
-    await engine.call("DELETE", `/images/${IMAGE}?force=1`).catch(() => undefined);
-    if (typeof rootfs === "object") rootfs.remove();
+    await removeImage(IMAGE, rootfs);
   }, 60_000);
 
   it("refuses, politely, a swarm it did not make, and leaves it alone", async () => {

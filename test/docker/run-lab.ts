@@ -8,6 +8,7 @@
  * from Debian's busybox-static, and the assertion containers get the host's node binary (and the
  * libraries it links) bind-mounted read-only instead of the Node image.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import * as path from "node:path";
@@ -17,11 +18,25 @@ import { expectedText } from "../../verdict/judge";
 import { STACKS_DIR } from "../helpers/stacks";
 import { containerCreateRequest, networkCreateBody, uploadArchive } from "./engine";
 import { Engine } from "./engine-client";
+import type { BusyboxRootfs } from "./host";
 
 /** Test objects get their own name prefix (and so their own parent bridge device), never a real lab's. */
 export const testName = (driver: DockerDriver) => `cdt-${DRIVER_FACTS[driver].short}`;
 
 export const engine = new Engine();
+
+/** Imports the busybox root filesystem as `image` (no registry is reachable here). */
+export async function importImage(image: string, rootfs: BusyboxRootfs): Promise<void> {
+  const tar = execFileSync("tar", ["-C", rootfs.dir, "-c", "."], { maxBuffer: 64 << 20 });
+  const [repo, tag] = image.split(":");
+  await engine.call("POST", `/images/create?fromSrc=-&repo=${repo}&tag=${tag}`, tar, { contentType: "application/x-tar", timeoutMs: 60_000 });
+}
+
+/** Removes the image and the root filesystem it was made from. */
+export async function removeImage(image: string, rootfs: BusyboxRootfs | string | undefined): Promise<void> {
+  await engine.call("DELETE", `/images/${image}?force=1`).catch(() => undefined);
+  if (typeof rootfs === "object") rootfs.remove();
+}
 
 /** The host's node and the libraries it links, read-only, where the client's `node` command finds them. */
 function nodeBinds(): string[] {
@@ -100,7 +115,10 @@ export async function runLab<T = undefined>(plan: DockerLabPlan, image: string, 
 
 export function printReport(run: LabRun<unknown>): void {
   const rows = run.report.probes.map(
-    (p) => `  ${p.status === "pass" ? "ok  " : "FAIL"} ${p.id.padEnd(26)} ${p.group.padEnd(16)} expect ${expectedText(p).padEnd(17)} saw ${p.observed} (${p.latencyMs} ms)${p.detail ? ` ${p.detail}` : ""}`,
+    (p) =>
+      p.status === "skipped"
+        ? `  skip ${p.id.padEnd(26)} ${p.group.padEnd(16)} ${p.why}`
+        : `  ${p.status === "pass" ? "ok  " : "FAIL"} ${p.id.padEnd(26)} ${p.group.padEnd(16)} expect ${expectedText(p).padEnd(17)} saw ${p.observed} (${p.latencyMs} ms)${p.detail ? ` ${p.detail}` : ""}`,
   );
   console.log(`docker-${run.plan.driver}: ${run.report.counts.pass}/${run.report.probes.length} as the facts say, in ${run.seconds.toFixed(1)} s\n${rows.join("\n")}`);
 }

@@ -99,13 +99,17 @@ export async function labMachine(): Promise<LabMachine> {
   const plan = planLab(await loadStack(STACK));
   m.configure({ program: programFor(recorded) });
   const deps: LabCommandDeps = { host: m.host(makeRoot(HEALTHY)), root: m.project, tty: false };
-  const run: LabRun = async (fn, argv, env = {}) => {
+  return { m, plan, run: labRunner(m, () => deps), deps, created: createdResources(recorded) };
+}
+
+/** Runs a lab command on the fake machine with the current deps, through the CLI's edge. */
+export function labRunner(m: FakeMachine, deps: () => LabCommandDeps): LabRun {
+  return async (fn, argv, env = {}) => {
     const io = captureIo({ ...m.env, ...env }, m.dir);
     // Through the CLI's edge, as main runs a command: what it throws becomes its exit code and message.
-    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps, host: { ...deps.host, env: io.env } }));
+    const code = await runToExit(fn.name.replace(/^run/, "").toLowerCase(), io, () => fn(argv, io, { ...deps(), host: { ...deps().host, env: io.env } }));
     return { code, out: io.out(), err: io.err() };
   };
-  return { m, plan, run, deps, created: createdResources(recorded) };
 }
 
 /**
