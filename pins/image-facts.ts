@@ -87,8 +87,9 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     entrypoint: null,
     cmd: ["sh"],
     shell: "/bin/sh (BusyBox ash)",
-    // `busybox --install /bin` of a defconfig build: every applet is in /bin.
-    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep"],
+    // `busybox --install /bin` of a defconfig build: every applet is in /bin. `timeout` (the host
+    // lab's clash container) is in defconfig: busybox coreutils/timeout.c `config TIMEOUT … default y`.
+    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep", "timeout"],
     user: "root",
     manifest: "index",
     build: [
