@@ -4,7 +4,9 @@
  */
 import { matched } from "./exit";
 import type { OutputMap } from "@pulumi/pulumi/automation";
-import { renderDockerReport, type DockerLabReport } from "../docker";
+import { planDockerLab, renderDockerReport, type DockerLabReport, type DockerSpec } from "../docker";
+import type { Host } from "../host/host";
+import { overlayEvidence } from "./docker-overlay";
 import { painter } from "../host/colour";
 import { asExpected } from "../verdict/judge";
 import type { Io } from "./command";
@@ -19,6 +21,16 @@ export function dockerResults(stack: string, outputs: OutputMap): DockerLabRepor
   // Reports written before the shared verdict rows (verdict/types.ts) have no counts.
   if (!Array.isArray(report.probes) || typeof report.counts !== "object") return `the stack's ${RESULTS_OUTPUT} output is from an older cnilab: run 'cnilab up ${stack}' again`;
   return report;
+}
+
+/**
+ * `verify` of a Docker-only stack: for the overlay lab first what Docker built for it (read from
+ * Docker: the only verify that touches the machine), then the report.
+ */
+export async function showDockerVerify(stack: string, spec: DockerSpec, outputs: OutputMap, io: Io, json: boolean, host: Host): Promise<number | string> {
+  const plan = planDockerLab(spec);
+  if (plan.swarm && !json) for (const line of await overlayEvidence(host, plan)) io.stdout(`${line}\n`);
+  return showDockerResults(stack, outputs, io, json);
 }
 
 /**

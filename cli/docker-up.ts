@@ -11,8 +11,10 @@ import { dockerLink } from "./services/checks";
 import type { StackRef } from "./stack-arg";
 import type { UpTarget } from "./services/deploy";
 import { pluginsFor } from "../host/pulumi-plugins";
+import type { Host } from "../host/host";
+import { overlayEvidence } from "./docker-overlay";
 
-export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
+export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io, host: Host): UpTarget {
   const plan = planDocker(spec);
   const client = plan.containers.find((c) => c.role === "client");
   return {
@@ -33,6 +35,10 @@ export function dockerUp(ref: StackRef, spec: DockerSpec, io: Io): UpTarget {
       ...(client ? [`an assertion container's probe results: docker logs ${client.name}`] : []),
     ],
     reportOutput: RESULTS_OUTPUT,
-    verify: async (outputs) => showDockerResults(ref.name, outputs, io, false),
+    verify: async (outputs) => {
+      // The overlay lab also shows what Docker built for it (VNI, VXLAN device, MTU).
+      for (const line of plan.swarm ? await overlayEvidence(host, plan) : []) io.stdout(`${line}\n`);
+      return showDockerResults(ref.name, outputs, io, false);
+    },
   };
 }

@@ -11,7 +11,7 @@ import { ensureTools } from "../host/tools";
 import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { defaultDeps, labWorkspace, type LabCommandDeps } from "./deps";
-import { showDockerResults } from "./docker-report";
+import { showDockerVerify } from "./docker-report";
 import { openLabStack } from "./pulumi";
 import { reportPreflight } from "./services/checks";
 import { showVerifyFromOutputs } from "./services/verify-report";
@@ -28,7 +28,9 @@ pass. The report is saved in <state>/results/<stack>/verify.json (<state>: ${STA
 
 For a Docker-only stack (docker-*) it prints the lab's \`results\` output instead: each probe of its
 assertion containers, the outcome the driver's facts expect and why, and the one observed (the
-table \`cnilab up\` ends with). It is not saved, and --junit does not apply.
+table \`cnilab up\` ends with). It is not saved, and --junit does not apply. For docker-overlay it
+first reads from Docker what it built: the VNI, the VXLAN device in the network's namespace (as root)
+and a container's MTU, each beside the overlay facts.
 
 It needs only the Pulumi CLI (found as for up; fetched first, as \`cnilab setup\` does, when it is
 found nowhere), which reads the stack's outputs.
@@ -58,7 +60,8 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   if (lab.kind === "docker" && values.junit !== undefined) {
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);
   }
-  // Only the Pulumi CLI is needed: it reads the stack's outputs (Docker and kind are not touched).
+  // Only the Pulumi CLI is needed: it reads the stack's outputs (kind is not touched; Docker only for
+  // the overlay lab's evidence, cli/docker-overlay.ts, which says what it could not read).
   const { located, failed } = await ensureTools(deps.host, ["pulumi"], (line) => io.stderr(`cnilab verify: ${line}\n`));
   const pulumi = toolCheck(deps.host, located.pulumi!, failed.pulumi);
   if (!reportPreflight({ failures: pulumi.check.status === "fail" ? [pulumi.check] : [], warnings: [], checks: [pulumi.check] }, io, "verify")) return exitCode("missing-prerequisite");
@@ -70,7 +73,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   const outputs = await opened.stack.outputs();
   const verified =
     lab.kind === "docker"
-      ? showDockerResults(ref.name, outputs, io, json)
+      ? await showDockerVerify(ref.name, lab.spec, outputs, io, json, deps.host)
       : await showVerifyFromOutputs(ref.name, BACKEND_FACTS[lab.spec.stack.backend], outputs, io, deps, { json, ...(typeof values.junit === "string" ? { junit: values.junit } : {}) });
   if (typeof verified === "string") {
     io.stderr(`cnilab verify: ${verified}\n`);

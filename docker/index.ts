@@ -9,6 +9,7 @@ export { GWBRIDGE, planSwarm, swarmNodeLabels, SWARM_LOOPBACK, type SwarmPlan } 
 export { bindResult, type ContainerExit } from "./bind";
 export { BIND_GROUP, CLASH_BOUND_S } from "./servers";
 export { OVERLAY_VXLAN } from "./drivers-overlay";
+export { OVERLAY_NETNS_DIR, overlayLines, overlayNetns, parseMtu, parseVxlan, VNI_OPTION, type OverlayEvidence, type VxlanDevice } from "./overlay-evidence";
 export type { DockerProbe } from "./probes";
 export { renderDockerReport, reportDockerLab, type DockerLabReport } from "./report";
 export { DOCKER_TYPES, dockerLabResources, imageResourceName, type DockerResource } from "./resources";

@@ -143,7 +143,7 @@ export async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Pre
 
 /** What `up` builds for the stack's kind of lab. */
 export function upTarget(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps): UpTarget {
-  return lab.kind === "docker" ? dockerUp(ref, lab.spec, io) : clusterUp(ref, lab.spec, io, deps);
+  return lab.kind === "docker" ? dockerUp(ref, lab.spec, io, deps.host) : clusterUp(ref, lab.spec, io, deps);
 }
 
 /** A kind lab: every doctor check for its backend and size; the assertion Jobs' logs, read from the cluster. */

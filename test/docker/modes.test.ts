@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bindResult, loadDockerSpec, loadDockerStackSpec, planDockerLab, type DockerDriver } from "../../docker";
+import { bindResult, loadDockerSpec, loadDockerStackSpec, overlayLines, overlayNetns, parseMtu, parseVxlan, planDockerLab, type DockerDriver } from "../../docker";
 import { SpecError, type SpecProblem } from "../../labs/errors";
 import { DOCKER_LAB_IMAGES } from "../../pins";
 import { STACKS_DIR } from "../helpers/stacks";
@@ -150,5 +150,32 @@ describe("a clash container's exit and log", () => {
   it("served until `timeout` stopped it (the port was free): an error saying so, never a pass", () => {
     expect(bindResult("b", { exitCode: 143, log: "" })).toMatchObject({ outcome: "error", detail: "no bind failure: it exited 143 within its 5 s bound, last said: (no output)" });
     expect(bindResult("b", { exitCode: 0, log: "Address already in use" }).outcome).toBe("error");
+  });
+});
+
+describe("the overlay's evidence, read back (docker/overlay-evidence.ts)", () => {
+  // The shape iproute2 6.1's `ip -j -d -s link show type vxlan` prints in the overlay's namespace,
+  // trimmed to the fields read (values as test/docker/overlay.real.test.ts saw them here).
+  const LINK = JSON.stringify([
+    { ifindex: 2484, ifname: "vxlan0", mtu: 1450, master: "br0", linkinfo: { info_kind: "vxlan", info_data: { id: 4097, port: 4789, learning: true } }, stats64: { rx: { packets: 0 }, tx: { packets: 0 } } },
+  ]);
+
+  it("parses the VXLAN device, the netns from the folder's listing, and busybox's eth0 line", () => {
+    expect(parseVxlan(LINK)).toEqual({ ifname: "vxlan0", mtu: 1450, master: "br0", vni: 4097, port: 4789, txPackets: 0 });
+    expect(parseVxlan("[]")).toBeUndefined();
+    expect(overlayNetns("uli5blrqcx1234abcd", ["default", "1-uli5blrqcx", "ingress_sbox"])).toBe("/var/run/docker/netns/1-uli5blrqcx");
+    expect(parseMtu("9: eth0@if10: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1450 qdisc noqueue \\    link/ether 02:42:0a:01:d8:0a")).toBe(1450);
+  });
+
+  it("says each reading beside the facts, and what it could not read", () => {
+    const vxlan = parseVxlan(LINK)!;
+    expect(overlayLines({ network: "cnilab-ov-ov", vni: "4097", netns: "/var/run/docker/netns/1-x", vxlan, containerMtu: 1400, unread: ["eth0 of web: gone"] })).toEqual([
+      "  cnilab-ov-ov: VNI 4097 (com.docker.network.driver.overlay.vxlanid_list; swarm networks take VNIs from 4096 up, ingress has 4096)",
+      "  /var/run/docker/netns/1-x: vxlan0 vxlan id 4097 dstport 4789 mtu 1450, port of br0 (expected: UDP 4789, MTU 1450 = 1500 − 50)",
+      "  vxlan0 has sent 0 packets: on one node br0 switches between the containers, nothing is encapsulated (only traffic to other nodes would be)",
+      "  a container's eth0: mtu 1400 (expected 1450)",
+      "  not read: eth0 of web: gone",
+    ]);
+    expect(overlayLines({ network: "n", vxlan: { ...vxlan, txPackets: 12 }, netns: "x", unread: [] })[2]).toBe("  vxlan0 has sent 12 packets: VXLAN-encapsulated towards other nodes of the swarm");
   });
 });

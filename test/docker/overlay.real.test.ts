@@ -13,14 +13,13 @@ import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerSwarmProvider } from "../../components/docker/swarm-provider";
 import type { DockerSwarmInputs, DockerSwarmOutputs } from "../../components/docker/swarm-types";
-import { OVERLAY_VXLAN } from "../../docker";
+import { OVERLAY_NETNS_DIR, OVERLAY_VXLAN, overlayLines, overlayNetns, parseMtu, parseVxlan, VNI_OPTION, type OverlayEvidence } from "../../docker";
 import { bundleProbe } from "../../probe/bundle";
 import { busyboxRootfs, type BusyboxRootfs, dockerEngineUnavailable } from "./host";
 import { engine, importImage, printReport, removeImage, runLab, testPlan } from "./run-lab";
 
 const IMAGE = `cnilab-test-busybox-ov:${process.pid}`;
 const BOUND_MS = 30_000;
-const NETNS_DIR = "/var/run/docker/netns";
 const sh = (file: string, args: string[]) => execFileSync(file, args, { timeout: BOUND_MS, stdio: "pipe" }).toString();
 const swarmState = () => (JSON.parse(sh("docker", ["info", "--format", "{{json .Swarm}}"])) as { LocalNodeState: string }).LocalNodeState;
 
@@ -37,35 +36,18 @@ const plan = testPlan("overlay", "");
 const { name: _name, ...swarmArgs } = plan.swarm!;
 const inputs: DockerSwarmInputs = swarmArgs;
 
-interface OverlaySeen {
-  vni: string;
-  netns: string;
-  vxlan: { ifname: string; mtu: number; master: string; id: number; port: number; txPackets: number };
-  bridgeAddress: string;
-  serverMtu: number;
-}
-
-/** What Docker built for the overlay, read while the lab stands. */
-async function overlaySeen(ids: Map<string, string>): Promise<OverlaySeen> {
+/** What Docker built for the overlay, read while the lab stands, through the parsers `verify` uses. */
+async function overlaySeen(ids: Map<string, string>): Promise<OverlayEvidence & { bridgeAddress: string }> {
   const network = plan.networks[0]!.name;
   const [inspect] = JSON.parse(sh("docker", ["network", "inspect", network])) as { Id: string; Options: Record<string, string> }[];
-  // <epoch>-<first 10 characters of the id> (libnetwork osl.GenerateKey, moby v20.10.24); the epoch is 1 on a fresh swarm.
-  const key = readdirSync(NETNS_DIR).find((f) => f.endsWith(`-${inspect!.Id.slice(0, 10)}`));
-  const netns = `${NETNS_DIR}/${key}`;
-  type Link = { ifname: string; mtu: number; master?: string; linkinfo?: { info_data?: { id: number; port: number } }; stats64?: { tx: { packets: number } } };
-  const links = JSON.parse(sh("nsenter", [`--net=${netns}`, "ip", "-j", "-d", "-s", "link", "show", "type", "vxlan"])) as Link[];
-  const vx = links[0]!;
-  const br = JSON.parse(sh("nsenter", [`--net=${netns}`, "ip", "-j", "addr", "show", "dev", vx.master!])) as { addr_info: { family: string; local: string; prefixlen: number }[] }[];
-  const pid = (await engine.json<{ State: { Pid: number } }>("GET", `/containers/${ids.get("web")}/json`)).State.Pid;
-  const eth0 = JSON.parse(sh("nsenter", ["-t", String(pid), "-n", "ip", "-j", "link", "show", "eth0"])) as Link[];
+  const netns = overlayNetns(inspect!.Id, readdirSync(OVERLAY_NETNS_DIR))!;
+  const vxlan = parseVxlan(sh("nsenter", [`--net=${netns}`, "ip", "-j", "-d", "-s", "link", "show", "type", "vxlan"]))!;
+  const br = JSON.parse(sh("nsenter", [`--net=${netns}`, "ip", "-j", "addr", "show", "dev", vxlan.master])) as { addr_info: { family: string; local: string; prefixlen: number }[] }[];
   const v4 = br[0]!.addr_info.find((a) => a.family === "inet")!;
-  return {
-    vni: inspect!.Options["com.docker.network.driver.overlay.vxlanid_list"]!,
-    netns,
-    vxlan: { ifname: vx.ifname, mtu: vx.mtu, master: vx.master!, id: vx.linkinfo!.info_data!.id, port: vx.linkinfo!.info_data!.port, txPackets: vx.stats64!.tx.packets },
-    bridgeAddress: `${v4.local}/${v4.prefixlen}`,
-    serverMtu: eth0[0]!.mtu,
-  };
+  // busybox's `ip` in the server container, as `verify` reads it.
+  const exec = await engine.json<{ Id: string }>("POST", `/containers/${ids.get("web")}/exec`, { Cmd: ["ip", "-o", "link", "show", "eth0"], AttachStdout: true, Tty: true });
+  const eth0 = (await engine.call("POST", `/exec/${exec.Id}/start`, { Detach: false, Tty: true })).body.toString();
+  return { network, vni: inspect!.Options[VNI_OPTION]!, netns, vxlan, containerMtu: parseMtu(eth0)!, unread: [], bridgeAddress: `${v4.local}/${v4.prefixlen}` };
 }
 
 describe.skipIf(missing !== undefined)("the overlay lab on the real engine (single-node swarm)", () => {
@@ -90,7 +72,7 @@ describe.skipIf(missing !== undefined)("the overlay lab on the real engine (sing
 
   it("makes a labelled single-node swarm, runs the lab on an overlay (VNI, VXLAN device, MTU 1450 seen), and leaves swarm mode as it found it", async () => {
     const { id, outs } = await dockerSwarmProvider.create(inputs);
-    let seen: OverlaySeen;
+    let seen: OverlayEvidence & { bridgeAddress: string };
     try {
       expect(swarmState()).toBe("active");
       expect((await dockerSwarmProvider.read!(id, outs as DockerSwarmOutputs)).id).toBe(id);
@@ -111,9 +93,10 @@ describe.skipIf(missing !== undefined)("the overlay lab on the real engine (sing
     expect((await dockerSwarmProvider.read!(id, outs as DockerSwarmOutputs)).id).toBe("");
     // What this machine showed, against the facts: the first network after ingress (4096) gets 4097.
     expect(seen.vni).toBe(String(OVERLAY_VXLAN.firstVni + 1));
-    expect(seen.vxlan).toEqual({ ifname: "vxlan0", mtu: OVERLAY_VXLAN.mtu, master: "br0", id: OVERLAY_VXLAN.firstVni + 1, port: OVERLAY_VXLAN.port, txPackets: 0 });
+    expect(seen.vxlan).toEqual({ ifname: "vxlan0", mtu: OVERLAY_VXLAN.mtu, master: "br0", vni: OVERLAY_VXLAN.firstVni + 1, port: OVERLAY_VXLAN.port, txPackets: 0 });
     expect(seen.bridgeAddress).toBe("10.1.216.1/24");
-    expect(seen.serverMtu).toBe(OVERLAY_VXLAN.mtu);
+    expect(seen.containerMtu).toBe(OVERLAY_VXLAN.mtu);
+    console.log(overlayLines(seen).join("\n"));
     // The overlay network went with the lab; its namespace file is removed later by libnetwork's
     // garbage collection (osl/namespace_linux.go gpmCleanupPeriod = 60 s, moby v20.10.24), so not checked here.
     expect(sh("docker", ["network", "ls", "--filter", `name=${plan.networks[0]!.name}`, "-q"]).trim()).toBe("");
