@@ -101,6 +101,7 @@ const parent: PlanSection<DockerPlanView> = {
 const networks: PlanSection<DockerPlanView> = {
   title: "Networks",
   lines: ({ plan }) => {
+    if (plan.networks.length === 0) return [`  none of the lab's own: every container runs on Docker's predefined '${DRIVER_FACTS[plan.driver].predefined}' network`];
     const width = Math.max(...plan.networks.map((n) => n.name.length));
     const noGateway = DRIVER_FACTS[plan.driver].gateway === "ignored" ? "no gateway (default route via the device)" : "gateway: Docker's default, the first address";
     return plan.networks.flatMap((n) => [

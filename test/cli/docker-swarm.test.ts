@@ -11,6 +11,9 @@ import { runDockerChecks } from "../../host/lab-checks";
 import { LAB_TEST_TIMEOUT_MS, installFakes, type FakeMachine } from "./fakes/install";
 import { HEALTHY, makeRoot } from "./fakes/root";
 import { labRunner, type LabRun } from "./fakes/lab";
+import { captureIo } from "./io";
+import { runPlanCommand } from "../../cli/plan";
+import { ROOT } from "../helpers/stacks";
 
 const STACK = "docker-overlay";
 /** The stack's identity, written out (host/identity.ts): what the swarm it made carries on its node. */
@@ -63,5 +66,29 @@ describe("docker-overlay and swarm mode", { timeout: LAB_TEST_TIMEOUT_MS }, () =
     m.joinSwarm("n2", { "io.cnilab.project": "cnilab", "io.cnilab.stack": "another-stack" });
     expect((await run(runDown, [STACK])).code).toBe(0);
     expect(m.swarmState()).toBe("active");
+  });
+});
+
+describe("cnilab plan <docker-host|docker-overlay>", () => {
+  it("host: the predefined network, the clash and its listen as a check; overlay: how swarm mode is made", async () => {
+    const plan = async (stack: string) => {
+      const io = captureIo({}, ROOT);
+      expect(await runPlanCommand([stack], io)).toBe(0);
+      return io.out().split("\n");
+    };
+    expect(await plan("docker-host")).toEqual(
+      expect.arrayContaining([
+        "  host: Docker's predefined network 'host', no link per container; the lab's own networks are bridge networks",
+        "  cnilab-host-web-again  clash   Docker's host network  timeout 5 httpd -f -p 127.0.0.1:7412 -h /",
+        "  3 probes from 1 assertion containers: client; the listen of web-again, from its exit and log",
+        "  none of the lab's own: every container runs on Docker's predefined 'host' network",
+      ]),
+    );
+    expect(await plan("docker-overlay")).toEqual(
+      expect.arrayContaining([
+        "  docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377 --data-path-addr 127.0.0.1; node labels io.cnilab.project=cnilab, io.cnilab.stack=docker-overlay",
+        "  cnilab-ov-ov  overlay, internal  no options",
+      ]),
+    );
   });
 });
