@@ -54,7 +54,8 @@ export interface DriverFacts {
   subnetsPerNetwork: "one" | "many";
   /**
    * What the IPAM gateway is: the host's own address on the network (bridge), a next hop that only
-   * a router on the parent's segment could answer for, or ignored (the default route is the device).
+   * a router on the parent's segment could answer for, ignored (the default route is the device),
+   * or on the overlay's own bridge inside the network's namespace.
    */
   gateway: "host" | "next-hop" | "ignored" | "overlay-bridge";
   /** Whether broadcast and multicast (ARP among them) reach the containers. */

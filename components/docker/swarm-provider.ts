@@ -74,9 +74,8 @@ async function gwbridgeExists(): Promise<boolean> {
 
 export const dockerSwarmProvider: pulumi.dynamic.ResourceProvider<DockerSwarmInputs, DockerSwarmOutputs> = {
   async diff(_id, olds, news) {
-    const replaces = (["advertiseAddress", "listenAddress", "dataPathAddress"] as const).filter((k) => olds[k] !== news[k]);
-    const labelsChanged = JSON.stringify(olds.nodeLabels) !== JSON.stringify(news.nodeLabels);
-    if (labelsChanged) replaces.push("nodeLabels" as never);
+    const replaces: (keyof DockerSwarmInputs)[] = (["advertiseAddress", "listenAddress", "dataPathAddress"] as const).filter((k) => olds[k] !== news[k]);
+    if (JSON.stringify(olds.nodeLabels) !== JSON.stringify(news.nodeLabels)) replaces.push("nodeLabels");
     const oldCode = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const newCode = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
     // Only the provider's code changed: an update stores it and changes nothing on the daemon.
