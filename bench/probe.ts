@@ -7,12 +7,15 @@
 import type { ProbeProtocol, ProbeSpec } from "../probe/types";
 import { createProbeLab, netnsUnavailable, PORTS } from "../probe/netns-lab";
 
+/** The bench dials servers; file probes read no network. */
+type NetworkProtocol = Exclude<ProbeProtocol, "file">;
+
 interface Case {
   probes: number;
   dropped: number;
   concurrency: number;
   timeoutMs: number;
-  protocol: ProbeProtocol;
+  protocol: NetworkProtocol;
 }
 
 const CASES: Case[] = [
@@ -25,8 +28,8 @@ const CASES: Case[] = [
   { probes: 1000, dropped: 300, concurrency: 100, timeoutMs: 1000, protocol: "udp" },
 ];
 
-const LIVE: Record<ProbeProtocol, number> = { tcp: PORTS.tcp, udp: PORTS.udp, http: PORTS.http };
-const DROPPED: Record<ProbeProtocol, number> = { tcp: PORTS.tcpDropped, udp: PORTS.udpDropped, http: PORTS.httpDropped };
+const LIVE: Record<NetworkProtocol, number> = { tcp: PORTS.tcp, udp: PORTS.udp, http: PORTS.http };
+const DROPPED: Record<NetworkProtocol, number> = { tcp: PORTS.tcpDropped, udp: PORTS.udpDropped, http: PORTS.httpDropped };
 
 function planFor(c: Case, serverIp: string): ProbeSpec[] {
   // Dropped probes spread evenly through the plan, as a real matrix interleaves allowed and denied pairs.

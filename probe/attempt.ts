@@ -1,8 +1,10 @@
 import * as dgram from "node:dgram";
 import { lookup } from "node:dns/promises";
+import { readFile } from "node:fs/promises";
 import * as http from "node:http";
 import { connect, isIP } from "node:net";
-import type { ProbeOutcome, ProbeProtocol, ProbeSpec } from "./types";
+import { containsIp, mustParseCidr, parseIpv4 } from "../ip/cidr";
+import type { ProbeOutcome, ProbeSpec } from "./types";
 
 /** The outcome of one attempt; `detail` says why when the outcome alone does not. */
 export interface AttemptOutcome {
@@ -31,15 +33,18 @@ const ERRNO_OUTCOME: Record<string, ProbeOutcome> = {
 type Target = { address: string; family: 4 | 6 };
 type Connector = (target: Target, spec: ProbeSpec, signal: AbortSignal) => Promise<AttemptOutcome>;
 
-const CONNECTORS: Record<ProbeProtocol, Connector> = { tcp: tcpAttempt, udp: udpAttempt, http: httpAttempt };
+const CONNECTORS: Record<Exclude<ProbeSpec["protocol"], "file">, Connector> = { tcp: tcpAttempt, udp: udpAttempt, http: httpAttempt };
 
 /** One attempt, name resolution included, bounded by spec.timeoutMs. Never rejects. */
 export async function attemptOnce(spec: ProbeSpec): Promise<AttemptOutcome> {
+  if (spec.protocol === "file") return fileAttempt(spec);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), spec.timeoutMs);
   try {
     const target = await resolve(spec, controller.signal);
     if ("outcome" in target) return target;
+    const outside = outsideWithin(target, spec.within);
+    if (outside) return { outcome: "error", detail: outside };
     return await CONNECTORS[spec.protocol](target, spec, controller.signal);
   } catch (err) {
     return { outcome: "error", detail: `unexpected: ${(err as Error).message}` };
@@ -63,6 +68,28 @@ async function resolve(spec: ProbeSpec, signal: AbortSignal): Promise<Target | A
     (err: NodeJS.ErrnoException): AttemptOutcome => ({ outcome: "dns-error", detail: `${err.code ?? "lookup failed"}: ${spec.to}` }),
   );
   return Promise.race([answer, late]);
+}
+
+/** Why the address is not inside `within` (an IPv6 address never is), or undefined when it is or no bound was given. */
+function outsideWithin(target: Target, within: string | undefined): string | undefined {
+  if (within === undefined) return undefined;
+  const ip = target.family === 4 ? parseIpv4(target.address) : undefined;
+  return ip !== undefined && containsIp(mustParseCidr(within), ip) ? undefined : `${target.address} is outside ${within}`;
+}
+
+/**
+ * Reads the file at `to` in this container: found when it holds `content` (or any text when none is
+ * given), missing on ENOENT, an error naming the text otherwise. A local read needs no timer.
+ */
+async function fileAttempt(spec: ProbeSpec): Promise<AttemptOutcome> {
+  try {
+    const text = (await readFile(spec.to, "utf8")).trim();
+    if (spec.content === undefined || text === spec.content.trim()) return { outcome: "found" };
+    return { outcome: "error", detail: `${spec.to} holds ${JSON.stringify(text.slice(0, 64))}, not ${JSON.stringify(spec.content.trim())}` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? { outcome: "missing" } : { outcome: "error", detail: `${code ?? "error"}: ${(err as Error).message}` };
+  }
 }
 
 function fromError(err: NodeJS.ErrnoException): AttemptOutcome {

@@ -7,7 +7,7 @@ export const PROBE_BUNDLE_TARGET = "node20";
 export interface ProbeBundle {
   /** One CommonJS file, run as `node probe.js --plan plan.json`. */
   code: string;
-  /** Source files that went in, relative to the repository root; all under probe/. */
+  /** Source files that went in, relative to the repository root: probe/, and ip/cidr.ts for `within`. */
   inputs: string[];
 }
 

@@ -1,4 +1,6 @@
 import { isIP } from "node:net";
+import { isAbsolute } from "node:path";
+import { parseCidr } from "../ip/cidr";
 import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "./types";
 import type { PlanFileProbe, ProbeOutcome, ProbePlanFile, ProbeProtocol } from "./types";
 import { isRecord, show } from "./json";
@@ -6,7 +8,7 @@ import { isRecord, show } from "./json";
 export type PlanCheck = { ok: true; plan: ProbePlanFile } | { ok: false; problems: string[] };
 
 const PLAN_FIELDS = ["concurrency", "retryDelayMs", "probes"] as const;
-const PROBE_FIELDS = ["id", "to", "endpoint", "port", "protocol", "timeoutMs", "attempts", "expect"] as const;
+const PROBE_FIELDS = ["id", "to", "endpoint", "port", "protocol", "timeoutMs", "attempts", "expect", "within", "content"] as const;
 const ENDPOINT_FIELDS = ["service", "index"] as const;
 /** "namespace/service", each a DNS-1123 label. */
 const SERVICE_KEY = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -67,19 +69,13 @@ function validateProbe(raw: unknown, path: string, problems: string[]): PlanFile
   }
   const before = problems.length;
   unknownFields(raw, PROBE_FIELDS, path, problems);
-  const { id, to, endpoint, port, protocol, timeoutMs, attempts, expect } = raw;
+  const { id, to, endpoint, port, protocol, timeoutMs, attempts, expect, within, content } = raw;
   // The log parser finds the id of a garbled line by its text, so an id must read the same inside JSON.
   if (typeof id !== "string" || id.length === 0 || /[\s"\\\p{Cc}]/u.test(id)) {
     problems.push(`${path}.id: must be a non-empty string without spaces, quotes or backslashes, got ${show(id)}`);
   }
-  if ((to === undefined) === (endpoint === undefined)) {
-    problems.push(`${path}: needs exactly one of "to" (an address or DNS name) and "endpoint" ({ service, index }), got ${to === undefined ? "neither" : "both"}`);
-  } else if (to !== undefined && (typeof to !== "string" || (isIP(to) === 0 && !DNS_NAME.test(to)))) {
-    problems.push(`${path}.to: must be an IPv4/IPv6 address or a DNS name, got ${show(to)}`);
-  } else if (endpoint !== undefined) {
-    validateEndpoint(endpoint, `${path}.endpoint`, problems);
-  }
-  if (!isIntegerIn(port, 1, 65535)) problems.push(`${path}.port: must be an integer 1..65535, got ${show(port)}`);
+  if (protocol === "file") validateFileTarget(raw, path, problems);
+  else validateNetworkTarget(raw, path, problems);
   if (!(PROBE_PROTOCOLS as readonly unknown[]).includes(protocol)) {
     problems.push(`${path}.protocol: must be one of ${PROBE_PROTOCOLS.join(", ")}, got ${show(protocol)}`);
   }
@@ -100,8 +96,36 @@ function validateProbe(raw: unknown, path: string, problems: string[]): PlanFile
     timeoutMs: timeoutMs as number,
     attempts: attempts as number,
     ...(expect === undefined ? {} : { expect: expect as ProbeOutcome }),
+    ...(within === undefined ? {} : { within: within as string }),
+    ...(content === undefined ? {} : { content: content as string }),
   };
   return to !== undefined ? { ...common, to: to as string } : { ...common, endpoint: endpoint as { service: string; index: number } };
+}
+
+/** A file probe reads an absolute path, has no port and dials nothing. */
+function validateFileTarget(raw: Record<string, unknown>, path: string, problems: string[]): void {
+  const { to, endpoint, port, within, content } = raw;
+  if (typeof to !== "string" || !isAbsolute(to) || endpoint !== undefined) problems.push(`${path}.to: a file probe reads the absolute path given as "to" (no endpoint), got ${show(to)}`);
+  if (port !== 0) problems.push(`${path}.port: a file probe has no port: must be 0, got ${show(port)}`);
+  if (within !== undefined) problems.push(`${path}.within: only a network probe dials an address; a file probe takes none`);
+  if (content !== undefined && typeof content !== "string") problems.push(`${path}.content: must be a string, got ${show(content)}`);
+}
+
+/** A network probe dials `to` or an endpoint on a port, optionally only inside `within`. */
+function validateNetworkTarget(raw: Record<string, unknown>, path: string, problems: string[]): void {
+  const { to, endpoint, port, within, content, protocol } = raw;
+  if ((to === undefined) === (endpoint === undefined)) {
+    problems.push(`${path}: needs exactly one of "to" (an address or DNS name) and "endpoint" ({ service, index }), got ${to === undefined ? "neither" : "both"}`);
+  } else if (to !== undefined && (typeof to !== "string" || (isIP(to) === 0 && !DNS_NAME.test(to)))) {
+    problems.push(`${path}.to: must be an IPv4/IPv6 address or a DNS name, got ${show(to)}`);
+  } else if (endpoint !== undefined) {
+    validateEndpoint(endpoint, `${path}.endpoint`, problems);
+  }
+  if (!isIntegerIn(port, 1, 65535)) problems.push(`${path}.port: must be an integer 1..65535, got ${show(port)}`);
+  if (within !== undefined && (typeof within !== "string" || typeof parseCidr(within) === "string")) {
+    problems.push(`${path}.within: must be an IPv4 CIDR such as "10.96.0.0/16", got ${show(within)}`);
+  }
+  if (content !== undefined) problems.push(`${path}.content: only a file probe reads content; this one is ${show(protocol)}`);
 }
 
 function validateEndpoint(endpoint: unknown, path: string, problems: string[]): void {

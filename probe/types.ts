@@ -3,10 +3,24 @@
  * Jobs, `cnilab verify`) builds plans and reads logs against exactly these shapes.
  */
 
-export const PROBE_PROTOCOLS = ["tcp", "udp", "http"] as const;
+/**
+ * tcp, udp and http dial `to:port`; file reads the file at the absolute path `to` inside the probe's own
+ * container (a volume the probe's pod mounts), whose port is 0.
+ */
+export const PROBE_PROTOCOLS = ["tcp", "udp", "http", "file"] as const;
 export type ProbeProtocol = (typeof PROBE_PROTOCOLS)[number];
 
-export const PROBE_OUTCOMES = ["connected", "refused", "timeout", "dns-error", "no-route", "in-use", "error"] as const;
+export const PROBE_OUTCOMES = [
+  "connected",
+  "refused",
+  "timeout",
+  "dns-error",
+  "no-route",
+  "in-use",
+  "found",
+  "missing",
+  "error",
+] as const;
 export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
 
 /** What each outcome means on the wire, for help texts and mismatch explanations. */
@@ -17,8 +31,13 @@ export const OUTCOME_MEANING: Record<ProbeOutcome, string> = {
   "dns-error": "the name did not resolve (NXDOMAIN, resolver unreachable, or no answer within timeoutMs)",
   "no-route": "the kernel had no route or no neighbour for the target (ENETUNREACH, EHOSTUNREACH)",
   "in-use": "the address and port were already bound in that network namespace (EADDRINUSE): a Docker-only lab's server that could not listen, or a probe's own socket",
-  error: "anything else, including a result line that is missing or unreadable",
+  found: "a file probe read the file, holding the expected text",
+  missing: "a file probe found no such file (ENOENT)",
+  error: "anything else, including a result line that is missing or unreadable, a file holding other text, an address outside `within`",
 };
+
+/** The outcomes that mean "the target is there": a connection, or a file read as written. */
+export const REACHED_OUTCOMES: readonly ProbeOutcome[] = ["connected", "found"];
 
 /** Probes running at once when neither the plan nor `--concurrency` says otherwise. */
 export const DEFAULT_CONCURRENCY = 32;
@@ -26,8 +45,12 @@ export const DEFAULT_CONCURRENCY = 32;
 export interface ProbeSpec {
   /** Unique within the plan; the result line carries it back. */
   id: string;
-  /** An IPv4/IPv6 address or a DNS name (resolved with the system resolver, so search domains apply). */
+  /**
+   * An IPv4/IPv6 address or a DNS name (resolved with the system resolver, so search domains apply);
+   * for a file probe, an absolute path.
+   */
   to: string;
+  /** 1..65535; 0 for a file probe. */
   port: number;
   protocol: ProbeProtocol;
   /** Bound of one attempt, name resolution included. */
@@ -40,6 +63,13 @@ export interface ProbeSpec {
    * for a moment (upstream e2e re-polls every probe for up to 10 s for the same reason).
    */
   expect?: ProbeOutcome;
+  /**
+   * Network probes: an IPv4 CIDR the address dialled must lie in (a Service name must resolve to a
+   * ClusterIP of the service subnet); an address outside it is an `error` naming both, not a connection.
+   */
+  within?: string;
+  /** File probes: the text the file must hold (surrounding whitespace aside) to be `found`. */
+  content?: string;
 }
 
 /**

@@ -1,21 +1,23 @@
 import { plain, type Paint } from "../host/colour";
+import { REACHED_OUTCOMES } from "../probe/types";
 import type { ProbeRow } from "./types";
 
 /**
  * Truth tables like the upstream NetworkPolicy e2e suite's expected / observed / comparison tables
- * (`.` connected, `X` not, `?` unknown; kubernetes test/e2e/network/netpol/truthtable.go @8b0e1d0,
+ * (`.` reached: connected, or a file found; `X` not; `?` unknown; kubernetes test/e2e/network/netpol/truthtable.go @8b0e1d0,
  * research/netpol-anchors.md): one set per group and port, rows = sources, columns = targets. The
  * policy engine's own matrix tables are policy/render.ts.
  */
 
 type Cell = "." | "X" | "?";
-/** `?` when the facts accept both a connection and a failure. */
+const reached = (o: ProbeRow["observed"]): boolean => (REACHED_OUTCOMES as readonly string[]).includes(o);
+/** `?` when the facts accept both reaching the target and a failure. */
 function expectedCell(p: ProbeRow): Cell {
   const outcomes = [p.expect, ...(p.accept ?? [])];
-  const connects = outcomes.filter((o) => o === "connected").length;
-  return connects === outcomes.length ? "." : connects === 0 ? "X" : "?";
+  const reaches = outcomes.filter(reached).length;
+  return reaches === outcomes.length ? "." : reaches === 0 ? "X" : "?";
 }
-const observedCell = (p: ProbeRow): Cell => (p.observed === "error" ? "?" : p.observed === "connected" ? "." : "X");
+const observedCell = (p: ProbeRow): Cell => (p.observed === "error" ? "?" : reached(p.observed) ? "." : "X");
 const comparisonCell = (p: ProbeRow): Cell => (p.status === "pass" ? "." : "X");
 
 function tables(probes: readonly ProbeRow[]): string[] {
@@ -36,14 +38,17 @@ function tables(probes: readonly ProbeRow[]): string[] {
   ];
 }
 
+/** "80/tcp", or "file" for file probes (no port). */
+const portOf = (p: ProbeRow): string => (p.protocol === "file" ? "file" : `${p.port}/${p.protocol}`);
+
 /** For every group and port/protocol of the probes that ran: a heading with the tally, then its tables. */
 export function renderProbeTruthTables(rows: readonly ProbeRow[], paint: Paint = plain): string[] {
   const ran = rows.filter((p) => p.status !== "skipped");
   const lines: string[] = [];
   for (const group of new Set(ran.map((p) => p.group))) {
     const inGroup = ran.filter((p) => p.group === group);
-    for (const port of new Set(inGroup.map((p) => `${p.port}/${p.protocol}`))) {
-      const these = inGroup.filter((p) => `${p.port}/${p.protocol}` === port);
+    for (const port of new Set(inGroup.map(portOf))) {
+      const these = inGroup.filter((p) => portOf(p) === port);
       const ok = these.filter((p) => p.status === "pass").length;
       lines.push(`== ${group}  ${port}  ${paint(ok === these.length ? "good" : "bad", `(${ok}/${these.length} as expected)`)}`, ...tables(these), "");
     }

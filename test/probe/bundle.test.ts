@@ -62,8 +62,8 @@ function planFile(probes: ProbeSpec[]): string {
 const spec = (id: string, port: number, protocol: ProbeSpec["protocol"]): ProbeSpec => ({ id, to: "127.0.0.1", port, protocol, timeoutMs: 2000, attempts: 1 });
 
 describe("the bundled probe", () => {
-  it("is one file built only from probe/ and Node builtins", () => {
-    expect(bundle.inputs.every((f) => f.startsWith("probe/"))).toBe(true);
+  it("is one file built only from probe/, the pure ip/cidr.ts and Node builtins", () => {
+    expect(bundle.inputs.every((f) => f.startsWith("probe/") || f === "ip/cidr.ts")).toBe(true);
     expect(bundle.inputs).toContain("probe/main.ts");
     const required = [...bundle.code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? "");
     expect(required.length).toBeGreaterThan(0);

@@ -42,7 +42,7 @@ describe("readProbeLog", () => {
     const reading = readProbeLog(fixture("garbled.log"), ids);
     expect(reading.results).toEqual([
       errorWith("web-tcp-80", `result line 1 for "web-tcp-80" has text before the JSON: 2026-11-23T04:38:33.123456789Z {"id":"web-tcp-80","ok":true,"outcome":"connected…`),
-      errorWith("db-tcp-5432", 'result line 2 for "db-tcp-5432": outcome "blocked" is not one of connected, refused, timeout, dns-error, no-route, in-use, error'),
+      errorWith("db-tcp-5432", 'result line 2 for "db-tcp-5432": outcome "blocked" is not one of connected, refused, timeout, dns-error, no-route, in-use, found, missing, error'),
       // ok is the probe's judgement against an expect the log does not carry: the outcome is what counts.
       { id: "dns-udp-53", ok: true, outcome: "timeout", latencyMs: 1000, attempts: 1 },
       errorWith("api-http-443", 'result lines 4 and 5 for "api-http-443" disagree; trusting neither'),
