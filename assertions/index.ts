@@ -9,12 +9,14 @@ interface PlanForAssertions {
 import type { ProbePlanFile } from "../probe/types";
 import { probePlanFor } from "../verdict/probe-plan";
 import type { SkippedProbe } from "../verdict/types";
+import { planCheckProbes } from "./checks";
 import { healthClient, planHealthProbes } from "./health";
 import { planPolicyProbes, trafficClients } from "./policy-probes";
 import type { AssertedProbe, AssertionPlan, ProbeClient, ResolvedProbe } from "./types";
 
 export * from "./types";
 export { HEALTH_CHECKS, HEALTH_NAMESPACE, planHealthObjects } from "./health";
+export { planCheckObjects } from "./checks";
 
 /** Probes of one Job in flight at once (timing: verdict/timing.ts, "cluster"). */
 export const PROBE_CONCURRENCY = 16;
@@ -23,14 +25,16 @@ export const PROBE_CONCURRENCY = 16;
 export function planAssertions(spec: Spec, plan: PlanForAssertions): AssertionPlan {
   const health = planHealthProbes(plan.nodes, spec.stack.serviceSubnet, plan.backend, { internet: spec.stack.probeInternet });
   const policy = planPolicyProbes(spec.lab, plan.backend);
+  const checks = planCheckProbes(spec.lab, plan.nodes, spec.stack.serviceSubnet, plan.backend);
   const node = healthClient(plan.nodes).node;
   const clients: ProbeClient[] = [
     healthClient(plan.nodes),
     // Lab clients share the first worker with the same-node echo server.
     ...trafficClients(spec.lab).map((c) => ({ name: c.name, namespace: c.namespace, labels: c.labels, node })),
+    ...checks.clients,
   ];
-  const skipped: SkippedProbe[] = [...health.skipped, ...policy.skipped];
-  return { clients, probes: [...health.probes, ...policy.probes], skipped };
+  const skipped: SkippedProbe[] = [...health.skipped, ...policy.skipped, ...checks.skipped];
+  return { clients, probes: [...health.probes, ...policy.probes, ...checks.probes], skipped };
 }
 
 /** A Service whose endpoints are probe targets, and how many ready endpoints it should have. */
@@ -90,6 +94,9 @@ export function resolveProbes(probes: readonly AssertedProbe[], facts: ClusterFa
         break;
       case "address":
         add(target.address);
+        break;
+      case "file":
+        add(target.path);
         break;
     }
   }

@@ -83,6 +83,8 @@ export function planAssertionJob(
           spec: {
             restartPolicy: "Never",
             nodeSelector: { "kubernetes.io/hostname": client.node },
+            // A check's writers and sidecars (assertions/checks.ts) start first; a sidecar is stopped once the probe exits.
+            ...(client.pod?.initContainers.length ? { initContainers: client.pod.initContainers } : {}),
             containers: [
               {
                 name: "probe",
@@ -91,6 +93,7 @@ export function planAssertionJob(
                 volumeMounts: [
                   { name: "probe", mountPath: "/cnilab", readOnly: true },
                   { name: "targets", mountPath: "/cnilab-targets", readOnly: true },
+                  ...(client.pod?.volumeMounts ?? []),
                 ],
               },
             ],
@@ -98,6 +101,7 @@ export function planAssertionJob(
             volumes: [
               { name: "probe", configMap: { name } },
               { name: "targets", configMap: { name: names.targets } },
+              ...(client.pod?.volumes ?? []),
             ],
           },
         },

@@ -1,4 +1,8 @@
+import type { IContainer } from "kubernetes-models/v1/Container" with { "resolution-mode": "import" };
+import type { IVolume } from "kubernetes-models/v1/Volume" with { "resolution-mode": "import" };
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount" with { "resolution-mode": "import" };
 import type { LimitationId } from "../backends/types";
+import type { CheckKind } from "../labs";
 import type { PlannedProbe, SkippedProbe } from "../verdict/types";
 
 /**
@@ -20,13 +24,17 @@ export type Target =
   /** A node's address on the lab network. */
   | { kind: "node"; node: string }
   /** A fixed address (the API server's first service IP, an internet address). */
-  | { kind: "address"; address: string };
+  | { kind: "address"; address: string }
+  /** A file in the probe's own container, on a volume its pod mounts (a file probe). */
+  | { kind: "file"; path: string };
 
 /** Why a probe expects what it expects: the engine's verdict, a backend limitation, or plain health. */
 export type Basis =
   | { kind: "policy"; verdict: "allowed" | "denied"; notEnforced: readonly string[] }
   | { kind: "limitation"; limitation: LimitationId }
-  | { kind: "health" };
+  | { kind: "health" }
+  /** A fact about pods, Services or volumes a lab's check asserts (assertions/checks.ts); its why says which. */
+  | { kind: "check"; check: CheckKind };
 
 /**
  * A probe of the shared language (verdict/types.ts) before its target is resolved: `target` is
@@ -44,6 +52,20 @@ export interface ProbeClient {
   namespace: string;
   labels: Record<string, string>;
   node: string;
+  /** What the Job's pod holds besides the probe container; absent for a plain source identity. */
+  pod?: ClientPod;
+}
+
+/** Containers and volumes beside the probe in its pod: what a lab's checks probe from inside. */
+export interface ClientPod {
+  /**
+   * Started before the probe: writers that run to completion first, and sidecars
+   * (`restartPolicy: Always`) that keep serving while it probes and are stopped once it exits.
+   */
+  initContainers: IContainer[];
+  volumes: IVolume[];
+  /** The volumes as the probe container mounts them. */
+  volumeMounts: IVolumeMount[];
 }
 
 export interface AssertionPlan {

@@ -18,6 +18,7 @@ import { parseCommandArgs } from "./args";
 import { hostDocker, machineProblems, refuseCollisions, stackFileProblems } from "./claims";
 import { UsageError, type Command, type Io } from "./command";
 import { exitCode } from "./exit";
+import { portOf } from "../verdict/render";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
 import { plannedObjects, plannedResourceCount } from "./services/plan-counts";
 import { renderSections, type PlanSection, type PlanView } from "./services/plan-sections";
@@ -127,7 +128,7 @@ const probes: PlanSection = {
         lines.push(`    ${inGroup.length} probes: ${[...by].map(([o, n]) => `${n} expect ${o}`).join(", ")} (cnilab plan --json lists each)`);
         continue;
       }
-      for (const p of inGroup) lines.push(`    ${p.client} → ${p.toLabel}:${p.port}/${p.protocol}  expect ${p.expect}  — ${p.why}`);
+      for (const p of inGroup) lines.push(`    ${p.client} → ${p.toLabel}${p.protocol === "file" ? " (file)" : `:${portOf(p)}`}  expect ${p.expect}${p.within ? ` within ${p.within}` : ""}  — ${p.why}`);
     }
     if (a.skipped.length > 0) lines.push("  skipped:", ...a.skipped.map((s) => `    ${s.id}: ${s.reason}`));
     return lines;

@@ -78,6 +78,7 @@ export class ClusterLab extends pulumi.ComponentResource {
         probeBundle: args.probeBundle,
         maxReplicas: Math.max(1, ...plan.workloads.map((w) => (w.spec as { replicas?: number } | undefined)?.replicas ?? 1)),
         after: [workloads, policies],
+        labServiceIps: workloads.serviceIps,
         imageMap: plan.imageMap,
       },
       // The health servers need a working pod network too.

@@ -102,6 +102,13 @@ function checkReferences(lab: Lab, source: string): SpecProblem[] {
   for (const dup of duplicates(lab.scenarios.map((s) => s.name))) at("scenarios", `two scenarios are named '${dup}'`);
   // A later duplicate would silently replace the earlier one, and reordering the file would flip verdicts.
   for (const dup of duplicates(lab.namespaces.map((n) => n.name))) at("namespaces", `two namespaces are named '${dup}'`);
+  for (const dup of duplicates(lab.checks.map((c) => c.kind))) at("checks", `two ${dup} checks; a lab has one of each kind`);
+  lab.checks.forEach((c, i) => {
+    if (c.kind !== "service" || c.workload === undefined) return;
+    const target = workloads.get(c.workload);
+    if (!target) at(`checks[${i}].workload`, `no workload named '${c.workload}'${didYouMean(c.workload, [...workloads.keys()])}; workloads: ${[...workloads.keys()].join(", ") || "(none)"}`);
+    else if (!target.service) at(`checks[${i}].workload`, `workload '${c.workload}' has no service to probe; give it one (service: { ports: [...] })`);
+  });
   lab.workloads.forEach((w, i) => {
     for (const dup of duplicates(w.containers.map((c) => c.name))) at(`workloads[${i}].containers`, `workload '${w.name}' has two containers named '${dup}'`);
   });

@@ -184,6 +184,44 @@ export interface NetworkPolicyObject {
   spec: Record<string, unknown>;
 }
 
+/**
+ * Facts about pods, Services and volumes a lab asserts besides its policy scenarios; assertions/checks.ts
+ * plans each one's pods, objects and probes. One of each kind per lab.
+ */
+export const CHECK_KINDS = ["localhost", "service", "empty-dir", "host-path", "persistent-volume"] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+/** The fields each kind takes besides `kind`; any other is an error naming the kind. */
+export const CHECK_FIELDS: Readonly<Record<CheckKind, readonly ("port" | "workload" | "path" | "size")[]>> = {
+  localhost: ["port"],
+  service: ["workload"],
+  "empty-dir": [],
+  "host-path": ["path"],
+  "persistent-volume": ["size"],
+};
+
+export const checkSchema = z
+  .strictObject({
+    kind: z.enum(CHECK_KINDS),
+    /** localhost: the port a container of the probe's pod serves on 127.0.0.1; @default 8080 */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** service: the workload whose Service is probed by ClusterIP and by name (required). */
+    workload: dnsLabel.optional(),
+    /** host-path: the node directory written on one node and read on two; @default /var/local/cnilab-storage */
+    path: z.string().regex(/^(\/[a-z0-9._-]+)+$/, "must be an absolute path of lowercase letters, digits, '.', '_' and '-'").optional(),
+    /** persistent-volume: the claim's requested size, a Kubernetes quantity; @default 16Mi */
+    size: z.string().regex(/^[1-9][0-9]*(Ki|Mi|Gi)$/, "must be a size such as 16Mi (Ki, Mi or Gi)").optional(),
+  })
+  .superRefine((c, ctx) => {
+    const allowed = CHECK_FIELDS[c.kind];
+    for (const field of ["port", "workload", "path", "size"] as const) {
+      if (c[field] !== undefined && !allowed.includes(field)) {
+        ctx.addIssue({ code: "custom", path: [field], message: `a ${c.kind} check takes ${allowed.length ? allowed.join(", ") : "no field"} besides kind, not ${field}` });
+      }
+    }
+    if (c.kind === "service" && c.workload === undefined) ctx.addIssue({ code: "custom", path: ["workload"], message: "a service check names the workload whose Service it probes" });
+  });
+export type Check = z.output<typeof checkSchema>;
+
 export const labSchema = z.strictObject({
   name: dnsLabel,
   title: z.string().min(1),
@@ -192,6 +230,7 @@ export const labSchema = z.strictObject({
   workloads: z.array(workloadSchema).default([]),
   clients: z.array(clientSchema).default([]),
   scenarios: z.array(scenarioSchema).default([]),
+  checks: z.array(checkSchema).default([]),
 });
 export type LabInput = z.input<typeof labSchema>;
 export type Lab = Omit<z.output<typeof labSchema>, "scenarios"> & { scenarios: Scenario[] };

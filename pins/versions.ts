@@ -14,6 +14,25 @@ export const KUBERNETES_VERSION = "1.34.0";
  */
 export const KIND_NODE_CNI = { version: "v1.7.1", plugins: ["host-local", "loopback", "ptp", "portmap"] } as const;
 
+/**
+ * kind's default StorageClass: kind's node image carries /kind/manifests/default-storage.yaml, which
+ * `kind create cluster` applies ("Installing StorageClass"; without the file it falls back to a
+ * `kubernetes.io/host-path` class that nothing provisions). Read at kind v0.30.0:
+ * pkg/build/nodeimage/const_storage.go (manifest and images; both images are preloaded into the node
+ * image, so nothing is pulled) and pkg/cluster/internal/create/actions/installstorage/storage.go.
+ */
+export const KIND_STORAGE = {
+  storageClass: "standard",
+  provisioner: "rancher.io/local-path",
+  /** A claim binds only once a pod using it is scheduled; the volume is made on that pod's node. */
+  volumeBindingMode: "WaitForFirstConsumer",
+  reclaimPolicy: "Delete",
+  /** Each volume is a directory under this path on the node it was made on (local-path's nodePathMap). */
+  nodePath: "/var/local-path-provisioner",
+  provisionerImage: "docker.io/kindest/local-path-provisioner:v20250214-acbabc1a",
+  helperImage: "docker.io/kindest/local-path-helper:v20241212-8ac705d0",
+} as const;
+
 export const FLANNEL_CHART = {
   name: "flannel",
   repo: "https://flannel-io.github.io/flannel/",

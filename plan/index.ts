@@ -1,4 +1,4 @@
-import { planAssertions, planHealthObjects, type AssertionPlan } from "../assertions";
+import { planAssertions, planCheckObjects, planHealthObjects, type AssertionPlan } from "../assertions";
 import { BACKEND_FACTS, installCni, type BackendFacts, type CniInstall, type K8sObject, type PlannedNode } from "../backends";
 import { host, mustParseCidr } from "../ip/cidr";
 import type { Spec } from "../labs";
@@ -58,7 +58,8 @@ export function planLab(spec: Spec): LabPlan {
       kindConfig,
       cni: installed,
       readiness: planReadiness(installed.readiness),
-      workloads: planWorkloads(lab),
+      // The checks' writer Jobs and claims: with the workloads, so Pulumi awaits them before any probe.
+      workloads: [...planWorkloads(lab), ...planCheckObjects(lab, nodes)],
       healthObjects: planHealthObjects(nodes),
     },
     stack,

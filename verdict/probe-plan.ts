@@ -12,7 +12,16 @@ export function probePlanFor(probes: readonly PlannedProbe[], setting: ProbeSett
     ...(concurrency === undefined ? {} : { concurrency }),
     retryDelayMs,
     probes: probes.map((p): PlanFileProbe => {
-      const common = { id: p.id, port: p.port, protocol: p.protocol, timeoutMs, attempts, expect: p.expect };
+      const common = {
+        id: p.id,
+        port: p.port,
+        protocol: p.protocol,
+        timeoutMs,
+        attempts,
+        expect: p.expect,
+        ...(p.within === undefined ? {} : { within: p.within }),
+        ...(p.content === undefined ? {} : { content: p.content }),
+      };
       return p.endpoint ? { ...common, endpoint: p.endpoint } : { ...common, to: p.to };
     }),
   };

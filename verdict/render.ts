@@ -13,8 +13,10 @@ const VERDICT_TONE = (s: Status) => (s === "pass" ? "good" : "bad");
 
 /** "client-a → web-b" */
 export const routeOf = (p: Pick<ProbeRow, "client" | "toLabel">): string => `${p.client} → ${p.toLabel}`;
+/** "80/tcp"; "file" for a file probe, which has no port. */
+export const portOf = (p: Pick<ProbeRow, "port" | "protocol">): string => (p.protocol === "file" ? "file" : `${p.port}/${p.protocol}`);
 /** "10.1.214.10:80/tcp"; a file probe's path as "/data/marker (file)". */
-export const addressOf = (p: Pick<ProbeRow, "to" | "port" | "protocol">): string => (p.protocol === "file" ? `${p.to} (file)` : `${p.to}:${p.port}/${p.protocol}`);
+export const addressOf = (p: Pick<ProbeRow, "to" | "port" | "protocol">): string => (p.protocol === "file" ? `${p.to} (file)` : `${p.to}:${portOf(p)}`);
 
 /**
  * One line per probe that ran, indented by two: its group (named by `groupHeading`, e.g. "path"), source →

@@ -1,5 +1,6 @@
 import { plain, type Paint } from "../host/colour";
 import { REACHED_OUTCOMES } from "../probe/types";
+import { portOf } from "./render";
 import type { ProbeRow } from "./types";
 
 /**
@@ -37,9 +38,6 @@ function tables(probes: readonly ProbeRow[]): string[] {
     ...cols.map((c, i) => `  ${String(i + 1).padStart(2)} = ${c}`),
   ];
 }
-
-/** "80/tcp", or "file" for file probes (no port). */
-const portOf = (p: ProbeRow): string => (p.protocol === "file" ? "file" : `${p.port}/${p.protocol}`);
 
 /** For every group and port/protocol of the probes that ran: a heading with the tally, then its tables. */
 export function renderProbeTruthTables(rows: readonly ProbeRow[], paint: Paint = plain): string[] {

@@ -17,7 +17,7 @@ export interface PlannedProbe {
   group: string;
   /** The source identity whose probe program runs the probe (a client pod or container, a namespace pod). */
   client: string;
-  /** The address the probe dials, or for an endpoint "namespace/service#index". */
+  /** The address the probe dials, for an endpoint "namespace/service#index", for a file probe its path. */
   to: string;
   /** What is at the target, for people ("default/nginx", "host", "ClusterIP"). */
   toLabel: string;
@@ -34,6 +34,10 @@ export interface PlannedProbe {
   why: string;
   /** A target known only inside the cluster: resolved by the probe from its targets file. */
   endpoint?: ProbeEndpoint;
+  /** Network probes: the CIDR the dialled address must lie in (probe/types.ts ProbeSpec.within). */
+  within?: string;
+  /** File probes: the text the file must hold (probe/types.ts ProbeSpec.content). */
+  content?: string;
 }
 
 /** A probe the lab cannot run here, and why (a requirement this stack lacks). */

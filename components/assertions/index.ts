@@ -22,6 +22,8 @@ export interface AssertionsArgs {
   maxReplicas: number;
   /** What must exist before probing: the lab's workloads and policies. */
   after: pulumi.Resource[];
+  /** The lab's own Services' ClusterIPs ("namespace/service" → IP), for the ClusterIP probes of its checks. */
+  labServiceIps: pulumi.Input<Record<string, string>>;
   /** The stack's `cnilab:imageMap`: the Jobs run the mapped probe image. */
   imageMap: ImageMap;
 }
@@ -55,8 +57,8 @@ export class Assertions extends pulumi.ComponentResource {
     const serviceIps = healthResources
       .filter((h) => h.obj.kind === "Service")
       .map((h) => (h.res as k8s.core.v1.Service).spec.clusterIP.apply((ip) => [`${h.obj.metadata.namespace}/${h.obj.metadata.name}`, ip] as const));
-    const facts: pulumi.Output<ClusterFacts> = pulumi.all([pulumi.all(serviceIps), pulumi.output(args.nodes)]).apply(([services, nodes]) => ({
-      serviceIps: Object.fromEntries(services),
+    const facts: pulumi.Output<ClusterFacts> = pulumi.all([pulumi.all(serviceIps), pulumi.output(args.labServiceIps), pulumi.output(args.nodes)]).apply(([services, lab, nodes]) => ({
+      serviceIps: { ...lab, ...Object.fromEntries(services) },
       nodeIps: Object.fromEntries(nodes.map((n) => [n.name, n.internalIP])),
     }));
     const resolved = facts.apply((f) => resolveProbes(args.plan.probes, f));

@@ -18,6 +18,7 @@ const KINDS: Record<string, Ctor> = Object.fromEntries(
       ["v1", "ConfigMap", k8s.core.v1.ConfigMap],
       ["v1", "ServiceAccount", k8s.core.v1.ServiceAccount],
       ["v1", "Service", k8s.core.v1.Service],
+      ["v1", "PersistentVolumeClaim", k8s.core.v1.PersistentVolumeClaim],
       ["v1", "ReplicationController", k8s.core.v1.ReplicationController],
       ["apps/v1", "DaemonSet", k8s.apps.v1.DaemonSet],
       ["apps/v1", "Deployment", k8s.apps.v1.Deployment],

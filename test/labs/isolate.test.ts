@@ -93,6 +93,7 @@ describe("each scenario on its own", () => {
     const lab: Lab = {
       name: "l",
       title: "t",
+      checks: [],
       namespaces: [{ name: "x" }],
       workloads: [],
       clients: [],
