@@ -1,7 +1,7 @@
 import type { K8sObject, PlannedNode } from "../backends";
 import { expectOnPath } from "../backends/paths";
 import type { BackendFacts } from "../backends/types";
-import type { Check, Lab } from "../labs";
+import type { LabCheck, Lab } from "../labs";
 import { IMAGES } from "../pins";
 import { HEALTH_CLIENT } from "./health";
 import { checkBasis, checkClient, checkNodes, type CheckNodes, type CheckPart } from "./check-pods";
@@ -43,7 +43,7 @@ export function planCheckObjects(lab: Lab, nodes: readonly PlannedNode[]): K8sOb
  * Seed 002's lesson: every container of a pod joins the network namespace its sandbox (the pause
  * container) holds, so they share one loopback; another pod, even on the same node, has its own.
  */
-function planLocalhost(c: Check, at: CheckNodes): CheckPart {
+function planLocalhost(c: LabCheck, at: CheckNodes): CheckPart {
   const port = c.port ?? LOCALHOST_PORT;
   // A native sidecar (an init container with restartPolicy Always, on by default since Kubernetes
   // 1.29): started before the probe, shut down once the probe (the pod's only regular container) has
@@ -84,7 +84,7 @@ function planLocalhost(c: Check, at: CheckNodes): CheckPart {
 }
 
 /** A workload's Service by its ClusterIP and by its DNS name; both addresses must lie in the service subnet. */
-function planService(c: Check, lab: Lab, serviceSubnet: string, backend: BackendFacts): CheckPart {
+function planService(c: LabCheck, lab: Lab, serviceSubnet: string, backend: BackendFacts): CheckPart {
   // The lab loader checked that the workload exists and has a Service.
   const w = lab.workloads.find((x) => x.name === c.workload)!;
   const port = w.service!.ports.find((p) => p.protocol === "TCP");

@@ -2,7 +2,7 @@ import type { IJob } from "kubernetes-models/batch/v1/Job" with { "resolution-mo
 import type { IPersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim" with { "resolution-mode": "import" };
 import type { IVolume } from "kubernetes-models/v1/Volume" with { "resolution-mode": "import" };
 import type { K8sObject } from "../backends";
-import type { Check } from "../labs";
+import type { LabCheck } from "../labs";
 import { IMAGES, KIND_STORAGE } from "../pins";
 import { CHECK_NAMESPACE, checkBasis, checkClient, type CheckNodes, type CheckPart } from "./check-pods";
 import { jobAwaitAnnotations, JOB_TIMEOUT_ANNOTATION } from "./job-await";
@@ -64,7 +64,7 @@ const hostPathVolume = (path: string): IVolume => ({ name: "data", hostPath: { p
 const claimVolume: IVolume = { name: "data", persistentVolumeClaim: { claimName: CLAIM_NAME } };
 
 /** A reader: the probe's pod mounts the volume read-only at /data and reads the marker. */
-function fileProbe(id: string, client: string, toLabel: string, text: string, found: boolean, why: string, check: Check["kind"]): AssertedProbe {
+function fileProbe(id: string, client: string, toLabel: string, text: string, found: boolean, why: string, check: LabCheck["kind"]): AssertedProbe {
   return {
     id,
     group: check,
@@ -82,7 +82,7 @@ function fileProbe(id: string, client: string, toLabel: string, text: string, fo
 
 const readerPod = (volume: IVolume) => ({ initContainers: [], volumes: [volume], volumeMounts: [{ name: "data", mountPath: "/data", readOnly: true }] });
 
-export function planStorageCheck(c: Check, at: CheckNodes): CheckPart {
+export function planStorageCheck(c: LabCheck, at: CheckNodes): CheckPart {
   switch (c.kind) {
     case "empty-dir": {
       const text = writerText("the writer container", "of this pod");
@@ -116,7 +116,7 @@ export function planStorageCheck(c: Check, at: CheckNodes): CheckPart {
 }
 
 /** The hostPath writer Job, and the claim with its writer Job: registered with the workloads, awaited before any probe. */
-export function storageCheckObjects(checks: readonly Check[], at: CheckNodes): K8sObject[] {
+export function storageCheckObjects(checks: readonly LabCheck[], at: CheckNodes): K8sObject[] {
   return checks.flatMap((c): K8sObject[] => {
     if (c.kind === "host-path") return [writerJob("cnilab-host-path-writer", at.a, hostPathVolume(c.path ?? HOST_PATH), writerText("cnilab-host-path-writer", `on ${at.a}`))];
     if (c.kind !== "persistent-volume") return [];

@@ -220,7 +220,7 @@ export const checkSchema = z
     }
     if (c.kind === "service" && c.workload === undefined) ctx.addIssue({ code: "custom", path: ["workload"], message: "a service check names the workload whose Service it probes" });
   });
-export type Check = z.output<typeof checkSchema>;
+export type LabCheck = z.output<typeof checkSchema>;
 
 export const labSchema = z.strictObject({
   name: dnsLabel,

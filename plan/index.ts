@@ -53,6 +53,9 @@ export function planLab(spec: Spec): LabPlan {
     nodeSubnet: stack.nodeSubnet,
     nodes,
   });
+  const backend = BACKEND_FACTS[stack.backend];
+  // Planned before the images are mapped: a check's pod runs images beside the probe.
+  const assertions = planAssertions(spec, { nodes, backend });
   const { parts, images } = applyImageMap(
     {
       kindConfig,
@@ -61,12 +64,14 @@ export function planLab(spec: Spec): LabPlan {
       // The checks' writer Jobs and claims: with the workloads, so Pulumi awaits them before any probe.
       workloads: [...planWorkloads(lab), ...planCheckObjects(lab, nodes)],
       healthObjects: planHealthObjects(nodes),
+      assertionClients: assertions.clients,
     },
     stack,
   );
-  const plan: Omit<LabPlan, "assertions"> = {
-    ...parts,
-    backend: BACKEND_FACTS[stack.backend],
+  const { assertionClients, ...mapped } = parts;
+  return {
+    ...mapped,
+    backend,
     nodes,
     kindConfigYaml: renderKindConfig(parts.kindConfig),
     network: {
@@ -80,8 +85,8 @@ export function planLab(spec: Spec): LabPlan {
     images,
     imageMap: stack.imageMap,
     ...(mirrors ? { registryMirrors: mirrors } : {}),
+    assertions: { ...assertions, clients: assertionClients },
   };
-  return { ...plan, assertions: planAssertions(spec, plan) };
 }
 
 /**

@@ -3,6 +3,7 @@
  * checked against what the plan pins and applied to everything planned so far (and where the charts
  * get their `cnilab:chartDirs` folders, the other setting for machines that reach no repository).
  */
+import type { ProbeClient } from "../assertions";
 import type { CniInstall, HelmRelease, K8sObject } from "../backends";
 import { SpecError, type SpecProblem } from "../labs/errors";
 import type { Stack } from "../labs/stack";
@@ -21,16 +22,18 @@ export interface ImageBearing {
   readiness: K8sObject[];
   workloads: K8sObject[];
   healthObjects: K8sObject[];
+  /** The assertion Jobs' source identities: a check's pod holds a server or writer container beside the probe. */
+  assertionClients: ProbeClient[];
 }
 
 /**
  * Every image the plan pins: the node image, what its objects run, the probe and resolver Jobs' Node
- * image, the readiness Job's kubectl, what each chart and the operator it deploys run
- * (pins/chart-facts.ts), what each upstream manifest runs (pins/manifest-facts.ts), and what
- * `cnilab perf` runs against the lab (a workshop offline needs them too).
+ * image and what the probes' pods run beside it, the readiness Job's kubectl, what each chart and the
+ * operator it deploys run (pins/chart-facts.ts), what each upstream manifest runs
+ * (pins/manifest-facts.ts), and what `cnilab perf` runs against the lab (a workshop offline needs them too).
  */
 export function pinnedImages(parts: ImageBearing): string[] {
-  const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects]));
+  const images = new Set<string>(imagesIn([parts.kindConfig.nodes, parts.cni.objects, parts.readiness, parts.workloads, parts.healthObjects, parts.assertionClients]));
   images.add(IMAGES.node);
   images.add(IMAGES.kubectl);
   for (const h of parts.cni.charts) for (const i of chartFacts(h.chart, h.version).images) images.add(chartImageRef(i));
@@ -73,6 +76,7 @@ export function applyImageMap<T extends ImageBearing>(parts: T, stack: Stack): {
     readiness: mapImagesIn(parts.readiness, map),
     workloads: mapImagesIn(parts.workloads, map),
     healthObjects: mapImagesIn(parts.healthObjects, map),
+    assertionClients: mapImagesIn(parts.assertionClients, map),
   };
   return { parts: mapped, images: pinned.map((p) => ({ pinned: p, run: mapImage(map, p) })) };
 }

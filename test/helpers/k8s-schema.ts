@@ -1,6 +1,7 @@
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ReplicationController } from "kubernetes-models/v1/ReplicationController";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
@@ -20,6 +21,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "v1/ConfigMap": ConfigMap,
   "v1/ServiceAccount": ServiceAccount,
   "v1/Service": Service,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
   "v1/ReplicationController": ReplicationController,
   "apps/v1/DaemonSet": DaemonSet,
   "apps/v1/Deployment": Deployment,

@@ -86,7 +86,7 @@ describe("lab file errors", () => {
 
   it("a typo'd key in a lab file", async () => {
     expect(await problems(() => load("invalid-typo-key.yaml"))).toBe(
-      "labs/invalid-typo-key.yaml: namspaces: unknown key 'namspaces' (did you mean 'namespaces'?); allowed keys: name, title, description, namespaces, workloads, clients, scenarios",
+      "labs/invalid-typo-key.yaml: namspaces: unknown key 'namspaces' (did you mean 'namespaces'?); allowed keys: name, title, description, namespaces, workloads, clients, scenarios, checks",
     );
   });
 

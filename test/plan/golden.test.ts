@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import type { K8sObject } from "../../backends";
 import { planLab, type LabPlan } from "../../plan";
 import { manifestObjectRefs } from "../../plan/manifest";
+import { portOf } from "../../verdict/render";
 import { clusterStackNames, loadStack } from "../helpers/stacks";
 
 const objectLine = (o: K8sObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
@@ -46,7 +47,7 @@ function render(stack: string, plan: LabPlan): string {
     ...section("images", plan.images.map((i) => (i.run === i.pinned ? i.pinned : `${i.pinned} → ${i.run}`))),
     ...section(
       "probes",
-      plan.assertions.probes.map((p) => `${p.group}: ${p.client} → ${p.toLabel} ${p.port}/${p.protocol} expect ${p.expect}`),
+      plan.assertions.probes.map((p) => `${p.group}: ${p.client} → ${p.toLabel} ${portOf(p)} expect ${p.expect}`),
     ),
   ].join("\n");
 }

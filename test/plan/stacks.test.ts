@@ -63,7 +63,7 @@ describe.each(stacks)("plan of stack %s", (name) => {
         { role: "worker", image: KIND_NODE_IMAGE },
       ],
       networking: {
-        disableDefaultCNI: name !== "kindnet",
+        disableDefaultCNI: spec.stack.backend !== "kindnet",
         podSubnet: spec.stack.podSubnet,
         serviceSubnet: "10.96.0.0/16",
         kubeProxyMode: "iptables",
