@@ -215,7 +215,7 @@ export const checkSchema = z
     const allowed = CHECK_FIELDS[c.kind];
     for (const field of ["port", "workload", "path", "size"] as const) {
       if (c[field] !== undefined && !allowed.includes(field)) {
-        ctx.addIssue({ code: "custom", path: [field], message: `a ${c.kind} check takes ${allowed.length ? allowed.join(", ") : "no field"} besides kind, not ${field}` });
+        ctx.addIssue({ code: "custom", path: [field], message: `${c.kind} checks take ${allowed.length ? allowed.join(", ") : "no field"} besides kind, not ${field}` });
       }
     }
     if (c.kind === "service" && c.workload === undefined) ctx.addIssue({ code: "custom", path: ["workload"], message: "a service check names the workload whose Service it probes" });
