@@ -85,7 +85,7 @@ describe("judge", () => {
 
   it("explains an error by where to look", () => {
     expect(explainOutcome(probe("a1", "client-a", "connected"), "error")).toBe(
-      "observed error (anything else, including a result line that is missing or unreadable). The probe did not report: read client-a's probe log.",
+      "observed error (anything else, including a result line that is missing or unreadable, a file holding other text, an address outside `within`). The probe did not report: read client-a's probe log.",
     );
   });
 });

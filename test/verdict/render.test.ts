@@ -126,4 +126,17 @@ describe("JUnit", () => {
       ].join("\n"),
     );
   });
+
+  it("file probes: the path as the address, `file` as the port, `found` as `.` and `missing` as `X`", () => {
+    const files = [
+      row({ id: "same", group: "host-path", client: "same-node", to: "/data/marker", toLabel: "marker", port: 0, protocol: "file", expect: "found", observed: "found" }),
+      row({ id: "other", group: "host-path", client: "other-node", to: "/data/marker", toLabel: "marker", port: 0, protocol: "file", expect: "missing", observed: "found", status: "mismatch", explanation: "shared after all" }),
+    ];
+    expect(renderTable(files, "check")).toEqual([
+      "  check      probe                target               expected  observed",
+      "  host-path  same-node → marker   /data/marker (file)  found     found     ok",
+      "  host-path  other-node → marker  /data/marker (file)  missing   found     MISMATCH",
+    ]);
+    expect(renderProbeTruthTables(files).slice(0, 5)).toEqual(["== host-path  file  (1/2 as expected)", "expected", "             1", "same-node    .", "other-node   X"]);
+  });
 });

@@ -46,4 +46,19 @@ describe("probePlanFor", () => {
   it("is a plan the probe program accepts", () => {
     for (const setting of PROBE_SETTINGS) expect(validatePlan(probePlanFor(probes, setting)).ok, setting).toBe(true);
   });
+
+  it("carries a network probe's `within` and a file probe's `content` into the plan", () => {
+    const plan = probePlanFor(
+      [
+        { id: "ip", group: "g", client: "c", to: "10.96.0.10", toLabel: "svc", port: 80, protocol: "tcp", expect: "connected", within: "10.96.0.0/16", why: "w" },
+        { id: "file", group: "g", client: "c", to: "/data/marker", toLabel: "marker", port: 0, protocol: "file", expect: "found", content: "hello", why: "w" },
+      ],
+      "cluster",
+    );
+    expect(plan.probes).toEqual([
+      { id: "ip", port: 80, protocol: "tcp", timeoutMs: 2_000, attempts: 5, expect: "connected", within: "10.96.0.0/16", to: "10.96.0.10" },
+      { id: "file", port: 0, protocol: "file", timeoutMs: 2_000, attempts: 5, expect: "found", content: "hello", to: "/data/marker" },
+    ]);
+    expect(validatePlan(plan).ok).toBe(true);
+  });
 });
