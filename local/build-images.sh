@@ -22,7 +22,7 @@ if [ "${1:-}" != --rebuild ] && [ -n "$old_id" ]; then
 fi
 bin="$LOCAL_CACHE/bin" rootfs="$LOCAL_CACHE/rootfs" work="$LOCAL_CACHE/images"
 for b in kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy \
-  etcd coredns crictl host-local loopback ptp portmap kindnetd; do
+  etcd coredns crictl host-local loopback ptp portmap kindnetd local-path-provisioner; do
   [ -x "$bin/$b" ] || { echo "images: $bin/$b is missing: run local/build.sh" >&2; exit 1; }
 done
 [ -f "$rootfs/.done" ] || { echo "images: $rootfs is missing: run local/build.sh" >&2; exit 1; }
@@ -77,6 +77,11 @@ component kindnetd "cnilab.local/kindnetd:$KINDNETD_TAG" "$(netbase_dir kindnetd
 busybox_tree "$work/busybox"
 component busybox "$BUSYBOX_IMAGE" "$work/busybox"
 
+# kind's default StorageClass: the provisioner on PATH, the helper pod's sh, mkdir and rm from busybox.
+component local-path-provisioner "$LOCAL_PATH_PROVISIONER_IMAGE" "$(static_dir local-path-provisioner local-path-provisioner)"
+busybox_tree "$work/local-path-helper"
+component local-path-helper "$LOCAL_PATH_HELPER_IMAGE" "$work/local-path-helper"
+
 echo "images: node image $node_image from $rootfs"
 node="$work/node"
 mkdir -p "$node"; cp -a "$rootfs/." "$node/"
@@ -92,6 +97,8 @@ install -m 0644 "$here/node/sysctl.conf" "$node/etc/sysctl.d/10-cnilab-node.conf
 install -m 0644 "$here"/node/systemd/* "$node/etc/systemd/system/"
 install -D -m 0755 "$here/node/preload-images" "$node/kind/bin/cnilab-preload-images"
 sed "s/KINDNETD_TAG/$KINDNETD_TAG/" "$here/node/default-cni.yaml" >"$node/kind/manifests/default-cni.yaml"
+sed -e "s|LOCAL_PATH_PROVISIONER_IMAGE|$LOCAL_PATH_PROVISIONER_IMAGE|" -e "s|LOCAL_PATH_HELPER_IMAGE|$LOCAL_PATH_HELPER_IMAGE|" \
+  "$here/node/default-storage.yaml" >"$node/kind/manifests/default-storage.yaml"
 # kind reads the node's Kubernetes version from /kind/version.
 echo "$K8S_VERSION" >"$node/kind/version"
 mv "$work/archives/"* "$node/kind/images/"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds kind, etcd, CoreDNS, crictl and the CNI plugins kind's node image ships, from their Go
+# Builds kind, etcd, CoreDNS, crictl, the CNI plugins and the storage provisioner kind's node image ships, from their Go
 # modules at the versions in versions.sh, into $LOCAL_CACHE/bin. Idempotent (cached binaries are kept).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +18,8 @@ go_wrapper_build cni-plugins github.com/containernetworking/plugins "$CNI_PLUGIN
   github.com/containernetworking/plugins/plugins/main/loopback \
   github.com/containernetworking/plugins/plugins/main/ptp \
   github.com/containernetworking/plugins/plugins/meta/portmap
+# kind's storage provisioner (its node image ships it; node/default-storage.yaml runs it).
+go_wrapper_build local-path-provisioner github.com/rancher/local-path-provisioner "$LOCAL_PATH_PROVISIONER_VERSION" github.com/rancher/local-path-provisioner
 # The plugins the plans copy onto nodes (backends/types.ts CNI_PLUGINS but flannel's own), at the
 # version of the image they copy them from, for its stand-in (build-workload-images.sh).
 p=github.com/containernetworking/plugins/plugins

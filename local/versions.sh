@@ -18,6 +18,13 @@ LOCAL_CACHE_ROOT="${CNILAB_LOCAL_CACHE:-/var/cache/cnilab-local}"
 LOCAL_CACHE="$LOCAL_CACHE_ROOT/$LOCAL_KEY"
 # Our kindnetd (local/kindnetd) is versioned by its source: a change makes a new tag.
 KINDNETD_TAG=cnilab-$(cat "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/*.go "$(dirname "${BASH_SOURCE[0]}")"/kindnetd/go.sum | sha256sum | cut -c1-12)
+# kind's default StorageClass (node/default-storage.yaml): rancher's local-path-provisioner at the
+# version kind v0.30.0 builds its image from (images/local-path-provisioner/Makefile VERSION), and the
+# two image references kind v0.30.0's node manifest names (pkg/build/nodeimage/const_storage.go),
+# under which build-images.sh preloads our provisioner build and a busybox helper (sh, mkdir, rm).
+LOCAL_PATH_PROVISIONER_VERSION=v0.0.30
+LOCAL_PATH_PROVISIONER_IMAGE=docker.io/kindest/local-path-provisioner:v20250214-acbabc1a
+LOCAL_PATH_HELPER_IMAGE=docker.io/kindest/local-path-helper:v20241212-8ac705d0
 # The gate's test pods run Debian bookworm's busybox-static (1.35.0), preloaded under this name.
 BUSYBOX_IMAGE=cnilab.local/busybox:1.35.0
 # The local registry (local/registry.sh): the name image references carry, and the port it listens on

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse } from "yaml";
 import { type Cidr, overlaps, parseCidr } from "../../ip/cidr";
-import { KIND_VERSION, KUBERNETES_VERSION } from "../../pins";
+import { KIND_STORAGE, KIND_VERSION, KUBERNETES_VERSION } from "../../pins";
 import { TOOLS } from "../../pins/tools";
 
 const LOCAL = join(__dirname, "../../local");
@@ -87,5 +87,31 @@ describe("local/node/containerd.toml", () => {
     const text = read("node/containerd.toml");
     const section = text.split(/^\s*\[/m).find((s) => s.startsWith('plugins."io.containerd.grpc.v1.cri".registry]'));
     expect(section).toMatch(/^\s*config_path = "\/etc\/containerd\/certs.d"$/m);
+  });
+});
+
+describe("local/node/default-storage.yaml", () => {
+  const vars = shellVars(read("versions.sh"));
+  const docs = parseAllDocuments(read("node/default-storage.yaml")).map((d) => d.toJS());
+
+  it("is kind's default class as the plans rely on it (pins/versions.ts KIND_STORAGE)", () => {
+    const sc = docs.find((d) => d?.kind === "StorageClass");
+    expect({ name: sc.metadata.name, provisioner: sc.provisioner, volumeBindingMode: sc.volumeBindingMode, reclaimPolicy: sc.reclaimPolicy }).toEqual({
+      name: KIND_STORAGE.storageClass,
+      provisioner: KIND_STORAGE.provisioner,
+      volumeBindingMode: KIND_STORAGE.volumeBindingMode,
+      reclaimPolicy: KIND_STORAGE.reclaimPolicy,
+    });
+    expect(sc.metadata.annotations).toEqual({ "storageclass.kubernetes.io/is-default-class": "true" });
+    const config = JSON.parse(docs.find((d) => d?.kind === "ConfigMap").data["config.json"]);
+    expect(config.nodePathMap).toEqual([{ node: "DEFAULT_PATH_FOR_NON_LISTED_NODES", paths: [KIND_STORAGE.nodePath] }]);
+  });
+
+  it("runs the images kind names, which versions.sh preloads", () => {
+    expect(vars.LOCAL_PATH_PROVISIONER_IMAGE).toBe(KIND_STORAGE.provisionerImage);
+    expect(vars.LOCAL_PATH_HELPER_IMAGE).toBe(KIND_STORAGE.helperImage);
+    const container = docs.find((d) => d?.kind === "Deployment").spec.template.spec.containers[0];
+    expect(container.image).toBe("LOCAL_PATH_PROVISIONER_IMAGE");
+    expect(container.command).toContain("LOCAL_PATH_HELPER_IMAGE");
   });
 });
