@@ -35,7 +35,6 @@ unsupported() {
       || echo "no flannel chart in $LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION (local/README.md says how to put it there)" ;;
     # canal runs no BIRD (CALICO_NETWORKING_BACKEND none), but its Felix is calico-node, built with cgo against libbpf.
     canal*) echo "canal runs calico's node image (Felix: cgo against libbpf, BPF programs built by clang), which nothing here builds" ;;
-    storage) echo "the local node image has no /kind/manifests/default-storage.yaml (no local-path-provisioner built): kind installs a kubernetes.io/host-path StorageClass nothing provisions, so the claim would stay Pending" ;;
     ipvlan-*) echo "this kernel has no ipvlan module (cnilab doctor --backend ipvlan-l2 says so)" ;;
     docker-*) echo "Docker-only labs need the pulumi-docker provider plugin, which the Go module proxy does not serve" ;;
     *) [ -f "$root/stacks/Pulumi.$1.yaml" ] || echo "no stack file stacks/Pulumi.$1.yaml" ;;
