@@ -2,7 +2,8 @@
  * How Pulumi awaits a Job this lab registers, as the annotations pulumi-kubernetes reads (one place
  * for every Pulumi-managed Job: the CNI readiness Job and the assertion Jobs).
  *
- * - `pulumi.com/timeoutSeconds`: the await bound; past it the update fails with the Job's status.
+ * - `pulumi.com/timeoutSeconds`: the await bound; past it the update fails with the Job's status. The
+ *   provider reads it on any resource (a storage check's claim bounds its own await with it).
  * - `pulumi.com/replaceUnready: "true"`: a Job that failed (or timed out) in an earlier update is
  *   replaced on the next one instead of awaited again, so a fixed lab re-runs it. Without it, per the
  *   Job resource's doc comment in @pulumi/kubernetes 4.34.2 (batch/v1/job.d.ts), "Pulumi will

@@ -30,7 +30,12 @@ const WRITER_BOUND_SECONDS = 240;
  */
 const CLAIM_AWAIT_SECONDS = 120;
 
+const HOST_PATH_WRITER = "cnilab-host-path-writer";
+const CLAIM_WRITER = "cnilab-pvc-writer";
+/** The line each writer writes and its reader must find. */
 const writerText = (writer: string, where: string) => `written by ${writer} ${where}`;
+const hostPathText = (at: CheckNodes) => writerText(HOST_PATH_WRITER, `on ${at.a}`);
+const CLAIM_TEXT = writerText(CLAIM_WRITER, `to claim ${CLAIM_NAME}`);
 
 /** busybox writes the text from the environment, so no quoting meets the shell. */
 function writer(name: string, mountPath: string, text: string) {
@@ -80,20 +85,21 @@ function fileProbe(id: string, client: string, toLabel: string, text: string, fo
   };
 }
 
-const readerPod = (volume: IVolume) => ({ initContainers: [], volumes: [volume], volumeMounts: [{ name: "data", mountPath: "/data", readOnly: true }] });
+/** The probe's pod: the volume read-only at /data, after `initContainers`. */
+const readerPod = (volume: IVolume, initContainers: ReturnType<typeof writer>[] = []) => ({ initContainers, volumes: [volume], volumeMounts: [{ name: "data", mountPath: "/data", readOnly: true }] });
 
 export function planStorageCheck(c: LabCheck, at: CheckNodes): CheckPart {
   switch (c.kind) {
     case "empty-dir": {
       const text = writerText("the writer container", "of this pod");
       // A regular init container runs to completion before the probe starts: the order is the pod's own.
-      const client = checkClient("empty-dir-reader", at.a, { initContainers: [writer("writer", "/data", text)], volumes: [{ name: "data", emptyDir: {} }], volumeMounts: [{ name: "data", mountPath: "/data", readOnly: true }] });
+      const client = checkClient("empty-dir-reader", at.a, readerPod({ name: "data", emptyDir: {} }, [writer("writer", "/data", text)]));
       const why = "an emptyDir is made when its pod starts and lives as long as the pod: every container of the pod that mounts it sees the same directory, so the probe reads what the writer container wrote";
       return { clients: [client], probes: [fileProbe("empty-dir/other-container", client.name, "emptyDir, written by the writer container", text, true, why, c.kind)], skipped: [] };
     }
     case "host-path": {
       const path = c.path ?? HOST_PATH;
-      const text = writerText("cnilab-host-path-writer", `on ${at.a}`);
+      const text = hostPathText(at);
       const same = checkClient("host-path-same-node", at.a, readerPod(hostPathVolume(path)));
       const probes = [fileProbe("host-path/same-node", same.name, `${path} on ${at.a}`, text, true, `hostPath mounts the node's own directory ${path}: the writer Job ran on ${at.a}, and so does this pod`, c.kind)];
       if (!at.b) return { clients: [same], probes, skipped: [{ id: "host-path/other-node", group: c.kind, reason: "needs two workers (cnilab:workers ≥ 2) to have another node" }] };
@@ -103,7 +109,7 @@ export function planStorageCheck(c: LabCheck, at: CheckNodes): CheckPart {
       return { clients: [same, other], probes, skipped: [] };
     }
     case "persistent-volume": {
-      const text = writerText("cnilab-pvc-writer", `to claim ${CLAIM_NAME}`);
+      const text = CLAIM_TEXT;
       // Pinned to the writer's node: a local-path volume is a directory on one node, and its
       // PersistentVolume's node affinity admits pods on that node only.
       const reader = checkClient("persistent-volume-reader", at.a, readerPod(claimVolume));
@@ -118,7 +124,7 @@ export function planStorageCheck(c: LabCheck, at: CheckNodes): CheckPart {
 /** The hostPath writer Job, and the claim with its writer Job: registered with the workloads, awaited before any probe. */
 export function storageCheckObjects(checks: readonly LabCheck[], at: CheckNodes): K8sObject[] {
   return checks.flatMap((c): K8sObject[] => {
-    if (c.kind === "host-path") return [writerJob("cnilab-host-path-writer", at.a, hostPathVolume(c.path ?? HOST_PATH), writerText("cnilab-host-path-writer", `on ${at.a}`))];
+    if (c.kind === "host-path") return [writerJob(HOST_PATH_WRITER, at.a, hostPathVolume(c.path ?? HOST_PATH), hostPathText(at))];
     if (c.kind !== "persistent-volume") return [];
     const claim: IPersistentVolumeClaim = {
       apiVersion: "v1",
@@ -126,6 +132,6 @@ export function storageCheckObjects(checks: readonly LabCheck[], at: CheckNodes)
       metadata: { name: CLAIM_NAME, namespace: CHECK_NAMESPACE, annotations: { [JOB_TIMEOUT_ANNOTATION]: String(CLAIM_AWAIT_SECONDS) } },
       spec: { storageClassName: KIND_STORAGE.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: c.size ?? CLAIM_SIZE } } },
     };
-    return [claim as K8sObject, writerJob("cnilab-pvc-writer", at.a, claimVolume, writerText("cnilab-pvc-writer", `to claim ${CLAIM_NAME}`))];
+    return [claim as K8sObject, writerJob(CLAIM_WRITER, at.a, claimVolume, CLAIM_TEXT)];
   });
 }
