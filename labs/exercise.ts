@@ -138,6 +138,8 @@ function exerciseLab(name: string, title: string, lab: Lab, own: readonly Client
     namespaces: lab.namespaces,
     workloads,
     clients: [...lab.clients, ...own].filter((c) => from.has(c.name)),
+    // An exercise is its policy scenario alone; the lab's checks (pods, volumes) are not graded.
+    checks: [],
     scenarios: [
       {
         name,
