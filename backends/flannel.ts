@@ -5,9 +5,12 @@ import { FROM_NODE_PODCIDR, type BackendFacts, type DatapathFacts, type Enforcem
 
 export type FlannelVariant = "flannel-vxlan" | "flannel-vxlan-directrouting" | "flannel-host-gw";
 
-const NAMESPACE = "kube-flannel";
-/** The chart's DaemonSet name (flannel chart v0.28.9, templates/daemonset.yaml). */
-const DAEMONSET = "kube-flannel-ds";
+/**
+ * What the flannel chart v0.28.9 names: its DaemonSet (templates/daemonset.yaml) and the ConfigMap
+ * holding net-conf.json (templates/config.yaml), in the namespace we install it to.
+ */
+export const FLANNEL_OBJECTS = { namespace: "kube-flannel", daemonSet: "kube-flannel-ds", configMap: "kube-flannel-cfg" } as const;
+const NAMESPACE = FLANNEL_OBJECTS.namespace;
 
 const ENFORCEMENT: Enforcement = {
   ingress: false,
@@ -126,7 +129,7 @@ export function installFlannel(variant: FlannelVariant, ctx: InstallContext): Cn
     readiness: {
       daemonSets: [
         { namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME },
-        { namespace: NAMESPACE, name: DAEMONSET },
+        { namespace: NAMESPACE, name: FLANNEL_OBJECTS.daemonSet },
       ],
       tigeraStatus: [],
     },

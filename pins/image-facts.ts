@@ -89,7 +89,8 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     shell: "/bin/sh (BusyBox ash)",
     // `busybox --install /bin` of a defconfig build: every applet is in /bin. `timeout` (the host
     // lab's clash container) is in defconfig: busybox coreutils/timeout.c `config TIMEOUT … default y`.
-    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep", "timeout"],
+    // nsenter: the applet is `default y` (busybox util-linux/nsenter.c).
+    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep", "timeout", "nsenter"],
     user: "root",
     manifest: "index",
     build: [
