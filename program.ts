@@ -3,7 +3,7 @@ import { ClusterLab, dockerLabProgram, type StackOutputs } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
 import { writeRegistryHosts } from "./host/registry-hosts";
-import { planLab } from "./plan";
+import { planLab, type LabPlan } from "./plan";
 import { renderManifest } from "./plan/manifest";
 import { loadManifest } from "./host/manifests";
 import type { ManifestPin } from "./pins/versions";
@@ -17,32 +17,41 @@ import { bundleProbe } from "./probe/bundle";
  * `main: index.ts` exports its result (plain `pulumi up`); cnilab hands this very function to the
  * Automation API as an inline program (cli/pulumi.ts), so it runs inside the cnilab process.
  */
-export function runStack() {
+export function runStack(adjust?: PlanAdjust) {
   const raw = Object.fromEntries(
     Object.entries(pulumi.runtime.allConfig())
       .filter(([key]) => key.startsWith("cnilab:"))
       .map(([key, value]) => [key.slice("cnilab:".length), value]),
   );
-  return stackProgram(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+  return stackProgram(raw, `stacks/Pulumi.${pulumi.getStack()}.yaml`, adjust);
 }
+
+/** A change to a cluster lab's plan before it is registered: `cnilab migrate`'s lab without its CNI (migrate/resources.ts). */
+export type PlanAdjust = (plan: LabPlan) => LabPlan;
 
 /**
  * The Pulumi program for one stack: raw `cnilab:` settings → validated spec → pure plan → ClusterLab, or
  * the Docker-only lab when the stack's lab file says `type: docker`. Returns the stack outputs.
  * runStack calls it with the stack's configuration; tests call it directly.
  */
-export async function stackProgram(raw: Record<string, unknown>, source: string) {
+export async function stackProgram(raw: Record<string, unknown>, source: string, adjust?: PlanAdjust) {
   if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return dockerLabProgram(loadDockerSpec(raw, source));
-  return labProgram(raw, source);
+  return labProgram(raw, source, undefined, adjust);
 }
 
 /**
  * A kind lab: cluster, CNI, workloads, policies, assertion Jobs. `manifestText` gives an upstream
  * manifest's text (default: host/manifests.ts, sha256-checked, fetched once into the state directory).
+ * `adjust` changes the plan before it is registered (`cnilab migrate`'s lab without its CNI).
  */
-export async function labProgram(raw: Record<string, unknown>, source: string, manifestText: (pin: ManifestPin) => Promise<string> = loadManifest) {
+export async function labProgram(
+  raw: Record<string, unknown>,
+  source: string,
+  manifestText: (pin: ManifestPin) => Promise<string> = loadManifest,
+  adjust: PlanAdjust = (plan) => plan,
+) {
   const spec = await loadSpec(raw, source);
-  const plan = planLab(spec);
+  const plan = adjust(planLab(spec));
   const manifests = plan.cni.manifests ?? [];
   const manifestObjects = (await Promise.all(manifests.map(async (m) => renderManifest(await manifestText(m.pin), m)))).flat();
   // Before the cluster resource exists: kind mounts this directory into every node it creates.

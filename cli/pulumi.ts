@@ -25,6 +25,7 @@ import type { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, Stack } from
 import { stateDir, stateFolder, STATE_FOLDERS } from "../host/state";
 import { PROJECT_NAME } from "../host/identity";
 import { detached } from "../host/pulumi-process";
+import type { PlanAdjust } from "../program";
 import { settingsCopy, syncSettingsCopy } from "./stack-settings";
 import { STACKS_DIR } from "./stack-arg";
 
@@ -111,9 +112,10 @@ export interface OpenedStack {
 
 /**
  * The lab's stack if the backend has it; with `create`, created when it does not (`stack init` in
- * the settings copy's folder). Undefined when it does not exist and `create` is false.
+ * the settings copy's folder). Undefined when it does not exist and `create` is false. `adjust`
+ * changes the lab's plan before the program registers it (`cnilab migrate`'s lab without its CNI).
  */
-export async function openLabStack(opts: LabWorkspaceOptions, create: boolean): Promise<OpenedStack | undefined> {
+export async function openLabStack(opts: LabWorkspaceOptions, create: boolean, adjust?: PlanAdjust): Promise<OpenedStack | undefined> {
   const a = automation();
   const copy = settingsCopy(stateDir(opts.env, opts.cwd, opts.root), backendUrl(opts), backendUrl(opts) === defaultBackend(opts), opts.stackName);
   const tracked = join(opts.root, STACKS_DIR, `Pulumi.${opts.stackName}.yaml`);
@@ -121,7 +123,7 @@ export async function openLabStack(opts: LabWorkspaceOptions, create: boolean): 
   if (existsSync(tracked)) syncSettingsCopy(copy, join(opts.root, "Pulumi.yaml"), tracked);
   const command = await pulumiCommand(opts.pulumiPath);
   // Loaded when Pulumi runs it (up, refresh, destroy): the components take seconds to import.
-  const program = () => (require("../program") as typeof import("../program")).runStack();
+  const program = () => (require("../program") as typeof import("../program")).runStack(adjust);
   const select = () =>
     a.LocalWorkspace.selectStack({ stackName: opts.stackName, projectName: PROJECT_NAME, program }, workspaceOptions(opts, opts.root, command));
   let created = false;

@@ -12,7 +12,12 @@ export function withoutCni(plan: LabPlan): LabPlan {
   return { ...plan, cni: { objects: [], charts: [], readiness: { daemonSets: [], tigeraStatus: [] } }, readiness: [] };
 }
 
-/** A resource's URN in `stack`: the types of its parents down from the stack, `$`-joined, then its own type and name. */
+/**
+ * A resource's URN in `stack` as the engine makes it: its parent's whole qualified type (every
+ * ancestor's type down from the stack, `$`-joined), then its own type, then its name (pulumi/pulumi
+ * pkg/resource/deploy/deployment.go generateURN and sdk/go/common/resource/urn/urn.go New, v3.259.0).
+ * Pulumi's test mocks put only the parent's own type there (@pulumi/pulumi runtime/mocks.js newUrn).
+ */
 export function resourceUrn(stack: string, list: readonly PlannedResource[], resource: PlannedResource): string {
   const types: string[] = [resource.type];
   for (let parent = resource.parent; parent !== ""; ) {

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { loadSpec, readStackFile, type Spec } from "../../labs";
+import type { PlanAdjust } from "../../program";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { fixtureManifests } from "../helpers/manifest-fixture";
 import { STACKS_DIR } from "../helpers/stacks";
@@ -20,8 +21,8 @@ export interface StackRun {
   recorded: RecordedResource[];
 }
 
-/** `overrides` replace `cnilab:` settings of the stack file (a new clusterName, say). */
-export async function runLabStack(stack: string, overrides: Record<string, unknown> = {}): Promise<StackRun> {
+/** `overrides` replace `cnilab:` settings of the stack file (a new clusterName, say); `adjust` changes the plan as program.ts allows. */
+export async function runLabStack(stack: string, overrides: Record<string, unknown> = {}, adjust?: PlanAdjust): Promise<StackRun> {
   const recorded = await installMocks({
     stack,
     outputs: (args) => {
@@ -40,7 +41,7 @@ export async function runLabStack(stack: string, overrides: Record<string, unkno
   const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
   const raw = { ...readStackFile(file), ...overrides };
   // Upstream manifests (canal) come from their facts, not the network.
-  const outputs = await labProgram(raw, file, fixtureManifests);
+  const outputs = await labProgram(raw, file, fixtureManifests, adjust);
   await Promise.all([settled(outputs.nodes), settled(outputs.kubeconfig), settled(outputs.assertions)]);
   return { spec: await loadSpec(raw, file), outputs, recorded };
 }
