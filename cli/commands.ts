@@ -6,6 +6,7 @@ import { doctorCommand } from "./doctor";
 import { downCommand } from "./down";
 import { e2eCommand } from "./e2e";
 import { explainCommand } from "./explain";
+import { migrateCommand } from "./migrate";
 import { perfCommand } from "./perf";
 import { planCommand } from "./plan";
 import { policyCommand } from "./policy";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   upCommand,
   downCommand,
   verifyCommand,
+  migrateCommand,
   e2eCommand,
   perfCommand,
   compareCommand,

@@ -7,10 +7,10 @@ import { BACKEND_FACTS, type Backend } from "../backends";
 import { FLANNEL_OBJECTS, flannelValues, type FlannelVariant } from "../backends/flannel";
 import { podMtu } from "../backends/mtu";
 import type { LabPlan } from "../plan";
-import type { PlannedResource } from "../plan/resources";
 import { cleanupScript } from "./cleanup";
 import { describeLeftover, leftoversOf, type Leftover } from "./leftovers";
-import { clusterResources, describeResource, probeJobs, resourceDiff, withoutCni } from "./resources";
+import { labResources, type PlannedResource } from "../plan/resources";
+import { clusterResources, describeResource, probeJobs, resourceDiff, resourceUrn, withoutCni } from "./resources";
 import { migrationRoute, type MigrationRoute } from "./rules";
 
 /** kind's Docker network: nodes' eth0 has Docker's default MTU (the datapath labs assume the same). */
@@ -29,7 +29,7 @@ export type MigrationStep = StepText &
     | { kind: "verify"; when: "before" | "after" }
     | { kind: "set-backend"; file: string; from: Backend; to: Backend }
     /** A Pulumi update of the stack: `cni` "none" is the lab without its CNI (resources.ts withoutCni). */
-    | { kind: "update"; backend: Backend; cni: "installed" | "none"; removed: PlannedResource[]; added: PlannedResource[]; replace: PlannedResource[] }
+    | { kind: "update"; backend: Backend; cni: "installed" | "none"; removed: PlannedResource[]; added: PlannedResource[]; replace: PlannedResource[]; replaceUrns: string[] }
     | { kind: "restart"; namespace: string; daemonSet: string }
     | { kind: "node-cleanup"; leftovers: Leftover[]; script: string }
     | { kind: "recreate-pods" }
@@ -93,7 +93,9 @@ function setBackend(input: MigrationInput): MigrationStep {
 function update(input: MigrationInput, before: LabPlan, after: LabPlan, cni: "installed" | "none", does: string, why: string, rerun: boolean): MigrationStep {
   const diff = resourceDiff(before, after);
   const replace = rerun ? probeJobs(after) : [];
-  return { kind: "update", backend: after.backend.name, cni, removed: diff.removed, added: diff.added, replace, does, removes: diff.removed.map(describeResource), why };
+  const list = labResources(after);
+  const replaceUrns = replace.map((r) => resourceUrn(input.stack, list, r));
+  return { kind: "update", backend: after.backend.name, cni, removed: diff.removed, added: diff.added, replace, replaceUrns, does, removes: diff.removed.map(describeResource), why };
 }
 
 function cleanup(input: MigrationInput, why: string): MigrationStep {

@@ -39,9 +39,9 @@ export function migrationRoute(from: Backend, to: Backend, kind: { from: KindClu
   if (b.family === "multiplex") {
     return {
       refused:
-        `${to} makes each pod a ${b.datapath.podAttachment} sub-interface of the node's eth0: the node network must be an L2 segment the pods share with the nodes, ` +
+        `${to} makes each pod ${/^[aeiou]/.test(b.datapath.podAttachment) ? "an" : "a"} ${b.datapath.podAttachment} sub-interface of the node's eth0: the node network must be an L2 segment the pods share with the nodes, ` +
         "pod addresses come from per-node ranges the plan fixes (not the node's podCIDR), and a pod cannot reach its own node. " +
-        "These are needs of the node network and the lab, not of a CNI swap: build it as its own stack ('cnilab up " + to + "')",
+        "These are needs of the node network and the lab, not of a CNI swap: build it as a stack of its own",
     };
   }
   if (a.family === "flannel" && b.family === "flannel") return { route: "flannel-backend" };
