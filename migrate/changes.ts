@@ -32,10 +32,10 @@ export interface ChangeRow {
   after: string;
 }
 
-/** Links a node has whatever the CNI: loopback, its uplink, and kernel fallback devices. */
+/** Links a node has whatever the CNI: loopback and its uplink (a kind node's eth0 is itself a veth, from Docker). */
 const NODE_OWN = new Set(["lo", "eth0"]);
 /** The per-pod host-side interfaces (veth for bridge/ptp/calico); counted, not listed. */
-const isPodEnd = (l: IpInterface) => l.kind === "veth";
+const isPodEnd = (l: IpInterface) => l.kind === "veth" && !NODE_OWN.has(l.name);
 
 function devices(n: NodeNetwork | undefined): string {
   if (!n) return "(not read)";
