@@ -15,12 +15,13 @@ import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { defaultDeps, labWorkspace, type LabCommandDeps } from "./deps";
 import { exitCode } from "./exit";
+import { onCtrlC } from "./interrupt";
 import { Progress } from "./progress";
 import { openLabStack, pulumiFailure } from "./pulumi";
 import { checkPrerequisites } from "./services/checks";
 import { upTarget } from "./services/deploy";
 import { kindMigrationCluster } from "./services/migrate-cluster";
-import { runMigration, type MigrationEngine } from "./services/migrate-run";
+import { MigrationStopped, runMigration, type MigrationEngine } from "./services/migrate-run";
 import { showVerifyFromOutputs } from "./services/verify-report";
 import { loadClusterSpec, resolveStack, STACKS_DIR } from "./stack-arg";
 
@@ -105,30 +106,38 @@ export async function runMigrate(argv: string[], io: Io, deps: LabCommandDeps = 
     io.stderr(`cnilab migrate: lab ${ref.name} is not up (no stack in the state): run 'cnilab up ${ref.name}' first\n`);
     return exitCode("not-up");
   }
+  const ctrlC = onCtrlC(io, "migrate", { what: "and no further step starts", ...deps.interrupt });
   const engine: MigrationEngine = {
     outputs: async () => (await openLabStack(opts, false))!.stack.outputs(),
     async update(cni, replace) {
       const lab = (await openLabStack(opts, false, cni === "none" ? withoutCni : undefined))!;
       progress.step(`pulumi up of ${ref.name}${cni === "none" ? " without its CNI" : ""}`);
       try {
-        const result = await lab.stack.up({ onEvent: progress.onEvent, configFile: lab.configFile, ...(replace.length > 0 ? { replace: [...replace] } : {}) });
+        const result = await lab.stack.up({ onEvent: progress.onEvent, signal: ctrlC.signal, configFile: lab.configFile, ...(replace.length > 0 ? { replace: [...replace] } : {}) });
         return result.outputs;
       } catch (err) {
+        if (ctrlC.interrupted) throw new MigrationStopped("cancelled with Ctrl-C: Pulumi stopped cleanly and recorded what it made", exitCode("interrupted"));
         throw new Error(pulumiFailure(err, progress.errors).join("\n  "));
       } finally {
         progress.finish();
       }
     },
   };
-  return runMigration(plan, io, {
-    engine,
-    cluster: (outputs) => kindMigrationCluster(outputs.kubeconfig!.value as string, deps.host.env),
-    verify: (backend, outputs) => showVerifyFromOutputs(ref.name, BACKEND_FACTS[backend], outputs, io, deps, {}),
-    setBackend: (file, backend) => setStackBackend(ref.file, backend),
-    say: (line) => progress.line(line),
-    imageMap: target.imageMap,
-    podSubnet: fromSpec.stack.podSubnet,
-  });
+  try {
+    return await runMigration(plan, io, {
+      engine,
+      cluster: (outputs) => kindMigrationCluster(outputs.kubeconfig!.value as string, deps.host.env),
+      verify: (backend, outputs) => showVerifyFromOutputs(ref.name, BACKEND_FACTS[backend], outputs, io, deps, {}),
+      // The plan names the file as messages do; the write goes to its absolute path.
+      setBackend: (_file, backend) => setStackBackend(ref.file, backend),
+      say: (line) => progress.line(line),
+      imageMap: target.imageMap,
+      podSubnet: fromSpec.stack.podSubnet,
+      interrupted: () => ctrlC.interrupted,
+    });
+  } finally {
+    ctrlC.dispose();
+  }
 }
 
 export const migrateCommand: Command = {

@@ -32,11 +32,15 @@ export interface MigrateRunDeps {
   setBackend(file: string, backend: Backend): void;
   /** A progress line. */
   say(line: string): void;
+  /** True once the user pressed Ctrl-C: no further step starts. */
+  interrupted?(): boolean;
   imageMap: ImageMap;
   podSubnet: string;
 }
 
-class StepFailed extends Error {
+/** A step that ended the run, with the exit code it ends with (1 unless it says otherwise). */
+export class MigrationStopped extends Error {
+  override name = "MigrationStopped";
   constructor(message: string, readonly code: number = exitCode("failed")) {
     super(message);
   }
@@ -51,12 +55,13 @@ export async function runMigration(plan: MigrationPlan, io: Io, deps: MigrateRun
   for (const [i, step] of plan.steps.entries()) {
     deps.say(`step ${i + 1}/${plan.steps.length} [${step.kind}] ${step.does}`);
     try {
+      if (deps.interrupted?.()) throw new MigrationStopped("cancelled with Ctrl-C before this step", exitCode("interrupted"));
       const result = await runStep(step);
       if (result !== undefined) return result;
     } catch (err) {
-      const code = err instanceof StepFailed ? err.code : exitCode("failed");
+      const code = err instanceof MigrationStopped ? err.code : exitCode("failed");
       io.stderr(
-        `cnilab migrate: ${plan.stack}: step ${i + 1} (${step.kind}) failed: ${(err as Error).message}\n` +
+        `cnilab migrate: ${plan.stack}: step ${i + 1} (${step.kind}) ${code === exitCode("interrupted") ? "stopped" : "failed"}: ${(err as Error).message}\n` +
           `cnilab migrate: steps 1–${i} are done; the stack file says cnilab:backend ${backendNow}. ` +
           (i === 0 ? "Nothing was changed.\n" : `Fix the cause, then 'cnilab up ${plan.stack}' applies the stack as its file says (the node cleanup and pod recreation are not part of up: see 'cnilab migrate ${plan.stack} --to ${plan.to} --dry-run'), or 'cnilab down ${plan.stack}' removes the lab.\n`),
       );
@@ -70,10 +75,10 @@ export async function runMigration(plan: MigrationPlan, io: Io, deps: MigrateRun
       case "verify": {
         const backend = step.when === "before" ? plan.from : plan.to;
         const verified = await deps.verify(backend, outputs);
-        if (typeof verified === "string") throw new StepFailed(verified, exitCode("not-up"));
+        if (typeof verified === "string") throw new MigrationStopped(verified, exitCode("not-up"));
         const snapshot = await (await clusterOf()).snapshot(backend);
         if (step.when === "before") {
-          if (verified !== exitCode("ok")) throw new StepFailed("the lab does not behave as expected before the migration (the table above): fix that first");
+          if (verified !== exitCode("ok")) throw new MigrationStopped("the lab does not behave as expected before the migration (the table above): fix that first");
           before = snapshot;
           return undefined;
         }
@@ -98,7 +103,7 @@ export async function runMigration(plan: MigrationPlan, io: Io, deps: MigrateRun
           io.stdout(`  ${r.node}:${lines.length === 0 ? ` ${r.log.trim() || "no output"}` : ""}\n${lines.map((l) => `    ${l.verb}: ${l.what}\n`).join("")}`);
         }
         const failed = results.filter((r) => !r.succeeded || parseCleanupOutput(r.log).some((l) => l.verb === "failed"));
-        if (failed.length > 0) throw new StepFailed(`the cleanup failed on ${failed.map((r) => r.node).join(", ")} (its lines above)`);
+        if (failed.length > 0) throw new MigrationStopped(`the cleanup failed on ${failed.map((r) => r.node).join(", ")} (its lines above)`);
         return undefined;
       }
       case "recreate-pods": {

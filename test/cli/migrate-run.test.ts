@@ -58,6 +58,8 @@ interface Fakes {
   calls: string[];
   cleanupLog?: string;
   verifyBefore?: number | string;
+  /** Ctrl-C is pressed once this many calls were made. */
+  ctrlCAfter?: number;
 }
 
 function run(p: MigrationPlan, fakes: Fakes) {
@@ -81,6 +83,7 @@ function run(p: MigrationPlan, fakes: Fakes) {
     verify: async (backend) => (calls.push(`verify ${backend}`), backend === p.from && fakes.verifyBefore !== undefined ? fakes.verifyBefore : 0),
     setBackend: (_file, backend) => void calls.push(`set-backend ${backend}`),
     say: () => undefined,
+    interrupted: () => fakes.ctrlCAfter !== undefined && calls.length >= fakes.ctrlCAfter,
     imageMap: {},
     podSubnet: "10.244.0.0/16",
   });
@@ -157,6 +160,17 @@ describe("runMigration", () => {
     expect(out).toContain("    failed: vxlan device flannel.1\n");
     expect(err).toContain(`step 5 (node-cleanup) failed: the cleanup failed on ${NODES.join(", ")}`);
     expect(err).toContain("steps 1–4 are done; the stack file says cnilab:backend flannel-host-gw");
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("no step starts after it: exit 130, saying what is done", async () => {
+    const calls: string[] = [];
+    const { code, err } = await run(await plan("flannel-host-gw"), { calls, ctrlCAfter: 4 });
+    expect(code).toBe(130);
+    expect(calls).toEqual(["verify flannel-vxlan", "snapshot flannel-vxlan", "set-backend flannel-host-gw", "update installed replace=0"]);
+    expect(err).toContain("step 4 (restart) stopped: cancelled with Ctrl-C before this step");
+    expect(err).toContain("steps 1–3 are done; the stack file says cnilab:backend flannel-host-gw");
   });
 });
 
