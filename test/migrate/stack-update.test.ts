@@ -90,6 +90,9 @@ describe("each update deletes and creates what the plan lists, by URN", () => {
     const release = (run: StackRun) => run.recorded.find((r) => r.name === "lab-cni-flannel")!.inputs.values;
     expect(release(vxlan).flannel.backend).toBe("vxlan");
     expect(release(hostGw)).toEqual({ ...release(vxlan), flannel: { ...release(vxlan).flannel, backend: "host-gw" } });
+    // Nothing else has other inputs: the update is a Helm upgrade of that release alone.
+    const inputs = new Map(vxlan.recorded.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+    expect(hostGw.recorded.filter((r) => JSON.stringify(r.inputs) !== inputs.get(r.urn)).map((r) => r.name)).toEqual(["lab-cni-flannel"]);
   });
 
   it("flannel → calico: the CNI left out deletes exactly the plan's removed list, and installing calico creates its added list", async () => {
