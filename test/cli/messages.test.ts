@@ -48,6 +48,7 @@ const BAD: Readonly<Record<string, { argv: string[]; prefix: string }>> = {
   up: { argv: ["up", "--bogus"], prefix: "cnilab up: " },
   down: { argv: ["down"], prefix: "cnilab down: " },
   verify: { argv: ["verify", "no-such-stack"], prefix: "cnilab verify: " },
+  migrate: { argv: ["migrate", "flannel-vxlan", "--to", "calico-vxlann"], prefix: "cnilab migrate: " },
   e2e: { argv: ["e2e", "no-such-stack"], prefix: "cnilab e2e: " },
   perf: { argv: ["perf", "no-such-stack"], prefix: "cnilab perf: " },
   compare: { argv: ["compare", "--format", "pdf", "kindnet"], prefix: "cnilab compare: " },
