@@ -5,12 +5,11 @@
  */
 import { BACKEND_FACTS, type Backend } from "../backends";
 import { containsCidr, parseCidr } from "../ip/cidr";
-import { formatRoute, type IpInterface, type IpRoute } from "../ip/iproute2";
+import type { NodeNetworkView } from "../perf/host";
 
-export interface NodeNetwork {
+/** What perf's node reader (perf/host.ts nodeNetwork) returns, for one named node. */
+export interface NodeNetwork extends NodeNetworkView {
   node: string;
-  links: IpInterface[];
-  routes: IpRoute[];
 }
 
 export interface PodAddress {
@@ -32,35 +31,35 @@ export interface ChangeRow {
   after: string;
 }
 
-/** Links a node has whatever the CNI: loopback and its uplink (a kind node's eth0 is itself a veth, from Docker). */
-const NODE_OWN = new Set(["lo", "eth0"]);
-/** The per-pod host-side interfaces (veth for bridge/ptp/calico); counted, not listed. */
-const isPodEnd = (l: IpInterface) => l.kind === "veth" && !NODE_OWN.has(l.name);
-
+/** The devices a CNI makes (the node's own eth0 aside), then its pod veths, counted. */
 function devices(n: NodeNetwork | undefined): string {
   if (!n) return "(not read)";
-  const own = n.links.filter((l) => !NODE_OWN.has(l.name) && !isPodEnd(l)).map((l) => `${l.name} (${l.kind}${l.vxlan ? ` VNI ${l.vxlan.id} port ${l.vxlan.port}` : ""}, MTU ${l.mtu})`);
-  const veths = n.links.filter(isPodEnd);
-  return [...own, `${veths.length} pod veth${veths.length === 1 ? "" : "s"}${veths.length > 0 ? ` (${[...new Set(veths.map((v) => v.name.replace(/[0-9a-f]{6,}$/, "…")))].join(", ")})` : ""}`].join(", ");
+  const own = n.devices.filter((d) => d.name !== "eth0").map((d) => `${d.name} (${d.kind}${d.vxlan ? ` VNI ${d.vxlan.id} port ${d.vxlan.port}` : ""}, MTU ${d.mtu})`);
+  return [...own, `${n.podInterfaces} pod veth${n.podInterfaces === 1 ? "" : "s"}`].join(", ");
 }
 
-/** Routes whose destination lies in the pod subnet: the CNI's own. */
+/** An `ip route` line's destination as a CIDR ("blackhole 10.244.1.0/26" → 10.244.1.0/26; a host address → /32). */
+function destination(line: string): string {
+  const first = line.split(/\s+/).find((w) => w !== "blackhole" && w !== "unreachable" && w !== "prohibit") ?? "";
+  return first.includes("/") ? first : `${first}/32`;
+}
+
+/** `ip route` lines whose destination lies in the pod subnet: the CNI's own; per-pod /32 host routes counted. */
 function podRoutes(n: NodeNetwork | undefined, podSubnet: string): string {
   if (!n) return "(not read)";
   const pods = parseCidr(podSubnet);
   if (typeof pods === "string") throw new Error(`migrate: pod subnet ${podSubnet}: ${pods}`);
-  const inside = n.routes.filter((r) => {
-    const dst = parseCidr(r.dst.includes("/") ? r.dst : `${r.dst}/32`);
+  const inside = n.routes.filter((line) => {
+    const dst = parseCidr(destination(line));
     return typeof dst !== "string" && containsCidr(pods, dst);
   });
-  // Per-pod /32 host routes (ptp, calico) are counted; the per-node blocks are listed.
-  const hosts = inside.filter((r) => !r.dst.includes("/") || r.dst.endsWith("/32"));
-  const blocks = inside.filter((r) => !hosts.includes(r)).map(formatRoute);
+  const hosts = inside.filter((line) => destination(line).endsWith("/32"));
+  const blocks = inside.filter((line) => !hosts.includes(line));
   return [...blocks, ...(hosts.length > 0 ? [`${hosts.length} pod /32 routes`] : [])].join("; ") || "none";
 }
 
 function podMtus(s: LabSnapshot): string {
-  const mtus = [...new Set(s.nodes.flatMap((n) => n.links.filter(isPodEnd).map((l) => l.mtu)))].sort((a, b) => a - b);
+  const mtus = [...new Set(s.nodes.flatMap((n) => n.podMtus))].sort((a, b) => a - b);
   return mtus.length === 0 ? "no pod veths" : mtus.join(", ");
 }
 

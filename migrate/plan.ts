@@ -5,16 +5,13 @@
  */
 import { BACKEND_FACTS, type Backend } from "../backends";
 import { FLANNEL_OBJECTS, flannelValues, type FlannelVariant } from "../backends/flannel";
-import { podMtu } from "../backends/mtu";
+import { KIND_UNDERLAY_MTU, podMtu } from "../backends/mtu";
 import type { LabPlan } from "../plan";
 import { cleanupScript } from "./cleanup";
 import { describeLeftover, leftoversOf, type Leftover } from "./leftovers";
 import { labResources, type PlannedResource } from "../plan/resources";
 import { clusterResources, describeResource, probeJobs, resourceDiff, resourceUrn, withoutCni } from "./resources";
 import { migrationRoute, type MigrationRoute } from "./rules";
-
-/** kind's Docker network: nodes' eth0 has Docker's default MTU (the datapath labs assume the same). */
-const NODE_MTU = 1500;
 
 interface StepText {
   /** What the step does, in one sentence. */
@@ -118,7 +115,7 @@ function recreatePods(why: string): MigrationStep {
 function flannelBackendSteps(input: MigrationInput): MigrationStep[] {
   const [a, b] = [input.from.backend, input.to.backend];
   const type = (v: Backend) => (flannelValues(v as FlannelVariant, input.podSubnet).flannel as { backend: string }).backend;
-  const [mtuA, mtuB] = [podMtu(a.datapath, NODE_MTU), podMtu(b.datapath, NODE_MTU)];
+  const [mtuA, mtuB] = [podMtu(a.datapath, KIND_UNDERLAY_MTU), podMtu(b.datapath, KIND_UNDERLAY_MTU)];
   const steps: MigrationStep[] = [
     setBackend(input),
     update(

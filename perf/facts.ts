@@ -32,18 +32,21 @@ export interface ObservedFacts {
 /** Per-pod host-side interfaces: flannel/kindnet `veth…`, calico `cali…`. */
 const POD_INTERFACE = /^(veth|cali)/;
 
-export function parseLinks(json: string): { devices: ObservedDevice[]; podInterfaces: number } {
+/** A node's devices, and its per-pod veths counted with their MTUs (each the MTU of its pod's eth0: the CNI sets both ends alike). */
+export function parseLinks(json: string): { devices: ObservedDevice[]; podInterfaces: number; podMtus: number[] } {
   const devices: ObservedDevice[] = [];
   let podInterfaces = 0;
+  const podMtus = new Set<number>();
   for (const l of parseIpAddr(json, "ip -j -d link show")) {
     if (l.name === "lo" || l.name === "") continue;
     if (l.kind === "veth" && POD_INTERFACE.test(l.name)) {
       podInterfaces++;
+      podMtus.add(l.mtu);
       continue;
     }
     devices.push({ name: l.name, kind: l.kind, mtu: l.mtu, ...(l.vxlan ? { vxlan: l.vxlan } : {}), ...(l.master ? { master: l.master } : {}) });
   }
-  return { devices, podInterfaces };
+  return { devices, podInterfaces, podMtus: [...podMtus].sort((a, b) => a - b) };
 }
 
 export function parseRoutes(text: string): string[] {

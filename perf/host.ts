@@ -13,9 +13,17 @@ import { parseLinks, parseRoutes, type ObservedDevice } from "./facts";
 
 const TIMEOUT_MS = 60_000;
 
+/** One node's routes (`ip route` lines) and devices, its per-pod veths counted, with their MTUs. */
+export interface NodeNetworkView {
+  routes: string[];
+  devices: ObservedDevice[];
+  podInterfaces: number;
+  podMtus: number[];
+}
+
 export interface HostTools {
   footprint(cluster: string): Promise<NodeFootprint[]>;
-  nodeNetwork(node: string): Promise<{ routes: string[]; devices: ObservedDevice[]; podInterfaces: number }>;
+  nodeNetwork(node: string): Promise<NodeNetworkView>;
   kubeconfig(cluster: string): Promise<string>;
   /** CPU model and count, Docker and kind versions. */
   fingerprint(): Promise<Record<string, string>>;

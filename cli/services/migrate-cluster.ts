@@ -1,17 +1,15 @@
 /**
  * What `cnilab migrate` does inside the running cluster between its Pulumi updates, through the API
  * server (@kubernetes/client-node, the stack's kubeconfig) and, to read a node's devices and routes,
- * `docker exec` on the kind node: restart a DaemonSet, run the cleanup Jobs, recreate pods, take a
+ * `docker exec` on the kind node (perf/host.ts): restart a DaemonSet, run the cleanup Jobs, recreate pods, take a
  * snapshot. Behind one interface so the run (migrate-run.ts) is tested with a fake cluster.
  */
 import type * as K8s from "@kubernetes/client-node";
 import type { K8sObject } from "../../backends";
 import type { Backend } from "../../backends";
-import { dockerExecutable } from "../../host/kind";
-import { runProcess } from "../../host/run";
-import { parseIpAddr, parseIpRoute } from "../../ip/iproute2";
 import { CLEANUP_DEADLINE_SECONDS, CLEANUP_NAMESPACE } from "../../migrate/cleanup-job";
 import type { LabSnapshot, NodeNetwork } from "../../migrate/changes";
+import { hostTools } from "../../perf/host";
 import { waitFor } from "../../perf/wait";
 
 export interface CleanupResult {
@@ -38,7 +36,6 @@ const RECREATING_OWNERS = new Set(["ReplicaSet", "ReplicationController", "Daemo
 const POLL_MS = 2000;
 /** flanneld starts in seconds; a node image pull of flannel's is already done. Five minutes means it is stuck. */
 const ROLLOUT_TIMEOUT_MS = 300_000;
-const NODE_TIMEOUT_MS = 30_000;
 
 /** Which pods `recreatePods` deletes: on the pod network, not finished, owned by a controller that makes them again. */
 export function recreatable(pod: Pick<K8s.V1Pod, "spec" | "status" | "metadata">): boolean {
@@ -54,13 +51,9 @@ export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.Proce
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
-  const docker = dockerExecutable(env);
+  // A node's routes and devices as `cnilab perf` reads them (docker exec <node> ip …).
+  const host = hostTools(env);
   const nodeNames = async () => (await core.listNode()).items.map((n) => n.metadata?.name ?? "").filter((n) => n !== "");
-  const onNode = async (node: string, argv: string[]) => {
-    const r = await runProcess(docker, ["exec", node, ...argv], env, NODE_TIMEOUT_MS);
-    if (r.code !== 0) throw new Error(`docker exec ${node} ${argv.join(" ")}: ${r.stderr.trim() || `exit ${r.code}`}`);
-    return r.stdout;
-  };
   return {
     nodeNames,
     async restartDaemonSet(namespace, name, say) {
@@ -112,9 +105,7 @@ export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.Proce
     },
     async snapshot(backend) {
       const nodes: NodeNetwork[] = [];
-      for (const node of await nodeNames()) {
-        nodes.push({ node, links: parseIpAddr(await onNode(node, ["ip", "-j", "-d", "link", "show"]), "ip -j -d link show"), routes: parseIpRoute(await onNode(node, ["ip", "-j", "route", "show"])) });
-      }
+      for (const node of await nodeNames()) nodes.push({ node, ...(await host.nodeNetwork(node)) });
       const pods = (await core.listPodForAllNamespaces()).items
         .filter((p) => !p.spec?.hostNetwork && p.status?.podIP)
         .map((p) => ({ namespace: p.metadata?.namespace ?? "", name: p.metadata?.name ?? "", ip: p.status!.podIP! }));

@@ -10,7 +10,6 @@ import type { Backend } from "../../backends";
 import type { CleanupResult, MigrationCluster } from "../../cli/services/migrate-cluster";
 import { recreatable } from "../../cli/services/migrate-cluster";
 import { runMigration } from "../../cli/services/migrate-run";
-import type { IpInterface } from "../../ip/iproute2";
 import { loadSpec, readStackFile } from "../../labs";
 import type { LabSnapshot } from "../../migrate/changes";
 import { planMigration, type MigrationPlan } from "../../migrate/plan";
@@ -28,26 +27,24 @@ async function plan(to: Backend): Promise<MigrationPlan> {
   return p;
 }
 
-const link = (name: string, kind: string, mtu: number, extra: Partial<IpInterface> = {}): IpInterface => ({ index: 0, name, kind, mtu, state: "UP", linkInOtherNetns: false, addresses: [], ...extra });
-
-/** A flannel node as `ip -j` shows it before, a host-gw node after; pods' addresses before and after. */
+/** A flannel node as perf's reader gives it before (VXLAN), a host-gw node after; pods' addresses before and after. */
 function snapshot(backend: Backend, after: boolean): LabSnapshot {
   const mtu = after ? 1500 : 1450;
   return {
     backend,
     nodes: NODES.map((node, i) => ({
       node,
-      links: [
-        link("lo", "device", 65536),
-        link("eth0", "veth", 1500),
-        ...(after ? [] : [link("flannel.1", "vxlan", 1450, { vxlan: { id: 1, port: 8472 } })]),
-        link("cni0", "bridge", mtu),
-        link("veth1a2b3c4d", "veth", mtu),
+      devices: [
+        { name: "eth0", kind: "veth", mtu: 1500 },
+        ...(after ? [] : [{ name: "flannel.1", kind: "vxlan", mtu: 1450, vxlan: { id: 1, port: 8472 } }]),
+        { name: "cni0", kind: "bridge", mtu },
       ],
+      podInterfaces: 2,
+      podMtus: [mtu],
       routes: [
-        { dst: "default", gateway: "172.16.2.1", dev: "eth0", flags: [] },
-        { dst: `10.244.${i}.0/24`, dev: "cni0", protocol: "kernel", scope: "link", prefsrc: `10.244.${i}.1`, flags: [] },
-        after ? { dst: `10.244.${1 - i}.0/24`, gateway: `172.16.2.${3 - i}`, dev: "eth0", flags: [] } : { dst: `10.244.${1 - i}.0/24`, gateway: `10.244.${1 - i}.0`, dev: "flannel.1", flags: ["onlink"] },
+        "default via 172.16.2.1 dev eth0",
+        `10.244.${i}.0/24 dev cni0 proto kernel scope link src 10.244.${i}.1`,
+        after ? `10.244.${1 - i}.0/24 via 172.16.2.${3 - i} dev eth0` : `10.244.${1 - i}.0/24 via 10.244.${1 - i}.0 dev flannel.1 onlink`,
       ],
     })),
     pods: [{ namespace: "deny-nginx", name: "nginx-1", ip: after ? "10.244.1.7" : "10.244.1.3" }],
@@ -111,7 +108,7 @@ describe("runMigration", () => {
     expect(out).toContain(`  ${NODES[1]}:\n    removed: vxlan device flannel.1\n`);
     const table = out.slice(out.indexOf("What changed"));
     expect(table).toMatch(/\* +backend +flannel-vxlan +flannel-host-gw/);
-    expect(table).toMatch(new RegExp(`\\* +${NODES[0]}: devices +flannel\\.1 \\(vxlan VNI 1 port 8472, MTU 1450\\), cni0 \\(bridge, MTU 1450\\), 1 pod veth \\(veth…\\) +cni0 \\(bridge, MTU 1500\\), 1 pod veth \\(veth…\\)`));
+    expect(table).toMatch(new RegExp(`\\* +${NODES[0]}: devices +flannel\\.1 \\(vxlan VNI 1 port 8472, MTU 1450\\), cni0 \\(bridge, MTU 1450\\), 2 pod veths +cni0 \\(bridge, MTU 1500\\), 2 pod veths`));
     expect(table).toMatch(new RegExp(`\\* +${NODES[0]}: routes in 10\\.244\\.0\\.0/16 +10\\.244\\.0\\.0/24 dev cni0 proto kernel scope link src 10\\.244\\.0\\.1; 10\\.244\\.1\\.0/24 via 10\\.244\\.1\\.0 dev flannel\\.1 onlink +10\\.244\\.0\\.0/24 dev cni0 .*; 10\\.244\\.1\\.0/24 via 172\\.16\\.2\\.3 dev eth0`));
     expect(table).toMatch(/\* +pod IPs in deny-nginx +10\.244\.1\.3 +10\.244\.1\.7/);
     expect(table).toMatch(/\* +pod MTU \(node-side veths\) +1450 +1500/);

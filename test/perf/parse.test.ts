@@ -77,14 +77,15 @@ describe("cnilab-rr logs", () => {
 });
 
 describe("node facts and footprint", () => {
-  it("ip -j -d link: devices with kind, MTU, VXLAN id/port; pod veths counted", () => {
-    const { devices, podInterfaces } = parseLinks(fixture("node-links.json"));
+  it("ip -j -d link: devices with kind, MTU, VXLAN id/port; pod veths counted, with their MTUs", () => {
+    const { devices, podInterfaces, podMtus } = parseLinks(fixture("node-links.json"));
     expect(devices).toEqual([
       { name: "eth0", kind: "veth", mtu: 1500 },
       { name: "flannel.1", kind: "vxlan", mtu: 1450, vxlan: { id: 1, port: 8472 } },
       { name: "cni0", kind: "bridge", mtu: 1450 },
     ]);
     expect(podInterfaces).toBe(1);
+    expect(podMtus).toEqual([1450]);
     expect(() => parseLinks("Error: Unknown device type.")).toThrow(/^`ip -j -d link show` printed no JSON/);
   });
 
