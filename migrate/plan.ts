@@ -1,7 +1,7 @@
 /**
  * A migration as data: the ordered steps that take a running lab from one CNI backend to another on
  * the same kind cluster, each with what it does, what it removes and why. Pure: `cnilab migrate
- * --dry-run` prints it, the tests compare it, cli/migrate-run.ts carries it out.
+ * --dry-run` prints it, the tests compare it, cli/services/migrate-run.ts carries it out.
  */
 import { BACKEND_FACTS, type Backend } from "../backends";
 import { FLANNEL_OBJECTS, flannelValues, type FlannelVariant } from "../backends/flannel";
