@@ -1,7 +1,10 @@
 /**
  * The node cleanup as Kubernetes objects: one Job per node, pinned to it by nodeName, that enters the
  * node's mount namespace and runs the cleanup script there with the node's own sh, iproute2 and
- * iptables (kind's node image has them; busybox has neither `ip -d` nor iptables). Pure.
+ * iptables (kind's node image has them; BusyBox has neither `ip -d` nor iptables). Pure.
+ *
+ * The image is the probe image every cluster stack already runs (its assertion Jobs), so it is in
+ * `cnilab plan --images` and `cnilab:imageMap` can map it; its Alpine BusyBox has `nsenter`.
  *
  * - nodeName, not a selector: the scheduler is bypassed, and after the old CNI is gone every node
  *   is NotReady (tainted node.kubernetes.io/not-ready:NoSchedule, hence the toleration too).
@@ -46,8 +49,8 @@ export function cleanupJobs(nodes: readonly string[], script: string, imageMap: 
             containers: [
               {
                 name: "cleanup",
-                image: mapImage(imageMap, IMAGES.busybox),
-                // busybox's nsenter applet (util-linux/nsenter.c, default y in defconfig) into PID 1's mount namespace.
+                image: mapImage(imageMap, IMAGES.node),
+                // Into PID 1's mount namespace; `--` ends nsenter's options, the rest runs on the node.
                 command: ["nsenter", "-t", "1", "-m", "--", "/bin/sh", "-c", script],
                 securityContext: { privileged: true },
               },

@@ -89,8 +89,7 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     shell: "/bin/sh (BusyBox ash)",
     // `busybox --install /bin` of a defconfig build: every applet is in /bin. `timeout` (the host
     // lab's clash container) is in defconfig: busybox coreutils/timeout.c `config TIMEOUT … default y`.
-    // nsenter: the applet is `default y` (busybox util-linux/nsenter.c).
-    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep", "timeout", "nsenter"],
+    executables: ["/bin/sh", "cp", "ip", "nslookup", "awk", "httpd", "sleep", "timeout"],
     user: "root",
     manifest: "index",
     build: [
@@ -167,10 +166,15 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     entrypoint: ["docker-entrypoint.sh"],
     cmd: ["node"],
     shell: "/bin/sh (Alpine BusyBox ash)",
-    executables: ["docker-entrypoint.sh", "/bin/sh", "node"],
+    // nsenter: Alpine builds BusyBox with CONFIG_NSENTER=y (alpinelinux/aports main/busybox/busyboxconfig);
+    // `cnilab migrate`'s node cleanup Job enters the node's mount namespace with it.
+    executables: ["docker-entrypoint.sh", "/bin/sh", "node", "nsenter"],
     user: "root (the image's node user is not the default)",
     manifest: "index",
-    build: [{ repository: "nodejs/docker-node", path: "24/alpine3.23/Dockerfile", at: "0001669", shows: "ENTRYPOINT docker-entrypoint.sh, CMD node" }],
+    build: [
+      { repository: "nodejs/docker-node", path: "24/alpine3.23/Dockerfile", at: "0001669", shows: "ENTRYPOINT docker-entrypoint.sh, CMD node" },
+      { repository: "alpinelinux/aports", path: "main/busybox/busyboxconfig", at: "f246c37", shows: "CONFIG_NSENTER=y (BusyBox 1.29; not re-read at Alpine 3.23)" },
+    ],
     digestFrom: "the same digest in ≥ 10 independent public Dockerfiles (code index: 'node:24.21.0-alpine@sha256:ebfe2f90')",
   },
   networkPerf: {

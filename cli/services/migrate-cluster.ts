@@ -54,6 +54,17 @@ export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.Proce
   // A node's routes and devices as `cnilab perf` reads them (docker exec <node> ip …).
   const host = hostTools(env);
   const nodeNames = async () => (await core.listNode()).items.map((n) => n.metadata?.name ?? "").filter((n) => n !== "");
+  /** The Job's pod log; a pod that never ran has none, and then why (its container's waiting reason: ErrImagePull, …). */
+  const jobLog = async (job: string): Promise<string> => {
+    const pod = (await core.listNamespacedPod({ namespace: CLEANUP_NAMESPACE, labelSelector: `job-name=${job}` })).items[0];
+    if (!pod?.metadata?.name) return "no pod left to read";
+    try {
+      return await core.readNamespacedPodLog({ name: pod.metadata.name, namespace: CLEANUP_NAMESPACE });
+    } catch {
+      const waiting = (pod.status?.containerStatuses ?? []).map((c) => c.state?.waiting && `${c.state.waiting.reason}: ${c.state.waiting.message ?? ""}`.trim()).filter(Boolean);
+      return `no log: the pod never ran (${waiting.join("; ") || pod.status?.phase || "no status"})`;
+    }
+  };
   return {
     nodeNames,
     async restartDaemonSet(namespace, name, say) {
@@ -80,21 +91,19 @@ export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.Proce
         await batch.createNamespacedJob({ namespace: CLEANUP_NAMESPACE, body: job as K8s.V1Job });
       }
       const results: CleanupResult[] = [];
-      for (const job of jobs) {
-        const name = job.metadata.name;
-        const node = job.metadata.labels?.["cnilab.io/node"] ?? "";
-        try {
+      try {
+        for (const job of jobs) {
+          const name = job.metadata.name;
+          const node = job.metadata.labels?.["cnilab.io/node"] ?? "";
           const succeeded = await waitFor(`Job ${CLEANUP_NAMESPACE}/${name} on ${node} to finish`, (CLEANUP_DEADLINE_SECONDS + 60) * 1000, POLL_MS, async () => {
             const s = (await batch.readNamespacedJob({ name, namespace: CLEANUP_NAMESPACE })).status;
             return (s?.succeeded ?? 0) > 0 ? true : (s?.failed ?? 0) > 0 ? false : undefined;
           });
           say(`${node}: cleanup ${succeeded ? "done" : "failed"}`);
-          const pod = (await core.listNamespacedPod({ namespace: CLEANUP_NAMESPACE, labelSelector: `job-name=${name}` })).items[0]?.metadata?.name;
-          const log = pod ? await core.readNamespacedPodLog({ name: pod, namespace: CLEANUP_NAMESPACE }) : "no pod left to read";
-          results.push({ node, job: name, succeeded, log });
-        } finally {
-          await batch.deleteNamespacedJob({ name, namespace: CLEANUP_NAMESPACE, propagationPolicy: "Background" }).catch(() => undefined);
+          results.push({ node, job: name, succeeded, log: await jobLog(name) });
         }
+      } finally {
+        for (const job of jobs) await batch.deleteNamespacedJob({ name: job.metadata.name, namespace: CLEANUP_NAMESPACE, propagationPolicy: "Background" }).catch(() => undefined);
       }
       return results;
     },

@@ -130,6 +130,16 @@ describe("the cleanup Jobs", () => {
     expect(spec.containers).toMatchObject([{ command: ["nsenter", "-t", "1", "-m", "--", "/bin/sh", "-c", "echo hi"], securityContext: { privileged: true } }]);
   });
 
+  it("run an image every flannel stack already pins (so `plan --images` lists it and cnilab:imageMap maps it)", async () => {
+    const image = (jobs[0]!.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image;
+    for (const stack of ["flannel-vxlan", "flannel-vxlan-directrouting", "flannel-host-gw"]) {
+      const file = path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+      expect(planLab(await loadSpec(readStackFile(file), file)).images.map((i) => i.pinned), stack).toContain(image);
+    }
+    const mapped = cleanupJobs(nodes, "true", { [image]: "registry.example:5000/node:24@sha256:" + "0".repeat(64) });
+    expect((mapped[0]!.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image).toBe("registry.example:5000/node:24@sha256:" + "0".repeat(64));
+  });
+
   it("run what their pinned image has", () => {
     for (const job of jobs) {
       const c = (job.spec as { template: { spec: { containers: { image: string; command: string[] }[] } } }).template.spec.containers[0]!;
