@@ -4,6 +4,7 @@
  * The plan is migrate/plan.ts; the run is cli/services/migrate-run.ts.
  */
 import { BACKEND_FACTS, BACKENDS, type Backend } from "../backends";
+import { STATE_DIR_HELP, stateFolder } from "../host/state";
 import { loadSpec, readStackFile } from "../labs";
 import { didYouMean } from "../labs/errors";
 import { planMigration } from "../migrate/plan";
@@ -21,6 +22,7 @@ import { openLabStack, pulumiFailure } from "./pulumi";
 import { checkPrerequisites } from "./services/checks";
 import { upTarget } from "./services/deploy";
 import { kindMigrationCluster } from "./services/migrate-cluster";
+import { readMigrationRecord, removeMigrationRecord, resumable, writeMigrationRecord } from "./services/migrate-record";
 import { MigrationStopped, runMigration, type MigrationEngine } from "./services/migrate-run";
 import { showVerifyFromOutputs } from "./services/verify-report";
 import { loadClusterSpec, resolveStack, STACKS_DIR } from "./stack-arg";
@@ -45,6 +47,9 @@ calico by removing flannel, clearing what it left on every node and installing c
      MTU from the new CNI;
   4. the probe Jobs run again, verify as the new backend, and a table of what changed: devices,
      routes, pod IPs, MTU, NetworkPolicy enforcement.
+
+A run that stops (a failed step, Ctrl-C) says which steps are done; running the same command again
+goes on from the next one (the record is <state>/migrations/<stack>.json, <state>: ${STATE_DIR_HELP}).
 
 Refused, with the reason (exit 2): to or from kindnet (kind installs it while it creates the
 cluster: a kind config change, which means a new cluster), to macvlan or ipvlan (a need of the node
@@ -83,19 +88,26 @@ export async function runMigrate(argv: string[], io: Io, deps: LabCommandDeps = 
   const ref = resolveStack(positionals[0], deps.root, io.cwd);
   if (!ref.inStacksDir) throw new UsageError(`cnilab migrate changes the stack's settings, which Pulumi reads only from ${STACKS_DIR}/Pulumi.<name>.yaml: copy ${ref.source} there first`);
   const to = parseTo(values.to);
-  const fromSpec = await loadClusterSpec(ref, "migrate");
+  const current = await loadClusterSpec(ref, "migrate");
+  const records = stateFolder(io.env, io.cwd, "migrations", deps.root);
+  // A run that stopped midway is gone on with: planned from the backend it started from.
+  const record = resumable(readMigrationRecord(records, ref.name), current.stack.backend, to);
+  const raw = readStackFile(ref.file);
+  const fromSpec = record ? await loadSpec({ ...raw, backend: record.from }, ref.source) : current;
   // The stack as it will be: validated like any stack file (an imageMap of the old CNI's images is refused here).
-  const toSpec = await loadSpec({ ...readStackFile(ref.file), backend: to }, ref.source);
+  const toSpec = await loadSpec({ ...raw, backend: to }, ref.source);
   const [from, target] = [planLab(fromSpec), planLab(toSpec)];
   const plan = planMigration({ stack: ref.name, file: ref.source, from, to: target, podSubnet: fromSpec.stack.podSubnet });
   if ("refused" in plan) {
     io.stderr(`cnilab migrate: ${ref.name}: cannot migrate ${from.backend.name} → ${to} in place: ${plan.refused}\n`);
     return exitCode("usage");
   }
+  const resuming = record ? `Going on with the migration ${record.from} → ${record.to} started ${record.startedAt}: steps 1–${record.done} are done.\n` : "";
   if (values["dry-run"]) {
-    io.stdout(renderMigrationPlan(plan));
+    io.stdout(`${resuming}${renderMigrationPlan(plan)}`);
     return exitCode("ok");
   }
+  io.stdout(resuming);
 
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   const pre = await checkPrerequisites(upTarget(ref, { kind: "cluster", spec: toSpec }, io, deps), deps.host, progress, io, "migrate");
@@ -107,6 +119,7 @@ export async function runMigrate(argv: string[], io: Io, deps: LabCommandDeps = 
     return exitCode("not-up");
   }
   const ctrlC = onCtrlC(io, "migrate", { what: "and no further step starts", ...deps.interrupt });
+  const startedAt = new Date().toISOString();
   const engine: MigrationEngine = {
     outputs: async () => (await openLabStack(opts, false))!.stack.outputs(),
     async update(cni, replace) {
@@ -134,6 +147,11 @@ export async function runMigrate(argv: string[], io: Io, deps: LabCommandDeps = 
       imageMap: target.imageMap,
       podSubnet: fromSpec.stack.podSubnet,
       interrupted: () => ctrlC.interrupted,
+      ...(record ? { resume: { done: record.done, ...(record.before ? { before: record.before } : {}) } } : {}),
+      progressed: (done, before) => {
+        if (done === plan.steps.length) removeMigrationRecord(records, ref.name);
+        else writeMigrationRecord(records, { stack: ref.name, from: plan.from, to: plan.to, startedAt: record?.startedAt ?? startedAt, done, ...(before ? { before } : {}) });
+      },
     });
   } finally {
     ctrlC.dispose();

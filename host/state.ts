@@ -69,6 +69,8 @@ export const STATE_FOLDERS = {
   workshops: "workshops",
   /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
   registryHosts: "registry-hosts",
+  /** `cnilab migrate`'s record of a migration under way: the steps done, the lab before. */
+  migrations: "migrations",
 } as const;
 
 /** A folder of the state directory (stateDir), e.g. `stateFolder(env, cwd, "tools")`. */

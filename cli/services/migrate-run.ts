@@ -34,6 +34,10 @@ export interface MigrateRunDeps {
   say(line: string): void;
   /** True once the user pressed Ctrl-C: no further step starts. */
   interrupted?(): boolean;
+  /** Steps already done by an earlier run that stopped (migrate-record.ts), and the lab it saw before. */
+  resume?: { done: number; before?: LabSnapshot };
+  /** After each step: how many are done, and the lab before once it is known (to keep a record). */
+  progressed?(done: number, before: LabSnapshot | undefined): void;
   imageMap: ImageMap;
   podSubnet: string;
 }
@@ -50,20 +54,26 @@ export async function runMigration(plan: MigrationPlan, io: Io, deps: MigrateRun
   let outputs = await deps.engine.outputs();
   let cluster: MigrationCluster | undefined;
   const clusterOf = async () => (cluster ??= await deps.cluster(outputs));
-  let before: LabSnapshot | undefined;
-  let backendNow = plan.from;
+  let before: LabSnapshot | undefined = deps.resume?.before;
+  const skip = deps.resume?.done ?? 0;
+  let backendNow = plan.steps.slice(0, skip).some((s) => s.kind === "set-backend") ? plan.to : plan.from;
   for (const [i, step] of plan.steps.entries()) {
+    if (i < skip) {
+      deps.say(`step ${i + 1}/${plan.steps.length} [${step.kind}] done by the run that stopped`);
+      continue;
+    }
     deps.say(`step ${i + 1}/${plan.steps.length} [${step.kind}] ${step.does}`);
     try {
       if (deps.interrupted?.()) throw new MigrationStopped("cancelled with Ctrl-C before this step", exitCode("interrupted"));
       const result = await runStep(step);
+      deps.progressed?.(i + 1, before);
       if (result !== undefined) return result;
     } catch (err) {
       const code = err instanceof MigrationStopped ? err.code : exitCode("failed");
       io.stderr(
         `cnilab migrate: ${plan.stack}: step ${i + 1} (${step.kind}) ${code === exitCode("interrupted") ? "stopped" : "failed"}: ${(err as Error).message}\n` +
           `cnilab migrate: steps 1–${i} are done; the stack file says cnilab:backend ${backendNow}. ` +
-          (i === 0 ? "Nothing was changed.\n" : `Fix the cause, then 'cnilab up ${plan.stack}' applies the stack as its file says (the node cleanup and pod recreation are not part of up: see 'cnilab migrate ${plan.stack} --to ${plan.to} --dry-run'), or 'cnilab down ${plan.stack}' removes the lab.\n`),
+          (i === 0 ? "Nothing was changed.\n" : `Fix the cause and run 'cnilab migrate ${plan.stack} --to ${plan.to}' again: it goes on from step ${i + 1}. Or 'cnilab down ${plan.stack}' removes the lab.\n`),
       );
       return code;
     }

@@ -57,11 +57,13 @@ interface Fakes {
   verifyBefore?: number | string;
   /** Ctrl-C is pressed once this many calls were made. */
   ctrlCAfter?: number;
+  resume?: { done: number; before?: LabSnapshot };
+  /** What the run reported after each step. */
+  progressed?: number[];
 }
 
 function run(p: MigrationPlan, fakes: Fakes) {
   const calls = fakes.calls;
-  let snapshots = 0;
   const outputs: OutputMap = { kubeconfig: { value: "kubeconfig", secret: true } };
   const cluster: MigrationCluster = {
     nodeNames: async () => (calls.push("nodes"), NODES),
@@ -71,7 +73,7 @@ function run(p: MigrationPlan, fakes: Fakes) {
       return jobs.map((j, i): CleanupResult => ({ node: NODES[i]!, job: j.metadata.name, succeeded: true, log: fakes.cleanupLog ?? "removed: vxlan device flannel.1\n" }));
     },
     recreatePods: async () => (calls.push("recreate"), ["deny-nginx/nginx-1"]),
-    snapshot: async (backend) => (calls.push(`snapshot ${backend}`), snapshot(backend, snapshots++ > 0)),
+    snapshot: async (backend) => (calls.push(`snapshot ${backend}`), snapshot(backend, backend === p.to)),
   };
   const io = captureIo();
   const done = runMigration(p, io, {
@@ -81,6 +83,8 @@ function run(p: MigrationPlan, fakes: Fakes) {
     setBackend: (_file, backend) => void calls.push(`set-backend ${backend}`),
     say: () => undefined,
     interrupted: () => fakes.ctrlCAfter !== undefined && calls.length >= fakes.ctrlCAfter,
+    ...(fakes.resume ? { resume: fakes.resume } : {}),
+    progressed: (done) => void fakes.progressed?.push(done),
     imageMap: {},
     podSubnet: "10.244.0.0/16",
   });
@@ -157,6 +161,19 @@ describe("runMigration", () => {
     expect(out).toContain("    failed: vxlan device flannel.1\n");
     expect(err).toContain(`step 5 (node-cleanup) failed: the cleanup failed on ${NODES.join(", ")}`);
     expect(err).toContain("steps 1–4 are done; the stack file says cnilab:backend flannel-host-gw");
+    expect(err).toContain("run 'cnilab migrate flannel-vxlan --to flannel-host-gw' again: it goes on from step 5");
+  });
+
+  it("reports each step done, and goes on after the steps a stopped run did, with the lab it saw before", async () => {
+    const progressed: number[] = [];
+    await run(await plan("flannel-host-gw"), { calls: [], progressed });
+    expect(progressed).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const calls: string[] = [];
+    const { code, out } = await run(await plan("flannel-host-gw"), { calls, resume: { done: 4, before: snapshot("flannel-vxlan", false) } });
+    expect(code).toBe(0);
+    expect(calls).toEqual(["nodes", `cleanup ${NODES.join(",")}`, "recreate", "update installed replace=18", "verify flannel-host-gw", "snapshot flannel-host-gw"]);
+    // "before" is the snapshot the stopped run took: the VXLAN node.
+    expect(out).toMatch(/\* +pod MTU \(node-side veths\) +1450 +1500/);
   });
 });
 
