@@ -92,7 +92,9 @@ export async function runMigration(plan: MigrationPlan, io: Io, deps: MigrateRun
           before = snapshot;
           return undefined;
         }
-        io.stdout(`\nWhat changed (${plan.from} → ${plan.to}, cluster ${plan.cluster} kept):\n${renderChanges(changeRows(before!, snapshot, deps.podSubnet))}`);
+        // A run that went on from a record without the lab before shows "(not read)" there.
+        const was = before ?? { backend: plan.from, nodes: [], pods: [] };
+        io.stdout(`\nWhat changed (${plan.from} → ${plan.to}, cluster ${plan.cluster} kept):\n${renderChanges(changeRows(was, snapshot, deps.podSubnet))}`);
         return verified;
       }
       case "set-backend":

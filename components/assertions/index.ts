@@ -29,6 +29,14 @@ export interface AssertionsArgs {
 }
 
 /**
+ * The Jobs have fixed names. A replacement the engine is told to make (`pulumi up --replace`, which
+ * `cnilab migrate` asks for to run the probes again) is create-before-delete unless the resource says
+ * otherwise: the new Job took the old one's name and deleting the old one then removed it, so after an
+ * update that reported every Job replaced none existed (seen on a real cluster, local/ harness).
+ */
+const FIXED_NAME = { deleteBeforeReplace: true } as const;
+
+/**
  * The assertion Jobs: the health suite's servers, the resolver Job that writes the pods' addresses
  * (each probed Service's ready endpoints) into every client namespace, then one Job per source
  * identity whose probe plan holds the ClusterIPs and node IPs Pulumi knows and names pods as
@@ -52,7 +60,7 @@ export class Assertions extends pulumi.ComponentResource {
     const resolver = resolverResources(name, { assertions: args.plan, imageMap: args.imageMap }, args.probeBundle);
     const access = resolver.filter((r) => r.object.kind !== "Job").map((r) => registerPlanned(r, { ...child, dependsOn: nsResources }));
     // The Job names its ServiceAccount and ConfigMap by string, and must see every probed pod.
-    const resolverJob = registerPlanned(resolver.find((r) => r.object.kind === "Job")!, { ...child, dependsOn: [...access, ...ready] });
+    const resolverJob = registerPlanned(resolver.find((r) => r.object.kind === "Job")!, { ...child, ...FIXED_NAME, dependsOn: [...access, ...ready] });
 
     const serviceIps = healthResources
       .filter((h) => h.obj.kind === "Service")
@@ -82,7 +90,7 @@ export class Assertions extends pulumi.ComponentResource {
         // kubernetes-models' types are structurally the API's; the provider's input types differ only in Input<> wrappers.
         { metadata: objects.job.metadata, spec: objects.job.spec as pulumi.Output<k8s.types.input.batch.v1.JobSpec> },
         // The Job mounts its ConfigMap and the resolver's targets by name, and must probe only once the policies are in place.
-        { ...child, dependsOn: [configMap, resolverJob, ...ready] },
+        { ...child, ...FIXED_NAME, dependsOn: [configMap, resolverJob, ...ready] },
       );
       return { client: client.name, namespace: client.namespace, name: job.metadata.name };
     });

@@ -103,10 +103,13 @@ describe("each update deletes and creates what the plan lists, by URN", () => {
     expect(minus(urns(bare), urns(calico))).toEqual([]);
   });
 
-  it("the probe Jobs the last update replaces are resources of the stack, by URN", async () => {
+  it("the probe Jobs the last update replaces are resources of the stack, by URN, each deleted before its replacement (fixed names)", async () => {
     const last = updates(await plan("calico-vxlan")).at(-1)!;
     const replace = planned(planLab(calico.spec), last.replace);
     expect(replace.length).toBeGreaterThan(10);
     for (const urn of replace) expect(urns(calico).has(urn), urn).toBe(true);
+    const jobs = calico.recorded.filter((r) => replace.includes(engineUrn(calico, r.urn)));
+    expect(jobs.map((j) => [j.name, j.deleteBeforeReplace]).filter(([, dbr]) => dbr !== true)).toEqual([]);
+    expect(jobs).toHaveLength(replace.length);
   });
 });
