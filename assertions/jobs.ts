@@ -6,7 +6,7 @@ import { mapImagesIn, type ImageMap } from "../pins/image-map";
 import { PROBE_TIMING, worstCaseMs } from "../verdict/timing";
 import { PROBE_CONCURRENCY } from "./index";
 import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
-import { TARGETS_FILE, TARGETS_NAME } from "./targets";
+import { RESOLVED_TARGETS_NAME, TARGETS_FILE } from "./targets";
 import type { ProbeClient } from "./types";
 
 /**
@@ -60,7 +60,7 @@ export function planAssertionJob(
   probeBundle: string,
   planHash: string,
   imageMap: ImageMap,
-  names: AssertionJobNames = { name: jobName(client.name), targets: TARGETS_NAME },
+  names: AssertionJobNames = { name: jobName(client.name), targets: RESOLVED_TARGETS_NAME },
 ): AssertionJobObjects {
   const { name } = names;
   const bound = assertionJobBoundSeconds(maxProbes);

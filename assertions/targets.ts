@@ -20,6 +20,13 @@ import { contentHash, PROBE_HASH_ANNOTATION } from "./hash";
  */
 /** Outside JOB_PREFIX (assertions/jobs.ts), so no client's Job or ConfigMap can take this name. */
 export const TARGETS_NAME = "cnilab-targets";
+/**
+ * The ConfigMap the resolver writes into each client namespace and the probe Jobs mount. Not
+ * TARGETS_NAME: the health clients run in the resolver's own namespace, so a shared name made the
+ * resolver overwrite its own ConfigMap (probe.js gone) and a second run of its Job failed
+ * ("Cannot find module '/cnilab/probe.js'", seen when `cnilab migrate` re-ran the probes).
+ */
+export const RESOLVED_TARGETS_NAME = "cnilab-resolved-targets";
 /** The file in the targets ConfigMap, as the assertion Jobs mount it. */
 export const TARGETS_FILE = "targets.json";
 /** How long the resolver waits for the probed workloads' endpoints to become ready. */
@@ -41,7 +48,7 @@ export interface TargetResolverObjects {
 /** `namespaces`: where assertion Jobs run, each of which gets the targets ConfigMap. Images through the stack's map. */
 export function planTargetResolver(services: readonly ProbedService[], namespaces: readonly string[], probeBundle: string, imageMap: ImageMap): TargetResolverObjects {
   const meta = { name: TARGETS_NAME, namespace: HEALTH_NAMESPACE, labels: LABELS };
-  const request: ResolveRequest = { services: [...services], namespaces: [...new Set(namespaces)].sort(), configMap: TARGETS_NAME, waitSeconds: TARGETS_WAIT_SECONDS };
+  const request: ResolveRequest = { services: [...services], namespaces: [...new Set(namespaces)].sort(), configMap: RESOLVED_TARGETS_NAME, waitSeconds: TARGETS_WAIT_SECONDS };
   const requestJson = JSON.stringify(request, null, 1);
   const bound = TARGETS_WAIT_SECONDS + STARTUP_ALLOWANCE_SECONDS;
   return mapImagesIn<TargetResolverObjects>({

@@ -198,7 +198,8 @@ describe("resolving targets and building the Jobs", () => {
         "web-allow-external-dev",
         "web-allow-external-prod",
       ],
-      configMap: "cnilab-targets",
+      // Not the resolver's own ConfigMap's name: it would overwrite its probe.js in cnilab-health.
+      configMap: "cnilab-resolved-targets",
       waitSeconds: 180,
     });
     expect(r.clusterRole.rules).toEqual([

@@ -137,7 +137,8 @@ describe.each(stacks)("the program for stack %s", (stack) => {
     expect(resolver.dependencies).toEqual(expect.arrayContaining(inWorkloads));
     for (const j of jobs.filter((j) => j.inputs.metadata.name.startsWith("cnilab-probe-"))) {
       expect(j.dependencies, j.name).toContain(resolver.urn);
-      expect(j.inputs.spec.template.spec.volumes).toContainEqual({ name: "targets", configMap: { name: "cnilab-targets" } });
+      // The resolver's output, never its own ConfigMap (which the health client's namespace holds too).
+      expect(j.inputs.spec.template.spec.volumes).toContainEqual({ name: "targets", configMap: { name: "cnilab-resolved-targets" } });
     }
   });
 
