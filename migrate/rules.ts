@@ -49,7 +49,7 @@ export function migrationRoute(from: Backend, to: Backend, kind: { from: KindClu
   // Only flannel's node leftovers are listed (migrate/leftovers.ts); removing another CNI's by guess could leave its datapath half there.
   return {
     refused:
-      `cnilab knows which files, devices, routes and chains flannel leaves on a node (migrate/leftovers.ts), not yet ${a.title}'s: ` +
+      `cnilab knows which files, devices, routes and chains flannel leaves on a node (migrate/leftovers.ts), not yet what ${from} leaves: ` +
       `migrating from ${from} is not planned. Build the other backend as its own stack instead`,
   };
 }

@@ -108,8 +108,9 @@ describe("migrations that cannot be made in place are refused with the reason", 
     ["flannel-vxlan", "macvlan", /macvlan sub-interface of the node's eth0.*node network/],
     ["flannel-host-gw", "ipvlan-l2", /ipvlan-l2 sub-interface/],
     ["flannel-vxlan", "flannel-vxlan", /already flannel-vxlan: nothing to migrate/],
-    ["calico-vxlan", "flannel-vxlan", /not yet calico, VXLAN's: migrating from calico-vxlan is not planned/],
+    ["calico-vxlan", "flannel-vxlan", /not yet what calico-vxlan leaves: migrating from calico-vxlan is not planned/],
     ["macvlan", "flannel-vxlan", /migrating from macvlan is not planned/],
+    ["canal", "flannel-vxlan", /migrating from canal is not planned/],
   ];
   for (const [stack, to, reason] of cases) {
     it(`${stack} → ${to}`, async () => {
