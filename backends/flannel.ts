@@ -1,9 +1,10 @@
 import { FLANNEL_CHART } from "../pins";
+import { UDP_DATAPATH, tunDevicePatch } from "./flannel-udp";
 import type { CniInstall, InstallContext, K8sObject } from "./install";
 import { PREREQUISITES_NAME, PREREQUISITES_NAMESPACE, prerequisitesObjects } from "./prerequisites";
 import { FROM_NODE_PODCIDR, type BackendFacts, type DatapathFacts, type Enforcement, type NodePrerequisites } from "./types";
 
-export type FlannelVariant = "flannel-vxlan" | "flannel-vxlan-directrouting" | "flannel-host-gw";
+export type FlannelVariant = "flannel-vxlan" | "flannel-vxlan-directrouting" | "flannel-host-gw" | "flannel-udp";
 
 /**
  * What the flannel chart v0.28.9 names: its DaemonSet (templates/daemonset.yaml) and the ConfigMap
@@ -89,11 +90,23 @@ export const flannelFacts: Record<FlannelVariant, BackendFacts> = {
     limitations: [],
     prerequisites: PREREQUISITES,
   },
+  "flannel-udp": {
+    name: "flannel-udp",
+    family: "flannel",
+    title: "flannel, UDP backend (user space)",
+    shows: "flanneld in user space: flannel0 (TUN) to UDP 8285, 28 bytes per packet, pod MTU 1472; every packet crosses into flanneld and back",
+    disableDefaultCNI: true,
+    enforcement: ENFORCEMENT,
+    datapath: UDP_DATAPATH,
+    limitations: [],
+    // No vxlan module; flanneld opens /dev/net/tun (the tun module), and only its amd64 build has the backend.
+    prerequisites: { ...PREREQUISITES, kernelModules: ["br_netfilter", "tun"], architectures: ["amd64"] },
+  },
 };
 
 /** flannel chart values for a variant (keys of chart kube-flannel v0.28.9 values.yaml). */
 export function flannelValues(variant: FlannelVariant, podSubnet: string): Record<string, unknown> {
-  const backend = variant === "flannel-host-gw" ? "host-gw" : "vxlan";
+  const backend = variant === "flannel-host-gw" ? "host-gw" : variant === "flannel-udp" ? "udp" : "vxlan";
   return {
     // Must equal kind's podSubnet: flannel (--kube-subnet-mgr) uses each node's spec.podCIDR from it.
     podCidr: podSubnet,
@@ -126,6 +139,7 @@ export function installFlannel(variant: FlannelVariant, ctx: InstallContext): Cn
         wait: false,
       },
     ],
+    ...(variant === "flannel-udp" ? { patches: [tunDevicePatch(NAMESPACE, DAEMONSET)] } : {}),
     readiness: {
       daemonSets: [
         { namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME },

@@ -25,6 +25,7 @@ export function installCni(backend: Backend, ctx: InstallContext): CniInstall {
     case "flannel-vxlan":
     case "flannel-vxlan-directrouting":
     case "flannel-host-gw":
+    case "flannel-udp":
       return installFlannel(backend, ctx);
     case "calico-ipip":
     case "calico-vxlan":

@@ -62,6 +62,11 @@ export interface CniInstall {
   manifests?: readonly ManifestInstall[];
   /** Helm releases in install order, each after the previous one finished (CRDs before what uses them). */
   charts: readonly HelmRelease[];
+  /**
+   * Server-side apply patches to objects a release created, applied after the releases: what a chart
+   * needs and none of its values can set (flannel's udp backend: /dev/net/tun for flanneld).
+   */
+  patches?: readonly K8sObject[];
   /** Node name → pod range, where the CNI itself fixes each node's range; absent where the cluster decides. */
   podRanges?: Readonly<Record<string, string>>;
   readiness: Readiness;

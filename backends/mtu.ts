@@ -7,8 +7,10 @@ import type { DatapathFacts } from "./types";
 /**
  * Bytes each tunnel device adds (IPv4 outer headers): VXLAN = outer Ethernet 14 + IP 20 + UDP 8 +
  * VXLAN 8 (flannel-io/flannel v0.28.9 pkg/backend/vxlan/vxlan_network.go `encapOverhead = 50`),
- * IPIP = outer IP 20. Needed apart from `overheadBytes` because flannel with DirectRouting keeps its
- * vxlan device while sending plain packets.
+ * IPIP = outer IP 20, UDP = outer IP 20 + UDP 8 around the bare IP packet (flannel-io/flannel v0.28.9
+ * pkg/backend/udp/udp_network_amd64.go `encapOverhead = 28`, and `MTU()` = the external interface's
+ * MTU minus it). Needed apart from `overheadBytes` because flannel with DirectRouting keeps its vxlan
+ * device while sending plain packets.
  */
 /**
  * The MTU of a kind node's eth0: kind's Docker network copies Docker's default bridge MTU, normally
@@ -17,15 +19,16 @@ import type { DatapathFacts } from "./types";
  */
 export const KIND_UNDERLAY_MTU = 1500;
 
-export const TUNNEL_OVERHEAD = { vxlan: 50, ipip: 20 } as const;
+export const TUNNEL_OVERHEAD = { vxlan: 50, ipip: 20, udp: 28 } as const;
 export type TunnelKind = keyof typeof TUNNEL_OVERHEAD;
 
-/** The overlay device's kind: vxlan when the facts carry VNI/port, ipip for IP-in-IP, else none. */
+/** The overlay device's kind: vxlan when the facts carry VNI/port, ipip for IP-in-IP, udp for a TUN device, else none. */
 export function tunnelKind(facts: DatapathFacts): TunnelKind | undefined {
   if (facts.device === undefined) return undefined;
   if (facts.vxlan !== undefined) return "vxlan";
   if (facts.encapsulation === "ipip") return "ipip";
-  throw new Error(`datapath facts: device ${facts.device} has neither vxlan {vni, port} nor encapsulation "ipip"`);
+  if (facts.encapsulation === "udp" && facts.udp !== undefined) return "udp";
+  throw new Error(`datapath facts: device ${facts.device} has neither vxlan {vni, port}, encapsulation "ipip" nor encapsulation "udp" with {port}`);
 }
 
 /** The tunnel device's MTU (flannel.1, tunl0, vxlan.calico), or undefined for a backend without one. */

@@ -8,7 +8,7 @@
  * The kernel features a backend (or a datapath lab) may need: the closed set host/kernel.ts knows how
  * to detect. Named here, beside what asks for them, so the planners never import the machine layer.
  */
-export const KERNEL_FEATURES = ["veth", "bridge", "vxlan", "macvlan", "ipvlan", "ipip", "br_netfilter"] as const;
+export const KERNEL_FEATURES = ["veth", "bridge", "vxlan", "macvlan", "ipvlan", "ipip", "tun", "br_netfilter"] as const;
 export type KernelFeature = (typeof KERNEL_FEATURES)[number];
 
 export const BACKENDS = [
@@ -16,6 +16,7 @@ export const BACKENDS = [
   "flannel-vxlan",
   "flannel-vxlan-directrouting",
   "flannel-host-gw",
+  "flannel-udp",
   "calico-ipip",
   "calico-vxlan",
   "calico-bgp",
@@ -38,7 +39,8 @@ export interface Enforcement {
   why: string;
 }
 
-export type Encapsulation = "none" | "vxlan" | "ipip";
+/** udp: the whole IP packet as the payload of a UDP datagram, written by a program in user space (flanneld). */
+export type Encapsulation = "none" | "vxlan" | "ipip" | "udp";
 
 /** How a packet from a pod on node A reaches a pod on node B. */
 export type CrossNodePath =
@@ -74,9 +76,11 @@ export interface DatapathFacts {
   /** Bytes the encapsulation adds to every packet (IPv4 outer headers). */
   overheadBytes: number;
   crossNode: CrossNodePath;
-  /** Name of the overlay device on a node (flannel.1, tunl0, vxlan.calico), when there is one. */
+  /** Name of the overlay device on a node (flannel.1, tunl0, vxlan.calico, flannel0), when there is one. */
   device?: string;
   vxlan?: { vni: number; port: number };
+  /** A TUN device whose packets a user-space program carries in UDP datagrams to this port of the peer node. */
+  udp?: { port: number };
   /** What `ip route` on a node shows for a peer node's pod subnet; `<peer-subnet>`, `<peer-node>` are placeholders. */
   peerRoute: string;
   /**
@@ -137,6 +141,8 @@ export interface NodePrerequisites {
   cniPlugins: readonly CniPlugin[];
   /** Kernel modules on the host (kind nodes share the host kernel). */
   kernelModules: readonly KernelFeature[];
+  /** Node architectures the backend's agent supports, when not every one (flanneld's udp backend: amd64 only). */
+  architectures?: readonly ("amd64" | "arm64")[];
 }
 
 /** canal: flannel's datapath under calico's policy agent, its own family (neither flannel's chart nor calico's operator). */

@@ -121,7 +121,8 @@ async function up(backends: Backend[], lab: LabOptions, dir: string, io: Io): Pr
   for (const backend of backends) {
     const result = await labUp(backend, lab, dir);
     if (result.status === "not-available") {
-      io.stderr(`cnilab datapath up: ${backend}: not available here: ${result.reasons.join("; ")} (this kernel lacks it; the backend itself is fine)\n`);
+      const why = result.missing.length > 0 ? " (this kernel lacks it; the backend itself is fine)" : "";
+      io.stderr(`cnilab datapath up: ${backend}: not available here: ${result.reasons.join("; ")}${why}\n`);
       code = 2;
       continue;
     }

@@ -25,11 +25,14 @@ function plannedSteps(plan: DatapathLabPlan, place: Extract<Place, { what: strin
     case "route":
       return inNs((a) => a[0] === "ip" && a[1] === "route");
     case "device":
-      return inNs((a) => a[0] === "ip" && (a[1] === "link" || a[1] === "addr") && a.includes(device));
+      return inNs((a) => a[0] === "ip" && (a[1] === "link" || a[1] === "addr" || a[1] === "tuntap") && a.includes(device));
     case "fdb":
       return inNs((a) => a[0] === "bridge" && a[1] === "fdb");
     case "neigh":
       return inNs((a) => a[0] === "ip" && a[1] === "neigh");
+    case "forwarder":
+      // What `up` starts there once every command ran.
+      return plan.daemons.filter((d) => d.netns === place.netns).map((d) => ({ phase: "backend", netns: d.netns, argv: [d.program, ...d.args] }));
     case "kube-proxy": {
       // The rules of the Service's chain, as `iptables -t nat -S <chain>` lists them on a lab that is up.
       const chain = serviceChain();

@@ -23,7 +23,7 @@ async function shown(netns: string, argv: string[]): Promise<string[]> {
 /** One place explain shows: its section key, a header line, and what to read there (or fixed lines). */
 export type Place =
   | { key: string; lines: string[] }
-  | { key: string; header: string; netns: string; what: "route" | "device" | "fdb" | "neigh" | "kube-proxy"; device?: string };
+  | { key: string; header: string; netns: string; what: "route" | "device" | "fdb" | "neigh" | "forwarder" | "kube-proxy"; device?: string; port?: number };
 
 /**
  * Every place, in order, for a lab and backend: the same keys whether the kernel (gatherSections) or
@@ -41,6 +41,15 @@ export function explainPlaces(facts: BackendFacts, topo: LabTopology): Place[] {
         { key: `${node.name} device`, lines: [`(no overlay device: ${facts.datapath.crossNode})`] },
         { key: `${node.name} fdb`, lines: [] },
         { key: `${node.name} neigh`, lines: [] },
+      );
+      continue;
+    }
+    const udp = facts.datapath.udp;
+    if (udp !== undefined) {
+      // A TUN device has no FDB or neighbours: the forwarder in user space picks the peer node.
+      places.push(
+        { key: `${node.name} device`, header: "", netns: node.netns, what: "device", device },
+        { key: `${node.name} forwarder`, header: "", netns: node.netns, what: "forwarder", port: udp.port },
       );
       continue;
     }
@@ -65,6 +74,9 @@ function kernelArgv(place: Extract<Place, { what: string }>): string[] {
       return ["bridge", "fdb", "show", "dev", dev];
     case "neigh":
       return ["ip", "neigh", "show", "dev", dev];
+    case "forwarder":
+      // The forwarder's UDP socket and the process that holds it.
+      return ["ss", "-ulpn", "sport", "=", `:${place.port ?? 0}`];
     case "kube-proxy":
       return ["iptables", "-w", "-t", "nat", "-S", serviceChain()];
   }

@@ -12,7 +12,8 @@ import { NETNS_PREFIX } from "./topology";
 export function requiredFeatures(facts: BackendFacts): KernelFeature[] {
   const needs: KernelFeature[] = ["veth", "bridge"];
   const tunnel = tunnelKind(facts.datapath);
-  if (tunnel !== undefined) needs.push(tunnel);
+  // The udp tunnel is a TUN device a program of ours reads; the kernel only needs the tun module.
+  if (tunnel !== undefined) needs.push(tunnel === "udp" ? "tun" : tunnel);
   const attachment = facts.datapath.podAttachment;
   if (attachment === "macvlan") needs.push("macvlan");
   if (attachment === "ipvlan-l2" || attachment === "ipvlan-l3") needs.push("ipvlan");

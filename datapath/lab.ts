@@ -7,6 +7,7 @@
 import { BACKEND_FACTS } from "../backends";
 import type { Backend } from "../backends/types";
 import type { KernelFeature } from "../host/kernel";
+import { forwarderUnavailable, startDaemons } from "./daemons";
 import { mustRun, run, runSteps } from "./exec";
 import { detectKernelFeatures, missingFeatures } from "./kernel";
 import { planDatapathLab } from "./plan";
@@ -27,11 +28,14 @@ export async function labUp(backend: Backend, options: LabOptions, stateDir: str
     return { status: "not-available", missing, reasons: missing.map((f) => `${f}: ${check[f].evidence}`) };
   }
   const plan = planDatapathLab(facts, options);
+  const noForwarder = plan.daemons.length > 0 ? forwarderUnavailable() : undefined;
+  if (noForwarder !== undefined) return { status: "not-available", missing: [], reasons: [noForwarder] };
   await labDown(backend, stateDir);
   const state = { backend, options, createdAt: new Date().toISOString(), namespaces: labNamespaces(plan.topology), complete: false };
   writeLabState(stateDir, state);
   try {
     await runSteps(plan.steps);
+    await startDaemons(plan.daemons, stateDir);
   } catch (err) {
     await labDown(backend, stateDir);
     throw err;
@@ -57,7 +61,7 @@ export async function labDown(backend: Backend | undefined, stateDir: string): P
   // Deepest first (pods, then nodes, then the switch) so no process briefly loses its uplink's parent.
   namespaces.sort((a, b) => b.length - a.length);
   for (const ns of namespaces) {
-    // Only processes we started live in our namespaces (listeners, iperf3/sockperf servers).
+    // Only processes we started live in our namespaces (listeners, iperf3/sockperf servers, forwarders).
     const pids = await run(["ip", "netns", "pids", ns]);
     for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
       try {

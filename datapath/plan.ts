@@ -11,12 +11,15 @@ import { planService } from "./service";
 import { at } from "./step";
 import type { Step } from "./step";
 import { LAB_DEFAULTS, NODE_UPLINK, SWITCH_BRIDGE, labNamespaces, labTopology } from "./topology";
+import { udpForwarder, type Daemon } from "./udp";
 import type { LabNode, LabOptions, LabTopology } from "./topology";
 
 export interface DatapathLabPlan {
   topology: LabTopology;
   podMtu: number;
   steps: Step[];
+  /** Programs started once every step ran, and running until the lab is down (flannel udp's forwarder). */
+  daemons: Daemon[];
 }
 
 export function planDatapathLab(facts: BackendFacts, options: LabOptions = LAB_DEFAULTS): DatapathLabPlan {
@@ -30,7 +33,7 @@ export function planDatapathLab(facts: BackendFacts, options: LabOptions = LAB_D
     ...topology.nodes.flatMap((node) => planBackend(facts, topology, node)),
     ...topology.nodes.flatMap((node) => planService(topology, node)),
   ];
-  return { topology, podMtu: mtu, steps };
+  return { topology, podMtu: mtu, steps, daemons: topology.nodes.flatMap((node) => udpForwarder(facts, topology, node)) };
 }
 
 function planSwitch(topo: LabTopology): Step[] {

@@ -9,7 +9,8 @@ import { tunnelDeviceMtu, tunnelKind } from "../backends/mtu";
 import type { BackendFacts } from "../backends/types";
 import { at } from "./step";
 import type { Step } from "./step";
-import { NODE_UPLINK } from "./topology";
+import { NODE_UPLINK, POD_CIDR } from "./topology";
+import { udpTunnelSteps } from "./udp";
 import type { LabNode, LabTopology } from "./topology";
 
 /**
@@ -19,7 +20,7 @@ import type { LabNode, LabTopology } from "./topology";
  */
 export const ROUTE_PROTOCOLS: Readonly<Record<string, number>> = { kernel: 2, boot: 3, static: 4, bird: 12 };
 
-const PLACEHOLDERS = ["<peer-subnet>", "<peer-block>", "<peer-subnet-network>", "<peer-vtep>", "<peer-node>"] as const;
+const PLACEHOLDERS = ["<peer-subnet>", "<peer-block>", "<peer-subnet-network>", "<peer-vtep>", "<peer-node>", "<pod-network>"] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
 function placeholderValue(p: Placeholder, peer: LabNode): string {
@@ -33,6 +34,9 @@ function placeholderValue(p: Placeholder, peer: LabNode): string {
       return peer.podNetwork;
     case "<peer-node>":
       return peer.address;
+    case "<pod-network>":
+      // The whole pod network (flannel udp's one route via its TUN device), the same for every peer.
+      return POD_CIDR;
   }
 }
 
@@ -77,10 +81,18 @@ export function planBackend(facts: BackendFacts, topo: LabTopology, node: LabNod
     ...(facts.datapath.crossNode === "overlay" ? peers.flatMap((peer) => vtepEntries(facts, peer, node)) : []),
     ...ownBlackhole(facts, topo, node),
     // shared-l2: pods are on-link with each other across nodes; nothing to route.
-    ...(facts.datapath.crossNode === "shared-l2"
-      ? []
-      : peers.map((peer) => at("backend", node.netns)("ip", "route", "add", ...peerRouteArgs(facts, peer)))),
+    ...(facts.datapath.crossNode === "shared-l2" ? [] : peerRoutes(facts, peers).map((args) => at("backend", node.netns)("ip", "route", "add", ...args))),
   ];
+}
+
+/** One route per distinct destination: a route to the whole pod network serves every peer at once. */
+function peerRoutes(facts: BackendFacts, peers: readonly LabNode[]): string[][] {
+  const routes = new Map<string, string[]>();
+  for (const peer of peers) {
+    const args = peerRouteArgs(facts, peer);
+    routes.set(args.join(" "), args);
+  }
+  return [...routes.values()];
 }
 
 function overlayDevice(facts: BackendFacts, topo: LabTopology, node: LabNode): Step[] {
@@ -89,6 +101,7 @@ function overlayDevice(facts: BackendFacts, topo: LabTopology, node: LabNode): S
   if (kind === undefined || device === undefined) return [];
   const onNode = at("backend", node.netns);
   const mtu = String(tunnelDeviceMtu(facts.datapath, topo.underlayMtu));
+  if (kind === "udp") return udpTunnelSteps(facts, topo, node);
   const address = onNode("ip", "addr", "add", `${node.podNetwork}/32`, "dev", device);
   if (kind === "ipip") {
     // calico configures the ipip module's own tunl0 rather than creating a device of its own.

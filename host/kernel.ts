@@ -39,6 +39,8 @@ interface FeatureFacts {
   marker?: string;
   /** `ip link add <name> <these args>` makes one; sub-interfaces hang off a bridge named fparent. */
   link?: readonly string[];
+  /** Or the whole `ip` command that makes one, for a device `ip link add` cannot make (a TUN device). */
+  ipArgs?: readonly string[];
 }
 
 export const FEATURE_FACTS: Readonly<Record<KernelFeature, FeatureFacts>> = {
@@ -49,6 +51,8 @@ export const FEATURE_FACTS: Readonly<Record<KernelFeature, FeatureFacts>> = {
   ipvlan: { config: "CONFIG_IPVLAN", link: ["link", "fparent", "type", "ipvlan", "mode", "l2"] },
   // A device with endpoints of its own: the module's fallback tunl0 may already hold "any/any".
   ipip: { config: "CONFIG_NET_IPIP", link: ["type", "ipip", "local", "192.0.2.1", "remote", "192.0.2.2"] },
+  // A persistent TUN device, as flanneld's udp backend opens one (/dev/net/tun, IFF_TUN).
+  tun: { config: "CONFIG_TUN", ipArgs: ["tuntap", "add", "dev", "ftun", "mode", "tun"] },
   // br_netfilter registers net.bridge.bridge-nf-call-* when it loads; it makes no device.
   br_netfilter: { config: "CONFIG_BRIDGE_NETFILTER", marker: "/proc/sys/net/bridge/bridge-nf-call-iptables" },
 };
@@ -153,7 +157,8 @@ export interface LinkTry {
  * say (a kernel booted with `nomodule` lists modules it cannot load), with both in the evidence.
  */
 export function featureFromTry(feature: KernelFeature, tried: LinkTry, files: FeatureEvidence): FeatureEvidence {
-  const how = `ip link add type ${feature}`;
+  const ipArgs = FEATURE_FACTS[feature].ipArgs;
+  const how = ipArgs ? `ip ${ipArgs.join(" ")}` : `ip link add type ${feature}`;
   if (tried.made) return featurePresent(files) ? files : { state: "loaded", evidence: `${how} made one (the files said: ${files.state}, ${files.evidence})` };
   return { state: "absent", evidence: `${how}: ${tried.words || "refused"} (the files said: ${files.state}, ${files.evidence})` };
 }
@@ -171,9 +176,10 @@ function tryLinks(netns: string): Partial<Record<KernelFeature, LinkTry>> {
   try {
     const parent = ip("-n", netns, "link", "add", "fparent", "type", "bridge");
     for (const feature of KERNEL_FEATURES) {
-      const args = FEATURE_FACTS[feature].link;
+      const { link, ipArgs } = FEATURE_FACTS[feature];
+      const args = ipArgs ?? (link === undefined ? undefined : ["link", "add", `f${feature}`, ...link]);
       if (args === undefined) continue;
-      const r = ip("-n", netns, "link", "add", `f${feature}`, ...args);
+      const r = ip("-n", netns, ...args);
       const needsParent = args.includes("fparent");
       tries[feature] = { made: r.code === 0, words: needsParent && parent.code !== 0 ? `no bridge to hang it on: ${parent.stderr}` : r.stderr };
     }

@@ -77,6 +77,15 @@ export function objectResource(parent: string, object: K8sObject): PlannedObject
   return { name: `${parent}-${object.kind.toLowerCase()}-${ns}${object.metadata.name}`, type: objectType(object), parent, object };
 }
 
+/**
+ * A server-side apply patch of an object a chart created (CniInstall.patches): the provider's
+ * `<Kind>Patch` resource, named apart from a resource that would own the whole object.
+ */
+export function patchResource(parent: string, object: K8sObject): PlannedObject {
+  const ns = object.metadata.namespace ? `${object.metadata.namespace}-` : "";
+  return { name: `${parent}-${object.kind.toLowerCase()}patch-${ns}${object.metadata.name}`, type: `${objectType(object)}Patch`, parent, object };
+}
+
 export function objectResources(parent: string, objects: readonly K8sObject[]): PlannedObject[] {
   return objects.map((o) => objectResource(parent, o));
 }
@@ -118,6 +127,7 @@ export function labResources(plan: LabPlan, lab: string = LAB_NAME): PlannedReso
     ...objectResources(c.cni, plan.cni.objects),
     ...objectResources(c.cni, cniManifestObjectRefs(plan.cni)),
     ...plan.cni.charts.map((h) => releaseResource(c.cni, h)),
+    ...(plan.cni.patches ?? []).map((o) => patchResource(c.cni, o)),
     ...objectResources(c.cni, plan.readiness),
     component(c.workloads, LAB_TYPES.workloads),
     ...objectResources(c.workloads, [...plan.namespaces, ...plan.workloads]),

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CniInstall, K8sObject } from "../../backends";
-import { registerObjects } from "../k8s/objects";
+import { registerObjects, registerPatches } from "../k8s/objects";
 import { LAB_TYPES, releaseResource } from "../../plan/resources";
 
 export interface CniArgs {
@@ -46,8 +46,10 @@ export class Cni extends pulumi.ComponentResource {
       );
       previous = [release];
     }
-    // The Job checks what the releases and the prerequisites create; there is no data edge to them.
-    this.ready = registerObjects(name, args.readiness, { ...child, dependsOn: previous });
+    // A patch changes what a release created, so it must exist first; no data edge says so.
+    const patches = registerPatches(name, args.install.patches ?? [], { ...child, dependsOn: previous });
+    // The Job checks what the releases, patches and prerequisites create; there is no data edge to them.
+    this.ready = registerObjects(name, args.readiness, { ...child, dependsOn: [...previous, ...patches] });
     this.registerOutputs({});
   }
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { K8sObject } from "../../backends";
-import { objectResource, objectType, type PlannedObject } from "../../plan/resources";
+import { objectResource, objectType, patchResource, type PlannedObject } from "../../plan/resources";
 
 /**
  * Registers a planned Kubernetes object as the provider's typed resource for its kind. The plan builds
@@ -21,6 +21,8 @@ const KINDS: Record<string, Ctor> = Object.fromEntries(
       ["v1", "PersistentVolumeClaim", k8s.core.v1.PersistentVolumeClaim],
       ["v1", "ReplicationController", k8s.core.v1.ReplicationController],
       ["apps/v1", "DaemonSet", k8s.apps.v1.DaemonSet],
+      // Server-side apply patches of what a chart created (plan/resources.ts patchResource).
+      ["apps/v1", "DaemonSetPatch", k8s.apps.v1.DaemonSetPatch],
       ["apps/v1", "Deployment", k8s.apps.v1.Deployment],
       ["batch/v1", "Job", k8s.batch.v1.Job],
       ["rbac.authorization.k8s.io/v1", "ClusterRole", k8s.rbac.v1.ClusterRole],
@@ -48,4 +50,9 @@ export function registerObject(parent: string, obj: K8sObject, opts: pulumi.Cust
 
 export function registerObjects(prefix: string, objs: readonly K8sObject[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
   return objs.map((o) => registerObject(prefix, o, opts));
+}
+
+/** Registers each planned patch as the provider's `<Kind>Patch` resource (server-side apply). */
+export function registerPatches(prefix: string, objs: readonly K8sObject[], opts: pulumi.CustomResourceOptions): pulumi.CustomResource[] {
+  return objs.map((o) => registerPlanned(patchResource(prefix, o), opts));
 }

@@ -44,6 +44,17 @@ describe("datapath explain from the plan", () => {
     expect(byKey.get("n2 route")).toContain(`+ ip route add ${n1!.routeBlock} via ${n1!.address}`);
   });
 
+  it("flannel udp: the TUN device, the forwarder's command line in place of FDB and neighbours, one route for the pod network", () => {
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-udp"]);
+    const sections = plannedSections(BACKEND_FACTS["flannel-udp"], plan);
+    const byKey = new Map(sections.map((s) => [s.key, s.lines.join("\n")]));
+    const [n1, n2] = plan.topology.nodes;
+    expect(sections.map((s) => s.key)).toEqual(["about", "n1 route", "n1 device", "n1 forwarder", "n2 route", "n2 device", "n2 forwarder", "pod route", "kube-proxy"]);
+    expect(byKey.get("n1 device")).toContain("+ ip tuntap add dev flannel0 mode tun\n+ ip link set flannel0 mtu 1472");
+    expect(byKey.get("n1 forwarder")).toBe(`+ cnilab-udp-forwarder flannel0 ${n1!.address} 8285 10.244.1.0 10.244.2.0/24=${n2!.address}`);
+    expect(byKey.get("n1 route")).toContain("+ ip route add 10.244.0.0/16 dev flannel0");
+  });
+
   it("the command needs no root for a lab that is not up, marks the column '(plan)' and says so on stderr", async () => {
     vi.spyOn(process, "getuid").mockReturnValue(1000);
     const io = captureIo();

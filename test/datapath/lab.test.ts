@@ -3,7 +3,6 @@
  * the devices, routes, MTU and entries exist (read back with `ip -j`) → the probes give the expected
  * outcomes → down leaves nothing. Only addresses inside the lab's own namespaces are contacted.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { BACKEND_FACTS } from "../../backends";
 import { tunnelDeviceMtu } from "../../backends/mtu";
 import { BACKENDS } from "../../backends/types";
 import type { Backend } from "../../backends/types";
+import { forwarderUnavailable } from "../../datapath/daemons";
 import { runIn, runSteps, startIn } from "../../datapath/exec";
 import { detectKernelFeatures, missingFeatures } from "../../datapath/kernel";
 import type { FeatureCheck } from "../../datapath/kernel";
@@ -22,24 +22,9 @@ import { LISTENER_JS } from "../../datapath/scripts";
 import { serviceChain } from "../../datapath/service";
 import { LAB_DEFAULTS, POD_CIDR, UNDERLAY_CIDR } from "../../datapath/topology";
 import type { LabTopology } from "../../datapath/topology";
-import { bundleProbe } from "../../probe/bundle";
-import { parseProbeLog } from "../../probe/parse";
+import { netnsUnavailable, probeOutcomes } from "../helpers/netns";
 
-function unavailableReason(): string | undefined {
-  if (process.platform !== "linux") return `needs Linux network namespaces, this is ${process.platform}`;
-  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create network namespaces";
-  const check = `cnilab-dp-testcheck.${process.pid}`;
-  try {
-    execFileSync("iptables", ["--version"], { stdio: "pipe" });
-    execFileSync("ip", ["netns", "add", check], { stdio: "pipe" });
-    execFileSync("ip", ["netns", "del", check], { stdio: "pipe" });
-  } catch (err) {
-    return `ip netns / iptables unusable: ${(err as Error).message.split("\n")[0]}`;
-  }
-  return undefined;
-}
-
-const unavailable = unavailableReason();
+const unavailable = netnsUnavailable();
 if (unavailable) console.warn(`[skip] datapath lab tests: ${unavailable}`);
 const features: FeatureCheck | undefined = unavailable ? undefined : detectKernelFeatures();
 const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
@@ -47,7 +32,9 @@ const state = mkdtempSync(join(tmpdir(), "cnilab-dp-test-state-"));
 function notHere(backend: Backend): string | undefined {
   if (!features) return undefined;
   const missing = missingFeatures(BACKEND_FACTS[backend], features);
-  return missing.length === 0 ? undefined : missing.map((f) => `${f} (${features[f].evidence})`).join(", ");
+  if (missing.length > 0) return missing.map((f) => `${f} (${features[f].evidence})`).join(", ");
+  // flannel udp's forwarder is built from C here (.ci/setup.sh installs gcc).
+  return BACKEND_FACTS[backend].datapath.udp === undefined ? undefined : forwarderUnavailable();
 }
 
 async function json<T>(netns: string, argv: string[]): Promise<T> {
@@ -74,6 +61,12 @@ async function assertNodeState(backend: Backend, topo: LabTopology, podMtu: numb
       expect(peer).toMatchObject({ gateway: n2.address, dev: device === "tunl0" ? "tunl0" : "eth0" });
       break;
     case "overlay":
+      if (facts.datapath.udp !== undefined) {
+        // flanneld's udp backend: no route per peer, one for the whole pod network via its TUN device.
+        expect(peer).toBeUndefined();
+        expect(routes.find((r) => r.dst === POD_CIDR)).toMatchObject({ dev: device });
+        break;
+      }
       expect(peer).toMatchObject({ dev: device });
       expect(peer!.flags).toContain("onlink");
       break;
@@ -86,6 +79,7 @@ async function assertNodeState(backend: Backend, topo: LabTopology, podMtu: numb
   if (device === undefined) return;
   const [link] = await json<JLink[]>(n1.netns, ["ip", "-j", "-d", "link", "show", "dev", device]);
   expect(link!.mtu).toBe(tunnelDeviceMtu(facts.datapath, topo.underlayMtu));
+  if (facts.datapath.udp !== undefined) expect(link!.linkinfo?.info_kind).toBe("tun");
   const vxlan = facts.datapath.vxlan;
   if (vxlan === undefined) return;
   expect(link!.linkinfo?.info_kind).toBe("vxlan");
@@ -167,15 +161,9 @@ describe.skipIf(unavailable !== undefined)("datapath labs in network namespaces"
         for (const p of [client, ...pods]) await runIn(p.netns, ["ip", "route", "add", UNDERLAY_CIDR, "dev", "eth0"]);
         for (const n of [n1, n2]) await runIn(n.netns, ["ip", "route", "add", POD_CIDR, "dev", "eth0"]);
         writeFileSync(join(dir, "listener.js"), LISTENER_JS);
-        writeFileSync(join(dir, "probe.js"), bundleProbe());
         for (const p of [n1, n2, ...pods]) listeners.push(startIn(p.netns, [process.execPath, join(dir, "listener.js"), p.name, "8080", "30000"]));
         await Promise.all(listeners.map((l) => l.waitFor("listening", 10_000)));
-        const probeFrom = async (netns: string, targets: { name: string; address: string }[]) => {
-          const plan = { probes: targets.map((t) => ({ id: `to-${t.name}`, to: t.address, port: 8080, protocol: "tcp", timeoutMs: 1000, attempts: 1 })) };
-          writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
-          const out = await runIn(netns, [process.execPath, join(dir, "probe.js"), "--plan", join(dir, "plan.json")]);
-          return parseProbeLog(out.stdout, targets.map((t) => `to-${t.name}`)).map((r) => r.outcome);
-        };
+        const probeFrom = (netns: string, targets: { name: string; address: string }[]) => probeOutcomes(dir, netns, targets);
         // pod → own node, pod → other node
         expect(await probeFrom(client.netns, [n1, n2])).toEqual(["timeout", "connected"]);
         // node → own pod (what kubelet's probes and a NodePort landing on the endpoint's node do), node → other node's pod

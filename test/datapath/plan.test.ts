@@ -94,6 +94,31 @@ describe("planDatapathLab: what each backend programs", () => {
     expect(node).toContain("ip link set cni0 mtu 1450");
   });
 
+  it("flannel udp: flannel0 a TUN device (MTU 1500 − 28), one route for the whole pod network, a forwarder per node", () => {
+    // flannel v0.28.9 pkg/backend/udp: encapOverhead 28, defaultPort 8285, the lease's first address as
+    // a /32 on flannel0, one route for the network via flannel0; the peers live in the forwarder's table.
+    const plan = planDatapathLab(BACKEND_FACTS["flannel-udp"], { ...LAB_DEFAULTS, nodes: 3 });
+    const node = argvs(plan.steps, n1("flannel-udp"));
+    expect(node).toEqual(expect.arrayContaining([
+      "ip tuntap add dev flannel0 mode tun",
+      "ip link set flannel0 mtu 1472",
+      "ip addr add 10.244.1.0/32 dev flannel0",
+      "ip link set cni0 mtu 1472",
+    ]));
+    expect(node.filter((a) => a.startsWith("ip route add 10.244."))).toEqual(["ip route add 10.244.0.0/16 dev flannel0"]);
+    expect(node.some((a) => a.includes("vxlan") || a.startsWith("bridge fdb") || a.startsWith("ip neigh"))).toBe(false);
+    expect(plan.podMtu).toBe(1472);
+    expect(plan.daemons).toEqual([
+      { netns: n1("flannel-udp"), program: "cnilab-udp-forwarder", args: ["flannel0", "172.31.250.2", "8285", "10.244.1.0", "10.244.2.0/24=172.31.250.3", "10.244.3.0/24=172.31.250.4"] },
+      { netns: `${labPrefix("flannel-udp")}n2`, program: "cnilab-udp-forwarder", args: ["flannel0", "172.31.250.3", "8285", "10.244.2.0", "10.244.1.0/24=172.31.250.2", "10.244.3.0/24=172.31.250.4"] },
+      { netns: `${labPrefix("flannel-udp")}n3`, program: "cnilab-udp-forwarder", args: ["flannel0", "172.31.250.4", "8285", "10.244.3.0", "10.244.1.0/24=172.31.250.2", "10.244.2.0/24=172.31.250.3"] },
+    ]);
+  });
+
+  it("no backend but flannel udp runs a daemon", () => {
+    for (const b of BACKENDS) expect(planDatapathLab(BACKEND_FACTS[b]).daemons.length, b).toBe(b === "flannel-udp" ? 2 : 0);
+  });
+
   it("flannel vxlan + DirectRouting on one L2: flannel.1 exists but carries nothing, peers get plain routes", () => {
     const node = argvs(planDatapathLab(BACKEND_FACTS["flannel-vxlan-directrouting"]).steps, n1("flannel-vxlan-directrouting"));
     expect(node.some((a) => a.startsWith("ip link add flannel.1"))).toBe(true);
@@ -199,6 +224,8 @@ describe("facts and lab agree", () => {
       if (facts.datapath.encapsulation !== "none") expect(facts.datapath.overheadBytes).toBe(TUNNEL_OVERHEAD[facts.datapath.encapsulation]);
     }
     expect(podMtu(BACKEND_FACTS["calico-ipip"].datapath, 1500)).toBe(1480);
+    // flanneld's udp MTU(): the external interface's MTU − 28, also on a jumbo underlay.
+    expect(podMtu(BACKEND_FACTS["flannel-udp"].datapath, 9000)).toBe(8972);
     // DirectRouting sends plain packets, but flannel still hands pods its vxlan device's MTU.
     expect(podMtu(BACKEND_FACTS["flannel-vxlan-directrouting"].datapath, 1500)).toBe(1450);
   });
@@ -210,6 +237,8 @@ describe("facts and lab agree", () => {
     expect(need("calico-ipip")).toEqual(["veth", "bridge", "ipip"]);
     expect(need("macvlan")).toEqual(["veth", "bridge", "macvlan"]);
     expect(need("ipvlan-l3")).toEqual(["veth", "bridge", "ipvlan"]);
+    // A TUN device: the kernel's tun module; the forwarder is ours.
+    expect(need("flannel-udp")).toEqual(["veth", "bridge", "tun"]);
   });
 
   it("refuses a peerRoute placeholder or protocol it does not know, naming the backend", () => {
@@ -217,7 +246,7 @@ describe("facts and lab agree", () => {
     const peer = planDatapathLab(base).topology.nodes[1]!;
     const odd = (peerRoute: string): BackendFacts => ({ ...base, datapath: { ...base.datapath, peerRoute } });
     expect(() => peerRouteArgs(odd("<peer-cidr> via <peer-node>"), peer)).toThrow(
-      "backends: flannel-host-gw.datapath.peerRoute has placeholder <peer-cidr>; known: <peer-subnet>, <peer-block>, <peer-subnet-network>, <peer-vtep>, <peer-node>",
+      "backends: flannel-host-gw.datapath.peerRoute has placeholder <peer-cidr>; known: <peer-subnet>, <peer-block>, <peer-subnet-network>, <peer-vtep>, <peer-node>, <pod-network>",
     );
     expect(() => peerRouteArgs(odd("<peer-subnet> via <peer-node> proto zebra"), peer)).toThrow("names route protocol 'zebra'");
   });

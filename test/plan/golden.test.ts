@@ -25,7 +25,11 @@ function render(stack: string, plan: LabPlan): string {
     ...section("cni objects", plan.cni.objects.map(objectLine)),
     ...section(
       "cni charts",
-      plan.cni.charts.flatMap((c) => [`${c.releaseName}: ${c.chart}@${c.version} from ${c.repo} in ${c.namespace}`, ...stringify(c.values, { sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`)]),
+      [
+        ...plan.cni.charts.flatMap((c) => [`${c.releaseName}: ${c.chart}@${c.version} from ${c.repo} in ${c.namespace}`, ...stringify(c.values, { sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`)]),
+        // Only stacks with patches list them, so the other golden files stay as they were.
+        ...(plan.cni.patches ?? []).flatMap((o) => [`patch ${objectLine(o)}:`, ...stringify(o, { sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`)]),
+      ],
     ),
     // Only where the backend applies an upstream manifest (canal), so the other golden files stay as they were.
     ...(plan.cni.manifests
