@@ -11,7 +11,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 
-packages=(iproute2 iptables nftables iperf3 sockperf util-linux procps busybox-static chromium docker-registry)
+# gcc, libc6-dev: the flannel-udp datapath lab builds its forwarder (datapath/udp-forwarder.c).
+packages=(iproute2 iptables nftables iperf3 sockperf util-linux procps busybox-static chromium docker-registry gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

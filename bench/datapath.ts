@@ -1,8 +1,8 @@
 /**
- * Datapath throughput and latency in namespace labs: host-gw, vxlan and macvlan in one run, each
+ * Datapath throughput and latency in namespace labs: host-gw, vxlan, udp and macvlan in one run, each
  * against the node↔node baseline measured first (research/benchmarks.md §5–6). Prints the Markdown
  * table and, per backend, the cross-node single-stream ratio. Needs root, iperf3 and sockperf;
- * `npm run bench -- datapath`. Environment: CNILAB_BENCH_REPS (default 3), CNILAB_BENCH_SECONDS (5).
+ * `npm run bench -- datapath` (flannel-udp also a C compiler for its forwarder). Environment: CNILAB_BENCH_REPS (default 3), CNILAB_BENCH_SECONDS (5).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,8 @@ import { markdownTable } from "../datapath/results";
 import type { BenchRun } from "../datapath/results";
 import { LAB_DEFAULTS } from "../datapath/topology";
 
-const BACKENDS = ["flannel-host-gw", "flannel-vxlan", "macvlan"] as const;
+/** Routes, a kernel overlay, the same overlay idea in user space (seed 004's "udp is slow"), a sub-interface. */
+const BACKENDS = ["flannel-host-gw", "flannel-vxlan", "flannel-udp", "macvlan"] as const;
 
 function ratioLine(result: BenchRun, backend: string): string {
   const pick = (test: string, metric: string) =>

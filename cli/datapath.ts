@@ -25,8 +25,8 @@ import { didYouMean } from "../labs/errors";
 const VERBS = ["up", "probe", "bench", "explain", "down"] as const;
 type Verb = (typeof VERBS)[number];
 
-/** What `bench` runs without backends named: the three the issue compares. */
-const BENCH_BACKENDS: readonly Backend[] = ["flannel-host-gw", "flannel-vxlan", "macvlan"];
+/** What `bench` runs without backends named: routes, a kernel overlay, user-space UDP, and a sub-interface. */
+const BENCH_BACKENDS: readonly Backend[] = ["flannel-host-gw", "flannel-vxlan", "flannel-udp", "macvlan"];
 
 const HELP = `Usage: cnilab datapath <up|probe|bench|explain|down> <backend>... [options]
 
@@ -61,7 +61,11 @@ State: <state> (${STATE_DIR_HELP}) records what is up; cleanup never depends on 
 Example:
   sudo cnilab datapath up flannel-vxlan && sudo cnilab datapath probe flannel-vxlan
   sudo cnilab datapath explain flannel-host-gw flannel-vxlan
-  sudo cnilab datapath bench flannel-host-gw flannel-vxlan macvlan --reps 3`;
+  sudo cnilab datapath bench flannel-host-gw flannel-vxlan flannel-udp --reps 3
+
+flannel-udp runs a small forwarder of ours per node (datapath/udp-forwarder.c, built with the
+machine's C compiler, $CC or cc, into <state>/bin) that does what flanneld's udp backend does:
+packets from the TUN device flannel0 to UDP 8285 of the peer node and back. 'down' stops it.`;
 
 function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

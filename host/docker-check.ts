@@ -13,6 +13,8 @@ export interface DockerInfo {
   cgroupVersion?: string;
   /** Where images and the kind nodes' /var volumes live (`docker info` DockerRootDir). */
   rootDir?: string;
+  /** The daemon's machine, and so every kind node's (`docker info` Architecture: x86_64, aarch64). */
+  architecture?: string;
 }
 
 export interface DockerFindings {
@@ -64,10 +66,15 @@ export async function checkDocker(host: Host): Promise<DockerFindings> {
 
 function parseInfo(stdout: string): DockerInfo | undefined {
   try {
-    const raw = JSON.parse(stdout) as { ServerVersion?: string; CgroupVersion?: string; DockerRootDir?: string };
+    const raw = JSON.parse(stdout) as { ServerVersion?: string; CgroupVersion?: string; DockerRootDir?: string; Architecture?: string };
     // With the daemon down, newer clients still print the JSON document, with empty server fields.
     if (!raw.ServerVersion) return undefined;
-    return { serverVersion: raw.ServerVersion, cgroupVersion: raw.CgroupVersion || undefined, rootDir: raw.DockerRootDir || undefined };
+    return {
+      serverVersion: raw.ServerVersion,
+      cgroupVersion: raw.CgroupVersion || undefined,
+      rootDir: raw.DockerRootDir || undefined,
+      architecture: raw.Architecture || undefined,
+    };
   } catch {
     return undefined;
   }

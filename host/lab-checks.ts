@@ -7,6 +7,7 @@ import { BACKEND_FACTS, type Backend } from "../backends";
 import { stackSchema } from "../labs/schema";
 import { KUBERNETES_VERSION } from "../pins";
 import { TOOL_NAMES, type ToolName } from "../pins/tools";
+import { checkArchitecture } from "./arch-check";
 import type { Check } from "./check";
 import { checkCgroup, checkDocker } from "./docker-check";
 import type { Host } from "./host";
@@ -73,6 +74,7 @@ export async function runChecks(host: Host, opts: DoctorOptions, found?: ToolsFo
     pulumi!.check,
     ...(pulumi!.path && pulumi!.check.status !== "fail" ? [await checkPlugins(host, pulumi!.path)] : []),
     ...checkKernel(host, opts.backends),
+    ...checkArchitecture(docker.info, opts.backends),
     checkInotify(host),
     checkMemory(host, shape),
     await checkDisk(host, shape, docker.info?.rootDir),

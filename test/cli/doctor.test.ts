@@ -402,7 +402,7 @@ describe("runDoctor", () => {
     ]);
     // Without --backend every backend's modules are checked.
     expect(checks.filter((c) => c.id.startsWith("kernel-")).map((c) => c.id).sort()).toEqual(
-      ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-vxlan"],
+      ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-tun", "kernel-vxlan"],
     );
     expect(BACKENDS.length).toBe(11);
   });

@@ -24,8 +24,8 @@ describe("cnilab datapath: arguments and root", () => {
 
   it("names an unknown backend and lists the known ones, exit 2", async () => {
     const c = capture();
-    expect(await main(["datapath", "up", "flannel-udp"], c.io)).toBe(2);
-    expect(c.err()).toContain("unknown backend 'flannel-udp'; backends: kindnet, flannel-vxlan,");
+    expect(await main(["datapath", "up", "flannel-wireguard"], c.io)).toBe(2);
+    expect(c.err()).toContain("unknown backend 'flannel-wireguard'; backends: kindnet, flannel-vxlan,");
   });
 
   it("wants a verb and a node count in range", async () => {

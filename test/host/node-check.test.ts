@@ -77,7 +77,7 @@ describe("doctor --backend docker-<driver>", () => {
     const io = captureIo(m.env);
     expect(await runDoctor(["--backend", "docker-bridg"], io, host()).catch((e: Error) => e.message)).toBe(
       "unknown backend 'docker-bridg' (did you mean 'docker-bridge'?); kind-cluster backends: kindnet, flannel-vxlan, flannel-vxlan-directrouting, " +
-        "flannel-host-gw, calico-ipip, calico-vxlan, calico-bgp, canal, macvlan, ipvlan-l2, ipvlan-l3; Docker-only labs: docker-bridge, docker-macvlan, docker-ipvlan-l2, docker-ipvlan-l3, docker-overlay, docker-host, docker-none",
+        "flannel-host-gw, flannel-udp, calico-ipip, calico-vxlan, calico-bgp, canal, macvlan, ipvlan-l2, ipvlan-l3; Docker-only labs: docker-bridge, docker-macvlan, docker-ipvlan-l2, docker-ipvlan-l3, docker-overlay, docker-host, docker-none",
     );
   });
 });
