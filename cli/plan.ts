@@ -50,12 +50,13 @@ const backend: PlanSection = {
       `  shows: ${b.shows}`,
       `  NetworkPolicy: ingress ${yes(b.enforcement.ingress)}, egress ${yes(b.enforcement.egress)}, ipBlock ${yes(b.enforcement.ipBlock)} — ${b.enforcement.why}`,
       `  datapath: ${encap}; pods attach by ${d.podAttachment}; cross-node ${d.crossNode}${d.device ? ` via ${d.device}` : ""}` +
-        `${d.vxlan ? ` (VNI ${d.vxlan.vni}, UDP ${d.vxlan.port})` : ""}; per-node /${d.routeBlockPrefix} blocks`,
+        `${d.vxlan ? ` (VNI ${d.vxlan.vni}, UDP ${d.vxlan.port})` : ""}${d.udp ? ` (UDP ${d.udp.port}, in user space)` : ""}; per-node /${d.routeBlockPrefix} blocks`,
       `  route to a peer node's pods: ${d.peerRoute}`,
     ];
     if (d.onKind) lines.push(`  on kind: ${d.onKind}`);
     lines.push(
-      `  node prerequisites: CNI plugins ${b.prerequisites.cniPlugins.join(", ") || "none"}; kernel modules ${b.prerequisites.kernelModules.join(", ") || "none"}`,
+      `  node prerequisites: CNI plugins ${b.prerequisites.cniPlugins.join(", ") || "none"}; kernel modules ${b.prerequisites.kernelModules.join(", ") || "none"}` +
+        `${b.prerequisites.architectures ? `; nodes ${b.prerequisites.architectures.join(" or ")} only` : ""}`,
     );
     if (b.limitations.length === 0) lines.push("  limitations: none");
     else lines.push("  limitations (expected failures):", ...b.limitations.map((l) => `    ${l.id}: ${l.why}`));
@@ -92,6 +93,8 @@ const cni: PlanSection = {
     }
     if (c.charts.length === 0) lines.push("  no Helm chart");
     lines.push(c.objects.length === 0 ? "  objects applied first: none" : `  objects applied first: ${c.objects.map(objectName).join(", ")}`);
+    // What a chart needs and none of its values set, patched onto what it created (server-side apply).
+    if (c.patches?.length) lines.push(`  patched after the charts: ${c.patches.map(objectName).join(", ")}`);
     lines.push(`  ready when, in order: ${readinessSteps(c.readiness).map((s) => `${s.what} (≤ ${s.timeoutSeconds} s)`).join(", ")}`);
     return lines;
   },
@@ -107,7 +110,7 @@ const objects: PlanSection = {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     return [
       ...rows,
-      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.charts.length > 0 ? `, Helm release${plan.cni.charts.length > 1 ? "s" : ""}` : ""}, assertion Jobs and their ConfigMaps, the probe targets' resolver)`,
+      `  ${"total".padEnd(width)}  ${total} (+ ${plannedResourceCount(plan) - total} more Pulumi resources: Docker network, kind cluster${plan.cni.charts.length > 0 ? `, Helm release${plan.cni.charts.length > 1 ? "s" : ""}` : ""}${plan.cni.patches?.length ? ", a patch of what the chart made" : ""}, assertion Jobs and their ConfigMaps, the probe targets' resolver)`,
     ];
   },
 };

@@ -27,7 +27,7 @@ export function stackFacts(r: StackResults, backend: Backend | undefined): FactR
   const rows: FactRow[] = [
     row("backend", `${f.title} (${backend})`),
     row("NetworkPolicy enforced", enforced === "" ? `no — ${e.why}` : `${enforced} — ${e.why}`),
-    row("encapsulation", dp.encapsulation + (dp.vxlan ? ` (VNI ${dp.vxlan.vni}, UDP ${dp.vxlan.port})` : "")),
+    row("encapsulation", dp.encapsulation + (dp.vxlan ? ` (VNI ${dp.vxlan.vni}, UDP ${dp.vxlan.port})` : "") + (dp.udp ? ` (UDP ${dp.udp.port}, in user space)` : "")),
     row("overhead per packet", `${dp.overheadBytes} B`),
     row("cross-node path", dp.crossNode),
     row("pod attachment", dp.podAttachment),

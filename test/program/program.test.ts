@@ -177,6 +177,26 @@ describe.each(stacks)("the program for stack %s", (stack) => {
   });
 });
 
+describe("flannel-udp: flanneld gets /dev/net/tun by a patch of the chart's DaemonSet", () => {
+  it("a server-side patch after the flannel release, awaited by the readiness Job, mounting the node's /dev/net/tun into flanneld", () => {
+    const rs = ofStack("flannel-udp");
+    const release = rs.find((r) => r.type === "kubernetes:helm.sh/v3:Release")!;
+    const patches = rs.filter((r) => r.type === "kubernetes:apps/v1:DaemonSetPatch");
+    expect(patches.map((p) => p.inputs.metadata)).toEqual([{ name: "kube-flannel-ds", namespace: "kube-flannel" }]);
+    const [patch] = patches;
+    expect(patch!.dependencies).toContain(release.urn);
+    const spec = patch!.inputs.spec.template.spec;
+    // The chart's flanneld container is named kube-flannel (chart/kube-flannel/templates/daemonset.yaml, v0.28.9).
+    expect(spec.containers).toEqual([{ name: "kube-flannel", volumeMounts: [{ name: "dev-net-tun", mountPath: "/dev/net/tun" }] }]);
+    expect(spec.volumes).toEqual([{ name: "dev-net-tun", hostPath: { path: "/dev/net/tun", type: "CharDevice" } }]);
+    const readiness = rs.find((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.metadata?.name === "cnilab-cni-ready")!;
+    expect(readiness.dependencies).toContain(patch!.urn);
+    expect(release.inputs.values.flannel.backend).toBe("udp");
+    // No other stack patches anything.
+    for (const other of stacks.filter((s) => s !== "flannel-udp")) expect(ofStack(other).filter((r) => r.type.endsWith("Patch")), other).toEqual([]);
+  });
+});
+
 describe("the entry point", () => {
   it("runStack (index.ts, and cnilab's inline program) reads the stack's cnilab: config and fails on a typo'd key with the file and the key", async () => {
     await installMocks({ stack: "x" });
