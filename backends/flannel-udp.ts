@@ -48,10 +48,10 @@ const FLANNELD_CONTAINER = "kube-flannel";
 /**
  * The chart's flanneld cannot open /dev/net/tun: templates/daemonset.yaml (v0.28.9) runs it with
  * `privileged: false` and capabilities NET_ADMIN, NET_RAW, and mounts no /dev/net/tun, and no value
- * changes either. A container's /dev holds only the runtime's default nodes (containerd v2.1.9
- * pkg/oci/spec_opts.go WithDefaultUnixDevices: null, random, full, tty, zero, urandom, console, pts,
- * ptmx), so flanneld fails with "failed to open TUN device: open /dev/net/tun: no such file or
- * directory" (flannel-io/flannel#1267, whose users set privileged: true).
+ * changes either. A non-privileged container's /dev holds the runtime's default device nodes (null,
+ * zero, full, tty, random, urandom) and those its spec lists, none here, so flanneld fails with
+ * "failed to open TUN device: open /dev/net/tun: no such file or directory" (flannel-io/flannel#1267,
+ * reported on flannel v0.11.0; its users set privileged: true).
  *
  * Less than privileged is enough: the node's /dev/net/tun as a hostPath CharDevice. The device cgroup
  * must then allow c 10:200, which runc appends to every container's rules (libcontainer/specconv

@@ -71,7 +71,8 @@ export async function labDown(backend: Backend | undefined, stateDir: string): P
       }
     }
     const del = await run(["ip", "netns", "del", ns]);
-    if (del.code !== 0) throw new Error(`ip netns del ${ns} failed: ${del.stderr.trim()}`);
+    // Gone since it was listed (another `down` of the same lab at the same moment): what down wants.
+    if (del.code !== 0 && !/No such file or directory/.test(del.stderr)) throw new Error(`ip netns del ${ns} failed: ${del.stderr.trim()}`);
   }
   const backends = backend === undefined ? (Object.keys(BACKEND_FACTS) as Backend[]) : [backend];
   for (const b of backends) removeLabState(stateDir, b);
