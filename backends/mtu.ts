@@ -5,6 +5,13 @@
 import type { DatapathFacts } from "./types";
 
 /**
+ * The MTU of a kind node's eth0: kind's Docker network copies Docker's default bridge MTU, normally
+ * unset, so 1500 (research/benchmarks.md §4.3). What a plan assumes when it must write an MTU down
+ * (canal's veth_mtu) and what a report assumes when no node was measured.
+ */
+export const KIND_UNDERLAY_MTU = 1500;
+
+/**
  * Bytes each tunnel device adds (IPv4 outer headers): VXLAN = outer Ethernet 14 + IP 20 + UDP 8 +
  * VXLAN 8 (flannel-io/flannel v0.28.9 pkg/backend/vxlan/vxlan_network.go `encapOverhead = 50`),
  * IPIP = outer IP 20, UDP = outer IP 20 + UDP 8 around the bare IP packet (flannel-io/flannel v0.28.9
@@ -12,13 +19,6 @@ import type { DatapathFacts } from "./types";
  * MTU minus it). Needed apart from `overheadBytes` because flannel with DirectRouting keeps its vxlan
  * device while sending plain packets.
  */
-/**
- * The MTU of a kind node's eth0: kind's Docker network copies Docker's default bridge MTU, normally
- * unset, so 1500 (research/benchmarks.md §4.3). What a plan assumes when it must write an MTU down
- * (canal's veth_mtu) and what a report assumes when no node was measured.
- */
-export const KIND_UNDERLAY_MTU = 1500;
-
 export const TUNNEL_OVERHEAD = { vxlan: 50, ipip: 20, udp: 28 } as const;
 export type TunnelKind = keyof typeof TUNNEL_OVERHEAD;
 

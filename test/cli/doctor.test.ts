@@ -404,7 +404,7 @@ describe("runDoctor", () => {
     expect(checks.filter((c) => c.id.startsWith("kernel-")).map((c) => c.id).sort()).toEqual(
       ["kernel-br_netfilter", "kernel-ipip", "kernel-ipvlan", "kernel-macvlan", "kernel-tun", "kernel-vxlan"],
     );
-    expect(BACKENDS.length).toBe(11);
+    expect(BACKENDS.length).toBe(12);
   });
 
   it("warnings alone exit 0 and print their fixes", async () => {
