@@ -38,7 +38,7 @@ describe("stack config errors", () => {
     const msg = await problems(() => parseStack({ ...good, backend: "flanel-vxlan" }, "stacks/Pulumi.x.yaml"));
     expect(msg).toBe(
       "stacks/Pulumi.x.yaml: cnilab:backend: 'flanel-vxlan' is not allowed (did you mean 'flannel-vxlan'?); allowed: " +
-        "kindnet, flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, calico-ipip, calico-vxlan, calico-bgp, canal, macvlan, ipvlan-l2, ipvlan-l3",
+        "kindnet, flannel-vxlan, flannel-vxlan-directrouting, flannel-host-gw, flannel-udp, calico-ipip, calico-vxlan, calico-bgp, canal, macvlan, ipvlan-l2, ipvlan-l3",
     );
   });
 
