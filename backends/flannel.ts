@@ -139,7 +139,7 @@ export function installFlannel(variant: FlannelVariant, ctx: InstallContext): Cn
         wait: false,
       },
     ],
-    ...(variant === "flannel-udp" ? { patches: [tunDevicePatch(NAMESPACE, DAEMONSET)] } : {}),
+    ...(variant === "flannel-udp" ? { patches: [tunDevicePatch(NAMESPACE, FLANNEL_OBJECTS.daemonSet)] } : {}),
     readiness: {
       daemonSets: [
         { namespace: PREREQUISITES_NAMESPACE, name: PREREQUISITES_NAME },

@@ -61,7 +61,7 @@ describe("exercise files", () => {
   });
 
   it("the lab, the clients and the name are checked against what exists", async () => {
-    expect(await problems(file({ lab: "lab: netpl" }))).toEqual(["labs/exercises/x.yaml: lab: no lab 'netpl' (did you mean 'netpol'?); labs: docker-drivers, netpol, netpol-universe, pod-basics, storage"]);
+    expect(await problems(file({ lab: "lab: netpl" }))).toEqual(["labs/exercises/x.yaml: lab: no lab 'netpl' (did you mean 'netpol'?); labs: docker-drivers, docker-host, docker-none, docker-overlay, netpol, netpol-universe, pod-basics, storage"]);
     expect(await problems(file({ clients: "clients:\n  - { name: demo, namespace: staging, labels: { a: b } }" }))).toEqual([
       "labs/exercises/x.yaml: clients[0].name: lab netpol has a client 'demo' already; give the exercise's own client another name",
       "labs/exercises/x.yaml: clients[0].namespace: namespace 'staging' is not one of lab netpol's; namespaces: default, prod, dev",
