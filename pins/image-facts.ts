@@ -189,4 +189,21 @@ export const IMAGE_FACTS: Readonly<Record<ImageKey, ImageFacts>> = {
     build: [{ repository: "cilium/image-tools", path: "images/network-perf/Dockerfile", at: "f392056", shows: "FROM ubi8, make install" }],
     digestFrom: "cilium/cilium-cli defaults.go ConnectivityPerformanceImage (renovate-pinned), and one more public file",
   },
+  registry: {
+    ref: IMAGES.registry,
+    entrypoint: ["/entrypoint.sh"],
+    cmd: ["/etc/distribution/config.yml"],
+    // entrypoint.sh turns a *.yml argument into `registry serve <file>`; the config's storage and
+    // listen address are overridden by REGISTRY_* variables (workshop/cache/plan.ts).
+    shell: "/bin/sh (Alpine BusyBox ash, alpine:3.21 base)",
+    executables: ["/entrypoint.sh", "/bin/sh", "registry"],
+    listens: [5000],
+    user: "root",
+    manifest: "index",
+    build: [
+      { repository: "distribution/distribution-library-image", path: "Dockerfile", at: "d17db1c", shows: "FROM alpine:3.21, registry 3.0.0 into /bin, VOLUME /var/lib/registry, EXPOSE 5000" },
+      { repository: "distribution/distribution-library-image", path: "config-example.yml", at: "d17db1c", shows: "filesystem rootdirectory /var/lib/registry, http :5000, debug :5001" },
+    ],
+    digestFrom: "the same digest in ≥ 5 independent public scripts and manifests, one citing hub.docker.com's library/registry tag 3.0.0 (code index: 'library/registry:3.0.0@sha256:6c5666b8')",
+  },
 };

@@ -33,3 +33,20 @@ export function parseImageRef(ref: string): ImageRef | string {
   return { name: name!, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 
+
+/**
+ * The registry a name is pulled from and the repository path there, as containerd and Docker
+ * normalise it (distribution/reference normalize.go splitDockerDomain, v0.6.0): a first component
+ * with "." or ":" (or `localhost`, or not lowercase) is a registry; otherwise docker.io, where a
+ * one-component path gets `library/`; `index.docker.io` is docker.io.
+ */
+export function splitDomain(name: string): { domain: string; path: string } {
+  const slash = name.indexOf("/");
+  const first = slash < 0 ? "" : name.slice(0, slash);
+  const isDomain = slash >= 0 && (first === "localhost" || /[.:]/.test(first) || first.toLowerCase() !== first);
+  let domain = isDomain ? first : "docker.io";
+  let path = isDomain ? name.slice(slash + 1) : name;
+  if (domain === "index.docker.io") domain = "docker.io";
+  if (domain === "docker.io" && !path.includes("/")) path = `library/${path}`;
+  return { domain, path };
+}

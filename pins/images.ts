@@ -30,6 +30,11 @@ export const IMAGES = {
   /** Cilium's performance image (iperf3 3.21, what `cilium connectivity perf` runs): perf's iperf3. */
   networkPerf:
     "quay.io/cilium/network-perf:3.21-1782913202-88c270c@sha256:c115a00b80bbf4ff49857dd545f0c40025f226d79051b2c8fdab3e8b938c7f92",
+  /**
+   * The distribution registry v3.0.0: a workshop host's pull-through caches (workshop/cache), on the
+   * host's Docker, never in a kind lab.
+   */
+  registry: "docker.io/library/registry:3.0.0@sha256:6c5666b861f3505b116bb9aa9b25175e71210414bd010d92035ff64018f9457e",
 } as const;
 export type ImageKey = keyof typeof IMAGES;
 

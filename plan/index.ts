@@ -8,7 +8,7 @@ import { planNodes } from "./nodes";
 import { PROJECT_ROOT } from "../host/state";
 import type { ImageMap, PlannedImage } from "../pins/image-map";
 import { applyImageMap } from "./lab-images";
-import { planRegistryMirrors, type RegistryMirrorPlan } from "./registry-mirrors";
+import { planRegistryMirrors, type RegistryMirror, type RegistryMirrorPlan } from "./registry-mirrors";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
 
@@ -40,10 +40,16 @@ export interface LabPlan {
   registryMirrors?: RegistryMirrorPlan;
 }
 
-export function planLab(spec: Spec): LabPlan {
+/** What a lab's caller (a workshop) adds to what its stack file says. */
+export interface LabPlanOptions {
+  /** Registry mirrors tried before the stack's `cnilab:registryMirrors`: a workshop host's cache. */
+  mirrors?: readonly RegistryMirror[];
+}
+
+export function planLab(spec: Spec, options: LabPlanOptions = {}): LabPlan {
   const { stack, lab } = spec;
   const nodes = planNodes(stack.clusterName, stack.workers);
-  const mirrors = planRegistryMirrors(stack.registryMirrors, stack.clusterName, PROJECT_ROOT);
+  const mirrors = planRegistryMirrors(stack.registryMirrors, stack.clusterName, PROJECT_ROOT, options.mirrors);
   const kindConfig = planKindConfig(stack, nodes, mirrors);
   const installed = installCni(stack.backend, {
     clusterName: stack.clusterName,

@@ -29,6 +29,17 @@ export interface RegistryHostsFile {
   toml: string;
 }
 
+/**
+ * One endpoint a registry is pulled through, handed to the plan by its caller rather than the stack
+ * file: a workshop host's pull-through cache (workshop/cache). Tried before the stack's own mirrors.
+ */
+export interface RegistryMirror {
+  /** The registry host as image references name it (docker.io, registry.k8s.io, …). */
+  upstream: string;
+  /** `http://<address>:<port>` of the mirror. */
+  endpoint: string;
+}
+
 export interface RegistryMirrorPlan {
   /** The host directory mounted at CERTS_DIR in every node; holds `<host>/hosts.toml`. */
   hostDir: string;
@@ -48,11 +59,17 @@ export function hostsToml(host: string, urls: readonly string[]): string {
  * The hosts.toml files and the host directory they live in: `.cnilab/registry-hosts/<cluster>` of the
  * project (kind would resolve a relative hostPath against its own working directory).
  */
-export function planRegistryMirrors(mirrors: RegistryMirrors, clusterName: string, projectRoot: string): RegistryMirrorPlan | undefined {
-  const hosts = Object.keys(mirrors).sort();
+export function planRegistryMirrors(
+  mirrors: RegistryMirrors,
+  clusterName: string,
+  projectRoot: string,
+  first: readonly RegistryMirror[] = [],
+): RegistryMirrorPlan | undefined {
+  const hosts = [...new Set([...first.map((m) => m.upstream), ...Object.keys(mirrors)])].sort();
   if (hosts.length === 0) return undefined;
+  const endpoints = (host: string) => [...first.filter((m) => m.upstream === host).map((m) => m.endpoint), ...(mirrors[host] ? mirrorEndpoints(mirrors[host]) : [])];
   return {
     hostDir: path.join(projectStateDir(projectRoot), STATE_FOLDERS.registryHosts, clusterName),
-    files: hosts.map((host) => ({ host, toml: hostsToml(host, mirrorEndpoints(mirrors[host]!)) })),
+    files: hosts.map((host) => ({ host, toml: hostsToml(host, endpoints(host)) })),
   };
 }
