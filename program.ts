@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterLab, dockerLabProgram, type StackOutputs } from "./components";
 import { isDockerLab, loadDockerSpec } from "./docker";
 import { loadSpec } from "./labs";
-import { writeRegistryHosts } from "./host/registry-hosts";
 import { planLab, type LabPlan } from "./plan";
 import { renderManifest } from "./plan/manifest";
 import { loadManifest } from "./host/manifests";
@@ -54,8 +53,6 @@ export async function labProgram(
   const plan = adjust(planLab(spec));
   const manifests = plan.cni.manifests ?? [];
   const manifestObjects = (await Promise.all(manifests.map(async (m) => renderManifest(await manifestText(m.pin), m)))).flat();
-  // Before the cluster resource exists: kind mounts this directory into every node it creates.
-  if (plan.registryMirrors) writeRegistryHosts(plan.registryMirrors);
   // States written before LAB_NAME named the Lab after the cluster.
   const lab = new ClusterLab(LAB_NAME, { plan, manifestObjects, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {

@@ -49,7 +49,7 @@ export class ClusterLab extends pulumi.ComponentResource {
     const names = labChildren(name);
     const cluster = new KindCluster(
       names.cluster,
-      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network },
+      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network, registryHosts: plan.registryHosts },
       { parent: this },
     );
     kind = cluster.kind;

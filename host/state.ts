@@ -38,11 +38,7 @@ export function stateDir(env: NodeJS.ProcessEnv, cwd: string, root: string = PRO
   return join(stateHome, "cnilab");
 }
 
-/**
- * The project's own state folder, whatever CNILAB_STATE says: what the plan puts into a kind config
- * (the registry mirrors' hosts.toml folder, plan/registry-mirrors.ts) must not move with the
- * environment of whoever prints the plan.
- */
+/** The project's own state folder (.cnilab), the state directory of a clone when CNILAB_STATE is unset. */
 export function projectStateDir(root: string): string {
   return join(root, ".cnilab");
 }
@@ -67,8 +63,6 @@ export const STATE_FOLDERS = {
   exercises: "exercises",
   /** Per workshop and participant, what `workshop up` saves: kubeconfig, participant.json, handout. */
   workshops: "workshops",
-  /** The registry mirrors' hosts.toml per cluster (in the project's state folder: projectStateDir). */
-  registryHosts: "registry-hosts",
   /** `cnilab migrate`'s record of a migration under way: the steps done, the lab before. */
   migrations: "migrations",
 } as const;

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { BACKEND_FACTS, type PlannedNode } from "../backends";
 import type { Stack } from "../labs/stack";
-import { CERTS_DIR, CONFIG_PATH_PATCH, type RegistryMirrorPlan } from "./registry-mirrors";
+import { CONFIG_PATH_PATCH } from "./registry-mirrors";
 
 /** kind's `kind.x-k8s.io/v1alpha4` Cluster, the fields we set (kind v0.30 pkg/apis/config/v1alpha4/types.go). */
 export interface KindClusterConfig {
@@ -9,7 +9,7 @@ export interface KindClusterConfig {
   apiVersion: "kind.x-k8s.io/v1alpha4";
   name: string;
   nodes: KindConfigNode[];
-  /** TOML merged into every node's /etc/containerd/config.toml (set only for cnilab:registryMirrors). */
+  /** TOML merged into every node's /etc/containerd/config.toml (set only with registry mirrors). */
   containerdConfigPatches?: string[];
   networking: {
     disableDefaultCNI: boolean;
@@ -23,18 +23,16 @@ export interface KindClusterConfig {
 export interface KindConfigNode {
   role: "control-plane" | "worker";
   image: string;
-  extraMounts?: { hostPath: string; containerPath: string; readOnly: boolean }[];
 }
 
-/** With registry mirrors: containerd told to read hosts.toml, and the directory holding them mounted in every node. */
-export function planKindConfig(stack: Stack, nodes: readonly PlannedNode[], mirrors?: RegistryMirrorPlan): KindClusterConfig {
-  const mount = mirrors ? { extraMounts: [{ hostPath: mirrors.hostDir, containerPath: CERTS_DIR, readOnly: true }] } : {};
+/** With registry mirrors, containerd is told to read hosts.toml (the files reach the nodes once kind made them). */
+export function planKindConfig(stack: Stack, nodes: readonly PlannedNode[], mirrors: boolean): KindClusterConfig {
   return {
     kind: "Cluster",
     apiVersion: "kind.x-k8s.io/v1alpha4",
     name: stack.clusterName,
     ...(mirrors ? { containerdConfigPatches: [CONFIG_PATH_PATCH] } : {}),
-    nodes: nodes.map((n) => ({ role: n.role, image: stack.nodeImage, ...mount })),
+    nodes: nodes.map((n) => ({ role: n.role, image: stack.nodeImage })),
     networking: {
       // Every backend but kindnet brings its own CNI; kind then leaves nodes NotReady until it runs.
       disableDefaultCNI: BACKEND_FACTS[stack.backend].disableDefaultCNI,

@@ -5,10 +5,9 @@ import type { Spec } from "../labs";
 import { planKindConfig, renderKindConfig, type KindClusterConfig } from "./cluster";
 import { CLUSTER_LABEL, identityLabels, type Label } from "../host/identity";
 import { planNodes } from "./nodes";
-import { PROJECT_ROOT } from "../host/state";
 import type { ImageMap, PlannedImage } from "../pins/image-map";
 import { applyImageMap } from "./lab-images";
-import { planRegistryMirrors, type RegistryMirror, type RegistryMirrorPlan } from "./registry-mirrors";
+import { planRegistryMirrors, type RegistryHostsFile, type RegistryMirror } from "./registry-mirrors";
 import { planReadiness } from "./readiness";
 import { planNamespaces, planPolicies, planWorkloads } from "./workloads";
 
@@ -36,8 +35,11 @@ export interface LabPlan {
   images: PlannedImage[];
   /** The stack's map: the planners called later (assertion Jobs, resolver, perf) map what they return with it. */
   imageMap: ImageMap;
-  /** hosts.toml files for `cnilab:registryMirrors`, mounted into every node; absent without mirrors. */
-  registryMirrors?: RegistryMirrorPlan;
+  /**
+   * hosts.toml per mirrored registry host (`cnilab:registryMirrors` and the caller's `mirrors`),
+   * written into every node once kind made it; empty without mirrors.
+   */
+  registryHosts: RegistryHostsFile[];
 }
 
 /** What a lab's caller (a workshop) adds to what its stack file says. */
@@ -49,8 +51,8 @@ export interface LabPlanOptions {
 export function planLab(spec: Spec, options: LabPlanOptions = {}): LabPlan {
   const { stack, lab } = spec;
   const nodes = planNodes(stack.clusterName, stack.workers);
-  const mirrors = planRegistryMirrors(stack.registryMirrors, stack.clusterName, PROJECT_ROOT, options.mirrors);
-  const kindConfig = planKindConfig(stack, nodes, mirrors);
+  const registryHosts = planRegistryMirrors(stack.registryMirrors, options.mirrors);
+  const kindConfig = planKindConfig(stack, nodes, registryHosts.length > 0);
   const installed = installCni(stack.backend, {
     clusterName: stack.clusterName,
     podSubnet: stack.podSubnet,
@@ -90,7 +92,7 @@ export function planLab(spec: Spec, options: LabPlanOptions = {}): LabPlan {
     policies: planPolicies(lab),
     images,
     imageMap: stack.imageMap,
-    ...(mirrors ? { registryMirrors: mirrors } : {}),
+    registryHosts,
     assertions: { ...assertions, clients: assertionClients },
   };
 }

@@ -12,14 +12,16 @@
  * - hosts.toml: one `[host."<url>"]` table per endpoint, tried in order, then the registry itself; an
  *   http:// URL is pulled over plain HTTP; a host with a port is its own directory `<host>:<port>`
  *   (containerd docs/hosts.md, v2.1.4).
- * - the files reach every node by a read-only kind `extraMounts` of one host directory (kind v0.30.0
- *   pkg/apis/config/v1alpha4/types.go Mount); the Pulumi program writes it before the cluster exists.
+ * - the files reach every node by `docker exec` once kind has made it (components/cluster/provider.ts),
+ *   as kind's own guide writes them (kind-with-registry.sh at v0.30.0, step 3): unlike an extraMounts
+ *   of a directory of this machine, that works when the nodes run on a remote Docker host (a workshop
+ *   host), and containerd reads the files on every pull, "Updates under this directory do not require
+ *   restarting the containerd daemon" (containerd docs/hosts.md, v2.1.4). Nothing is pulled through a
+ *   mirror before then: kind's control plane runs from images the node image carries.
  */
-import * as path from "node:path";
-import { projectStateDir, STATE_FOLDERS } from "../host/state";
 import { mirrorEndpoints, type RegistryMirrors } from "../labs/stack-maps";
 
-/** Where containerd looks for hosts.toml once config_path points there; the mount's target. */
+/** Where containerd looks for hosts.toml once config_path points there. */
 export const CERTS_DIR = "/etc/containerd/certs.d";
 export const CONFIG_PATH_PATCH = `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${CERTS_DIR}"\n`;
 
@@ -40,36 +42,21 @@ export interface RegistryMirror {
   endpoint: string;
 }
 
-export interface RegistryMirrorPlan {
-  /** The host directory mounted at CERTS_DIR in every node; holds `<host>/hosts.toml`. */
-  hostDir: string;
-  files: RegistryHostsFile[];
-}
-
 /** TOML basic string: the URLs are validated, so only quotes and backslashes need escaping. */
 const tomlString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
 export function hostsToml(host: string, urls: readonly string[]): string {
-  const lines = [`# cnilab:registryMirrors["${host}"]: pull ${host === "_default" ? "every registry" : host} from these endpoints in order, then from the registry itself.`];
+  const lines = [`# cnilab: pull ${host === "_default" ? "every registry" : host} from these endpoints in order, then from the registry itself.`];
   for (const url of urls) lines.push("", `[host.${tomlString(url)}]`, `  capabilities = ["pull", "resolve"]`);
   return `${lines.join("\n")}\n`;
 }
 
 /**
- * The hosts.toml files and the host directory they live in: `.cnilab/registry-hosts/<cluster>` of the
- * project (kind would resolve a relative hostPath against its own working directory).
+ * The hosts.toml of every registry host with a mirror: the caller's (`first`, a workshop host's
+ * cache) before the stack's own. None: the kind config stays as without mirrors.
  */
-export function planRegistryMirrors(
-  mirrors: RegistryMirrors,
-  clusterName: string,
-  projectRoot: string,
-  first: readonly RegistryMirror[] = [],
-): RegistryMirrorPlan | undefined {
+export function planRegistryMirrors(mirrors: RegistryMirrors, first: readonly RegistryMirror[] = []): RegistryHostsFile[] {
   const hosts = [...new Set([...first.map((m) => m.upstream), ...Object.keys(mirrors)])].sort();
-  if (hosts.length === 0) return undefined;
   const endpoints = (host: string) => [...first.filter((m) => m.upstream === host).map((m) => m.endpoint), ...(mirrors[host] ? mirrorEndpoints(mirrors[host]) : [])];
-  return {
-    hostDir: path.join(projectStateDir(projectRoot), STATE_FOLDERS.registryHosts, clusterName),
-    files: hosts.map((host) => ({ host, toml: hostsToml(host, endpoints(host)) })),
-  };
+  return hosts.map((host) => ({ host, toml: hostsToml(host, endpoints(host)) }));
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DockerNetworkResource, PULUMI_DOCKER_NETWORK_TYPE } from "./network";
 import { kindClusterProvider } from "./provider";
 import { clusterChildren, LAB_TYPES } from "../../plan/resources";
+import type { RegistryHostsFile } from "../../plan/registry-mirrors";
 import type { KindNode } from "./types";
 
 export type { KindClusterInputs, KindClusterOutputs, KindNode, KindNodeRole } from "./types";
@@ -22,6 +23,8 @@ export interface KindClusterArgs {
   configData: object;
   /** The lab's Docker bridge network; subnet and gateway are fixed per lab, labels carry the stack's identity. */
   network: { name: string; subnet: string; gateway: string; labels: { label: string; value: string }[] };
+  /** hosts.toml per mirrored registry host, written into the nodes. @default none */
+  registryHosts?: RegistryHostsFile[];
 }
 
 /**
@@ -35,7 +38,13 @@ export class KindClusterResource extends pulumi.dynamic.Resource {
 
   constructor(
     name: string,
-    args: { clusterName: pulumi.Input<string>; config: pulumi.Input<string>; configData: pulumi.Input<object>; network: pulumi.Input<string> },
+    args: {
+      clusterName: pulumi.Input<string>;
+      config: pulumi.Input<string>;
+      configData: pulumi.Input<object>;
+      network: pulumi.Input<string>;
+      registryHosts?: pulumi.Input<RegistryHostsFile[]>;
+    },
     opts?: pulumi.CustomResourceOptions,
   ) {
     // The output names must be present (undefined) for Pulumi to expose them on this object.
@@ -76,7 +85,14 @@ export class KindCluster extends pulumi.ComponentResource {
     // The network's name output (not args.network.name) makes the cluster wait for the network.
     const cluster = new KindClusterResource(
       children.kind,
-      { clusterName: args.clusterName, config: args.config, configData: args.configData, network: network.name },
+      {
+        clusterName: args.clusterName,
+        config: args.config,
+        configData: args.configData,
+        network: network.name,
+        // Absent rather than empty without mirrors: states written before it existed then diff as equal.
+        ...(args.registryHosts?.length ? { registryHosts: args.registryHosts } : {}),
+      },
       { parent: this },
     );
 

@@ -27,6 +27,7 @@
  * The executable is `kind` on PATH, or `$CNILAB_KIND`; docker is `docker` on PATH, as for kind.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { RegistryHostsFile } from "../../plan/registry-mirrors";
 import type { KindClusterInputs, KindClusterOutputs, KindNode } from "./types";
 
 /** Image pulls (~1 GB for kindest/node) dominate a first create; kind itself takes ~1 min. */
@@ -43,6 +44,14 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const CLUSTER_NAME_MAX = 50;
 /** Docker's own name rule (moby daemon/names `RestrictedNamePattern`, v28); safe in every argument. */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/**
+ * plan/registry-mirrors.ts CERTS_DIR, restated: this file imports nothing of ours at run time. The
+ * node image has no such folder (kind images/base/files/etc/containerd at v0.30.0 holds config.toml
+ * only), so cnilab owns it whole.
+ */
+const CERTS_DIR = "/etc/containerd/certs.d";
+/** A registry host as a folder name: host[:port] or _default (labs/stack-maps.ts checks the form). */
+const REGISTRY_HOST_DIR = /^[A-Za-z0-9_][A-Za-z0-9._-]*(:[0-9]+)?$/;
 /** The property the dynamic provider host stores the serialized provider under (cmd/dynamic-provider, 3.270). */
 const PROVIDER_KEY = "__provider";
 
@@ -153,6 +162,30 @@ function parseNodes(containers: ContainerInspect[], network: string): KindNode[]
   return nodes.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Replaces every node's certs.d with these hosts.toml files (none: the folder goes). One `sh` per
+ * node; each file travels as base64 inside the script, so no quoting of its text can break it.
+ * containerd reads the files on each pull, so no restart follows.
+ */
+async function writeRegistryHosts(nodes: KindNode[], files: RegistryHostsFile[]): Promise<void> {
+  const lines = ["set -e", `rm -rf '${CERTS_DIR}'`];
+  for (const f of files) {
+    const dir = `${CERTS_DIR}/${f.host}`;
+    lines.push(`mkdir -p '${dir}'`, `printf '%s' '${Buffer.from(f.toml).toString("base64")}' | base64 -d > '${dir}/hosts.toml'`);
+  }
+  // kind's load balancer (several control planes) runs haproxy and pulls nothing.
+  for (const node of nodes.filter((n) => n.role !== "external-load-balancer")) {
+    const args = ["exec", node.name, "sh", "-c", lines.join("\n")];
+    const result = await run("docker", args, { ...process.env }, QUERY_TIMEOUT_MS);
+    if (result.code !== 0) throw commandFailed(`writing the registry mirrors (${CERTS_DIR}) into node "${node.name}" failed`, "docker", args.slice(0, 4), result);
+  }
+}
+
+/** Whether two lists of hosts files are the same, in the same order (absent: none). */
+function sameRegistryHosts(a: RegistryHostsFile[] | undefined, b: RegistryHostsFile[] | undefined): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+}
+
 async function deleteCluster(name: string, network: string | undefined): Promise<void> {
   const args = ["delete", "cluster", "--name", name];
   const result = await runKind(args, network, QUERY_TIMEOUT_MS);
@@ -190,8 +223,16 @@ function sameConfig(olds: KindClusterInputs, news: KindClusterInputs): boolean {
 
 /** What the state records: the inputs (configData only when given) and what kind reports. */
 function stateOf(inputs: KindClusterInputs, live: Pick<KindClusterOutputs, "kubeconfig" | "nodes">): KindClusterOutputs {
-  const { clusterName, config, network, configData } = inputs;
-  return { clusterName, config, network, ...(configData === undefined ? {} : { configData }), kubeconfig: live.kubeconfig, nodes: live.nodes };
+  const { clusterName, config, network, configData, registryHosts } = inputs;
+  return {
+    clusterName,
+    config,
+    network,
+    ...(configData === undefined ? {} : { configData }),
+    ...(registryHosts === undefined ? {} : { registryHosts }),
+    kubeconfig: live.kubeconfig,
+    nodes: live.nodes,
+  };
 }
 
 export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInputs, KindClusterOutputs> = {
@@ -223,25 +264,33 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
         reason: `${JSON.stringify(network)} is not a Docker network name: use at least two letters, digits, '_', '.' or '-', starting with a letter or digit`,
       });
     }
+    for (const f of news.registryHosts ?? []) {
+      if (typeof f?.host !== "string" || !REGISTRY_HOST_DIR.test(f.host) || typeof f.toml !== "string") {
+        failures.push({ property: "registryHosts", reason: `${JSON.stringify(f)} is not a hosts.toml entry: expected { host: "<registry host[:port]> or _default", toml: "<text>" }` });
+      }
+    }
     return { inputs: news, failures };
   },
 
   async diff(_id, olds, news) {
-    // Every input is topology or networking, which kind cannot change on a running cluster.
+    // Every input but the mirrors is topology or networking, which kind cannot change on a running cluster.
     const replaces: (keyof KindClusterInputs)[] = (["clusterName", "network"] as const).filter((key) => olds[key] !== news[key]);
     if (!sameConfig(olds, news)) replaces.push("config");
     const oldCode = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const newCode = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const newProviderCode = typeof oldCode === "string" && typeof newCode === "string" && oldCode !== newCode;
     // The replacement reuses the cluster name (and node names), so the old one must go first.
-    return { changes: replaces.length > 0 || newProviderCode, replaces, deleteBeforeReplace: true };
+    const newMirrors = !sameRegistryHosts(olds.registryHosts, news.registryHosts);
+    return { changes: replaces.length > 0 || newProviderCode || newMirrors, replaces, deleteBeforeReplace: true };
   },
 
   /**
-   * Only new provider code (or a re-rendered config) gets here; everything kind cannot change in
-   * place replaces the cluster. Nothing to run: the engine stores these outputs and the new code.
+   * New mirrors are written into the running nodes; otherwise only new provider code (or a
+   * re-rendered config) gets here, and the engine merely stores these outputs and the new code.
+   * Everything kind cannot change in place replaces the cluster.
    */
   async update(_id, olds, news) {
+    if (!sameRegistryHosts(olds.registryHosts, news.registryHosts)) await writeRegistryHosts(olds.nodes, news.registryHosts ?? []);
     return { outs: stateOf(news, olds) };
   },
 
@@ -268,6 +317,7 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
         const result = await runKind(args, network, CREATE_TIMEOUT_MS);
         if (result.code !== 0) throw commandFailed(`creating kind cluster "${clusterName}" failed`, kindExecutable(), args, result);
         const live = await describeCluster(clusterName, network);
+        if (inputs.registryHosts?.length) await writeRegistryHosts(live.nodes, inputs.registryHosts);
         return { id: clusterName, outs: stateOf(inputs, live) };
       } catch (err) {
         throw await rollBack(err, clusterName, network);

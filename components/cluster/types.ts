@@ -2,6 +2,7 @@
  * The data the kind cluster provider takes and gives back. Types only: the provider file may
  * import nothing at run time (see provider.ts), and these vanish at compile time.
  */
+import type { RegistryHostsFile } from "../../plan/registry-mirrors";
 
 /** What the provider needs to make one kind cluster. Changing any of them replaces the cluster. */
 export interface KindClusterInputs {
@@ -17,6 +18,11 @@ export interface KindClusterInputs {
   configData?: unknown;
   /** The Docker network the nodes join (`KIND_EXPERIMENTAL_DOCKER_NETWORK`); it must exist. */
   network: string;
+  /**
+   * containerd's hosts.toml per mirrored registry host, written into every node after `kind create`
+   * and rewritten in place when they change (plan/registry-mirrors.ts). Absent in older states.
+   */
+  registryHosts?: RegistryHostsFile[];
 }
 
 /**

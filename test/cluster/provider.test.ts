@@ -137,6 +137,44 @@ describe("diff compares the config as data", () => {
   });
 });
 
+describe("registry mirrors: hosts.toml written into the nodes", () => {
+  const DOCKER_IO = '[host."http://192.168.50.10:5101"]\n  capabilities = ["pull", "resolve"]\n';
+  const QUAY = "# it's quoted 'here' and $(not run)\n";
+  const files = [
+    { host: "docker.io", toml: DOCKER_IO },
+    { host: "quay.io", toml: QUAY },
+  ];
+  const nodes = ["netpol-control-plane", "netpol-worker", "netpol-worker2"];
+
+  it("create writes every file into every node after kind made them, one docker exec per node", async () => {
+    const result = await provider.create({ ...INPUTS, registryHosts: files });
+    const execs = fake.calls().filter((c) => c.tool === "docker" && c.argv[0] === "exec");
+    expect(execs.map((c) => c.argv.slice(0, 4))).toEqual(nodes.map((n) => ["exec", n, "sh", "-c"]));
+    for (const n of nodes) expect(fake.certsDir(n)).toEqual({ "docker.io": DOCKER_IO, "quay.io": QUAY });
+    expect(result.outs!.registryHosts).toEqual(files);
+  });
+
+  it("a change of mirrors is an update, not a replacement; update rewrites the nodes and drops a registry no longer listed", async () => {
+    const outs = await createCluster({ ...INPUTS, registryHosts: files });
+    const next = [{ host: "docker.io", toml: "# moved\n" }];
+    expect(await provider.diff!("netpol", outs, { ...INPUTS, registryHosts: next })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(await provider.diff!("netpol", outs, { ...INPUTS, registryHosts: files })).toMatchObject({ changes: false });
+    const updated = await provider.update!("netpol", outs, { ...INPUTS, registryHosts: next });
+    for (const n of nodes) expect(fake.certsDir(n)).toEqual({ "docker.io": "# moved\n" });
+    expect(updated.outs).toMatchObject({ registryHosts: next, nodes: outs.nodes });
+  });
+
+  it("a state written before mirrors existed diffs as equal to none", async () => {
+    const legacy = { ...INPUTS, kubeconfig: "apiVersion: v1\n", nodes: [] };
+    expect(await provider.diff!("netpol", legacy, INPUTS)).toMatchObject({ changes: false });
+  });
+
+  it("check refuses a host that is no folder name", async () => {
+    const bad = await provider.check!(INPUTS, { ...INPUTS, registryHosts: [{ host: "../etc", toml: "" }] });
+    expect(bad.failures).toEqual([{ property: "registryHosts", reason: expect.stringMatching(/^\{"host":"\.\.\/etc","toml":""\} is not a hosts\.toml entry/) }]);
+  });
+});
+
 describe("new provider code reaches the state", () => {
   // The dynamic provider host passes the stored code among the old outputs and the program's among the news.
   const olds = { ...INPUTS, kubeconfig: "apiVersion: v1\n", nodes: [{ name: "netpol-control-plane", role: "control-plane" as const, internalIP: "172.30.7.2" }], __provider: "exports.handler = old" };

@@ -56,6 +56,6 @@ describe("local/derive-stack.sh", () => {
     expect(config["cnilab:registryMirrors"]).toEqual({ "cnilab-local-registry:5000": "http://172.17.0.1:5000" });
     expect(config["cnilab:chartDirs"]).toEqual({ flannel: chart });
     expect(plan.cni.charts.map((h) => h.localDir)).toEqual([chart]);
-    expect(plan.registryMirrors?.files.map((f) => f.host)).toEqual(["cnilab-local-registry:5000"]);
+    expect(plan.registryHosts.map((f) => f.host)).toEqual(["cnilab-local-registry:5000"]);
   }, 150_000);
 });

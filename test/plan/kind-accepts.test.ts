@@ -22,10 +22,13 @@ describe.skipIf(missing !== undefined)("a real kind binary accepts the config of
 });
 
 describe.skipIf(missing !== undefined)("a real kind binary accepts the registry mirror settings", () => {
-  it("containerdConfigPatches and a read-only extraMounts per node (cnilab:registryMirrors)", async () => {
+  it("containerdConfigPatches setting config_path (cnilab:registryMirrors, a workshop host's cache)", async () => {
     const spec = await loadStack("flannel-vxlan");
-    const plan = planLab({ ...spec, stack: { ...spec.stack, registryMirrors: { "registry.example:5000": "http://172.16.9.1:5001" } } });
-    expect(plan.kindConfigYaml).toContain("extraMounts:");
+    const plan = planLab(
+      { ...spec, stack: { ...spec.stack, registryMirrors: { "registry.example:5000": "http://172.16.9.1:5001" } } },
+      { mirrors: [{ upstream: "docker.io", endpoint: "http://192.168.50.10:5101" }] },
+    );
+    expect(plan.kindConfigYaml).toContain("containerdConfigPatches:");
     const verdict = await kindAcceptsConfig(plan.kindConfigYaml);
     expect(verdict.accepted, verdict.output).toBe(true);
   }, 90_000);

@@ -8,14 +8,13 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeRegistryHosts } from "../../host/registry-hosts";
-import { planRegistryMirrors } from "../../plan/registry-mirrors";
+import { planRegistryMirrors, type RegistryHostsFile } from "../../plan/registry-mirrors";
 
 const run = promisify(execFile);
 const REGISTRY = "/usr/bin/docker-registry";
@@ -39,6 +38,16 @@ const missing = !executable(REGISTRY)
     ? `no containerd socket at ${SOCKET} (Docker's containerd; .ci/start-dockerd.sh)`
     : undefined;
 if (missing) console.log(`skipping: hosts.toml against a real containerd: ${missing}`);
+
+/** The files as the nodes get them: `<dir>/<host>/hosts.toml` (ctr reads such a folder with --hosts-dir). */
+function hostsDir(dir: string, files: readonly RegistryHostsFile[]): string {
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) {
+    mkdirSync(join(dir, f.host), { recursive: true });
+    writeFileSync(join(dir, f.host, "hosts.toml"), f.toml);
+  }
+  return dir;
+}
 
 const sha = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
@@ -135,24 +144,21 @@ describe.skipIf(missing !== undefined)("cnilab:registryMirrors: the hosts.toml c
   });
 
   it("without the file the reference's own registry is asked (nothing listens there): the fetch fails", async () => {
-    const empty = join(dir, "no-mirrors");
-    writeRegistryHosts({ hostDir: empty, files: [] });
+    const empty = hostsDir(join(dir, "no-mirrors"), []);
     await expect(ctr("content", "fetch", "--hosts-dir", empty, REF)).rejects.toThrow(/connection refused|failed to resolve|failed to do request/);
   }, 40_000);
 
   it("with it, the image comes from the plain-HTTP mirror", async () => {
-    const plan = planRegistryMirrors({ [UNREACHABLE_HOST]: mirror }, "real-test", dir)!;
-    writeRegistryHosts(plan);
-    await ctr("content", "fetch", "--hosts-dir", plan.hostDir, REF);
+    const hosts = hostsDir(join(dir, "real-test"), planRegistryMirrors({ [UNREACHABLE_HOST]: mirror }));
+    await ctr("content", "fetch", "--hosts-dir", hosts, REF);
     const { stdout } = await ctr("images", "ls", "-q");
     expect(stdout.split("\n")).toContain(REF);
   }, 40_000);
 
   it("_default serves a registry host that has no folder of its own", async () => {
     await clearNamespace();
-    const plan = planRegistryMirrors({ _default: [mirror] }, "real-test-default", dir)!;
-    writeRegistryHosts(plan);
-    await ctr("content", "fetch", "--hosts-dir", plan.hostDir, REF);
+    const hosts = hostsDir(join(dir, "real-test-default"), planRegistryMirrors({ _default: [mirror] }));
+    await ctr("content", "fetch", "--hosts-dir", hosts, REF);
     expect((await ctr("images", "ls", "-q")).stdout.split("\n")).toContain(REF);
   }, 40_000);
 });

@@ -1,12 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { writeRegistryHosts } from "../../host/registry-hosts";
+import { describe, expect, it } from "vitest";
 import { parseStack, SpecError } from "../../labs";
 import { planLab } from "../../plan";
 import { hostsToml } from "../../plan/registry-mirrors";
-import { ROOT, loadStack } from "../helpers/stacks";
+import { loadStack } from "../helpers/stacks";
 
 const mirrors = { "registry.example:5000": "http://172.16.9.1:5001", "docker.io": ["https://mirror.example/v2-cache", "http://10.0.0.2:5000"] };
 
@@ -14,7 +10,7 @@ describe("cnilab:registryMirrors rendered for kind v0.30.0 nodes (containerd hos
   it("one [host] table per endpoint, in the order given, pull and resolve only", () => {
     expect(hostsToml("docker.io", mirrors["docker.io"])).toBe(
       [
-        '# cnilab:registryMirrors["docker.io"]: pull docker.io from these endpoints in order, then from the registry itself.',
+        '# cnilab: pull docker.io from these endpoints in order, then from the registry itself.',
         "",
         '[host."https://mirror.example/v2-cache"]',
         '  capabilities = ["pull", "resolve"]',
@@ -26,26 +22,36 @@ describe("cnilab:registryMirrors rendered for kind v0.30.0 nodes (containerd hos
     );
   });
 
-  it("the kind config sets containerd's config_path and mounts the hosts directory read-only in every node", async () => {
+  it("the kind config sets containerd's config_path; the hosts.toml files go with the plan, no node mounts", async () => {
     const spec = await loadStack("flannel-vxlan");
     const plan = planLab({ ...spec, stack: { ...spec.stack, registryMirrors: mirrors } });
-    const hostDir = join(ROOT, ".cnilab", "registry-hosts", spec.stack.clusterName);
-    expect(plan.registryMirrors).toEqual({
-      hostDir,
-      files: [
-        { host: "docker.io", toml: hostsToml("docker.io", mirrors["docker.io"]) },
-        { host: "registry.example:5000", toml: hostsToml("registry.example:5000", ["http://172.16.9.1:5001"]) },
-      ],
-    });
+    expect(plan.registryHosts).toEqual([
+      { host: "docker.io", toml: hostsToml("docker.io", mirrors["docker.io"]) },
+      { host: "registry.example:5000", toml: hostsToml("registry.example:5000", ["http://172.16.9.1:5001"]) },
+    ]);
     expect(plan.kindConfig.containerdConfigPatches).toEqual(['[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n']);
     expect(plan.kindConfig.nodes).toHaveLength(spec.stack.workers + 1);
-    for (const n of plan.kindConfig.nodes) expect(n.extraMounts).toEqual([{ hostPath: hostDir, containerPath: "/etc/containerd/certs.d", readOnly: true }]);
     expect(plan.kindConfigYaml).toContain("containerdConfigPatches:");
+    expect(plan.kindConfigYaml).not.toContain("extraMounts");
+  });
+
+  it("a caller's mirrors (a workshop host's cache) come before the stack's for the same registry, and add registries", async () => {
+    const spec = await loadStack("flannel-vxlan");
+    const cache = [
+      { upstream: "docker.io", endpoint: "http://192.168.50.10:5101" },
+      { upstream: "quay.io", endpoint: "http://192.168.50.10:5103" },
+    ];
+    const plan = planLab({ ...spec, stack: { ...spec.stack, registryMirrors: mirrors } }, { mirrors: cache });
+    expect(plan.registryHosts).toEqual([
+      { host: "docker.io", toml: hostsToml("docker.io", ["http://192.168.50.10:5101", ...mirrors["docker.io"]]) },
+      { host: "quay.io", toml: hostsToml("quay.io", ["http://192.168.50.10:5103"]) },
+      { host: "registry.example:5000", toml: hostsToml("registry.example:5000", ["http://172.16.9.1:5001"]) },
+    ]);
   });
 
   it("without mirrors the kind config is as before: no patch, no mount", async () => {
     const plan = planLab(await loadStack("flannel-vxlan"));
-    expect(plan.registryMirrors).toBeUndefined();
+    expect(plan.registryHosts).toEqual([]);
     expect(plan.kindConfigYaml).not.toMatch(/containerdConfigPatches|extraMounts/);
   });
 
@@ -66,21 +72,5 @@ describe("cnilab:registryMirrors rendered for kind v0.30.0 nodes (containerd hos
       `cnilab:registryMirrors["quay.io"]: 'http://u:p@m.example' ${url}`,
       `cnilab:registryMirrors["quay.io"]: 'm.example:5000' ${url}`,
     ]);
-  });
-});
-
-describe("writeRegistryHosts", () => {
-  const dir = mkdtempSync(join(tmpdir(), "cnilab-registry-hosts-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("writes <host>/hosts.toml, keeps the directory, and drops a registry no longer listed", () => {
-    const hostDir = join(dir, "cluster");
-    mkdirSync(join(hostDir, "old.example"), { recursive: true });
-    writeRegistryHosts({ hostDir, files: [{ host: "registry.example:5000", toml: "a\n" }] });
-    expect(readdirSync(hostDir)).toEqual(["registry.example:5000"]);
-    expect(readFileSync(join(hostDir, "registry.example:5000", "hosts.toml"), "utf8")).toBe("a\n");
-    writeRegistryHosts({ hostDir, files: [{ host: "registry.example:5000", toml: "b\n" }] });
-    expect(readFileSync(join(hostDir, "registry.example:5000", "hosts.toml"), "utf8")).toBe("b\n");
-    expect(existsSync(join(hostDir, "old.example"))).toBe(false);
   });
 });

@@ -2,31 +2,19 @@
  * `cnilab:imageMap`, `cnilab:registryMirrors` and `cnilab:chartDirs` through the Pulumi program under
  * the recording mocks: what the components register, not only what the planners return.
  */
-import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planImages, planLab } from "../../plan";
 import { imagesIn } from "../../pins/image-map";
-import { loadStack, ROOT } from "../helpers/stacks";
+import { loadStack } from "../helpers/stacks";
 import { DYNAMIC_TYPE, runLabStack } from "./run-stack";
 
 const CLUSTER = "cnilab-test-image-map";
-const HOSTS_DIR = join(ROOT, ".cnilab", "registry-hosts", CLUSTER);
-afterAll(() => {
-  rmSync(HOSTS_DIR, { recursive: true, force: true });
-  // The folders above it only when this test left them empty (a developer's state stays).
-  for (const dir of [join(ROOT, ".cnilab", "registry-hosts"), join(ROOT, ".cnilab")]) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      break;
-    }
-  }
-});
 
 describe("the program with a full image map and a registry mirror (flannel-vxlan)", () => {
-  it("every image any registered resource names is a mapped one; the kind config mounts the hosts.toml the program wrote", async () => {
+  it("every image any registered resource names is a mapped one; the cluster carries the hosts.toml for its nodes", async () => {
     const pinned = planImages(planLab(await loadStack("flannel-vxlan")));
     // Mirror references made here, not by the code under test.
     const imageMap = Object.fromEntries(pinned.map((p, i) => [p, `registry.example:5000/m${i}/${p.replace(/^.*\//, "")}`]));
@@ -44,10 +32,11 @@ describe("the program with a full image map and a registry mirror (flannel-vxlan
     expect(flannel.inputs.values.flannel.image).toEqual({ repository: imageMap["ghcr.io/flannel-io/flannel:v0.28.9"]!.replace(/:v0\.28\.9$/, ""), tag: "v0.28.9" });
 
     const cluster = recorded.find((r) => r.type === DYNAMIC_TYPE)!;
-    expect(cluster.inputs.config).toContain(`hostPath: ${HOSTS_DIR}`);
     expect(cluster.inputs.config).toContain('config_path = "/etc/containerd/certs.d"');
-    expect(existsSync(HOSTS_DIR)).toBe(true);
-    expect(readFileSync(join(HOSTS_DIR, "registry.example:5000", "hosts.toml"), "utf8")).toContain('[host."http://172.16.2.1:5000"]');
+    expect(cluster.inputs.config).not.toContain("extraMounts");
+    expect(cluster.inputs.registryHosts).toHaveLength(1);
+    expect(cluster.inputs.registryHosts[0].host).toBe("registry.example:5000");
+    expect(cluster.inputs.registryHosts[0].toml).toContain('[host."http://172.16.2.1:5000"]');
   }, 60_000);
 });
 

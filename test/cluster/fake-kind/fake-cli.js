@@ -8,6 +8,8 @@
  *   state/clusters/<n>.json  a cluster: its network and node containers
  *   state/fail-create        if present, the next `kind create` fails after "Ensuring node image"
  *                            and leaves its node containers behind (then the file is removed)
+ *   state/nodes/<node>/      a node's filesystem for `docker exec <node> sh -c <script>`: the script
+ *                            runs in the real sh with /etc/containerd/certs.d moved under it
  * Output copies the shape of kind v0.27 and Docker: kind logs progress to stderr, data to stdout.
  */
 const fs = require("node:fs");
@@ -140,9 +142,22 @@ function kind() {
   }
 }
 
+/** `docker exec <node> sh -c <script>` on a node of a cluster: the script runs against state/nodes/<node>. */
+function dockerExec() {
+  const [node, shell, flagC, script] = argv.slice(1);
+  if (!allClusters().some((c) => c.nodes.some((n) => n.name === node))) exit(1, `Error: No such container: ${node}\n`);
+  if (shell !== "sh" || flagC !== "-c") exit(1, `fake docker: exec runs only sh -c, got ${argv.slice(2).join(" ")}\n`);
+  const root = path.join(stateDir, "nodes", node);
+  fs.mkdirSync(root, { recursive: true });
+  const moved = script.replaceAll("/etc/containerd/certs.d", path.join(root, "etc/containerd/certs.d"));
+  const result = require("node:child_process").spawnSync("sh", ["-c", moved], { encoding: "utf8" });
+  exit(result.status ?? 1, result.stderr, result.stdout);
+}
+
 /** `docker inspect --type container <names…>`: Docker's JSON document, trimmed to what matters. */
 function docker() {
   record();
+  if (argv[0] === "exec") return dockerExec();
   if (argv[0] !== "inspect") exit(1, `fake docker: "${argv[0]}" is not simulated\n`);
   const args = argv.slice(1);
   const typeAt = args.indexOf("--type");

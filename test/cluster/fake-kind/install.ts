@@ -24,6 +24,8 @@ export interface FakeKind {
   failNextCreate(): void;
   /** Removes a cluster the way `docker rm -f` by hand would: kind no longer lists it. */
   deleteByHand(name: string): void;
+  /** A node's containerd hosts folder as `docker exec` left it: `<host>` → hosts.toml text. */
+  certsDir(node: string): Record<string, string>;
   /** Restores PATH and removes the temp dir. */
   uninstall(): void;
 }
@@ -62,7 +64,15 @@ export function installFakeKind(): FakeKind {
         .map((file) => file.replace(/\.json$/, ""))
         .sort(),
     failNextCreate: () => writeFileSync(join(state, "fail-create"), ""),
-    deleteByHand: (name) => rmSync(join(state, "clusters", `${name}.json`)),
+    deleteByHand: (name) => {
+      rmSync(join(state, "clusters", `${name}.json`));
+      rmSync(join(state, "nodes"), { recursive: true, force: true });
+    },
+    certsDir: (node) => {
+      const dir = join(state, "nodes", node, "etc/containerd/certs.d");
+      if (!existsSync(dir)) return {};
+      return Object.fromEntries(readdirSync(dir).map((host) => [host, readFileSync(join(dir, host, "hosts.toml"), "utf8")]));
+    },
     uninstall: () => {
       process.env.PATH = savedPath;
       if (savedKind !== undefined) process.env.CNILAB_KIND = savedKind;
