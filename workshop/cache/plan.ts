@@ -13,7 +13,7 @@ import { IMAGES } from "../../pins";
 import { parseImageRef, splitDomain } from "../../pins/image-ref";
 import { CACHE_UPSTREAMS, UPSTREAM_NAMES, type CacheContainer, type CacheHost, type CacheUpstream, type RegistryCachePlan } from "./types";
 
-/** The first of the four host ports, unless the host gives one: clear of kind's guide's 5000/5001. */
+/** The first of the caches' host ports, unless the host gives one: clear of kind's guide's 5000/5001. */
 export const DEFAULT_CACHE_PORT_BASE = 5101;
 
 /**
@@ -44,7 +44,7 @@ const slug = (upstream: CacheUpstream): string => upstream.replace(/\./g, "-");
  *   host's address, the host's own Docker (pulling the kind node image) on 127.0.0.1, which Docker
  *   speaks plain HTTP to without configuration (its insecure-registries default is 127.0.0.0/8);
  * - HTTP_DEBUG_ADDR empty: the image's config serves debug and metrics on :5001
- *   (config-example.yml, d17db1c), which four caches on one network would fight over, and registry.go
+ *   (config-example.yml, d17db1c), which the caches on one network would fight over, and registry.go
  *   starts that server only when the address is set (registry/registry.go, v3.0.0);
  * - PROXY_TTL 0: a workshop's images stay for the whole event, and `--from-bundle` content, which the
  *   expiry scheduler never recorded, is treated the same ("set to 0 to disable cache expiration").

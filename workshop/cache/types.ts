@@ -8,17 +8,19 @@ import type { Label } from "../../host/identity";
 import type { RegistryMirror } from "../../plan/registry-mirrors";
 
 /**
- * The registries cnilab's pinned images come from, each with the URL its cache proxies. The
- * distribution registry mirrors "only one upstream registry at a time" (distribution/distribution
- * docs/content/recipes/mirror.md, v3.0.0): one cache container per row. docker.io's registry API is
- * served by registry-1.docker.io (the same recipe's `proxy.remoteurl`; containerd docs/hosts.md,
- * v2.1.4, names it as docker.io's `server`).
+ * The registries cnilab's pinned images and its charts' images come from (a test keeps this true),
+ * each with the URL its cache proxies. The distribution registry mirrors "only one upstream registry
+ * at a time" (distribution/distribution docs/content/recipes/mirror.md, v3.0.0): one cache container
+ * per row. docker.io's registry API is served by registry-1.docker.io (the same recipe's
+ * `proxy.remoteurl`; containerd docs/hosts.md, v2.1.4, names it as docker.io's `server`). gcr.io
+ * serves the guestbook frontend of the netpol lab.
  */
 export const CACHE_UPSTREAMS = {
   "docker.io": "https://registry-1.docker.io",
   "registry.k8s.io": "https://registry.k8s.io",
   "quay.io": "https://quay.io",
   "ghcr.io": "https://ghcr.io",
+  "gcr.io": "https://gcr.io",
 } as const;
 export type CacheUpstream = keyof typeof CACHE_UPSTREAMS;
 export const UPSTREAM_NAMES = Object.keys(CACHE_UPSTREAMS) as CacheUpstream[];
@@ -34,7 +36,7 @@ export interface CacheHost {
    * nothing else: not 127.0.0.1, which inside a node is the node itself.
    */
   address: string;
-  /** First of the four consecutive host ports the caches listen on, in CACHE_UPSTREAMS order. @default 5101 */
+  /** First of the consecutive host ports the caches listen on, one per CACHE_UPSTREAMS row in order. @default 5101 */
   cachePortBase?: number;
 }
 
