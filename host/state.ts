@@ -61,7 +61,7 @@ export const STATE_FOLDERS = {
   manifests: "manifests",
   /** `cnilab check`'s hints shown, per participant and exercise. */
   exercises: "exercises",
-  /** Per workshop and participant, what `workshop up` saves: kubeconfig, participant.json, handout. */
+  /** Per workshop and participant, what `workshop up` saves: kubeconfig, participant.json, handout; the workshop's charts, fetched once (workshop/bundle/charts.ts). */
   workshops: "workshops",
   /** `cnilab migrate`'s record of a migration under way: the steps done, the lab before. */
   migrations: "migrations",

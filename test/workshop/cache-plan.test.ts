@@ -44,6 +44,18 @@ describe("planRegistryCache", () => {
     ]);
   });
 
+  it("offline (a bundle at a venue without internet): the same caches, ports and storage, no upstream", () => {
+    const offline = planRegistryCache("demo", host, "offline");
+    expect(offline.mode).toBe("offline");
+    expect(offline.containers.find((c) => c.upstream === "ghcr.io")!.env).toEqual([
+      "REGISTRY_HTTP_ADDR=0.0.0.0:5104",
+      "REGISTRY_HTTP_DEBUG_ADDR=",
+      "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=/var/lib/registry",
+    ]);
+    expect(offline.containers.map((c) => [c.name, c.port, c.storageDir])).toEqual(plan.containers.map((c) => [c.name, c.port, c.storageDir]));
+    expect(offline.mirrors).toEqual(plan.mirrors);
+  });
+
   it("the mirrors point at the host's address, one per upstream", () => {
     expect(plan.mirrors).toEqual([
       { upstream: "docker.io", endpoint: "http://172.17.0.1:5101" },

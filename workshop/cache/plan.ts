@@ -11,7 +11,7 @@
 import { identityLabels, type Label } from "../../host/identity";
 import { IMAGES } from "../../pins";
 import { parseImageRef, splitDomain } from "../../pins/image-ref";
-import { CACHE_UPSTREAMS, UPSTREAM_NAMES, type CacheContainer, type CacheHost, type CacheUpstream, type RegistryCachePlan } from "./types";
+import { CACHE_UPSTREAMS, UPSTREAM_NAMES, type CacheContainer, type CacheHost, type CacheMode, type CacheUpstream, type RegistryCachePlan } from "./types";
 
 /** The first of the caches' host ports, unless the host gives one: clear of kind's guide's 5000/5001. */
 export const DEFAULT_CACHE_PORT_BASE = 5101;
@@ -39,27 +39,28 @@ const slug = (upstream: CacheUpstream): string => upstream.replace(/\./g, "-");
  * The settings each cache runs with. distribution overrides any config field from
  * `REGISTRY_<PATH>` (docs/content/about/configuration.md, v3.0.0); the value is parsed as YAML, so an
  * empty one sets the field empty (configuration/parser.go overwriteStruct, v3.0.0).
- * - PROXY_REMOTEURL: proxy mode, one upstream each (docs/content/recipes/mirror.md, v3.0.0);
+ * - PROXY_REMOTEURL: proxy mode, one upstream each (docs/content/recipes/mirror.md, v3.0.0); none
+ *   in offline mode (types.ts CacheMode);
  * - HTTP_ADDR: all addresses of the host, on this cache's port: participants' nodes come in on the
  *   host's address, the host's own Docker (pulling the kind node image) on 127.0.0.1, which Docker
  *   speaks plain HTTP to without configuration (its insecure-registries default is 127.0.0.0/8);
  * - HTTP_DEBUG_ADDR empty: the image's config serves debug and metrics on :5001
  *   (config-example.yml, d17db1c), which the caches on one network would fight over, and registry.go
  *   starts that server only when the address is set (registry/registry.go, v3.0.0);
- * - PROXY_TTL 0: a workshop's images stay for the whole event, and `--from-bundle` content, which the
- *   expiry scheduler never recorded, is treated the same ("set to 0 to disable cache expiration").
+ * - PROXY_TTL 0: a workshop's images stay for the whole event ("set to 0 to disable cache
+ *   expiration"; 2.8 has no such field and ignores the variable).
  */
-function cacheEnv(upstream: CacheUpstream, port: number): string[] {
+function cacheEnv(upstream: CacheUpstream, port: number, mode: CacheMode): string[] {
   return [
-    `REGISTRY_PROXY_REMOTEURL=${CACHE_UPSTREAMS[upstream]}`,
-    `REGISTRY_PROXY_TTL=0`,
+    ...(mode === "proxy" ? [`REGISTRY_PROXY_REMOTEURL=${CACHE_UPSTREAMS[upstream]}`, `REGISTRY_PROXY_TTL=0`] : []),
     `REGISTRY_HTTP_ADDR=0.0.0.0:${port}`,
     `REGISTRY_HTTP_DEBUG_ADDR=`,
     `REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY=${CACHE_STORAGE_DIR}`,
   ];
 }
 
-export function planRegistryCache(workshop: string, host: CacheHost): RegistryCachePlan {
+/** @param mode `offline` when the workshop comes up from a bundle (`--from-bundle`). @default "proxy" */
+export function planRegistryCache(workshop: string, host: CacheHost, mode: CacheMode = "proxy"): RegistryCachePlan {
   const base = host.cachePortBase ?? DEFAULT_CACHE_PORT_BASE;
   const labels = (upstream: CacheUpstream): Label[] => [
     ...identityLabels(workshopStackName(workshop)),
@@ -72,13 +73,14 @@ export function planRegistryCache(workshop: string, host: CacheHost): RegistryCa
     name: `cnilab-cache-${workshop}-${host.id}-${slug(upstream)}`,
     image: IMAGES.registry,
     port: base + i,
-    env: cacheEnv(upstream, base + i),
+    env: cacheEnv(upstream, base + i, mode),
     storageDir: CACHE_STORAGE_DIR,
     labels: labels(upstream),
   }));
   return {
     workshop,
     host,
+    mode,
     containers,
     mirrors: containers.map((c) => ({ upstream: c.upstream, endpoint: `http://${host.address}:${c.port}` })),
   };

@@ -56,9 +56,20 @@ export interface CacheContainer {
   labels: Label[];
 }
 
+/**
+ * `proxy`: each cache pulls what it lacks from its upstream and keeps it. `offline`: a plain registry
+ * serving what a bundle loaded, for a venue without internet — a proxy cannot even start there: at
+ * startup it asks its upstream's /v2/ for the token realm and panics when that fails (distribution
+ * registry/proxy/proxyauth.go getAuthURLs via proxyregistry.go NewRegistryPullThroughCache, and
+ * registry/handlers/app.go, v3.0.0 as v2.8.2; seen here with Debian's 2.8.2). Both keep the same
+ * storage, so a host's caches switch mode without losing what they hold.
+ */
+export type CacheMode = "proxy" | "offline";
+
 export interface RegistryCachePlan {
   workshop: string;
   host: CacheHost;
+  mode: CacheMode;
   containers: readonly CacheContainer[];
   /** What every participant cluster on this host mirrors through: `http://<address>:<port>` per upstream. */
   mirrors: readonly RegistryMirror[];
