@@ -32,3 +32,12 @@ export function runProcess(file: string, args: readonly string[], env: NodeJS.Pr
     });
   });
 }
+
+/** runProcess for a step that must succeed: a failure throws naming `what`, the command line and its last words. */
+export async function runOrThrow(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number, what: string): Promise<string> {
+  const r = await runProcess(file, args, env, timeoutMs);
+  if (r.code === 0) return r.stdout;
+  const why = r.failure === "not-found" ? `${file} is not installed (not on PATH)` : r.failure === "timeout" ? `timed out after ${timeoutMs / 1000} s` : `exited with ${r.code}`;
+  const said = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-5).join("\n  ");
+  throw new Error(`${what}: \`${[file, ...args].join(" ")}\` ${why}${said ? `:\n  ${said}` : ""}`);
+}

@@ -9,11 +9,11 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/ports";
 import { planRegistryMirrors, type RegistryHostsFile } from "../../plan/registry-mirrors";
 
 const run = promisify(execFile);
@@ -69,16 +69,6 @@ function tarOf(name: string, content: string): Buffer {
   header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
   const pad = Buffer.alloc((512 - (body.length % 512)) % 512);
   return Buffer.concat([header, body, pad, Buffer.alloc(1024)]);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 }
 
 /** Pushes a blob by monolithic upload (OCI distribution spec: POST, then PUT with ?digest=). */

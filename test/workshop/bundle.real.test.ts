@@ -13,7 +13,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +20,7 @@ import { loadWorkshopBundle } from "../../cli/workshop-bundle";
 import { openBundle, sha256, writeBundle, type BundleManifest } from "../../workshop/bundle";
 import { planRegistryCache, type CacheContainer, type RegistryCachePlan } from "../../workshop/cache";
 import { dockerdReachable } from "../cluster/kind-binary";
+import { freePort, freePortRun } from "../helpers/ports";
 
 const REGISTRY = "/usr/bin/docker-registry";
 const executable = (f: string) => {
@@ -40,28 +40,6 @@ const dir = mkdtempSync(join(tmpdir(), "cnilab-bundle-real-"));
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] }).trim();
 const made = { images: [] as string[], containers: [] as string[], volumes: [] as string[] };
 const pulled: string[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-/** A port where this port and the next `count - 1` are free (the caches take consecutive ports). */
-async function freeRun(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const base = await freePort();
-    const ok = await Promise.all(Array.from({ length: count }, (_, i) => new Promise<boolean>((res) => {
-      const s = createServer().once("error", () => res(false)).listen(base + i, "0.0.0.0", () => s.close(() => res(true)));
-    })));
-    if (ok.every(Boolean)) return base;
-  }
-  throw new Error("no run of free ports found");
-}
 
 async function startRegistry(name: string): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
@@ -171,7 +149,7 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
 
     // A cache in proxy mode in front of the loopback docker.io, used once while it is up.
     cacheImage = buildCacheImage();
-    proxyCache = planRegistryCache(`${WORKSHOP}-p`, { id: "local", address: "127.0.0.1", cachePortBase: await freeRun(5) });
+    proxyCache = planRegistryCache(`${WORKSHOP}-p`, { id: "local", address: "127.0.0.1", cachePortBase: await freePortRun(5) });
     await runCache(proxyCache.containers.find((c) => c.upstream === "docker.io")!, hub.url);
     proxied = `127.0.0.1:${proxyCache.containers[0]!.port}/library/cnilab-bundle-test@${amd64.digest}`;
     docker("pull", proxied);
@@ -194,7 +172,7 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
     await new Promise((r) => charts.close(r));
 
     // The venue's caches: offline mode, as `--from-bundle` plans them.
-    cache = planRegistryCache(WORKSHOP, { id: "local", address: "127.0.0.1", cachePortBase: await freeRun(5) }, "offline");
+    cache = planRegistryCache(WORKSHOP, { id: "local", address: "127.0.0.1", cachePortBase: await freePortRun(5) }, "offline");
     for (const c of cache.containers.filter((c) => c.upstream === "docker.io" || c.upstream === "quay.io")) await runCache(c);
   }, 240_000);
 

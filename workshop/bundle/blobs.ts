@@ -4,12 +4,11 @@
  * write and every read checks the content against its digest.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { ChecksumMismatch, downloadVerified } from "../../host/download";
 
-type WebStream = import("node:stream/web").ReadableStream<Uint8Array>;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export const sha256 = (data: Buffer | string): string => `sha256:${createHash("sha256").update(data).digest("hex")}`;
@@ -40,28 +39,18 @@ export class BlobFolder {
   }
 
   /**
-   * Streams `body` into the folder under `digest`; a different digest or size leaves nothing behind
-   * and throws naming `what`.
+   * Downloads a blob into the folder under `digest` (host/download.ts: sha256 checked on the way, a
+   * stalled connection given up); a different digest or size leaves nothing behind and throws naming `what`.
    */
-  async put(digest: string, body: Readable | ReadableStream<Uint8Array>, what: string, size?: number): Promise<void> {
+  async download(digest: string, url: string, fetchImpl: typeof fetch, what: string, size?: number): Promise<void> {
     const target = this.file(digest);
     mkdirSync(dirname(target), { recursive: true });
     const partial = `${target}.partial`;
-    const hash = createHash("sha256");
-    let length = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        length += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const source = body instanceof Readable ? body : Readable.fromWeb(body as WebStream);
     try {
-      await pipeline(source, count, createWriteStream(partial));
-      const got = `sha256:${hash.digest("hex")}`;
-      if (got !== digest) throw new Error(`${what}: got content with digest ${got}, expected ${digest}`);
-      if (size !== undefined && length !== size) throw new Error(`${what}: got ${length} bytes, the manifest says ${size}`);
+      const received = await downloadVerified({ url, sha256: digest.slice("sha256:".length), file: partial, fetch: fetchImpl, stallMs: 60_000 }).catch((e: Error) => {
+        throw new Error(`${what}: ${e instanceof ChecksumMismatch ? `got content with digest sha256:${e.actual}, expected ${digest}` : e.message}`);
+      });
+      if (size !== undefined && received !== size) throw new Error(`${what}: got ${received} bytes, the manifest says ${size}`);
       renameSync(partial, target);
     } finally {
       rmSync(partial, { force: true });

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { sha256 } from "./blobs";
-import { mustRun } from "./run";
+import { runOrThrow } from "../../host/run";
 
 /** A chart a workshop installs, as the plan names it (HelmRelease chart, version, repo). */
 export interface ChartRef {
@@ -73,7 +73,7 @@ export async function unpackChart(archive: string, chart: Pick<ChartRef, "name" 
   const target = join(dir, `${chart.name}-${chart.version}`);
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
-  await mustRun("tar", ["-xzf", archive, "-C", target, "--strip-components=1"], process.env, 60_000, `unpacking ${archive}`);
+  await runOrThrow("tar", ["-xzf", archive, "-C", target, "--strip-components=1"], process.env, 60_000, `unpacking ${archive}`);
   const meta = (parseYaml(readFileSync(join(target, "Chart.yaml"), "utf8")) ?? {}) as { name?: unknown; version?: unknown };
   if (meta.name !== chart.name || meta.version !== chart.version) {
     throw new Error(`${archive} holds chart ${String(meta.name)} ${String(meta.version)}, not ${chart.name} ${chart.version}`);

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BlobFolder, sha256 } from "./blobs";
-import { mustRun } from "./run";
+import { runOrThrow } from "../../host/run";
 import { chartArchiveName, fetchChartArchives, type ChartRef } from "./charts";
 import { RegistryClient, type BundledImage, type PullOptions } from "./registry-client";
 
@@ -53,7 +53,7 @@ export async function writeBundle(req: BundleRequest): Promise<BundleManifest> {
   writeFileSync(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   mkdirSync(join(staging, "blobs"), { recursive: true });
   mkdirSync(join(staging, "charts"), { recursive: true });
-  await mustRun("tar", ["-cf", `${req.out}.partial`, "-C", staging, MANIFEST, "blobs", "charts"], process.env, 30 * 60_000, `writing ${req.out}`);
+  await runOrThrow("tar", ["-cf", `${req.out}.partial`, "-C", staging, MANIFEST, "blobs", "charts"], process.env, 30 * 60_000, `writing ${req.out}`);
   renameSync(`${req.out}.partial`, req.out);
   rmSync(staging, { recursive: true, force: true });
   return manifest;
@@ -70,7 +70,7 @@ export interface OpenedBundle {
 export async function openBundle(file: string, dir: string): Promise<OpenedBundle> {
   if (!existsSync(file)) throw new Error(`${file}: no such bundle file (write one with \`cnilab workshop bundle <workshop> --out ${file}\`)`);
   mkdirSync(dir, { recursive: true });
-  await mustRun("tar", ["-xf", file, "-C", dir], process.env, 30 * 60_000, `unpacking ${file}`);
+  await runOrThrow("tar", ["-xf", file, "-C", dir], process.env, 30 * 60_000, `unpacking ${file}`);
   const path = join(dir, MANIFEST);
   const manifest = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as BundleManifest) : undefined;
   if (manifest?.format !== BUNDLE_FORMAT) throw new Error(`${file}: not a cnilab workshop bundle (no ${MANIFEST} of format ${BUNDLE_FORMAT})`);

@@ -9,7 +9,7 @@ import { dockerExecutable } from "../../host/kind";
 import type { RegistryCachePlan } from "../cache/types";
 import { unpackChart } from "./charts";
 import type { OpenedBundle } from "./file";
-import { mustRun } from "./run";
+import { runOrThrow } from "../../host/run";
 import { storageEntries, writeStorage } from "./storage";
 
 /** The environment the docker CLI needs to reach a cache's host. */
@@ -36,9 +36,9 @@ export async function loadIntoCaches(bundle: OpenedBundle, caches: readonly Regi
       if (images.length === 0) continue;
       const staged = join(bundle.dir, "storage", c.upstream);
       writeStorage(staged, storageEntries(images), bundle.blobs);
-      const running = await mustRun(docker, ["inspect", "-f", "{{.State.Running}}", c.name], hostEnv(env, plan), 60_000, `the cache ${c.name} on host ${plan.host.id}`);
+      const running = await runOrThrow(docker, ["inspect", "-f", "{{.State.Running}}", c.name], hostEnv(env, plan), 60_000, `the cache ${c.name} on host ${plan.host.id}`);
       if (running.trim() !== "true") throw new Error(`the cache ${c.name} on host ${plan.host.id} is not running; start the workshop's caches first`);
-      await mustRun(docker, ["cp", `${staged}/.`, `${c.name}:${c.storageDir}`], hostEnv(env, plan), 30 * 60_000, `loading ${c.upstream} images into ${c.name}`);
+      await runOrThrow(docker, ["cp", `${staged}/.`, `${c.name}:${c.storageDir}`], hostEnv(env, plan), 30 * 60_000, `loading ${c.upstream} images into ${c.name}`);
       progress(`host ${plan.host.id}: ${images.length} ${c.upstream} image(s) into ${c.name}`);
     }
   }

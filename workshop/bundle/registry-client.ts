@@ -38,7 +38,7 @@ export interface PullOptions {
   endpoint: (domain: string) => string;
   /** `os/arch[/variant]` manifests kept from an index, e.g. ["linux/amd64"]. */
   platforms: readonly string[];
-  /** Per request; a layer of the kind node image is hundreds of MB. */
+  /** Per manifest and token request (a blob download gives up when no data comes for a minute). */
   timeoutMs: number;
 }
 
@@ -69,31 +69,37 @@ export class RegistryClient {
 
   constructor(private readonly options: PullOptions) {}
 
-  /** GET with the registry's token when it asks for one; throws naming the URL unless 2xx. */
-  private async get(url: string, repo: string, accept?: string): Promise<Response> {
-    const headers = (token?: string): Record<string, string> => ({ ...(accept ? { accept } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) });
-    const signal = () => AbortSignal.timeout(this.options.timeoutMs);
-    let res = await fetch(url, { headers: headers(this.tokens.get(repo)), signal: signal() });
-    const challenge = res.status === 401 ? bearerChallenge(res.headers.get("www-authenticate")) : undefined;
-    if (challenge?.realm) {
+  /**
+   * fetch for one repository: with its token once the registry asked for one (a 401 with a Bearer
+   * challenge is answered by an anonymous token for `repository:<repo>:pull`, then retried).
+   */
+  private fetchFor(repo: string): typeof fetch {
+    return async (input, init) => {
+      const withToken = (): RequestInit => {
+        const token = this.tokens.get(repo);
+        return { ...init, headers: { ...(init?.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) } };
+      };
+      const res = await fetch(input, withToken());
+      const challenge = res.status === 401 ? bearerChallenge(res.headers.get("www-authenticate")) : undefined;
+      if (!challenge?.realm) return res;
       await res.body?.cancel();
       const q = new URLSearchParams({ ...(challenge.service ? { service: challenge.service } : {}), scope: `repository:${repo}:pull` });
-      const t = await fetch(`${challenge.realm}?${q}`, { signal: signal() });
+      const t = await fetch(`${challenge.realm}?${q}`, { signal: AbortSignal.timeout(this.options.timeoutMs) });
       if (!t.ok) throw new Error(`GET ${challenge.realm}?${q}: ${t.status} ${t.statusText} (anonymous token for ${repo})`);
       const body = (await t.json()) as { token?: string; access_token?: string };
       this.tokens.set(repo, body.token ?? body.access_token ?? "");
-      res = await fetch(url, { headers: headers(this.tokens.get(repo)), signal: signal() });
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`GET ${url}: ${res.status} ${res.statusText}`);
-    }
-    return res;
+      return fetch(input, withToken());
+    };
   }
 
   /** A manifest's bytes, checked against `digest` when given, stored in `store`; returns its digest and content. */
   private async manifest(base: string, repo: string, reference: string, store: BlobFolder, expect?: string): Promise<{ digest: string; manifest: Manifest }> {
-    const res = await this.get(`${base}/v2/${repo}/manifests/${reference}`, repo, ACCEPT);
+    const url = `${base}/v2/${repo}/manifests/${reference}`;
+    const res = await this.fetchFor(repo)(url, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(this.options.timeoutMs) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`GET ${url}: ${res.status} ${res.statusText}`);
+    }
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256(bytes);
     if (expect && digest !== expect) throw new Error(`${repo}@${reference}: the registry sent a manifest with digest ${digest}, expected ${expect}`);
@@ -128,8 +134,7 @@ export class RegistryClient {
         if (!d) throw new Error(`${ref}: manifest ${m.digest} has no config`);
         if (!blobs.includes(d.digest)) blobs.push(d.digest);
         if (store.has(d.digest)) continue;
-        const res = await this.get(`${base}/v2/${path}/blobs/${d.digest}`, path);
-        await store.put(d.digest, res.body!, `${ref} blob ${d.digest}`, d.size);
+        await store.download(d.digest, `${base}/v2/${path}/blobs/${d.digest}`, this.fetchFor(path), `${ref} blob ${d.digest}`, d.size);
       }
     }
     return { ref, domain, path, ...(tag === undefined ? {} : { tag }), digest: top.digest, manifests, blobs };
