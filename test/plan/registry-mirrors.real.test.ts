@@ -8,35 +8,23 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/ports";
+import { REGISTRY, registryMissing } from "../helpers/registry";
 import { planRegistryMirrors, type RegistryHostsFile } from "../../plan/registry-mirrors";
 
 const run = promisify(execFile);
-const REGISTRY = "/usr/bin/docker-registry";
 /** Docker 20.10's own containerd (Debian docker.io); our objects go into a namespace of their own. */
 const SOCKET = "/var/run/docker/containerd/containerd.sock";
 const NAMESPACE = `cnilab-test-mirrors-${process.pid}`;
 const UNREACHABLE_HOST = "127.0.0.1:1";
 const REF = `${UNREACHABLE_HOST}/mirror/cnilab-test:v1`;
 
-const executable = (f: string) => {
-  try {
-    accessSync(f, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const missing = !executable(REGISTRY)
-  ? "no docker-registry (Debian package docker-registry; .ci/setup.sh installs it)"
-  : !existsSync(SOCKET)
-    ? `no containerd socket at ${SOCKET} (Docker's containerd; .ci/start-dockerd.sh)`
-    : undefined;
+const missing = registryMissing() ?? (existsSync(SOCKET) ? undefined : `no containerd socket at ${SOCKET} (Docker's containerd; .ci/start-dockerd.sh)`);
 if (missing) console.log(`skipping: hosts.toml against a real containerd: ${missing}`);
 
 /** The files as the nodes get them: `<dir>/<host>/hosts.toml` (ctr reads such a folder with --hosts-dir). */

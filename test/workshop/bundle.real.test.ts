@@ -11,7 +11,7 @@
  * Every address is loopback.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,17 +21,9 @@ import { openBundle, sha256, writeBundle, type BundleManifest } from "../../work
 import { planRegistryCache, type CacheContainer, type RegistryCachePlan } from "../../workshop/cache";
 import { dockerdReachable } from "../cluster/kind-binary";
 import { freePort, freePortRun } from "../helpers/ports";
+import { REGISTRY, registryMissing } from "../helpers/registry";
 
-const REGISTRY = "/usr/bin/docker-registry";
-const executable = (f: string) => {
-  try {
-    accessSync(f, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const missing = !executable(REGISTRY) ? "no docker-registry (Debian package docker-registry; .ci/setup.sh installs it)" : !dockerdReachable() ? "no Docker daemon reachable (.ci/start-dockerd.sh)" : undefined;
+const missing = registryMissing() ?? (dockerdReachable() ? undefined : "no Docker daemon reachable (.ci/start-dockerd.sh)");
 if (missing) console.log(`skipping: workshop bundle → load → pull for real: ${missing}`);
 
 const ID = `t${process.pid}`;
