@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import type { LabPlan } from "../plan";
 import { stateFolder } from "../host/state";
 import { CACHE_UPSTREAMS, type RegistryCachePlan } from "../workshop/cache";
-import { loadIntoCaches, openBundle, unpackBundleCharts, workshopContents, writeBundle } from "../workshop/bundle";
+import { loadIntoCaches, openBundle, placeBundleManifests, unpackBundleCharts, workshopContents, writeBundle } from "../workshop/bundle";
 import { UsageError, type Io } from "./command";
 
 /** Most workshop hosts are x86-64 Linux; an index's other platforms stay out of the file. */
@@ -45,12 +45,13 @@ export interface WorkshopBundleRequest {
 export async function workshopBundle(req: WorkshopBundleRequest, io: Io): Promise<number> {
   const platforms = parsePlatforms(req.platform);
   const endpoints: Readonly<Record<string, string>> = req.endpoints ?? CACHE_UPSTREAMS;
-  const { images, charts } = workshopContents(req.plans);
+  const { images, charts, manifests } = workshopContents(req.plans);
   const out = resolve(io.cwd, req.out);
   const manifest = await writeBundle({
     workshop: req.workshop,
     images,
     charts,
+    manifests,
     out,
     platforms,
     timeoutMs: FETCH_TIMEOUT_MS,
@@ -61,7 +62,7 @@ export async function workshopBundle(req: WorkshopBundleRequest, io: Io): Promis
     },
     progress: (line) => io.stdout(`${line}\n`),
   });
-  io.stdout(`wrote ${out}: ${manifest.images.length} images (${platforms.join(", ")}), ${manifest.charts.length} charts\n`);
+  io.stdout(`wrote ${out}: ${manifest.images.length} images (${platforms.join(", ")}), ${manifest.charts.length} charts, ${manifest.manifests.length} manifests\n`);
   return 0;
 }
 
@@ -79,7 +80,8 @@ export function workshopChartsDir(io: Pick<Io, "env" | "cwd">, workshop: string)
 }
 
 /**
- * Loads the bundle into every host's caches and unpacks its charts into the workshop's folder;
+ * Loads the bundle into every host's caches, puts its upstream manifests where `up` reads them and
+ * unpacks its charts into the workshop's folder;
  * returns chart name → folder for the participants' `cnilab:chartDirs`.
  */
 export async function loadWorkshopBundle(req: LoadBundleRequest, io: Io): Promise<Record<string, string>> {
@@ -90,6 +92,7 @@ export async function loadWorkshopBundle(req: LoadBundleRequest, io: Io): Promis
     const bundle = await openBundle(resolve(io.cwd, req.file), dir);
     if (bundle.manifest.workshop !== req.workshop) io.stderr(`note: ${req.file} was made for workshop ${bundle.manifest.workshop}, loading it for ${req.workshop}\n`);
     await loadIntoCaches(bundle, req.caches, io.env, (line) => io.stdout(`${line}\n`));
+    for (const file of placeBundleManifests(bundle, io.env, io.cwd)) io.stdout(`manifest ${file}\n`);
     return await unpackBundleCharts(bundle, workshopChartsDir(io, req.workshop));
   } finally {
     rmSync(dir, { recursive: true, force: true });

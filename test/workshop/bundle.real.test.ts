@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkshopBundle } from "../../cli/workshop-bundle";
 import { openBundle, sha256, writeBundle, type BundleManifest } from "../../workshop/bundle";
 import { planRegistryCache, type CacheContainer, type RegistryCachePlan } from "../../workshop/cache";
+import { manifestPath } from "../../host/manifests";
+import type { ManifestPin } from "../../pins/versions";
 import { dockerdReachable } from "../cluster/kind-binary";
 import { freePort, freePortRun } from "../helpers/ports";
 import { REGISTRY, registryMissing } from "../helpers/registry";
@@ -96,6 +98,8 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
   let cache: RegistryCachePlan;
   let proxyCache: RegistryCachePlan;
   let proxied = "";
+  let manifestPin: ManifestPin;
+  const MANIFEST_TEXT = "kind: List\napiVersion: v1\nitems: []\n";
   let amd64: { digest: string; size: number; config: string };
   let arm64: { digest: string; size: number; config: string };
   let indexDigest = "";
@@ -133,11 +137,13 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
     const index = `apiVersion: v1\nentries:\n  flannel:\n  - name: flannel\n    version: v0.28.9\n    urls: [archives/flannel-v0.28.9.tgz]\n    digest: ${sha256(tgz).slice(7)}\n`;
     charts = createHttpServer((req, res) => {
       if (req.url === "/repo/index.yaml") res.end(index);
+      else if (req.url === "/raw/canal.yaml") res.end(MANIFEST_TEXT);
       else if (req.url === "/repo/archives/flannel-v0.28.9.tgz") res.end(tgz);
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => charts.listen(0, "127.0.0.1", r));
     const repo = `http://127.0.0.1:${(charts.address() as { port: number }).port}/repo`;
+    manifestPin = { name: "canal", version: `t${ID}`, url: repo.replace(/repo$/, "raw/canal.yaml"), sha256: sha256(MANIFEST_TEXT).slice(7), bytes: MANIFEST_TEXT.length };
 
     // A cache in proxy mode in front of the loopback docker.io, used once while it is up.
     cacheImage = buildCacheImage();
@@ -151,6 +157,7 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
       workshop: WORKSHOP,
       images: [`docker.io/library/cnilab-bundle-test:v1@${indexDigest}`, "quay.io/cnilab/plain:1"],
       charts: [{ name: "flannel", version: "v0.28.9", repo }],
+      manifests: [manifestPin],
       out,
       platforms: ["linux/amd64"],
       timeoutMs: 30_000,
@@ -183,13 +190,14 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
     expect(docker("image", "inspect", "-f", "{{.Id}}", proxied)).toBe(amd64.config);
   }, 120_000);
 
-  it("the bundle holds the index and the amd64 image only, the tag-only image by the digest its tag had, and the chart", async () => {
+  it("the bundle holds the index and the amd64 image only, the tag-only image by the digest its tag had, the chart and the manifest", async () => {
     const [indexed, plain] = manifest.images;
     expect(indexed).toMatchObject({ domain: "docker.io", path: "library/cnilab-bundle-test", tag: "v1", digest: indexDigest, manifests: [indexDigest, amd64.digest] });
     expect(indexed!.blobs).toContain(amd64.config);
     expect(indexed!.blobs).not.toContain(arm64.config);
     expect(plain).toMatchObject({ domain: "quay.io", path: "cnilab/plain", tag: "1" });
     expect(manifest.charts).toEqual([expect.objectContaining({ name: "flannel", version: "v0.28.9", file: "charts/flannel-v0.28.9.tgz" })]);
+    expect(manifest.manifests).toEqual([{ ...manifestPin, file: `manifests/canal-t${ID}.yaml` }]);
     const opened = await openBundle(out, join(dir, "opened"));
     expect(opened.manifest).toEqual(manifest);
   });
@@ -212,6 +220,8 @@ describe.skipIf(missing !== undefined)("workshop caches for real: pull once, and
     expect(lines.join("")).toContain(`host local: 1 docker.io image(s) into cnilab-cache-${WORKSHOP}-local-docker-io`);
     expect(chartDirs).toEqual({ flannel: join(state, "workshops", WORKSHOP, "charts", "flannel-v0.28.9") });
     expect(existsSync(join(chartDirs.flannel!, "Chart.yaml"))).toBe(true);
+    // The upstream manifest is where `up` reads it, so no download happens at the venue.
+    expect(readFileSync(manifestPath(manifestPin, io.env, io.cwd), "utf8")).toBe(MANIFEST_TEXT);
 
     const hubCache = cache.containers.find((c) => c.upstream === "docker.io")!;
     const quayCache = cache.containers.find((c) => c.upstream === "quay.io")!;

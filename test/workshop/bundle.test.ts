@@ -11,15 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlatforms } from "../../cli/workshop-bundle";
 import { UsageError } from "../../cli/command";
 import { planLab } from "../../plan";
-import { CALICO_CHART, CALICO_CRDS_CHART, FLANNEL_CHART, IMAGES } from "../../pins";
+import { CALICO_CHART, CALICO_CRDS_CHART, CANAL_MANIFEST, FLANNEL_CHART, IMAGES } from "../../pins";
 import { BlobFolder, bearerChallenge, chartUrl, RegistryClient, sha256, storageEntries, workshopContents } from "../../workshop/bundle";
 import { loadStack } from "../helpers/stacks";
 
 describe("workshopContents", () => {
-  it("the union of the participants' pinned images and charts, each once", async () => {
+  it("the union of the participants' pinned images, charts and manifests, each once", async () => {
     const flannel = planLab(await loadStack("flannel-vxlan"));
     const calico = planLab(await loadStack("calico-ipip"));
-    const c = workshopContents([flannel, flannel, calico]);
+    const canal = planLab(await loadStack("canal"));
+    const c = workshopContents([flannel, flannel, calico, canal, canal]);
+    expect(c.manifests).toEqual([CANAL_MANIFEST]);
+    expect(c.images).toContain("docker.io/flannel/flannel:v0.24.4");
     expect(c.charts).toEqual([
       { name: CALICO_CRDS_CHART.name, version: CALICO_CRDS_CHART.version, repo: CALICO_CRDS_CHART.repo },
       { name: FLANNEL_CHART.name, version: FLANNEL_CHART.version, repo: FLANNEL_CHART.repo },

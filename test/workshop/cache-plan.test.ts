@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { planLab } from "../../plan";
 import { hostsToml } from "../../plan/registry-mirrors";
-import { CHART_FACTS, chartImageRef, IMAGES } from "../../pins";
+import { CANAL_MANIFEST_FACTS, CHART_FACTS, chartImageRef, IMAGES, manifestImageRef } from "../../pins";
 import { parseImageRef, splitDomain, type ImageRef } from "../../pins/image-ref";
 import { planRegistryCache, viaCache } from "../../workshop/cache";
 import { loadStack } from "../helpers/stacks";
@@ -82,8 +82,8 @@ describe("planRegistryCache", () => {
     expect(remote.mirrors.map((m) => m.endpoint)).toEqual(["http://10.9.0.2:6200", "http://10.9.0.2:6201", "http://10.9.0.2:6202", "http://10.9.0.2:6203", "http://10.9.0.2:6204"]);
   });
 
-  it("every registry cnilab or its charts pull an image from has a cache (else participants would pull past it)", () => {
-    const refs = [...Object.values(IMAGES), ...CHART_FACTS.flatMap((c) => c.images.map(chartImageRef))];
+  it("every registry cnilab, its charts or its manifests pull an image from has a cache (else participants would pull past it)", () => {
+    const refs = [...Object.values(IMAGES), ...CHART_FACTS.flatMap((c) => c.images.map(chartImageRef)), ...CANAL_MANIFEST_FACTS.images.map(manifestImageRef)];
     const registries = new Set(refs.map((ref) => splitDomain((parseImageRef(ref) as ImageRef).name).domain));
     expect([...registries].sort()).toEqual(["docker.io", "gcr.io", "ghcr.io", "quay.io", "registry.k8s.io"]);
     expect(plan.containers.map((c) => c.upstream).sort()).toEqual([...registries].sort());

@@ -1,6 +1,7 @@
 /**
  * The bundle file: one tar holding `cnilab-bundle.json` (what is inside), `blobs/sha256/<hex>` (every
- * manifest, config and layer of every image, each once) and `charts/<name>-<version>.tgz`. Layers are
+ * manifest, config and layer of every image, each once), `charts/<name>-<version>.tgz` and
+ * `manifests/<name>-<version>.yaml` (upstream manifests such as canal's, by their pinned sha256). Layers are
  * compressed already, so the tar is not. Written by the system's `tar`, from a folder beside the
  * output that a failed run leaves behind, so a second run fetches only what is missing.
  */
@@ -10,6 +11,8 @@ import { BlobFolder, sha256 } from "./blobs";
 import { runOrThrow } from "../../host/run";
 import { chartArchiveName, fetchChartArchives, type ChartRef } from "./charts";
 import { RegistryClient, type BundledImage, type PullOptions } from "./registry-client";
+import { loadManifest } from "../../host/manifests";
+import type { ManifestPin } from "../../pins/versions";
 
 export const BUNDLE_FORMAT = "cnilab-workshop-bundle/v1";
 const MANIFEST = "cnilab-bundle.json";
@@ -22,12 +25,15 @@ export interface BundleManifest {
   images: BundledImage[];
   /** Each chart with its archive's path in the bundle and sha256. */
   charts: (ChartRef & { file: string; digest: string })[];
+  /** Upstream manifests, each with its path in the bundle (checked against the pin's sha256). */
+  manifests: (ManifestPin & { file: string })[];
 }
 
 export interface BundleRequest extends PullOptions {
   workshop: string;
   images: readonly string[];
   charts: readonly ChartRef[];
+  manifests: readonly ManifestPin[];
   out: string;
   /** One line per image or chart fetched. */
   progress: (line: string) => void;
@@ -49,11 +55,19 @@ export async function writeBundle(req: BundleRequest): Promise<BundleManifest> {
     req.progress(`chart ${c.name} ${c.version} from ${c.repo}`);
     return { ...c, file: `charts/${chartArchiveName(c)}`, digest: sha256(readFileSync(archives.get(c)!)) };
   });
-  const manifest: BundleManifest = { format: BUNDLE_FORMAT, workshop: req.workshop, platforms: [...req.platforms], images, charts };
+  const manifests = [];
+  for (const pin of req.manifests) {
+    const file = `manifests/${pin.name}-${pin.version}.yaml`;
+    await loadManifest(pin, { file: join(staging, file) });
+    req.progress(`manifest ${pin.name} ${pin.version} from ${pin.url}`);
+    manifests.push({ ...pin, file });
+  }
+  const manifest: BundleManifest = { format: BUNDLE_FORMAT, workshop: req.workshop, platforms: [...req.platforms], images, charts, manifests };
   writeFileSync(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   mkdirSync(join(staging, "blobs"), { recursive: true });
   mkdirSync(join(staging, "charts"), { recursive: true });
-  await runOrThrow("tar", ["-cf", `${req.out}.partial`, "-C", staging, MANIFEST, "blobs", "charts"], process.env, 30 * 60_000, `writing ${req.out}`);
+  mkdirSync(join(staging, "manifests"), { recursive: true });
+  await runOrThrow("tar", ["-cf", `${req.out}.partial`, "-C", staging, MANIFEST, "blobs", "charts", "manifests"], process.env, 30 * 60_000, `writing ${req.out}`);
   renameSync(`${req.out}.partial`, req.out);
   rmSync(staging, { recursive: true, force: true });
   return manifest;
@@ -80,6 +94,10 @@ export async function openBundle(file: string, dir: string): Promise<OpenedBundl
   for (const c of manifest.charts) {
     const got = sha256(readFileSync(join(dir, c.file)));
     if (got !== c.digest) throw new Error(`${file}: ${c.file} is damaged: its content has digest ${got}, the bundle says ${c.digest}`);
+  }
+  for (const m of manifest.manifests) {
+    const got = sha256(readFileSync(join(dir, m.file)));
+    if (got !== `sha256:${m.sha256}`) throw new Error(`${file}: ${m.file} is damaged: its content has digest ${got}, the pin says sha256:${m.sha256}`);
   }
   return { manifest, blobs, dir };
 }

@@ -4,7 +4,9 @@
  * distribution layout (storage.ts), by `docker cp <folder>/. <cache>:<storage>`, which the docker CLI
  * streams to the host's engine: a remote host (DOCKER_HOST) works the same as the local one.
  */
-import { join } from "node:path";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { manifestPath } from "../../host/manifests";
 import { dockerExecutable } from "../../host/kind";
 import type { RegistryCachePlan } from "../cache/types";
 import { unpackChart } from "./charts";
@@ -42,6 +44,16 @@ export async function loadIntoCaches(bundle: OpenedBundle, caches: readonly Regi
       progress(`host ${plan.host.id}: ${images.length} ${c.upstream} image(s) into ${c.name}`);
     }
   }
+}
+
+/** Puts each upstream manifest where `up` looks for it (host/manifests.ts manifestPath), already checked. */
+export function placeBundleManifests(bundle: OpenedBundle, env: NodeJS.ProcessEnv, cwd: string): string[] {
+  return bundle.manifest.manifests.map((m) => {
+    const target = manifestPath(m, env, cwd);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(bundle.dir, m.file), target);
+    return target;
+  });
 }
 
 /** Unpacks every chart of the bundle into `dir`; returns chart name → folder (`cnilab:chartDirs`). */
