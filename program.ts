@@ -9,6 +9,9 @@ import type { ManifestPin } from "./pins/versions";
 import type { ClusterLabOutputs } from "./plan/outputs";
 import { LAB_NAME } from "./plan/resources";
 import { bundleProbe } from "./probe/bundle";
+import { Workshop } from "./components/workshop";
+import type { WorkshopOutputs } from "./workshop/outputs";
+import { isWorkshopStack, planWorkshopStack } from "./workshop/stack";
 
 /**
  * The Pulumi program of the running stack. Configuration is read once, here: every `cnilab:` key of
@@ -34,8 +37,22 @@ export type PlanAdjust = (plan: LabPlan) => LabPlan;
  * runStack calls it with the stack's configuration; tests call it directly.
  */
 export async function stackProgram(raw: Record<string, unknown>, source: string, adjust?: PlanAdjust) {
+  if (isWorkshopStack(raw)) return workshopProgram(raw, source);
   if (typeof raw.lab === "string" && isDockerLab(raw.lab)) return dockerLabProgram(loadDockerSpec(raw, source));
   return labProgram(raw, source, undefined, adjust);
+}
+
+/** A workshop: one lab per participant on their host, one registry cache per host. */
+export async function workshopProgram(raw: Record<string, unknown>, source: string, workshopsDir?: string, manifestText: (pin: ManifestPin) => Promise<string> = loadManifest) {
+  const plan = await planWorkshopStack(raw, source, workshopsDir);
+  const manifestObjects = Object.fromEntries(await Promise.all(plan.participants.map(async (p) => [p.name, await renderManifests(p.lab, manifestText)] as const)));
+  const workshop = new Workshop("workshop", { plan, manifestObjects, probeBundle: bundleProbe() });
+  return {
+    workshop: plan.workshop,
+    lab: plan.participants[0]?.spec.lab.name ?? "",
+    participants: workshop.participants,
+    caches: workshop.caches,
+  } satisfies StackOutputs<WorkshopOutputs>;
 }
 
 /**
@@ -51,8 +68,7 @@ export async function labProgram(
 ) {
   const spec = await loadSpec(raw, source);
   const plan = adjust(planLab(spec));
-  const manifests = plan.cni.manifests ?? [];
-  const manifestObjects = (await Promise.all(manifests.map(async (m) => renderManifest(await manifestText(m.pin), m)))).flat();
+  const manifestObjects = await renderManifests(plan, manifestText);
   // States written before LAB_NAME named the Lab after the cluster.
   const lab = new ClusterLab(LAB_NAME, { plan, manifestObjects, probeBundle: bundleProbe(), formerName: spec.stack.clusterName });
   return {
@@ -63,4 +79,9 @@ export async function labProgram(
     kindConfig: plan.kindConfigYaml,
     assertions: lab.assertions,
   } satisfies StackOutputs<ClusterLabOutputs>;
+}
+
+/** The objects of the upstream manifests a lab's CNI is installed from (canal's), rendered with the plan's values. */
+async function renderManifests(plan: LabPlan, manifestText: (pin: ManifestPin) => Promise<string>) {
+  return (await Promise.all((plan.cni.manifests ?? []).map(async (m) => renderManifest(await manifestText(m.pin), m)))).flat();
 }

@@ -21,6 +21,8 @@ export interface ClusterLabArgs {
    * the Lab gets an alias with that name in place of its own prefix, so those states carry on.
    */
   formerName?: string;
+  /** DOCKER_HOST of the Docker the cluster runs on (a workshop participant on a remote host). */
+  dockerHost?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export class ClusterLab extends pulumi.ComponentResource {
     const names = labChildren(name);
     const cluster = new KindCluster(
       names.cluster,
-      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network, registryHosts: plan.registryHosts },
+      { clusterName: plan.kindConfig.name, config: plan.kindConfigYaml, configData: plan.kindConfig, network: plan.network, registryHosts: plan.registryHosts, ...(args.dockerHost ? { dockerHost: args.dockerHost } : {}) },
       { parent: this },
     );
     kind = cluster.kind;

@@ -47,6 +47,15 @@ const EVICTION_FREE_FRACTION = 0.15;
 
 const GIB = 2 ** 30;
 
+/**
+ * CPU per node container, as requests (a node sees every host CPU; these say what the pods ask the
+ * scheduler for, not what they burn idle): kind's control-plane system pods request 950m
+ * (giantswarm/agentlab#85, research/workshops.md §3.1), every node's kindnet 100m (kind's CNI
+ * manifest, same table); the CNI agents here ask no more than kindnet.
+ */
+const CONTROL_PLANE_CPU = 0.95;
+const NODE_AGENT_CPU = 0.1;
+
 /** The lab the resource checks size for: node count and the CNI families that may run. */
 export interface LabShape {
   workers: number;
@@ -88,6 +97,16 @@ export function memoryEstimateGib(shape: LabShape): number {
   return CONTROL_PLANE_GIB + shape.workers * WORKER_GIB + (shape.workers + 1) * agent + WORKLOADS_GIB;
 }
 
+/** The node image once per Docker host, then every node's own copy of the CNI and lab images, for `clusters` clusters of this shape. */
+export function diskEstimateGib(shape: Pick<LabShape, "workers">, clusters = 1): number {
+  return NODE_IMAGE_GIB + clusters * (shape.workers + 1) * IMAGES_PER_NODE_GIB;
+}
+
+/** What one cluster's nodes request, in CPUs. */
+export function cpuEstimate(shape: Pick<LabShape, "workers">): number {
+  return CONTROL_PLANE_CPU + (shape.workers + 1) * NODE_AGENT_CPU;
+}
+
 export function checkMemory(host: Host, shape: LabShape): Check {
   const meminfo = readHostFile(host, "/proc/meminfo");
   const kb = meminfo ? /^MemAvailable:\s+(\d+) kB/m.exec(meminfo)?.[1] : undefined;
@@ -113,7 +132,7 @@ export async function checkDisk(host: Host, shape: LabShape, dockerRootDir: stri
   const shown = target ?? host.cwd;
   if (!measured) return warn("disk", `cannot measure free space at ${shown}`, "check with: df -h /var/lib/docker");
   const space = measured;
-  const need = (NODE_IMAGE_GIB + (shape.workers + 1) * IMAGES_PER_NODE_GIB) * GIB;
+  const need = diskEstimateGib(shape) * GIB;
   const msg = `${gib(space.freeBytes)} free on the filesystem of ${shown}; the node image and ${shape.workers + 1} nodes' images need about ${gib(need)}`;
   const fix = "free space: `docker system prune` removes stopped containers and unused images";
   if (space.freeBytes < need) return fail("disk", msg, fix);

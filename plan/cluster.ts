@@ -16,6 +16,15 @@ export interface KindClusterConfig {
     podSubnet: string;
     serviceSubnet: string;
     kubeProxyMode: string;
+    /**
+     * Where the API server is published on the Docker host (an IP address), and its port there
+     * (kind v0.27.0 pkg/apis/config/v1alpha4/types.go Networking; defaults 127.0.0.1 and a random
+     * port; the address is in the API server certificate's SANs, pkg/cluster/internal/kubeadm/
+     * config.go). Set for workshops, where every participant's cluster has its own port and a remote
+     * host's clusters are reached on the host's address.
+     */
+    apiServerAddress?: string;
+    apiServerPort?: number;
   };
 }
 

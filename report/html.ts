@@ -9,7 +9,8 @@ import { buildCharts } from "./charts";
 import { METRIC_LABEL, PERF_LEGEND, perfCell, probeCell } from "./markdown";
 import type { Comparison, ScenarioBlock } from "./model";
 
-const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+/** Text as HTML: every character that could open markup or close an attribute escaped. */
+export const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /** JSON safe inside <script>: no "<" (so no "</script>" or "<!--"), and no JS-hostile line separators. */
 export function scriptJson(value: unknown): string {
@@ -31,8 +32,8 @@ export function chartJsSource(): string {
 }
 
 function table(header: string[], rows: string[][], className = ""): string {
-  const head = `<tr>${header.map((h) => `<th>${html(h)}</th>`).join("")}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${html(c)}</th>` : `<td class="${cellClass(c)}">${html(c)}</td>`)).join("")}</tr>`).join("\n");
+  const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td class="${cellClass(c)}">${escapeHtml(c)}</td>`)).join("")}</tr>`).join("\n");
   return `<table class="${className}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
@@ -46,7 +47,7 @@ function cellClass(text: string): string {
 
 function scenario(block: ScenarioBlock, names: string[]): string {
   const summary = block.summary.map((s) => (s === null ? "not run" : `${s.pass}/${s.total} as expected`));
-  return `<details${block.rows.some((r) => r.cells.some((c) => c && c.status !== "pass" && c.status !== "skipped")) ? " open" : ""}><summary>${html(block.scenario)} — ${html(summary.join(" · "))}</summary>
+  return `<details${block.rows.some((r) => r.cells.some((c) => c && c.status !== "pass" && c.status !== "skipped")) ? " open" : ""}><summary>${escapeHtml(block.scenario)} — ${escapeHtml(summary.join(" · "))}</summary>
 ${table(["probe", ...names], block.rows.map((r) => [r.label, ...r.cells.map(probeCell)]))}</details>`;
 }
 
@@ -68,16 +69,16 @@ details{margin:6px 0}summary{cursor:pointer;font-weight:600}code{background:#eef
 export function renderHtml(c: Comparison, chartJs: string = chartJsSource()): string {
   const names = c.stacks.map((s) => s.stack);
   const charts = buildCharts(c);
-  const missing = c.stacks.flatMap((s) => [...s.missing.map((m) => `<li>${html(s.stack)}: no ${html(m.kind)}.json — run <code>${html(m.command)}</code></li>`), ...s.unreadable.map((u) => `<li>${html(s.stack)}: unreadable ${html(u)}</li>`)]);
+  const missing = c.stacks.flatMap((s) => [...s.missing.map((m) => `<li>${escapeHtml(s.stack)}: no ${escapeHtml(m.kind)}.json — run <code>${escapeHtml(m.command)}</code></li>`), ...s.unreadable.map((u) => `<li>${escapeHtml(s.stack)}: unreadable ${escapeHtml(u)}</li>`)]);
   const fingerprintKeys = [...new Set(c.stacks.flatMap((s) => Object.keys(s.fingerprint ?? {})))];
-  const problems = c.stacks.flatMap((s) => s.problems.map((p) => `<li>${html(s.stack)}: ${html(p)}</li>`));
+  const problems = c.stacks.flatMap((s) => s.problems.map((p) => `<li>${escapeHtml(s.stack)}: ${escapeHtml(p)}</li>`));
   const body = [
-    `<h1>cnilab compare: ${html(names.join(", "))}</h1>`,
-    `<div>Generated ${html(c.generatedAt)}</div>`,
-    `<div class="caveat"><strong>Read ratios, not Gbit/s.</strong> ${html(c.caveat)}</div>`,
+    `<h1>cnilab compare: ${escapeHtml(names.join(", "))}</h1>`,
+    `<div>Generated ${escapeHtml(c.generatedAt)}</div>`,
+    `<div class="caveat"><strong>Read ratios, not Gbit/s.</strong> ${escapeHtml(c.caveat)}</div>`,
     missing.length > 0 ? `<div class="missing"><strong>Missing results</strong><ul>${missing.join("")}</ul></div>` : "",
     `<h2>Charts</h2>`,
-    charts.length === 0 ? "<p>No results to chart.</p>" : `<div class="charts">${charts.map((ch) => `<figure><h3>${html(ch.title)}</h3><div class="plot"><canvas id="${html(ch.id)}" role="img" aria-label="${html(ch.title)}"></canvas></div><figcaption>${html(ch.note)}</figcaption></figure>`).join("\n")}</div>`,
+    charts.length === 0 ? "<p>No results to chart.</p>" : `<div class="charts">${charts.map((ch) => `<figure><h3>${escapeHtml(ch.title)}</h3><div class="plot"><canvas id="${escapeHtml(ch.id)}" role="img" aria-label="${escapeHtml(ch.title)}"></canvas></div><figcaption>${escapeHtml(ch.note)}</figcaption></figure>`).join("\n")}</div>`,
     `<h2>Policy enforcement per scenario</h2>`,
     c.scenarios.length === 0 ? "<p>No verify results.</p>" : table(["scenario", ...names], c.scenarios.map((b) => [b.scenario, ...b.summary.map((s) => (s === null ? "–" : `${s.pass}/${s.total}`))])),
     ...c.scenarios.map((b) => scenario(b, names)),
@@ -86,7 +87,7 @@ export function renderHtml(c: Comparison, chartJs: string = chartJsSource()): st
     `<h2>Datapath</h2>`,
     table(["", ...names], c.datapath.map((f) => [f.label, ...f.values])),
     `<h2>Performance</h2>`,
-    `<p>${html(PERF_LEGEND)}</p>`,
+    `<p>${escapeHtml(PERF_LEGEND)}</p>`,
     c.performance.length === 0 ? "<p>No perf results.</p>" : table(["pair · test", "metric", ...names], c.performance.map((r) => [`${r.pair} · ${r.test}`, METRIC_LABEL[r.metric], ...r.cells.map((x) => perfCell(x, r.metric))])),
     problems.length > 0 ? `<h2>Runs that failed</h2><ul>${problems.join("")}</ul>` : "",
     `<h2>Fingerprint</h2>`,
@@ -96,7 +97,7 @@ export function renderHtml(c: Comparison, chartJs: string = chartJsSource()): st
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>cnilab compare: ${html(names.join(", "))}</title><style>${STYLE}</style></head>
+<title>cnilab compare: ${escapeHtml(names.join(", "))}</title><style>${STYLE}</style></head>
 <body><main>
 ${body}
 </main>

@@ -25,6 +25,8 @@ export interface KindClusterArgs {
   network: { name: string; subnet: string; gateway: string; labels: { label: string; value: string }[] };
   /** hosts.toml per mirrored registry host, written into the nodes. @default none */
   registryHosts?: RegistryHostsFile[];
+  /** DOCKER_HOST of the Docker the cluster runs on (a workshop's remote host); absent: the local one. */
+  dockerHost?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export class KindClusterResource extends pulumi.dynamic.Resource {
       configData: pulumi.Input<object>;
       network: pulumi.Input<string>;
       registryHosts?: pulumi.Input<RegistryHostsFile[]>;
+      dockerHost?: string;
     },
     opts?: pulumi.CustomResourceOptions,
   ) {
@@ -66,6 +69,8 @@ export class KindCluster extends pulumi.ComponentResource {
   constructor(name: string, args: KindClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(LAB_TYPES.cluster, name, {}, opts);
     const children = clusterChildren(name);
+    // Only when set: a local cluster's inputs stay as states before it recorded them.
+    const remote = args.dockerHost ? { dockerHost: args.dockerHost } : {};
 
     const network = new DockerNetworkResource(
       children.network,
@@ -76,6 +81,7 @@ export class KindCluster extends pulumi.ComponentResource {
         // As kind's own "kind" network: nodes reach the outside (image pulls) through NAT.
         masquerade: true,
         labels: Object.fromEntries(args.network.labels.map((l) => [l.label, l.value])),
+        ...remote,
       },
       // The name is fixed, so a replacement can only be created once the old network is gone.
       // States written when @pulumi/docker made this network are taken over (network-provider.ts diff).
@@ -92,6 +98,7 @@ export class KindCluster extends pulumi.ComponentResource {
         network: network.name,
         // Absent rather than empty without mirrors: states written before it existed then diff as equal.
         ...(args.registryHosts?.length ? { registryHosts: args.registryHosts } : {}),
+        ...remote,
       },
       { parent: this },
     );

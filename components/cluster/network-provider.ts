@@ -33,10 +33,12 @@ interface DockerResult {
   stderr: string;
 }
 
-async function runDocker(args: string[]): Promise<DockerResult> {
+/** `docker <args>` on the network's Docker host: DOCKER_HOST set for a workshop's remote host. */
+async function runDocker(args: string[], dockerHost: string | undefined): Promise<DockerResult> {
   const { spawn } = process.getBuiltinModule("node:child_process");
+  const env = dockerHost ? { ...process.env, DOCKER_HOST: dockerHost } : process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn("docker", args, { stdio: ["ignore", "pipe", "pipe"], timeout: DOCKER_TIMEOUT_MS });
+    const child = spawn("docker", args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: DOCKER_TIMEOUT_MS });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -47,8 +49,8 @@ async function runDocker(args: string[]): Promise<DockerResult> {
 }
 
 /** `docker <args>`'s stdout; a failure names what was being done and ends with what docker said. */
-async function docker(args: string[], what: string): Promise<string> {
-  const r = await runDocker(args);
+async function docker(args: string[], what: string, dockerHost: string | undefined): Promise<string> {
+  const r = await runDocker(args, dockerHost);
   if (r.code === 0) return r.stdout;
   const status = r.signal ? `was stopped by ${r.signal} (timed out?)` : `exited with ${r.code}`;
   const said = (r.stderr.trim() || r.stdout.trim() || "(no output)").split("\n").slice(-10).join("\n  ");
@@ -56,9 +58,9 @@ async function docker(args: string[], what: string): Promise<string> {
 }
 
 /** Whether a network with exactly this ID (or name) exists; `ls` filters match substrings, so compare. */
-async function exists(by: "id" | "name", value: string): Promise<boolean> {
+async function exists(by: "id" | "name", value: string, dockerHost: string | undefined): Promise<boolean> {
   const format = by === "id" ? "{{.ID}}" : "{{.Name}}";
-  const out = await docker(["network", "ls", "--no-trunc", "--filter", `${by}=${value}`, "--format", format], `listing Docker networks failed`);
+  const out = await docker(["network", "ls", "--no-trunc", "--filter", `${by}=${value}`, "--format", format], `listing Docker networks failed`, dockerHost);
   return out.split("\n").some((line) => line.trim() === value);
 }
 
@@ -71,8 +73,8 @@ interface NetworkInspect {
 }
 
 /** The network as Docker reports it, in the provider's terms. */
-async function inspect(id: string, name: string): Promise<DockerNetworkOutputs> {
-  const out = await docker(["network", "inspect", id], `inspecting Docker network "${name}" (${id}) failed`);
+async function inspect(id: string, name: string, dockerHost: string | undefined): Promise<DockerNetworkOutputs> {
+  const out = await docker(["network", "inspect", id], `inspecting Docker network "${name}" (${id}) failed`, dockerHost);
   const n = (JSON.parse(out) as NetworkInspect[])[0];
   if (!n) throw new Error(`\`docker network inspect ${id}\` reported nothing for Docker network "${name}"`);
   const ipv4 = (n.IPAM?.Config ?? []).find((c) => c.Subnet !== undefined && !c.Subnet.includes(":"));
@@ -83,6 +85,7 @@ async function inspect(id: string, name: string): Promise<DockerNetworkOutputs> 
     // Docker's bridge driver masquerades unless the option says "false".
     masquerade: n.Options?.[MASQUERADE_OPTION] !== "false",
     labels: n.Labels ?? {},
+    ...(dockerHost ? { dockerHost } : {}),
   };
 }
 
@@ -135,7 +138,7 @@ export const dockerNetworkProvider: pulumi.dynamic.ResourceProvider<DockerNetwor
 
   async diff(_id, olds, news) {
     const old = normalized(olds);
-    const replaces: (keyof DockerNetworkInputs)[] = (["name", "subnet", "gateway", "masquerade"] as const).filter((key) => old[key] !== news[key]);
+    const replaces: (keyof DockerNetworkInputs)[] = (["name", "subnet", "gateway", "masquerade", "dockerHost"] as const).filter((key) => old[key] !== news[key]);
     if (!sameLabels(old.labels, news.labels)) replaces.push("labels");
     const oldCode = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const newCode = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
@@ -148,15 +151,15 @@ export const dockerNetworkProvider: pulumi.dynamic.ResourceProvider<DockerNetwor
 
   /** Only a take-over gets here (see diff): the network is the same; record what Docker reports. */
   async update(id, _olds, news) {
-    if (!(await exists("id", id))) {
+    if (!(await exists("id", id, news.dockerHost))) {
       throw new Error(`Docker network "${news.name}" (${id}) is gone: run \`cnilab up\` again, which refreshes the state and creates it`);
     }
-    return { outs: await inspect(id, news.name) };
+    return { outs: await inspect(id, news.name, news.dockerHost) };
   },
 
   async create(inputs) {
-    const { name, subnet, gateway, masquerade, labels } = inputs;
-    if (await exists("name", name)) {
+    const { name, subnet, gateway, masquerade, labels, dockerHost } = inputs;
+    if (await exists("name", name, dockerHost)) {
       throw new Error(
         `a Docker network named "${name}" already exists and is not in this stack's state: ` +
           `remove it (\`docker network rm ${name}\`) if nothing uses it, or choose another cnilab:clusterName`,
@@ -164,20 +167,20 @@ export const dockerNetworkProvider: pulumi.dynamic.ResourceProvider<DockerNetwor
     }
     const labelArgs = Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
     const args = ["network", "create", "--driver", "bridge", "--subnet", subnet, "--gateway", gateway, "--opt", `${MASQUERADE_OPTION}=${masquerade}`, ...labelArgs, name];
-    const id = (await docker(args, `creating Docker network "${name}" failed`)).trim();
-    return { id, outs: await inspect(id, name) };
+    const id = (await docker(args, `creating Docker network "${name}" failed`, dockerHost)).trim();
+    return { id, outs: await inspect(id, name, dockerHost) };
   },
 
   async read(id, props) {
     // An empty id tells the engine the network is gone (see the kind provider's read).
-    if (!(await exists("id", id))) return { id: "" };
-    return { id, props: await inspect(id, props?.name ?? id) };
+    if (!(await exists("id", id, props?.dockerHost))) return { id: "" };
+    return { id, props: await inspect(id, props?.name ?? id, props?.dockerHost) };
   },
 
   async delete(id, props) {
     const recorded = normalized(props);
-    if (!(await exists("id", id))) return;
-    const live = await inspect(id, recorded.name);
+    if (!(await exists("id", id, recorded.dockerHost))) return;
+    const live = await inspect(id, recorded.name, recorded.dockerHost);
     const missing = missingLabels(recorded.labels, live.labels);
     if (Object.keys(recorded.labels).length === 0 || missing.length > 0) {
       throw new Error(
@@ -185,6 +188,6 @@ export const dockerNetworkProvider: pulumi.dynamic.ResourceProvider<DockerNetwor
           `so it may not be this stack's; remove it by hand if it is (\`docker network rm ${live.name}\`)`,
       );
     }
-    await docker(["network", "rm", id], `removing Docker network "${live.name}" failed (a container still attached?)`);
+    await docker(["network", "rm", id], `removing Docker network "${live.name}" failed (a container still attached?)`, recorded.dockerHost);
   },
 };

@@ -15,6 +15,8 @@ export interface DockerNetworkInputs {
   masquerade: boolean;
   /** The stack's identity labels: what `delete` insists on finding on the network before removing it. */
   labels: Record<string, string>;
+  /** DOCKER_HOST of the Docker the network lives on (a workshop's remote host); absent: the local one. */
+  dockerHost?: string;
 }
 
 /** The state: the inputs as Docker reports them (a refresh shows drift against the program's). */

@@ -94,9 +94,17 @@ async function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeout
 }
 
 /** Runs kind with the lab's network in KIND_EXPERIMENTAL_DOCKER_NETWORK (kind reads it on every call). */
-function runKind(args: string[], network: string | undefined, timeoutMs: number): Promise<RunResult> {
-  const env = network ? { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: network } : { ...process.env };
+function runKind(args: string[], network: string | undefined, timeoutMs: number, dockerHost?: string): Promise<RunResult> {
+  const env = network ? { ...dockerEnv(dockerHost), KIND_EXPERIMENTAL_DOCKER_NETWORK: network } : dockerEnv(dockerHost);
   return run(kindExecutable(), args, env, timeoutMs);
+}
+
+/**
+ * The environment for kind and docker: DOCKER_HOST set for a cluster on another Docker host (a
+ * workshop's `ssh://user@host`); kind drives the docker CLI, which reads it.
+ */
+function dockerEnv(dockerHost: string | undefined): NodeJS.ProcessEnv {
+  return dockerHost ? { ...process.env, DOCKER_HOST: dockerHost } : { ...process.env };
 }
 
 /** An error that names the command line and ends with what it printed last (kind logs to stderr). */
@@ -106,8 +114,8 @@ function commandFailed(what: string, file: string, args: string[], result: RunRe
   return new Error(`${what}: \`${[file, ...args].join(" ")}\` ${status}; last output:\n  ${said.join("\n  ")}`);
 }
 
-async function kindOutput(args: string[], network: string | undefined, what: string): Promise<string> {
-  const result = await runKind(args, network, QUERY_TIMEOUT_MS);
+async function kindOutput(args: string[], network: string | undefined, what: string, dockerHost?: string): Promise<string> {
+  const result = await runKind(args, network, QUERY_TIMEOUT_MS, dockerHost);
   if (result.code !== 0) throw commandFailed(what, kindExecutable(), args, result);
   return result.stdout;
 }
@@ -119,19 +127,19 @@ function lines(text: string): string[] {
     .filter((line) => line !== "");
 }
 
-async function listClusters(network: string | undefined): Promise<string[]> {
-  return lines(await kindOutput(["get", "clusters"], network, "listing kind clusters failed"));
+async function listClusters(network: string | undefined, dockerHost?: string): Promise<string[]> {
+  return lines(await kindOutput(["get", "clusters"], network, "listing kind clusters failed", dockerHost));
 }
 
 /** What kind and Docker report about a running cluster: its kubeconfig and its nodes. */
-async function describeCluster(name: string, network: string): Promise<Pick<KindClusterOutputs, "kubeconfig" | "nodes">> {
-  const kubeconfig = await kindOutput(["get", "kubeconfig", "--name", name], network, `reading the kubeconfig of "${name}" failed`);
-  const names = lines(await kindOutput(["get", "nodes", "--name", name], network, `listing the nodes of "${name}" failed`));
+async function describeCluster(name: string, network: string, dockerHost?: string): Promise<Pick<KindClusterOutputs, "kubeconfig" | "nodes">> {
+  const kubeconfig = await kindOutput(["get", "kubeconfig", "--name", name], network, `reading the kubeconfig of "${name}" failed`, dockerHost);
+  const names = lines(await kindOutput(["get", "nodes", "--name", name], network, `listing the nodes of "${name}" failed`, dockerHost));
   if (names.length === 0) throw new Error(`kind lists no nodes for cluster "${name}"`);
   // The whole inspect document as JSON rather than a --format template: no network name to
   // quote inside a Go template, and the parse below names what is missing.
   const inspectArgs = ["inspect", "--type", "container", ...names];
-  const inspected = await run("docker", inspectArgs, { ...process.env }, QUERY_TIMEOUT_MS);
+  const inspected = await run("docker", inspectArgs, dockerEnv(dockerHost), QUERY_TIMEOUT_MS);
   if (inspected.code !== 0) throw commandFailed(`inspecting the nodes of "${name}" failed`, "docker", inspectArgs, inspected);
   return { kubeconfig, nodes: parseNodes(JSON.parse(inspected.stdout), network) };
 }
@@ -167,7 +175,7 @@ function parseNodes(containers: ContainerInspect[], network: string): KindNode[]
  * node; each file travels as base64 inside the script, so no quoting of its text can break it.
  * containerd reads the files on each pull, so no restart follows.
  */
-async function writeRegistryHosts(nodes: KindNode[], files: RegistryHostsFile[]): Promise<void> {
+async function writeRegistryHosts(nodes: KindNode[], files: RegistryHostsFile[], dockerHost?: string): Promise<void> {
   const lines = ["set -e", `rm -rf '${CERTS_DIR}'`];
   for (const f of files) {
     const dir = `${CERTS_DIR}/${f.host}`;
@@ -176,7 +184,7 @@ async function writeRegistryHosts(nodes: KindNode[], files: RegistryHostsFile[])
   // kind's load balancer (several control planes) runs haproxy and pulls nothing.
   for (const node of nodes.filter((n) => n.role !== "external-load-balancer")) {
     const args = ["exec", node.name, "sh", "-c", lines.join("\n")];
-    const result = await run("docker", args, { ...process.env }, QUERY_TIMEOUT_MS);
+    const result = await run("docker", args, dockerEnv(dockerHost), QUERY_TIMEOUT_MS);
     if (result.code !== 0) throw commandFailed(`writing the registry mirrors (${CERTS_DIR}) into node "${node.name}" failed`, "docker", args.slice(0, 4), result);
   }
 }
@@ -186,17 +194,17 @@ function sameRegistryHosts(a: RegistryHostsFile[] | undefined, b: RegistryHostsF
   return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 }
 
-async function deleteCluster(name: string, network: string | undefined): Promise<void> {
+async function deleteCluster(name: string, network: string | undefined, dockerHost?: string): Promise<void> {
   const args = ["delete", "cluster", "--name", name];
-  const result = await runKind(args, network, QUERY_TIMEOUT_MS);
+  const result = await runKind(args, network, QUERY_TIMEOUT_MS, dockerHost);
   if (result.code !== 0) throw commandFailed(`deleting kind cluster "${name}" failed`, kindExecutable(), args, result);
 }
 
 /** Deletes what a failed create left behind and says so in the error that is thrown on. */
-async function rollBack(cause: unknown, name: string, network: string): Promise<Error> {
+async function rollBack(cause: unknown, name: string, network: string, dockerHost?: string): Promise<Error> {
   const reason = cause instanceof Error ? cause.message : String(cause);
   try {
-    await deleteCluster(name, network);
+    await deleteCluster(name, network, dockerHost);
     return new Error(`${reason}\nThe half-created cluster was deleted (\`kind delete cluster --name ${name}\`).`);
   } catch (cleanup) {
     const why = cleanup instanceof Error ? cleanup.message : String(cleanup);
@@ -223,13 +231,14 @@ function sameConfig(olds: KindClusterInputs, news: KindClusterInputs): boolean {
 
 /** What the state records: the inputs (configData only when given) and what kind reports. */
 function stateOf(inputs: KindClusterInputs, live: Pick<KindClusterOutputs, "kubeconfig" | "nodes">): KindClusterOutputs {
-  const { clusterName, config, network, configData, registryHosts } = inputs;
+  const { clusterName, config, network, configData, registryHosts, dockerHost } = inputs;
   return {
     clusterName,
     config,
     network,
     ...(configData === undefined ? {} : { configData }),
     ...(registryHosts === undefined ? {} : { registryHosts }),
+    ...(dockerHost === undefined ? {} : { dockerHost }),
     kubeconfig: live.kubeconfig,
     nodes: live.nodes,
   };
@@ -274,7 +283,7 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
 
   async diff(_id, olds, news) {
     // Every input but the mirrors is topology or networking, which kind cannot change on a running cluster.
-    const replaces: (keyof KindClusterInputs)[] = (["clusterName", "network"] as const).filter((key) => olds[key] !== news[key]);
+    const replaces: (keyof KindClusterInputs)[] = (["clusterName", "network", "dockerHost"] as const).filter((key) => olds[key] !== news[key]);
     if (!sameConfig(olds, news)) replaces.push("config");
     const oldCode = (olds as unknown as Record<string, unknown>)[PROVIDER_KEY];
     const newCode = (news as unknown as Record<string, unknown>)[PROVIDER_KEY];
@@ -290,14 +299,14 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
    * Everything kind cannot change in place replaces the cluster.
    */
   async update(_id, olds, news) {
-    if (!sameRegistryHosts(olds.registryHosts, news.registryHosts)) await writeRegistryHosts(olds.nodes, news.registryHosts ?? []);
+    if (!sameRegistryHosts(olds.registryHosts, news.registryHosts)) await writeRegistryHosts(olds.nodes, news.registryHosts ?? [], news.dockerHost);
     return { outs: stateOf(news, olds) };
   },
 
   async create(inputs) {
-    const { clusterName, config, network } = inputs;
+    const { clusterName, config, network, dockerHost } = inputs;
     // Refuse to adopt (and, on failure, to delete) a cluster this stack did not make.
-    if ((await listClusters(network)).includes(clusterName)) {
+    if ((await listClusters(network, dockerHost)).includes(clusterName)) {
       throw new Error(
         `a kind cluster named "${clusterName}" already exists and is not in this stack's state: ` +
           `delete it (\`kind delete cluster --name ${clusterName}\`) or choose another cnilab:clusterName`,
@@ -314,13 +323,13 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
       // Readiness (nodes Ready once the CNI runs) is awaited elsewhere.
       const args = ["create", "cluster", "--name", clusterName, "--config", configFile];
       try {
-        const result = await runKind(args, network, CREATE_TIMEOUT_MS);
+        const result = await runKind(args, network, CREATE_TIMEOUT_MS, dockerHost);
         if (result.code !== 0) throw commandFailed(`creating kind cluster "${clusterName}" failed`, kindExecutable(), args, result);
-        const live = await describeCluster(clusterName, network);
-        if (inputs.registryHosts?.length) await writeRegistryHosts(live.nodes, inputs.registryHosts);
+        const live = await describeCluster(clusterName, network, dockerHost);
+        if (inputs.registryHosts?.length) await writeRegistryHosts(live.nodes, inputs.registryHosts, dockerHost);
         return { id: clusterName, outs: stateOf(inputs, live) };
       } catch (err) {
-        throw await rollBack(err, clusterName, network);
+        throw await rollBack(err, clusterName, network, dockerHost);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -335,13 +344,13 @@ export const kindClusterProvider: pulumi.dynamic.ResourceProvider<KindClusterInp
     // if missing", and pulumi/pulumi sdk/go/common/resource/plugin/provider_plugin.go (270acf1)
     // turns an empty ID into no outputs, which pkg/resource/deploy/step.go's RefreshStep records
     // as a delete.
-    if (!(await listClusters(props.network)).includes(id)) return { id: "" };
-    const live = await describeCluster(id, props.network);
+    if (!(await listClusters(props.network, props.dockerHost)).includes(id)) return { id: "" };
+    const live = await describeCluster(id, props.network, props.dockerHost);
     return { id, props: stateOf(props, live) };
   },
 
   async delete(id, props) {
     // kind exits 0 when the cluster is already gone, so destroy after a manual delete succeeds.
-    await deleteCluster(props?.clusterName || id, props?.network);
+    await deleteCluster(props?.clusterName || id, props?.network, props?.dockerHost);
   },
 };

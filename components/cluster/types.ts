@@ -23,6 +23,8 @@ export interface KindClusterInputs {
    * and rewritten in place when they change (plan/registry-mirrors.ts). Absent in older states.
    */
   registryHosts?: RegistryHostsFile[];
+  /** DOCKER_HOST of the Docker the cluster runs on (a workshop's remote host); absent: the local one. */
+  dockerHost?: string;
 }
 
 /**

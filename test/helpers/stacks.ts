@@ -13,8 +13,9 @@ export function stackNames(): string[] {
     .sort();
 }
 
+/** The lab stacks that make one kind cluster: neither Docker-only (docker-*) nor a workshop (workshop-*). */
 export function clusterStackNames(): string[] {
-  return stackNames().filter((n) => !n.startsWith("docker-"));
+  return stackNames().filter((n) => !n.startsWith("docker-") && !n.startsWith("workshop-"));
 }
 
 export function loadStack(name: string): Promise<Spec> {

@@ -1,0 +1,67 @@
+/**
+ * A workshop: per host one Docker provider and one registry cache (RegistryCache), per participant
+ * one ClusterLab on their host, mirroring through that host's cache (the plan put the mirrors in its
+ * kind config). It registers what workshop/plan.ts lists and nothing else. Every child's name comes
+ * from the participant's or host's own name, never a position, so adding a participant adds one
+ * ClusterLab and leaves every other URN and input as it was.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { WorkshopPlan } from "../../workshop/plan";
+import type { WorkshopParticipantOutput } from "../../workshop/outputs";
+import type { K8sObject } from "../../backends";
+import { ClusterLab } from "../lab";
+import { RegistryCache } from "./registry-cache";
+
+export const WORKSHOP_TYPE = "cnilab:workshop:Workshop";
+
+export interface WorkshopArgs {
+  plan: WorkshopPlan;
+  /** The probe program as one JavaScript file (probe/bundle.ts), for every lab's assertion Jobs. */
+  probeBundle: string;
+  /** Per participant, the objects of the upstream manifests their CNI comes from (canal's); none for the others. */
+  manifestObjects: Readonly<Record<string, readonly K8sObject[]>>;
+}
+
+/** The logical names of a workshop's children: what tests and `workshop reset` address. */
+export const workshopChildren = {
+  provider: (host: string) => `docker-${host}`,
+  cache: (host: string) => `cache-${host}`,
+  lab: (participant: string) => `lab-${participant}`,
+};
+
+export class Workshop extends pulumi.ComponentResource {
+  readonly participants: pulumi.Output<Record<string, WorkshopParticipantOutput>>;
+  readonly caches: pulumi.Output<Record<string, string[]>>;
+
+  constructor(name: string, args: WorkshopArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(WORKSHOP_TYPE, name, {}, opts);
+    const { plan } = args;
+    const caches = plan.hosts.map((h) => {
+      // One provider per Docker host: the caches go where the host's Docker is.
+      const provider = new docker.Provider(workshopChildren.provider(h.host.id), h.host.dockerHost ? { host: h.host.dockerHost } : {}, { parent: this });
+      return { host: h.host.id, cache: new RegistryCache(workshopChildren.cache(h.host.id), { plan: h.cache }, { parent: this, providers: { docker: provider } }) };
+    });
+    const labs = plan.participants.map((p) => {
+      const cache = caches.find((c) => c.host === p.host.id)!.cache;
+      const lab = new ClusterLab(
+        workshopChildren.lab(p.name),
+        { plan: p.lab, manifestObjects: args.manifestObjects[p.name] ?? [], probeBundle: args.probeBundle, ...(p.host.dockerHost ? { dockerHost: p.host.dockerHost } : {}) },
+        // The nodes pull through the cache from their first image on; no data edge says so.
+        { parent: this, dependsOn: [cache] },
+      );
+      const output = pulumi.all([lab.kubeconfig, lab.assertions]).apply(([kubeconfig, assertions]) => ({
+        host: p.host.id,
+        backend: p.backend,
+        clusterName: p.clusterName,
+        apiServer: `https://${p.apiServer.address}:${p.apiServer.port}`,
+        kubeconfig,
+        assertions,
+      }));
+      return [p.name, output] as const;
+    });
+    this.participants = pulumi.secret(pulumi.all(Object.fromEntries(labs)));
+    this.caches = pulumi.all(Object.fromEntries(caches.map((c) => [c.host, c.cache.containerNames])));
+    this.registerOutputs({ participants: this.participants, caches: this.caches });
+  }
+}

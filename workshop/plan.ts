@@ -1,0 +1,70 @@
+/**
+ * A workshop as plain data: per host its registry cache, per participant a whole lab plan (derived
+ * cluster name, own node network and API server port, mirrors through the host's cache). Pure but
+ * for reading the lab file. Adding a participant at the end of the file adds one entry and changes
+ * no other: every participant's values follow from their position alone (pool.ts, placement.ts).
+ */
+import { loadSpec, type Spec } from "../labs";
+import { stackNameOf } from "../labs/stack";
+import { planLab, type LabPlan } from "../plan";
+import { renderKindConfig } from "../plan/cluster";
+import { planRegistryCache } from "./cache/plan";
+import type { CacheHost, RegistryCachePlan } from "./cache/types";
+import { participantCost, type ParticipantCost } from "./capacity";
+import type { Participant, WorkshopHost, WorkshopSpec } from "./load";
+import { placeParticipants } from "./placement";
+
+export interface ParticipantPlan extends Participant {
+  host: WorkshopHost;
+  /** kind's apiServerAddress and apiServerPort: https://<address>:<port> in their kubeconfig. */
+  apiServer: { address: string; port: number };
+  spec: Spec;
+  lab: LabPlan;
+}
+
+export interface HostPlan {
+  host: WorkshopHost;
+  cache: RegistryCachePlan;
+  participants: string[];
+}
+
+export interface WorkshopPlan {
+  workshop: string;
+  /** The Pulumi stack (workshop-<name>): every Docker object carries its identity labels. */
+  stack: string;
+  cost: ParticipantCost;
+  hosts: HostPlan[];
+  participants: ParticipantPlan[];
+  /** Participants no host has room for by the figures the file declares. */
+  unplaced: string[];
+}
+
+/** The host as the cache plan takes it: the address its kind nodes reach the caches on. */
+export function cacheHost(host: WorkshopHost): CacheHost {
+  return { id: host.id, ...(host.dockerHost ? { dockerHost: host.dockerHost } : {}), address: host.cacheAddress };
+}
+
+/** `source` is the workshop's stack file: the participants' labs are this stack's (identity labels). */
+export async function planWorkshop(workshop: WorkshopSpec, source: string): Promise<WorkshopPlan> {
+  const backends = [...new Set(workshop.participants.map((p) => p.backend))];
+  const cost = participantCost(workshop.workers, backends);
+  const placed = placeParticipants(workshop.participants.length, workshop.hosts, cost, workshop.participantsPerHost);
+  const caches = new Map(workshop.hosts.map((h) => [h.id, planRegistryCache(workshop.name, cacheHost(h))]));
+  const participants: ParticipantPlan[] = [];
+  const unplaced: string[] = [];
+  for (const p of workshop.participants) {
+    const host = workshop.hosts.find((h) => h.id === placed[p.index]);
+    if (!host) {
+      unplaced.push(p.name);
+      continue;
+    }
+    const spec = await loadSpec({ lab: workshop.lab, backend: p.backend, workers: workshop.workers, clusterName: p.clusterName, nodeSubnet: p.nodeSubnet }, source);
+    const apiServer = { address: host.address, port: p.apiPort };
+    const planned = planLab(spec, { mirrors: caches.get(host.id)!.mirrors });
+    const kindConfig = { ...planned.kindConfig, networking: { ...planned.kindConfig.networking, apiServerAddress: apiServer.address, apiServerPort: apiServer.port } };
+    const lab: LabPlan = { ...planned, kindConfig, kindConfigYaml: renderKindConfig(kindConfig) };
+    participants.push({ ...p, host, apiServer, spec, lab });
+  }
+  const hosts = workshop.hosts.map((host) => ({ host, cache: caches.get(host.id)!, participants: participants.filter((p) => p.host.id === host.id).map((p) => p.name) }));
+  return { workshop: workshop.name, stack: stackNameOf(source), cost, hosts, participants, unplaced };
+}

@@ -1,0 +1,49 @@
+/**
+ * A workshop stack: `stacks/Pulumi.workshop-<name>.yaml` with `cnilab:workshop: <name>` and nothing
+ * else of cnilab's (the workshop file says the rest). The stack's name carries the workshop's, so its
+ * identity labels (on every network, cluster and cache) name the workshop.
+ */
+import { SpecError } from "../labs/errors";
+import { stackNameOf } from "../labs/stack";
+import { workshopStackName } from "./cache/plan";
+import { loadWorkshop, WORKSHOPS_DIR, type WorkshopSpec } from "./load";
+import { planWorkshop, type WorkshopPlan } from "./plan";
+
+export const WORKSHOP_KEY = "workshop";
+
+/** A stack is a workshop's when it sets cnilab:workshop. */
+export function isWorkshopStack(raw: Record<string, unknown>): boolean {
+  return WORKSHOP_KEY in raw;
+}
+
+/** The stack's settings checked, then its workshop file loaded. */
+export function loadWorkshopStack(raw: Record<string, unknown>, source: string, dir = WORKSHOPS_DIR): WorkshopSpec {
+  const name = raw[WORKSHOP_KEY];
+  const path = `cnilab:${WORKSHOP_KEY}`;
+  const problems = Object.keys(raw)
+    .filter((k) => k !== WORKSHOP_KEY)
+    .map((k) => ({ source, path: `cnilab:${k}`, message: `a workshop stack sets only ${path}; the workshop file (workshops/<name>.yaml) holds the rest` }));
+  if (typeof name !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    problems.push({ source, path, message: `expected a workshop name (a DNS-1123 label, workshops/<name>.yaml), got ${JSON.stringify(name)}` });
+  } else if (stackNameOf(source) !== workshopStackName(name)) {
+    problems.push({ source, path, message: `workshop '${name}' belongs in stacks/Pulumi.${workshopStackName(name)}.yaml (its caches and clusters carry that stack's labels); this file is stack '${stackNameOf(source)}'` });
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return loadWorkshop(name as string, { source, path }, dir);
+}
+
+/** Settings → workshop → plan; a participant no host has room for is an error here (plan shows the arithmetic). */
+export async function planWorkshopStack(raw: Record<string, unknown>, source: string, dir = WORKSHOPS_DIR): Promise<WorkshopPlan> {
+  const workshop = loadWorkshopStack(raw, source, dir);
+  const plan = await planWorkshop(workshop, source);
+  if (plan.unplaced.length > 0) {
+    throw new SpecError([
+      {
+        source: workshop.source,
+        path: "hosts",
+        message: `the hosts' declared figures hold ${plan.participants.length} of ${workshop.participants.length} participants; no room for ${plan.unplaced.join(", ")} (cnilab workshop plan ${workshop.name} shows the arithmetic)`,
+      },
+    ]);
+  }
+  return plan;
+}
