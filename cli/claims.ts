@@ -9,21 +9,24 @@ import { planDockerLab, type DockerSpec } from "../docker";
 import { InputError } from "../input/error";
 import type { SpecProblem } from "../labs/errors";
 import { parseStack, readStackFile } from "../labs/stack";
-import { readDockerView, type DockerRun, type DockerView } from "../host/docker-view";
+import { DockerViewError, readDockerView, type DockerRun, type DockerView } from "../host/docker-view";
 import { clusterClaim, fileCollisions, hostCollisions, type Claim } from "../host/collisions";
 import { NOTHING_RECORDED, recordedNames, type Recorded } from "../host/ownership";
-import type { Host } from "../host/host";
+import { which, type Host } from "../host/host";
 import { listStacks, STACKS_DIR, type LabStack } from "./stack-arg";
+import { workshopClaims } from "./services/workshop-stack";
 
 const DOCKER_TIMEOUT_MS = 60_000;
 
-export function hostDocker(host: Host): DockerRun {
-  return (args) => host.run("docker", args, DOCKER_TIMEOUT_MS);
+/** The docker CLI on this machine, or on another Docker host (`-H <DOCKER_HOST>`: a workshop's ssh://user@host). */
+export function hostDocker(host: Host, dockerHost?: string): DockerRun {
+  return (args) => host.run("docker", dockerHost ? ["-H", dockerHost, ...args] : args, DOCKER_TIMEOUT_MS);
 }
 
-export function claimOf(lab: LabStack): Claim {
-  if (lab.kind === "cluster") return clusterClaim(lab.spec.stack);
-  return dockerClaim(lab.spec);
+/** What a stack claims, per Docker host it uses (undefined: this machine's). */
+export function claimsOf(lab: LabStack): { dockerHost?: string; claim: Claim }[] {
+  if (lab.kind === "workshop") return workshopClaims(lab.plan, lab.plan.participants[0]?.spec.stack.source ?? "");
+  return [{ claim: lab.kind === "cluster" ? clusterClaim(lab.spec.stack) : dockerClaim(lab.spec) }];
 }
 
 /** A Docker-only lab claims its networks (the subnets come from its lab file, chosen through cnilab:lab). */
@@ -57,12 +60,18 @@ export function otherStackClaims(root: string, self: string): Claim[] {
 /** Stack-file collisions of a kind stack (Docker-only stacks collide only on the machine). */
 export function stackFileProblems(lab: LabStack, root: string): SpecProblem[] {
   if (lab.kind !== "cluster" || !existsSync(join(root, STACKS_DIR))) return [];
-  return fileCollisions(claimOf(lab), otherStackClaims(root, lab.spec.stack.name));
+  return fileCollisions(claimsOf(lab)[0]!.claim, otherStackClaims(root, lab.spec.stack.name));
 }
 
-export async function machineProblems(lab: LabStack, docker: DockerRun, recorded: Recorded = NOTHING_RECORDED): Promise<SpecProblem[]> {
-  const view: DockerView = await readDockerView(docker);
-  return hostCollisions(claimOf(lab), view, recorded);
+/**
+ * Every claim against what its Docker host already has; `dockerOn` gives the docker CLI of a host
+ * (`docker` itself for this machine), each host read once.
+ */
+export async function machineProblems(lab: LabStack, dockerOn: (dockerHost: string | undefined) => DockerRun, recorded: Recorded = NOTHING_RECORDED): Promise<SpecProblem[]> {
+  const claims = claimsOf(lab);
+  const views = new Map<string | undefined, DockerView>();
+  for (const host of new Set(claims.map((c) => c.dockerHost))) views.set(host, await readDockerView(dockerOn(host)));
+  return claims.flatMap((c) => hostCollisions(c.claim, views.get(c.dockerHost)!, recorded));
 }
 
 /** What the stack's state recorded; nothing when it cannot be read (a fresh stack). */
@@ -78,4 +87,23 @@ export async function recordedOf(stack: PulumiStack | undefined): Promise<Record
 /** Collisions are bad input: the stack file claims what another lab has. Throws them all at once. */
 export function refuseCollisions(problems: readonly SpecProblem[], source: string): void {
   if (problems.length > 0) throw new InputError(problems, `${source} collides with another lab`);
+}
+
+/**
+ * Another stack file sharing the cluster name or node subnet always stops the plan; what exists on
+ * the machine (and a workshop's other hosts) is checked when Docker is there to ask (plan itself
+ * needs no Docker).
+ */
+export async function refuseAnyCollision(lab: LabStack, root: string, host: Host): Promise<void> {
+  const source = lab.kind === "workshop" ? (lab.plan.participants[0]?.spec.stack.source ?? "") : lab.spec.stack.source;
+  const problems = stackFileProblems(lab, root);
+  if (problems.length === 0 && which(host, "docker")) {
+    try {
+      problems.push(...(await machineProblems(lab, (dockerHost) => hostDocker(host, dockerHost))));
+    } catch (err) {
+      if (!(err instanceof DockerViewError)) throw err;
+      // The daemon is down or unreachable: nothing of Docker's can collide now; up checks again.
+    }
+  }
+  refuseCollisions(problems, source);
 }

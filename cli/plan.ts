@@ -12,17 +12,16 @@ import { manifestFacts } from "../pins/manifest-facts";
 import { STATE_DIR_HELP, STATE_FOLDERS } from "../host/state";
 import { readinessSteps } from "../plan/readiness";
 import type { DockerSpec } from "../docker";
-import { DockerViewError } from "../host/docker-view";
-import { systemHost, which, type Host } from "../host/host";
+import { systemHost, type Host } from "../host/host";
 import { parseCommandArgs } from "./args";
-import { hostDocker, machineProblems, refuseCollisions, stackFileProblems } from "./claims";
+import { refuseAnyCollision } from "./claims";
 import { UsageError, type Command, type Io } from "./command";
 import { exitCode } from "./exit";
 import { portOf } from "../verdict/render";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
 import { plannedObjects, plannedResourceCount } from "./services/plan-counts";
 import { renderSections, type PlanSection, type PlanView } from "./services/plan-sections";
-import { loadLabStack, PROJECT_ROOT, resolveStack, type LabStack, type StackRef } from "./stack-arg";
+import { loadLabStack, PROJECT_ROOT, resolveStack, workshopStackError, type StackRef } from "./stack-arg";
 
 
 const yes = (b: boolean) => (b ? "yes" : "no");
@@ -192,28 +191,12 @@ export async function runPlanCommand(argv: string[], io: Io, root = PROJECT_ROOT
   if (positionals.length > 1) throw new UsageError(`expected one <stack>, got ${positionals.length}: ${positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], root, io.cwd);
   const stack = await loadLabStack(ref);
+  if (stack.kind === "workshop") throw workshopStackError(ref, stack.plan, "plan");
   await refuseAnyCollision(stack, root, host);
   io.stdout(stack.kind === "docker" ? dockerPlanOutput(ref, stack.spec, values) : clusterPlanOutput(ref, stack.spec, values));
   return exitCode("ok");
 }
 
-/**
- * Another stack file sharing the cluster name or node subnet always stops the plan; what exists on
- * the machine is checked when Docker is there to ask (plan itself needs no Docker).
- */
-async function refuseAnyCollision(lab: LabStack, root: string, host: Host): Promise<void> {
-  const source = lab.spec.stack.source;
-  const problems = stackFileProblems(lab, root);
-  if (problems.length === 0 && which(host, "docker")) {
-    try {
-      problems.push(...(await machineProblems(lab, hostDocker(host))));
-    } catch (err) {
-      if (!(err instanceof DockerViewError)) throw err;
-      // The daemon is down or unreachable: nothing of Docker's can collide now; up checks again.
-    }
-  }
-  refuseCollisions(problems, source);
-}
 
 interface PlanFlags {
   images: boolean;

@@ -10,6 +10,8 @@ import { STACK_FILE_NAME, stackNameOf } from "../labs/stack";
 import { isDockerLab, loadDockerSpec, planDockerLab, type DockerSpec } from "../docker";
 import { didYouMean, fileProblem } from "../labs/errors";
 import { planLab } from "../plan";
+import { isWorkshopStack, planWorkshopStack } from "../workshop/stack";
+import type { WorkshopPlan } from "../workshop/plan";
 import { UsageError } from "./command";
 
 export { PROJECT_ROOT } from "../host/state";
@@ -68,7 +70,7 @@ function sourceName(file: string, root: string): string {
  * `type`) or a Docker-only lab (`type: docker`, docker/). Commands switch on `kind`; nothing else
  * asks which loader applies.
  */
-export type LabStack = { kind: "cluster"; spec: Spec } | { kind: "docker"; spec: DockerSpec };
+export type LabStack = { kind: "cluster"; spec: Spec } | { kind: "docker"; spec: DockerSpec } | { kind: "workshop"; plan: WorkshopPlan };
 
 /** A stack file that does not give a lab: what is wrong, and its raw settings if they could be read. */
 export interface UnreadableStack {
@@ -94,6 +96,7 @@ export async function readLabStack(ref: StackRef): Promise<LabStack | Unreadable
   try {
     // The same test the Pulumi program makes (program.ts stackProgram), so plan and up agree.
     // After loading, the plan: only it can check cnilab:imageMap against the images it pins, before a command acts.
+    if (isWorkshopStack(raw)) return { kind: "workshop", plan: await planWorkshopStack(raw, ref.source) };
     if (typeof raw.lab === "string" && isDockerLab(raw.lab)) {
       const docker = loadDockerSpec(raw, ref.source);
       planDockerLab(docker);
@@ -119,11 +122,23 @@ export async function loadLabStack(ref: StackRef): Promise<LabStack> {
 export async function loadClusterSpec(ref: StackRef, command: string): Promise<Spec> {
   const stack = await loadLabStack(ref);
   if (stack.kind === "cluster") return stack.spec;
+  if (stack.kind === "workshop") throw workshopStackError(ref, stack.plan, command);
   throw new InputError([
     {
       source: ref.source,
       path: "cnilab:lab",
       message: `a Docker-only lab (lab '${stack.spec.lab.name}', no Kubernetes); cnilab ${command} works on the kind-cluster stacks`,
+    },
+  ]);
+}
+
+/** A command that works on one lab, given a workshop's stack: which `cnilab workshop` verb to use instead. */
+export function workshopStackError(ref: StackRef, plan: WorkshopPlan, command: string): InputError {
+  return new InputError([
+    {
+      source: ref.source,
+      path: "cnilab:workshop",
+      message: `a workshop stack (workshop '${plan.workshop}', ${plan.participants.length} labs); cnilab ${command} works on one lab: use cnilab workshop plan|up|status|reset|down ${plan.workshop}`,
     },
   ]);
 }

@@ -15,7 +15,7 @@ import { showDockerVerify } from "./docker-report";
 import { openLabStack } from "./pulumi";
 import { reportPreflight } from "./services/checks";
 import { showVerifyFromOutputs } from "./services/verify-report";
-import { loadLabStack, resolveStack } from "./stack-arg";
+import { loadLabStack, resolveStack, workshopStackError } from "./stack-arg";
 
 export const VERIFY_HELP = `Usage: cnilab verify <stack> [--json] [--junit FILE]
 
@@ -56,6 +56,7 @@ export async function runVerify(argv: string[], io: Io, deps: LabCommandDeps = d
   if (positionals.length !== 1) throw new UsageError(`expected one <stack>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], deps.root, io.cwd);
   const lab = await loadLabStack(ref);
+  if (lab.kind === "workshop") throw workshopStackError(ref, lab.plan, "verify");
   const json = values.json === true;
   if (lab.kind === "docker" && values.junit !== undefined) {
     throw new UsageError(`--junit is for kind-cluster stacks; ${ref.name} is a Docker-only lab (its report: --json)`);

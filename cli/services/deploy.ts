@@ -24,6 +24,7 @@ import { backendUrl, openLabStack, pulumiFailure } from "../pulumi";
 import { readinessFailure } from "../readiness-failure";
 import type { LabStack, StackRef } from "../stack-arg";
 import { showVerifyFromOutputs } from "./verify-report";
+import { workshopUp } from "./workshop-stack";
 
 /** What `up` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface UpTarget {
@@ -130,7 +131,7 @@ export async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Pre
   const opts = labWorkspace(ref.name, deps, pre);
   let collisions;
   try {
-    collisions = await machineProblems(lab, hostDocker(deps.host), await recordedOf((await openLabStack(opts, false))?.stack));
+    collisions = await machineProblems(lab, (dockerHost) => hostDocker(deps.host, dockerHost), await recordedOf((await openLabStack(opts, false))?.stack));
   } catch (err) {
     progress.finish();
     io.stderr(`cnilab up: ${ref.name}: cannot check the machine for other labs: ${pulumiFailure(err, []).join("\n  ")}\n`);
@@ -143,6 +144,7 @@ export async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Pre
 
 /** What `up` builds for the stack's kind of lab. */
 export function upTarget(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps): UpTarget {
+  if (lab.kind === "workshop") return workshopUp(ref, lab.plan, io, deps, () => []);
   return lab.kind === "docker" ? dockerUp(ref, lab.spec, io, deps.host) : clusterUp(ref, lab.spec, io, deps);
 }
 

@@ -21,6 +21,8 @@ import { Progress } from "../progress";
 import { backendUrl, isLockedError, openLabStack, pulumiFailure, type OpenedStack } from "../pulumi";
 import type { LabStack, StackRef, UnreadableStack } from "../stack-arg";
 import { checkPrerequisites } from "./checks";
+import { workshopDown } from "./workshop-stack";
+import { isWorkshopStack } from "../../workshop/stack";
 
 /** What `down` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface DownTarget {
@@ -35,7 +37,7 @@ export interface DownTarget {
  * validate (`UnreadableStack`) is said and does not stop it.
  */
 export async function downLab(ref: StackRef, lab: LabStack | UnreadableStack, io: Io, deps: LabCommandDeps, options: { force: boolean }): Promise<number> {
-  const target = downTarget(ref, lab, io);
+  const target = downTarget(ref, lab, io, deps);
   const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
   const pre = await checkPrerequisites(target, deps.host, progress, io, "down");
   if (!pre) return exitCode("missing-prerequisite");
@@ -133,7 +135,8 @@ function recordedResources(deployment: unknown): number {
  * How to take the stack down: by its lab's kind; a stack file that does not validate is said and
  * does not stop `down` (the kind then comes from its `cnilab:lab` if readable, else a kind lab).
  */
-function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): DownTarget {
+function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io, deps: LabCommandDeps): DownTarget {
+  if (lab.kind === "workshop") return workshopDown(lab.plan.workshop, deps);
   if (lab.kind === "docker") return dockerDown(lab.spec);
   if (lab.kind === "cluster") return clusterDown(lab.spec);
   io.stderr(
@@ -141,6 +144,7 @@ function downTarget(ref: StackRef, lab: LabStack | UnreadableStack, io: Io): Dow
       `cnilab down: going on without it: destroying what the state recorded and removing what carries this stack's labels (${identityText(ref.name)}).\n`,
   );
   const named = lab.raw?.lab;
+  if (lab.raw && isWorkshopStack(lab.raw)) return workshopDown(typeof lab.raw.workshop === "string" ? lab.raw.workshop : undefined, deps);
   return typeof named === "string" && isDockerLab(named) ? dockerDown(undefined) : clusterDown(undefined);
 }
 

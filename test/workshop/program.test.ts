@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mustParseCidr, overlaps } from "../../ip/cidr";
 import { ROOT } from "../helpers/stacks";
 import { DYNAMIC_TYPE, NETWORK_TYPE } from "../program/run-stack";
-import { runWorkshop, type WorkshopRun } from "./run-workshop";
+import { planWorkshopStack } from "../../workshop/stack";
+import { runWorkshop, workshopsDir, type WorkshopRun } from "./run-workshop";
 
 const CACHE = "cnilab:workshop:RegistryCache";
 const CONTAINER = "docker:index/container:Container";
@@ -37,7 +38,7 @@ beforeAll(async () => {
 
 const ofType = (run: WorkshopRun, type: string) => run.recorded.filter((r) => r.type === type);
 /** Each kind cluster's inputs with the hosts.toml files of its mirrors, read from the config kind gets. */
-const clusters = (run: WorkshopRun) => ofType(run, DYNAMIC_TYPE).map((r) => ({ ...r.inputs, config: parse(r.inputs.config as string) }));
+const clusters = (run: WorkshopRun): Record<string, any>[] => ofType(run, DYNAMIC_TYPE).map((r) => ({ ...r.inputs, config: parse(r.inputs.config as string) }));
 
 describe("workshop-demo: three participants, the netpol lab, this machine's Docker", () => {
   it("one lab per participant, each with its own cluster name, network, subnet and API port", async () => {
@@ -97,8 +98,6 @@ describe("20 participants over two hosts", () => {
   });
 
   it("every cluster's mirrors are its own host's cache (hosts.toml endpoints on that host's cache address)", async () => {
-    const { planWorkshopStack } = await import("../../workshop/stack");
-    const { workshopsDir } = await import("./run-workshop");
     const plan = await planWorkshopStack({ workshop: "big" }, path.join(ROOT, "stacks/Pulumi.workshop-big.yaml"), workshopsDir("big", twentyOverTwoHosts(20)));
     for (const p of plan.participants) {
       const expected = p.host.id === "local" ? "http://172.17.0.1:" : "http://10.9.8.7:";
