@@ -3,17 +3,12 @@
  * Automation API with progress, and print what came up. Re-running it is safe: Pulumi compares with
  * the recorded state and changes only what differs.
  */
-import { exitCode } from "./exit";
 import type { Command, Io } from "./command";
 import { STATE_DIR_HELP } from "../host/state";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { BACKEND_SUBDIR, DEFAULT_PASSPHRASE } from "./pulumi";
-import { checkPrerequisites } from "./services/checks";
-import { deployLab, noMachineCollisions, upTarget } from "./services/deploy";
+import { bringUp } from "./services/deploy";
 import { parseLabArgs } from "./services/lab-args";
-import { refuseCollisions, stackFileProblems } from "./claims";
-import { Progress } from "./progress";
-import { loadLabStack } from "./stack-arg";
 
 export type { LabCommandDeps } from "./deps";
 
@@ -74,23 +69,7 @@ Examples
 
 export async function runUp(argv: string[], io: Io, deps: LabCommandDeps = defaultDeps(io)): Promise<number> {
   const { ref } = parseLabArgs("up", argv, io, deps.root);
-  const lab = await loadLabStack(ref);
-  refuseCollisions(stackFileProblems(lab, deps.root), ref.source);
-  const target = upTarget(ref, lab, io, deps);
-
-  const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
-  const pre = await checkPrerequisites(target, deps.host, progress, io, "up");
-  if (!pre) return exitCode("missing-prerequisite");
-  if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return exitCode("missing-prerequisite");
-  const deployed = await deployLab(ref, target, pre, progress, io, deps);
-  if (typeof deployed === "number") return deployed;
-  // The lab proves itself: its assertions ran during the update; show what they found.
-  const verified = await target.verify(deployed);
-  if (typeof verified === "string") {
-    io.stdout(`verify: ${verified}\n`);
-    return exitCode("ok");
-  }
-  return verified;
+  return bringUp(ref, io, deps);
 }
 
 export const upCommand: Command = {

@@ -12,7 +12,8 @@ import type { Host } from "../../host/host";
 import { DEFAULT_KUBERNETES_MINOR } from "../../host/lab-checks";
 import { preflightUp, type Preflight, type Say } from "../../host/preflight";
 import { ensurePlugins, installCommand, pluginsFor, type PluginPin } from "../../host/pulumi-plugins";
-import { hostDocker, machineProblems, recordedOf, refuseCollisions } from "../claims";
+import { hostDocker, machineProblems, recordedOf, refuseCollisions, stackFileProblems } from "../claims";
+import { checkPrerequisites } from "./checks";
 import type { Io } from "../command";
 import { labWorkspace, type LabCommandDeps } from "../deps";
 import { dockerUp } from "../docker-up";
@@ -22,7 +23,7 @@ import { plannedResourceCount } from "./plan-counts";
 import { Progress } from "../progress";
 import { backendUrl, openLabStack, pulumiFailure } from "../pulumi";
 import { readinessFailure } from "../readiness-failure";
-import type { LabStack, StackRef } from "../stack-arg";
+import { loadLabStack, type LabStack, type StackRef } from "../stack-arg";
 import { showVerifyFromOutputs } from "./verify-report";
 import { workshopUp } from "./workshop-stack";
 
@@ -172,3 +173,26 @@ function clusterUp(ref: StackRef, spec: Spec, io: Io, deps: LabCommandDeps): UpT
   };
 }
 
+
+/**
+ * `cnilab up <stack>` (and `cnilab workshop up`): validate, refuse collisions with other stack files,
+ * check the prerequisites and the machine, `pulumi up`, then show what the lab proves.
+ */
+export async function bringUp(ref: StackRef, io: Io, deps: LabCommandDeps): Promise<number> {
+  const lab = await loadLabStack(ref);
+  refuseCollisions(stackFileProblems(lab, deps.root), ref.source);
+  const target = upTarget(ref, lab, io, deps);
+  const progress = new Progress({ write: io.stdout, tty: deps.tty, now: deps.now });
+  const pre = await checkPrerequisites(target, deps.host, progress, io, "up");
+  if (!pre) return exitCode("missing-prerequisite");
+  if (!(await noMachineCollisions(ref, lab, pre, progress, io, deps))) return exitCode("missing-prerequisite");
+  const deployed = await deployLab(ref, target, pre, progress, io, deps);
+  if (typeof deployed === "number") return deployed;
+  // The lab proves itself: its assertions ran during the update; show what they found.
+  const verified = await target.verify(deployed);
+  if (typeof verified === "string") {
+    io.stdout(`verify: ${verified}\n`);
+    return exitCode("ok");
+  }
+  return verified;
+}
