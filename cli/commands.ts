@@ -14,6 +14,7 @@ import { probeCommand } from "./probe";
 import { setupCommand } from "./setup";
 import { upCommand } from "./up";
 import { verifyCommand } from "./verify";
+import { workshopCommand } from "./workshop";
 
 /** Every subcommand, in the order `cnilab --help` lists them. Register a new one with one line here. */
 export const COMMANDS: readonly Command[] = [
@@ -32,4 +33,5 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   datapathCommand,
   explainCommand,
+  workshopCommand,
 ];

@@ -142,7 +142,8 @@ export async function checkDisk(host: Host, shape: LabShape, dockerRootDir: stri
   return pass("disk", msg);
 }
 
-async function statfsUp(host: Host, start: string): Promise<DiskSpace | undefined> {
+/** Free space at `start`, measured through its nearest readable parent when it cannot be stat'ed itself. */
+export async function statfsUp(host: Host, start: string): Promise<DiskSpace | undefined> {
   let dir = start;
   for (;;) {
     try {

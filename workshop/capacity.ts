@@ -38,10 +38,16 @@ export interface HostFit {
   have: HostResources;
   /** Participants that fit by each resource the host reports (Infinity when unknown). */
   fitsBy: Record<Resource, number>;
-  /** The least of fitsBy and the file's per-host cap. */
+  /**
+   * The least of memory, disk and the file's per-host cap. CPU is not a limit: every kind node sees
+   * all the host's CPUs and each cluster's scheduler counts only its own nodes, so requests beyond
+   * the host's CPUs slow everyone down rather than fail (`cpuOversubscribed` says so).
+   */
   fits: number;
-  /** What decides `fits` (the scarcest resource, or the cap). */
-  limitedBy: Resource | "participantsPerHost" | "nothing known";
+  /** What decides `fits` (the scarcer of memory and disk, or the cap). */
+  limitedBy: Exclude<Resource, "cpus"> | "participantsPerHost" | "nothing known";
+  /** The planned participants' CPU requests exceed the host's CPUs. */
+  cpuOversubscribed: boolean;
   /** Below kind's recommended inotify limits (known-issues page): a warning, not a limit. */
   inotifyLow: boolean;
 }
@@ -71,7 +77,7 @@ export function hostFit(host: string, planned: number, cost: ParticipantCost, ha
     cpus: per(have.cpus, cost.cpus),
     disk: per(have.diskGiB, cost.diskGiB, cost.hostDiskGiB),
   };
-  const [scarcest, byResource] = (Object.entries(fitsBy) as [Resource, number][]).reduce((a, b) => (b[1] < a[1] ? b : a));
+  const [scarcest, byResource] = (Object.entries(fitsBy) as [Resource, number][]).filter(([r]) => r !== "cpus").reduce((a, b) => (b[1] < a[1] ? b : a)) as [Exclude<Resource, "cpus">, number];
   const fits = Math.min(byResource, cap ?? Infinity);
   const limitedBy = cap !== undefined && cap <= byResource ? "participantsPerHost" : byResource === Infinity ? "nothing known" : scarcest;
   return {
@@ -87,6 +93,7 @@ export function hostFit(host: string, planned: number, cost: ParticipantCost, ha
     fitsBy,
     fits,
     limitedBy,
+    cpuOversubscribed: have.cpus !== undefined && planned * cost.cpus > have.cpus,
     inotifyLow: have.inotify !== undefined && (have.inotify.instances < INOTIFY_MIN.max_user_instances || have.inotify.watches < INOTIFY_MIN.max_user_watches),
   };
 }

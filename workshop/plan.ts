@@ -39,6 +39,16 @@ export interface WorkshopPlan {
   unplaced: string[];
 }
 
+/**
+ * The logical names of a workshop's children (components/workshop): from the host's or the
+ * participant's own name, never a position, so adding a participant renames nothing.
+ */
+export const WORKSHOP_CHILDREN = {
+  provider: (host: string) => `docker-${host}`,
+  cache: (host: string) => `cache-${host}`,
+  lab: (participant: string) => `lab-${participant}`,
+};
+
 /** The host as the cache plan takes it: the address its kind nodes reach the caches on. */
 export function cacheHost(host: WorkshopHost): CacheHost {
   return { id: host.id, ...(host.dockerHost ? { dockerHost: host.dockerHost } : {}), address: host.cacheAddress };

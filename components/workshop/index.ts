@@ -7,7 +7,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkshopPlan } from "../../workshop/plan";
+import { WORKSHOP_CHILDREN, type WorkshopPlan } from "../../workshop/plan";
 import type { WorkshopParticipantOutput } from "../../workshop/outputs";
 import type { K8sObject } from "../../backends";
 import { ClusterLab } from "../lab";
@@ -23,13 +23,6 @@ export interface WorkshopArgs {
   manifestObjects: Readonly<Record<string, readonly K8sObject[]>>;
 }
 
-/** The logical names of a workshop's children: what tests and `workshop reset` address. */
-export const workshopChildren = {
-  provider: (host: string) => `docker-${host}`,
-  cache: (host: string) => `cache-${host}`,
-  lab: (participant: string) => `lab-${participant}`,
-};
-
 export class Workshop extends pulumi.ComponentResource {
   readonly participants: pulumi.Output<Record<string, WorkshopParticipantOutput>>;
   readonly caches: pulumi.Output<Record<string, string[]>>;
@@ -39,13 +32,13 @@ export class Workshop extends pulumi.ComponentResource {
     const { plan } = args;
     const caches = plan.hosts.map((h) => {
       // One provider per Docker host: the caches go where the host's Docker is.
-      const provider = new docker.Provider(workshopChildren.provider(h.host.id), h.host.dockerHost ? { host: h.host.dockerHost } : {}, { parent: this });
-      return { host: h.host.id, cache: new RegistryCache(workshopChildren.cache(h.host.id), { plan: h.cache }, { parent: this, providers: { docker: provider } }) };
+      const provider = new docker.Provider(WORKSHOP_CHILDREN.provider(h.host.id), h.host.dockerHost ? { host: h.host.dockerHost } : {}, { parent: this });
+      return { host: h.host.id, cache: new RegistryCache(WORKSHOP_CHILDREN.cache(h.host.id), { plan: h.cache }, { parent: this, providers: { docker: provider } }) };
     });
     const labs = plan.participants.map((p) => {
       const cache = caches.find((c) => c.host === p.host.id)!.cache;
       const lab = new ClusterLab(
-        workshopChildren.lab(p.name),
+        WORKSHOP_CHILDREN.lab(p.name),
         { plan: p.lab, manifestObjects: args.manifestObjects[p.name] ?? [], probeBundle: args.probeBundle, ...(p.host.dockerHost ? { dockerHost: p.host.dockerHost } : {}) },
         // The nodes pull through the cache from their first image on; no data edge says so.
         { parent: this, dependsOn: [cache] },

@@ -24,7 +24,7 @@ describe("what a participant costs", () => {
 describe("how many fit a host", () => {
   const cost = participantCost(2, ["kindnet"]);
 
-  it("the scarcest resource decides", () => {
+  it("the scarcer of memory and disk decides; CPU requests past the host's CPUs are a warning", () => {
     const fit = hostFit("local", 3, cost, { memoryGiB: 16, cpus: 2, diskGiB: 40, inotify: { instances: 128, watches: 8192 } });
     expect(fit).toEqual({
       host: "local",
@@ -33,8 +33,9 @@ describe("how many fit a host", () => {
       have: { memoryGiB: 16, cpus: 2, diskGiB: 40, inotify: { instances: 128, watches: 8192 } },
       // 16/2.3 = 6.9, 2/1.25 = 1.6, (40-1)/1.5 = 26
       fitsBy: { memory: 6, cpus: 1, disk: 26 },
-      fits: 1,
-      limitedBy: "cpus",
+      fits: 6,
+      limitedBy: "memory",
+      cpuOversubscribed: true,
       inotifyLow: true,
     });
   });
