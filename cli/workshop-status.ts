@@ -26,7 +26,7 @@ export interface StatusOptions {
 
 export interface StatusDeps {
   root: string;
-  connect: (kubeconfig: string) => StatusCluster;
+  connect: (kubeconfig: string) => Promise<StatusCluster>;
   /** The exercises' grading, when a lab has exercises; undefined: the column shows "—". */
   exercises?: ExerciseProgress;
   /** Resolves when the next round is due; false stops watching (Ctrl-C, or a test's last round). */

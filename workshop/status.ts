@@ -57,12 +57,18 @@ function timeout<T>(ms: number, what: Promise<T>): Promise<T> {
   return Promise.race([what, deadline]).finally(() => clearTimeout(timer));
 }
 
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 120);
+/** The first line of an error, with its cause's code when it has one ("fetch failed: ECONNREFUSED"). */
+function reason(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const why = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : undefined;
+  const message = (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
+  return (why && !message.includes(why) ? `${message}: ${why}` : message).slice(0, 120);
+}
 
 /** One participant's row; never throws. */
 export async function participantRow(
   p: SavedParticipant,
-  connect: (kubeconfig: string) => StatusCluster,
+  connect: (kubeconfig: string) => Promise<StatusCluster>,
   backendOf: (name: string) => BackendFacts | undefined,
   exercises: ExerciseProgress | undefined,
   deadlineMs: number,
@@ -70,7 +76,8 @@ export async function participantRow(
   const base = { participant: p.name, host: p.host, backend: p.backend };
   const unread = (cluster: string): StatusRow => ({ ...base, cluster, reachable: false, nodes: DASH, cni: DASH, verify: DASH, exercises: DASH });
   if (!p.kubeconfig) return unread("not up (no kubeconfig saved: cnilab workshop up)");
-  const cluster = connect(p.kubeconfig);
+  // Connecting (loading the client) is not the cluster's time: the deadline starts after it.
+  const cluster = await connect(p.kubeconfig);
   let nodes: { name: string; ready: boolean }[];
   try {
     nodes = await timeout(deadlineMs, cluster.nodes());
@@ -106,7 +113,7 @@ async function verifyCell(p: SavedParticipant, cluster: StatusCluster, backendOf
 /** Every participant at once; the slowest is bounded by the deadline. */
 export function readStatus(
   participants: readonly SavedParticipant[],
-  connect: (kubeconfig: string) => StatusCluster,
+  connect: (kubeconfig: string) => Promise<StatusCluster>,
   backendOf: (name: string) => BackendFacts | undefined,
   exercises: ExerciseProgress | undefined,
   deadlineMs: number,

@@ -24,16 +24,16 @@ async function clients(kubeconfig: string) {
   return { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), batch: kc.makeApiClient(k8s.BatchV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api) };
 }
 
-export function statusCluster(kubeconfig: string): StatusCluster {
-  const api = clients(kubeconfig);
+export async function statusCluster(kubeconfig: string): Promise<StatusCluster> {
+  const api = await clients(kubeconfig);
   return {
     async nodes() {
-      const list = await (await api).core.listNode();
+      const list = await api.core.listNode();
       return list.items.map((n) => ({ name: n.metadata?.name ?? "", ready: (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True") }));
     },
     async cniJob() {
       try {
-        const job = await (await api).batch.readNamespacedJob({ namespace: "kube-system", name: READINESS_NAME });
+        const job = await api.batch.readNamespacedJob({ namespace: "kube-system", name: READINESS_NAME });
         if ((job.status?.succeeded ?? 0) > 0) return "complete";
         return (job.status?.conditions ?? []).some((c) => c.type === "Failed" && c.status === "True") ? "failed" : "running";
       } catch (err) {

@@ -20,7 +20,7 @@ import { removeWorkshopFolder, saveParticipant } from "../../workshop/files";
 import { renderHandoutHtml, renderHandoutMarkdown, type HandoutExercise } from "../../workshop/handout";
 import type { WorkshopOutputs } from "../../workshop/outputs";
 import type { WorkshopPlan } from "../../workshop/plan";
-import { exitCode } from "../exit";
+import { exitCode, matched } from "../exit";
 import type { Io } from "../command";
 import type { LabCommandDeps } from "../deps";
 import { readJobLogs } from "../job-logs";
@@ -81,7 +81,7 @@ async function saveAndJudge(ref: StackRef, plan: WorkshopPlan, outputs: OutputMa
     io.stdout(`${p.name} (${p.backend} on ${p.host.id}, ${o.apiServer}): ${report.counts.pass} as expected, ${report.counts.mismatch} not, ${report.counts.error} errors, ${report.counts.skipped} skipped\n`);
   }
   io.stdout(`Saved ${plan.participants.length} participants' kubeconfig and handout under ${dir}/${plan.workshop}/.\n`);
-  return allExpected ? exitCode("ok") : exitCode("failed");
+  return matched(allExpected);
 }
 
 /** A workshop's leftovers: its clusters, its cache containers, their volumes, its networks; then the participants' folders. */
