@@ -4,7 +4,6 @@
  * participant's cluster, node network, API server and host. Exit 2 when it does not fit, saying
  * how many participants do.
  */
-import { gib } from "../host/check";
 import { readStackFile } from "../labs";
 import { hostFit, totalFits, type HostFit } from "../workshop/capacity";
 import { planWorkshop } from "../workshop/plan";
@@ -15,7 +14,8 @@ import { exitCode } from "./exit";
 import { measureHost } from "./services/workshop-hosts";
 import type { StackRef } from "./stack-arg";
 
-const n2 = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
+/** At most two decimals, no trailing zeros: 6.9, 1.25, 16. */
+const n2 = (x: number) => String(Number(x.toFixed(2)));
 const have = (x: number | undefined, unit: string) => (x === undefined ? "?" : `${n2(Math.round(x * 10) / 10)}${unit}`);
 const fitsText = (f: HostFit) => (f.fits === Infinity ? "no limit known" : `${f.fits} (by ${f.limitedBy})`);
 
