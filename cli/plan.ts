@@ -15,13 +15,14 @@ import type { DockerSpec } from "../docker";
 import { systemHost, type Host } from "../host/host";
 import { parseCommandArgs } from "./args";
 import { refuseAnyCollision } from "./claims";
+import { participantRows } from "./services/workshop-view";
 import { UsageError, type Command, type Io } from "./command";
 import { exitCode } from "./exit";
 import { portOf } from "../verdict/render";
 import { dockerPlanJson, DOCKER_PLAN_SECTIONS, planDocker } from "./docker-plan";
 import { plannedObjects, plannedResourceCount } from "./services/plan-counts";
 import { renderSections, type PlanSection, type PlanView } from "./services/plan-sections";
-import { loadLabStack, PROJECT_ROOT, resolveStack, workshopStackError, type StackRef } from "./stack-arg";
+import { loadLabStack, PROJECT_ROOT, resolveStack, type StackRef } from "./stack-arg";
 
 
 const yes = (b: boolean) => (b ? "yes" : "no");
@@ -191,7 +192,14 @@ export async function runPlanCommand(argv: string[], io: Io, root = PROJECT_ROOT
   if (positionals.length > 1) throw new UsageError(`expected one <stack>, got ${positionals.length}: ${positionals.join(" ")}`);
   const ref = resolveStack(positionals[0], root, io.cwd);
   const stack = await loadLabStack(ref);
-  if (stack.kind === "workshop") throw workshopStackError(ref, stack.plan, "plan");
+  if (stack.kind === "workshop") {
+    // Every participant's lab is a lab stack's plan; the workshop's own view is its participants.
+    io.stdout(
+      `Workshop ${stack.plan.workshop} (${ref.source}): ${stack.plan.participants.length} labs, one per participant.\n${participantRows(stack.plan).join("\n")}\n` +
+        `Capacity per host: cnilab workshop plan ${stack.plan.workshop}\n`,
+    );
+    return exitCode("ok");
+  }
   await refuseAnyCollision(stack, root, host);
   io.stdout(stack.kind === "docker" ? dockerPlanOutput(ref, stack.spec, values) : clusterPlanOutput(ref, stack.spec, values));
   return exitCode("ok");

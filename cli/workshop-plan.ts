@@ -13,6 +13,7 @@ import type { LabCommandDeps } from "./deps";
 import { exitCode } from "./exit";
 import { measureHost } from "./services/workshop-hosts";
 import type { StackRef } from "./stack-arg";
+import { alignRows, participantRows } from "./services/workshop-view";
 
 /** At most two decimals, no trailing zeros: 6.9, 1.25, 16. */
 const n2 = (x: number) => String(Number(x.toFixed(2)));
@@ -49,8 +50,7 @@ export async function runWorkshopPlan(ref: StackRef, io: Io, deps: Pick<LabComma
       fitsText(f),
     ]),
   ];
-  lines.push(...align(table), "");
-  lines.push(...align([["participant", "host", "backend", "cluster", "node network", "API server"], ...plan.participants.map((p) => [p.name, p.host.id, p.backend, p.clusterName, p.nodeSubnet, `https://${p.apiServer.address}:${p.apiServer.port}`])]));
+  lines.push(...alignRows(table), "", ...participantRows(plan));
   if (plan.unplaced.length > 0) lines.push(`not placed (no host has room by its declared figures): ${plan.unplaced.join(", ")}`);
   if (fits.some((f) => f.inotifyLow)) lines.push(`inotify below kind's recommended 512 instances / 524288 watches (kind known-issues): sudo sysctl -w fs.inotify.max_user_instances=512 fs.inotify.max_user_watches=524288`);
   lines.push(...notes);
@@ -68,9 +68,4 @@ export async function runWorkshopPlan(ref: StackRef, io: Io, deps: Pick<LabComma
   lines.push(`Fits: ${workshop.participants.length} participants${total === Infinity ? "" : ` (the hosts fit ${total})`}. Bring it up: cnilab workshop up ${workshop.name}`);
   io.stdout(`${lines.join("\n")}\n`);
   return exitCode("ok");
-}
-
-function align(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }

@@ -5,7 +5,7 @@
  * or deleted of the lab. --hard: the same up replacing their kind cluster, so it is built anew.
  */
 import type { StateResource } from "../workshop/reset";
-import { kindClusterUrn, labNamespaces, participantAdded, participantResources, RESETTABLE_KINDS } from "../workshop/reset";
+import { kindClusterUrn, resetNamespaces, participantAdded, participantResources, RESETTABLE_KINDS } from "../workshop/reset";
 import { readStackFile } from "../labs";
 import { stateFolder } from "../host/state";
 import { readParticipants } from "../workshop/files";
@@ -51,7 +51,7 @@ export async function runWorkshopReset(ref: StackRef, participant: string | unde
       io.stderr(`cnilab workshop reset: no saved kubeconfig for ${participant}: run 'cnilab workshop up ${workshop.name}' first\n`);
       return exitCode("not-up");
     }
-    const removed = await removeAdded(connect(kubeconfig), mine, labNamespaces(p.spec.lab), progress);
+    const removed = await removeAdded(connect(kubeconfig), mine, resetNamespaces(p.spec.lab), progress);
     io.stdout(removed.length > 0 ? `Removed what ${participant} added: ${removed.join(", ")}.\n` : `${participant} added nothing in the lab's namespaces.\n`);
   }
   const target = mine.map((r) => r.urn);

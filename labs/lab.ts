@@ -18,8 +18,13 @@ export function labFile(name: string, labsDir = LABS_DIR): string {
 
 /** The lab names labs/ holds: <name> of every <name>.yaml. */
 export function listLabs(labsDir = LABS_DIR): string[] {
+  return yamlNames(labsDir);
+}
+
+/** <name> of every <name>.yaml in a folder (a DNS-1123 name), sorted; none when the folder is not there. */
+export function yamlNames(dir: string): string[] {
   try {
-    return readdirSync(labsDir).flatMap((f) => (/^[a-z0-9-]+\.yaml$/.test(f) ? [f.slice(0, -".yaml".length)] : [])).sort();
+    return readdirSync(dir).flatMap((f) => (/^[a-z0-9-]+\.yaml$/.test(f) ? [f.slice(0, -".yaml".length)] : [])).sort();
   } catch {
     return [];
   }

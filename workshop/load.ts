@@ -2,12 +2,12 @@
  * workshops/<name>.yaml → a validated workshop: strict parse (schema.ts) → defaults → cross-field
  * checks, every problem at once with the file, the path, the value and what is allowed.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Backend } from "../backends/types";
 import { parseCidr, parseIpv4, type Cidr } from "../ip/cidr";
 import { didYouMean, fileProblem, SpecError, type SpecProblem } from "../labs/errors";
-import { listLabs, LABS_DIR, parseLabYaml } from "../labs/lab";
+import { listLabs, LABS_DIR, parseLabYaml, yamlNames } from "../labs/lab";
 import { objectKeysAt, zodProblems } from "../labs/zod-problems";
 import { participantApiPort, participantSubnet, poolProblem, poolSize } from "./pool";
 import { workshopSchema, type WorkshopFile } from "./schema";
@@ -63,11 +63,7 @@ export function workshopFile(name: string, dir = WORKSHOPS_DIR): string {
 }
 
 export function listWorkshops(dir = WORKSHOPS_DIR): string[] {
-  try {
-    return readdirSync(dir).flatMap((f) => (/^[a-z0-9-]+\.yaml$/.test(f) ? [f.slice(0, -".yaml".length)] : [])).sort();
-  } catch {
-    return [];
-  }
+  return yamlNames(dir);
 }
 
 /** Reads and validates workshops/<name>.yaml; `where` names what pointed at it (the stack key). */

@@ -56,7 +56,7 @@ export function participantResources(resources: readonly StateResource[], partic
 }
 
 /** The namespaces reset cleans: the lab file's own and those its workloads and clients run in. */
-export function labNamespaces(lab: Pick<Lab, "namespaces" | "workloads" | "clients">): string[] {
+export function resetNamespaces(lab: Pick<Lab, "namespaces" | "workloads" | "clients">): string[] {
   return [...new Set(["default", ...lab.namespaces.map((n) => n.name), ...lab.workloads.map((w) => w.namespace), ...lab.clients.map((c) => c.namespace)])].sort();
 }
 

@@ -57,6 +57,7 @@ const BAD: Readonly<Record<string, { argv: string[]; prefix: string }>> = {
   datapath: { argv: ["datapath", "explain", "flanel-vxlan"], prefix: "cnilab datapath: " },
   explain: { argv: ["explain", "service", "kindnett", "default/echo"], prefix: "cnilab explain: " },
   check: { argv: ["check", "deny-ngnix"], prefix: "cnilab check: " },
+  workshop: { argv: ["workshop", "stauts", "demo"], prefix: "cnilab workshop: " },
 };
 
 describe("one prefix for errors", () => {

@@ -4,7 +4,7 @@
  * what the participant added.
  */
 import { describe, expect, it } from "vitest";
-import { kindClusterUrn, labNamespaces, participantAdded, participantResources, type ListedObject, type StateResource } from "../../workshop/reset";
+import { kindClusterUrn, resetNamespaces, participantAdded, participantResources, type ListedObject, type StateResource } from "../../workshop/reset";
 
 const U = "urn:pulumi:workshop-demo::cnilab::";
 const W = `${U}cnilab:workshop:Workshop::workshop`;
@@ -41,7 +41,7 @@ describe("reset touches one participant", () => {
       o("ConfigMap", "prod", "kube-root-ca.crt"), // Kubernetes' own, in every namespace
       o("NetworkPolicy", "kube-system", "x"), // not a lab namespace
     ];
-    const namespaces = labNamespaces({ namespaces: [{ name: "prod" }, { name: "dev" }], workloads: [], clients: [] });
+    const namespaces = resetNamespaces({ namespaces: [{ name: "prod" }, { name: "dev" }], workloads: [], clients: [] });
     expect(namespaces).toEqual(["default", "dev", "prod"]);
     expect(participantAdded(listed, participantResources(state, "ana"), namespaces)).toEqual([o("NetworkPolicy", "default", "my-allow"), o("Pod", "prod", "debug")]);
   });
