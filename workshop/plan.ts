@@ -55,7 +55,8 @@ export function cacheHost(host: WorkshopHost): CacheHost {
 }
 
 /** `source` is the workshop's stack file: the participants' labs are this stack's (identity labels). */
-export async function planWorkshop(workshop: WorkshopSpec, source: string): Promise<WorkshopPlan> {
+/** `chartDirs`: the stack's `cnilab:chartDirs`, for every participant (charts unpacked from a bundle). */
+export async function planWorkshop(workshop: WorkshopSpec, source: string, settings: { chartDirs?: unknown } = {}): Promise<WorkshopPlan> {
   const backends = [...new Set(workshop.participants.map((p) => p.backend))];
   const cost = participantCost(workshop.workers, backends);
   const placed = placeParticipants(workshop.participants.length, workshop.hosts, cost, workshop.participantsPerHost);
@@ -68,7 +69,8 @@ export async function planWorkshop(workshop: WorkshopSpec, source: string): Prom
       unplaced.push(p.name);
       continue;
     }
-    const spec = await loadSpec({ lab: workshop.lab, backend: p.backend, workers: workshop.workers, clusterName: p.clusterName, nodeSubnet: p.nodeSubnet }, source);
+    const raw = { lab: workshop.lab, backend: p.backend, workers: workshop.workers, clusterName: p.clusterName, nodeSubnet: p.nodeSubnet };
+    const spec = await loadSpec(settings.chartDirs === undefined ? raw : { ...raw, chartDirs: settings.chartDirs }, source);
     const apiServer = { address: host.address, port: p.apiPort };
     const planned = planLab(spec, { mirrors: caches.get(host.id)!.mirrors });
     const kindConfig = { ...planned.kindConfig, networking: { ...planned.kindConfig.networking, apiServerAddress: apiServer.address, apiServerPort: apiServer.port } };

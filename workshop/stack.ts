@@ -4,12 +4,18 @@
  * identity labels (on every network, cluster and cache) name the workshop.
  */
 import { SpecError } from "../labs/errors";
-import { stackNameOf } from "../labs/stack";
+import { objectSettings, stackNameOf } from "../labs/stack";
 import { workshopStackName } from "./cache/plan";
 import { loadWorkshop, WORKSHOPS_DIR, type WorkshopSpec } from "./load";
 import { planWorkshop, type WorkshopPlan } from "./plan";
 
 export const WORKSHOP_KEY = "workshop";
+/**
+ * The other keys a workshop stack takes, set by `cnilab workshop up --from-bundle` for one update
+ * (or by hand): `chartDirs` (chart → unpacked folder, for every participant, as a lab stack's) and
+ * `cachesOnly` (bring up the hosts' registry caches and no lab, so a bundle can be loaded into them).
+ */
+const OPTIONAL_KEYS = ["chartDirs", "cachesOnly"] as const;
 
 /** A stack is a workshop's when it sets cnilab:workshop. */
 export function isWorkshopStack(raw: Record<string, unknown>): boolean {
@@ -21,8 +27,12 @@ export function loadWorkshopStack(raw: Record<string, unknown>, source: string, 
   const name = raw[WORKSHOP_KEY];
   const path = `cnilab:${WORKSHOP_KEY}`;
   const problems = Object.keys(raw)
-    .filter((k) => k !== WORKSHOP_KEY)
-    .map((k) => ({ source, path: `cnilab:${k}`, message: `a workshop stack sets only ${path}; the workshop file (workshops/<name>.yaml) holds the rest` }));
+    .filter((k) => k !== WORKSHOP_KEY && !(OPTIONAL_KEYS as readonly string[]).includes(k))
+    .map((k) => ({
+      source,
+      path: `cnilab:${k}`,
+      message: `a workshop stack sets ${path} (and, for one update, ${OPTIONAL_KEYS.map((o) => `cnilab:${o}`).join(" or ")}); the workshop file (workshops/<name>.yaml) holds the rest`,
+    }));
   if (typeof name !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
     problems.push({ source, path, message: `expected a workshop name (a DNS-1123 label, workshops/<name>.yaml), got ${JSON.stringify(name)}` });
   } else if (stackNameOf(source) !== workshopStackName(name)) {
@@ -35,7 +45,9 @@ export function loadWorkshopStack(raw: Record<string, unknown>, source: string, 
 /** Settings → workshop → plan; a participant no host has room for is an error here (plan shows the arithmetic). */
 export async function planWorkshopStack(raw: Record<string, unknown>, source: string, dir = WORKSHOPS_DIR): Promise<WorkshopPlan> {
   const workshop = loadWorkshopStack(raw, source, dir);
-  const plan = await planWorkshop(workshop, source);
+  const settings = objectSettings(raw);
+  const plan = await planWorkshop(workshop, source, settings.chartDirs === undefined ? {} : { chartDirs: settings.chartDirs });
+  if (settings.cachesOnly === true || settings.cachesOnly === "true") return { ...plan, participants: [], hosts: plan.hosts.map((h) => ({ ...h, participants: [] })) };
   if (plan.unplaced.length > 0) {
     throw new SpecError([
       {

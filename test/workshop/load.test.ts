@@ -2,10 +2,13 @@
  * The workshop file and its stack: every problem at once, each with the file, the path, the value
  * and what is allowed; defaults resolved as the README says.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../input/error";
 import { parseWorkshop } from "../../workshop/load";
-import { loadWorkshopStack } from "../../workshop/stack";
+import { loadWorkshopStack, planWorkshopStack } from "../../workshop/stack";
 import { workshopsDir } from "./run-workshop";
 
 const SOURCE = "workshops/w.yaml";
@@ -74,7 +77,7 @@ describe("a workshop stack", () => {
   it("sets only cnilab:workshop, in the file named after the workshop", () => {
     expect(() => loadWorkshopStack({ workshop: "demo", backend: "kindnet" }, "stacks/Pulumi.workshop-other.yaml", dir)).toThrow(
       [
-        "stacks/Pulumi.workshop-other.yaml: cnilab:backend: a workshop stack sets only cnilab:workshop; the workshop file (workshops/<name>.yaml) holds the rest",
+        "stacks/Pulumi.workshop-other.yaml: cnilab:backend: a workshop stack sets cnilab:workshop (and, for one update, cnilab:chartDirs or cnilab:cachesOnly); the workshop file (workshops/<name>.yaml) holds the rest",
         "stacks/Pulumi.workshop-other.yaml: cnilab:workshop: workshop 'demo' belongs in stacks/Pulumi.workshop-demo.yaml (its caches and clusters carry that stack's labels); this file is stack 'workshop-other'",
       ].join("\n"),
     );
@@ -82,5 +85,24 @@ describe("a workshop stack", () => {
 
   it("a workshop file that is not there is named, with the ones that are", () => {
     expect(() => loadWorkshopStack({ workshop: "dem" }, "stacks/Pulumi.workshop-dem.yaml", dir)).toThrow(/cnilab:workshop: 'dem': there is no .*dem\.yaml \(did you mean 'demo'\?\); workshops: demo$/);
+  });
+});
+
+describe("a workshop stack's settings for one update", () => {
+  const dir = workshopsDir("demo", "lab: netpol\nbackend: kindnet\nparticipants: 2\n");
+  const source = "stacks/Pulumi.workshop-demo.yaml";
+
+  it("cachesOnly: the hosts' caches and no lab", async () => {
+    const plan = await planWorkshopStack({ workshop: "demo", cachesOnly: "true" }, source, dir);
+    expect(plan.participants).toEqual([]);
+    expect(plan.hosts.map((h) => [h.host.id, h.cache.containers.length > 0, h.participants])).toEqual([["local", true, []]]);
+  });
+
+  it("chartDirs: checked as a lab stack's, and given to every participant", async () => {
+    await expect(planWorkshopStack({ workshop: "demo", chartDirs: JSON.stringify({ flannel: "relative/dir" }) }, source, dir)).rejects.toThrow(/cnilab:chartDirs\["flannel"\]/);
+    const chart = mkdtempSync(join(tmpdir(), "cnilab-chart-"));
+    await expect(planWorkshopStack({ workshop: "demo", chartDirs: { "flannel-none": chart } }, source, dir)).rejects.toThrow(
+      `stacks/Pulumi.workshop-demo.yaml: cnilab:chartDirs["flannel-none"]: 'flannel-none' is not a chart cnilab installs; allowed: flannel, crd.projectcalico.org.v1, tigera-operator`,
+    );
   });
 });
