@@ -8,16 +8,17 @@ import { parseCommandArgs } from "./args";
 import { UsageError, type Command, type Io } from "./command";
 import { defaultDeps, type LabCommandDeps } from "./deps";
 import { didYouMean } from "../labs/errors";
-import { bringUp } from "./services/deploy";
 import { downLab } from "./services/teardown";
 import { resetCluster, statusCluster } from "./services/workshop-cluster";
 import { resolveWorkshop } from "./services/workshop-ref";
-import { readLabStack } from "./stack-arg";
+import { loadLabStack, readLabStack } from "./stack-arg";
+import { workshopBundle } from "./workshop-bundle";
+import { runWorkshopUp } from "./workshop-up";
 import { runWorkshopPlan } from "./workshop-plan";
 import { runWorkshopReset } from "./workshop-reset";
 import { runWorkshopStatus } from "./workshop-status";
 
-export const WORKSHOP_VERBS = ["plan", "up", "status", "reset", "down"] as const;
+export const WORKSHOP_VERBS = ["plan", "up", "status", "reset", "down", "bundle"] as const;
 
 export const WORKSHOP_HELP = `Usage: cnilab workshop <verb> <workshop> [options]
 
@@ -36,6 +37,9 @@ Verbs
                                    the networks on its host first. Saves per participant, in
                                    <state>/workshops/<workshop>/<participant>/: kubeconfig, handout.md,
                                    handout.html, participant.json; ends with each lab's probes judged.
+    --from-bundle <file>           for a venue without internet: the caches first (serving only what
+                                   they hold), the bundle loaded into them and its charts unpacked,
+                                   then every lab with its charts from there
   status <workshop>                one row per participant: cluster reachable, nodes Ready, CNI ready,
                                    verify (probes as expected), exercises done; every cluster read at
                                    once, each within --timeout; an unreachable one is a row saying so.
@@ -50,6 +54,10 @@ Verbs
                                    container and volume carrying its identity, and the participants'
                                    folders; nothing of another workshop or lab
     --force                        clear a lock left by a killed up first
+  bundle <workshop>                every image the workshop runs (the plans' and what the charts deploy)
+                                   and every chart archive, fetched by digest into one file
+    --out <file>                   where to write it (required)
+    --platform <os/arch,…>         the image platforms to keep, default linux/amd64
 
 <state> is ${STATE_DIR_HELP}.
 
@@ -60,7 +68,8 @@ invalid workshop file or stack, a collision, a missing prerequisite, or (plan) i
 
 Examples
   cnilab workshop plan demo
-  cnilab workshop up demo
+  cnilab workshop bundle demo --out demo.bundle
+  cnilab workshop up demo --from-bundle demo.bundle
   cnilab workshop status demo --watch --html status.html
   cnilab workshop reset demo p2
   cnilab workshop down demo
@@ -78,10 +87,19 @@ export async function runWorkshop(argv: string[], io: Io, deps: LabCommandDeps =
     html: { type: "string" },
     hard: { type: "boolean" },
     force: { type: "boolean" },
+    "from-bundle": { type: "string" },
+    out: { type: "string" },
+    platform: { type: "string" },
   } as const;
   const { values, positionals } = parseCommandArgs({ args: rest, options, allowPositionals: true });
   const ref = resolveWorkshop(positionals[0], deps.root, io.cwd);
-  const allowed: Record<string, readonly string[]> = { status: ["watch", "interval", "timeout", "html"], reset: ["hard"], down: ["force"] };
+  const allowed: Record<string, readonly string[]> = {
+    up: ["from-bundle"],
+    status: ["watch", "interval", "timeout", "html"],
+    reset: ["hard"],
+    down: ["force"],
+    bundle: ["out", "platform"],
+  };
   const stray = Object.keys(values).filter((k) => !(allowed[verb] ?? []).includes(k));
   if (stray.length > 0) throw new UsageError(`--${stray[0]} is not an option of 'workshop ${verb}'${allowed[verb] ? `; it takes ${allowed[verb]!.map((o) => `--${o}`).join(", ")}` : ""}`);
   const wanted = verb === "reset" ? 2 : 1;
@@ -90,7 +108,13 @@ export async function runWorkshop(argv: string[], io: Io, deps: LabCommandDeps =
     case "plan":
       return runWorkshopPlan(ref, io, deps);
     case "up":
-      return bringUp(ref, io, deps);
+      return runWorkshopUp(ref, values["from-bundle"], io, deps);
+    case "bundle": {
+      if (!values.out) throw new UsageError("workshop bundle needs --out <file>");
+      const lab = await loadLabStack(ref);
+      if (lab.kind !== "workshop") throw new UsageError(`${ref.source} is not a workshop stack`);
+      return workshopBundle({ workshop: lab.plan.workshop, plans: lab.plan.participants.map((p) => p.lab), out: values.out, ...(values.platform ? { platform: values.platform } : {}) }, io);
+    }
     case "status":
       return runWorkshopStatus(
         ref,

@@ -8,8 +8,8 @@ import { loadSpec, type Spec } from "../labs";
 import { stackNameOf } from "../labs/stack";
 import { planLab, type LabPlan } from "../plan";
 import { renderKindConfig } from "../plan/cluster";
-import { planRegistryCache } from "./cache/plan";
-import type { CacheHost, RegistryCachePlan } from "./cache/types";
+import { planRegistryCache, viaCache } from "./cache/plan";
+import type { CacheHost, CacheMode, RegistryCachePlan } from "./cache/types";
 import { participantCost, type ParticipantCost } from "./capacity";
 import type { Participant, WorkshopHost, WorkshopSpec } from "./load";
 import { placeParticipants } from "./placement";
@@ -55,12 +55,15 @@ export function cacheHost(host: WorkshopHost): CacheHost {
 }
 
 /** `source` is the workshop's stack file: the participants' labs are this stack's (identity labels). */
-/** `chartDirs`: the stack's `cnilab:chartDirs`, for every participant (charts unpacked from a bundle). */
-export async function planWorkshop(workshop: WorkshopSpec, source: string, settings: { chartDirs?: unknown } = {}): Promise<WorkshopPlan> {
+/**
+ * `chartDirs`: the stack's `cnilab:chartDirs`, for every participant (charts unpacked from a bundle);
+ * `cacheMode`: the caches' (offline once a bundle is loaded; default proxy).
+ */
+export async function planWorkshop(workshop: WorkshopSpec, source: string, settings: { chartDirs?: unknown; cacheMode?: CacheMode } = {}): Promise<WorkshopPlan> {
   const backends = [...new Set(workshop.participants.map((p) => p.backend))];
   const cost = participantCost(workshop.workers, backends);
   const placed = placeParticipants(workshop.participants.length, workshop.hosts, cost, workshop.participantsPerHost);
-  const caches = new Map(workshop.hosts.map((h) => [h.id, planRegistryCache(workshop.name, cacheHost(h))]));
+  const caches = new Map(workshop.hosts.map((h) => [h.id, planRegistryCache(workshop.name, cacheHost(h), settings.cacheMode)]));
   const participants: ParticipantPlan[] = [];
   const unplaced: string[] = [];
   for (const p of workshop.participants) {
@@ -69,11 +72,18 @@ export async function planWorkshop(workshop: WorkshopSpec, source: string, setti
       unplaced.push(p.name);
       continue;
     }
+    const cache = caches.get(host.id)!;
     const raw = { lab: workshop.lab, backend: p.backend, workers: workshop.workers, clusterName: p.clusterName, nodeSubnet: p.nodeSubnet };
     const spec = await loadSpec(settings.chartDirs === undefined ? raw : { ...raw, chartDirs: settings.chartDirs }, source);
     const apiServer = { address: host.address, port: p.apiPort };
-    const planned = planLab(spec, { mirrors: caches.get(host.id)!.mirrors });
-    const kindConfig = { ...planned.kindConfig, networking: { ...planned.kindConfig.networking, apiServerAddress: apiServer.address, apiServerPort: apiServer.port } };
+    const planned = planLab(spec, { mirrors: cache.mirrors });
+    const kindConfig = {
+      ...planned.kindConfig,
+      // The node image is pulled by the host's Docker, not the nodes' containerd: through the cache on
+      // its loopback (the plan's image list keeps the pinned reference, which bundles fetch).
+      nodes: planned.kindConfig.nodes.map((n) => ({ ...n, image: viaCache(cache, n.image) })),
+      networking: { ...planned.kindConfig.networking, apiServerAddress: apiServer.address, apiServerPort: apiServer.port },
+    };
     const lab: LabPlan = { ...planned, kindConfig, kindConfigYaml: renderKindConfig(kindConfig) };
     participants.push({ ...p, host, apiServer, spec, lab });
   }

@@ -6,16 +6,20 @@
 import { SpecError } from "../labs/errors";
 import { objectSettings, stackNameOf } from "../labs/stack";
 import { workshopStackName } from "./cache/plan";
+import type { CacheMode } from "./cache/types";
+import { notAllowed } from "../labs/zod-problems";
 import { loadWorkshop, WORKSHOPS_DIR, type WorkshopSpec } from "./load";
 import { planWorkshop, type WorkshopPlan } from "./plan";
 
 export const WORKSHOP_KEY = "workshop";
 /**
  * The other keys a workshop stack takes, set by `cnilab workshop up --from-bundle` for one update
- * (or by hand): `chartDirs` (chart → unpacked folder, for every participant, as a lab stack's) and
- * `cachesOnly` (bring up the hosts' registry caches and no lab, so a bundle can be loaded into them).
+ * (or by hand): `chartDirs` (chart → unpacked folder, for every participant, as a lab stack's),
+ * `cachesOnly` (bring up the hosts' registry caches and no lab, so a bundle can be loaded into them)
+ * and `cacheMode` (`offline`: the caches serve what a bundle loaded and ask no upstream).
  */
-const OPTIONAL_KEYS = ["chartDirs", "cachesOnly"] as const;
+const OPTIONAL_KEYS = ["chartDirs", "cachesOnly", "cacheMode"] as const;
+const CACHE_MODES: readonly CacheMode[] = ["proxy", "offline"];
 
 /** A stack is a workshop's when it sets cnilab:workshop. */
 export function isWorkshopStack(raw: Record<string, unknown>): boolean {
@@ -38,6 +42,9 @@ export function loadWorkshopStack(raw: Record<string, unknown>, source: string, 
   } else if (stackNameOf(source) !== workshopStackName(name)) {
     problems.push({ source, path, message: `workshop '${name}' belongs in stacks/Pulumi.${workshopStackName(name)}.yaml (its caches and clusters carry that stack's labels); this file is stack '${stackNameOf(source)}'` });
   }
+  if (raw.cacheMode !== undefined && !CACHE_MODES.includes(raw.cacheMode as CacheMode)) {
+    problems.push({ source, path: "cnilab:cacheMode", message: notAllowed(raw.cacheMode, CACHE_MODES) });
+  }
   if (problems.length > 0) throw new SpecError(problems);
   return loadWorkshop(name as string, { source, path }, dir);
 }
@@ -46,7 +53,10 @@ export function loadWorkshopStack(raw: Record<string, unknown>, source: string, 
 export async function planWorkshopStack(raw: Record<string, unknown>, source: string, dir = WORKSHOPS_DIR): Promise<WorkshopPlan> {
   const workshop = loadWorkshopStack(raw, source, dir);
   const settings = objectSettings(raw);
-  const plan = await planWorkshop(workshop, source, settings.chartDirs === undefined ? {} : { chartDirs: settings.chartDirs });
+  const plan = await planWorkshop(workshop, source, {
+    ...(settings.chartDirs === undefined ? {} : { chartDirs: settings.chartDirs }),
+    ...(settings.cacheMode === undefined ? {} : { cacheMode: settings.cacheMode as CacheMode }),
+  });
   if (settings.cachesOnly === true || settings.cachesOnly === "true") return { ...plan, participants: [], hosts: plan.hosts.map((h) => ({ ...h, participants: [] })) };
   if (plan.unplaced.length > 0) {
     throw new SpecError([

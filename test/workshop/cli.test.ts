@@ -45,16 +45,18 @@ describe("cnilab workshop", () => {
     const { code, out } = await cli("workshop", "--help");
     expect(code).toBe(0);
     expect(out).toMatch(/^Usage: cnilab workshop <verb> <workshop>/);
-    for (const verb of ["plan", "up", "status", "reset", "down"]) expect(out).toMatch(new RegExp(`\\n  ${verb} <workshop>`));
+    for (const verb of ["plan", "up", "status", "reset", "down", "bundle"]) expect(out).toMatch(new RegExp(`\\n  ${verb} <workshop>`));
     expect(out).toContain("Exit status: 0");
     expect(out).toMatch(/\nExamples\n {2}cnilab workshop plan demo/);
   });
 
   it("a mistyped verb or workshop, an option of another verb: exit 2 with what is allowed", async () => {
-    expect(await cli("workshop", "stauts", "demo")).toMatchObject({ code: 2, err: expect.stringContaining("unknown verb 'stauts' (did you mean 'status'?); verbs: plan, up, status, reset, down") });
+    expect(await cli("workshop", "stauts", "demo")).toMatchObject({ code: 2, err: expect.stringContaining("unknown verb 'stauts' (did you mean 'status'?); verbs: plan, up, status, reset, down, bundle") });
     expect(await cli("workshop", "plan", "dmo")).toMatchObject({ code: 2, err: expect.stringContaining("no workshop 'dmo' (no stacks/Pulumi.workshop-dmo.yaml) (did you mean 'demo'?); workshops: demo") });
     expect(await cli("workshop", "plan", "demo", "--hard")).toMatchObject({ code: 2, err: expect.stringContaining("--hard is not an option of 'workshop plan'") });
     expect(await cli("workshop", "status", "demo", "--interval", "0")).toMatchObject({ code: 2, err: expect.stringContaining("--interval takes seconds") });
+    expect(await cli("workshop", "bundle", "demo")).toMatchObject({ code: 2, err: expect.stringContaining("workshop bundle needs --out <file>") });
+    expect(await cli("workshop", "up", "demo", "--out", "x")).toMatchObject({ code: 2, err: expect.stringContaining("--out is not an option of 'workshop up'; it takes --from-bundle") });
   });
 
   it("plan: three participants fit a machine with 16 GiB available", async () => {

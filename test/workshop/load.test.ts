@@ -77,7 +77,7 @@ describe("a workshop stack", () => {
   it("sets only cnilab:workshop, in the file named after the workshop", () => {
     expect(() => loadWorkshopStack({ workshop: "demo", backend: "kindnet" }, "stacks/Pulumi.workshop-other.yaml", dir)).toThrow(
       [
-        "stacks/Pulumi.workshop-other.yaml: cnilab:backend: a workshop stack sets cnilab:workshop (and, for one update, cnilab:chartDirs or cnilab:cachesOnly); the workshop file (workshops/<name>.yaml) holds the rest",
+        "stacks/Pulumi.workshop-other.yaml: cnilab:backend: a workshop stack sets cnilab:workshop (and, for one update, cnilab:chartDirs or cnilab:cachesOnly or cnilab:cacheMode); the workshop file (workshops/<name>.yaml) holds the rest",
         "stacks/Pulumi.workshop-other.yaml: cnilab:workshop: workshop 'demo' belongs in stacks/Pulumi.workshop-demo.yaml (its caches and clusters carry that stack's labels); this file is stack 'workshop-other'",
       ].join("\n"),
     );

@@ -48,6 +48,8 @@ describe("workshop-demo: three participants, the netpol lab, this machine's Dock
     expect(ofType(demo, NETWORK_TYPE).map((n) => n.inputs.subnet)).toEqual(["172.16.128.0/24", "172.16.129.0/24", "172.16.130.0/24"]);
     expect(kinds.map((k) => k.config.networking.apiServerPort)).toEqual([20443, 20444, 20445]);
     expect(kinds.every((k) => k.config.networking.apiServerAddress === "127.0.0.1" && k.dockerHost === undefined)).toBe(true);
+    // The host's Docker pulls the node image through the local cache (docker.io's, on loopback).
+    expect(kinds.every((k) => k.config.nodes.every((n: { image: string }) => n.image.startsWith("127.0.0.1:5101/kindest/node:v1.")))).toBe(true);
     expect(ofType(demo, "cnilab:lab:Lab").map((l) => l.name)).toEqual(["lab-p1", "lab-p2", "lab-p3"]);
   });
 
