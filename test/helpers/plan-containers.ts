@@ -68,4 +68,4 @@ export function dockerStackContainers(stack: string, imageMap: ImageMap = {}): R
   return plan.containers.map((c) => ({ where: `container ${c.name}`, image: c.image, command: c.command, runtime: "docker" as const }));
 }
 
-export const dockerStackNames = (): string[] => stackNames().filter((n) => !clusterStackNames().includes(n));
+export const dockerStackNames = (): string[] => stackNames().filter((n) => n.startsWith("docker-"));
