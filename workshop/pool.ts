@@ -8,8 +8,9 @@ import { formatCidr, overlaps, parseCidr, subnet, type Cidr } from "../ip/cidr";
 /**
  * Docker's default address pools, which `docker network create` without --subnet (compose, kind's own
  * "kind" network) draws from: local scope 172.17.0.0/16 … 172.31.0.0/16 as /16s and 192.168.0.0/16 as
- * /20s; global scope (swarm overlays) 10.0.0.0/8 as /24s (moby libnetwork/ipamutils/utils.go,
- * `predefinedLocalScopeDefaultNetworks` / `predefinedGlobalScopeDefaultNetworks`, docker 20.10.24).
+ * /20s; global scope (swarm overlays) 10.0.0.0/8 as /24s (moby v20.10.24
+ * vendor/github.com/docker/libnetwork/ipamutils/utils.go, `localScopeDefaultNetworks` and
+ * `globalScopeDefaultNetworks`).
  * A pool overlapping them could meet a network Docker numbered by itself.
  */
 export const DOCKER_DEFAULT_POOLS: readonly string[] = ["172.17.0.0/16", "172.18.0.0/15", "172.20.0.0/14", "172.24.0.0/13", "192.168.0.0/16", "10.0.0.0/8"];
