@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { BACKENDS } from "../../backends/types";
 import { InputError } from "../../input/error";
 import { parseWorkshop } from "../../workshop/load";
 import { loadWorkshopStack, planWorkshopStack } from "../../workshop/stack";
@@ -42,7 +43,7 @@ describe("a workshop file", () => {
 
   it("schema problems name the file, the path, the value and what is allowed", () => {
     expect(problems("lab: netpol\nbackend: flanel-vxlan\nparticipants: 0\nhost: [local]\n")).toEqual([
-      "workshops/w.yaml: backend: expected 'kindnet' or 'flannel-vxlan' or 'flannel-vxlan-directrouting' or 'flannel-host-gw' or 'calico-ipip' or 'calico-vxlan' or 'calico-bgp' or 'macvlan' or 'ipvlan-l2' or 'ipvlan-l3' or a list, got string 'flanel-vxlan'",
+      `workshops/w.yaml: backend: expected ${BACKENDS.map((b) => `'${b}'`).join(" or ")} or a list, got string 'flanel-vxlan'`,
       "workshops/w.yaml: participants: must be at least 1 (got 0)",
       "workshops/w.yaml: host: unknown key 'host' (did you mean 'hosts'?); allowed keys: lab, backend, participants, hosts, workers, subnetPool, apiPortBase, limits",
     ]);
