@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { hostCollisions } from "../../host/collisions";
+import type { DockerView } from "../../host/docker-view";
 import { NOTHING_RECORDED } from "../../host/ownership";
 import { workshopClaims } from "../../cli/services/workshop-stack";
 import { planWorkshopStack } from "../../workshop/stack";
@@ -23,7 +24,7 @@ describe("a workshop's claims on its hosts", () => {
       ["ssh://lab@10.9.8.7", "two-p2", "172.16.129.0/24"],
       [undefined, "two-p3", "172.16.130.0/24"],
     ]);
-    const view = {
+    const view: DockerView = {
       networks: [
         { name: "two-p1", subnets: ["172.16.128.0/24"], labels: { "io.cnilab.project": "cnilab", "io.cnilab.stack": "workshop-two" } },
         { name: "vpn", subnets: ["172.16.130.0/23"], labels: {} },
