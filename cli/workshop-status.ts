@@ -34,7 +34,7 @@ export interface StatusDeps {
   now: () => Date;
 }
 
-const EXERCISES_NOTE = "exercises: — (no exercise grading is installed for this lab)";
+const EXERCISES_NOTE = "exercises: — (the lab has no exercises in labs/exercises/)";
 
 export async function runWorkshopStatus(ref: StackRef, options: StatusOptions, io: Io, deps: StatusDeps): Promise<number> {
   const workshop = loadWorkshopStack(readStackFile(ref.file), ref.source);

@@ -10,6 +10,7 @@ import { defaultDeps, type LabCommandDeps } from "./deps";
 import { didYouMean } from "../labs/errors";
 import { downLab } from "./services/teardown";
 import { resetCluster, statusCluster } from "./services/workshop-cluster";
+import { exerciseGrading, labExercises } from "./services/workshop-exercises";
 import { resolveWorkshop } from "./services/workshop-ref";
 import { loadLabStack, readLabStack } from "./stack-arg";
 import { workshopBundle } from "./workshop-bundle";
@@ -115,13 +116,16 @@ export async function runWorkshop(argv: string[], io: Io, deps: LabCommandDeps =
       if (lab.kind !== "workshop") throw new UsageError(`${ref.source} is not a workshop stack`);
       return workshopBundle({ workshop: lab.plan.workshop, plans: lab.plan.participants.map((p) => p.lab), out: values.out, ...(values.platform ? { platform: values.platform } : {}) }, io);
     }
-    case "status":
+    case "status": {
+      const lab = await loadLabStack(ref);
+      const exercises = exerciseGrading(lab.kind === "workshop" ? await labExercises(lab.plan.participants[0]?.spec.lab.name ?? "") : []);
       return runWorkshopStatus(
         ref,
         { watch: values.watch === true, intervalMs: seconds(values.interval, "--interval", 10), timeoutMs: seconds(values.timeout, "--timeout", 10), ...(values.html ? { html: values.html } : {}) },
         io,
-        { root: deps.root, connect: statusCluster, wait: (ms) => sleep(ms).then(() => true), now: () => new Date() },
+        { root: deps.root, connect: statusCluster, ...(exercises ? { exercises } : {}), wait: (ms) => sleep(ms).then(() => true), now: () => new Date() },
       );
+    }
     case "reset":
       return runWorkshopReset(ref, positionals[1], values.hard === true, io, deps, resetCluster);
     default:

@@ -26,6 +26,7 @@ import { readinessFailure } from "../readiness-failure";
 import { loadLabStack, type LabStack, type StackRef } from "../stack-arg";
 import { showVerifyFromOutputs } from "./verify-report";
 import { workshopUp } from "./workshop-stack";
+import { handoutExercises, labExercises } from "./workshop-exercises";
 
 /** What `up` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface UpTarget {
@@ -151,7 +152,7 @@ export async function noMachineCollisions(ref: StackRef, lab: LabStack, pre: Pre
 
 /** What `up` builds for the stack's kind of lab. */
 export function upTarget(ref: StackRef, lab: LabStack, io: Io, deps: LabCommandDeps): UpTarget {
-  if (lab.kind === "workshop") return workshopUp(ref, lab.plan, io, deps, () => []);
+  if (lab.kind === "workshop") return workshopUp(ref, lab.plan, io, deps, async (name) => handoutExercises(await labExercises(name)));
   return lab.kind === "docker" ? dockerUp(ref, lab.spec, io, deps.host) : clusterUp(ref, lab.spec, io, deps);
 }
 

@@ -43,7 +43,7 @@ export function workshopClaims(plan: WorkshopPlan, source: string): { dockerHost
   });
 }
 
-export function workshopUp(ref: StackRef, plan: WorkshopPlan, io: Io, deps: LabCommandDeps, exercises: (lab: string) => HandoutExercise[]): UpTarget {
+export function workshopUp(ref: StackRef, plan: WorkshopPlan, io: Io, deps: LabCommandDeps, exercises: (lab: string) => Promise<HandoutExercise[]>): UpTarget {
   const backends = [...new Set(plan.participants.map((p) => p.backend))];
   const nodeImage = plan.participants[0]?.spec.stack.nodeImage ?? "";
   const local = plan.participants.filter((p) => !p.host.dockerHost).map((p) => p.clusterName);
@@ -63,7 +63,7 @@ export function workshopUp(ref: StackRef, plan: WorkshopPlan, io: Io, deps: LabC
 }
 
 /** Saves every participant's folder, then one line each: their probes expected against observed. */
-async function saveAndJudge(ref: StackRef, plan: WorkshopPlan, outputs: OutputMap, io: Io, deps: LabCommandDeps, exercises: (lab: string) => HandoutExercise[]): Promise<number | string> {
+async function saveAndJudge(ref: StackRef, plan: WorkshopPlan, outputs: OutputMap, io: Io, deps: LabCommandDeps, exercises: (lab: string) => Promise<HandoutExercise[]>): Promise<number | string> {
   const out = outputs.participants?.value as WorkshopOutputs["participants"] | undefined;
   if (!out) return `the stack has no participants output: run 'cnilab workshop up ${plan.workshop}' first`;
   const dir = stateFolder(deps.host.env, deps.host.cwd, "workshops", deps.root);
@@ -73,7 +73,7 @@ async function saveAndJudge(ref: StackRef, plan: WorkshopPlan, outputs: OutputMa
     const o = out[p.name];
     if (!o) continue;
     const lab = p.spec.lab;
-    const handout = { workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer: o.apiServer, lab, exercises: exercises(lab.name) };
+    const handout = { workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer: o.apiServer, lab, exercises: await exercises(lab.name) };
     saveParticipant(dir, plan.workshop, { name: p.name, ...o }, { markdown: renderHandoutMarkdown(handout), html: renderHandoutHtml(handout) });
     const report = verify({ stack: `${ref.name}/${p.name}`, backend: BACKEND_FACTS[p.backend], probes: o.assertions.probes, skipped: o.assertions.skipped, logs: await readLogs(o.kubeconfig, o.assertions.jobs) });
     const ok = asExpected(report.counts);

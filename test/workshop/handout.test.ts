@@ -1,5 +1,6 @@
 /** A participant's handout: their lab, cluster and commands, as Markdown and as one self-contained page; never a solution. */
 import { describe, expect, it } from "vitest";
+import { handoutExercises, labExercises } from "../../cli/services/workshop-exercises";
 import { loadLab } from "../../labs";
 import { renderHandoutHtml, renderHandoutMarkdown, type HandoutInput } from "../../workshop/handout";
 
@@ -17,6 +18,17 @@ async function input(): Promise<HandoutInput> {
 }
 
 describe("handout", () => {
+  it("lists the lab's exercises by title and task, never with their solution", async () => {
+    const exercises = await labExercises("netpol");
+    expect(exercises.length).toBeGreaterThan(0);
+    const md = renderHandoutMarkdown({ ...(await input()), exercises: handoutExercises(exercises) });
+    for (const e of exercises) {
+      expect(md).toContain(`- ${e.name}: ${e.title}`);
+      for (const policy of e.solution) expect(md).not.toContain(JSON.stringify(policy));
+    }
+    expect(md).not.toMatch(/solution/i);
+  });
+
   it("says whose lab, where it is, how to start, what is in it, and how to get reset", async () => {
     const md = renderHandoutMarkdown(await input());
     expect(md.split("\n")[0]).toBe("# demo — p2");
