@@ -13,6 +13,7 @@ import { readStackFile } from "../labs/stack";
 import type { ImageMap } from "../pins/image-map";
 import { UsageError, type Io } from "./command";
 import { loadClusterSpec, type StackRef } from "./stack-arg";
+import { participantFolder } from "../workshop/files";
 
 export interface CheckTarget {
   backend: BackendFacts;
@@ -28,8 +29,9 @@ export interface CheckTarget {
 }
 
 /** A participant's folder, as `workshop up` writes it. */
-export function participantFolder(state: { env: NodeJS.ProcessEnv; cwd: string }, workshop: string, participant: string): string {
-  return join(stateFolder(state.env, state.cwd, "workshops"), workshop, participant);
+/** `workshop up`'s folder of a participant (workshop/files.ts decides where). */
+function participantDir(state: { env: NodeJS.ProcessEnv; cwd: string }, workshop: string, participant: string): string {
+  return participantFolder(stateFolder(state.env, state.cwd, "workshops"), workshop, participant);
 }
 
 export async function checkTarget(ref: StackRef, exercise: string, o: { participant?: string; kubeconfig?: string }, io: Io): Promise<CheckTarget> {
@@ -37,7 +39,7 @@ export async function checkTarget(ref: StackRef, exercise: string, o: { particip
   const kubeconfigFile = o.kubeconfig === undefined ? undefined : resolve(userDir(io.env, io.cwd), o.kubeconfig);
   if (typeof workshop === "string") {
     if (o.participant === undefined) throw new UsageError(`${ref.name} is a workshop stack (cnilab:workshop: ${workshop}): name the participant whose cluster to check with --participant P`);
-    const folder = participantFolder(io, workshop, o.participant);
+    const folder = participantDir(io, workshop, o.participant);
     return {
       backend: participantBackend(join(folder, "participant.json"), o.participant),
       imageMap: {},

@@ -12,7 +12,7 @@ import { readStackFile } from "../labs";
 import { readParticipants } from "../workshop/files";
 import { planWorkshop } from "../workshop/plan";
 import { loadWorkshopStack } from "../workshop/stack";
-import { readStatus, renderStatusHtml, renderStatusText, type ExerciseProgress, type SavedParticipant, type StatusCluster, type StatusRow } from "../workshop/status";
+import { readStatus, renderStatusHtml, renderStatusText, type ExerciseGrading, type SavedParticipant, type StatusCluster, type StatusRow } from "../workshop/status";
 import type { Io } from "./command";
 import { exitCode } from "./exit";
 import type { StackRef } from "./stack-arg";
@@ -28,7 +28,7 @@ export interface StatusDeps {
   root: string;
   connect: (kubeconfig: string) => Promise<StatusCluster>;
   /** The exercises' grading, when a lab has exercises; undefined: the column shows "—". */
-  exercises?: ExerciseProgress;
+  exercises?: ExerciseGrading;
   /** Resolves when the next round is due; false stops watching (Ctrl-C, or a test's last round). */
   wait: (ms: number) => Promise<boolean>;
   now: () => Date;

@@ -32,7 +32,7 @@ export interface StatusCluster {
 }
 
 /** Exercises done per participant, from the exercises' grading; undefined = no exercises to grade. */
-export type ExerciseProgress = (p: SavedParticipant) => Promise<{ done: number; total: number } | undefined>;
+export type ExerciseGrading = (p: SavedParticipant) => Promise<{ done: number; total: number } | undefined>;
 
 export interface StatusRow {
   participant: string;
@@ -70,7 +70,7 @@ export async function participantRow(
   p: SavedParticipant,
   connect: (kubeconfig: string) => Promise<StatusCluster>,
   backendOf: (name: string) => BackendFacts | undefined,
-  exercises: ExerciseProgress | undefined,
+  exercises: ExerciseGrading | undefined,
   deadlineMs: number,
 ): Promise<StatusRow> {
   const base = { participant: p.name, host: p.host, backend: p.backend };
@@ -115,7 +115,7 @@ export function readStatus(
   participants: readonly SavedParticipant[],
   connect: (kubeconfig: string) => Promise<StatusCluster>,
   backendOf: (name: string) => BackendFacts | undefined,
-  exercises: ExerciseProgress | undefined,
+  exercises: ExerciseGrading | undefined,
   deadlineMs: number,
 ): Promise<StatusRow[]> {
   return Promise.all(participants.map((p) => participantRow(p, connect, backendOf, exercises, deadlineMs)));

@@ -7,7 +7,7 @@ import { exerciseProgress } from "../../exercises/grade";
 import { listExercises, loadExercise, type Exercise } from "../../labs/exercise";
 import type { NetworkPolicyLike } from "../../policy";
 import type { HandoutExercise } from "../../workshop/handout";
-import type { ExerciseProgress } from "../../workshop/status";
+import type { ExerciseGrading } from "../../workshop/status";
 
 export async function labExercises(lab: string): Promise<Exercise[]> {
   return (await Promise.all(listExercises().map((name) => loadExercise(name)))).filter((e) => e.lab === lab);
@@ -18,7 +18,7 @@ export function handoutExercises(exercises: readonly Exercise[]): HandoutExercis
 }
 
 /** Exercises done per participant, from the NetworkPolicies in their cluster; undefined when the lab has none. */
-export function exerciseGrading(exercises: readonly Exercise[]): ExerciseProgress | undefined {
+export function exerciseGrading(exercises: readonly Exercise[]): ExerciseGrading | undefined {
   if (exercises.length === 0) return undefined;
   return async (p) => {
     if (!p.kubeconfig) return undefined;

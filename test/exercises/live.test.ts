@@ -11,7 +11,8 @@ import { kubeCheckCluster } from "../../cli/check-cluster";
 import { runCheck } from "../../cli/check";
 import { runToExit } from "../../cli/exit";
 import type { LiveDeps } from "../../cli/check-live";
-import { participantFolder } from "../../cli/check-target";
+import { stateFolder } from "../../host/state";
+import { participantFolder } from "../../workshop/files";
 import { loadExercise } from "../../labs/exercise";
 import { ROOT } from "../helpers/stacks";
 import { captureIo } from "../cli/io";
@@ -121,7 +122,7 @@ describe("cnilab check --stack", () => {
     const stack = join(dir, "Pulumi.ws.yaml");
     writeFileSync(stack, "config:\n  cnilab:workshop: demo\n");
     await withApi({ policies: { default: ex.solution }, pods: [NGINX, { ...NGINX, name: "web-1", labels: { app: "web" }, ip: "10.244.1.11" }], world: (from) => (from.labels.app === "demo" ? "timeout" : "connected") }, async (api) => {
-      const folder = participantFolder({ env: { CNILAB_STATE: join(dir, "alice") }, cwd: ROOT }, "demo", "alice");
+      const folder = participantFolder(stateFolder({ CNILAB_STATE: join(dir, "alice") }, ROOT, "workshops"), "demo", "alice");
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, "kubeconfig"), api.kubeconfig);
       writeFileSync(join(folder, "participant.json"), JSON.stringify({ name: "alice", backend: "calico-vxlan" }));
