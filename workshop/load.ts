@@ -8,6 +8,7 @@ import type { Backend } from "../backends/types";
 import { parseCidr, parseIpv4, type Cidr } from "../ip/cidr";
 import { didYouMean, fileProblem, SpecError, type SpecProblem } from "../labs/errors";
 import { listLabs, LABS_DIR, parseLabYaml, yamlNames } from "../labs/lab";
+import { isDockerLab } from "../docker/lab";
 import { objectKeysAt, zodProblems } from "../labs/zod-problems";
 import { participantApiPort, participantSubnet, poolProblem, poolSize } from "./pool";
 import { workshopSchema, type WorkshopFile } from "./schema";
@@ -95,8 +96,10 @@ export function parseWorkshop(text: string, source: string, name: string, labsDi
 }
 
 function resolve(w: WorkshopFile, name: string, source: string, labsDir: string, at: (path: string, message: string) => void): WorkshopSpec {
-  const labs = listLabs(labsDir);
-  if (!labs.includes(w.lab)) at("lab", `no lab '${w.lab}' in labs/${didYouMean(w.lab, labs)}; labs: ${labs.join(", ")}`);
+  // A participant gets a kind cluster: the Docker-only labs have none to give them.
+  const labs = listLabs(labsDir).filter((l) => !isDockerLab(l, labsDir));
+  if (isDockerLab(w.lab, labsDir)) at("lab", `'${w.lab}' is a Docker-only lab (no cluster per participant); cluster labs: ${labs.join(", ")}`);
+  else if (!labs.includes(w.lab)) at("lab", `no lab '${w.lab}' in labs/${didYouMean(w.lab, labs)}; labs: ${labs.join(", ")}`);
   const names = typeof w.participants === "number" ? Array.from({ length: w.participants }, (_, i) => `p${i + 1}`) : w.participants;
   const seen = new Set<string>();
   names.forEach((n, i) => {

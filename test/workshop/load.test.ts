@@ -51,11 +51,17 @@ describe("a workshop file", () => {
 
   it("cross-field problems: the lab, duplicates, a pool in Docker's pools, a host that is no IP", () => {
     expect(problems("lab: netpl\nbackend: kindnet\nparticipants: [ana, ana]\nsubnetPool: 172.18.0.0/16\nhosts: ['ssh://me@lab-host']\n")).toEqual([
-      "workshops/w.yaml: lab: no lab 'netpl' in labs/ (did you mean 'netpol'?); labs: docker-drivers, netpol, netpol-universe",
+      "workshops/w.yaml: lab: no lab 'netpl' in labs/ (did you mean 'netpol'?); labs: netpol, netpol-universe, pod-basics, storage",
       "workshops/w.yaml: participants[1]: 'ana' is listed twice; each participant needs their own name",
       "workshops/w.yaml: subnetPool: 172.18.0.0/16 overlaps 172.18.0.0/15, one of Docker's default address pools; use a range outside 172.17.0.0/16, 172.18.0.0/15, 172.20.0.0/14, 172.24.0.0/13, 192.168.0.0/16, 10.0.0.0/8, 10.244.0.0/16, 10.96.0.0/16",
       "workshops/w.yaml: hosts[0]: 'lab-host' is not an IPv4 address; set address: to the IP participants reach this host on",
       "workshops/w.yaml: hosts[0]: 'lab-host' is not an IPv4 address; set cacheAddress: to the host's IP its containers reach",
+    ]);
+  });
+
+  it("a Docker-only lab is refused: a participant gets a kind cluster", () => {
+    expect(problems("lab: docker-host\nbackend: kindnet\nparticipants: 2\n")).toEqual([
+      "workshops/w.yaml: lab: 'docker-host' is a Docker-only lab (no cluster per participant); cluster labs: netpol, netpol-universe, pod-basics, storage",
     ]);
   });
 
