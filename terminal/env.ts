@@ -1,0 +1,18 @@
+/**
+ * The environment the terminal server reads (server/main.ts) and the terminal plan sets (plan.ts):
+ * one table, so the two cannot drift apart.
+ */
+export const TERMINAL_ENV = {
+  /** File holding the participant's token (uploaded into the container, never an env value). */
+  tokenFile: "CNILAB_TERMINAL_TOKEN_FILE",
+  /** The participant's name: the page title. */
+  participant: "CNILAB_TERMINAL_PARTICIPANT",
+  /** Port inside the container. */
+  port: "CNILAB_TERMINAL_PORT",
+  /** Minutes without a key before the server closes a session. */
+  idleMinutes: "CNILAB_TERMINAL_IDLE_MINUTES",
+  /** The command run on the pty. */
+  shell: "CNILAB_TERMINAL_SHELL",
+  /** Folder with xterm.js, xterm.css and addon-fit.js (the image's copy of the pinned npm packages). */
+  assets: "CNILAB_TERMINAL_ASSETS",
+} as const;

@@ -1,0 +1,181 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { terminalKubeconfig } from "../../terminal/kubeconfig";
+import { loadAssets } from "../../terminal/server/page";
+import { createTerminalServer, type TerminalServer } from "../../terminal/server/server";
+import { IDLE_CLOSE } from "../../terminal/server/session";
+
+/**
+ * A participant's terminal server for real, on loopback (the server process itself; its container
+ * is the workshop's), opened in headless Chromium: a command typed into the page runs on a pty and
+ * its output shows in the page; kubectl there sees only the participant's cluster; without the
+ * token there is neither a page nor a WebSocket.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`skipping the terminal-in-a-browser check: ${CHROMIUM} is not installed (apt-get install chromium; .ci/setup.sh does)`);
+const hasKubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].some(existsSync);
+
+/** An instructor's kubeconfig holding two participants' clusters: the terminal keeps p1's only. */
+const INSTRUCTOR_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- {name: kind-ws-p1, cluster: {server: "https://127.0.0.1:20444", certificate-authority-data: QQ==}}
+- {name: kind-ws-p2, cluster: {server: "https://127.0.0.1:20445", certificate-authority-data: Qg==}}
+contexts:
+- {name: kind-ws-p1, context: {cluster: kind-ws-p1, user: kind-ws-p1}}
+- {name: kind-ws-p2, context: {cluster: kind-ws-p2, user: kind-ws-p2}}
+users:
+- {name: kind-ws-p1, user: {token: p1-secret}}
+- {name: kind-ws-p2, user: {token: p2-secret}}
+current-context: kind-ws-p2
+`;
+
+const token = randomBytes(32).toString("base64url");
+let home: string;
+let terminal: TerminalServer;
+let base: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), "cnilab-terminal-home-"));
+  mkdirSync(join(home, ".kube"));
+  writeFileSync(join(home, ".kube", "config"), terminalKubeconfig(INSTRUCTOR_KUBECONFIG, "ws-p1"), { mode: 0o600 });
+  terminal = createTerminalServer({
+    token,
+    title: "p1",
+    command: "bash --noprofile --norc -i",
+    cwd: home,
+    env: { PATH: process.env.PATH, HOME: home, KUBECONFIG: join(home, ".kube", "config"), PS1: "p1$ " },
+    idleMs: 60_000,
+    assets: loadAssets(),
+  });
+  base = `http://127.0.0.1:${await terminal.listen(0, "127.0.0.1")}`;
+});
+afterAll(async () => {
+  await terminal?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The status of a WebSocket handshake to `path`: "open", or the HTTP status the server answered. */
+function handshake(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${base.replace("http", "ws")}${path}`, { handshakeTimeout: 5_000 });
+    ws.on("open", () => {
+      ws.close();
+      resolve("open");
+    });
+    ws.on("unexpected-response", (_request, response) => resolve(String(response.statusCode)));
+    ws.on("error", (error) => resolve(`error: ${error.message}`));
+  });
+}
+
+describe("the terminal server refuses whoever lacks the participant's token", () => {
+  it("no token: 401 for the page and the WebSocket; a path without it is a wrong token", async () => {
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect(await handshake("/")).toBe("401");
+    // The first path segment is the token: "ws" is a wrong one.
+    expect(await handshake("/ws")).toBe("403");
+  });
+
+  it("a wrong token (same length, one character off): 403 for the page, its assets and the WebSocket", async () => {
+    const wrong = (token[0] === "a" ? "b" : "a") + token.slice(1);
+    expect((await fetch(`${base}/${wrong}/`)).status).toBe(403);
+    expect((await fetch(`${base}/${wrong}/xterm.js`)).status).toBe(403);
+    expect(await handshake(`/${wrong}/ws`)).toBe("403");
+    expect(await handshake(`/${token.slice(0, 10)}/ws`)).toBe("403");
+  });
+
+  it("the right token opens the WebSocket; health says up and never used, and carries no token", async () => {
+    expect(await handshake(`/${token}/ws`)).toBe("open");
+    const health = await fetch(`${base}/healthz`);
+    const text = await health.text();
+    expect(text).not.toContain(token);
+    expect(JSON.parse(text)).toMatchObject({ up: true, lastUsed: null });
+  });
+});
+
+describe("a server whose idle time is short", () => {
+  it("closes a session that sent no key with the idle code", async () => {
+    const short = createTerminalServer({ token, title: "idle", command: "cat", cwd: tmpdir(), env: { PATH: process.env.PATH }, idleMs: 200, assets: loadAssets() });
+    const port = await short.listen(0, "127.0.0.1");
+    try {
+      const code = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/${token}/ws`);
+        ws.on("close", (c) => resolve(c));
+        ws.on("error", reject);
+      });
+      expect(code).toBe(IDLE_CLOSE);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
+  let context: BrowserContext;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), "cnilab-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      viewport: { width: 1000, height: 600 },
+      timeout: 30_000,
+    });
+  });
+  afterAll(async () => {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("runs a typed command on a pty and shows its output; health records the use", { timeout: 60_000 }, async () => {
+    const page = await context.newPage();
+    const response = await page.goto(`${base}/${token}/`, { waitUntil: "load", timeout: 20_000 });
+    expect(response?.status()).toBe(200);
+    const rows = page.locator(".xterm-rows");
+    await rows.getByText("p1$").first().waitFor({ timeout: 20_000 });
+    await page.locator(".xterm").click();
+    // The answer is computed by the shell, so it can only show up if the command ran; `tty` proves a
+    // pty, and its size is the one the page's fit addon measured (the resize reached the pty).
+    await page.keyboard.type("echo answer-$((6*7)); tty; echo size-$(stty size)");
+    await page.keyboard.press("Enter");
+    await rows.getByText("answer-42").waitFor({ timeout: 20_000 });
+    await rows.getByText("/dev/pts/").first().waitFor({ timeout: 20_000 });
+    const size = (await page.evaluate("[term.rows, term.cols]")) as [number, number];
+    expect(size[1]).toBeGreaterThan(80);
+    await rows.getByText(`size-${size[0]} ${size[1]}`).waitFor({ timeout: 20_000 });
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastUsed: string | null; sessions: number };
+    expect(health.lastUsed).not.toBeNull();
+    expect(health.sessions).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it.skipIf(!hasKubectl)("kubectl in the page names the participant's cluster alone", { timeout: 60_000 }, async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/${token}/`, { waitUntil: "load", timeout: 20_000 });
+    const rows = page.locator(".xterm-rows");
+    await rows.getByText("p1$").first().waitFor({ timeout: 20_000 });
+    await page.locator(".xterm").click();
+    await page.keyboard.type("kubectl config get-clusters | tr '\\n' ' '; echo; kubectl config view -o jsonpath='{.clusters[0].cluster.server}'; echo");
+    await page.keyboard.press("Enter");
+    await rows.getByText("https://ws-p1-control-plane:6443").waitFor({ timeout: 20_000 });
+    const text = (await rows.textContent()) ?? "";
+    expect(text).toContain("NAME kind-ws-p1");
+    expect(text).not.toContain("ws-p2");
+    await page.close();
+  });
+
+  it("a wrong token in the browser gets no terminal", { timeout: 30_000 }, async () => {
+    const page = await context.newPage();
+    const response = await page.goto(`${base}/${"x".repeat(token.length)}/`, { waitUntil: "load", timeout: 20_000 });
+    expect(response?.status()).toBe(403);
+    expect(await page.locator(".xterm").count()).toBe(0);
+    await page.close();
+  });
+});
