@@ -13,6 +13,8 @@ export const TERMINAL_ENV = {
   idleMinutes: "CNILAB_TERMINAL_IDLE_MINUTES",
   /** The command run on the pty. */
   shell: "CNILAB_TERMINAL_SHELL",
+  /** iptables-restore file loaded before the server drops root (egress.ts). */
+  egress: "CNILAB_TERMINAL_EGRESS_FILE",
   /** Folder with xterm.js, xterm.css and addon-fit.js (the image's copy of the pinned npm packages). */
   assets: "CNILAB_TERMINAL_ASSETS",
 } as const;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { loadAssets } from "./page";
+import { confineAndDropRoot } from "./privileges";
 import { createTerminalServer } from "./server";
 import { TERMINAL_ENV } from "../env";
 
@@ -17,14 +18,18 @@ function setting(name: string): string {
 async function main(): Promise<void> {
   const idleMinutes = Number(setting(TERMINAL_ENV.idleMinutes));
   if (!(idleMinutes > 0)) throw new Error(`terminal server: ${TERMINAL_ENV.idleMinutes} must be a positive number of minutes, got '${process.env[TERMINAL_ENV.idleMinutes]}'`);
+  // Read as root: the token file is root's alone, so the participant's shell cannot read it either.
+  const token = readFileSync(setting(TERMINAL_ENV.tokenFile), "utf8").trim();
+  const assets = loadAssets(process.env[TERMINAL_ENV.assets]);
+  confineAndDropRoot(setting(TERMINAL_ENV.egress));
   const server = createTerminalServer({
-    token: readFileSync(setting(TERMINAL_ENV.tokenFile), "utf8").trim(),
+    token,
     title: setting(TERMINAL_ENV.participant),
     command: setting(TERMINAL_ENV.shell),
     cwd: setting("HOME"),
     env: process.env,
     idleMs: idleMinutes * 60_000,
-    assets: loadAssets(process.env[TERMINAL_ENV.assets]),
+    assets,
   });
   const port = await server.listen(Number(setting(TERMINAL_ENV.port)), "0.0.0.0");
   console.log(`terminal for ${setting(TERMINAL_ENV.participant)} listening on port ${port}`);

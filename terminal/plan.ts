@@ -1,0 +1,101 @@
+/**
+ * The participants' browser terminals as plain data: per participant one container on their own
+ * node network (a fixed address at its end, clear of the nodes Docker numbers from its start),
+ * published on their host at portBase + position, limited in CPU, memory and processes, with the
+ * files it gets: their kubeconfig (their cluster only), their handout, their token, its egress rules.
+ * The token itself is not here: it is drawn once and kept in the Pulumi state as a secret
+ * (components/workshop/terminal.ts); a plan can be printed.
+ */
+import { identityLabels, type Label } from "../host/identity";
+import { host, mustParseCidr, size } from "../ip/cidr";
+import { egressRules } from "./egress";
+import { TERMINAL_ENV } from "./env";
+import { internalApiServer } from "./kubeconfig";
+import type { TerminalSettings } from "./settings";
+
+/** Where the terminal's files are inside its container (the image's user is node, uid 1000). */
+export const TERMINAL_PATHS = {
+  home: "/home/node",
+  kubeconfig: "/home/node/.kube/config",
+  handout: "/home/node/handout.md",
+  token: "/run/cnilab/token",
+  egress: "/run/cnilab/egress.rules",
+  assets: "/opt/cnilab/assets",
+} as const;
+
+/** The server's port inside the container; the host publishes it at the participant's own port. */
+export const TERMINAL_CONTAINER_PORT = 7681;
+
+export const TERMINAL_LABELS = { workshop: "io.cnilab.workshop", participant: "io.cnilab.participant", role: "io.cnilab.role" } as const;
+
+/** What the terminal plan needs of a participant (workshop/plan.ts has it all). */
+export interface TerminalParticipant {
+  name: string;
+  /** Position in the workshop file: fixes the port, so adding a participant moves nobody. */
+  index: number;
+  clusterName: string;
+  host: { id: string; address: string };
+  /** Their cluster's own Docker network (the lab plan's). */
+  network: { name: string; subnet: string; gateway: string };
+}
+
+export interface TerminalPlan {
+  participant: string;
+  host: string;
+  containerName: string;
+  /** The address before the token: the participant's link is `${address}${token}/`. */
+  address: string;
+  hostPort: number;
+  network: { name: string; ipv4Address: string };
+  /** Where their kubeconfig points from inside the network. */
+  apiServer: string;
+  clusterName: string;
+  limits: { cpus: number; memoryBytes: number; pids: number };
+  idleMinutes: number;
+  env: string[];
+  /** iptables-restore text the entrypoint loads (egress.ts). */
+  egress: string;
+  labels: Label[];
+}
+
+export function terminalUrl(plan: Pick<TerminalPlan, "address">, token: string): string {
+  return `${plan.address}${token}/`;
+}
+
+export function planTerminals(workshop: string, stack: string, participants: readonly TerminalParticipant[], settings: TerminalSettings): TerminalPlan[] {
+  return participants.map((p) => {
+    const subnet = mustParseCidr(p.network.subnet);
+    const hostPort = settings.portBase + p.index;
+    return {
+      participant: p.name,
+      host: p.host.id,
+      containerName: `${p.clusterName}-terminal`,
+      address: `http://${p.host.address}:${hostPort}/`,
+      hostPort,
+      // The last usable address: Docker hands the nodes addresses from the start of the subnet.
+      network: { name: p.network.name, ipv4Address: host(subnet, size(subnet) - 2) },
+      apiServer: internalApiServer(p.clusterName),
+      clusterName: p.clusterName,
+      limits: { cpus: settings.cpus, memoryBytes: settings.memoryMiB * 1024 * 1024, pids: settings.pids },
+      idleMinutes: settings.idleMinutes,
+      env: [
+        `HOME=${TERMINAL_PATHS.home}`,
+        `KUBECONFIG=${TERMINAL_PATHS.kubeconfig}`,
+        `${TERMINAL_ENV.tokenFile}=${TERMINAL_PATHS.token}`,
+        `${TERMINAL_ENV.participant}=${p.name}`,
+        `${TERMINAL_ENV.port}=${TERMINAL_CONTAINER_PORT}`,
+        `${TERMINAL_ENV.idleMinutes}=${settings.idleMinutes}`,
+        `${TERMINAL_ENV.shell}=bash --login`,
+        `${TERMINAL_ENV.assets}=${TERMINAL_PATHS.assets}`,
+        `${TERMINAL_ENV.egress}=${TERMINAL_PATHS.egress}`,
+      ],
+      egress: egressRules(p.network.subnet, p.network.gateway),
+      labels: [
+        ...identityLabels(stack),
+        { label: TERMINAL_LABELS.workshop, value: workshop },
+        { label: TERMINAL_LABELS.participant, value: p.name },
+        { label: TERMINAL_LABELS.role, value: "terminal" },
+      ],
+    };
+  });
+}
