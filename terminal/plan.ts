@@ -1,7 +1,7 @@
 /**
  * The participants' browser terminals as plain data: per participant one container on their own
  * node network (a fixed address at its end, clear of the nodes Docker numbers from its start),
- * published on their host at portBase + position, limited in CPU, memory and processes, with the
+ * published on their host at portBase + position, limited in CPU and memory, with the
  * files it gets: their kubeconfig (their cluster only), their handout, their token, its egress rules.
  * The token itself is not here: it is drawn once and kept in the Pulumi state as a secret
  * (components/workshop/terminal.ts); a plan can be printed.
@@ -50,7 +50,7 @@ export interface TerminalPlan {
   /** Where their kubeconfig points from inside the network. */
   apiServer: string;
   clusterName: string;
-  limits: { cpus: number; memoryBytes: number; pids: number };
+  limits: { cpus: number; memoryBytes: number };
   idleMinutes: number;
   env: string[];
   /** iptables-restore text the entrypoint loads (egress.ts). */
@@ -76,7 +76,7 @@ export function planTerminals(workshop: string, stack: string, participants: rea
       network: { name: p.network.name, ipv4Address: host(subnet, size(subnet) - 2) },
       apiServer: internalApiServer(p.clusterName),
       clusterName: p.clusterName,
-      limits: { cpus: settings.cpus, memoryBytes: settings.memoryMiB * 1024 * 1024, pids: settings.pids },
+      limits: { cpus: settings.cpus, memoryBytes: settings.memoryMiB * 1024 * 1024 },
       idleMinutes: settings.idleMinutes,
       env: [
         `HOME=${TERMINAL_PATHS.home}`,

@@ -13,8 +13,6 @@ export const terminalsSchema = z.strictObject({
   cpus: z.number().positive().max(8).default(0.5),
   /** Memory (MiB) one terminal may use; the kernel kills what goes past it inside that container only. */
   memoryMiB: z.number().int().min(64).max(8192).default(256),
-  /** Processes one terminal may run at once: a fork bomb stops there. */
-  pids: z.number().int().min(16).max(4096).default(256),
 });
 export type TerminalsInput = z.input<typeof terminalsSchema>;
 export type TerminalSettings = z.output<typeof terminalsSchema>;

@@ -1,0 +1,111 @@
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { egressRules } from "../../terminal/egress";
+import { terminalKubeconfig } from "../../terminal/kubeconfig";
+import { planTerminals, terminalUrl, type TerminalParticipant } from "../../terminal/plan";
+import { terminalsSchema } from "../../terminal/settings";
+import { newTerminalToken } from "../../terminal/token";
+import { terminalDockerfile } from "../../terminal/image";
+import { IMAGES } from "../../pins";
+
+const participant = (name: string, index: number, hostId = "local", address = "127.0.0.1"): TerminalParticipant => ({
+  name,
+  index,
+  clusterName: `ws-${name}`,
+  host: { id: hostId, address },
+  network: { name: `cnilab-ws-${name}`, subnet: `172.16.${128 + index}.0/24`, gateway: `172.16.${128 + index}.1` },
+});
+
+describe("the terminals' plan", () => {
+  const settings = terminalsSchema.parse({});
+  const plans = planTerminals("demo", "workshop-demo", [participant("ada", 0), participant("bob", 1), participant("cy", 2, "big", "10.0.0.5")], settings);
+
+  it("defaults: port 7700 + position, 30 idle minutes, half a CPU, 256 MiB", () => {
+    expect(settings).toEqual({ portBase: 7700, idleMinutes: 30, cpus: 0.5, memoryMiB: 256 });
+    expect(plans.map((p) => [p.participant, p.host, p.hostPort, p.address])).toEqual([
+      ["ada", "local", 7700, "http://127.0.0.1:7700/"],
+      ["bob", "local", 7701, "http://127.0.0.1:7701/"],
+      ["cy", "big", 7702, "http://10.0.0.5:7702/"],
+    ]);
+    expect(plans[0]!.limits).toEqual({ cpus: 0.5, memoryBytes: 268_435_456 });
+  });
+
+  it("each on its own node network at its last address, its kubeconfig pointing at its own control plane", () => {
+    expect(plans.map((p) => [p.containerName, p.network, p.apiServer])).toEqual([
+      ["ws-ada-terminal", { name: "cnilab-ws-ada", ipv4Address: "172.16.128.254" }, "https://ws-ada-control-plane:6443"],
+      ["ws-bob-terminal", { name: "cnilab-ws-bob", ipv4Address: "172.16.129.254" }, "https://ws-bob-control-plane:6443"],
+      ["ws-cy-terminal", { name: "cnilab-ws-cy", ipv4Address: "172.16.130.254" }, "https://ws-cy-control-plane:6443"],
+    ]);
+    expect(plans[1]!.egress).toBe(egressRules("172.16.129.0/24", "172.16.129.1"));
+    expect(plans[1]!.egress).toContain("-A OUTPUT -d 172.16.129.1/32 -j REJECT");
+    expect(plans[1]!.labels).toContainEqual({ label: "io.cnilab.participant", value: "bob" });
+    expect(plans[1]!.labels).toContainEqual({ label: "io.cnilab.stack", value: "workshop-demo" });
+  });
+
+  it("sets the server's environment: idle minutes, shell, files", () => {
+    expect(plans[0]!.env).toEqual([
+      "HOME=/home/node",
+      "KUBECONFIG=/home/node/.kube/config",
+      "CNILAB_TERMINAL_TOKEN_FILE=/run/cnilab/token",
+      "CNILAB_TERMINAL_PARTICIPANT=ada",
+      "CNILAB_TERMINAL_PORT=7681",
+      "CNILAB_TERMINAL_IDLE_MINUTES=30",
+      "CNILAB_TERMINAL_SHELL=bash --login",
+      "CNILAB_TERMINAL_ASSETS=/opt/cnilab/assets",
+      "CNILAB_TERMINAL_EGRESS_FILE=/run/cnilab/egress.rules",
+    ]);
+  });
+
+  it("the workshop file's terminals key is strict, with bounds", () => {
+    expect(terminalsSchema.safeParse({ idleMinuts: 5 }).success).toBe(false);
+    expect(terminalsSchema.safeParse({ idleMinutes: 0 }).success).toBe(false);
+    expect(terminalsSchema.safeParse({ memoryMiB: 32 }).success).toBe(false);
+    expect(terminalsSchema.parse({ idleMinutes: 5, portBase: 9000 })).toMatchObject({ idleMinutes: 5, portBase: 9000 });
+  });
+
+  it("a link is the address, the token, a slash; tokens are 43 URL-safe characters and differ", () => {
+    const tokens = Array.from({ length: 50 }, newTerminalToken);
+    expect(new Set(tokens).size).toBe(50);
+    for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(terminalUrl(plans[0]!, "abc")).toBe("http://127.0.0.1:7700/abc/");
+  });
+});
+
+describe("a terminal's kubeconfig", () => {
+  const merged = `apiVersion: v1
+kind: Config
+clusters:
+- {name: kind-ws-ada, cluster: {server: "https://127.0.0.1:20443", certificate-authority-data: QQ==}}
+- {name: kind-ws-bob, cluster: {server: "https://127.0.0.1:20444", certificate-authority-data: Qg==}}
+contexts:
+- {name: kind-ws-ada, context: {cluster: kind-ws-ada, user: kind-ws-ada}}
+- {name: kind-ws-bob, context: {cluster: kind-ws-bob, user: kind-ws-bob}}
+users:
+- {name: kind-ws-ada, user: {client-key-data: YQ==}}
+- {name: kind-ws-bob, user: {client-key-data: Yg==}}
+current-context: kind-ws-bob
+`;
+
+  it("keeps the participant's cluster, context and user alone, pointed at their control plane", () => {
+    const config = parse(terminalKubeconfig(merged, "ws-ada"));
+    expect(config.clusters).toEqual([{ name: "kind-ws-ada", cluster: { server: "https://ws-ada-control-plane:6443", "certificate-authority-data": "QQ==" } }]);
+    expect(config.contexts).toEqual([{ name: "kind-ws-ada", context: { cluster: "kind-ws-ada", user: "kind-ws-ada" } }]);
+    expect(config.users).toEqual([{ name: "kind-ws-ada", user: { "client-key-data": "YQ==" } }]);
+    expect(config["current-context"]).toBe("kind-ws-ada");
+    expect(JSON.stringify(config)).not.toContain("bob");
+  });
+
+  it("a kubeconfig without the participant's context is an error naming the cluster and what is there", () => {
+    expect(() => terminalKubeconfig(merged, "ws-cy")).toThrow("no complete context 'kind-ws-cy' (its cluster and user) in the kubeconfig of cluster 'ws-cy'; contexts there: kind-ws-ada, kind-ws-bob");
+  });
+});
+
+describe("the terminal image", () => {
+  it("is the pinned Node image with the pinned kubectl, whose minor version is the node image's", () => {
+    const dockerfile = terminalDockerfile();
+    expect(dockerfile.split("\n").filter((l) => l.startsWith("FROM"))).toEqual([`FROM ${IMAGES.kubectl} AS kubectl`, `FROM ${IMAGES.node}`]);
+    const minor = (ref: string): string => /:v(\d+\.\d+)\./.exec(ref)![1]!;
+    expect(minor(IMAGES.kubectl)).toBe(minor(IMAGES.kindNode));
+    expect(dockerfile).toContain("COPY --from=kubectl /bin/kubectl /usr/local/bin/kubectl");
+  });
+});
