@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { describeTerminalHealth, readTerminalHealth } from "../../terminal/health";
 import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { loadAssets } from "../../terminal/server/page";
 import { createTerminalServer, type TerminalServer } from "../../terminal/server/server";
@@ -96,6 +97,14 @@ describe("the terminal server refuses whoever lacks the participant's token", ()
     const text = await health.text();
     expect(text).not.toContain(token);
     expect(JSON.parse(text)).toMatchObject({ up: true, lastUsed: null });
+    expect(describeTerminalHealth(await readTerminalHealth(`${base}/`, 5_000))).toBe("up, never used");
+  });
+
+  it("a terminal nobody listens for is down, with the reason", async () => {
+    const gone = createTerminalServer({ token, title: "gone", command: "cat", cwd: tmpdir(), env: {}, idleMs: 1000, assets: loadAssets() });
+    const port = await gone.listen(0, "127.0.0.1");
+    await gone.close();
+    expect(describeTerminalHealth(await readTerminalHealth(`http://127.0.0.1:${port}/`, 5_000))).toBe("down: ECONNREFUSED");
   });
 });
 
@@ -150,9 +159,10 @@ describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
     const size = (await page.evaluate("[term.rows, term.cols]")) as [number, number];
     expect(size[1]).toBeGreaterThan(80);
     await rows.getByText(`size-${size[0]} ${size[1]}`).waitFor({ timeout: 20_000 });
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { lastUsed: string | null; sessions: number };
-    expect(health.lastUsed).not.toBeNull();
-    expect(health.sessions).toBeGreaterThanOrEqual(1);
+    const health = await readTerminalHealth(`${base}/`, 5_000);
+    expect(health.up && health.lastUsed).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(health.up && health.sessions).toBeGreaterThanOrEqual(1);
+    expect(describeTerminalHealth(health)).toMatch(/^up, last used \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     await page.close();
   });
 
