@@ -5,7 +5,7 @@
  * or deleted of the lab. --hard: the same up replacing their kind cluster, so it is built anew.
  */
 import type { StateResource } from "../workshop/reset";
-import { kindClusterUrn, resetNamespaces, participantAdded, participantResources, RESETTABLE_KINDS } from "../workshop/reset";
+import { kindClusterUrn, terminalContainerUrn, resetNamespaces, participantAdded, participantResources, RESETTABLE_KINDS } from "../workshop/reset";
 import { readStackFile } from "../labs";
 import { stateFolder } from "../host/state";
 import { readParticipants } from "../workshop/files";
@@ -54,8 +54,9 @@ export async function runWorkshopReset(ref: StackRef, participant: string | unde
     const removed = await removeAdded(connect(kubeconfig), mine, resetNamespaces(p.spec.lab), progress);
     io.stdout(removed.length > 0 ? `Removed what ${participant} added: ${removed.join(", ")}.\n` : `${participant} added nothing in the lab's namespaces.\n`);
   }
-  const target = mine.map((r) => r.urn);
-  const replace = hard ? [kindClusterUrn(mine)!] : [];
+  const terminal = terminalContainerUrn(resources, participant);
+  const target = [...mine.map((r) => r.urn), ...(terminal ? [terminal] : [])];
+  const replace = [...(hard ? [kindClusterUrn(mine)!] : []), ...(terminal ? [terminal] : [])];
   progress.step(`${hard ? "rebuilding" : "re-applying"} ${participant}'s lab (${target.length} resources, nobody else's)`, target.length);
   try {
     await opened.stack.up({ target, targetDependents: true, refresh: !hard, replace, onEvent: progress.onEvent, configFile: opened.configFile });

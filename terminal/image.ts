@@ -6,7 +6,9 @@
  * with the xterm.js assets beside it. Nothing is fetched at run time; the Alpine packages come from
  * the base image's own release branch when the image is built.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IMAGE_FACTS, IMAGES } from "../pins";
 import { bundleEntry } from "../probe/bundle";
@@ -37,15 +39,26 @@ export function terminalDockerfile(): string {
   ].join("\n");
 }
 
-/** Writes the context into `dir` (created); returns the files written, relative to it. */
-export function writeTerminalImageContext(dir: string): string[] {
-  mkdirSync(join(dir, "assets"), { recursive: true });
-  const assets = loadAssets();
-  const files: Record<string, string> = {
+/** The context's files by their path in it. */
+export function terminalImageFiles(): Record<string, string> {
+  return {
     Dockerfile: terminalDockerfile(),
     "terminal-server.js": bundleEntry(join(__dirname, "server", "main.ts")).code,
-    ...Object.fromEntries(Object.entries(assets).map(([name, text]) => [join("assets", name), text])),
+    ...Object.fromEntries(Object.entries(loadAssets()).map(([name, text]) => [join("assets", name), text])),
   };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return Object.keys(files).sort();
+}
+
+/**
+ * Writes the context and returns its folder. By default the folder is named by the content's hash,
+ * so the image's build input (the path) changes exactly when the content does: an unchanged
+ * terminal is not rebuilt, nor its containers replaced, on the next up.
+ */
+export function writeTerminalImageContext(dir?: string): string {
+  const files = terminalImageFiles();
+  const hash = createHash("sha256");
+  for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
+  const folder = dir ?? join(tmpdir(), `cnilab-terminal-image-${hash.digest("hex").slice(0, 16)}`);
+  mkdirSync(join(folder, "assets"), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  return folder;
 }

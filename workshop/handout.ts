@@ -23,6 +23,8 @@ export interface HandoutInput {
   apiServer: string;
   lab: Pick<Lab, "name" | "title" | "description" | "namespaces" | "workloads" | "scenarios">;
   exercises: readonly HandoutExercise[];
+  /** Their browser terminal's link (token included), when the workshop has terminals: the handout opens with it. */
+  terminal?: string;
 }
 
 type Block = { h: string } | { p: string } | { code: string[] } | { list: string[] };
@@ -31,6 +33,9 @@ function blocks(h: HandoutInput): Block[] {
   const namespaces = ["default", ...h.lab.namespaces.map((n) => n.name)];
   return [
     { h: `${h.workshop} — ${h.participant}` },
+    ...(h.terminal
+      ? [{ p: `Your terminal: ${h.terminal} — open it in a browser, nothing to install; kubectl there already points at your cluster. The link is your key: keep it to yourself.` }]
+      : []),
     { p: `Your lab: ${h.lab.title} (lab ${h.lab.name}) on the ${h.backend} CNI, in your own kind cluster ${h.clusterName}. Nobody else uses it: break it freely.` },
     ...(h.lab.description ? [{ p: h.lab.description.trim() }] : []),
     { h: "Start" },

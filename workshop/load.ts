@@ -2,6 +2,7 @@
  * workshops/<name>.yaml → a validated workshop: strict parse (schema.ts) → defaults → cross-field
  * checks, every problem at once with the file, the path, the value and what is allowed.
  */
+import type { TerminalSettings } from "../terminal/settings";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Backend } from "../backends/types";
@@ -57,6 +58,8 @@ export interface WorkshopSpec {
   participants: Participant[];
   hosts: WorkshopHost[];
   participantsPerHost?: number;
+  /** Browser terminals, when the file asks for them. */
+  terminals?: TerminalSettings;
 }
 
 export function workshopFile(name: string, dir = WORKSHOPS_DIR): string {
@@ -112,6 +115,7 @@ function resolve(w: WorkshopFile, name: string, source: string, labsDir: string,
   if (pool && names.length > poolSize(pool)) at("participants", `${names.length} participants, but subnetPool ${w.subnetPool} holds ${poolSize(pool)} /24 node networks; widen the pool`);
   const lastPort = w.apiPortBase + names.length - 1;
   if (lastPort > 65535) at("apiPortBase", `${w.apiPortBase} + ${names.length} participants passes port 65535; lower it`);
+  if (w.terminals && w.terminals.portBase + names.length - 1 > 65535) at("terminals.portBase", `${w.terminals.portBase} + ${names.length} participants passes port 65535; lower it`);
   const backends: Backend[] = Array.isArray(w.backend) ? w.backend : [w.backend];
   const participants = names.map((p, index): Participant => {
     const clusterName = `${name}-${p}`;
@@ -146,6 +150,7 @@ function resolve(w: WorkshopFile, name: string, source: string, labsDir: string,
     participants,
     hosts,
     ...(w.limits.participantsPerHost ? { participantsPerHost: w.limits.participantsPerHost } : {}),
+    ...(w.terminals ? { terminals: w.terminals } : {}),
   };
 }
 

@@ -13,6 +13,8 @@ export interface WorkshopParticipantOutput {
   /** `kind get kubeconfig` of their cluster (the stack output is a secret). */
   kubeconfig: string;
   assertions: AssertionsOutput;
+  /** Their browser terminal's link, token included (a secret, like the whole output). */
+  terminal?: string;
 }
 
 export interface WorkshopOutputs {

@@ -8,6 +8,7 @@ import { loadSpec, type Spec } from "../labs";
 import { stackNameOf } from "../labs/stack";
 import { planLab, type LabPlan } from "../plan";
 import { renderKindConfig } from "../plan/cluster";
+import { planTerminals, type TerminalPlan } from "../terminal/plan";
 import { planRegistryCache, viaCache } from "./cache/plan";
 import type { CacheHost, CacheMode, RegistryCachePlan } from "./cache/types";
 import { participantCost, type ParticipantCost } from "./capacity";
@@ -20,6 +21,8 @@ export interface ParticipantPlan extends Participant {
   apiServer: { address: string; port: number };
   spec: Spec;
   lab: LabPlan;
+  /** Their browser terminal, when the workshop file asks for terminals. */
+  terminal?: TerminalPlan;
 }
 
 export interface HostPlan {
@@ -47,6 +50,8 @@ export const WORKSHOP_CHILDREN = {
   provider: (host: string) => `docker-${host}`,
   cache: (host: string) => `cache-${host}`,
   lab: (participant: string) => `lab-${participant}`,
+  terminal: (participant: string) => `terminal-${participant}`,
+  terminalImage: (host: string) => `terminal-image-${host}`,
 };
 
 /** The host as the cache plan takes it: the address its kind nodes reach the caches on. */
@@ -86,6 +91,11 @@ export async function planWorkshop(workshop: WorkshopSpec, source: string, setti
     };
     const lab: LabPlan = { ...planned, kindConfig, kindConfigYaml: renderKindConfig(kindConfig) };
     participants.push({ ...p, host, apiServer, spec, lab });
+  }
+  if (workshop.terminals) {
+    const stack = stackNameOf(source);
+    const terminals = planTerminals(workshop.name, stack, participants.map((p) => ({ ...p, host: p.host, network: p.lab.network })), workshop.terminals);
+    participants.forEach((p, i) => (p.terminal = terminals[i]));
   }
   const hosts = workshop.hosts.map((host) => ({ host, cache: caches.get(host.id)!, participants: participants.filter((p) => p.host.id === host.id).map((p) => p.name) }));
   return { workshop: workshop.name, stack: stackNameOf(source), cost, hosts, participants, unplaced };

@@ -55,6 +55,18 @@ export function participantResources(resources: readonly StateResource[], partic
   return resources.filter((r) => mine.has(r.urn));
 }
 
+/** The @pulumi/docker container type (the terminal's, components/workshop/terminal.ts). */
+const CONTAINER_TYPE = "docker:index/container:Container";
+
+/**
+ * The participant's terminal container, when the workshop has terminals: reset replaces it (a fresh
+ * home folder, every session and process ended); the token is a sibling resource and stays, so their link does too.
+ */
+export function terminalContainerUrn(resources: readonly StateResource[], participant: string): string | undefined {
+  const parent = resources.find((r) => r.urn.endsWith(`::${WORKSHOP_CHILDREN.terminal(participant)}`) && r.type !== CONTAINER_TYPE)?.urn;
+  return parent ? resources.find((r) => r.parent === parent && r.type === CONTAINER_TYPE)?.urn : undefined;
+}
+
 /** The namespaces reset cleans: the lab file's own and those its workloads and clients run in. */
 export function resetNamespaces(lab: Pick<Lab, "namespaces" | "workloads" | "clients">): string[] {
   return [...new Set(["default", ...lab.namespaces.map((n) => n.name), ...lab.workloads.map((w) => w.namespace), ...lab.clients.map((c) => c.namespace)])].sort();

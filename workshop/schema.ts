@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BACKENDS } from "../backends/types";
+import { terminalsSchema } from "../terminal/settings";
 
 const dnsLabel = z
   .string()
@@ -58,6 +59,8 @@ export const workshopSchema = z.strictObject({
   apiPortBase: z.number().int().min(1024).max(65000).default(20443),
   /** Caps over every host: at most this many participants on one host, whatever its capacity. */
   limits: z.strictObject({ participantsPerHost: z.number().int().min(1).optional() }).default({}),
+  /** A browser terminal per participant (README "Browser terminals"); `terminals: {}` takes the defaults. Absent: none. */
+  terminals: terminalsSchema.optional(),
 });
 export type WorkshopInput = z.input<typeof workshopSchema>;
 export type WorkshopFile = z.output<typeof workshopSchema>;

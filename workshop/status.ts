@@ -10,6 +10,7 @@ import type { BackendFacts } from "../backends";
 import type { AssertionsOutput } from "../plan/outputs";
 import { escapeHtml } from "../report/html";
 import { asExpected, type ProbeLog } from "../verdict/judge";
+import { describeTerminalHealth, readTerminalHealth } from "../terminal/health";
 
 /** What `workshop up` saved for a participant (status reads no Pulumi state). */
 export interface SavedParticipant {
@@ -21,6 +22,8 @@ export interface SavedParticipant {
   /** Absent: the participant was never brought up (or down removed it). */
   kubeconfig?: string;
   assertions?: AssertionsOutput;
+  /** Their browser terminal's link, when the workshop has terminals. */
+  terminal?: string;
 }
 
 /** One cluster as status reads it; every call may throw (unreachable, refused, forbidden). */
@@ -45,6 +48,8 @@ export interface StatusRow {
   cni: string;
   verify: string;
   exercises: string;
+  /** Their browser terminal: up and when last used, or why not; "—" without terminals. */
+  terminal: string;
 }
 
 const DASH = "—";
@@ -74,7 +79,9 @@ export async function participantRow(
   deadlineMs: number,
 ): Promise<StatusRow> {
   const base = { participant: p.name, host: p.host, backend: p.backend };
-  const unread = (cluster: string): StatusRow => ({ ...base, cluster, reachable: false, nodes: DASH, cni: DASH, verify: DASH, exercises: DASH });
+  // The terminal answers on its own (its server, not the cluster): read alongside, never throws.
+  const terminal = p.terminal ? readTerminalHealth(new URL("/", p.terminal).href, deadlineMs).then(describeTerminalHealth) : Promise.resolve(DASH);
+  const unread = async (cluster: string): Promise<StatusRow> => ({ ...base, cluster, reachable: false, nodes: DASH, cni: DASH, verify: DASH, exercises: DASH, terminal: await terminal });
   if (!p.kubeconfig) return unread("not up (no kubeconfig saved: cnilab workshop up)");
   // Connecting (loading the client) is not the cluster's time: the deadline starts after it.
   const cluster = await connect(p.kubeconfig);
@@ -84,16 +91,17 @@ export async function participantRow(
   } catch (err) {
     return unread(`unreachable: ${reason(err)}`);
   }
-  const [cni, verified, done] = await Promise.all([
+  const [cni, verified, done, term] = await Promise.all([
     timeout(deadlineMs, cluster.cniJob()).then(
       (s) => ({ complete: "ready", failed: "failed", running: "starting", missing: "not installed" })[s],
       (err) => `? ${reason(err)}`,
     ),
     verifyCell(p, cluster, backendOf, deadlineMs),
     exercises ? timeout(deadlineMs, exercises(p)).then((e) => (e ? `${e.done}/${e.total}` : DASH), (err) => `? ${reason(err)}`) : Promise.resolve(DASH),
+    terminal,
   ]);
   const ready = nodes.filter((n) => n.ready).length;
-  return { ...base, cluster: "up", reachable: true, nodes: `${ready}/${nodes.length} Ready`, cni, verify: verified, exercises: done };
+  return { ...base, cluster: "up", reachable: true, nodes: `${ready}/${nodes.length} Ready`, cni, verify: verified, exercises: done, terminal: term };
 }
 
 async function verifyCell(p: SavedParticipant, cluster: StatusCluster, backendOf: (name: string) => BackendFacts | undefined, deadlineMs: number): Promise<string> {
@@ -121,8 +129,8 @@ export function readStatus(
   return Promise.all(participants.map((p) => participantRow(p, connect, backendOf, exercises, deadlineMs)));
 }
 
-const HEADER = ["participant", "host", "backend", "cluster", "nodes", "CNI", "verify", "exercises"];
-const cells = (r: StatusRow) => [r.participant, r.host, r.backend, r.cluster, r.nodes, r.cni, r.verify, r.exercises];
+const HEADER = ["participant", "host", "backend", "cluster", "nodes", "CNI", "verify", "exercises", "terminal"];
+const cells = (r: StatusRow) => [r.participant, r.host, r.backend, r.cluster, r.nodes, r.cni, r.verify, r.exercises, r.terminal];
 
 export function renderStatusText(rows: readonly StatusRow[], notes: readonly string[]): string {
   const table = [HEADER, ...rows.map(cells)];

@@ -31,6 +31,9 @@ import type { DownTarget } from "./teardown";
 
 /** What a RegistryCache registers per host (components/workshop/registry-cache.ts): the image, a volume and a container per upstream. */
 const CACHE_RESOURCES = (plan: WorkshopPlan["hosts"][number]) => 1 + 2 * plan.cache.containers.length;
+/** What a Terminal registers (components/workshop/terminal.ts): the component, its token, its container; per host a TerminalImage and its RemoteImage. */
+const TERMINAL_RESOURCES = (plan: WorkshopPlan) =>
+  3 * plan.participants.filter((p) => p.terminal).length + 2 * new Set(plan.participants.filter((p) => p.terminal).map((p) => p.host.id)).size;
 
 /** Each participant's claim (cluster, node network), with the Docker of the host it goes on. */
 export function workshopClaims(plan: WorkshopPlan, source: string): { dockerHost?: string; claim: Claim }[] {
@@ -49,7 +52,7 @@ export function workshopUp(ref: StackRef, plan: WorkshopPlan, io: Io, deps: LabC
   const local = plan.participants.filter((p) => !p.host.dockerHost).map((p) => p.clusterName);
   return {
     preflight: (host, say) => preflightUp(host, { backends, workers: plan.participants[0]?.spec.stack.workers ?? 0, kubernetesMinor: kubernetesMinor(nodeImage) ?? DEFAULT_KUBERNETES_MINOR }, say),
-    resources: plan.participants.reduce((n, p) => n + plannedResourceCount(p.lab), 0) + plan.hosts.reduce((n, h) => n + CACHE_RESOURCES(h), 0),
+    resources: plan.participants.reduce((n, p) => n + plannedResourceCount(p.lab), 0) + plan.hosts.reduce((n, h) => n + CACHE_RESOURCES(h), 0) + TERMINAL_RESOURCES(plan),
     plugins: [...pluginsFor("cluster"), ...pluginsFor("docker")],
     gone: async (host, pre) => {
       const listed = await host.run(pre.kindPath!, ["get", "clusters"], 60_000);
@@ -73,7 +76,7 @@ async function saveAndJudge(ref: StackRef, plan: WorkshopPlan, outputs: OutputMa
     const o = out[p.name];
     if (!o) continue;
     const lab = p.spec.lab;
-    const handout = { workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer: o.apiServer, lab, exercises: await exercises(lab.name) };
+    const handout = { workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer: o.apiServer, lab, exercises: await exercises(lab.name), ...(o.terminal ? { terminal: o.terminal } : {}) };
     saveParticipant(dir, plan.workshop, { name: p.name, ...o }, { markdown: renderHandoutMarkdown(handout), html: renderHandoutHtml(handout) });
     const report = verify({ stack: `${ref.name}/${p.name}`, backend: BACKEND_FACTS[p.backend], probes: o.assertions.probes, skipped: o.assertions.skipped, logs: await readLogs(o.kubeconfig, o.assertions.jobs) });
     const ok = asExpected(report.counts);

@@ -7,10 +7,22 @@ export function alignRows(rows: readonly (readonly string[])[]): string[] {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }
 
-/** One line per participant: host, backend, cluster, node network, API server. */
+/**
+ * One line per participant: host, backend, cluster, node network, API server, and their terminal's
+ * address when the workshop has terminals (the token, drawn at up, is in their handout, not here).
+ */
 export function participantRows(plan: WorkshopPlan): string[] {
+  const terminals = plan.participants.some((p) => p.terminal);
   return alignRows([
-    ["participant", "host", "backend", "cluster", "node network", "API server"],
-    ...plan.participants.map((p) => [p.name, p.host.id, p.backend, p.clusterName, p.nodeSubnet, `https://${p.apiServer.address}:${p.apiServer.port}`]),
+    ["participant", "host", "backend", "cluster", "node network", "API server", ...(terminals ? ["terminal"] : [])],
+    ...plan.participants.map((p) => [
+      p.name,
+      p.host.id,
+      p.backend,
+      p.clusterName,
+      p.nodeSubnet,
+      `https://${p.apiServer.address}:${p.apiServer.port}`,
+      ...(terminals ? [p.terminal ? `${p.terminal.address}<token>/` : "—"] : []),
+    ]),
   ]);
 }

@@ -11,7 +11,10 @@ import { WORKSHOP_CHILDREN, type WorkshopPlan } from "../../workshop/plan";
 import type { WorkshopParticipantOutput } from "../../workshop/outputs";
 import type { K8sObject } from "../../backends";
 import { ClusterLab } from "../lab";
+import { renderHandoutMarkdown } from "../../workshop/handout";
+import { TERMINAL_IMAGE_NAME } from "../../terminal/image";
 import { RegistryCache } from "./registry-cache";
+import { Terminal, TerminalImage } from "./terminal";
 
 export const WORKSHOP_TYPE = "cnilab:workshop:Workshop";
 
@@ -21,6 +24,8 @@ export interface WorkshopArgs {
   probeBundle: string;
   /** Per participant, the objects of the upstream manifests their CNI comes from (canal's); none for the others. */
   manifestObjects: Readonly<Record<string, readonly K8sObject[]>>;
+  /** The terminal image's build context (terminal/image.ts wrote it), when the plan has terminals. */
+  terminalImageContext?: string;
 }
 
 export class Workshop extends pulumi.ComponentResource {
@@ -33,8 +38,17 @@ export class Workshop extends pulumi.ComponentResource {
     const caches = plan.hosts.map((h) => {
       // One provider per Docker host: the caches go where the host's Docker is.
       const provider = new docker.Provider(WORKSHOP_CHILDREN.provider(h.host.id), h.host.dockerHost ? { host: h.host.dockerHost } : {}, { parent: this });
-      return { host: h.host.id, cache: new RegistryCache(WORKSHOP_CHILDREN.cache(h.host.id), { plan: h.cache }, { parent: this, providers: { docker: provider } }) };
+      return { host: h.host.id, provider, cache: new RegistryCache(WORKSHOP_CHILDREN.cache(h.host.id), { plan: h.cache }, { parent: this, providers: { docker: provider } }) };
     });
+    // One terminal image per host that has a participant with a terminal, built there.
+    const images = new Map<string, TerminalImage>();
+    const imageOn = (host: string): TerminalImage => {
+      if (!args.terminalImageContext) throw new Error("workshop: the plan has terminals but no terminalImageContext was given (program.ts writes it)");
+      const provider = caches.find((c) => c.host === host)!.provider;
+      const image = images.get(host) ?? new TerminalImage(WORKSHOP_CHILDREN.terminalImage(host), { context: args.terminalImageContext, imageName: TERMINAL_IMAGE_NAME }, { parent: this, providers: { docker: provider } });
+      images.set(host, image);
+      return image;
+    };
     const labs = plan.participants.map((p) => {
       const cache = caches.find((c) => c.host === p.host.id)!.cache;
       const lab = new ClusterLab(
@@ -43,13 +57,28 @@ export class Workshop extends pulumi.ComponentResource {
         // The nodes pull through the cache from their first image on; no data edge says so.
         { parent: this, dependsOn: [cache] },
       );
-      const output = pulumi.all([lab.kubeconfig, lab.assertions]).apply(([kubeconfig, assertions]) => ({
+      const apiServer = `https://${p.apiServer.address}:${p.apiServer.port}`;
+      const terminal = p.terminal
+        ? new Terminal(
+            WORKSHOP_CHILDREN.terminal(p.name),
+            {
+              plan: p.terminal,
+              imageId: imageOn(p.host.id).imageId,
+              kubeconfig: lab.kubeconfig,
+              // The handout saved by up, with the link first; exercises as up passes them (none yet).
+              handout: (url) => renderHandoutMarkdown({ workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer, lab: p.spec.lab, exercises: [], terminal: url }),
+            },
+            { parent: this, providers: { docker: caches.find((c) => c.host === p.host.id)!.provider } },
+          )
+        : undefined;
+      const output = pulumi.all([lab.kubeconfig, lab.assertions, terminal?.url]).apply(([kubeconfig, assertions, terminalUrl]) => ({
         host: p.host.id,
         backend: p.backend,
         clusterName: p.clusterName,
-        apiServer: `https://${p.apiServer.address}:${p.apiServer.port}`,
+        apiServer,
         kubeconfig,
         assertions,
+        ...(terminalUrl ? { terminal: terminalUrl } : {}),
       }));
       return [p.name, output] as const;
     });

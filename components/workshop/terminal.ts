@@ -36,8 +36,8 @@ export interface TerminalArgs {
   imageId: pulumi.Input<string>;
   /** `kind get kubeconfig` of the participant's cluster (the lab's secret output). */
   kubeconfig: pulumi.Input<string>;
-  /** Their handout as Markdown, put in their home folder. */
-  handout: pulumi.Input<string>;
+  /** Their handout as Markdown given their link, put in their home folder. */
+  handout: (url: string) => string;
 }
 
 export class Terminal extends pulumi.ComponentResource {
@@ -50,6 +50,7 @@ export class Terminal extends pulumi.ComponentResource {
     const { plan } = args;
     const token = new TerminalToken(`${name}-token`, { parent: this });
     const owned = { owner: String(TERMINAL_UID), group: String(TERMINAL_UID) };
+    const url = token.token.apply((t) => terminalUrl(plan, t));
     const container = new docker.Container(
       name,
       {
@@ -70,7 +71,7 @@ export class Terminal extends pulumi.ComponentResource {
         securityOpts: ["no-new-privileges"],
         uploads: [
           { file: TERMINAL_PATHS.kubeconfig, content: pulumi.output(args.kubeconfig).apply((k) => terminalKubeconfig(k, plan.clusterName)), permissions: "0600", ...owned },
-          { file: TERMINAL_PATHS.handout, content: args.handout, permissions: "0644", ...owned },
+          { file: TERMINAL_PATHS.handout, content: url.apply(args.handout), permissions: "0644", ...owned },
           { file: TERMINAL_PATHS.token, content: token.token, permissions: "0400" },
           { file: TERMINAL_PATHS.egress, content: plan.egress, permissions: "0400" },
         ],
@@ -79,7 +80,7 @@ export class Terminal extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.url = pulumi.secret(token.token.apply((t) => terminalUrl(plan, t)));
+    this.url = pulumi.secret(url);
     this.containerName = container.name;
     this.registerOutputs({ url: this.url, containerName: this.containerName });
   }

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const { Terminal, TerminalImage } = await import("../../components/workshop/terminal.js");
   const image = new TerminalImage("terminal-image-local", { context: "/tmp/ctx", imageName: "cnilab/terminal:local" });
   const plans = planTerminals("demo", "workshop-demo", participants, terminalsSchema.parse({ idleMinutes: 10 }));
-  const terminals = plans.map((plan) => new Terminal(`terminal-${plan.participant}`, { plan, imageId: image.imageId, kubeconfig: pulumi.secret(kubeconfigOf(`ws-${plan.participant}`)), handout: `# handout of ${plan.participant}` }));
+  const terminals = plans.map((plan) => new Terminal(`terminal-${plan.participant}`, { plan, imageId: image.imageId, kubeconfig: pulumi.secret(kubeconfigOf(`ws-${plan.participant}`)), handout: (url) => `# handout of ${plan.participant}: ${url}` }));
   urls = await Promise.all(terminals.map((t) => settled(t.url)));
   await Promise.all(terminals.map((t) => settled(t.containerName)));
 });
@@ -84,7 +84,7 @@ describe("Terminal under mocks", () => {
       const config = parse(upload(c, "/home/node/.kube/config") ?? "");
       expect(config.clusters.map((x: { name: string }) => x.name)).toEqual([`kind-ws-${name}`]);
       expect(JSON.stringify(config)).not.toContain("intruder");
-      expect(upload(c, "/home/node/handout.md")).toBe(`# handout of ${name}`);
+      expect(upload(c, "/home/node/handout.md")).toBe(`# handout of ${name}: ${urls[i]}`);
       expect(uploads(c).map((u) => u.file)).toEqual(["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/token", "/run/cnilab/egress.rules"]);
       expect(c.inputs.volumes).toBeUndefined();
       expect(c.inputs.mounts).toBeUndefined();

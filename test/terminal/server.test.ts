@@ -10,6 +10,7 @@ import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { loadAssets } from "../../terminal/server/page";
 import { createTerminalServer, type TerminalServer } from "../../terminal/server/server";
 import { IDLE_CLOSE } from "../../terminal/server/session";
+import { participantRow } from "../../workshop/status";
 
 /**
  * A participant's terminal server for real, on loopback (the server process itself; its container
@@ -98,6 +99,13 @@ describe("the terminal server refuses whoever lacks the participant's token", ()
     expect(text).not.toContain(token);
     expect(JSON.parse(text)).toMatchObject({ up: true, lastUsed: null });
     expect(describeTerminalHealth(await readTerminalHealth(`${base}/`, 5_000))).toBe("up, never used");
+  });
+
+  it("workshop status shows a participant's terminal up even when their cluster is not", async () => {
+    const row = await participantRow({ name: "p1", host: "local", backend: "kindnet", clusterName: "ws-p1", apiServer: "https://127.0.0.1:1", terminal: `${base}/${token}/` }, () => Promise.reject(new Error("not called")), () => undefined, undefined, 5_000);
+    expect(row).toMatchObject({ participant: "p1", reachable: false, terminal: "up, never used" });
+    const without = await participantRow({ name: "p2", host: "local", backend: "kindnet", clusterName: "ws-p2", apiServer: "https://127.0.0.1:1" }, () => Promise.reject(new Error("not called")), () => undefined, undefined, 5_000);
+    expect(without.terminal).toBe("—");
   });
 
   it("a terminal nobody listens for is down, with the reason", async () => {

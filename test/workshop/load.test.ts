@@ -45,7 +45,7 @@ describe("a workshop file", () => {
     expect(problems("lab: netpol\nbackend: flanel-vxlan\nparticipants: 0\nhost: [local]\n")).toEqual([
       `workshops/w.yaml: backend: expected ${BACKENDS.map((b) => `'${b}'`).join(" or ")} or a list, got string 'flanel-vxlan'`,
       "workshops/w.yaml: participants: must be at least 1 (got 0)",
-      "workshops/w.yaml: host: unknown key 'host' (did you mean 'hosts'?); allowed keys: lab, backend, participants, hosts, workers, subnetPool, apiPortBase, limits",
+      "workshops/w.yaml: host: unknown key 'host' (did you mean 'hosts'?); allowed keys: lab, backend, participants, hosts, workers, subnetPool, apiPortBase, limits, terminals",
     ]);
   });
 

@@ -140,7 +140,7 @@ describe("workshop status", () => {
   it("renders as an aligned table and as a self-contained page", async () => {
     const rows = await readStatus(participants.slice(3, 4), statusCluster, () => BACKEND_FACTS.kindnet, undefined, DEADLINE_MS);
     const text = renderStatusText(rows, ["a note"]);
-    expect(text.split("\n")[0]).toMatch(/^participant +host +backend +cluster +nodes +CNI +verify +exercises$/);
+    expect(text.split("\n")[0]).toMatch(/^participant +host +backend +cluster +nodes +CNI +verify +exercises +terminal$/);
     expect(text).toContain("a note\n");
     const html = renderStatusHtml("demo", rows, [], "2026-01-01T00:00:00.000Z");
     expect(html).toContain('<tr class="down"><td>dee</td>');
