@@ -8,6 +8,13 @@ import * as path from "node:path";
 import { installMocks, settled, type RecordedResource } from "../helpers/mocks";
 import { STACKS_DIR } from "../helpers/stacks";
 import { DYNAMIC_TYPE } from "../program/run-stack";
+import { newTerminalToken } from "../../terminal/token";
+
+/** A terminal's token, drawn as its dynamic provider's create does; a host's terminal image's ID. */
+const TERMINAL_OUTPUTS: Record<string, () => Record<string, unknown>> = {
+  "pulumi-nodejs:dynamic/cnilab:TerminalToken": () => ({ token: newTerminalToken() }),
+  "docker:index/remoteImage:RemoteImage": () => ({ imageId: "sha256:terminal-image" }),
+};
 
 export type WorkshopRunOutputs = Awaited<ReturnType<typeof import("../../program")["workshopProgram"]>>;
 
@@ -28,10 +35,13 @@ export async function runWorkshop(name: string, text: string): Promise<WorkshopR
   const recorded = await installMocks({
     stack,
     outputs: (args) => {
+      if (args.type in TERMINAL_OUTPUTS) return TERMINAL_OUTPUTS[args.type]!();
       if (args.type !== DYNAMIC_TYPE) return {};
       const cluster = args.inputs.clusterName as string;
+      const k = `kind-${cluster}`;
       return {
-        kubeconfig: `apiVersion: v1\nkind: Config\ncurrent-context: kind-${cluster}\n`,
+        // As `kind get kubeconfig` writes it: one cluster, context and user, all named kind-<cluster>.
+        kubeconfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${k}, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: ${k}, context: {cluster: ${k}, user: ${k}}}]\nusers: [{name: ${k}, user: {token: t}}]\ncurrent-context: ${k}\n`,
         nodes: ["control-plane", "worker", "worker2"].map((n, i) => ({ name: `${cluster}-${n}`, role: i ? "worker" : "control-plane", internalIP: `10.0.0.${i + 2}` })),
       };
     },
