@@ -11,6 +11,7 @@ import { LAB_NAME } from "./plan/resources";
 import { bundleProbe } from "./probe/bundle";
 import { Workshop } from "./components/workshop";
 import { writeTerminalImageContext } from "./terminal/image";
+import { handoutExercises, labExercises } from "./workshop/exercises";
 import type { WorkshopOutputs } from "./workshop/outputs";
 import { isWorkshopStack, planWorkshopStack } from "./workshop/stack";
 
@@ -47,8 +48,10 @@ export async function stackProgram(raw: Record<string, unknown>, source: string,
 export async function workshopProgram(raw: Record<string, unknown>, source: string, workshopsDir?: string, manifestText: (pin: ManifestPin) => Promise<string> = loadManifest) {
   const plan = await planWorkshopStack(raw, source, workshopsDir);
   const manifestObjects = Object.fromEntries(await Promise.all(plan.participants.map(async (p) => [p.name, await renderManifests(p.lab, manifestText)] as const)));
-  const terminals = plan.participants.some((p) => p.terminal);
-  const workshop = new Workshop("workshop", { plan, manifestObjects, probeBundle: bundleProbe(), ...(terminals ? { terminalImageContext: writeTerminalImageContext() } : {}) });
+  const terminals = plan.participants.some((p) => p.terminal)
+    ? { terminalImageContext: writeTerminalImageContext(), handoutExercises: handoutExercises(await labExercises(plan.participants[0]!.spec.lab.name)) }
+    : {};
+  const workshop = new Workshop("workshop", { plan, manifestObjects, probeBundle: bundleProbe(), ...terminals });
   return {
     workshop: plan.workshop,
     lab: plan.participants[0]?.spec.lab.name ?? "",

@@ -26,7 +26,7 @@ import { readinessFailure } from "../readiness-failure";
 import { loadLabStack, type LabStack, type StackRef } from "../stack-arg";
 import { showVerifyFromOutputs } from "./verify-report";
 import { workshopUp } from "./workshop-stack";
-import { handoutExercises, labExercises } from "./workshop-exercises";
+import { handoutExercises, labExercises } from "../../workshop/exercises";
 
 /** What `up` does differently for a kind-cluster lab and a Docker-only lab. */
 export interface UpTarget {

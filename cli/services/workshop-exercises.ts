@@ -1,21 +1,12 @@
 /**
  * The exercises of a workshop's lab (labs/exercises/, `cnilab check`'s): graded on the policies each
- * participant's cluster holds for `workshop status`'s "exercises" column, and listed by title and task
- * in the handouts (never their solution).
+ * participant's cluster holds for `workshop status`'s "exercises" column (workshop/exercises.ts
+ * reads them and lists them in the handouts).
  */
 import { exerciseProgress } from "../../exercises/grade";
-import { listExercises, loadExercise, type Exercise } from "../../labs/exercise";
+import type { Exercise } from "../../labs/exercise";
 import type { NetworkPolicyLike } from "../../policy";
-import type { HandoutExercise } from "../../workshop/handout";
 import type { ExerciseGrading } from "../../workshop/status";
-
-export async function labExercises(lab: string): Promise<Exercise[]> {
-  return (await Promise.all(listExercises().map((name) => loadExercise(name)))).filter((e) => e.lab === lab);
-}
-
-export function handoutExercises(exercises: readonly Exercise[]): HandoutExercise[] {
-  return exercises.map((e) => ({ name: e.name, title: e.title, goal: e.task }));
-}
 
 /** Exercises done per participant, from the NetworkPolicies in their cluster; undefined when the lab has none. */
 export function exerciseGrading(exercises: readonly Exercise[]): ExerciseGrading | undefined {

@@ -11,7 +11,7 @@ import { WORKSHOP_CHILDREN, type WorkshopPlan } from "../../workshop/plan";
 import type { WorkshopParticipantOutput } from "../../workshop/outputs";
 import type { K8sObject } from "../../backends";
 import { ClusterLab } from "../lab";
-import { renderHandoutMarkdown } from "../../workshop/handout";
+import { renderHandoutMarkdown, type HandoutExercise } from "../../workshop/handout";
 import { TERMINAL_IMAGE_NAME } from "../../terminal/image";
 import { RegistryCache } from "./registry-cache";
 import { Terminal, TerminalImage } from "./terminal";
@@ -26,6 +26,8 @@ export interface WorkshopArgs {
   manifestObjects: Readonly<Record<string, readonly K8sObject[]>>;
   /** The terminal image's build context (terminal/image.ts wrote it), when the plan has terminals. */
   terminalImageContext?: string;
+  /** The lab's exercises as the handouts list them (workshop/exercises.ts), for the copy in each terminal. */
+  handoutExercises?: readonly HandoutExercise[];
 }
 
 export class Workshop extends pulumi.ComponentResource {
@@ -65,8 +67,8 @@ export class Workshop extends pulumi.ComponentResource {
               plan: p.terminal,
               imageId: imageOn(p.host.id).imageId,
               kubeconfig: lab.kubeconfig,
-              // The handout saved by up, with the link first; exercises as up passes them (none yet).
-              handout: (url) => renderHandoutMarkdown({ workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer, lab: p.spec.lab, exercises: [], terminal: url }),
+              // The handout up saves, with the link first.
+              handout: (url) => renderHandoutMarkdown({ workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer, lab: p.spec.lab, exercises: args.handoutExercises ?? [], terminal: url }),
             },
             { parent: this, providers: { docker: caches.find((c) => c.host === p.host.id)!.provider } },
           )

@@ -1,6 +1,6 @@
 /** A participant's handout: their lab, cluster and commands, as Markdown and as one self-contained page; never a solution. */
 import { describe, expect, it } from "vitest";
-import { handoutExercises, labExercises } from "../../cli/services/workshop-exercises";
+import { handoutExercises, labExercises } from "../../workshop/exercises";
 import { loadLab } from "../../labs";
 import { renderHandoutHtml, renderHandoutMarkdown, type HandoutInput } from "../../workshop/handout";
 
