@@ -7,6 +7,7 @@ import { terminalsSchema } from "../../terminal/settings";
 import { newTerminalToken } from "../../terminal/token";
 import { terminalDockerfile } from "../../terminal/image";
 import { IMAGES } from "../../pins";
+import { mergedKubeconfig } from "./kubeconfig-fixture";
 
 const participant = (name: string, index: number, hostId = "local", address = "127.0.0.1"): TerminalParticipant => ({
   name,
@@ -72,25 +73,13 @@ describe("the terminals' plan", () => {
 });
 
 describe("a terminal's kubeconfig", () => {
-  const merged = `apiVersion: v1
-kind: Config
-clusters:
-- {name: kind-ws-ada, cluster: {server: "https://127.0.0.1:20443", certificate-authority-data: QQ==}}
-- {name: kind-ws-bob, cluster: {server: "https://127.0.0.1:20444", certificate-authority-data: Qg==}}
-contexts:
-- {name: kind-ws-ada, context: {cluster: kind-ws-ada, user: kind-ws-ada}}
-- {name: kind-ws-bob, context: {cluster: kind-ws-bob, user: kind-ws-bob}}
-users:
-- {name: kind-ws-ada, user: {client-key-data: YQ==}}
-- {name: kind-ws-bob, user: {client-key-data: Yg==}}
-current-context: kind-ws-bob
-`;
+  const merged = mergedKubeconfig(["ws-ada", "ws-bob"]);
 
   it("keeps the participant's cluster, context and user alone, pointed at their control plane", () => {
     const config = parse(terminalKubeconfig(merged, "ws-ada"));
-    expect(config.clusters).toEqual([{ name: "kind-ws-ada", cluster: { server: "https://ws-ada-control-plane:6443", "certificate-authority-data": "QQ==" } }]);
+    expect(config.clusters).toEqual([{ name: "kind-ws-ada", cluster: { server: "https://ws-ada-control-plane:6443", "certificate-authority-data": "Q0==" } }]);
     expect(config.contexts).toEqual([{ name: "kind-ws-ada", context: { cluster: "kind-ws-ada", user: "kind-ws-ada" } }]);
-    expect(config.users).toEqual([{ name: "kind-ws-ada", user: { "client-key-data": "YQ==" } }]);
+    expect(config.users).toEqual([{ name: "kind-ws-ada", user: { token: "ws-ada-secret" } }]);
     expect(config["current-context"]).toBe("kind-ws-ada");
     expect(JSON.stringify(config)).not.toContain("bob");
   });

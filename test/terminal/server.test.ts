@@ -11,6 +11,7 @@ import { loadAssets } from "../../terminal/server/page";
 import { createTerminalServer, type TerminalServer } from "../../terminal/server/server";
 import { IDLE_CLOSE } from "../../terminal/server/session";
 import { participantRow } from "../../workshop/status";
+import { mergedKubeconfig } from "./kubeconfig-fixture";
 
 /**
  * A participant's terminal server for real, on loopback (the server process itself; its container
@@ -23,20 +24,8 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.log(`skipping the terminal-in-a-browser check: ${CHROMIUM} is not installed (apt-get install chromium; .ci/setup.sh does)`);
 const hasKubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].some(existsSync);
 
-/** An instructor's kubeconfig holding two participants' clusters: the terminal keeps p1's only. */
-const INSTRUCTOR_KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters:
-- {name: kind-ws-p1, cluster: {server: "https://127.0.0.1:20444", certificate-authority-data: QQ==}}
-- {name: kind-ws-p2, cluster: {server: "https://127.0.0.1:20445", certificate-authority-data: Qg==}}
-contexts:
-- {name: kind-ws-p1, context: {cluster: kind-ws-p1, user: kind-ws-p1}}
-- {name: kind-ws-p2, context: {cluster: kind-ws-p2, user: kind-ws-p2}}
-users:
-- {name: kind-ws-p1, user: {token: p1-secret}}
-- {name: kind-ws-p2, user: {token: p2-secret}}
-current-context: kind-ws-p2
-`;
+/** Two participants' clusters: the terminal keeps p1's only. */
+const INSTRUCTOR_KUBECONFIG = mergedKubeconfig(["ws-p1", "ws-p2"]);
 
 const token = randomBytes(32).toString("base64url");
 let home: string;
@@ -151,17 +140,23 @@ describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
     rmSync(profile, { recursive: true, force: true });
   });
 
-  it("runs a typed command on a pty and shows its output; health records the use", { timeout: 60_000 }, async () => {
+  /** The participant's page, once the shell's prompt shows, with a command typed and sent. */
+  async function typeInTerminal(command: string) {
     const page = await context.newPage();
     const response = await page.goto(`${base}/${token}/`, { waitUntil: "load", timeout: 20_000 });
     expect(response?.status()).toBe(200);
     const rows = page.locator(".xterm-rows");
     await rows.getByText("p1$").first().waitFor({ timeout: 20_000 });
     await page.locator(".xterm").click();
+    await page.keyboard.type(command);
+    await page.keyboard.press("Enter");
+    return { page, rows };
+  }
+
+  it("runs a typed command on a pty and shows its output; health records the use", { timeout: 60_000 }, async () => {
     // The answer is computed by the shell, so it can only show up if the command ran; `tty` proves a
     // pty, and its size is the one the page's fit addon measured (the resize reached the pty).
-    await page.keyboard.type("echo answer-$((6*7)); tty; echo size-$(stty size)");
-    await page.keyboard.press("Enter");
+    const { page, rows } = await typeInTerminal("echo answer-$((6*7)); tty; echo size-$(stty size)");
     await rows.getByText("answer-42").waitFor({ timeout: 20_000 });
     await rows.getByText("/dev/pts/").first().waitFor({ timeout: 20_000 });
     const size = (await page.evaluate("[term.rows, term.cols]")) as [number, number];
@@ -175,13 +170,7 @@ describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
   });
 
   it.skipIf(!hasKubectl)("kubectl in the page names the participant's cluster alone", { timeout: 60_000 }, async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/${token}/`, { waitUntil: "load", timeout: 20_000 });
-    const rows = page.locator(".xterm-rows");
-    await rows.getByText("p1$").first().waitFor({ timeout: 20_000 });
-    await page.locator(".xterm").click();
-    await page.keyboard.type("kubectl config get-clusters | tr '\\n' ' '; echo; kubectl config view -o jsonpath='{.clusters[0].cluster.server}'; echo");
-    await page.keyboard.press("Enter");
+    const { page, rows } = await typeInTerminal("kubectl config get-clusters | tr '\\n' ' '; echo; kubectl config view -o jsonpath='{.clusters[0].cluster.server}'; echo");
     await rows.getByText("https://ws-p1-control-plane:6443").waitFor({ timeout: 20_000 });
     const text = (await rows.textContent()) ?? "";
     expect(text).toContain("NAME kind-ws-p1");
