@@ -4,7 +4,7 @@
  * and `workshop reset` read (no Pulumi state needed). The folder is the participant's to copy: it
  * holds nothing of anyone else's.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SavedParticipant } from "./status";
 
@@ -18,16 +18,26 @@ export function participantFolder(workshopsDir: string, workshop: string, partic
   return join(workshopFolder(workshopsDir, workshop), participant);
 }
 
-/** Writes one participant's folder; the kubeconfig readable by its owner only (it holds the cluster admin's key). */
+/**
+ * Writes one participant's folder, readable by its owner only: the kubeconfig holds the cluster admin's
+ * key, and participant.json and the handouts carry the terminal link with its token.
+ */
 export function saveParticipant(workshopsDir: string, workshop: string, p: SavedParticipant, handout: { markdown: string; html: string }): string {
   const dir = participantFolder(workshopsDir, workshop, p.name);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   const { kubeconfig, ...rest } = p;
-  if (kubeconfig !== undefined) writeFileSync(join(dir, PARTICIPANT_FILES.kubeconfig), kubeconfig, { mode: 0o600 });
-  writeFileSync(join(dir, PARTICIPANT_FILES.saved), `${JSON.stringify(rest, null, 2)}\n`);
-  writeFileSync(join(dir, PARTICIPANT_FILES.markdown), handout.markdown);
-  writeFileSync(join(dir, PARTICIPANT_FILES.html), handout.html);
+  if (kubeconfig !== undefined) writePrivate(join(dir, PARTICIPANT_FILES.kubeconfig), kubeconfig);
+  writePrivate(join(dir, PARTICIPANT_FILES.saved), `${JSON.stringify(rest, null, 2)}\n`);
+  writePrivate(join(dir, PARTICIPANT_FILES.markdown), handout.markdown);
+  writePrivate(join(dir, PARTICIPANT_FILES.html), handout.html);
   return dir;
+}
+
+/** `mode` applies only when a file is created: a file an earlier up left keeps its mode unless set again. */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 /** What up saved for these participants; one never brought up is there without kubeconfig. */
