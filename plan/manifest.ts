@@ -10,12 +10,12 @@ import type { CniInstall, K8sObject, ManifestInstall } from "../backends";
 import { imagesIn, mapImagesIn } from "../pins/image-map";
 import { manifestFacts, type ManifestObject } from "../pins/manifest-facts";
 
-const stub = (o: ManifestObject): K8sObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) } });
+const objectRef = (o: ManifestObject): K8sObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, ...(o.namespace ? { namespace: o.namespace } : {}) } });
 const key = (o: Pick<K8sObject, "apiVersion" | "kind" | "metadata">) => `${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
 /** The objects of a planned manifest as its facts list them: kind and name only, what the resource list needs. */
 export function manifestObjectRefs(m: ManifestInstall): K8sObject[] {
-  return manifestFacts(m.pin).objects.map(stub);
+  return manifestFacts(m.pin).objects.map(objectRef);
 }
 
 /** Every manifest object a CNI install applies, by reference, in the order the manifests come. */
@@ -36,7 +36,7 @@ export function renderManifest(text: string, m: ManifestInstall): K8sObject[] {
     objects.push(value as K8sObject);
   }
   const found = new Set(objects.map(key));
-  const expected = new Set(facts.objects.map(stub).map(key));
+  const expected = new Set(facts.objects.map(objectRef).map(key));
   for (const k of expected) if (!found.has(k)) problems.push(`holds no ${k}, which pins/manifest-facts.ts lists`);
   for (const k of found) if (!expected.has(k)) problems.push(`holds ${k}, which pins/manifest-facts.ts does not list`);
 
