@@ -3,8 +3,13 @@
  * server by its name on the participant's own Docker network. That is the address
  * `kind get kubeconfig --internal` gives: kind returns the node's /etc/kubernetes/admin.conf with its
  * server unchanged (kubernetes-sigs/kind pkg/cluster/internal/kubeconfig/kubeconfig.go, commit
- * 01ab8e1), and kind's kubeadm config sets controlPlaneEndpoint to <cluster>-control-plane:6443, a
- * name the API server's certificate carries. The terminal sits on that network only, so the host's
+ * 01ab8e1), and kubeadm writes that server from controlPlaneEndpoint, which kind sets to the Docker
+ * provider's internal endpoint: the API server node's name (its hostname on the network) and
+ * APIServerInternalPort 6443 (pkg/cluster/internal/create/actions/config/config.go, commit 1463088;
+ * pkg/cluster/internal/providers/docker/provider.go GetAPIServerInternalEndpoint, commit 00ec5e9).
+ * With one control plane (plan/nodes.ts plans exactly one) that node is <cluster>-control-plane, a
+ * name the API server's certificate carries: kubeadm's default SANs include <node-name> (kubeadm
+ * reference, `init phase certs apiserver`), and kind names the node after its container. The terminal sits on that network only, so the host's
  * published API port (the saved kubeconfig's address) is neither needed nor reachable from it.
  */
 import { parse, stringify } from "yaml";
