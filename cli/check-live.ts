@@ -9,7 +9,7 @@ import { joinLive, renderLive } from "../exercises/live-report";
 import { planLiveCheck, probedWorkloads } from "../exercises/live-plan";
 import { systemHost } from "../host/host";
 import { locateTool } from "../host/tools";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import type { HintCounter } from "../exercises/hints-shown";
 import { hostTools } from "../perf/host";
 import { bundleProbe } from "../probe/bundle";
@@ -46,7 +46,7 @@ export interface LiveOptions {
 
 const say = (io: Io, line: string) => io.stderr(`cnilab check: ${line}\n`);
 
-export async function runLiveCheck(ex: Exercise, o: LiveOptions, io: Io, hints: HintCounter, deps: LiveDeps = defaultLiveDeps): Promise<number> {
+export async function runLiveCheck(ex: ExerciseTask, o: LiveOptions, io: Io, hints: HintCounter, deps: LiveDeps = defaultLiveDeps): Promise<number> {
   const ref = resolveStack(o.stack, PROJECT_ROOT, io.cwd);
   const target = await checkTarget(ref, ex.name, { ...(o.participant !== undefined ? { participant: o.participant } : {}), ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}) }, io);
   const { backend } = target;

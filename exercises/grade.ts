@@ -5,7 +5,7 @@
  * `workshop status` call.
  */
 import { policyUniverse } from "../assertions/policy-probes";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import type { Goal } from "../labs/exercise-schema";
 import { describeVerdict, evaluatePolicies, formatQuery, PolicyInputError, type NetworkPolicyLike, type PodInput, type PolicyMatrix, type PortQuery, type Protocol, type Verdict } from "../policy";
 
@@ -34,14 +34,14 @@ export interface Grade {
 }
 
 /** The pods and namespaces an exercise's policies are judged on: one pod per workload and client, and the cluster pods its goal names. */
-export function exercisePods(ex: Exercise): { namespaces: Exercise["setting"]["namespaces"]; pods: PodInput[] } {
+export function exercisePods(ex: ExerciseTask): { namespaces: ExerciseTask["setting"]["namespaces"]; pods: PodInput[] } {
   const { pods } = policyUniverse(ex.setting);
   const cluster = ex.clusterPods.map((p): PodInput => ({ namespace: p.namespace, name: p.name, labels: p.labels, ports: p.ports }));
   return { namespaces: ex.setting.namespaces, pods: [...pods, ...cluster] };
 }
 
 /** "namespace/name" of a goal cell's source and target. */
-export function cellPods(ex: Exercise, cell: { from: string; to: string }): { from: string; to: string } {
+export function cellPods(ex: ExerciseTask, cell: { from: string; to: string }): { from: string; to: string } {
   const client = ex.setting.clients.find((c) => c.name === cell.from)!;
   const target = ex.setting.workloads.find((w) => w.name === cell.to) ?? ex.clusterPods.find((p) => p.name === cell.to)!;
   return { from: `${client.namespace}/${client.name}`, to: `${target.namespace}/${target.name}` };
@@ -52,7 +52,7 @@ export function cellPods(ex: Exercise, cell: { from: string; to: string }): { fr
  * or the starting ones with the participant's applied over them) for the goal's ports. Throws
  * PolicyInputError for a policy the API server would refuse.
  */
-export function predict(ex: Exercise, policies: readonly NetworkPolicyLike[]): { matrix: PolicyMatrix; queryOf: (cell: { port: number | string; protocol: Protocol }) => number } {
+export function predict(ex: ExerciseTask, policies: readonly NetworkPolicyLike[]): { matrix: PolicyMatrix; queryOf: (cell: { port: number | string; protocol: Protocol }) => number } {
   const queries: PortQuery[] = [];
   const index = new Map<string, number>();
   for (const c of ex.goal) {
@@ -65,7 +65,7 @@ export function predict(ex: Exercise, policies: readonly NetworkPolicyLike[]): {
 }
 
 /** Every goal cell: the goal, the engine's prediction under `policies`, whether they agree, and why. */
-export function gradeExercise(ex: Exercise, policies: readonly NetworkPolicyLike[]): Grade {
+export function gradeExercise(ex: ExerciseTask, policies: readonly NetworkPolicyLike[]): Grade {
   const { matrix, queryOf } = predict(ex, policies);
   const cells = ex.goal.map((cell): GradedCell => {
     const { from, to } = cellPods(ex, cell);
@@ -88,7 +88,7 @@ export function applyOver(start: readonly NetworkPolicyLike[], mine: readonly Ne
 }
 
 /** The hint to show after `shown` hints: the next in order, the last one again once all were shown. */
-export function nextHint(ex: Exercise, shown: number): { number: number; of: number; text: string } {
+export function nextHint(ex: ExerciseTask, shown: number): { number: number; of: number; text: string } {
   const i = Math.min(Math.max(shown, 0), ex.hints.length - 1);
   return { number: i + 1, of: ex.hints.length, text: ex.hints[i]! };
 }
@@ -104,7 +104,7 @@ export interface ExerciseProgress {
  * For `workshop status`: each exercise graded on the policies a participant's cluster holds (read
  * from its API server). An exercise whose pods the policies cannot be judged on says so in `problem`.
  */
-export function exerciseProgress(exercises: readonly Exercise[], clusterPolicies: readonly NetworkPolicyLike[]): (ExerciseProgress & { problem?: string })[] {
+export function exerciseProgress(exercises: readonly ExerciseTask[], clusterPolicies: readonly NetworkPolicyLike[]): (ExerciseProgress & { problem?: string })[] {
   return exercises.map((ex) => {
     try {
       const { done, met, total } = gradeExercise(ex, clusterPolicies);

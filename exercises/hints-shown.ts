@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import { nextHint } from "./grade";
 import type { Hint } from "./render";
 
@@ -38,7 +38,7 @@ export interface HintCounter {
 }
 
 /** Hints of `ex` for `participant`, counted in `folder` (<state>/exercises). */
-export function hintCounter(folder: string, participant: string, ex: Exercise): HintCounter {
+export function hintCounter(folder: string, participant: string, ex: ExerciseTask): HintCounter {
   return {
     next() {
       const shown = hintsShown(folder, participant, ex.name);

@@ -12,7 +12,7 @@ import { assertionJobBoundSeconds, jobName, planAssertionJob, type AssertionJobO
 import { planPolicyProbes } from "../assertions/policy-probes";
 import { TARGETS_FILE } from "../assertions/targets";
 import type { BackendFacts } from "../backends";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import type { NetworkPolicyObject } from "../labs";
 import type { ImageMap } from "../pins/image-map";
 import type { NetworkPolicyLike } from "../policy";
@@ -35,7 +35,7 @@ export interface LivePlan {
 }
 
 /** "namespace/workload" of every goal target that is a lab workload: whose pods' addresses the check reads. */
-export function probedWorkloads(ex: Exercise): { key: string; namespace: string; labels: Record<string, string> }[] {
+export function probedWorkloads(ex: ExerciseTask): { key: string; namespace: string; labels: Record<string, string> }[] {
   const targets = new Set(ex.goal.map((c) => c.to));
   return ex.setting.workloads.filter((w) => targets.has(w.name)).map((w) => ({ key: `${w.namespace}/${w.name}`, namespace: w.namespace, labels: w.labels }));
 }
@@ -46,7 +46,7 @@ export function probedWorkloads(ex: Exercise): { key: string; namespace: string;
  * an error (probe/endpoints.ts), never a pass.
  */
 export function planLiveCheck(
-  ex: Exercise,
+  ex: ExerciseTask,
   clusterPolicies: readonly NetworkPolicyLike[],
   backend: BackendFacts,
   addresses: Readonly<Record<string, readonly string[]>>,

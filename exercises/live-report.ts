@@ -7,7 +7,7 @@
 import type { Basis, ResolvedProbe } from "../assertions";
 import { trafficProbeId } from "../assertions/policy-probes";
 import type { VerifyReport } from "../assertions/verify";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import { asExpected } from "../verdict/judge";
 import type { ProbeRow } from "../verdict/types";
 import { renderHint, renderMisses, type Hint } from "./render";
@@ -47,7 +47,7 @@ export interface LiveCheck {
 }
 
 /** `probes`: what was planned (their basis says which parts of NetworkPolicy the backend leaves unenforced). */
-export function joinLive(ex: Exercise, grade: Grade, report: VerifyReport, probes: readonly ResolvedProbe[]): LiveCheck {
+export function joinLive(ex: ExerciseTask, grade: Grade, report: VerifyReport, probes: readonly ResolvedProbe[]): LiveCheck {
   const basis = new Map(probes.map((p) => [p.id, p.basis]));
   const cells = grade.cells.map((cell, i): LiveCell => {
     const goal = ex.goal[i]!;

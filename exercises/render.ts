@@ -3,7 +3,7 @@
  * exercise's task, setting, goal and hints only: the reference solution is never an input here.
  */
 import { stringify } from "yaml";
-import type { Exercise } from "../labs/exercise";
+import type { ExerciseTask } from "../labs/exercise";
 import { formatQuery } from "../policy";
 import { columns } from "../text/columns";
 import type { Grade, GradedCell } from "./grade";
@@ -16,7 +16,7 @@ const labelText = (labels: Readonly<Record<string, string>>) =>
     .join(", ") || "(none)";
 
 /** The exercise as a Markdown handout: the task, what runs where, the starting policies, the goal, how to check. */
-export function renderHandout(ex: Pick<Exercise, "name" | "title" | "task" | "lab" | "setting" | "clusterPods" | "start" | "goal">): string {
+export function renderHandout(ex: Pick<ExerciseTask, "name" | "title" | "task" | "lab" | "setting" | "clusterPods" | "start" | "goal">): string {
   const { setting } = ex;
   const pods = [
     ...setting.workloads.map((w) => [w.name, w.namespace, labelText(w.labels), w.containers.flatMap((c) => c.ports).map((p) => `${p.containerPort}/${p.protocol}`).join(" ")]),

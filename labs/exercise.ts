@@ -1,7 +1,10 @@
 /**
  * Exercises: labs/exercises/<name>.yaml, a task on a lab's workloads with a goal truth table, hints
  * and a reference solution. Loading validates the file and every name it uses against its lab, and
- * gives the starting state as a lab of one scenario (what a cluster runs for the exercise).
+ * gives the starting state as a lab of one scenario (what a cluster runs for the exercise). The
+ * repository's files must carry their solution; the copy in a participant's terminal must not
+ * (terminal/image.ts removes it: a participant can read every file there), and is read as an
+ * ExerciseTask, which has no solution to show.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -14,6 +17,24 @@ import type { z } from "zod";
 import { objectKeysAt, zodProblems } from "./zod-problems";
 
 export const EXERCISES_DIR = path.join(LABS_DIR, "exercises");
+
+/** An exercise without its reference solution: all that grading, hints, handouts and live checks read. */
+export type ExerciseTask = Omit<Exercise, "solution">;
+
+/** Where exercises are read from, and whether their files carry the reference solution. */
+export interface ExerciseShelf {
+  dir: string;
+  labsDir: string;
+  /**
+   * "required": the repository's files, where the solution proves the exercise solvable (a file
+   * without one is an error); "withheld": the terminal's copy, which must not carry one (a file with
+   * one is an error, so a solution cannot slip into a participant's container unnoticed).
+   */
+  solution: "required" | "withheld";
+}
+
+/** The repository's exercises, solutions required. */
+export const REPO_EXERCISES: ExerciseShelf = { dir: EXERCISES_DIR, labsDir: LABS_DIR, solution: "required" };
 
 export interface Exercise extends Omit<z.output<typeof exerciseSchema>, "start" | "solution"> {
   /** The file, as messages name it. */
@@ -41,6 +62,18 @@ export function listExercises(dir = EXERCISES_DIR): string[] {
 
 /** Loads and validates labs/exercises/<name>.yaml; an unknown name is answered with the closest and the list. */
 export async function loadExercise(name: string, dir = EXERCISES_DIR, labsDir = LABS_DIR): Promise<Exercise> {
+  const { text, source } = readExerciseFile(name, dir);
+  return parseExercise(text, source, name, labsDir);
+}
+
+/** An exercise of a shelf, as a task: the solution, where the shelf has one, is validated and left out. */
+export async function loadExerciseTask(name: string, shelf: ExerciseShelf): Promise<ExerciseTask> {
+  const { text, source } = readExerciseFile(name, shelf.dir);
+  const { solution: _, ...task } = await parseAny(text, source, name, shelf.labsDir, shelf.solution);
+  return task;
+}
+
+function readExerciseFile(name: string, dir: string): { text: string; source: string } {
   const file = path.join(dir, `${name}.yaml`);
   const source = path.relative(process.cwd(), file) || file;
   let text: string;
@@ -54,17 +87,26 @@ export async function loadExercise(name: string, dir = EXERCISES_DIR, labsDir = 
         : `exercise '${name}' names this file, but it ${fileProblem(err)}`;
     throw new SpecError([{ source, path: "", message }]);
   }
-  return parseExercise(text, source, name, labsDir);
+  return { text, source };
 }
 
 export async function parseExercise(text: string, source: string, fileName: string, labsDir = LABS_DIR): Promise<Exercise> {
+  // The schema of this mode requires the solution (at least one policy).
+  return (await parseAny(text, source, fileName, labsDir, "required")) as Exercise;
+}
+
+/** The file without a solution key, for a shelf that withholds it (strict: a solution there is an unknown key). */
+const withheldSchema = exerciseSchema.omit({ solution: true });
+
+async function parseAny(text: string, source: string, fileName: string, labsDir: string, rule: ExerciseShelf["solution"]): Promise<ExerciseTask & { solution?: NetworkPolicyObject[] }> {
+  const schema = rule === "required" ? exerciseSchema : withheldSchema;
   const value = parseLabYaml(text, source);
   if (value === null || value === undefined) {
-    throw new SpecError([{ source, path: "", message: `the file is empty; an exercise is a map with ${objectKeysAt(exerciseSchema, []).join(", ")}` }]);
+    throw new SpecError([{ source, path: "", message: `the file is empty; an exercise is a map with ${objectKeysAt(schema, []).join(", ")}` }]);
   }
-  const parsed = exerciseSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw new SpecError(zodProblems(exerciseSchema, parsed.error.issues, source));
-  const input = parsed.data;
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new SpecError(zodProblems(schema, parsed.error.issues, source));
+  const input: z.output<typeof withheldSchema> & { solution?: unknown[] } = parsed.data;
   const problems: SpecProblem[] = [];
   const at = (p: string, message: string) => problems.push({ source, path: p, message });
   if (input.name !== fileName) at("name", `'${input.name}' differs from the file's name '${fileName}'; \`cnilab check ${fileName}\` finds the exercise by its file`);
@@ -75,11 +117,11 @@ export async function parseExercise(text: string, source: string, fileName: stri
   }
   const lab = await loadLab(input.lab, labsDir);
   const start = input.start as unknown as NetworkPolicyObject[];
-  const solution = input.solution as unknown as NetworkPolicyObject[];
+  const solution = input.solution as unknown as NetworkPolicyObject[] | undefined;
   const namespaces = ["default", ...lab.namespaces.map((n) => n.name)];
   checkClients(input.clients, lab, namespaces, at);
   checkGoal(input.goal, lab, input.clients, at);
-  for (const [field, list] of [["start", start], ["solution", solution]] as const) {
+  for (const [field, list] of [["start", start], ["solution", solution ?? []]] as const) {
     const ids = new Set<string>();
     for (const [j, policy] of list.entries()) {
       const where = `${field}[${j}]`;
@@ -93,7 +135,8 @@ export async function parseExercise(text: string, source: string, fileName: stri
   }
   if (problems.length > 0) throw new SpecError(problems);
   const clusterPods = [...new Set(input.goal.map((c) => c.to))].flatMap((to) => (CLUSTER_PODS[to] ? [CLUSTER_PODS[to]] : []));
-  return { ...input, source, start, solution, setting: exerciseLab(input.name, input.title, lab, input.clients, start, input.goal), clusterPods };
+  const { solution: _, ...task } = input;
+  return { ...task, source, start, ...(solution ? { solution } : {}), setting: exerciseLab(input.name, input.title, lab, input.clients, start, input.goal), clusterPods };
 }
 
 function checkClients(own: readonly Client[], lab: Lab, namespaces: readonly string[], at: (p: string, m: string) => void): void {

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadSpec, SpecError } from "../../labs";
 import { planLab } from "../../plan";
-import { loadExercise, parseExercise } from "../../labs/exercise";
+import { LABS_DIR } from "../../labs/lab";
+import { loadExercise, loadExerciseTask, parseExercise } from "../../labs/exercise";
 
 /** Exercise files: every problem at once, each naming the file, the field, the value and what is allowed. */
 const SOURCE = "labs/exercises/x.yaml";
@@ -87,6 +88,35 @@ describe("exercise files", () => {
       await expect(loadExercise("deny-ngnix", dir)).rejects.toThrow(/: no exercise 'deny-ngnix' \(did you mean 'deny-nginx'\?\); exercises: deny-nginx$/);
       await expect(loadExercise("deny-nginx", dir)).rejects.toThrow(/deny-nginx\.yaml: the file is empty; an exercise is a map with name, lab, title/);
     });
+  });
+});
+
+describe("the reference solution: required in the repository, withheld in a terminal's copy", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cnilab-withheld-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const withoutSolution = file().replace(/\nsolution:\n.*\n/, "\n");
+  const shelf = { dir, labsDir: LABS_DIR, solution: "withheld" } as const;
+
+  it("a repository file without one is an error naming the field", async () => {
+    expect(withoutSolution).not.toContain("solution");
+    expect(await problems(withoutSolution)).toEqual(["labs/exercises/x.yaml: solution: expected a list, got nothing (the field is required)"]);
+  });
+
+  it("a withheld shelf loads a file without one, and the task it gives has no solution field", async () => {
+    writeFileSync(join(dir, "x.yaml"), withoutSolution);
+    const task = await loadExerciseTask("x", shelf);
+    expect(task.goal).toEqual([{ from: "demo", to: "nginx", port: 80, protocol: "TCP", expect: "denied" }]);
+    expect("solution" in task).toBe(false);
+  });
+
+  it("a withheld shelf refuses a file that carries one: it must not reach a participant", async () => {
+    writeFileSync(join(dir, "y.yaml"), file().replace("name: x", "name: y"));
+    await expect(loadExerciseTask("y", shelf)).rejects.toThrow(/y\.yaml: solution: unknown key 'solution'; allowed keys: name, lab, title, task, clients, start, goal, hints$/);
+  });
+
+  it("the repository's shelf gives the task of a file with one, its solution still validated", async () => {
+    writeFileSync(join(dir, "z.yaml"), file({ solution: policy("s", "staging") }).replace("name: x", "name: z"));
+    await expect(loadExerciseTask("z", { ...shelf, solution: "required" })).rejects.toThrow(/solution\[0\]\.metadata\.namespace: namespace 'staging'/);
   });
 });
 
