@@ -4,8 +4,7 @@
  * (https://docs.npmjs.com/cli/v11/configuring-npm/package-json#engines): `>=a.b.c`, `>a.b.c`,
  * `<a.b.c`, `<=a.b.c`, `a.b.c`, space-separated (all must hold) and `||` (any alternative).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import packageJson from "../package.json";
 import { compareVersions, fail, parseVersion, pass, warn, type Check } from "./check";
 
 /** The fields of package.json the CLI reads: its version (`--version`) and the Node it supports. */
@@ -14,8 +13,9 @@ export interface PackageInfo {
   engines?: { node?: string };
 }
 
+/** Imported, not read beside this file: a bundle of the CLI (the terminal's, terminal/image.ts) carries it inside. */
 export function packageInfo(): PackageInfo {
-  return JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as PackageInfo;
+  return packageJson;
 }
 
 /** Whether `version` satisfies `range`; undefined when the range has a form this reader does not know. */
