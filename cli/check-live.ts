@@ -1,57 +1,36 @@
 /**
- * `cnilab check <exercise> --stack S`: the cluster's NetworkPolicies graded by the engine, then the
- * exercise's cells probed for real and judged by the one assertion core (assertions/verify.ts).
+ * A live check: the cluster's NetworkPolicies graded by the engine, then the exercise's cells probed
+ * for real and judged by the one assertion core (assertions/verify.ts). Whose cluster it is comes
+ * resolved: `cnilab check --stack S` (check-target.ts) or, in a participant's terminal, their own
+ * (terminal-check.ts).
  */
 import { readFileSync } from "node:fs";
 import { verify } from "../assertions/verify";
 import { gradeExercise } from "../exercises/grade";
 import { joinLive, renderLive } from "../exercises/live-report";
 import { planLiveCheck, probedWorkloads } from "../exercises/live-plan";
-import { systemHost } from "../host/host";
-import { locateTool } from "../host/tools";
 import type { ExerciseTask } from "../labs/exercise";
 import type { HintCounter } from "../exercises/hints-shown";
-import { hostTools } from "../perf/host";
-import { bundleProbe } from "../probe/bundle";
-import { kubeCheckCluster, type CheckCluster } from "./check-cluster";
+import type { CheckCluster } from "./check-cluster";
 import type { Io } from "./command";
 import { exitCode, matched } from "./exit";
-import { checkTarget, type CheckTarget } from "./check-target";
+import type { CheckTarget } from "./check-target";
 import { reason } from "./explain-shared";
-import { resolveStack, PROJECT_ROOT } from "./stack-arg";
 
 export interface LiveDeps {
   cluster(kubeconfig: string, io: Io): Promise<CheckCluster>;
-  /** `kind get kubeconfig --name <cluster>`. */
-  kindKubeconfig(clusterName: string, io: Io): Promise<string>;
+  /** `kind get kubeconfig --name <cluster>`; absent where there is no kind (a terminal), whose targets name their kubeconfig file. */
+  kindKubeconfig?(clusterName: string, io: Io): Promise<string>;
+  /** The probe program as one JavaScript file, for the Jobs' ConfigMap. */
   probeBundle(): string;
-}
-
-export const defaultLiveDeps: LiveDeps = {
-  cluster: (kubeconfig, io) => kubeCheckCluster(kubeconfig, Number(io.env.CNILAB_POLL_MS ?? 2000)),
-  async kindKubeconfig(clusterName, io) {
-    // kind as every command finds it (the tools folder included).
-    const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
-    return hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env).kubeconfig(clusterName);
-  },
-  probeBundle: bundleProbe,
-};
-
-export interface LiveOptions {
-  stack: string;
-  participant: string | undefined;
-  kubeconfig: string | undefined;
-  json: boolean;
 }
 
 const say = (io: Io, line: string) => io.stderr(`cnilab check: ${line}\n`);
 
-export async function runLiveCheck(ex: ExerciseTask, o: LiveOptions, io: Io, hints: HintCounter, deps: LiveDeps = defaultLiveDeps): Promise<number> {
-  const ref = resolveStack(o.stack, PROJECT_ROOT, io.cwd);
-  const target = await checkTarget(ref, ex.name, { ...(o.participant !== undefined ? { participant: o.participant } : {}), ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}) }, io);
-  const { backend } = target;
+export async function runLiveCheck(ex: ExerciseTask, target: CheckTarget, o: { json: boolean }, io: Io, hints: HintCounter, deps: LiveDeps): Promise<number> {
+  const { backend, name } = target;
   if (target.runs !== undefined) {
-    say(io, `warning: stack ${ref.name} runs ${target.runs}, not exercise ${ex.name}: its pods may not be where the exercise has them (a stack with cnilab:exercise: ${ex.name} runs them)`);
+    say(io, `warning: the cluster of ${name} runs ${target.runs}, not exercise ${ex.name}: its pods may not be where the exercise has them (a stack with cnilab:exercise: ${ex.name} runs them)`);
   }
   const kubeconfig = await readKubeconfig(target, io, deps);
   if (kubeconfig === undefined) return exitCode("not-up");
@@ -65,7 +44,7 @@ export async function runLiveCheck(ex: ExerciseTask, o: LiveOptions, io: Io, hin
     const addresses = Object.fromEntries(await Promise.all(workloads.map(async (w) => [w.key, await cluster.podAddresses(w.namespace, w.labels)] as const)));
     read = { policies, addresses, node: await cluster.probeNode() };
   } catch (err) {
-    say(io, `cannot read the cluster of ${ref.name}: ${reason(err)} (is it up? ${target.bringUp})`);
+    say(io, `cannot read the cluster of ${name}: ${reason(err)} (is it up? ${target.bringUp})`);
     return exitCode("not-up");
   }
   for (const [key, ips] of Object.entries(read.addresses)) if (ips.length === 0) say(io, `warning: ${key} has no ready pod: its probes report an error (is the exercise's lab deployed as written?)`);
@@ -76,10 +55,10 @@ export async function runLiveCheck(ex: ExerciseTask, o: LiveOptions, io: Io, hin
   try {
     logs = await cluster.runJobs(plan.jobs, (line) => say(io, line));
   } catch (err) {
-    say(io, `could not run the probe Jobs in ${ref.name}: ${reason(err)} (does the cluster run the exercise's namespaces? a stack with cnilab:exercise: ${ex.name} does)`);
+    say(io, `could not run the probe Jobs in ${name}: ${reason(err)} (does the cluster run the exercise's namespaces? a stack with cnilab:exercise: ${ex.name} does)`);
     return exitCode("not-up");
   }
-  const report = verify({ stack: ref.name, backend, probes: plan.probes, skipped: plan.skipped, logs });
+  const report = verify({ stack: name, backend, probes: plan.probes, skipped: plan.skipped, logs });
   const live = joinLive(ex, grade, report, plan.probes);
   const hint = grade.done ? undefined : hints.next();
   if (o.json) {
@@ -97,6 +76,10 @@ async function readKubeconfig(t: CheckTarget, io: Io, deps: LiveDeps): Promise<s
       say(io, `cannot read the kubeconfig ${t.kubeconfigFile}: ${reason(err)} (is it up? ${t.bringUp})`);
       return undefined;
     }
+  }
+  if (!deps.kindKubeconfig) {
+    say(io, `no kubeconfig for cluster '${t.clusterName}': there is no kind here to ask (${t.bringUp})`);
+    return undefined;
   }
   try {
     return await deps.kindKubeconfig(t.clusterName, io);

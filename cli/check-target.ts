@@ -16,6 +16,8 @@ import { loadClusterSpec, type StackRef } from "./stack-arg";
 import { participantFolder } from "../workshop/files";
 
 export interface CheckTarget {
+  /** What messages and the report call the cluster: the stack's name; in a terminal, workshop/participant. */
+  name: string;
   backend: BackendFacts;
   /** The probe Jobs' images go through it (a lab stack's cnilab:imageMap). */
   imageMap: ImageMap;
@@ -28,7 +30,6 @@ export interface CheckTarget {
   bringUp: string;
 }
 
-/** A participant's folder, as `workshop up` writes it. */
 /** `workshop up`'s folder of a participant (workshop/files.ts decides where). */
 function participantDir(state: { env: NodeJS.ProcessEnv; cwd: string }, workshop: string, participant: string): string {
   return participantFolder(stateFolder(state.env, state.cwd, "workshops"), workshop, participant);
@@ -41,6 +42,7 @@ export async function checkTarget(ref: StackRef, exercise: string, o: { particip
     if (o.participant === undefined) throw new UsageError(`${ref.name} is a workshop stack (cnilab:workshop: ${workshop}): name the participant whose cluster to check with --participant P`);
     const folder = participantDir(io, workshop, o.participant);
     return {
+      name: ref.name,
       backend: participantBackend(join(folder, "participant.json"), o.participant),
       imageMap: {},
       runs: `workshop ${workshop}'s lab`,
@@ -53,6 +55,7 @@ export async function checkTarget(ref: StackRef, exercise: string, o: { particip
   const spec = await loadClusterSpec(ref, "check");
   const s = spec.stack;
   return {
+    name: ref.name,
     backend: BACKEND_FACTS[s.backend],
     imageMap: s.imageMap,
     runs: s.exercise === exercise ? undefined : s.exercise !== undefined ? `exercise ${s.exercise}` : `lab ${s.lab}'s scenarios`,

@@ -2,19 +2,30 @@
  * `cnilab check <exercise>`: the exercise's handout; with -f, the participant's policies graded by
  * the engine cell by cell; with --stack, the policies in the cluster graded, then probed for real.
  */
-import { applyOver, gradeExercise, type Grade } from "../exercises/grade";
-import { hintCounter, LOCAL_PARTICIPANT } from "../exercises/hints-shown";
-import { renderGrade, renderHandout, type Hint } from "../exercises/render";
-import { listExercises, loadExercise } from "../labs/exercise";
-import { stateFolder } from "../host/state";
-import { didYouMean } from "../labs/errors";
+import { LOCAL_PARTICIPANT } from "../exercises/hints-shown";
+import { systemHost } from "../host/host";
+import { locateTool } from "../host/tools";
+import { REPO_EXERCISES } from "../labs/exercise";
+import { hostTools } from "../perf/host";
+import { bundleProbe } from "../probe/bundle";
 import { parseCommandArgs } from "./args";
+import { kubeCheckCluster } from "./check-cluster";
 import { runLiveCheck, type LiveDeps } from "./check-live";
+import { checkTarget } from "./check-target";
 import { UsageError, type Command, type Io } from "./command";
-import { exitCode, matched } from "./exit";
-import { loadPolicyInput } from "./policy-input";
+import { runExerciseCheck } from "./services/exercise-check";
+import { PROJECT_ROOT, resolveStack } from "./stack-arg";
 
-const OUTPUTS = ["text", "json"] as const;
+/** A live check's ways out on the instructor's machine: kind for a lab's kubeconfig, esbuild for the probe. */
+const defaultLiveDeps: Required<LiveDeps> = {
+  cluster: (kubeconfig, io) => kubeCheckCluster(kubeconfig, Number(io.env.CNILAB_POLL_MS ?? 2000)),
+  async kindKubeconfig(clusterName, io) {
+    // kind as every command finds it (the tools folder included).
+    const kind = await locateTool(systemHost(io.env, io.cwd), "kind");
+    return hostTools(kind.use ? { ...io.env, CNILAB_KIND: kind.use.path } : io.env).kubeconfig(clusterName);
+  },
+  probeBundle: bundleProbe,
+};
 
 const HELP = `Usage: cnilab check <exercise> [-f FILE…] [--stack STACK [--participant P] [--kubeconfig FILE]] [-o text|json]
        cnilab check --list
@@ -76,7 +87,7 @@ export const checkCommand: Command = {
   run: (argv, io) => runCheck(argv, io),
 };
 
-export async function runCheck(argv: string[], io: Io, deps?: LiveDeps): Promise<number> {
+export async function runCheck(argv: string[], io: Io, deps: LiveDeps = defaultLiveDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
     options: {
@@ -90,47 +101,30 @@ export async function runCheck(argv: string[], io: Io, deps?: LiveDeps): Promise
     allowPositionals: true,
     strict: true,
   });
-  if (values.list) {
-    const names = listExercises();
-    const width = Math.max(...names.map((n) => n.length));
-    for (const name of names) io.stdout(`${name.padEnd(width)}  ${(await loadExercise(name)).title}\n`);
-    return exitCode("ok");
-  }
-  const output = values.output as (typeof OUTPUTS)[number];
-  if (!OUTPUTS.includes(output)) throw new UsageError(`--output '${values.output}' is not one of ${OUTPUTS.join(", ")}${didYouMean(values.output!, OUTPUTS)}`);
-  if (positionals.length !== 1) throw new UsageError(`expected one <exercise>, got ${positionals.length === 0 ? "none" : positionals.join(" ")}; exercises: ${listExercises().join(", ")}`);
   const files = values.file ?? [];
-  if (files.length > 0 && values.stack !== undefined) throw new UsageError("give -f FILE (offline) or --stack STACK (live), not both");
-  if (values.stack === undefined && (values.participant !== undefined || values.kubeconfig !== undefined)) {
+  const stack = values.stack;
+  if (files.length > 0 && stack !== undefined) throw new UsageError("give -f FILE (offline) or --stack STACK (live), not both");
+  if (stack === undefined && (values.participant !== undefined || values.kubeconfig !== undefined)) {
     throw new UsageError(`${values.participant !== undefined ? "--participant" : "--kubeconfig"} is for a live check: add --stack STACK`);
   }
-  const ex = await loadExercise(positionals[0]!);
-  const participant = values.participant ?? LOCAL_PARTICIPANT;
-  const hints = hintCounter(stateFolder(io.env, io.cwd, "exercises"), participant, ex);
-  if (values.stack !== undefined) {
-    return runLiveCheck(ex, { stack: values.stack, participant: values.participant, kubeconfig: values.kubeconfig, json: output === "json" }, io, hints, deps);
-  }
-  if (files.length === 0) {
-    if (output === "json") throw new UsageError("--output json is for a check (-f or --stack); the handout is Markdown");
-    io.stdout(renderHandout(ex));
-    return exitCode("ok");
-  }
-  const loaded = await loadPolicyInput(files, io);
-  for (const note of loaded.notes) io.stderr(`cnilab check: note: ${note}\n`);
-  if (loaded.pods.length > 0 || loaded.namespaces.length > 0) {
-    io.stderr(`cnilab check: note: the files' Pods and Namespaces are left out: an exercise is judged on its own pods (cnilab check ${ex.name} lists them)\n`);
-  }
-  if (loaded.problems.length > 0) {
-    io.stderr(`cnilab check: ${loaded.problems.length === 1 ? loaded.problems[0] : `invalid input:\n  ${loaded.problems.join("\n  ")}`}\n`);
-    return exitCode("invalid-input");
-  }
-  const grade = gradeExercise(ex, applyOver(ex.start, loaded.policies));
-  const hint = grade.done ? undefined : hints.next();
-  io.stdout(output === "json" ? `${JSON.stringify(gradeJson(grade, hint), null, 1)}\n` : renderGrade(grade, hint));
-  return matched(grade.done);
-}
-
-/** The grade as `--output json` gives it. */
-function gradeJson(grade: Grade, hint: Hint | undefined): Record<string, unknown> {
-  return { exercise: grade.exercise, done: grade.done, met: grade.met, total: grade.total, cells: grade.cells, ...(hint ? { hint } : {}) };
+  return runExerciseCheck(
+    {
+      shelf: REPO_EXERCISES,
+      participant: values.participant ?? LOCAL_PARTICIPANT,
+      list: values.list === true,
+      exercise: positionals,
+      files,
+      output: values.output!,
+      ...(stack !== undefined
+        ? {
+            live: async (ex, hints, json) => {
+              const options = { ...(values.participant !== undefined ? { participant: values.participant } : {}), ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}) };
+              const target = await checkTarget(resolveStack(stack, PROJECT_ROOT, io.cwd), ex.name, options, io);
+              return runLiveCheck(ex, target, { json }, io, hints, deps);
+            },
+          }
+        : {}),
+    },
+    io,
+  );
 }

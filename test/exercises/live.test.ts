@@ -89,7 +89,7 @@ describe("cnilab check --stack", () => {
     await withApi({ policies: { default: [wrongPort] }, pods: [NGINX], world: () => "timeout" }, async (api) => {
       const r = await check(api, "miss", "access-nginx", "--stack", "kindnet");
       expect(r.code).toBe(1);
-      expect(r.err).toContain("cnilab check: warning: stack kindnet runs lab netpol's scenarios, not exercise access-nginx: its pods may not be where the exercise has them (a stack with cnilab:exercise: access-nginx runs them)\n");
+      expect(r.err).toContain("cnilab check: warning: the cluster of kindnet runs lab netpol's scenarios, not exercise access-nginx: its pods may not be where the exercise has them (a stack with cnilab:exercise: access-nginx runs them)\n");
       expect(r.out).toMatch(/ {2}default\/demo +default\/nginx +80\/TCP +allowed +denied +timeout +MISS, ok\n/);
       expect(r.out).toContain("default/demo → default/nginx 80/TCP: denied: default/nginx is selected by ingress policy access-nginx, whose rules allow default/demo only on other ports than 80/TCP");
       expect(r.out).toContain(`Hint 1 of 3: ${ex.hints[0]}`);
