@@ -1,6 +1,6 @@
 /**
- * The environment the terminal server reads (server/main.ts) and the terminal plan sets (plan.ts):
- * one table, so the two cannot drift apart.
+ * The environment the terminal server reads (server/main.ts), the terminal's cnilab reads
+ * (cli/terminal-main.ts) and the terminal plan sets (plan.ts): one table, so they cannot drift apart.
  */
 export const TERMINAL_ENV = {
   /** File holding the participant's token (uploaded into the container, never an env value). */
@@ -17,4 +17,6 @@ export const TERMINAL_ENV = {
   egress: "CNILAB_TERMINAL_EGRESS_FILE",
   /** Folder with xterm.js, xterm.css and addon-fit.js (the image's copy of the pinned npm packages). */
   assets: "CNILAB_TERMINAL_ASSETS",
+  /** The participant's context file (context.ts), which the terminal's cnilab verify and check --live read. */
+  context: "CNILAB_TERMINAL_CONTEXT",
 } as const;

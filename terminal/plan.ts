@@ -21,6 +21,27 @@ export const TERMINAL_PATHS = {
   token: "/run/cnilab/token",
   egress: "/run/cnilab/egress.rules",
   assets: "/opt/cnilab/assets",
+  /** The participant's context (context.ts): their workshop, backend, lab and its assertions. */
+  context: "/run/cnilab/lab.json",
+  /** The terminal's cnilab state ($CNILAB_STATE): hints shown, verify's saved report. */
+  state: "/home/node/.cnilab",
+  /** The terminal's read-only cnilab (cli/terminal-main.ts) with its data, laid out as TERMINAL_CLI_FILES. */
+  cli: "/opt/cnilab/cli",
+  /** A two-line sh wrapper: exec node on the bundle. */
+  cnilab: "/usr/local/bin/cnilab",
+} as const;
+
+/**
+ * The terminal cnilab's files, relative to its folder (TERMINAL_PATHS.cli in the image, the `cli/`
+ * folder of the image's build context): the bundle finds its data beside itself.
+ */
+export const TERMINAL_CLI_FILES = {
+  bundle: "cnilab.js",
+  /** The probe program, bundled (probe/bundle.ts): a live check's Jobs run it; the image has no esbuild. */
+  probe: "probe.js",
+  labs: "labs",
+  /** The exercises with their reference solution removed (terminal/image.ts). */
+  exercises: "labs/exercises",
 } as const;
 
 /** The server's port inside the container; the host publishes it at the participant's own port. */
@@ -88,6 +109,8 @@ export function planTerminals(workshop: string, stack: string, participants: rea
         `${TERMINAL_ENV.shell}=bash --login`,
         `${TERMINAL_ENV.assets}=${TERMINAL_PATHS.assets}`,
         `${TERMINAL_ENV.egress}=${TERMINAL_PATHS.egress}`,
+        `${TERMINAL_ENV.context}=${TERMINAL_PATHS.context}`,
+        `CNILAB_STATE=${TERMINAL_PATHS.state}`,
       ],
       egress: egressRules(p.network.subnet, p.network.gateway),
       labels: [
