@@ -5,21 +5,35 @@
  * (`script`, the server's pty) and iptables (the egress rules), and our server as one bundled file
  * with the xterm.js assets beside it. Nothing is fetched at run time; the Alpine packages come from
  * the base image's own release branch when the image is built.
+ *
+ * Beside them the terminal's read-only cnilab (cli/terminal-main.ts: verify, check, policy matrix),
+ * bundled with the labs, the exercises WITHOUT their reference solutions (a participant can read
+ * every file in their container) and the bundled probe program its live check's Jobs run. The entry
+ * is bundled by its path: terminal/ imports nothing of cli/ (cli/ imports terminal/).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { parseDocument } from "yaml";
+import { EXERCISES_DIR, listExercises } from "../labs/exercise";
+import { labFile, listLabs } from "../labs/lab";
 import { IMAGE_FACTS, IMAGES } from "../pins";
-import { bundleEntry } from "../probe/bundle";
+import { bundleEntry, bundleProbe } from "../probe/bundle";
 import { loadAssets } from "./server/page";
-import { TERMINAL_CONTAINER_PORT, TERMINAL_PATHS } from "./plan";
+import { TERMINAL_CLI_FILES, TERMINAL_CONTAINER_PORT, TERMINAL_PATHS } from "./plan";
 
 /** The local name every host's build is tagged with; containers run the built image by its ID. */
 export const TERMINAL_IMAGE_NAME = "cnilab/terminal:local";
 
 /** Where the server goes inside the image. */
 const SERVER_FILE = "/opt/cnilab/terminal-server.js";
+
+/** The terminal cnilab's folder and its wrapper in the context (TERMINAL_PATHS.cli and .cnilab in the image). */
+const CLI_DIR = "cli";
+const WRAPPER = "cnilab";
+/** Context files that are programs: written executable, which COPY keeps. */
+const EXECUTABLES: readonly string[] = [WRAPPER];
 
 export function terminalDockerfile(): string {
   const kubectl = IMAGE_FACTS.kubectl.executables[0];
@@ -30,6 +44,8 @@ export function terminalDockerfile(): string {
     `COPY --from=kubectl ${kubectl} /usr/local/bin/kubectl`,
     `COPY terminal-server.js ${SERVER_FILE}`,
     `COPY assets/ ${TERMINAL_PATHS.assets}/`,
+    `COPY ${CLI_DIR}/ ${TERMINAL_PATHS.cli}/`,
+    `COPY ${WRAPPER} ${TERMINAL_PATHS.cnilab}`,
     `RUN mkdir -p ${TERMINAL_PATHS.home}/.kube /run/cnilab && chown -R 1000:1000 ${TERMINAL_PATHS.home}`,
     `WORKDIR ${TERMINAL_PATHS.home}`,
     `EXPOSE ${TERMINAL_CONTAINER_PORT}`,
@@ -45,7 +61,29 @@ export function terminalImageFiles(): Record<string, string> {
     Dockerfile: terminalDockerfile(),
     "terminal-server.js": bundleEntry(join(__dirname, "server", "main.ts")).code,
     ...Object.fromEntries(Object.entries(loadAssets()).map(([name, text]) => [join("assets", name), text])),
+    [WRAPPER]: `#!/bin/sh\nexec node ${TERMINAL_PATHS.cli}/${TERMINAL_CLI_FILES.bundle} "$@"\n`,
+    ...terminalCliFiles(),
   };
+}
+
+/** The terminal cnilab's folder (TERMINAL_CLI_FILES), by path in the context. */
+function terminalCliFiles(): Record<string, string> {
+  const at = (path: string) => join(CLI_DIR, path);
+  return {
+    [at(TERMINAL_CLI_FILES.bundle)]: bundleEntry(join(__dirname, "..", "cli", "terminal-main.ts")).code,
+    [at(TERMINAL_CLI_FILES.probe)]: bundleProbe(),
+    ...Object.fromEntries(listLabs().map((lab) => [at(join(TERMINAL_CLI_FILES.labs, `${lab}.yaml`)), readFileSync(labFile(lab), "utf8")])),
+    ...Object.fromEntries(
+      listExercises().map((ex) => [at(join(TERMINAL_CLI_FILES.exercises, `${ex}.yaml`)), withoutSolution(readFileSync(join(EXERCISES_DIR, `${ex}.yaml`), "utf8"))]),
+    ),
+  };
+}
+
+/** An exercise file's text without its `solution` key (comments and the rest as written). */
+export function withoutSolution(text: string): string {
+  const doc = parseDocument(text);
+  doc.delete("solution");
+  return doc.toString();
 }
 
 /**
@@ -58,7 +96,10 @@ export function writeTerminalImageContext(dir?: string): string {
   const hash = createHash("sha256");
   for (const name of Object.keys(files).sort()) hash.update(`${name}\0${files[name]}\0`);
   const folder = dir ?? join(tmpdir(), `cnilab-terminal-image-${hash.digest("hex").slice(0, 16)}`);
-  mkdirSync(join(folder, "assets"), { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(folder, name)), { recursive: true });
+    writeFileSync(join(folder, name), text);
+    if (EXECUTABLES.includes(name)) chmodSync(join(folder, name), 0o755);
+  }
   return folder;
 }

@@ -69,6 +69,8 @@ export class Workshop extends pulumi.ComponentResource {
               kubeconfig: lab.kubeconfig,
               // The handout up saves, with the link first.
               handout: (url) => renderHandoutMarkdown({ workshop: plan.workshop, participant: p.name, backend: p.backend, clusterName: p.clusterName, apiServer, lab: p.spec.lab, exercises: args.handoutExercises ?? [], terminal: url }),
+              // The same assertions `workshop up` judges the lab by (cli/services/workshop-stack.ts saveAndJudge).
+              context: lab.assertions.apply((assertions) => ({ workshop: plan.workshop, participant: p.name, backend: p.backend, lab: p.spec.lab.name, assertions })),
             },
             { parent: this, providers: { docker: caches.find((c) => c.host === p.host.id)!.provider } },
           )

@@ -1,13 +1,14 @@
 /**
  * A participant's browser terminal (terminal/plan.ts): their token, drawn once and kept in the
  * state as a secret, and one container of the host's terminal image on their own node network,
- * published at their port, limited as planned, with exactly four files put in before it starts:
- * their cluster's kubeconfig (their entry alone, terminal/kubeconfig.ts), their handout, the token
- * and the egress rules. No bind mount, no Docker socket, nothing of the host's file system; the
+ * published at their port, limited as planned, with exactly five files put in before it starts:
+ * their cluster's kubeconfig (their entry alone, terminal/kubeconfig.ts), their handout, their lab's
+ * context for the terminal's cnilab (terminal/context.ts), the token and the egress rules. No bind mount, no Docker socket, nothing of the host's file system; the
  * same holds on a remote Docker host, where a bind mount would name the host's files anyway.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { terminalContextText, type TerminalContext } from "../../terminal/context";
 import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { TERMINAL_CONTAINER_PORT, TERMINAL_PATHS, terminalUrl, type TerminalPlan } from "../../terminal/plan";
 import { TERMINAL_UID } from "../../terminal/server/privileges";
@@ -38,6 +39,8 @@ export interface TerminalArgs {
   kubeconfig: pulumi.Input<string>;
   /** Their handout as Markdown given their link, put in their home folder. */
   handout: (url: string) => string;
+  /** Their workshop, backend, lab and its `assertions` output: what the terminal's verify and check read. */
+  context: pulumi.Input<TerminalContext>;
 }
 
 export class Terminal extends pulumi.ComponentResource {
@@ -72,6 +75,7 @@ export class Terminal extends pulumi.ComponentResource {
         uploads: [
           { file: TERMINAL_PATHS.kubeconfig, content: pulumi.output(args.kubeconfig).apply((k) => terminalKubeconfig(k, plan.clusterName)), permissions: "0600", ...owned },
           { file: TERMINAL_PATHS.handout, content: url.apply(args.handout), permissions: "0644", ...owned },
+          { file: TERMINAL_PATHS.context, content: pulumi.output(args.context).apply((c) => terminalContextText(c as TerminalContext)), permissions: "0644", ...owned },
           { file: TERMINAL_PATHS.token, content: token.token, permissions: "0400" },
           { file: TERMINAL_PATHS.egress, content: plan.egress, permissions: "0400" },
         ],

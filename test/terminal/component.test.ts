@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readTerminalContext, type TerminalContext } from "../../terminal/context";
 import { planTerminals, type TerminalParticipant } from "../../terminal/plan";
 import { terminalsSchema } from "../../terminal/settings";
 import { newTerminalToken } from "../../terminal/token";
@@ -33,8 +37,23 @@ const participants: TerminalParticipant[] = ["ada", "bob", "cy"].map((name, inde
   network: { name: `cnilab-ws-${name}`, subnet: `172.16.${128 + index}.0/24`, gateway: `172.16.${128 + index}.1` },
 }));
 
+/** A participant's lab context as the workshop passes it: their lab's assertions, one probe and its Job. */
+const contextOf = (name: string): TerminalContext => ({
+  workshop: "demo",
+  participant: name,
+  backend: "calico-vxlan",
+  lab: "netpol",
+  assertions: {
+    probes: [{ id: `${name}-probe`, group: "health", client: "demo", to: "default/nginx#0", toLabel: "default/nginx", port: 80, protocol: "tcp", expect: "connected", why: "health", basis: { kind: "health" } }],
+    skipped: [],
+    jobs: [{ client: "demo", namespace: "default", name: `probe-demo-${name}` }],
+  },
+});
+
 let recorded: RecordedResource[];
 let urls: string[];
+const dir = mkdtempSync(join(tmpdir(), "cnilab-terminal-context-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   recorded = await installMocks({
@@ -43,7 +62,7 @@ beforeAll(async () => {
   const { Terminal, TerminalImage } = await import("../../components/workshop/terminal.js");
   const image = new TerminalImage("terminal-image-local", { context: "/tmp/ctx", imageName: "cnilab/terminal:local" });
   const plans = planTerminals("demo", "workshop-demo", participants, terminalsSchema.parse({ idleMinutes: 10 }));
-  const terminals = plans.map((plan) => new Terminal(`terminal-${plan.participant}`, { plan, imageId: image.imageId, kubeconfig: pulumi.secret(kubeconfigOf(`ws-${plan.participant}`)), handout: (url) => `# handout of ${plan.participant}: ${url}` }));
+  const terminals = plans.map((plan) => new Terminal(`terminal-${plan.participant}`, { plan, imageId: image.imageId, kubeconfig: pulumi.secret(kubeconfigOf(`ws-${plan.participant}`)), handout: (url) => `# handout of ${plan.participant}: ${url}`, context: pulumi.output(contextOf(plan.participant)) }));
   urls = await Promise.all(terminals.map((t) => settled(t.url)));
   await Promise.all(terminals.map((t) => settled(t.containerName)));
 });
@@ -51,7 +70,7 @@ beforeAll(async () => {
 const containers = (): RecordedResource[] => recorded.filter((r) => r.type === "docker:index/container:Container");
 /** Pulumi's wire form of a secret value: its signature key and value. */
 const SECRET_SIG = { key: specialSigKey, value: specialSecretSig };
-type Upload = { file: string; content: string };
+type Upload = { file: string; content: string; permissions?: string; owner?: string; group?: string };
 /** The uploads hold the kubeconfig and the token, so the whole list travels as a secret. */
 const uploads = (c: RecordedResource): Upload[] => {
   expect(c.inputs.uploads[SECRET_SIG.key]).toBe(SECRET_SIG.value);
@@ -85,9 +104,20 @@ describe("Terminal under mocks", () => {
       expect(config.clusters.map((x: { name: string }) => x.name)).toEqual([`kind-ws-${name}`]);
       expect(JSON.stringify(config)).not.toContain("intruder");
       expect(upload(c, "/home/node/handout.md")).toBe(`# handout of ${name}: ${urls[i]}`);
-      expect(uploads(c).map((u) => u.file)).toEqual(["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/token", "/run/cnilab/egress.rules"]);
+      expect(uploads(c).map((u) => u.file)).toEqual(["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/lab.json", "/run/cnilab/token", "/run/cnilab/egress.rules"]);
       expect(c.inputs.volumes).toBeUndefined();
       expect(c.inputs.mounts).toBeUndefined();
+    });
+  });
+
+  it("each container gets its own lab's context, readable by the node user (uid 1000), as the terminal's cnilab reads it", () => {
+    containers().forEach((c, i) => {
+      const name = participants[i]!.name;
+      const context = uploads(c).find((u) => u.file === "/run/cnilab/lab.json")!;
+      expect([context.permissions, context.owner, context.group]).toEqual(["0644", "1000", "1000"]);
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, context.content);
+      expect(readTerminalContext(file)).toEqual(contextOf(name));
     });
   });
 

@@ -43,7 +43,7 @@ describe("the terminals' plan", () => {
     expect(plans[1]!.labels).toContainEqual({ label: "io.cnilab.stack", value: "workshop-demo" });
   });
 
-  it("sets the server's environment: idle minutes, shell, files", () => {
+  it("sets the server's and the terminal cnilab's environment: idle minutes, shell, files, the lab context, the state under $HOME", () => {
     expect(plans[0]!.env).toEqual([
       "HOME=/home/node",
       "KUBECONFIG=/home/node/.kube/config",
@@ -54,6 +54,8 @@ describe("the terminals' plan", () => {
       "CNILAB_TERMINAL_SHELL=bash --login",
       "CNILAB_TERMINAL_ASSETS=/opt/cnilab/assets",
       "CNILAB_TERMINAL_EGRESS_FILE=/run/cnilab/egress.rules",
+      "CNILAB_TERMINAL_CONTEXT=/run/cnilab/lab.json",
+      "CNILAB_STATE=/home/node/.cnilab",
     ]);
   });
 
@@ -96,5 +98,11 @@ describe("the terminal image", () => {
     const minor = (ref: string): string => /:v(\d+\.\d+)\./.exec(ref)![1]!;
     expect(minor(IMAGES.kubectl)).toBe(minor(IMAGES.kindNode));
     expect(dockerfile).toContain("COPY --from=kubectl /bin/kubectl /usr/local/bin/kubectl");
+  });
+
+  it("carries the terminal's cnilab: its folder and the wrapper on PATH", () => {
+    const dockerfile = terminalDockerfile().split("\n");
+    expect(dockerfile).toContain("COPY cli/ /opt/cnilab/cli/");
+    expect(dockerfile).toContain("COPY cnilab /usr/local/bin/cnilab");
   });
 });

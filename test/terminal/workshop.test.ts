@@ -21,7 +21,7 @@ terminals: { idleMinutes: 15, portBase: 9100 }
 `;
 
 let run: WorkshopRun;
-let participants: Record<string, { terminal?: string; clusterName: string; host: string }>;
+let participants: Record<string, { terminal?: string; clusterName: string; host: string; backend: string; assertions: unknown }>;
 beforeAll(async () => {
   run = await runWorkshop("term", FILE);
   participants = (await settled(run.outputs.participants)) as typeof participants;
@@ -53,6 +53,15 @@ describe("a workshop with terminals", () => {
       const config = parse(uploads(c).find((u) => u.file === "/home/node/.kube/config")!.content);
       expect(config.clusters.map((x: { name: string; cluster: { server: string } }) => [x.name, x.cluster.server])).toEqual([[`kind-term-${name}`, `https://term-${name}-control-plane:6443`]]);
       expect(c.inputs.envs).toContain("CNILAB_TERMINAL_IDLE_MINUTES=15");
+    }
+  });
+
+  it("each terminal's lab context is its participant's: workshop, backend, lab, and the assertions the workshop judges", () => {
+    for (const [name, p] of Object.entries(participants)) {
+      const c = containers().find((x) => x.inputs.name === `term-${name}-terminal`)!;
+      const context = JSON.parse(uploads(c).find((u) => u.file === "/run/cnilab/lab.json")!.content);
+      expect(context).toEqual({ workshop: "term", participant: name, backend: "kindnet", lab: "netpol", assertions: p.assertions });
+      expect((p.assertions as { probes: unknown[] }).probes.length).toBeGreaterThan(0);
     }
   });
 

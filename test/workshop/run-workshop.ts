@@ -2,6 +2,7 @@
  * Runs a workshop stack's Pulumi program under the recording mocks, with the workshop file given as
  * text (written to a folder of its own), as `pulumi up -s workshop-<name>` would.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -49,5 +50,8 @@ export async function runWorkshop(name: string, text: string): Promise<WorkshopR
   const { workshopProgram } = await import("../../program.js");
   const outputs = await workshopProgram({ workshop: name }, path.join(STACKS_DIR, `Pulumi.${stack}.yaml`), workshopsDir(name, text));
   await Promise.all([settled(outputs.participants), settled(outputs.caches)]);
+  // Every registration too: a terminal's container waits for its lab's assertions (its context
+  // file), which the outputs above do not wait for. `waitForRPCs`: see helpers/mocks.ts.
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { outputs, recorded };
 }
