@@ -16,7 +16,7 @@ import { loadClusterSpec, type StackRef } from "./stack-arg";
 import { participantFolder } from "../workshop/files";
 
 export interface CheckTarget {
-  /** What messages and the report call the cluster: the stack's name; in a terminal, workshop/participant. */
+  /** What messages and the report call the cluster: the stack's name; in a terminal, workshop-participant. */
   name: string;
   backend: BackendFacts;
   /** The probe Jobs' images go through it (a lab stack's cnilab:imageMap). */

@@ -7,9 +7,12 @@
  * the base image's own release branch when the image is built.
  *
  * Beside them the terminal's read-only cnilab (cli/terminal-main.ts: verify, check, policy matrix),
- * bundled with the labs, the exercises WITHOUT their reference solutions (a participant can read
- * every file in their container) and the bundled probe program its live check's Jobs run. The entry
- * is bundled by its path: terminal/ imports nothing of cli/ (cli/ imports terminal/).
+ * bundled with the exercises WITHOUT their reference solutions (a participant can read every file in
+ * their container), the labs they run on WITHOUT their policy scenarios (an exercise is a lab
+ * scenario graded on its own, so a scenario's policies are an exercise's solution; the exercises
+ * need the lab's namespaces, workloads and clients alone), and the bundled probe program its live
+ * check's Jobs run. The entry is bundled by its path: terminal/ imports nothing of cli/ (cli/
+ * imports terminal/).
  */
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -72,17 +75,17 @@ function terminalCliFiles(): Record<string, string> {
   return {
     [at(TERMINAL_CLI_FILES.bundle)]: bundleEntry(join(__dirname, "..", "cli", "terminal-main.ts")).code,
     [at(TERMINAL_CLI_FILES.probe)]: bundleProbe(),
-    ...Object.fromEntries(listLabs().map((lab) => [at(join(TERMINAL_CLI_FILES.labs, `${lab}.yaml`)), readFileSync(labFile(lab), "utf8")])),
+    ...Object.fromEntries(listLabs().map((lab) => [at(join(TERMINAL_CLI_FILES.labs, `${lab}.yaml`)), withoutKey(readFileSync(labFile(lab), "utf8"), "scenarios")])),
     ...Object.fromEntries(
-      listExercises().map((ex) => [at(join(TERMINAL_CLI_FILES.exercises, `${ex}.yaml`)), withoutSolution(readFileSync(join(EXERCISES_DIR, `${ex}.yaml`), "utf8"))]),
+      listExercises().map((ex) => [at(join(TERMINAL_CLI_FILES.exercises, `${ex}.yaml`)), withoutKey(readFileSync(join(EXERCISES_DIR, `${ex}.yaml`), "utf8"), "solution")]),
     ),
   };
 }
 
-/** An exercise file's text without its `solution` key (comments and the rest as written). */
-export function withoutSolution(text: string): string {
+/** A YAML file's text without one top-level key (comments and the rest as written). */
+function withoutKey(text: string, key: string): string {
   const doc = parseDocument(text);
-  doc.delete("solution");
+  doc.delete(key);
   return doc.toString();
 }
 

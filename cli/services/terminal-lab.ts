@@ -25,9 +25,9 @@ export function readOwnContext(io: Io): TerminalContext {
   return readTerminalContext(contextFile(io.env));
 }
 
-/** What verify and check call the participant's lab in messages and reports (as `workshop up` judges it). */
+/** What verify and check call the participant's lab in messages and reports: a stack-like name, as reports are saved by it. */
 export function ownLabName(context: TerminalContext): string {
-  return `${context.workshop}/${context.participant}`;
+  return `${context.workshop}-${context.participant}`;
 }
 
 /** The kubeconfig file: $KUBECONFIG (its first file, when it lists several), else the terminal's own. */
