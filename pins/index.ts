@@ -6,3 +6,4 @@ export * from "./chart-facts";
 export * from "./image-ref";
 export * from "./image-map";
 export * from "./manifest-facts";
+export * from "./terminal-facts";

@@ -1,9 +1,9 @@
 /**
  * The terminal image's build context, written by `cnilab workshop up` and built on each host by the
  * Docker there (components/workshop/terminal.ts): the pinned Node image with kubectl copied from the
- * pinned kubectl image (its minor version is the node image's: pins/images.ts), bash, util-linux
- * (`script`, the server's pty) and iptables (the egress rules), and our server as one bundled file
- * with the xterm.js assets beside it. Nothing is fetched at run time; the Alpine packages come from
+ * pinned kubectl image (its minor version is the node image's: pins/images.ts), the Alpine packages
+ * pins/terminal-facts.ts lists (bash, `script` for the pty, iptables-restore for the egress rules),
+ * and our server as one bundled file with the xterm.js assets beside it. Nothing is fetched at run time; the Alpine packages come from
  * the base image's own release branch when the image is built.
  *
  * Beside them the terminal's read-only cnilab (cli/terminal-main.ts: verify, check, policy matrix),
@@ -21,7 +21,7 @@ import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { EXERCISES_DIR, listExercises } from "../labs/exercise";
 import { labFile, listLabs } from "../labs/lab";
-import { IMAGE_FACTS, IMAGES } from "../pins";
+import { IMAGE_FACTS, IMAGES, TERMINAL_KUBECTL_PATH, terminalApkPackages } from "../pins";
 import { bundleEntry, bundleProbe } from "../probe/bundle";
 import { loadAssets } from "./server/page";
 import { TERMINAL_CLI_FILES, TERMINAL_CONTAINER_PORT, TERMINAL_PATHS } from "./plan";
@@ -38,13 +38,33 @@ const WRAPPER = "cnilab";
 /** Context files that are programs: written executable, which COPY keeps. */
 const EXECUTABLES: readonly string[] = [WRAPPER];
 
-export function terminalDockerfile(): string {
-  const kubectl = IMAGE_FACTS.kubectl.executables[0];
+/**
+ * What the build starts from and adds. Production: the pinned images and one `apk add` of the
+ * packages pins/terminal-facts.ts lists. The container test (test/terminal/container.test.ts) swaps
+ * the two bases for stand-ins it assembles from this machine's own files, which already carry those
+ * executables, and leaves the install step out: with no registry and no Alpine mirror reachable,
+ * the bases and the package download are the only parts it cannot run, while every later step
+ * (kubectl copied, our server and assets, the home folder, the entrypoint) is built for real.
+ */
+export interface TerminalImageBases {
+  node: string;
+  kubectl: string;
+  /** The step that adds the Alpine packages; null when the node base carries them already. */
+  install: string | null;
+}
+
+export const TERMINAL_IMAGE_BASES: TerminalImageBases = {
+  node: IMAGES.node,
+  kubectl: IMAGES.kubectl,
+  install: `RUN apk add --no-cache ${terminalApkPackages().join(" ")}`,
+};
+
+export function terminalDockerfile(bases: TerminalImageBases = TERMINAL_IMAGE_BASES): string {
   return [
-    `FROM ${IMAGES.kubectl} AS kubectl`,
-    `FROM ${IMAGES.node}`,
-    "RUN apk add --no-cache bash util-linux iptables",
-    `COPY --from=kubectl ${kubectl} /usr/local/bin/kubectl`,
+    `FROM ${bases.kubectl} AS kubectl`,
+    `FROM ${bases.node}`,
+    ...(bases.install === null ? [] : [bases.install]),
+    `COPY --from=kubectl ${IMAGE_FACTS.kubectl.executables[0]} ${TERMINAL_KUBECTL_PATH}`,
     `COPY terminal-server.js ${SERVER_FILE}`,
     `COPY assets/ ${TERMINAL_PATHS.assets}/`,
     `COPY ${CLI_DIR}/ ${TERMINAL_PATHS.cli}/`,

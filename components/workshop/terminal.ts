@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { terminalContextText, type TerminalContext } from "../../terminal/context";
 import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { TERMINAL_CONTAINER_PORT, TERMINAL_PATHS, terminalUrl, type TerminalPlan } from "../../terminal/plan";
-import { TERMINAL_UID } from "../../terminal/server/privileges";
+import { TERMINAL_CAPABILITIES, TERMINAL_UID } from "../../terminal/server/privileges";
 import { newTerminalToken } from "../../terminal/token";
 
 export const TERMINAL_TYPE = "cnilab:workshop:Terminal";
@@ -68,9 +68,8 @@ export class Terminal extends pulumi.ComponentResource {
         cpus: String(plan.limits.cpus),
         memory: plan.limits.memoryBytes / (1024 * 1024),
         memorySwap: plan.limits.memoryBytes / (1024 * 1024),
-        // Root only to load the egress rules (NET_ADMIN; NET_RAW for iptables-legacy's raw socket) and then
-        // become the node user (SETUID, SETGID); the change of uid clears them all (privileges.ts).
-        capabilities: { drops: ["ALL"], adds: ["NET_ADMIN", "NET_RAW", "SETUID", "SETGID"] },
+        // Root only to load the egress rules and become the node user; the change of uid clears them all (privileges.ts).
+        capabilities: { drops: ["ALL"], adds: Object.keys(TERMINAL_CAPABILITIES) },
         securityOpts: ["no-new-privileges"],
         uploads: [
           { file: TERMINAL_PATHS.kubeconfig, content: pulumi.output(args.kubeconfig).apply((k) => terminalKubeconfig(k, plan.clusterName)), permissions: "0600", ...owned },

@@ -12,6 +12,17 @@ import { existsSync } from "node:fs";
 export const TERMINAL_UID = 1000;
 export const TERMINAL_GID = 1000;
 
+/**
+ * The capabilities the container keeps (all others dropped), each for one step below. No NET_RAW:
+ * Alpine's iptables-restore is iptables-nft (pins/terminal-facts.ts), which programs nf_tables over
+ * netlink with CAP_NET_ADMIN alone; only iptables-legacy opens the raw socket NET_RAW is for.
+ */
+export const TERMINAL_CAPABILITIES = {
+  NET_ADMIN: "iptables-restore loads the egress rules",
+  SETGID: "setgroups([]) and setgid to the node group",
+  SETUID: "setuid to the node user",
+} as const;
+
 /** Fails closed: a terminal whose rules did not load does not start. */
 export function confineAndDropRoot(egressFile: string): void {
   if (process.getuid?.() !== 0) return;

@@ -121,10 +121,10 @@ describe("Terminal under mocks", () => {
     });
   });
 
-  it("limited: half a CPU, 256 MiB without swap, all capabilities dropped but the four the entrypoint needs, no new privileges", () => {
+  it("limited: half a CPU, 256 MiB without swap, all capabilities dropped but the three the entrypoint needs (no NET_RAW: iptables-nft), no new privileges", () => {
     for (const c of containers()) {
       expect(c.inputs).toMatchObject({ cpus: "0.5", memory: 256, memorySwap: 256, securityOpts: ["no-new-privileges"] });
-      expect(c.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_ADMIN", "NET_RAW", "SETUID", "SETGID"] });
+      expect(c.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_ADMIN", "SETGID", "SETUID"] });
       expect(c.inputs.envs).toContain("CNILAB_TERMINAL_IDLE_MINUTES=10");
     }
   });

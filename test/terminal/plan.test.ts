@@ -5,8 +5,6 @@ import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { planTerminals, terminalUrl, type TerminalParticipant } from "../../terminal/plan";
 import { terminalsSchema } from "../../terminal/settings";
 import { newTerminalToken } from "../../terminal/token";
-import { terminalDockerfile } from "../../terminal/image";
-import { IMAGES } from "../../pins";
 import { mergedKubeconfig } from "./kubeconfig-fixture";
 
 const participant = (name: string, index: number, hostId = "local", address = "127.0.0.1"): TerminalParticipant => ({
@@ -88,21 +86,5 @@ describe("a terminal's kubeconfig", () => {
 
   it("a kubeconfig without the participant's context is an error naming the cluster and what is there", () => {
     expect(() => terminalKubeconfig(merged, "ws-cy")).toThrow("no complete context 'kind-ws-cy' (its cluster and user) in the kubeconfig of cluster 'ws-cy'; contexts there: kind-ws-ada, kind-ws-bob");
-  });
-});
-
-describe("the terminal image", () => {
-  it("is the pinned Node image with the pinned kubectl, whose minor version is the node image's", () => {
-    const dockerfile = terminalDockerfile();
-    expect(dockerfile.split("\n").filter((l) => l.startsWith("FROM"))).toEqual([`FROM ${IMAGES.kubectl} AS kubectl`, `FROM ${IMAGES.node}`]);
-    const minor = (ref: string): string => /:v(\d+\.\d+)\./.exec(ref)![1]!;
-    expect(minor(IMAGES.kubectl)).toBe(minor(IMAGES.kindNode));
-    expect(dockerfile).toContain("COPY --from=kubectl /bin/kubectl /usr/local/bin/kubectl");
-  });
-
-  it("carries the terminal's cnilab: its folder and the wrapper on PATH", () => {
-    const dockerfile = terminalDockerfile().split("\n");
-    expect(dockerfile).toContain("COPY cli/ /opt/cnilab/cli/");
-    expect(dockerfile).toContain("COPY cnilab /usr/local/bin/cnilab");
   });
 });
