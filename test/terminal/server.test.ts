@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { describeTerminalHealth, readTerminalHealth } from "../../terminal/health";
@@ -11,6 +10,7 @@ import { loadAssets } from "../../terminal/server/page";
 import { createTerminalServer, type TerminalServer } from "../../terminal/server/server";
 import { IDLE_CLOSE } from "../../terminal/server/session";
 import { participantRow } from "../../workshop/status";
+import { chromiumMissing, handshake as handshakeAt, launchBrowser, typeInTerminal as typeAt, type Browser } from "./browser-fixture";
 import { mergedKubeconfig } from "./kubeconfig-fixture";
 
 /**
@@ -19,9 +19,8 @@ import { mergedKubeconfig } from "./kubeconfig-fixture";
  * its output shows in the page; kubectl there sees only the participant's cluster; without the
  * token there is neither a page nor a WebSocket.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`skipping the terminal-in-a-browser check: ${CHROMIUM} is not installed (apt-get install chromium; .ci/setup.sh does)`);
+const noChromium = chromiumMissing();
+if (noChromium) console.log(`skipping the terminal-in-a-browser check: ${noChromium}`);
 const hasKubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].some(existsSync);
 
 /** Two participants' clusters: the terminal keeps p1's only. */
@@ -52,18 +51,7 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** The status of a WebSocket handshake to `path`: "open", or the HTTP status the server answered. */
-function handshake(path: string): Promise<string> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`${base.replace("http", "ws")}${path}`, { handshakeTimeout: 5_000 });
-    ws.on("open", () => {
-      ws.close();
-      resolve("open");
-    });
-    ws.on("unexpected-response", (_request, response) => resolve(String(response.statusCode)));
-    ws.on("error", (error) => resolve(`error: ${error.message}`));
-  });
-}
+const handshake = (path: string): Promise<string> => handshakeAt(`${base.replace("http", "ws")}${path}`);
 
 describe("the terminal server refuses whoever lacks the participant's token", () => {
   it("no token: 401 for the page and the WebSocket; a path without it is a wrong token", async () => {
@@ -122,36 +110,17 @@ describe("a server whose idle time is short", () => {
   });
 });
 
-describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
-  let context: BrowserContext;
-  let profile: string;
+describe.skipIf(noChromium !== undefined)("the terminal in headless Chromium", () => {
+  let browser: Browser;
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), "cnilab-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      viewport: { width: 1000, height: 600 },
-      timeout: 30_000,
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
-    await context?.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   /** The participant's page, once the shell's prompt shows, with a command typed and sent. */
-  async function typeInTerminal(command: string) {
-    const page = await context.newPage();
-    const response = await page.goto(`${base}/${token}/`, { waitUntil: "load", timeout: 20_000 });
-    expect(response?.status()).toBe(200);
-    const rows = page.locator(".xterm-rows");
-    await rows.getByText("p1$").first().waitFor({ timeout: 20_000 });
-    await page.locator(".xterm").click();
-    await page.keyboard.type(command);
-    await page.keyboard.press("Enter");
-    return { page, rows };
-  }
+  const typeInTerminal = (command: string) => typeAt(browser.context, `${base}/${token}/`, "p1$", command);
 
   it("runs a typed command on a pty and shows its output; health records the use", { timeout: 60_000 }, async () => {
     // The answer is computed by the shell, so it can only show up if the command ran; `tty` proves a
@@ -179,7 +148,7 @@ describe.skipIf(!hasChromium)("the terminal in headless Chromium", () => {
   });
 
   it("a wrong token in the browser gets no terminal", { timeout: 30_000 }, async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const response = await page.goto(`${base}/${"x".repeat(token.length)}/`, { waitUntil: "load", timeout: 20_000 });
     expect(response?.status()).toBe(403);
     expect(await page.locator(".xterm").count()).toBe(0);
