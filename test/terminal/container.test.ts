@@ -1,0 +1,173 @@
+import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:net";
+import * as pulumi from "@pulumi/pulumi";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleProbe } from "../../probe/bundle";
+import { parseProbeLog } from "../../probe/parse";
+import { readTerminalHealth } from "../../terminal/health";
+import { planTerminals } from "../../terminal/plan";
+import { terminalsSchema } from "../../terminal/settings";
+import { newTerminalToken } from "../../terminal/token";
+import { installMocks, settled } from "../helpers/mocks";
+import { freePort } from "../helpers/ports";
+import { chromiumMissing, handshake, launchBrowser, typeInTerminal, type Browser } from "./browser-fixture";
+import { dockerCreateArgs, uploadsArchive } from "./container-args";
+import { mergedKubeconfig } from "./kubeconfig-fixture";
+import { buildTerminalImage, standInUnavailable } from "./stand-in";
+import { createTestNetwork, type TestNetwork } from "./test-network";
+
+/**
+ * A participant's terminal as its container, for real: the image built from the real context on
+ * stand-in bases (stand-in.ts), the container created with exactly the docker.Container inputs the
+ * component registers under Pulumi mocks (container-args.ts), on a Docker network of the test's own
+ * beside a second container standing for the participant's node, with a listener on the network's
+ * gateway standing for the host's services. Headless Chromium is the participant.
+ */
+const unavailable = standInUnavailable();
+if (unavailable) console.warn(`[skip] terminal container tests: ${unavailable}`);
+const noChromium = chromiumMissing();
+if (!unavailable && noChromium) console.warn(`[skip] terminal container tests in the browser: ${noChromium}`);
+
+const RUN = `cnilab-tc-${process.pid}`;
+const IMAGE = `cnilab-test-terminal/terminal:${process.pid}`;
+const PEER = `${RUN}-peer`;
+const LISTEN = 8080;
+const docker = (...args: string[]): string => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 }).trim();
+const quietly = (f: () => unknown): void => {
+  try {
+    f();
+  } catch {
+    // Cleanup of what may not exist.
+  }
+};
+
+let network: TestNetwork | undefined;
+let gatewayListener: Server | undefined;
+let inputs: Record<string, any>;
+let url: string;
+let base: string;
+
+beforeAll(async () => {
+  if (unavailable) return;
+  const imageId = buildTerminalImage(IMAGE);
+  network = createTestNetwork(`${RUN}-net`, process.pid);
+  const recorded = await installMocks({
+    outputs: (a) => (a.type === "pulumi-nodejs:dynamic/cnilab:TerminalToken" ? { token: newTerminalToken() } : a.type === "docker:index/remoteImage:RemoteImage" ? { imageId } : {}),
+  });
+  const { Terminal, TerminalImage } = await import("../../components/workshop/terminal.js");
+  const image = new TerminalImage("terminal-image", { context: "/unused", imageName: IMAGE });
+  const [plan] = planTerminals("demo", "workshop-demo", [{ name: "p1", index: 0, clusterName: "ws-p1", host: { id: "local", address: "127.0.0.1" }, network }], terminalsSchema.parse({ portBase: await freePort() }));
+  // The one change to the plan: a container name of this run's own, so two runs cannot collide.
+  const terminal = new Terminal("terminal-p1", { plan: { ...plan!, containerName: RUN }, imageId: image.imageId, kubeconfig: pulumi.secret(mergedKubeconfig(["ws-p1", "ws-p2"])), handout: (link) => `# p1\n${link}\n` });
+  url = await settled(terminal.url);
+  await settled(terminal.containerName);
+  base = new URL(url).origin;
+  inputs = recorded.find((r) => r.type === "docker:index/container:Container")!.inputs;
+  const uploads = inputs.uploads[specialSigKey] ? inputs.uploads.value : inputs.uploads;
+
+  // The participant's node (a listener of plain TCP), and the host's services on the gateway.
+  docker("run", "--detach", "--name", PEER, "--network", network.name, "--ip", network.address(2), "--entrypoint", "node", IMAGE, "-e", `require("net").createServer((s) => s.end()).listen(${LISTEN})`);
+  gatewayListener = createServer((s) => s.end()).listen(LISTEN, network.gateway);
+  await new Promise((resolve, reject) => gatewayListener!.once("listening", resolve).once("error", reject));
+
+  docker("create", ...dockerCreateArgs(inputs, { hostIp: "127.0.0.1" }));
+  execFileSync("docker", ["cp", "--archive", "-", `${RUN}:/`], { input: uploadsArchive(uploads), stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+  docker("start", RUN);
+  for (let i = 0; i < 60 && !(await readTerminalHealth(`${base}/`, 1_000)).up; i++) await new Promise((r) => setTimeout(r, 500));
+  const health = await readTerminalHealth(`${base}/`, 5_000);
+  if (!health.up) throw new Error(`the terminal container did not come up (${health.reason}); its log:\n${docker("logs", RUN)}`);
+}, 300_000);
+
+afterAll(() => {
+  gatewayListener?.close();
+  for (const name of [RUN, PEER]) quietly(() => docker("rm", "--force", name));
+  quietly(() => network?.remove());
+  quietly(() => docker("rmi", "--force", IMAGE));
+});
+
+describe.skipIf(unavailable !== undefined)("a participant's terminal container, for real", () => {
+  it("runs with the component's limits: half a CPU, 256 MiB and no swap, every capability dropped but three, no new privileges", () => {
+    const host = JSON.parse(docker("inspect", "--format", "{{json .HostConfig}}", RUN));
+    // The Engine keeps added capabilities in their CAP_ form (Docker 20.10 does).
+    expect({ cpus: host.NanoCpus, memory: host.Memory, swap: host.MemorySwap, drop: host.CapDrop, add: host.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), opts: host.SecurityOpt, restart: host.RestartPolicy.Name }).toEqual({
+      cpus: 500_000_000,
+      memory: 256 * 1024 * 1024,
+      swap: 256 * 1024 * 1024,
+      drop: ["ALL"],
+      add: ["NET_ADMIN", "SETGID", "SETUID"],
+      opts: ["no-new-privileges"],
+      restart: "unless-stopped",
+    });
+    expect(docker("inspect", "--format", `{{(index .NetworkSettings.Networks "${network!.name}").IPAddress}}`, RUN)).toBe(network!.address(254));
+  });
+
+  it("its server dropped root after loading the rules; the four files have the owners and modes the component gave", () => {
+    const status = docker("exec", RUN, "cat", "/proc/1/status");
+    expect(status).toMatch(/^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
+    expect(status).toMatch(/^CapEff:\s+0+$/m);
+    const files = ["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/token", "/run/cnilab/egress.rules"];
+    expect(docker("exec", RUN, "stat", "-c", "%n %u:%g %a", ...files).split("\n")).toEqual([
+      "/home/node/.kube/config 1000:1000 600",
+      "/home/node/handout.md 1000:1000 644",
+      "/run/cnilab/token 0:0 400",
+      "/run/cnilab/egress.rules 0:0 400",
+    ]);
+  });
+
+  it("without the token nothing: 401, a wrong one 403, and neither upgrades to a WebSocket", async () => {
+    const token = new URL(url).pathname.split("/")[1]!;
+    const wrong = (token[0] === "a" ? "b" : "a") + token.slice(1);
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/${wrong}/`)).status).toBe(403);
+    expect(await handshake(`${base.replace("http", "ws")}/`)).toBe("401");
+    expect(await handshake(`${base.replace("http", "ws")}/${wrong}/ws`)).toBe("403");
+    expect(await handshake(`${base.replace("http", "ws")}/${token}/ws`)).toBe("open");
+  });
+
+  describe.skipIf(noChromium !== undefined)("in headless Chromium", () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it("a typed command runs as uid 1000, and kubectl sees the participant's context alone", { timeout: 60_000 }, async () => {
+      const { page, rows } = await typeInTerminal(browser.context, url, "$", "echo uid-$(id -u); kubectl config get-contexts");
+      await rows.getByText("uid-1000").waitFor({ timeout: 20_000 });
+      await rows.getByText("CURRENT").waitFor({ timeout: 20_000 });
+      const text = (await rows.textContent()) ?? "";
+      expect(text).toMatch(/\*\s+kind-ws-p1\s+kind-ws-p1\s+kind-ws-p1/);
+      expect(text).not.toContain("ws-p2");
+      await page.close();
+    });
+
+    it("as the participant: the token unreadable, the rules unchangeable, the gateway refused, their own network reached", { timeout: 90_000 }, async () => {
+      const plan = { probes: [network!.gateway, network!.address(2)].map((to, i) => ({ id: ["gateway", "node"][i], to, port: LISTEN, protocol: "tcp", timeoutMs: 2000, attempts: 1 })) };
+      for (const name of [RUN, PEER]) {
+        execFileSync("docker", ["exec", "-i", name, "sh", "-c", "cat > /tmp/probe.js"], { input: bundleProbe(), timeout: 30_000 });
+        execFileSync("docker", ["exec", "-i", name, "sh", "-c", "cat > /tmp/plan.json"], { input: JSON.stringify(plan), timeout: 30_000 });
+      }
+      const attempts = [
+        "cat /run/cnilab/token >/dev/null 2>&1; echo token-rc=$?",
+        "iptables -S >/dev/null 2>&1; echo list-rc=$?",
+        "printf '*filter\\n:OUTPUT ACCEPT [0:0]\\nCOMMIT\\n' | iptables-restore >/dev/null 2>&1; echo restore-rc=$?",
+        "node /tmp/probe.js --plan /tmp/plan.json > /tmp/egress.out 2>&1; echo probed",
+      ];
+      const { page, rows } = await typeInTerminal(browser.context, url, "$", attempts.join("; "));
+      await rows.getByText("probed").last().waitFor({ timeout: 30_000 });
+      const text = (await rows.textContent()) ?? "";
+      expect(text).toContain("token-rc=1");
+      expect(text).toMatch(/list-rc=[1-9]/);
+      expect(text).toMatch(/restore-rc=[1-9]/);
+      const outcomes = (out: string) => Object.fromEntries(parseProbeLog(out, ["gateway", "node"]).map((r) => [r.id, r.outcome]));
+      // REJECT with icmp-admin-prohibited fails the connect at once (EHOSTUNREACH): no-route, not a timeout.
+      expect(outcomes(docker("exec", RUN, "cat", "/tmp/egress.out"))).toEqual({ gateway: "no-route", node: "connected" });
+      // The same network without the rules (the participant's node) reaches the gateway: the rules made the difference.
+      expect(outcomes(docker("exec", PEER, "node", "/tmp/probe.js", "--plan", "/tmp/plan.json"))).toEqual({ gateway: "connected", node: "connected" });
+      await page.close();
+    });
+  });
+});
