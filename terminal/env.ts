@@ -15,6 +15,8 @@ export const TERMINAL_ENV = {
   shell: "CNILAB_TERMINAL_SHELL",
   /** iptables-restore file loaded before the server drops root (egress.ts). */
   egress: "CNILAB_TERMINAL_EGRESS_FILE",
+  /** The participant's own user and group id, which the server becomes after loading the rules. */
+  uid: "CNILAB_TERMINAL_UID",
   /** Folder with xterm.js, xterm.css and addon-fit.js (the image's copy of the pinned npm packages). */
   assets: "CNILAB_TERMINAL_ASSETS",
   /** The participant's context file (context.ts), which the terminal's cnilab verify and check --live read. */

@@ -1,8 +1,8 @@
 /**
  * The participants' browser terminals as plain data: per participant one container on their own
  * node network (a fixed address at its end, clear of the nodes Docker numbers from its start),
- * published on their host at portBase + position, limited in CPU and memory, with the
- * files it gets: their kubeconfig (their cluster only), their handout, their token, its egress rules.
+ * published on their host at portBase + position, limited in CPU, memory and processes and run as
+ * a user id of the participant's own, with the files it gets: their kubeconfig (their cluster only), their handout, their token, its egress rules.
  * The token itself is not here: it is drawn once and kept in the Pulumi state as a secret
  * (components/workshop/terminal.ts); a plan can be printed.
  */
@@ -13,7 +13,7 @@ import { TERMINAL_ENV } from "./env";
 import { internalApiServer } from "./kubeconfig";
 import type { TerminalSettings } from "./settings";
 
-/** Where the terminal's files are inside its container (the image's user is node, uid 1000). */
+/** Where the terminal's files are inside its container (the home folder is the image's node user's, handed to the participant's uid at start). */
 export const TERMINAL_PATHS = {
   home: "/home/node",
   kubeconfig: "/home/node/.kube/config",
@@ -44,6 +44,16 @@ export const TERMINAL_CLI_FILES = {
   exercises: "labs/exercises",
 } as const;
 
+/**
+ * Participant i's terminal runs as user and group TERMINAL_UID_BASE + i. RLIMIT_NPROC counts the
+ * processes of a real user id across the whole host (setrlimit(2); containers without a user
+ * namespace share the host's ids), so one id for every terminal would make one budget for all of
+ * them. The base sits above login users (useradd's UID_MAX 60000), systemd's dynamic users
+ * (61184–65519) and the subordinate ids useradd hands out for rootless containers (SUB_UID_MIN
+ * 100000 to SUB_UID_MAX 600100000 in Debian's /etc/login.defs, shadow's defaults).
+ */
+export const TERMINAL_UID_BASE = 700_000_000;
+
 /** The server's port inside the container; the host publishes it at the participant's own port. */
 export const TERMINAL_CONTAINER_PORT = 7681;
 
@@ -71,7 +81,9 @@ export interface TerminalPlan {
   /** Where their kubeconfig points from inside the network. */
   apiServer: string;
   clusterName: string;
-  limits: { cpus: number; memoryBytes: number };
+  /** The participant's own user and group id in the container (TERMINAL_UID_BASE + index). */
+  uid: number;
+  limits: { cpus: number; memoryBytes: number; processes: number };
   idleMinutes: number;
   env: string[];
   /** iptables-restore text the entrypoint loads (egress.ts). */
@@ -87,6 +99,7 @@ export function planTerminals(workshop: string, stack: string, participants: rea
   return participants.map((p) => {
     const subnet = mustParseCidr(p.network.subnet);
     const hostPort = settings.portBase + p.index;
+    const uid = TERMINAL_UID_BASE + p.index;
     return {
       participant: p.name,
       host: p.host.id,
@@ -97,7 +110,8 @@ export function planTerminals(workshop: string, stack: string, participants: rea
       network: { name: p.network.name, ipv4Address: host(subnet, size(subnet) - 2) },
       apiServer: internalApiServer(p.clusterName),
       clusterName: p.clusterName,
-      limits: { cpus: settings.cpus, memoryBytes: settings.memoryMiB * 1024 * 1024 },
+      uid,
+      limits: { cpus: settings.cpus, memoryBytes: settings.memoryMiB * 1024 * 1024, processes: settings.processes },
       idleMinutes: settings.idleMinutes,
       env: [
         `HOME=${TERMINAL_PATHS.home}`,
@@ -111,6 +125,7 @@ export function planTerminals(workshop: string, stack: string, participants: rea
         `${TERMINAL_ENV.egress}=${TERMINAL_PATHS.egress}`,
         `${TERMINAL_ENV.context}=${TERMINAL_PATHS.context}`,
         `CNILAB_STATE=${TERMINAL_PATHS.state}`,
+        `${TERMINAL_ENV.uid}=${uid}`,
       ],
       egress: egressRules(p.network.subnet, p.network.gateway),
       labels: [

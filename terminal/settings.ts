@@ -13,6 +13,12 @@ export const terminalsSchema = z.strictObject({
   cpus: z.number().positive().max(8).default(0.5),
   /** Memory (MiB) one terminal may use; the kernel kills what goes past it inside that container only. */
   memoryMiB: z.number().int().min(64).max(8192).default(256),
+  /**
+   * Processes (Linux counts threads) the participant's user may run, the server's own included: a
+   * fork loop stops there and the server keeps answering. Per participant because each terminal runs
+   * as a user id of its own (terminal/plan.ts), which is what RLIMIT_NPROC counts.
+   */
+  processes: z.number().int().min(64).max(4096).default(256),
 });
 export type TerminalsInput = z.input<typeof terminalsSchema>;
 export type TerminalSettings = z.output<typeof terminalsSchema>;

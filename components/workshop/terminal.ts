@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { terminalContextText, type TerminalContext } from "../../terminal/context";
 import { terminalKubeconfig } from "../../terminal/kubeconfig";
 import { TERMINAL_CONTAINER_PORT, TERMINAL_PATHS, terminalUrl, type TerminalPlan } from "../../terminal/plan";
-import { TERMINAL_CAPABILITIES, TERMINAL_UID } from "../../terminal/server/privileges";
+import { TERMINAL_CAPABILITIES } from "../../terminal/server/privileges";
 import { newTerminalToken } from "../../terminal/token";
 
 export const TERMINAL_TYPE = "cnilab:workshop:Terminal";
@@ -52,7 +52,7 @@ export class Terminal extends pulumi.ComponentResource {
     super(TERMINAL_TYPE, name, {}, opts);
     const { plan } = args;
     const token = new TerminalToken(`${name}-token`, { parent: this });
-    const owned = { owner: String(TERMINAL_UID), group: String(TERMINAL_UID) };
+    const owned = { owner: String(plan.uid), group: String(plan.uid) };
     const url = token.token.apply((t) => terminalUrl(plan, t));
     const container = new docker.Container(
       name,
@@ -68,7 +68,9 @@ export class Terminal extends pulumi.ComponentResource {
         cpus: String(plan.limits.cpus),
         memory: plan.limits.memoryBytes / (1024 * 1024),
         memorySwap: plan.limits.memoryBytes / (1024 * 1024),
-        // Root only to load the egress rules and become the node user; the change of uid clears them all (privileges.ts).
+        // RLIMIT_NPROC, counted per real uid: the participant's own (plan.uid). Root ignores it until the drop.
+        ulimits: [{ name: "nproc", soft: plan.limits.processes, hard: plan.limits.processes }],
+        // Root only to load the egress rules and become the participant's user; the change of uid clears them all (privileges.ts).
         capabilities: { drops: ["ALL"], adds: Object.keys(TERMINAL_CAPABILITIES) },
         securityOpts: ["no-new-privileges"],
         uploads: [

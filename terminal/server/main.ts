@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   // Read as root: the token file is root's alone, so the participant's shell cannot read it either.
   const token = readFileSync(setting(TERMINAL_ENV.tokenFile), "utf8").trim();
   const assets = loadAssets(process.env[TERMINAL_ENV.assets]);
-  confineAndDropRoot(setting(TERMINAL_ENV.egress));
+  confineAndDropRoot(setting(TERMINAL_ENV.egress), Number(setting(TERMINAL_ENV.uid)), setting("HOME"));
   const server = createTerminalServer({
     token,
     title: setting(TERMINAL_ENV.participant),

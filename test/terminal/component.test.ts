@@ -105,26 +105,36 @@ describe("Terminal under mocks", () => {
       expect(JSON.stringify(config)).not.toContain("intruder");
       expect(upload(c, "/home/node/handout.md")).toBe(`# handout of ${name}: ${urls[i]}`);
       expect(uploads(c).map((u) => u.file)).toEqual(["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/lab.json", "/run/cnilab/token", "/run/cnilab/egress.rules"]);
+      // Theirs to read: owned by their own uid (700000000 + position); the token and the rules stay root's.
+      const uid = String(700_000_000 + i);
+      expect(uploads(c).map((u) => [u.file, (u as { owner?: string }).owner, (u as { permissions?: string }).permissions])).toEqual([
+        ["/home/node/.kube/config", uid, "0600"],
+        ["/home/node/handout.md", uid, "0644"],
+        ["/run/cnilab/lab.json", uid, "0644"],
+        ["/run/cnilab/token", undefined, "0400"],
+        ["/run/cnilab/egress.rules", undefined, "0400"],
+      ]);
       expect(c.inputs.volumes).toBeUndefined();
       expect(c.inputs.mounts).toBeUndefined();
     });
   });
 
-  it("each container gets its own lab's context, readable by the node user (uid 1000), as the terminal's cnilab reads it", () => {
+  it("each container gets its own lab's context, readable by the participant's own user, as the terminal's cnilab reads it", () => {
     containers().forEach((c, i) => {
       const name = participants[i]!.name;
       const context = uploads(c).find((u) => u.file === "/run/cnilab/lab.json")!;
-      expect([context.permissions, context.owner, context.group]).toEqual(["0644", "1000", "1000"]);
+      expect([context.permissions, context.owner, context.group]).toEqual(["0644", String(700_000_000 + i), String(700_000_000 + i)]);
       const file = join(dir, `${name}.json`);
       writeFileSync(file, context.content);
       expect(readTerminalContext(file)).toEqual(contextOf(name));
     });
   });
 
-  it("limited: half a CPU, 256 MiB without swap, all capabilities dropped but the three the entrypoint needs (no NET_RAW: iptables-nft), no new privileges", () => {
+  it("limited: half a CPU, 256 MiB without swap, 256 processes, all capabilities dropped but the four the entrypoint needs (no NET_RAW: iptables-nft), no new privileges", () => {
     for (const c of containers()) {
       expect(c.inputs).toMatchObject({ cpus: "0.5", memory: 256, memorySwap: 256, securityOpts: ["no-new-privileges"] });
-      expect(c.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_ADMIN", "SETGID", "SETUID"] });
+      expect(c.inputs.ulimits).toEqual([{ name: "nproc", soft: 256, hard: 256 }]);
+      expect(c.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_ADMIN", "CHOWN", "SETGID", "SETUID"] });
       expect(c.inputs.envs).toContain("CNILAB_TERMINAL_IDLE_MINUTES=10");
     }
   });

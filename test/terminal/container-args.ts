@@ -17,7 +17,7 @@ interface Upload {
 }
 
 /** What this translation covers; mustRun only keeps a provider-managed container running (nothing to pass). */
-const KNOWN = ["name", "image", "envs", "labels", "networkMode", "networksAdvanced", "ports", "cpus", "memory", "memorySwap", "capabilities", "securityOpts", "restart", "uploads", "mustRun"];
+const KNOWN = ["name", "image", "envs", "labels", "networkMode", "networksAdvanced", "ports", "cpus", "memory", "memorySwap", "capabilities", "securityOpts", "ulimits", "restart", "uploads", "mustRun"];
 
 export interface CreateOptions {
   /** Where the published port listens on this machine: tests bind loopback only (the network rule). */
@@ -42,6 +42,7 @@ export function dockerCreateArgs(inputs: Record<string, any>, options: CreateOpt
     ...(inputs.capabilities.drops as string[]).flatMap((c) => ["--cap-drop", c]),
     ...(inputs.capabilities.adds as string[]).flatMap((c) => ["--cap-add", c]),
     ...(inputs.securityOpts as string[]).flatMap((o) => ["--security-opt", o]),
+    ...(inputs.ulimits as { name: string; soft: number; hard: number }[]).flatMap((u) => ["--ulimit", `${u.name}=${u.soft}:${u.hard}`]),
     "--restart", inputs.restart,
     inputs.image,
   ];

@@ -33,6 +33,8 @@ const RUN = `cnilab-tc-${process.pid}`;
 const IMAGE = `cnilab-test-terminal/terminal:${process.pid}`;
 const PEER = `${RUN}-peer`;
 const LISTEN = 8080;
+/** The first participant's own uid: TERMINAL_UID_BASE (terminal/plan.ts) + 0. */
+const PARTICIPANT_UID = 700_000_000;
 const docker = (...args: string[]): string => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 }).trim();
 const quietly = (f: () => unknown): void => {
   try {
@@ -87,29 +89,33 @@ afterAll(() => {
 });
 
 describe.skipIf(unavailable !== undefined)("a participant's terminal container, for real", () => {
-  it("runs with the component's limits: half a CPU, 256 MiB and no swap, every capability dropped but three, no new privileges", () => {
+  it("runs with the component's limits: half a CPU, 256 MiB and no swap, 256 processes, every capability dropped but four, no new privileges", () => {
     const host = JSON.parse(docker("inspect", "--format", "{{json .HostConfig}}", RUN));
     // The Engine keeps added capabilities in their CAP_ form (Docker 20.10 does).
-    expect({ cpus: host.NanoCpus, memory: host.Memory, swap: host.MemorySwap, drop: host.CapDrop, add: host.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), opts: host.SecurityOpt, restart: host.RestartPolicy.Name }).toEqual({
+    expect({ cpus: host.NanoCpus, memory: host.Memory, swap: host.MemorySwap, ulimits: host.Ulimits, drop: host.CapDrop, add: host.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), opts: host.SecurityOpt, restart: host.RestartPolicy.Name }).toEqual({
       cpus: 500_000_000,
       memory: 256 * 1024 * 1024,
       swap: 256 * 1024 * 1024,
+      ulimits: [{ Name: "nproc", Soft: 256, Hard: 256 }],
       drop: ["ALL"],
-      add: ["NET_ADMIN", "SETGID", "SETUID"],
+      add: ["CHOWN", "NET_ADMIN", "SETGID", "SETUID"],
       opts: ["no-new-privileges"],
       restart: "unless-stopped",
     });
     expect(docker("inspect", "--format", `{{(index .NetworkSettings.Networks "${network!.name}").IPAddress}}`, RUN)).toBe(network!.address(254));
   });
 
-  it("its server dropped root after loading the rules; the four files have the owners and modes the component gave", () => {
+  it("its server became the participant's own uid after loading the rules; the files have the owners and modes the component gave", () => {
     const status = docker("exec", RUN, "cat", "/proc/1/status");
-    expect(status).toMatch(/^Uid:\s+1000\s+1000\s+1000\s+1000$/m);
+    expect(status).toMatch(new RegExp(`^Uid:\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}$`, "m"));
     expect(status).toMatch(/^CapEff:\s+0+$/m);
     const files = ["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/token", "/run/cnilab/egress.rules"];
-    expect(docker("exec", RUN, "stat", "-c", "%n %u:%g %a", ...files).split("\n")).toEqual([
-      "/home/node/.kube/config 1000:1000 600",
-      "/home/node/handout.md 1000:1000 644",
+    const owner = `${PARTICIPANT_UID}:${PARTICIPANT_UID}`;
+    expect(docker("exec", RUN, "stat", "-c", "%n %u:%g %a", "/home/node", "/home/node/.kube", ...files).split("\n")).toEqual([
+      `/home/node ${owner} 755`,
+      `/home/node/.kube ${owner} 755`,
+      `/home/node/.kube/config ${owner} 600`,
+      `/home/node/handout.md ${owner} 644`,
       "/run/cnilab/token 0:0 400",
       "/run/cnilab/egress.rules 0:0 400",
     ]);
@@ -134,9 +140,9 @@ describe.skipIf(unavailable !== undefined)("a participant's terminal container, 
       await browser?.close();
     });
 
-    it("a typed command runs as uid 1000, and kubectl sees the participant's context alone", { timeout: 60_000 }, async () => {
+    it("a typed command runs as the participant's uid, and kubectl sees the participant's context alone", { timeout: 60_000 }, async () => {
       const { page, rows } = await typeInTerminal(browser.context, url, "$", "echo uid-$(id -u); kubectl config get-contexts");
-      await rows.getByText("uid-1000").waitFor({ timeout: 20_000 });
+      await rows.getByText(`uid-${PARTICIPANT_UID}`).waitFor({ timeout: 20_000 });
       // kubectl's table: the current context's row, marked *, with its cluster and user.
       await rows.getByText(/\*\s+kind-ws-p1\s+kind-ws-p1\s+kind-ws-p1/).waitFor({ timeout: 20_000 });
       const text = (await rows.textContent()) ?? "";
@@ -170,6 +176,32 @@ describe.skipIf(unavailable !== undefined)("a participant's terminal container, 
       // The same network without the rules (the participant's node) reaches the gateway: the rules made the difference.
       expect(outcomes(docker("exec", PEER, "node", "/tmp/probe.js", "--plan", "/tmp/plan.json"))).toEqual({ gateway: "connected", node: "connected" });
       await page.close();
+    });
+
+    it("a fork loop as the participant stops at the process bound; the server keeps answering and opens a new shell after", { timeout: 90_000 }, async () => {
+      // Children until the kernel refuses one (RLIMIT_NPROC: EAGAIN), held until Enter, then released.
+      const forks = `const { spawn } = require("child_process"); const kids = [];
+const next = () => { const c = spawn("sleep", ["60"]);
+  c.once("error", (e) => { console.log("stopped-at-" + kids.length + "-" + e.code); process.stdin.once("data", () => { for (const k of kids) k.kill(); console.log("released-" + (6 * 7)); process.exit(0); }); });
+  c.once("spawn", () => { kids.push(c); if (kids.length < 2000) next(); else { console.log("no-bound"); process.exit(1); } }); };
+next();`;
+      execFileSync("docker", ["exec", "-i", RUN, "sh", "-c", "cat > /tmp/forks.js"], { input: forks, timeout: 30_000 });
+      const { page, rows, type } = await typeInTerminal(browser.context, url, "$", "node /tmp/forks.js");
+      const stopped = rows.getByText(/stopped-at-\d+-\w+/);
+      await stopped.waitFor({ timeout: 60_000 });
+      const [, count, code] = /stopped-at-(\d+)-(\w+)/.exec((await stopped.textContent()) ?? "")!;
+      expect(code).toBe("EAGAIN");
+      // The server, bash and this node count too: fewer children than the bound, but most of it.
+      expect(Number(count)).toBeLessThan(256);
+      expect(Number(count)).toBeGreaterThan(128);
+      // While the participant's budget is spent, the server still answers (it forks nothing for that).
+      expect((await readTerminalHealth(`${base}/`, 5_000)).up).toBe(true);
+      await type("");
+      await rows.getByText("released-42").waitFor({ timeout: 20_000 });
+      await page.close();
+      const again = await typeInTerminal(browser.context, url, "$", "echo again-$((3 * 3))");
+      await again.rows.getByText("again-9").waitFor({ timeout: 20_000 });
+      await again.page.close();
     });
   });
 });

@@ -9,7 +9,7 @@ import type { ProbeResult } from "../../probe/types";
 import { egressRules } from "../../terminal/egress";
 import { TERMINAL_ENV } from "../../terminal/env";
 import { writeTerminalImageContext } from "../../terminal/image";
-import { TERMINAL_UID } from "../../terminal/server/privileges";
+import { TERMINAL_UID_BASE } from "../../terminal/plan";
 
 /**
  * The bundled terminal server as its container starts it (root, its egress rules file, then the
@@ -31,6 +31,8 @@ const NET = `cnilab-termnet-${tag}`;
 const OWN = { subnet: "10.251.77.0/24", gateway: "10.251.77.1", node: "10.251.77.2", terminal: "10.251.77.254" };
 const OTHER_API = "10.252.77.2";
 const PORT = 7681;
+/** The first participant's id (terminal/plan.ts). */
+const UID = TERMINAL_UID_BASE;
 
 const sh = (...args: string[]): string => execFileSync(args[0]!, args.slice(1), { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const inNs = (ns: string, ...args: string[]): string => sh("ip", "netns", "exec", ns, ...args);
@@ -73,6 +75,7 @@ beforeAll(async () => {
       [TERMINAL_ENV.shell]: "bash",
       [TERMINAL_ENV.assets]: join(dir, "image", "assets"),
       [TERMINAL_ENV.egress]: join(dir, "egress.rules"),
+      [TERMINAL_ENV.uid]: String(UID),
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -111,10 +114,10 @@ function probeFrom(ns: string, targets: { id: string; to: string; port: number }
 }
 
 describe.skipIf(unavailable !== undefined)("a terminal's egress, for real in network namespaces", () => {
-  it("the server dropped root: uid 1000, no effective capability", () => {
+  it("the server dropped root: the participant's own uid, no effective capability", () => {
     const pid = inNs(TERM, "sh", "-c", `pgrep -f "terminal-server.js" | head -1`).trim();
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    expect(status).toMatch(new RegExp(`^Uid:\\s+${TERMINAL_UID}\\s+${TERMINAL_UID}`, "m"));
+    expect(status).toMatch(new RegExp(`^Uid:\\s+${UID}\\s+${UID}`, "m"));
     expect(status).toMatch(/^CapEff:\s+0+$/m);
   });
 

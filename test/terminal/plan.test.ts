@@ -19,14 +19,20 @@ describe("the terminals' plan", () => {
   const settings = terminalsSchema.parse({});
   const plans = planTerminals("demo", "workshop-demo", [participant("ada", 0), participant("bob", 1), participant("cy", 2, "big", "10.0.0.5")], settings);
 
-  it("defaults: port 7700 + position, 30 idle minutes, half a CPU, 256 MiB", () => {
-    expect(settings).toEqual({ portBase: 7700, idleMinutes: 30, cpus: 0.5, memoryMiB: 256 });
+  it("defaults: port 7700 + position, 30 idle minutes, half a CPU, 256 MiB, 256 processes", () => {
+    expect(settings).toEqual({ portBase: 7700, idleMinutes: 30, cpus: 0.5, memoryMiB: 256, processes: 256 });
     expect(plans.map((p) => [p.participant, p.host, p.hostPort, p.address])).toEqual([
       ["ada", "local", 7700, "http://127.0.0.1:7700/"],
       ["bob", "local", 7701, "http://127.0.0.1:7701/"],
       ["cy", "big", 7702, "http://10.0.0.5:7702/"],
     ]);
-    expect(plans[0]!.limits).toEqual({ cpus: 0.5, memoryBytes: 268_435_456 });
+    expect(plans[0]!.limits).toEqual({ cpus: 0.5, memoryBytes: 268_435_456, processes: 256 });
+  });
+
+  it("each participant runs as a user id of their own, above every range a host hands out", () => {
+    // RLIMIT_NPROC counts per real uid host-wide: one id each makes one process budget each.
+    expect(plans.map((p) => p.uid)).toEqual([700_000_000, 700_000_001, 700_000_002]);
+    expect(plans[2]!.env).toContain("CNILAB_TERMINAL_UID=700000002");
   });
 
   it("each on its own node network at its last address, its kubeconfig pointing at its own control plane", () => {
@@ -54,6 +60,7 @@ describe("the terminals' plan", () => {
       "CNILAB_TERMINAL_EGRESS_FILE=/run/cnilab/egress.rules",
       "CNILAB_TERMINAL_CONTEXT=/run/cnilab/lab.json",
       "CNILAB_STATE=/home/node/.cnilab",
+      "CNILAB_TERMINAL_UID=700000000",
     ]);
   });
 
@@ -61,6 +68,7 @@ describe("the terminals' plan", () => {
     expect(terminalsSchema.safeParse({ idleMinuts: 5 }).success).toBe(false);
     expect(terminalsSchema.safeParse({ idleMinutes: 0 }).success).toBe(false);
     expect(terminalsSchema.safeParse({ memoryMiB: 32 }).success).toBe(false);
+    expect(terminalsSchema.safeParse({ processes: 16 }).success).toBe(false);
     expect(terminalsSchema.parse({ idleMinutes: 5, portBase: 9000 })).toMatchObject({ idleMinutes: 5, portBase: 9000 });
   });
 
