@@ -13,7 +13,7 @@ import { TERMINAL_UID_BASE } from "../../terminal/plan";
 
 /**
  * The bundled terminal server as its container starts it (root, its egress rules file, then the
- * node user), in a network namespace standing for the terminal's container, beside one standing for
+ * participant's own uid), in a network namespace standing for the terminal's container, beside one standing for
  * the participant's Docker network and host:
  *
  *   term  10.251.77.254/24 ──veth── net  10.251.77.1 (the network's gateway: the host, its registry cache on :5101)
