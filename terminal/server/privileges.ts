@@ -31,7 +31,7 @@ export function confineAndDropRoot(egressFile: string, uid: number, home: string
   if (!existsSync(egressFile)) throw new Error(`terminal server: egress rules ${egressFile} are missing; refusing to start as root without them`);
   execFileSync("iptables-restore", [egressFile], { stdio: ["ignore", "inherit", "inherit"] });
   // The whole home tree, uploads included: whatever owner the Docker provider gave the kubeconfig and
-  // handout (kreuzwerker's upload at 83c00e0 sends no owner, so the Engine makes them root's), they are the participant's.
+  // handout (kreuzwerker's upload at 83c00e0 writes no owner into its tar: root's), they are the participant's.
   chownTree(home, uid);
   process.setgroups?.([]);
   process.setgid?.(uid);

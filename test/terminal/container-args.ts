@@ -50,8 +50,9 @@ export function dockerCreateArgs(inputs: Record<string, any>, options: CreateOpt
 
 /**
  * The uploads as one ustar archive, each file with the mode and (numeric) owner and group the
- * component gave, root's when none. `docker cp --archive` keeps them (copyUIDGID); without it the
- * Engine would chown every file to the container's root.
+ * component gave, root's when none. The Engine unpacks a copy with the ids the archive carries, for a
+ * container that names no user (moby daemon/archive_tarcopyoptions.go at 0447230: no ChownOpts);
+ * `docker cp --archive` asks for that explicitly.
  */
 export function uploadsArchive(uploads: Upload[]): Buffer {
   const blocks: Buffer[] = [];
