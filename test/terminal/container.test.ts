@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createServer, type Server } from "node:net";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +46,7 @@ const quietly = (f: () => unknown): void => {
 
 let network: TestNetwork | undefined;
 let gatewayListener: Server | undefined;
+let gatewayPort: number;
 let inputs: Record<string, any>;
 let url: string;
 let base: string;
@@ -70,15 +71,17 @@ beforeAll(async () => {
 
   // The participant's node (a listener of plain TCP), and the host's services on the gateway.
   docker("run", "--detach", "--name", PEER, "--network", network.name, "--ip", network.address(2), "--entrypoint", "node", IMAGE, "-e", `require("net").createServer((s) => s.end()).listen(${LISTEN})`);
-  gatewayListener = createServer((s) => s.end()).listen(LISTEN, network.gateway);
+  // Any free port on the bridge's own address: something of the host may hold LISTEN on all addresses.
+  gatewayListener = createServer((s) => s.end()).listen(0, network.gateway);
   await new Promise((resolve, reject) => gatewayListener!.once("listening", resolve).once("error", reject));
+  gatewayPort = (gatewayListener.address() as AddressInfo).port;
 
   docker("create", ...dockerCreateArgs(inputs, { hostIp: "127.0.0.1" }));
   execFileSync("docker", ["cp", "--archive", "-", `${RUN}:/`], { input: uploadsArchive(uploads), stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
   docker("start", RUN);
   for (let i = 0; i < 60 && !(await readTerminalHealth(`${base}/`, 1_000)).up; i++) await new Promise((r) => setTimeout(r, 500));
   const health = await readTerminalHealth(`${base}/`, 5_000);
-  if (!health.up) throw new Error(`the terminal container did not come up (${health.reason}); its log:\n${docker("logs", RUN)}`);
+  if (!health.up) throw new Error(`the terminal container did not come up (${health.reason}); its log:\n${execFileSync("sh", ["-c", `docker logs ${RUN} 2>&1`], { encoding: "utf8", timeout: 30_000 })}`);
 }, 300_000);
 
 afterAll(() => {
@@ -152,7 +155,11 @@ describe.skipIf(unavailable !== undefined)("a participant's terminal container, 
     });
 
     it("as the participant: the token unreadable, the rules unchangeable, the gateway refused, their own network reached", { timeout: 90_000 }, async () => {
-      const plan = { probes: [network!.gateway, network!.address(2)].map((to, i) => ({ id: ["gateway", "node"][i], to, port: LISTEN, protocol: "tcp", timeoutMs: 2000, attempts: 1 })) };
+      const targets = [
+        { id: "gateway", to: network!.gateway, port: gatewayPort },
+        { id: "node", to: network!.address(2), port: LISTEN },
+      ];
+      const plan = { probes: targets.map((t) => ({ ...t, protocol: "tcp", timeoutMs: 2000, attempts: 1 })) };
       for (const name of [RUN, PEER]) {
         execFileSync("docker", ["exec", "-i", name, "sh", "-c", "cat > /tmp/probe.js"], { input: bundleProbe(), timeout: 30_000 });
         execFileSync("docker", ["exec", "-i", name, "sh", "-c", "cat > /tmp/plan.json"], { input: JSON.stringify(plan), timeout: 30_000 });
