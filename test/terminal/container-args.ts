@@ -74,7 +74,15 @@ export function uploadsArchive(uploads: Upload[]): Buffer {
 function tarHeader(name: string, mode: number, uid: number, gid: number, size: number): Buffer {
   if (Buffer.byteLength(name) > 100) throw new Error(`container-args.ts: ${name} is longer than a ustar name field`);
   const header = Buffer.alloc(512);
-  const octal = (value: number, width: number, at: number): void => void header.write(`${value.toString(8).padStart(width - 1, "0")}\0`, at, width, "ascii");
+  // Octal digits and a NUL when the value fits (ustar); else GNU's base-256 form, which Go's archive/tar
+  // (Docker's copy) reads: the first byte's high bit set, the value big-endian in the rest. A
+  // participant's uid (700000000 + position) needs it: seven octal digits end at 2097151.
+  const octal = (value: number, width: number, at: number): void => {
+    const digits = value.toString(8);
+    if (digits.length < width) return void header.write(`${digits.padStart(width - 1, "0")}\0`, at, width, "ascii");
+    header[at] = 0x80;
+    for (let i = width - 1, v = BigInt(value); i > 0; i--, v >>= 8n) header[at + i] = Number(v & 0xffn);
+  };
   header.write(name, 0, 100, "utf8");
   octal(mode, 8, 100);
   octal(uid, 8, 108);

@@ -5,6 +5,7 @@ import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleProbe } from "../../probe/bundle";
 import { parseProbeLog } from "../../probe/parse";
+import type { TerminalContext } from "../../terminal/context";
 import { readTerminalHealth } from "../../terminal/health";
 import { planTerminals } from "../../terminal/plan";
 import { terminalsSchema } from "../../terminal/settings";
@@ -44,6 +45,9 @@ const quietly = (f: () => unknown): void => {
   }
 };
 
+/** Participant p1's lab as `workshop up` hands it to the terminal's cnilab (terminal/context.ts). */
+const CONTEXT: TerminalContext = { workshop: "demo", participant: "p1", backend: "kindnet", lab: "netpol", assertions: { probes: [], skipped: [], jobs: [] } };
+
 let network: TestNetwork | undefined;
 let gatewayListener: Server | undefined;
 let gatewayPort: number;
@@ -62,7 +66,7 @@ beforeAll(async () => {
   const image = new TerminalImage("terminal-image", { context: "/unused", imageName: IMAGE });
   const [plan] = planTerminals("demo", "workshop-demo", [{ name: "p1", index: 0, clusterName: "ws-p1", host: { id: "local", address: "127.0.0.1" }, network }], terminalsSchema.parse({ portBase: await freePort() }));
   // The one change to the plan: a container name of this run's own, so two runs cannot collide.
-  const terminal = new Terminal("terminal-p1", { plan: { ...plan!, containerName: RUN }, imageId: image.imageId, kubeconfig: pulumi.secret(mergedKubeconfig(["ws-p1", "ws-p2"])), handout: (link) => `# p1\n${link}\n` });
+  const terminal = new Terminal("terminal-p1", { plan: { ...plan!, containerName: RUN }, imageId: image.imageId, kubeconfig: pulumi.secret(mergedKubeconfig(["ws-p1", "ws-p2"])), handout: (link) => `# p1\n${link}\n`, context: pulumi.output(CONTEXT) });
   url = await settled(terminal.url);
   await settled(terminal.containerName);
   base = new URL(url).origin;
@@ -92,13 +96,13 @@ afterAll(() => {
 });
 
 describe.skipIf(unavailable !== undefined)("a participant's terminal container, for real", () => {
-  it("runs with the component's limits: half a CPU, 256 MiB and no swap, 256 processes, every capability dropped but four, no new privileges", () => {
+  it("runs with the component's limits: half a CPU, 512 MiB and no swap, 256 processes, every capability dropped but four, no new privileges", () => {
     const host = JSON.parse(docker("inspect", "--format", "{{json .HostConfig}}", RUN));
     // The Engine keeps added capabilities in their CAP_ form (Docker 20.10 does).
     expect({ cpus: host.NanoCpus, memory: host.Memory, swap: host.MemorySwap, ulimits: host.Ulimits, drop: host.CapDrop, add: host.CapAdd.map((c: string) => c.replace(/^CAP_/, "")).sort(), opts: host.SecurityOpt, restart: host.RestartPolicy.Name }).toEqual({
       cpus: 500_000_000,
-      memory: 256 * 1024 * 1024,
-      swap: 256 * 1024 * 1024,
+      memory: 512 * 1024 * 1024,
+      swap: 512 * 1024 * 1024,
       ulimits: [{ Name: "nproc", Soft: 256, Hard: 256 }],
       drop: ["ALL"],
       add: ["CHOWN", "NET_ADMIN", "SETGID", "SETUID"],
@@ -112,13 +116,14 @@ describe.skipIf(unavailable !== undefined)("a participant's terminal container, 
     const status = docker("exec", RUN, "cat", "/proc/1/status");
     expect(status).toMatch(new RegExp(`^Uid:\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}\\s+${PARTICIPANT_UID}$`, "m"));
     expect(status).toMatch(/^CapEff:\s+0+$/m);
-    const files = ["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/token", "/run/cnilab/egress.rules"];
+    const files = ["/home/node/.kube/config", "/home/node/handout.md", "/run/cnilab/lab.json", "/run/cnilab/token", "/run/cnilab/egress.rules"];
     const owner = `${PARTICIPANT_UID}:${PARTICIPANT_UID}`;
     expect(docker("exec", RUN, "stat", "-c", "%n %u:%g %a", "/home/node", "/home/node/.kube", ...files).split("\n")).toEqual([
       `/home/node ${owner} 755`,
       `/home/node/.kube ${owner} 755`,
       `/home/node/.kube/config ${owner} 600`,
       `/home/node/handout.md ${owner} 644`,
+      `/run/cnilab/lab.json ${owner} 644`,
       "/run/cnilab/token 0:0 400",
       "/run/cnilab/egress.rules 0:0 400",
     ]);
@@ -151,6 +156,23 @@ describe.skipIf(unavailable !== undefined)("a participant's terminal container, 
       const text = (await rows.textContent()) ?? "";
       expect(text).toContain("CURRENT");
       expect(text).not.toContain("ws-p2");
+      await page.close();
+    });
+
+    it("the terminal's cnilab runs there as the participant, within the limits: its read-only help, and an exercise graded from their own file", { timeout: 90_000 }, async () => {
+      // Nothing may connect to nginx (exercise deny-nginx's goal): a policy selecting app=nginx for ingress with no rule.
+      const mine = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: mine, namespace: default }\nspec:\n  podSelector: { matchLabels: { app: nginx } }\n  policyTypes: [Ingress]\n";
+      execFileSync("docker", ["exec", "-i", "--user", String(PARTICIPANT_UID), RUN, "sh", "-c", "cat > /home/node/mine.yaml"], { input: mine, timeout: 30_000 });
+      const typed = "cnilab --help > /tmp/help.out 2>&1; echo help-rc-$?; cnilab check deny-nginx -f ~/mine.yaml > /tmp/check.out 2>&1; echo check-rc-$?";
+      const { page, rows } = await typeInTerminal(browser.context, url, "$", typed);
+      await rows.getByText(/check-rc-\d/).waitFor({ timeout: 60_000 });
+      const text = (await rows.textContent()) ?? "";
+      expect(text).toContain("help-rc-0");
+      expect(text).toContain("check-rc-0");
+      expect(docker("exec", RUN, "cat", "/tmp/help.out")).toMatch(/read-only/);
+      expect(docker("exec", RUN, "cat", "/tmp/check.out")).toContain("exercise deny-nginx: all 2 goal cells met");
+      // Not killed for memory on the way (the cgroup's OOM kills would show in the container's state).
+      expect(docker("inspect", "--format", "{{.State.OOMKilled}}", RUN)).toBe("false");
       await page.close();
     });
 
