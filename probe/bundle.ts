@@ -22,9 +22,10 @@ export function buildProbeBundle(): ProbeBundle {
 
 /**
  * Bundles one entry point of this repository (and what it imports) into a single CommonJS file for
- * the in-cluster Node image: the probe, and perf's request/response tool.
+ * the in-cluster Node image: the probe, and perf's request/response tool. `minify` for a large
+ * bundle that runs under a tight memory limit (the terminal's cnilab: terminal/image.ts).
  */
-export function bundleEntry(entry: string): ProbeBundle {
+export function bundleEntry(entry: string, options: { minify?: boolean } = {}): ProbeBundle {
   const result = buildSync({
     entryPoints: [entry],
     absWorkingDir: join(__dirname, ".."),
@@ -36,6 +37,7 @@ export function bundleEntry(entry: string): ProbeBundle {
     metafile: true,
     legalComments: "none",
     logLevel: "silent",
+    minify: options.minify === true,
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error(`esbuild produced no output for ${entry}`);

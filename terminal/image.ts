@@ -69,7 +69,8 @@ export function terminalDockerfile(bases: TerminalImageBases = TERMINAL_IMAGE_BA
     `COPY assets/ ${TERMINAL_PATHS.assets}/`,
     `COPY ${CLI_DIR}/ ${TERMINAL_PATHS.cli}/`,
     `COPY ${WRAPPER} ${TERMINAL_PATHS.cnilab}`,
-    `RUN mkdir -p ${TERMINAL_PATHS.home}/.kube /run/cnilab && chown -R 1000:1000 ${TERMINAL_PATHS.home}`,
+    // The folders the uploads go into; the server hands the home tree to the participant's uid at start.
+    `RUN mkdir -p ${TERMINAL_PATHS.home}/.kube /run/cnilab`,
     `WORKDIR ${TERMINAL_PATHS.home}`,
     `EXPOSE ${TERMINAL_CONTAINER_PORT}`,
     // The Node image's docker-entrypoint.sh would run `node` anyway; named, so nothing else is read.
@@ -93,7 +94,10 @@ export function terminalImageFiles(): Record<string, string> {
 function terminalCliFiles(): Record<string, string> {
   const at = (path: string) => join(CLI_DIR, path);
   return {
-    [at(TERMINAL_CLI_FILES.bundle)]: bundleEntry(join(__dirname, "..", "cli", "terminal-main.ts")).code,
+    // Minified: 5.0 MB instead of 19.9 MB (most of it @kubernetes/client-node), and `cnilab --version`
+    // peaks at 95 MB resident instead of 119 MB (measured: /usr/bin/time -f %M, Node 24) inside a
+    // container whose memory limit also holds the server, the shell and kubectl (settings.ts).
+    [at(TERMINAL_CLI_FILES.bundle)]: bundleEntry(join(__dirname, "..", "cli", "terminal-main.ts"), { minify: true }).code,
     [at(TERMINAL_CLI_FILES.probe)]: bundleProbe(),
     ...Object.fromEntries(listLabs().map((lab) => [at(join(TERMINAL_CLI_FILES.labs, `${lab}.yaml`)), withoutKey(readFileSync(labFile(lab), "utf8"), "scenarios")])),
     ...Object.fromEntries(

@@ -11,8 +11,13 @@ export const terminalsSchema = z.strictObject({
   idleMinutes: z.number().positive().max(24 * 60).default(30),
   /** CPUs one terminal may use: kubectl and a shell, not a build machine. */
   cpus: z.number().positive().max(8).default(0.5),
-  /** Memory (MiB) one terminal may use; the kernel kills what goes past it inside that container only. */
-  memoryMiB: z.number().int().min(64).max(8192).default(256),
+  /**
+   * Memory (MiB) one terminal may use; the kernel kills what goes past it inside that container only.
+   * What shares it (resident peaks measured with /usr/bin/time -f %M, Node 24): the server (about
+   * 50 MB), each run of the terminal's cnilab (95 MB for --version, more with a cluster's objects
+   * read), kubectl (tens of MB), the shell: 512 leaves room for two tabs at work at once.
+   */
+  memoryMiB: z.number().int().min(64).max(8192).default(512),
   /**
    * Processes (Linux counts threads) the participant's user may run, the server's own included: a
    * fork loop stops there and the server keeps answering. Per participant because each terminal runs

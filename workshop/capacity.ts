@@ -56,12 +56,13 @@ export interface HostFit {
  * The heaviest of the backends the workshop rotates through, so every participant is costed alike
  * and a host's capacity does not depend on who lands there.
  */
-export function participantCost(workers: number, backends: readonly Backend[]): ParticipantCost {
+export function participantCost(workers: number, backends: readonly Backend[], terminalMemoryMiB = 0): ParticipantCost {
   const families = backends.map((b) => BACKEND_FACTS[b].family);
   const shape = { workers, families };
   return {
     nodes: workers + 1,
-    memoryGiB: memoryEstimateGib(shape),
+    // A browser terminal counts at its memory limit (terminal/settings.ts): the most it can hold.
+    memoryGiB: memoryEstimateGib(shape) + terminalMemoryMiB / 1024,
     cpus: cpuEstimate(shape),
     diskGiB: diskEstimateGib(shape, 1) - diskEstimateGib(shape, 0),
     hostDiskGiB: diskEstimateGib(shape, 0),

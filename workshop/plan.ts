@@ -66,7 +66,7 @@ export function cacheHost(host: WorkshopHost): CacheHost {
  */
 export async function planWorkshop(workshop: WorkshopSpec, source: string, settings: { chartDirs?: unknown; cacheMode?: CacheMode } = {}): Promise<WorkshopPlan> {
   const backends = [...new Set(workshop.participants.map((p) => p.backend))];
-  const cost = participantCost(workshop.workers, backends);
+  const cost = participantCost(workshop.workers, backends, workshop.terminals?.memoryMiB);
   const placed = placeParticipants(workshop.participants.length, workshop.hosts, cost, workshop.participantsPerHost);
   const caches = new Map(workshop.hosts.map((h) => [h.id, planRegistryCache(workshop.name, cacheHost(h), settings.cacheMode)]));
   const participants: ParticipantPlan[] = [];

@@ -130,9 +130,9 @@ describe("Terminal under mocks", () => {
     });
   });
 
-  it("limited: half a CPU, 256 MiB without swap, 256 processes, all capabilities dropped but the four the entrypoint needs (no NET_RAW: iptables-nft), no new privileges", () => {
+  it("limited: half a CPU, 512 MiB without swap, 256 processes, all capabilities dropped but the four the entrypoint needs (no NET_RAW: iptables-nft), no new privileges", () => {
     for (const c of containers()) {
-      expect(c.inputs).toMatchObject({ cpus: "0.5", memory: 256, memorySwap: 256, securityOpts: ["no-new-privileges"] });
+      expect(c.inputs).toMatchObject({ cpus: "0.5", memory: 512, memorySwap: 512, securityOpts: ["no-new-privileges"] });
       expect(c.inputs.ulimits).toEqual([{ name: "nproc", soft: 256, hard: 256 }]);
       expect(c.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["NET_ADMIN", "CHOWN", "SETGID", "SETUID"] });
       expect(c.inputs.envs).toContain("CNILAB_TERMINAL_IDLE_MINUTES=10");

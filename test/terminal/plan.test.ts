@@ -19,14 +19,14 @@ describe("the terminals' plan", () => {
   const settings = terminalsSchema.parse({});
   const plans = planTerminals("demo", "workshop-demo", [participant("ada", 0), participant("bob", 1), participant("cy", 2, "big", "10.0.0.5")], settings);
 
-  it("defaults: port 7700 + position, 30 idle minutes, half a CPU, 256 MiB, 256 processes", () => {
-    expect(settings).toEqual({ portBase: 7700, idleMinutes: 30, cpus: 0.5, memoryMiB: 256, processes: 256 });
+  it("defaults: port 7700 + position, 30 idle minutes, half a CPU, 512 MiB, 256 processes", () => {
+    expect(settings).toEqual({ portBase: 7700, idleMinutes: 30, cpus: 0.5, memoryMiB: 512, processes: 256 });
     expect(plans.map((p) => [p.participant, p.host, p.hostPort, p.address])).toEqual([
       ["ada", "local", 7700, "http://127.0.0.1:7700/"],
       ["bob", "local", 7701, "http://127.0.0.1:7701/"],
       ["cy", "big", 7702, "http://10.0.0.5:7702/"],
     ]);
-    expect(plans[0]!.limits).toEqual({ cpus: 0.5, memoryBytes: 268_435_456, processes: 256 });
+    expect(plans[0]!.limits).toEqual({ cpus: 0.5, memoryBytes: 536_870_912, processes: 256 });
   });
 
   it("each participant runs as a user id of their own, above every range a host hands out", () => {

@@ -19,6 +19,12 @@ describe("what a participant costs", () => {
     const cost = participantCost(workers, backends);
     expect({ ...cost, memoryGiB: Math.round(cost.memoryGiB * 100) / 100, cpus: Math.round(cost.cpus * 100) / 100 }).toEqual(expected);
   });
+
+  it("a browser terminal adds its memory limit, and nothing else", () => {
+    // 2.3 GiB for the cluster + 512 MiB for the terminal.
+    const cost = participantCost(2, ["kindnet"], 512);
+    expect({ ...cost, memoryGiB: Math.round(cost.memoryGiB * 100) / 100, cpus: Math.round(cost.cpus * 100) / 100 }).toEqual({ nodes: 3, memoryGiB: 2.8, cpus: 1.25, diskGiB: 1.5, hostDiskGiB: 1 });
+  });
 });
 
 describe("how many fit a host", () => {
