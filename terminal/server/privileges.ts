@@ -9,7 +9,7 @@
  * server go by $HOME.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, lchownSync, readdirSync } from "node:fs";
+import { existsSync, lchownSync, lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -28,7 +28,8 @@ export const TERMINAL_CAPABILITIES = {
 export function confineAndDropRoot(egressFile: string, uid: number, home: string): void {
   if (process.getuid?.() !== 0) return;
   if (!Number.isInteger(uid) || uid <= 0) throw new Error(`terminal server: the participant's uid must be a positive integer, got '${uid}'`);
-  if (!existsSync(egressFile)) throw new Error(`terminal server: egress rules ${egressFile} are missing; refusing to start as root without them`);
+  const unsafe = egressFileProblem(egressFile);
+  if (unsafe) throw new Error(`terminal server: egress rules ${egressFile} ${unsafe}; refusing to start as root without them`);
   execFileSync("iptables-restore", [egressFile], { stdio: ["ignore", "inherit", "inherit"] });
   // The whole home tree, uploads included: whatever owner the Docker provider gave the kubeconfig and
   // handout (kreuzwerker's upload at 83c00e0 writes no owner into its tar: root's), they are the participant's.
@@ -39,11 +40,33 @@ export function confineAndDropRoot(egressFile: string, uid: number, home: string
   if (process.getuid?.() !== uid) throw new Error(`terminal server: still uid ${process.getuid?.()} after dropping root`);
 }
 
-/** The folder and everything in it, links themselves (not what they point at). */
-function chownTree(path: string, uid: number): void {
+/**
+ * Why the rules file cannot be trusted, or undefined when it can: it must be root's regular file,
+ * writable by root alone, with no second name. The server starts as root again whenever the
+ * container restarts (restart: unless-stopped), after the participant has had a shell: a file they
+ * could write, or a hard link they made to it, must not decide what root loads.
+ */
+export function egressFileProblem(path: string): string | undefined {
+  if (!existsSync(path)) return "are missing";
+  const stat = lstatSync(path);
+  if (!stat.isFile()) return "are not a regular file";
+  if (stat.uid !== 0) return `belong to uid ${stat.uid}, not root`;
+  if ((stat.mode & 0o022) !== 0) return `are writable by others than root (mode ${(stat.mode & 0o777).toString(8)})`;
+  if (stat.nlink !== 1) return `have ${stat.nlink} names (a hard link elsewhere)`;
+  return undefined;
+}
+
+/**
+ * The folder and everything in it to `uid`, links themselves (lchown: never what a symbolic link
+ * points at). A file with more than one name is left as it is: on a restart the participant has had
+ * a shell, and a hard link in their home may name a file of root's (the rules, the token) — where
+ * the host does not forbid such links (fs.protected_hardlinks=0), chowning it would hand it over.
+ */
+export function chownTree(path: string, uid: number): void {
   lchownSync(path, uid, uid);
   for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.isDirectory()) chownTree(join(path, entry.name), uid);
-    else lchownSync(join(path, entry.name), uid, uid);
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) chownTree(child, uid);
+    else if (lstatSync(child).nlink === 1) lchownSync(child, uid, uid);
   }
 }
