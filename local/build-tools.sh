@@ -38,6 +38,12 @@ mkdir -p "$flannel_out"
 echo "flannel: go build local/flanneld, flannel's cmd/install_conf, local/flannel-cni into $flannel_out"
 grep -q "^	github.com/flannel-io/flannel $FLANNEL_VERSION$" "$here/flanneld/go.mod" \
   || { echo "flannel: local/flanneld/go.mod does not require flannel $FLANNEL_VERSION (versions.sh)" >&2; exit 1; }
-(cd "$here/flanneld" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/flanneld" . \
+# flanneld alone needs cgo: flannel's udp backend is C (pkg/backend/udp/proxy_amd64.c). Linked
+# statically (libc.a from libc6-dev; netgo and osusergo keep glibc's NSS out), so the stand-in image,
+# whose only C libraries are those its iptables needs, runs it as it is.
+command -v gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libc.a ] \
+  || { echo "flannel: installing gcc and libc6-dev (flanneld's udp backend)"; apt-get install -y -q gcc libc6-dev >/dev/null; }
+(cd "$here/flanneld" && CGO_ENABLED=1 nice -n 10 go build -tags netgo,osusergo \
+    -ldflags '-s -w -linkmode external -extldflags "-static"' -o "$flannel_out/flanneld" . \
   && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/install-conf" github.com/flannel-io/flannel/cmd/install_conf)
 (cd "$here/flannel-cni" && CGO_ENABLED=0 nice -n 10 go build -ldflags "-s -w" -o "$flannel_out/flannel" .)

@@ -1,7 +1,7 @@
 // Command flanneld is cnilab's stand-in for flannel's daemon (ghcr.io/flannel-io/flannel v0.28.9),
 // whose main package the Go module proxy cannot build: it links the tencentvpc backend, whose
 // tencentcloud-sdk-go vpc module is not served. This main is ours; the work is flannel's own library
-// at v0.28.9 (pkg/subnet/kube, pkg/backend with the vxlan and host-gw backends, pkg/trafficmngr/
+// at v0.28.9 (pkg/subnet/kube, pkg/backend with the vxlan, host-gw and udp backends, pkg/trafficmngr/
 // iptables, pkg/ipmatch), called in the order flannel's main.go at v0.28.9 calls them:
 //   subnet manager (--kube-subnet-mgr: node annotations, spec.podCIDR) → healthz → network config
 //   (net-conf.json) → br_netfilter check → external interface (--iface) → backend → RegisterNetwork
@@ -13,7 +13,10 @@
 // read by flannel's kube subnet manager itself; EVENT_QUEUE_DEPTH by its lease watch. The chart sets
 // CONT_WHEN_CACHE_NOT_READY=false, flannel's exit when the node cache does not sync, which is what
 // this main always does (no subnet manager, no start). Left out:
-// etcd, nftables, IPv6, the udp backend (cgo), ipip/ipsec/wireguard/extension/alloc/tencentvpc.
+// etcd, nftables, IPv6, ipip/ipsec/wireguard/extension/alloc/tencentvpc.
+// The udp backend is flannel's cgo proxy (pkg/backend/udp/proxy_amd64.c; amd64 only, as upstream):
+// this main is built with CGO_ENABLED=1 and linked statically (local/build-tools.sh), so the
+// stand-in image needs no C library of its own.
 package main
 
 import (
@@ -29,6 +32,7 @@ import (
 
 	"github.com/flannel-io/flannel/pkg/backend"
 	_ "github.com/flannel-io/flannel/pkg/backend/hostgw"
+	_ "github.com/flannel-io/flannel/pkg/backend/udp"
 	_ "github.com/flannel-io/flannel/pkg/backend/vxlan"
 	"github.com/flannel-io/flannel/pkg/ip"
 	"github.com/flannel-io/flannel/pkg/ipmatch"
@@ -118,7 +122,7 @@ func run(ctx context.Context, o options, wg *sync.WaitGroup, ready *atomic.Bool)
 	}
 	be, err := backend.NewManager(ctx, sm, extIface).GetBackend(config.BackendType)
 	if err != nil {
-		return fmt.Errorf("backend %q (this stand-in has vxlan and host-gw): %w", config.BackendType, err)
+		return fmt.Errorf("backend %q (this stand-in has vxlan, host-gw and udp): %w", config.BackendType, err)
 	}
 	bn, err := be.RegisterNetwork(ctx, wg, config)
 	if err != nil {
