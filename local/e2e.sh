@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/versions.sh"
 
-DEFAULT_STACKS=(kindnet flannel-vxlan flannel-host-gw macvlan)
+DEFAULT_STACKS=(kindnet flannel-vxlan flannel-host-gw flannel-udp macvlan)
 keep=()
 stacks=()
 for a in "$@"; do
@@ -31,8 +31,13 @@ unsupported() {
   case $1 in
     calico-*) echo "calico's BIRD is C, not buildable from Go modules, and no registry serves calico's images here" ;;
     # The chart is installed from a folder (cnilab:chartDirs): no chart repository is reachable here.
-    flannel-*) [ -f "$LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION/Chart.yaml" ] \
-      || echo "no flannel chart in $LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION (local/README.md says how to put it there)" ;;
+    # flannel-udp: flanneld's udp backend opens the node's /dev/net/tun (the docker shim passes the
+    # host's) and exists on amd64 only (flannel v0.28.9 pkg/backend/udp/udp.go).
+    flannel-*) if [ ! -f "$LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION/Chart.yaml" ]; then
+        echo "no flannel chart in $LOCAL_CACHE/charts/flannel-$FLANNEL_VERSION (local/README.md says how to put it there)"
+      elif [ "$1" = flannel-udp ] && { [ ! -c /dev/net/tun ] || [ "$(uname -m)" != x86_64 ]; }; then
+        echo "flanneld's udp backend needs /dev/net/tun on the host (the tun module) and an amd64 machine"
+      fi ;;
     # canal runs no BIRD (CALICO_NETWORKING_BACKEND none), but its Felix is calico-node, built with cgo against libbpf.
     canal*) echo "canal runs calico's node image (Felix: cgo against libbpf, BPF programs built by clang), which nothing here builds" ;;
     ipvlan-*) echo "this kernel has no ipvlan module (cnilab doctor --backend ipvlan-l2 says so)" ;;
