@@ -14,6 +14,7 @@ import { BACKENDS } from "../backends/types";
 import { InputError } from "../input/error";
 import { fileProblem } from "../labs/errors";
 import { zodProblems } from "../labs/zod-problems";
+import type { ImageMap } from "../pins/image-map";
 import type { AssertionsOutput } from "../plan/outputs";
 import { PROBE_OUTCOMES, PROBE_PROTOCOLS } from "../probe/types";
 
@@ -46,6 +47,7 @@ export const terminalContextSchema = z.strictObject({
     skipped: z.array(z.strictObject({ id: z.string(), group: z.string(), reason: z.string() })),
     jobs: z.array(z.strictObject({ client: z.string().min(1), namespace: z.string().min(1), name: z.string().min(1) })),
   }),
+  imageMap: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 export interface TerminalContext {
@@ -54,6 +56,12 @@ export interface TerminalContext {
   backend: (typeof BACKENDS)[number];
   lab: string;
   assertions: AssertionsOutput;
+  /**
+   * What the lab's pinned images run as (its stack's `cnilab:imageMap`), so a live check's probe Jobs
+   * run what the lab's own Jobs run. `workshop up` writes none: its clusters pull the pinned
+   * references through the hosts' registry caches. local/terminal-live.sh writes its lab stack's.
+   */
+  imageMap?: ImageMap;
 }
 
 /** The file's text, as components/workshop/terminal.ts uploads it. */

@@ -44,12 +44,12 @@ export function readOwnKubeconfig(io: Io): string {
   }
 }
 
-/** A live check's cluster: the participant's own, on their backend, its probe images as pinned. */
+/** A live check's cluster: the participant's own, on their backend, its probe images as pinned or as the context maps them. */
 export function ownCheckTarget(context: TerminalContext, io: Io): CheckTarget {
   return {
     name: ownLabName(context),
     backend: BACKEND_FACTS[context.backend],
-    imageMap: {},
+    imageMap: context.imageMap ?? {},
     runs: `workshop ${context.workshop}'s lab ${context.lab}`,
     kubeconfigFile: ownKubeconfigFile(io.env),
     clusterName: "",

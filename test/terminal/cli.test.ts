@@ -19,6 +19,7 @@ import { listLabs } from "../../labs/lab";
 import { terminalContextText } from "../../terminal/context";
 import { writeTerminalImageContext } from "../../terminal/image";
 import { TERMINAL_CLI_FILES } from "../../terminal/plan";
+import { IMAGES } from "../../pins";
 import { ROOT } from "../helpers/stacks";
 import { startCheckApi } from "../exercises/check-api";
 import { captureIo } from "../cli/io";
@@ -118,6 +119,22 @@ describe("check --live in a terminal", () => {
       const probe = api.created.find((c) => c.kind === "ConfigMap" && "probe.js" in (c.body.data ?? {}))!;
       expect(probe.body.data["probe.js"]).toBe(readFileSync(join(cli, TERMINAL_CLI_FILES.probe), "utf8"));
       expect(api.left()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("the probe Jobs run the image the context's imageMap names for the pinned node image (a lab on a private registry)", async () => {
+    const nginx = { namespace: "default", name: "nginx-1", labels: { app: "nginx" }, ip: "10.244.1.10", ready: true };
+    const api = await startCheckApi({ policies: { default: [DENY_NGINX] }, pods: [nginx], world: (_from, to) => (to.ip === nginx.ip ? "timeout" : "connected") });
+    try {
+      const mapped = "registry.example:5000/mirror/node:24@sha256:" + "0".repeat(64);
+      const lab = { workshop: "demo", participant: "carol", backend: "kindnet" as const, lab: "netpol", assertions: { probes: [], skipped: [], jobs: [] }, imageMap: { [IMAGES.node]: mapped } };
+      const io = captureIo({ CNILAB_STATE: join(dir, "mapped"), CNILAB_POLL_MS: "10", KUBECONFIG: write("carol.kubeconfig", api.kubeconfig), CNILAB_TERMINAL_CONTEXT: write("carol.json", terminalContextText(lab)) }, dir);
+      expect(await runToExit("check", io, () => runTerminalCheck(["deny-nginx", "--live"], io, cli))).toBe(0);
+      const images = api.created.filter((c) => c.kind === "Job").flatMap((c) => c.body.spec.template.spec.containers.map((k: { image: string }) => k.image));
+      expect(images.length).toBeGreaterThan(0);
+      expect(new Set(images)).toEqual(new Set([mapped]));
     } finally {
       await api.close();
     }
