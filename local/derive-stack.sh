@@ -1,14 +1,16 @@
 #!/bin/bash
-# derive-stack.sh STACK SUBNET — prints stacks/Pulumi.local-STACK.yaml: stacks/Pulumi.STACK.yaml with
+# derive-stack.sh STACK SUBNET [EXERCISE] — prints stacks/Pulumi.local-STACK.yaml: stacks/Pulumi.STACK.yaml with
 # the node subnet SUBNET (a derived stack may not share a subnet with any stack file), our node image,
 # the image map and registry mirror local/registry.sh wrote, and a folder per Helm chart the stack
 # installs ($LOCAL_CACHE/charts/<chart>-<version>, see local/README.md). Those are the settings any user
 # of a private registry or an air-gapped site writes (README "Private registries and air-gapped sites").
+# With EXERCISE, the stack also sets `cnilab:exercise: EXERCISE` (it runs that exercise's starting state),
+# and its image map is filtered to what that plan pins.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/versions.sh"
-stack=$1 subnet=$2
+stack=$1 subnet=$2 exercise=${3:-}
 src="$root/stacks/Pulumi.$stack.yaml"
 map="$LOCAL_CACHE/registry/image-map.yaml"
 [ -f "$src" ] || { echo "derive-stack: no stack file $src" >&2; exit 2; }
@@ -17,13 +19,16 @@ map="$LOCAL_CACHE/registry/image-map.yaml"
 grep -q '^  cnilab:nodeSubnet: ' "$src" || { echo "derive-stack: $src sets no cnilab:nodeSubnet" >&2; exit 2; }
 echo "# Written by local/e2e.sh from stacks/Pulumi.$stack.yaml for this machine's local registry; not tracked."
 sed -e "s|^  cnilab:nodeSubnet: .*|  cnilab:nodeSubnet: $subnet|" -e '/^  cnilab:clusterName: /d' "$src"
+[ -z "$exercise" ] || echo "  cnilab:exercise: $exercise"
 echo "  cnilab:nodeImage: cnilab-local-node:$LOCAL_KEY"
 # cnilab:imageMap takes only what this stack pins (any other key is an error naming it): keep the map's
 # lines whose key the tracked stack's plan lists, but for its node image, which the line above replaces.
-planned=$(cd "$root" && SRC="$src" npx tsx -e '
-  import { loadStackSpec } from "./labs";
+planned=$(cd "$root" && SRC="$src" EXERCISE="$exercise" npx tsx -e '
+  import { loadSpec, readStackFile } from "./labs";
   import { planImages, planLab } from "./plan";
-  loadStackSpec(process.env.SRC!).then((s) => {
+  const raw = readStackFile(process.env.SRC!);
+  if (process.env.EXERCISE) raw.exercise = process.env.EXERCISE;
+  loadSpec(raw, process.env.SRC!).then((s) => {
     const plan = planLab(s);
     for (const i of planImages(plan)) if (i !== s.stack.nodeImage) console.log(`image ${i}`);
     for (const h of plan.cni.charts) console.log(`chart ${h.chart} ${h.version}`);
