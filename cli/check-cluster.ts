@@ -24,6 +24,13 @@ export interface CheckCluster {
 
 /** Beyond a Job's own deadline: the API server noticing it. */
 const JOB_GRACE_MS = 30_000;
+/**
+ * Waiting reasons of a probe container that no wait cures: the kubelet has failed to pull and backs
+ * off, or the reference cannot be pulled at all. The check stops waiting for that Job (its log reader
+ * reports the reason, cli/job-logs.ts) instead of sitting out its bound; the first ErrImagePull is
+ * left to the kubelet's retry.
+ */
+const HOPELESS_WAITS: readonly string[] = ["ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
 const status = (err: unknown) => (err as { code?: unknown }).code;
 const ignoreMissing = (err: unknown) => {
   if (status(err) !== 404) throw err;
@@ -103,7 +110,10 @@ export async function kubeCheckCluster(kubeconfig: string, pollMs: number): Prom
             const { name, namespace } = objects.job.metadata;
             return waitFor(`Job ${namespace}/${name} to finish`, boundSeconds * 1000 + JOB_GRACE_MS, pollMs, async () => {
               const s = (await batch.readNamespacedJob({ name, namespace })).status;
-              return (s?.succeeded ?? 0) > 0 || (s?.failed ?? 0) > 0 ? true : undefined;
+              if ((s?.succeeded ?? 0) > 0 || (s?.failed ?? 0) > 0) return true;
+              const pods = await core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` });
+              const stuck = pods.items.flatMap((p) => p.status?.containerStatuses ?? []).find((c) => HOPELESS_WAITS.includes(c.state?.waiting?.reason ?? ""));
+              return stuck ? true : undefined;
             }).catch((err: Error) => progress(err.message));
           }),
         );

@@ -24,6 +24,12 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
           return;
         }
         const phase = pod.status?.phase;
+        const waiting = phase === "Succeeded" || phase === "Failed" ? undefined : waitingProbe(pod);
+        if (waiting !== undefined) {
+          // Its log cannot be read yet (the API answers 400), and the pod goes once the Job is removed: say why here.
+          logs[job.client] = { missing: `pod ${pod.metadata.name} is ${phase ?? "in an unknown phase"}: its probe container is waiting (${waiting})` };
+          return;
+        }
         const text = await core.readNamespacedPodLog({ name: pod.metadata.name, namespace: job.namespace, container: "probe" });
         // A pod still running has a partial log: the parser turns its missing lines into errors.
         logs[job.client] = phase === "Succeeded" || text.length > 0 ? { text } : { missing: `pod ${pod.metadata.name} is ${phase ?? "in an unknown phase"} with no log yet` };
@@ -33,6 +39,13 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
     }),
   );
   return logs;
+}
+
+/** Why the pod's probe container has not started (e.g. `ImagePullBackOff: Back-off pulling image "…"`), if it is waiting. */
+function waitingProbe(pod: { status?: { containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string } } }[] } }): string | undefined {
+  const waiting = pod.status?.containerStatuses?.find((c) => c.name === "probe")?.state?.waiting;
+  if (!waiting) return undefined;
+  return [waiting.reason ?? "no reason given", waiting.message].filter((x) => x).join(": ");
 }
 
 /**

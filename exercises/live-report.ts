@@ -66,7 +66,8 @@ const notEnforced = (b: Basis | undefined): readonly string[] => (b?.kind === "p
 
 function agreementOf(rows: readonly ProbeRow[], unenforced: (r: ProbeRow) => readonly string[]): Pick<LiveCell, "agreement" | "note"> {
   const error = rows.find((r) => r.status === "error");
-  if (error) return { agreement: "no-result", note: error.explanation ?? error.detail ?? "" };
+  // The explanation says what an error means; the detail, what the log reader found (e.g. an image the pod cannot pull).
+  if (error) return { agreement: "no-result", note: [error.explanation, error.detail && `[${error.detail}]`].filter((x) => x).join(" ") };
   const wrong = rows.find((r) => r.status === "mismatch");
   if (wrong) return { agreement: "cluster-disagrees", note: `the cluster disagrees with the engine: ${wrong.explanation ?? ""}` };
   // Every probe saw what the backend is expected to do; that differs from the verdict only where a

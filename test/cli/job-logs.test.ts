@@ -44,6 +44,20 @@ beforeAll(async () => {
           ],
         });
       }
+      if (job === "cnilab-probe-pull") {
+        // What a kind node reports for an image no registry it reaches serves (seen on the local cluster).
+        return json(200, {
+          kind: "PodList",
+          apiVersion: "v1",
+          metadata: {},
+          items: [
+            {
+              metadata: { name: "cnilab-probe-pull-x1", creationTimestamp: "2026-11-30T11:00:00Z" },
+              status: { phase: "Pending", containerStatuses: [{ name: "probe", image: "node:x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "docker.io/library/node:x"' } } }] },
+            },
+          ],
+        });
+      }
       return json(200, { kind: "PodList", apiVersion: "v1", metadata: {}, items: [] });
     }
     if (url.pathname === "/api/v1/namespaces/default/pods/cnilab-probe-demo-new/log") {
@@ -74,6 +88,12 @@ describe("reading the assertion Jobs' logs", () => {
     expect(logs.other).toEqual({ missing: "no pod for Job default/cnilab-probe-other (kubectl -n default describe job cnilab-probe-other)" });
     expect(logs["prod-client"]).toMatchObject({ missing: expect.stringMatching(/^cannot read Job prod\/cnilab-probe-prod-client: /) });
     expect(requests).toContain("GET /api/v1/namespaces/default/pods/cnilab-probe-demo-new/log?container=probe");
+  });
+
+  it("a pod whose probe container waits (an image it cannot pull) says so, with the kubelet's reason, without reading its log", async () => {
+    const logs = await readJobLogs(kubeconfig, [{ client: "pull", namespace: "default", name: "cnilab-probe-pull" }]);
+    expect(logs.pull).toEqual({ missing: 'pod cnilab-probe-pull-x1 is Pending: its probe container is waiting (ImagePullBackOff: Back-off pulling image "docker.io/library/node:x")' });
+    expect(requests.filter((r) => r.includes("cnilab-probe-pull-x1/log"))).toEqual([]);
   });
 
   it("takes the newest pod by time when the runs are days apart (Sat Nov 28 vs Mon Nov 30)", async () => {

@@ -3,7 +3,8 @@ import { loopbackKubeconfig } from "../helpers/kubeconfig";
 
 /**
  * A Kubernetes API stand-in on loopback for `cnilab check --stack`: NetworkPolicies per namespace,
- * workload pods (selected by labels), two nodes, and Jobs whose pod has finished at once. A Job's
+ * workload pods (selected by labels), two nodes, and Jobs whose pod has finished at once (or, with
+ * `jobPodWaits`, never starts). A Job's
  * log is what the probe program would print: one result line per probe of the plan in its
  * ConfigMap, each endpoint resolved through the ConfigMap's targets.json, the outcome taken from
  * `world` — the stand-in plays the datapath, by a table the test writes.
@@ -17,6 +18,8 @@ export interface CheckApiOptions {
   world: (from: { namespace: string; labels: Record<string, string> }, to: { ip: string; port: number; protocol: string }) => string;
   /** Namespaces the cluster does not have: creating anything there is refused. */
   missingNamespaces?: readonly string[];
+  /** Jobs whose pod never starts: the probe container waits with this reason (and message), the Job never ends. */
+  jobPodWaits?: { reason: string; message: string };
 }
 
 export interface CheckApi {
@@ -117,9 +120,10 @@ export async function startCheckApi(o: CheckApiOptions): Promise<CheckApi> {
       if (m === "POST") {
         const b = await body(req);
         created.push({ kind: "Job", body: b });
-        b.status = { succeeded: 1 };
+        b.status = o.jobPodWaits ? {} : { succeeded: 1 };
         jobs.set(`${match[1]}/${b.metadata.name}`, b);
-        jobPods.push({ metadata: { name: `${b.metadata.name}-x7k2p`, namespace: match[1], labels: { ...b.spec.template.metadata.labels, "job-name": b.metadata.name }, creationTimestamp: "2026-11-30T08:00:00Z" }, status: { phase: "Succeeded" } });
+        const status = o.jobPodWaits ? { phase: "Pending", containerStatuses: [{ name: "probe", image: b.spec.template.spec.containers[0].image, imageID: "", ready: false, restartCount: 0, state: { waiting: o.jobPodWaits } }] } : { phase: "Succeeded" };
+        jobPods.push({ metadata: { name: `${b.metadata.name}-x7k2p`, namespace: match[1], labels: { ...b.spec.template.metadata.labels, "job-name": b.metadata.name }, creationTimestamp: "2026-11-30T08:00:00Z" }, status });
         return json(res, 201, b);
       }
       const job = jobs.get(key);

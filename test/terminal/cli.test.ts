@@ -140,6 +140,23 @@ describe("check --live in a terminal", () => {
     }
   });
 
+  it("a probe image the cluster cannot pull ends the check before the Jobs' bound, each cell naming the kubelet's reason", async () => {
+    const nginx = { namespace: "default", name: "nginx-1", labels: { app: "nginx" }, ip: "10.244.1.10", ready: true };
+    const waits = { reason: "ImagePullBackOff", message: `Back-off pulling image "${IMAGES.node}"` };
+    const api = await startCheckApi({ policies: { default: [] }, pods: [nginx], world: () => "connected", jobPodWaits: waits });
+    try {
+      const lab = { workshop: "demo", participant: "dave", backend: "kindnet" as const, lab: "netpol", assertions: { probes: [], skipped: [], jobs: [] } };
+      const io = captureIo({ CNILAB_STATE: join(dir, "pull"), CNILAB_POLL_MS: "10", KUBECONFIG: write("dave.kubeconfig", api.kubeconfig), CNILAB_TERMINAL_CONTEXT: write("dave.json", terminalContextText(lab)) }, dir);
+      expect(await runToExit("check", io, () => runTerminalCheck(["deny-nginx", "--live", "-o", "json"], io, cli))).toBe(1);
+      const report = JSON.parse(io.out()) as { cells: { agreement: string; note: string }[] };
+      expect(report.cells.map((c) => c.agreement)).toEqual(["no-result", "no-result"]);
+      for (const c of report.cells) expect(c.note).toContain(`its probe container is waiting (ImagePullBackOff: Back-off pulling image "${IMAGES.node}")]`);
+      expect(api.left()).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  }, 30_000);
+
   it("an exercise of another lab is refused, naming both", async () => {
     const lab = { workshop: "demo", participant: "bob", backend: "kindnet" as const, lab: "pod-basics", assertions: { probes: [], skipped: [], jobs: [] } };
     const io = captureIo({ CNILAB_STATE: join(dir, "other"), CNILAB_TERMINAL_CONTEXT: write("bob.json", terminalContextText(lab)) }, dir);
