@@ -19,46 +19,32 @@ beforeAll(async () => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    const podList = (items: unknown[]) => json(200, { kind: "PodList", apiVersion: "v1", metadata: {}, items });
     if (url.pathname === "/api/v1/namespaces/default/pods") {
       const job = url.searchParams.get("labelSelector")?.replace("job-name=", "");
       if (job === "cnilab-probe-demo") {
-        return json(200, {
-          kind: "PodList",
-          apiVersion: "v1",
-          metadata: {},
-          items: [
+        return podList([
             { metadata: { name: "cnilab-probe-demo-old", creationTimestamp: "2026-11-23T04:00:00Z" }, status: { phase: "Failed" } },
             { metadata: { name: "cnilab-probe-demo-new", creationTimestamp: "2026-11-23T05:00:00Z" }, status: { phase: "Succeeded" } },
-          ],
-        });
+          ]);
       }
       if (job === "cnilab-probe-days") {
         // Sat Nov 28 and Mon Nov 30: as Date text "Mon …" sorts before "Sat …", by time it is newer.
-        return json(200, {
-          kind: "PodList",
-          apiVersion: "v1",
-          metadata: {},
-          items: [
+        return podList([
             { metadata: { name: "cnilab-probe-days-mon", creationTimestamp: "2026-11-30T01:00:00Z" }, status: { phase: "Succeeded" } },
             { metadata: { name: "cnilab-probe-days-sat", creationTimestamp: "2026-11-28T23:00:00Z" }, status: { phase: "Failed" } },
-          ],
-        });
+          ]);
       }
       if (job === "cnilab-probe-pull") {
         // What a kind node reports for an image no registry it reaches serves (seen on the local cluster).
-        return json(200, {
-          kind: "PodList",
-          apiVersion: "v1",
-          metadata: {},
-          items: [
+        return podList([
             {
               metadata: { name: "cnilab-probe-pull-x1", creationTimestamp: "2026-11-30T11:00:00Z" },
               status: { phase: "Pending", containerStatuses: [{ name: "probe", image: "node:x", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "docker.io/library/node:x"' } } }] },
             },
-          ],
-        });
+          ]);
       }
-      return json(200, { kind: "PodList", apiVersion: "v1", metadata: {}, items: [] });
+      return podList([]);
     }
     if (url.pathname === "/api/v1/namespaces/default/pods/cnilab-probe-demo-new/log") {
       res.writeHead(200, { "content-type": "text/plain" });
