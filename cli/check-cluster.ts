@@ -10,6 +10,7 @@ import { waitFor } from "../perf/wait";
 import type { NetworkPolicyLike } from "../policy";
 import type { ProbeLog } from "../verdict/judge";
 import { readJobLogs } from "./job-logs";
+import { kubeApi } from "../host/kube";
 
 export interface CheckCluster {
   /** Every NetworkPolicy of these namespaces as a plain networking.k8s.io/v1 object. */
@@ -56,10 +57,13 @@ export function apiFields(models: object, value: unknown, type: string): unknown
   return Object.fromEntries(model.getAttributeTypeMap().flatMap((a) => (fields[a.name] === undefined ? [] : [[a.baseName, apiFields(models, fields[a.name], a.type)]])));
 }
 
+/** The cluster a live check reads, polled every $CNILAB_POLL_MS (2 s by default); the main and the terminal's check both use it. */
+export function liveCheckCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<CheckCluster> {
+  return kubeCheckCluster(kubeconfig, Number(env.CNILAB_POLL_MS ?? 2000));
+}
+
 export async function kubeCheckCluster(kubeconfig: string, pollMs: number): Promise<CheckCluster> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const { k8s, kc } = await kubeApi(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const networking = kc.makeApiClient(k8s.NetworkingV1Api);

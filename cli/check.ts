@@ -9,7 +9,7 @@ import { REPO_EXERCISES } from "../labs/exercise";
 import { hostTools } from "../perf/host";
 import { bundleProbe } from "../probe/bundle";
 import { parseCommandArgs } from "./args";
-import { kubeCheckCluster } from "./check-cluster";
+import { liveCheckCluster } from "./check-cluster";
 import { runLiveCheck, type LiveDeps } from "./check-live";
 import { checkTarget } from "./check-target";
 import { UsageError, type Command, type Io } from "./command";
@@ -18,7 +18,7 @@ import { PROJECT_ROOT, resolveStack } from "./stack-arg";
 
 /** A live check's ways out on the instructor's machine: kind for a lab's kubeconfig, esbuild for the probe. */
 const defaultLiveDeps: Required<LiveDeps> = {
-  cluster: (kubeconfig, io) => kubeCheckCluster(kubeconfig, Number(io.env.CNILAB_POLL_MS ?? 2000)),
+  cluster: (kubeconfig, io) => liveCheckCluster(kubeconfig, io.env),
   async kindKubeconfig(clusterName, io) {
     // kind as every command finds it (the tools folder included).
     const kind = await locateTool(systemHost(io.env, io.cwd), "kind");

@@ -7,6 +7,7 @@ import type { ApiEndpointSlice, ApiService } from "../kube-proxy/service";
 import type { ApiPod } from "../pod-net/pod";
 import { dockerExecutable } from "../host/kind";
 import { runProcess, type RunResult } from "../host/run";
+import { kubeApi } from "../host/kube";
 
 const NODE_TIMEOUT_MS = 30_000;
 
@@ -45,9 +46,7 @@ async function unlessNotFound<T>(read: () => Promise<unknown>): Promise<T | unde
 const namesOf = (items: readonly { metadata?: { name?: string } }[]) => items.map((i) => i.metadata?.name ?? "").filter((n) => n !== "");
 
 export async function kindCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<LabCluster> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const { k8s, kc } = await kubeApi(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
   const docker = dockerExecutable(env);

@@ -1,4 +1,5 @@
 import type { AssertionsOutput } from "../plan/outputs";
+import { containersWaiting, kubeApi } from "../host/kube";
 
 /**
  * Reads the assertion Jobs' logs from the cluster with @kubernetes/client-node and the stack's
@@ -8,9 +9,7 @@ import type { AssertionsOutput } from "../plan/outputs";
 export type JobLogs = Record<string, { text: string } | { missing: string }>;
 
 export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jobs"]): Promise<JobLogs> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const { k8s, kc } = await kubeApi(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const logs: JobLogs = {};
   await Promise.all(
@@ -24,7 +23,7 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
           return;
         }
         const phase = pod.status?.phase;
-        const waiting = phase === "Succeeded" || phase === "Failed" ? undefined : waitingProbe(pod);
+        const waiting = phase === "Succeeded" || phase === "Failed" ? undefined : containersWaiting(pod, "probe");
         if (waiting !== undefined) {
           // Its log cannot be read yet (the API answers 400), and the pod goes once the Job is removed: say why here.
           logs[job.client] = { missing: `pod ${pod.metadata.name} is ${phase ?? "in an unknown phase"}: its probe container is waiting (${waiting})` };
@@ -39,13 +38,6 @@ export async function readJobLogs(kubeconfig: string, jobs: AssertionsOutput["jo
     }),
   );
   return logs;
-}
-
-/** Why the pod's probe container has not started (e.g. `ImagePullBackOff: Back-off pulling image "…"`), if it is waiting. */
-function waitingProbe(pod: { status?: { containerStatuses?: { name: string; state?: { waiting?: { reason?: string; message?: string } } }[] } }): string | undefined {
-  const waiting = pod.status?.containerStatuses?.find((c) => c.name === "probe")?.state?.waiting;
-  if (!waiting) return undefined;
-  return [waiting.reason ?? "no reason given", waiting.message].filter((x) => x).join(": ");
 }
 
 /**

@@ -1,5 +1,6 @@
 import { runProcess } from "../host/run";
 import { explainReadinessPod, READINESS_NAME, type ReadinessPod } from "../plan/readiness";
+import { kubeApi } from "../host/kube";
 
 /** Asking kind and the API server about a failed `up` must not keep the user waiting long. */
 const BOUND_MS = 15_000;
@@ -13,9 +14,7 @@ export async function readinessFailure(kindPath: string, cluster: string, env: N
   const got = await runProcess(kindPath, ["get", "kubeconfig", "--name", cluster], env, BOUND_MS);
   if (got.code !== 0) return [];
   try {
-    const k8s = await import("@kubernetes/client-node");
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(got.stdout);
+    const { k8s, kc } = await kubeApi(got.stdout);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const pods = await Promise.race([
       core.listNamespacedPod({ namespace: "kube-system", labelSelector: `job-name=${READINESS_NAME}` }),

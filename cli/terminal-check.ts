@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { LOCAL_PARTICIPANT } from "../exercises/hints-shown";
 import { TERMINAL_CLI_FILES } from "../terminal/plan";
 import { parseCommandArgs } from "./args";
-import { kubeCheckCluster } from "./check-cluster";
+import { liveCheckCluster } from "./check-cluster";
 import { runLiveCheck, type LiveDeps } from "./check-live";
 import { UsageError, type Command, type Io } from "./command";
 import { runExerciseCheck } from "./services/exercise-check";
@@ -67,7 +67,7 @@ export async function runTerminalCheck(argv: string[], io: Io, dir: string): Pro
   const files = values.file ?? [];
   if (files.length > 0 && values.live) throw new UsageError("give -f FILE (offline) or --live (your cluster), not both");
   const deps: LiveDeps = {
-    cluster: (kubeconfig, io) => kubeCheckCluster(kubeconfig, Number(io.env.CNILAB_POLL_MS ?? 2000)),
+    cluster: (kubeconfig, io) => liveCheckCluster(kubeconfig, io.env),
     probeBundle: () => readFileSync(join(dir, TERMINAL_CLI_FILES.probe), "utf8"),
   };
   return runExerciseCheck(

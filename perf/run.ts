@@ -16,6 +16,7 @@ import { bundleRr } from "./rr-bundle";
 import { pairBudgetSeconds, type PerfSettings } from "./settings";
 import { waitFor } from "./wait";
 import type { ImageMap } from "../pins/image-map";
+import { kubeApi } from "../host/kube";
 
 export interface PerfRunOptions {
   kubeconfig: string;
@@ -129,9 +130,7 @@ async function runPair(apis: Apis, o: PerfRunOptions, pair: MeasuredPair, target
 }
 
 export async function runPerf(o: PerfRunOptions): Promise<PerfRunResult> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(o.kubeconfig);
+  const { k8s, kc } = await kubeApi(o.kubeconfig);
   const apis: Apis = { core: kc.makeApiClient(k8s.CoreV1Api), batch: kc.makeApiClient(k8s.BatchV1Api) };
   const problems: string[] = [];
   const samples: BenchSample[] = [];

@@ -11,6 +11,7 @@ import { CLEANUP_DEADLINE_SECONDS, CLEANUP_NAMESPACE } from "../../migrate/clean
 import type { LabSnapshot, NodeNetwork } from "../../migrate/changes";
 import { hostTools } from "../../perf/host";
 import { waitFor } from "../../perf/wait";
+import { containersWaiting, kubeApi } from "../../host/kube";
 
 export interface CleanupResult {
   node: string;
@@ -45,9 +46,7 @@ export function recreatable(pod: Pick<K8s.V1Pod, "spec" | "status" | "metadata">
 }
 
 export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.ProcessEnv): Promise<MigrationCluster> {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const { k8s, kc } = await kubeApi(kubeconfig);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const apps = kc.makeApiClient(k8s.AppsV1Api);
   const batch = kc.makeApiClient(k8s.BatchV1Api);
@@ -61,8 +60,7 @@ export async function kindMigrationCluster(kubeconfig: string, env: NodeJS.Proce
     try {
       return await core.readNamespacedPodLog({ name: pod.metadata.name, namespace: CLEANUP_NAMESPACE });
     } catch {
-      const waiting = (pod.status?.containerStatuses ?? []).map((c) => c.state?.waiting && `${c.state.waiting.reason}: ${c.state.waiting.message ?? ""}`.trim()).filter(Boolean);
-      return `no log: the pod never ran (${waiting.join("; ") || pod.status?.phase || "no status"})`;
+      return `no log: the pod never ran (${containersWaiting(pod) ?? pod.status?.phase ?? "no status"})`;
     }
   };
   return {

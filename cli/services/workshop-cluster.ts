@@ -7,6 +7,7 @@ import { READINESS_NAME } from "../../plan/readiness";
 import type { StatusCluster } from "../../workshop/status";
 import type { ListedObject, ResettableKind } from "../../workshop/reset";
 import { readJobLogs } from "../job-logs";
+import { kubeApi } from "../../host/kube";
 
 export interface ResetCluster {
   list(kind: ResettableKind, namespace: string): Promise<ListedObject[]>;
@@ -18,9 +19,7 @@ type Lister = (namespace: string) => Promise<{ items: Meta[] }>;
 type Remover = (namespace: string, name: string) => Promise<unknown>;
 
 async function clients(kubeconfig: string) {
-  const k8s = await import("@kubernetes/client-node");
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(kubeconfig);
+  const { k8s, kc } = await kubeApi(kubeconfig);
   return { core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), batch: kc.makeApiClient(k8s.BatchV1Api), net: kc.makeApiClient(k8s.NetworkingV1Api) };
 }
 
